@@ -1,0 +1,1 @@
+"""Qt-free core of Inkling: engine, store, prompt building, model discovery."""

@@ -1,0 +1,126 @@
+"""One reply from start to finish: save the turn, build the prompt, stream, record into the store."""
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from desktop.core.engine.types import EngineError, Finished, TokenEvent
+from desktop.core.prompt import BuiltPrompt, ChatMessage, build_prompt, reply_reserve
+from desktop.core.sampling import SamplerSettings
+from desktop.core.store import Message, Store
+from desktop.core.trace import TokenRecord
+
+FLUSH_INTERVAL_S = 1.0
+TITLE_LENGTH = 48
+# Replies whose text belongs in the history sent to the model.
+HISTORY_STATUSES = {"complete", "cancelled", "interrupted"}
+
+
+@dataclass(frozen=True)
+class ReplyRequest:
+    """Everything the worker needs to produce one reply; plain data, safe to pass between threads."""
+
+    request_id: int
+    conversation_id: int
+    message_id: int
+    system_prompt: str
+    history: tuple[ChatMessage, ...]
+    settings: SamplerSettings
+    top_logprobs: int
+
+
+@dataclass(frozen=True)
+class PromptReady:
+    """Emitted before the first token: how the prompt turned out."""
+
+    prompt_tokens: int
+    dropped_messages: int
+    n_ctx: int
+
+
+def start_turn(
+    store: Store, conversation_id: int, user_text: str, settings: SamplerSettings,
+    model_name: str, *, request_id: int = 0, top_logprobs: int = 10,
+) -> ReplyRequest:
+    """Save the user message and an empty `streaming` reply before anything is generated."""
+    conversation = store.get_conversation(conversation_id)
+    if conversation is None:
+        raise KeyError(f"no conversation {conversation_id}")
+    thread = store.thread(conversation_id)
+    user = store.add_message(conversation_id, "user", user_text, parent_id=thread[-1].id if thread else None)
+    reply = store.add_message(
+        conversation_id, "assistant", "", parent_id=user.id, status="streaming",
+        model=model_name, sampler=settings.to_dict(),
+    )
+    if not thread and conversation.title == "New chat":
+        store.rename_conversation(conversation_id, _title_from(user_text))
+    history = [ChatMessage(m.role, m.content) for m in thread if _belongs_in_history(m)]
+    history.append(ChatMessage("user", user_text))
+    return ReplyRequest(
+        request_id, conversation_id, reply.id, conversation.system_prompt, tuple(history), settings, top_logprobs,
+    )
+
+
+def _belongs_in_history(message: Message) -> bool:
+    return message.role in ("user", "assistant") and message.status in HISTORY_STATUSES and bool(message.content)
+
+
+def _title_from(text: str) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= TITLE_LENGTH else line[: TITLE_LENGTH - 1].rstrip() + "…"
+
+
+def generate_reply(engine, request: ReplyRequest, cancel: threading.Event) -> Iterator[PromptReady | TokenEvent | Finished]:
+    """Worker side: build the prompt within the budget, then stream the engine's events."""
+    n_ctx = engine.info.n_ctx
+    built: BuiltPrompt = build_prompt(
+        engine, request.system_prompt, list(request.history),
+        n_ctx - reply_reserve(request.settings.max_tokens, n_ctx),
+    )
+    yield PromptReady(len(built.tokens), built.dropped_messages, n_ctx)
+    yield from engine.stream(built.tokens, request.settings, top_logprobs=request.top_logprobs, cancel=cancel)
+
+
+class ReplyRecorder:
+    """Caller side: accumulates a streaming reply and writes it to the store at least once a second."""
+
+    def __init__(self, store: Store, message_id: int, clock: Callable[[], float] = time.monotonic):
+        self.store = store
+        self.message_id = message_id
+        self.text = ""
+        self.records: list[TokenRecord] = []
+        self.prompt: PromptReady | None = None
+        self._clock = clock
+        self._last_flush = clock()
+        self._dirty = False
+
+    def add(self, event: TokenEvent) -> None:
+        self.text += event.delta
+        if event.record is not None:
+            self.records.append(event.record)
+        self._dirty = True
+        if self._clock() - self._last_flush >= FLUSH_INTERVAL_S:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._dirty:
+            self.store.save_partial_reply(self.message_id, self.text, self.records)
+            self._dirty = False
+        self._last_flush = self._clock()
+
+    def finish(self, finished: Finished) -> Message:
+        self.text += finished.tail
+        status = "cancelled" if finished.finish_reason == "cancelled" else "complete"
+        stats = finished.stats.to_dict()
+        if self.prompt is not None:
+            stats["dropped_messages"] = self.prompt.dropped_messages
+        self.store.save_partial_reply(self.message_id, self.text, self.records)
+        self.store.update_message(self.message_id, status=status, stats=stats, finish_reason=finished.finish_reason)
+        return self.store.get_message(self.message_id)
+
+    def fail(self, error: EngineError | str) -> Message:
+        """Keep whatever arrived, mark the reply as failed with the reason."""
+        self.store.save_partial_reply(self.message_id, self.text, self.records)
+        self.store.update_message(self.message_id, status="error", error=str(error))
+        return self.store.get_message(self.message_id)

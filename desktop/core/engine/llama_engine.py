@@ -1,0 +1,220 @@
+"""The llama.cpp engine: loads a GGUF, builds prompts with its template, streams tokens with probabilities."""
+
+import codecs
+import ctypes
+import random
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import llama_cpp
+import numpy as np
+
+from desktop.core.engine.capture import ProbabilityCapture
+from desktop.core.engine.gguf import training_context
+from desktop.core.engine.template import ChatTemplate
+from desktop.core.engine.types import (
+    DEFAULT_CONTEXT, EngineConfig, EngineError, Finished, GenerationStats, ModelInfo,
+    ModelLoadError, TokenEvent,
+)
+from desktop.core.sampling import SamplerSettings
+from desktop.core.trace import TokenRecord, TopToken, piece_text
+
+MAX_TOP_LOGPROBS = 20
+
+
+def check_model_file(path: Path) -> None:
+    """Fail early, with a readable reason, before llama.cpp sees a file it would reject less clearly."""
+    if not path.exists():
+        raise ModelLoadError(f"Model file not found: {path}")
+    if not path.is_file():
+        raise ModelLoadError(f"Not a file: {path}")
+
+
+class LlamaEngine:
+    """One loaded model. Not thread-safe: exactly one thread (the worker) may use it."""
+
+    def __init__(self, path: str | Path, config: EngineConfig = EngineConfig()):
+        path = Path(path).expanduser().resolve()
+        check_model_file(path)
+        n_ctx = config.n_ctx or min(DEFAULT_CONTEXT, training_context(path) or DEFAULT_CONTEXT)
+        try:
+            self._llm = llama_cpp.Llama(
+                str(path), n_ctx=n_ctx, n_threads=config.n_threads, n_threads_batch=config.n_threads,
+                n_gpu_layers=config.n_gpu_layers, n_batch=min(config.n_batch, n_ctx),
+                logits_all=False, verbose=False, swa_full=True,
+                # flash attention makes a batched prompt and a token-by-token one give identical
+                # logits, so a reply does not depend on how much of the KV cache was reused
+                flash_attn=True,
+            )
+        except (ValueError, RuntimeError, OSError) as error:
+            raise ModelLoadError(f"llama.cpp could not load {path.name}: {error}") from error
+        metadata = self._llm.metadata
+        self._vocab = self._llm._model.vocab
+        self._ctx = self._llm._ctx.ctx
+        self._special_pieces: dict[int, bytes] = {}
+        self._text_pieces: dict[int, bytes] = {}
+        self._cancel: threading.Event | None = None
+        self._abort_callback = llama_cpp.ggml_abort_callback(self._should_abort)
+        bos, eos = self._llm.token_bos(), self._llm.token_eos()
+        template_source = metadata.get("tokenizer.chat_template")
+        self.info = ModelInfo(
+            path=path,
+            name=metadata.get("general.name") or path.stem,
+            n_ctx=self._llm.n_ctx(),
+            n_ctx_train=self._llm._model.n_ctx_train(),
+            n_vocab=self._llm.n_vocab(),
+            chat_template=template_source,
+        )
+        self.template = ChatTemplate(
+            template_source, self._token_text(bos), self._token_text(eos)
+        ) if template_source else None
+        self._bos_text = self._token_text(bos) if bos >= 0 else ""
+        self._adds_bos = metadata.get("tokenizer.ggml.add_bos_token", "true") != "false" and bos >= 0
+
+    # --- prompt side -------------------------------------------------------------------------
+    def tokenize(self, text: str) -> list[int]:
+        """Tokenize a rendered prompt; special tokens in it are parsed, and BOS is added once if the model wants it."""
+        add_bos = self._adds_bos and not (self._bos_text and text.startswith(self._bos_text))
+        return self._llm.tokenize(text.encode("utf-8"), add_bos=add_bos, special=True)
+
+    def render(self, messages: list[dict[str, str]]) -> str:
+        """Turn messages into prompt text: the model's chat template, or a plain document for a base model."""
+        if self.template is not None:
+            return self.template.render(messages)
+        return render_completion_document(messages)
+
+    def token_text(self, token_id: int) -> str:
+        return piece_text(self._special_piece(token_id))
+
+    # --- generation ----------------------------------------------------------------------------
+    def stream(
+        self,
+        prompt_tokens: list[int],
+        settings: SamplerSettings,
+        *,
+        top_logprobs: int = 10,
+        cancel: threading.Event | None = None,
+    ) -> Iterator[TokenEvent | Finished]:
+        """Yield a TokenEvent per drawn token, then one Finished; stops on any end-of-generation token."""
+        settings = settings.validated()
+        top_logprobs = max(0, min(top_logprobs, MAX_TOP_LOGPROBS))
+        cancel = cancel or threading.Event()
+        seed = settings.seed if settings.seed is not None else random.randrange(2**31)
+        budget = min(settings.max_tokens, self.info.n_ctx - len(prompt_tokens))
+        if budget <= 0:
+            raise EngineError(f"The prompt ({len(prompt_tokens)} tokens) fills the whole context ({self.info.n_ctx}).")
+        capture = ProbabilityCapture(settings, top_logprobs, self.info.n_vocab) if top_logprobs else None
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self._llm.set_seed(seed)
+        started = time.perf_counter()
+        first_token_at = None
+        count = 0
+        finish = "length"
+        self._arm_abort(cancel)
+        tokens = self._llm.generate(
+            prompt_tokens, top_k=settings.top_k, top_p=settings.top_p, min_p=settings.min_p,
+            temp=settings.temperature, repeat_penalty=settings.repeat_penalty, reset=True,
+        )
+        try:
+            for token in tokens:
+                if first_token_at is None:
+                    first_token_at = time.perf_counter()
+                    self._disarm_abort()  # the callback costs a GIL round-trip per graph node: prefill only
+                if cancel.is_set():
+                    finish = "cancelled"
+                    break
+                end_of_text = llama_cpp.llama_vocab_is_eog(self._vocab, token)
+                record = self._record(capture, token) if capture else None
+                delta = "" if end_of_text else decoder.decode(self._text_piece(token))
+                yield TokenEvent(count, token, delta, record, end_of_text)
+                count += 1
+                if end_of_text:
+                    finish = "stop"
+                    break
+                if count >= budget:
+                    break
+        except RuntimeError as error:
+            if not cancel.is_set():
+                raise EngineError(f"llama.cpp failed while generating: {error}") from error
+            finish = "cancelled"  # llama_decode was aborted during the prompt
+        finally:
+            tokens.close()
+            self._disarm_abort()
+        ended = time.perf_counter()
+        first = first_token_at or ended
+        decode_seconds = ended - first
+        stats = GenerationStats(
+            prompt_tokens=len(prompt_tokens), completion_tokens=count,
+            ttft_ms=(first - started) * 1000.0,
+            tokens_per_s=(count - 1) / decode_seconds if count > 1 and decode_seconds > 0 else 0.0,
+            seed=seed, n_ctx=self.info.n_ctx,
+        )
+        yield Finished(finish, stats, decoder.decode(b"", final=True))
+
+    def _record(self, capture: ProbabilityCapture, token: int) -> TokenRecord:
+        logits = np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(self._ctx, -1), shape=(self.info.n_vocab,))
+        logprob, sampled_prob, entropy, top_ids, top_logprobs = capture.measure(logits, token)
+        top = tuple(
+            TopToken(alt, self.token_text(alt), lp)
+            for alt, lp in zip(top_ids.tolist(), top_logprobs.tolist())
+        )
+        return TokenRecord(token, self.token_text(token), logprob, sampled_prob, entropy, top)
+
+    # --- cancellation during a long prompt evaluation ------------------------------------------
+    def _should_abort(self, _data) -> bool:
+        cancel = self._cancel
+        return cancel is not None and cancel.is_set()
+
+    def _arm_abort(self, cancel: threading.Event) -> None:
+        self._cancel = cancel
+        llama_cpp.llama_set_abort_callback(self._ctx, self._abort_callback, None)
+
+    def _disarm_abort(self) -> None:
+        self._cancel = None
+        llama_cpp.llama_set_abort_callback(self._ctx, ctypes.cast(None, llama_cpp.ggml_abort_callback), None)
+
+    # --- token pieces (cached: the vocabulary is fixed) -----------------------------------------
+    def _special_piece(self, token_id: int) -> bytes:
+        piece = self._special_pieces.get(token_id)
+        if piece is None:
+            piece = self._special_pieces[token_id] = _token_to_piece(self._vocab, token_id, special=True)
+        return piece
+
+    def _text_piece(self, token_id: int) -> bytes:
+        piece = self._text_pieces.get(token_id)
+        if piece is None:
+            piece = self._text_pieces[token_id] = _token_to_piece(self._vocab, token_id, special=False)
+        return piece
+
+    def _token_text(self, token_id: int) -> str:
+        return self.token_text(token_id) if token_id >= 0 else ""
+
+    def close(self) -> None:
+        self._disarm_abort()
+        self._llm.close()
+
+
+def _token_to_piece(vocab, token_id: int, special: bool) -> bytes:
+    size = 64
+    while True:
+        buffer = ctypes.create_string_buffer(size)
+        written = llama_cpp.llama_token_to_piece(vocab, token_id, buffer, size, 0, special)
+        if written >= 0:
+            return buffer.raw[:written]
+        size = -written  # a negative result is the size the piece needs
+
+
+def render_completion_document(messages: list[dict[str, str]]) -> str:
+    """A base model continues a document: the system text, then each reply continues the user's text directly."""
+    text, previous_role = "", None
+    for message in messages:
+        if message["role"] == "system":
+            text += message["content"] + "\n\n" if message["content"] else ""
+            continue
+        if message["role"] == "user" and previous_role == "assistant":
+            text += "\n\n"
+        text += message["content"]
+        previous_role = message["role"]
+    return text

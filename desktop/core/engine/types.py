@@ -1,0 +1,89 @@
+"""Types shared by engines and their callers: configuration, model info, streamed events, errors."""
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from desktop.core.trace import TokenRecord
+
+DEFAULT_CONTEXT = 4096
+
+
+class EngineError(Exception):
+    """Generation failed for a reason the user should see."""
+
+
+class ModelLoadError(EngineError):
+    """The model file is missing, unreadable, not a GGUF, or llama.cpp refused it."""
+
+
+class PromptTooLongError(EngineError):
+    """Even the system prompt plus the newest message do not fit the context window."""
+
+
+def default_threads() -> int:
+    # llama.cpp decodes fastest with one thread per physical core; leave one core for the GUI on big machines.
+    count = os.cpu_count() or 2
+    return count if count <= 4 else count - 1
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    n_ctx: int | None = None  # None: DEFAULT_CONTEXT, or the model's training context if smaller
+    n_threads: int = field(default_factory=default_threads)
+    n_gpu_layers: int = 0
+    n_batch: int = 512
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    path: Path
+    name: str
+    n_ctx: int
+    n_ctx_train: int
+    n_vocab: int
+    chat_template: str | None  # None: a base model, used in text-completion mode
+
+    @property
+    def mode(self) -> str:
+        return "chat" if self.chat_template else "completion"
+
+
+@dataclass(frozen=True, slots=True)
+class TokenEvent:
+    """One drawn token: its trace record (None when capture is off) and the text it made visible."""
+
+    index: int
+    token_id: int
+    delta: str
+    record: TokenRecord | None
+    end_of_text: bool
+
+
+@dataclass(frozen=True)
+class GenerationStats:
+    prompt_tokens: int
+    completion_tokens: int
+    ttft_ms: float
+    tokens_per_s: float
+    seed: int
+    n_ctx: int
+
+    def to_dict(self) -> dict:
+        return {
+            "prompt_tokens": self.prompt_tokens,
+            "completion_tokens": self.completion_tokens,
+            "ttft_ms": round(self.ttft_ms, 1),
+            "tokens_per_s": round(self.tokens_per_s, 2),
+            "seed": self.seed,
+            "n_ctx": self.n_ctx,
+        }
+
+
+@dataclass(frozen=True)
+class Finished:
+    """The last event of a stream."""
+
+    finish_reason: str  # "stop" | "length" | "cancelled"
+    stats: GenerationStats
+    tail: str = ""  # text held back by the UTF-8 decoder when the stream ended mid-character

@@ -1,0 +1,18 @@
+"""System prompt presets offered in the System prompt panel; new conversations start with the first."""
+
+PRESETS: dict[str, str] = {
+    "Plain assistant": "You are a helpful assistant.",
+    "Concise": "You are a helpful assistant. Answer in one or two short sentences. No preamble, no lists unless asked.",
+    "Step-by-step reasoning": (
+        "You are a careful assistant. Think through the problem step by step, numbering each step, "
+        "then give the final answer on its own line starting with 'Answer:'."
+    ),
+    "Few-shot template": (
+        "You answer in the same format as these examples.\n\n"
+        "Q: What is the capital of Italy?\nA: Rome.\n\n"
+        "Q: What is 12 times 3?\nA: 36.\n\n"
+        "Q: Who wrote 'Hamlet'?\nA: William Shakespeare."
+    ),
+}
+
+DEFAULT_SYSTEM_PROMPT = PRESETS["Plain assistant"]

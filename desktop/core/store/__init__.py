@@ -1,0 +1,5 @@
+"""SQLite source of truth: schema migrations, conversations, message trees, token traces, settings."""
+
+from desktop.core.store.store import Conversation, DatabaseTooNewError, Message, Store, open_store
+
+__all__ = ["Conversation", "DatabaseTooNewError", "Message", "Store", "open_store"]

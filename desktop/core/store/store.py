@@ -1,0 +1,315 @@
+"""Conversations, message trees, token traces and settings over one SQLite database."""
+
+import json
+import os
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from desktop.core.store.migrations import migrations
+from desktop.core.trace import TRACE_FORMAT_VERSION, TokenRecord, decode_trace, encode_trace
+
+ROLES = frozenset({"system", "user", "assistant"})
+STATUSES = frozenset({"streaming", "complete", "cancelled", "error", "interrupted"})
+
+_CONVERSATION_COLUMNS = "id, title, system_prompt, created_at, updated_at, leaf_message_id"
+_MESSAGE_COLUMNS = (
+    "id, conversation_id, parent_id, role, content, status, model, sampler, stats,"
+    " finish_reason, error, created_at, updated_at"
+)
+
+
+class DatabaseTooNewError(Exception):
+    """The database holds migrations from a newer Inkling; opening it could damage it."""
+
+    def __init__(self, unknown: list[str]):
+        self.unknown = unknown
+        names = ", ".join(f"'{name}'" for name in unknown)
+        plural = "s" if len(unknown) > 1 else ""
+        super().__init__(
+            f"This data was written by a newer version of Inkling (unknown migration{plural} {names}); "
+            "update Inkling to open it."
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Conversation:
+    id: int
+    title: str
+    system_prompt: str
+    created_at: str
+    updated_at: str
+    leaf_message_id: int | None  # last message of the branch currently shown
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    id: int
+    conversation_id: int
+    parent_id: int | None
+    role: str
+    content: str
+    status: str
+    model: str | None
+    sampler: dict | None
+    stats: dict | None
+    finish_reason: str | None
+    error: str | None
+    created_at: str
+    updated_at: str
+
+
+def _now() -> str:
+    # A fixed format (always with microseconds and +00:00) so text order is time order.
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
+def _json_or_none(value: dict | None) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False)
+
+
+def _message(row: dict) -> Message:
+    sampler, stats = row["sampler"], row["stats"]
+    return Message(**{
+        **row,
+        "sampler": None if sampler is None else json.loads(sampler),
+        "stats": None if stats is None else json.loads(stats),
+    })
+
+
+def open_store(path: str | os.PathLike) -> "Store":
+    """Open (creating if needed) the database file at path, tuned for one app process."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = Database(path)
+    try:
+        db.enable_wal()
+        db.execute("PRAGMA foreign_keys=ON")
+        db.execute("PRAGMA busy_timeout=5000")
+        # NORMAL is durable across app crashes in WAL mode; only a power cut can lose the last commits.
+        db.execute("PRAGMA synchronous=NORMAL")
+        return Store(db)
+    except BaseException:
+        db.close()
+        raise
+
+
+def _unknown_migrations(db: Database) -> list[str]:
+    # Migrations has no public list of its names, but on an empty database every one is pending.
+    empty = Database(memory=True, execute_plugins=False)
+    try:
+        known = {migration.name for migration in migrations.pending(empty)}
+    finally:
+        empty.close()
+    return [m.name for m in migrations.applied(db) if m.name not in known]
+
+
+class Store:
+    """The app's source of truth; every write method commits (or rolls back) as one transaction."""
+
+    def __init__(self, db: Database):
+        self.db = db
+        # Off by default in SQLite and per connection; the cascades depend on it.
+        db.execute("PRAGMA foreign_keys=ON")
+        unknown = _unknown_migrations(db)
+        if unknown:
+            raise DatabaseTooNewError(unknown)
+        migrations.apply(db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # Conversations
+
+    def create_conversation(self, title: str = "New chat", system_prompt: str = "") -> Conversation:
+        now = _now()
+        with self.db.atomic():
+            cursor = self.db.execute(
+                "INSERT INTO conversations (title, system_prompt, created_at, updated_at) VALUES (?, ?, ?, ?)",
+                [title, system_prompt, now, now],
+            )
+        return Conversation(cursor.lastrowid, title, system_prompt, now, now, None)
+
+    def list_conversations(self) -> list[Conversation]:
+        rows = self.db.query(
+            f"SELECT {_CONVERSATION_COLUMNS} FROM conversations ORDER BY updated_at DESC, id DESC"
+        )
+        return [Conversation(**row) for row in rows]
+
+    def get_conversation(self, conversation_id: int) -> Conversation | None:
+        rows = list(self.db.query(
+            f"SELECT {_CONVERSATION_COLUMNS} FROM conversations WHERE id = ?", [conversation_id]
+        ))
+        return Conversation(**rows[0]) if rows else None
+
+    def rename_conversation(self, conversation_id: int, title: str) -> None:
+        self._update_conversation(conversation_id, "title", title)
+
+    def set_system_prompt(self, conversation_id: int, text: str) -> None:
+        self._update_conversation(conversation_id, "system_prompt", text)
+
+    def _update_conversation(self, conversation_id: int, column: str, value: Any) -> None:
+        with self.db.atomic():
+            cursor = self.db.execute(
+                f"UPDATE conversations SET {column} = ?, updated_at = ? WHERE id = ?",
+                [value, _now(), conversation_id],
+            )
+        if cursor.rowcount == 0:
+            raise KeyError(f"no conversation {conversation_id}")
+
+    def delete_conversation(self, conversation_id: int) -> None:
+        """Delete a conversation with its messages and traces (by cascade); a missing one is ignored."""
+        with self.db.atomic():
+            self.db.execute("DELETE FROM conversations WHERE id = ?", [conversation_id])
+
+    # Messages
+
+    def add_message(
+        self,
+        conversation_id: int,
+        role: str,
+        content: str,
+        *,
+        parent_id: int | None = None,
+        status: str = "complete",
+        model: str | None = None,
+        sampler: dict | None = None,
+        stats: dict | None = None,
+    ) -> Message:
+        """Add a message under parent_id (None: a new root) and make it the conversation's shown leaf."""
+        if role not in ROLES:
+            raise ValueError(f"unknown role {role!r}")
+        if status not in STATUSES:
+            raise ValueError(f"unknown status {status!r}")
+        now = _now()
+        with self.db.atomic():
+            if self.get_conversation(conversation_id) is None:
+                raise KeyError(f"no conversation {conversation_id}")
+            if parent_id is not None:
+                parent = self.get_message(parent_id)
+                if parent is None:
+                    raise KeyError(f"no message {parent_id}")
+                # A branch crossing conversations would make thread() show another chat's messages.
+                if parent.conversation_id != conversation_id:
+                    raise ValueError(f"message {parent_id} belongs to another conversation")
+            cursor = self.db.execute(
+                "INSERT INTO messages (conversation_id, parent_id, role, content, status, model, sampler, stats,"
+                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [conversation_id, parent_id, role, content, status, model,
+                 _json_or_none(sampler), _json_or_none(stats), now, now],
+            )
+            self.db.execute(
+                "UPDATE conversations SET leaf_message_id = ?, updated_at = ? WHERE id = ?",
+                [cursor.lastrowid, now, conversation_id],
+            )
+            # Read back rather than echo the arguments, so the result equals what a later read returns.
+            return self.get_message(cursor.lastrowid)
+
+    def update_message(
+        self,
+        message_id: int,
+        *,
+        content: str | None = None,
+        status: str | None = None,
+        stats: dict | None = None,
+        finish_reason: str | None = None,
+        error: str | None = None,
+    ) -> None:
+        """Change only the fields given (None means unchanged)."""
+        if status is not None and status not in STATUSES:
+            raise ValueError(f"unknown status {status!r}")
+        with self.db.atomic():
+            self._update_message(message_id, content=content, status=status, stats=_json_or_none(stats),
+                                 finish_reason=finish_reason, error=error)
+
+    def _update_message(self, message_id: int, **fields: Any) -> None:
+        changes = {column: value for column, value in fields.items() if value is not None}
+        changes["updated_at"] = _now()
+        assignments = ", ".join(f"{column} = ?" for column in changes)
+        cursor = self.db.execute(
+            f"UPDATE messages SET {assignments} WHERE id = ?", [*changes.values(), message_id]
+        )
+        if cursor.rowcount == 0:
+            raise KeyError(f"no message {message_id}")
+
+    def get_message(self, message_id: int) -> Message | None:
+        rows = list(self.db.query(f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE id = ?", [message_id]))
+        return _message(rows[0]) if rows else None
+
+    def thread(self, conversation_id: int) -> list[Message]:
+        """The branch shown: messages from the root down to the conversation's leaf."""
+        rows = self.db.query(
+            f"""
+            WITH RECURSIVE chain(message_id, depth) AS (
+                SELECT leaf_message_id, 0 FROM conversations
+                WHERE id = ? AND leaf_message_id IS NOT NULL
+                UNION ALL
+                SELECT messages.parent_id, chain.depth + 1 FROM messages JOIN chain ON messages.id = chain.message_id
+                WHERE messages.parent_id IS NOT NULL
+            )
+            SELECT {_MESSAGE_COLUMNS} FROM chain JOIN messages ON messages.id = chain.message_id
+            ORDER BY chain.depth DESC
+            """,
+            [conversation_id],
+        )
+        return [_message(row) for row in rows]
+
+    def children(self, message_id: int) -> list[Message]:
+        rows = self.db.query(
+            f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE parent_id = ? ORDER BY id", [message_id]
+        )
+        return [_message(row) for row in rows]
+
+    def recover_interrupted(self) -> int:
+        """Mark replies a crash left 'streaming' as 'interrupted'; returns how many. Call once at startup."""
+        with self.db.atomic():
+            cursor = self.db.execute(
+                "UPDATE messages SET status = 'interrupted', updated_at = ? WHERE status = 'streaming'",
+                [_now()],
+            )
+        return cursor.rowcount
+
+    # Token traces
+
+    def save_trace(self, message_id: int, tokens: list[TokenRecord]) -> None:
+        data = encode_trace(tokens)  # encoded before the transaction, to hold the write lock briefly
+        with self.db.atomic():
+            self._upsert_trace(message_id, len(tokens), data)
+
+    def save_partial_reply(self, message_id: int, content: str, tokens: list[TokenRecord]) -> None:
+        """Save a streaming reply's text and trace together, so they never disagree after a crash."""
+        data = encode_trace(tokens)
+        with self.db.atomic():
+            self._update_message(message_id, content=content)
+            self._upsert_trace(message_id, len(tokens), data)
+
+    def _upsert_trace(self, message_id: int, n_tokens: int, data: bytes) -> None:
+        self.db.execute(
+            """
+            INSERT INTO token_traces (message_id, format, n_tokens, data) VALUES (?, ?, ?, ?)
+            ON CONFLICT (message_id) DO UPDATE SET
+                format = excluded.format, n_tokens = excluded.n_tokens, data = excluded.data
+            """,
+            [message_id, TRACE_FORMAT_VERSION, n_tokens, data],
+        )
+
+    def load_trace(self, message_id: int) -> list[TokenRecord] | None:
+        """The message's trace, or None if it has none; raises TraceFormatError if it cannot be read."""
+        rows = list(self.db.query("SELECT data FROM token_traces WHERE message_id = ?", [message_id]))
+        return decode_trace(rows[0]["data"]) if rows else None
+
+    # Settings
+
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        rows = list(self.db.query("SELECT value FROM settings WHERE key = ?", [key]))
+        return json.loads(rows[0]["value"]) if rows else default
+
+    def set_setting(self, key: str, value: Any) -> None:
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [key, json.dumps(value, ensure_ascii=False)],
+            )

@@ -1,0 +1,1 @@
+"""PySide6 adapters over the core: the only package that imports Qt."""

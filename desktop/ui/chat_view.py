@@ -1,0 +1,140 @@
+"""The transcript: one view per message; streamed text is appended, markdown is rendered once at the end."""
+
+from PySide6.QtCore import QUrl, Qt, Signal
+from PySide6.QtGui import QDesktopServices, QTextCursor, QTextDocument
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy, QTextBrowser, QVBoxLayout, QWidget
+
+from desktop.core.store import Message
+
+SAFE_LINK_SCHEMES = {"http", "https", "mailto"}
+MARKDOWN_FEATURES = QTextDocument.MarkdownFeature.MarkdownDialectGitHub | QTextDocument.MarkdownFeature.MarkdownNoHTML
+STATUS_BADGES = {
+    "streaming": "writing…",
+    "cancelled": "stopped",
+    "interrupted": "interrupted: Inkling closed while this was being written",
+    "error": "error",
+}
+
+
+class InertTextBrowser(QTextBrowser):
+    """Shows model output without loading anything: no images, no files; links open only on a click."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.anchorClicked.connect(self._open_link)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.document().documentLayout().documentSizeChanged.connect(self._fit_height)
+
+    def loadResource(self, resource_type, url):  # noqa: N802 (Qt override)
+        return None  # never fetch images or files referenced by model output
+
+    def _open_link(self, url: QUrl) -> None:
+        if url.scheme() in SAFE_LINK_SCHEMES:
+            QDesktopServices.openUrl(url)
+
+    def _fit_height(self, *_):
+        margins = self.contentsMargins()
+        self.setFixedHeight(int(self.document().size().height()) + margins.top() + margins.bottom() + 2)
+
+    def resizeEvent(self, event):  # noqa: N802
+        super().resizeEvent(event)
+        self._fit_height()
+
+
+class MessageView(QFrame):
+    """One message: who wrote it, a status badge, and the text."""
+
+    def __init__(self, message: Message, author: str, parent=None):
+        super().__init__(parent)
+        self.message_id = message.id
+        self.role = message.role
+        self.setObjectName(f"message-{message.role}")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        self.header = QLabel(f"<b>{_escape(author)}</b>")
+        self.header.setTextFormat(Qt.TextFormat.RichText)
+        self.badge = QLabel()
+        self.badge.setObjectName("messageStatus")
+        self.badge.setStyleSheet("color: palette(mid); font-style: italic;")
+        self.body = InertTextBrowser()
+        self.body.setObjectName("messageBody")
+        layout.addWidget(self.header)
+        layout.addWidget(self.body)
+        layout.addWidget(self.badge)
+        self.show_message(message)
+
+    def show_message(self, message: Message) -> None:
+        if message.role == "assistant" and message.status != "streaming":
+            self.body.document().setMarkdown(message.content, MARKDOWN_FEATURES)
+        else:
+            self.body.setPlainText(message.content)
+        self.set_status(message.status, message.error)
+
+    def set_status(self, status: str, error: str | None = None) -> None:
+        badge = STATUS_BADGES.get(status, "")
+        if status == "error" and error:
+            badge = f"error: {error}"
+        self.badge.setText(badge)
+        self.badge.setVisible(bool(badge))
+
+    def append_text(self, text: str) -> None:
+        cursor = QTextCursor(self.body.document())
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        cursor.insertText(text)
+
+    def text(self) -> str:
+        return self.body.toPlainText()
+
+
+class ChatView(QScrollArea):
+    """A scrolling column of messages that follows new text while the user is at the bottom."""
+
+    messageCountChanged = Signal(int)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("chatView")
+        self.setWidgetResizable(True)
+        self._column = QWidget()
+        self._layout = QVBoxLayout(self._column)
+        self._layout.addStretch(1)
+        self.setWidget(self._column)
+        self._views: list[MessageView] = []
+        self._follow = True
+        bar = self.verticalScrollBar()
+        bar.valueChanged.connect(lambda value: setattr(self, "_follow", value >= bar.maximum() - 4))
+        bar.rangeChanged.connect(lambda _low, high: bar.setValue(high) if self._follow else None)
+
+    def clear(self) -> None:
+        for view in self._views:
+            self._layout.removeWidget(view)
+            view.deleteLater()
+        self._views.clear()
+        self._follow = True
+
+    def add_message(self, message: Message, author: str) -> MessageView:
+        view = MessageView(message, author, self._column)
+        self._layout.insertWidget(self._layout.count() - 1, view)
+        self._views.append(view)
+        self.messageCountChanged.emit(len(self._views))
+        return view
+
+    def views(self) -> list[MessageView]:
+        return list(self._views)
+
+    def view_for(self, message_id: int) -> MessageView | None:
+        return next((v for v in self._views if v.message_id == message_id), None)
+
+    def scroll_to_end(self) -> None:
+        self._follow = True
+        self.verticalScrollBar().setValue(self.verticalScrollBar().maximum())
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,112 @@
+"""The Sampling side panel: temperature and the other samplers, seed, max new tokens, reset."""
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QPushButton, QSlider, QSpinBox, QVBoxLayout, QWidget,
+)
+
+from desktop.core.sampling import SamplerSettings
+
+SLIDER_STEPS = 100  # temperature slider resolution: 0.01
+
+
+class SamplingPanel(QWidget):
+    changed = Signal(object)  # SamplerSettings
+
+    def __init__(self, settings: SamplerSettings, parent=None):
+        super().__init__(parent)
+        self.setObjectName("samplingPanel")
+        self._quiet = False
+
+        self.temperature = self._double("temperature", 0.0, 2.0, 0.05, 2,
+                                         "How much randomness: 0 always picks the most likely token.")
+        self.temperature_slider = QSlider(Qt.Orientation.Horizontal)
+        self.temperature_slider.setObjectName("temperatureSlider")
+        self.temperature_slider.setRange(0, 2 * SLIDER_STEPS)
+        self.temperature_slider.setAccessibleName("Temperature")
+        self.temperature_slider.valueChanged.connect(lambda v: self.temperature.setValue(v / SLIDER_STEPS))
+        self.temperature.valueChanged.connect(
+            lambda v: self.temperature_slider.setValue(round(v * SLIDER_STEPS))
+        )
+        self.top_p = self._double("topP", 0.01, 1.0, 0.01, 2, "Keep the smallest set of tokens whose probabilities add up to this.")
+        self.top_k = self._int("topK", 0, 1000, "Keep only the k most likely tokens (0: off).")
+        self.min_p = self._double("minP", 0.0, 0.99, 0.01, 2, "Drop tokens less likely than this fraction of the best one.")
+        self.repeat_penalty = self._double("repeatPenalty", 0.5, 2.0, 0.05, 2, "Make recently written tokens less likely (1: off).")
+        self.seed = self._int("seed", 0, 2**31 - 1, "The same seed and settings give the same reply.")
+        self.random_seed = QCheckBox("Random")
+        self.random_seed.setObjectName("randomSeed")
+        self.random_seed.toggled.connect(lambda on: self.seed.setEnabled(not on))
+        self.random_seed.toggled.connect(self._emit)
+        self.max_tokens = self._int("maxTokens", 1, 32768, "The reply stops after this many tokens.")
+        reset = QPushButton("Reset to defaults")
+        reset.setObjectName("resetSampling")
+        reset.clicked.connect(lambda: self.set_settings(SamplerSettings(), emit=True))
+
+        temperature_row = QHBoxLayout()
+        temperature_row.addWidget(self.temperature_slider, 1)
+        temperature_row.addWidget(self.temperature)
+        seed_row = QHBoxLayout()
+        seed_row.addWidget(self.seed, 1)
+        seed_row.addWidget(self.random_seed)
+        form = QFormLayout()
+        form.addRow("Temperature", temperature_row)
+        form.addRow("Top-p", self.top_p)
+        form.addRow("Top-k", self.top_k)
+        form.addRow("Min-p", self.min_p)
+        form.addRow("Repeat penalty", self.repeat_penalty)
+        form.addRow("Seed", seed_row)
+        form.addRow("Max new tokens", self.max_tokens)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(reset)
+        layout.addStretch(1)
+        self.set_settings(settings)
+
+    def _double(self, name, low, high, step, decimals, tip) -> QDoubleSpinBox:
+        box = QDoubleSpinBox()
+        box.setObjectName(name)
+        box.setRange(low, high)
+        box.setSingleStep(step)
+        box.setDecimals(decimals)
+        box.setToolTip(tip)
+        box.valueChanged.connect(self._emit)
+        return box
+
+    def _int(self, name, low, high, tip) -> QSpinBox:
+        box = QSpinBox()
+        box.setObjectName(name)
+        box.setRange(low, high)
+        box.setToolTip(tip)
+        box.valueChanged.connect(self._emit)
+        return box
+
+    def settings(self) -> SamplerSettings:
+        return SamplerSettings(
+            temperature=round(self.temperature.value(), 2),
+            top_p=round(self.top_p.value(), 2),
+            top_k=self.top_k.value(),
+            min_p=round(self.min_p.value(), 2),
+            repeat_penalty=round(self.repeat_penalty.value(), 2),
+            seed=None if self.random_seed.isChecked() else self.seed.value(),
+            max_tokens=self.max_tokens.value(),
+        )
+
+    def set_settings(self, settings: SamplerSettings, emit: bool = False) -> None:
+        self._quiet = True
+        try:
+            self.temperature.setValue(settings.temperature)
+            self.top_p.setValue(settings.top_p)
+            self.top_k.setValue(settings.top_k)
+            self.min_p.setValue(settings.min_p)
+            self.repeat_penalty.setValue(settings.repeat_penalty)
+            self.random_seed.setChecked(settings.seed is None)
+            self.seed.setValue(settings.seed if settings.seed is not None else 0)
+            self.max_tokens.setValue(settings.max_tokens)
+        finally:
+            self._quiet = False
+        if emit:
+            self._emit()
+
+    def _emit(self, *_):
+        if not self._quiet:
+            self.changed.emit(self.settings())

@@ -1,0 +1,116 @@
+"""The engine's own thread: one long-lived QThread owns the model; the GUI talks to it with tagged signals."""
+
+import itertools
+import threading
+
+from PySide6.QtCore import QObject, QThread, Qt, Signal, Slot
+
+from desktop.core.chat import PromptReady, ReplyRequest, generate_reply
+from desktop.core.engine.types import EngineConfig, EngineError, Finished
+
+
+class EngineWorker(QObject):
+    """Lives in the worker thread. Never touches widgets or the store: it only emits plain data."""
+
+    modelLoaded = Signal(int, object)  # request id, ModelInfo
+    modelFailed = Signal(int, str)
+    promptReady = Signal(int, object)  # request id, PromptReady
+    token = Signal(int, object)  # request id, TokenEvent
+    finished = Signal(int, object)  # request id, Finished
+    failed = Signal(int, str)
+
+    def __init__(self, engine_factory):
+        super().__init__()
+        self._engine_factory = engine_factory
+        self._engine = None
+
+    @Slot(int, str, object)
+    def load_model(self, request_id: int, path: str, config: EngineConfig) -> None:
+        try:
+            engine = self._engine_factory(path, config)
+        except EngineError as error:
+            self.modelFailed.emit(request_id, str(error))  # the previous model stays loaded
+            return
+        if self._engine is not None:
+            self._engine.close()
+        self._engine = engine
+        self.modelLoaded.emit(request_id, engine.info)
+
+    @Slot(object, object)
+    def generate(self, request: ReplyRequest, cancel: threading.Event) -> None:
+        if self._engine is None:
+            self.failed.emit(request.request_id, "No model is loaded. Open one with File → Open model….")
+            return
+        try:
+            for event in generate_reply(self._engine, request, cancel):
+                if isinstance(event, PromptReady):
+                    self.promptReady.emit(request.request_id, event)
+                elif isinstance(event, Finished):
+                    self.finished.emit(request.request_id, event)
+                else:
+                    self.token.emit(request.request_id, event)
+        except EngineError as error:
+            self.failed.emit(request.request_id, str(error))
+        except Exception as error:
+            self.failed.emit(request.request_id, f"Internal error: {error!r}")
+            raise
+
+    @Slot()
+    def close_engine(self) -> None:
+        if self._engine is not None:
+            self._engine.close()
+            self._engine = None
+
+
+class EngineController(QObject):
+    """GUI-side handle: starts the thread, issues request ids, and cancels through a threading.Event."""
+
+    _loadRequested = Signal(int, str, object)
+    _generateRequested = Signal(object, object)
+    _closeRequested = Signal()
+
+    def __init__(self, engine_factory, parent=None):
+        super().__init__(parent)
+        self._ids = itertools.count(1)
+        self._cancels: dict[int, threading.Event] = {}
+        self._thread = QThread()
+        self._thread.setObjectName("engine-worker")
+        self.worker = EngineWorker(engine_factory)
+        self.worker.moveToThread(self._thread)
+        self._loadRequested.connect(self.worker.load_model)
+        self._generateRequested.connect(self.worker.generate)
+        self._closeRequested.connect(self.worker.close_engine, Qt.ConnectionType.BlockingQueuedConnection)
+        self.worker.finished.connect(self._forget)
+        self.worker.failed.connect(self._forget)
+        self._thread.start()
+
+    def next_request_id(self) -> int:
+        return next(self._ids)
+
+    def load_model(self, path: str, config: EngineConfig) -> int:
+        request_id = self.next_request_id()
+        self._loadRequested.emit(request_id, path, config)
+        return request_id
+
+    def generate(self, request: ReplyRequest) -> None:
+        cancel = threading.Event()
+        self._cancels[request.request_id] = cancel
+        self._generateRequested.emit(request, cancel)
+
+    def cancel(self, request_id: int) -> None:
+        # Set directly, not through the worker's queue: the worker is busy in the token loop.
+        cancel = self._cancels.get(request_id)
+        if cancel is not None:
+            cancel.set()
+
+    @Slot(int, object)
+    def _forget(self, request_id: int, _payload) -> None:
+        self._cancels.pop(request_id, None)
+
+    def shutdown(self) -> None:
+        for cancel in self._cancels.values():
+            cancel.set()
+        if self._thread.isRunning():
+            self._closeRequested.emit()
+            self._thread.quit()
+            self._thread.wait()

@@ -1,0 +1,269 @@
+"""Decode speed with and without probability capture, against plain llama-cpp-python and its built-in logprobs.
+
+For each bundled model, four variants continue the same prompt for 256 greedy tokens on 2 threads:
+  capture      our engine, LlamaEngine.stream(..., top_logprobs=10)
+  no_capture   our engine, top_logprobs=0
+  llama_cpp    Llama.create_completion(stream=True), no logprobs
+  builtin      Llama(logits_all=True).create_completion(logprobs=10, stream=True)
+Tokens/s counts decode only: from the arrival of the first token to the arrival of the last one, so
+prompt evaluation and time to first token are excluded. The machine is shared and noisy, so the
+variants run interleaved (rotating order each round) and each figure is a median over rounds.
+Peak RSS of `capture` and `builtin` (and of plain llama_cpp, for reference) comes from fresh processes.
+"""
+
+import gc
+import os
+import time
+from dataclasses import dataclass
+
+import llama_cpp
+
+from benchlib import in_fresh_process, median, model_path, peak_rss_mb, progress, rounded
+from desktop.core.engine.capture import ProbabilityCapture
+from desktop.core.engine.llama_engine import LlamaEngine
+from desktop.core.engine.types import EngineConfig, Finished, TokenEvent
+from desktop.core.sampling import SamplerSettings
+
+N_TOKENS = 256
+N_CTX = 1024
+THREADS = 2
+TOP_LOGPROBS = 10
+ROUNDS = int(os.environ.get("INKLING_BENCH_ROUNDS", "5"))
+# the built-in logprobs path runs at a few tokens/s on Gemma (about 90 s a run): fewer rounds
+BUILTIN_ROUNDS = min(3, ROUNDS)
+MODELS = (("smollm2", "chat"), ("gemma", "base"))
+ONLY = os.environ.get("INKLING_BENCH_MODELS", "")  # e.g. "smollm2" for a quick run of one model
+VARIANTS = ("capture", "no_capture", "llama_cpp", "builtin")
+
+# Openings of long documents, so a greedy continuation runs on instead of ending early (no EOS
+# suppression: a logits processor would slow the llama-cpp-python variants down).
+PROMPTS = (
+    "Chapter One\n\nThe lighthouse keeper had not spoken to another living soul in three years when the "
+    "boat appeared on the horizon. It was a grey morning in late October, and",
+    "The history of the city begins in the twelfth century, when a small group of merchants settled on "
+    "the northern bank of the river. Over the following centuries,",
+    "Introduction\n\nThe steam engine changed the way people lived and worked more than any other "
+    "invention of the eighteenth century. In this article we will look at",
+)
+
+
+@dataclass
+class Run:
+    tokens: int  # tokens produced (end-of-generation excluded)
+    span: float  # seconds from the first token's arrival to the last one's
+    steps: int  # decode steps inside the span
+    text: str
+    finish: str
+
+    @property
+    def tps(self) -> float:
+        return self.steps / self.span if self.span > 0 else float("nan")
+
+
+def greedy(max_tokens: int = N_TOKENS) -> SamplerSettings:
+    return SamplerSettings(temperature=0.0, max_tokens=max_tokens, repeat_penalty=1.0)
+
+
+def run_engine(engine: LlamaEngine, prompt: list[int], capture: bool, max_tokens: int = N_TOKENS) -> Run:
+    first = last = None
+    events, produced, parts, finish = 0, 0, [], "?"
+    for event in engine.stream(prompt, greedy(max_tokens), top_logprobs=TOP_LOGPROBS if capture else 0):
+        if isinstance(event, TokenEvent):
+            last = time.perf_counter()
+            first = first or last
+            events += 1
+            produced += not event.end_of_text
+            parts.append(event.delta)
+        elif isinstance(event, Finished):
+            finish = event.finish_reason
+            parts.append(event.tail)
+    return Run(produced, (last - first) if first else 0.0, max(events - 1, 0), "".join(parts), finish)
+
+
+def run_completion(llm: llama_cpp.Llama, prompt: list[int], logprobs: int | None, max_tokens: int = N_TOKENS) -> Run:
+    first = last = None
+    parts, finish = [], "?"
+    stream = llm.create_completion(
+        prompt, max_tokens=max_tokens, temperature=0.0, stream=True, logprobs=logprobs,
+    )
+    for chunk in stream:
+        choice = chunk["choices"][0]
+        if choice["finish_reason"] is None:  # chunks yielded as tokens arrive; the closing one comes after
+            last = time.perf_counter()
+            first = first or last
+        else:
+            finish = choice["finish_reason"]
+        parts.append(choice["text"])
+    # The stream yields text, not tokens: count them from the evaluated context. The last drawn
+    # token is never evaluated, and an end-of-generation token is drawn but not kept.
+    produced = llm.n_tokens - len(prompt) + (1 if finish == "length" else 0)
+    return Run(produced, (last - first) if first else 0.0, max(produced - 1, 0), "".join(parts), finish)
+
+
+def pick_prompt(engine: LlamaEngine, notes: list[str]) -> list[int]:
+    """The first prompt whose greedy continuation runs the full length (also warms the engine up)."""
+    for number, text in enumerate(PROMPTS):
+        tokens = engine.tokenize(text)
+        run = run_engine(engine, tokens, capture=False)
+        if run.tokens == N_TOKENS:
+            if number:
+                notes.append(f"prompts 0..{number - 1} ended before {N_TOKENS} tokens; used prompt {number}")
+            return tokens
+    notes.append(f"every prompt ended early; tokens/s is over the {run.tokens} tokens produced")
+    return tokens
+
+
+def capture_cost(engine: LlamaEngine, prompt: list[int]) -> dict:
+    """Per-token microseconds of ProbabilityCapture.measure and of the whole _record, from one timed-inside run."""
+    measure_s: list[float] = []
+    record_s: list[float] = []
+    original_measure = ProbabilityCapture.measure
+    original_record = engine._record
+
+    def timed_measure(self, logits, chosen):
+        start = time.perf_counter()
+        try:
+            return original_measure(self, logits, chosen)
+        finally:
+            measure_s.append(time.perf_counter() - start)
+
+    def timed_record(capture, token):
+        start = time.perf_counter()
+        try:
+            return original_record(capture, token)
+        finally:
+            record_s.append(time.perf_counter() - start)
+
+    ProbabilityCapture.measure = timed_measure
+    engine._record = timed_record
+    try:
+        run_engine(engine, prompt, capture=True)
+    finally:
+        ProbabilityCapture.measure = original_measure
+        del engine._record
+    return {
+        "measure_us": rounded(median(measure_s) * 1e6, 1),
+        "record_us": rounded(median(record_s) * 1e6, 1),  # measure + token texts + record objects
+    }
+
+
+# --- fresh-process peak RSS ---------------------------------------------------------------------
+def rss_child(variant: str, path: str, prompt: list[int]) -> dict:
+    """Run one variant once in this (fresh) process; return its peak RSS."""
+    if variant == "capture":
+        engine = LlamaEngine(path, EngineConfig(n_ctx=N_CTX, n_threads=THREADS))
+        run = run_engine(engine, prompt, capture=True)
+    else:
+        llm = llama_cpp.Llama(
+            path, n_ctx=N_CTX, n_threads=THREADS, flash_attn=True, verbose=False, logits_all=variant == "builtin",
+        )
+        run = run_completion(llm, prompt, TOP_LOGPROBS if variant == "builtin" else None)
+    return {"rss_mb": round(peak_rss_mb(), 1), "tokens": run.tokens}
+
+
+# --- one model ----------------------------------------------------------------------------------
+def bench_model(key: str, role: str) -> dict:
+    path = model_path(role)
+    notes: list[str] = []
+    progress(f"{key}: loading {path.name}")
+    engine = LlamaEngine(path, EngineConfig(n_ctx=N_CTX, n_threads=THREADS))
+    plain = llama_cpp.Llama(str(path), n_ctx=N_CTX, n_threads=THREADS, flash_attn=True, verbose=False)
+    builtin = llama_cpp.Llama(
+        str(path), n_ctx=N_CTX, n_threads=THREADS, flash_attn=True, verbose=False, logits_all=True,
+    )
+    try:
+        prompt = pick_prompt(engine, notes)
+        progress(f"{key}: prompt of {len(prompt)} tokens; warming up")
+        variants = {
+            "capture": lambda n=N_TOKENS: run_engine(engine, prompt, True, n),
+            "no_capture": lambda n=N_TOKENS: run_engine(engine, prompt, False, n),
+            "llama_cpp": lambda n=N_TOKENS: run_completion(plain, prompt, None, n),
+            "builtin": lambda n=N_TOKENS: run_completion(builtin, prompt, TOP_LOGPROBS, n),
+        }
+        for name, run in variants.items():
+            run(16 if name == "builtin" else N_TOKENS)  # loads pages, caches the prompt, fills piece caches
+
+        tps: dict[str, list[float]] = {name: [] for name in VARIANTS}
+        by_round: list[dict[str, float]] = []
+        texts: dict[str, str] = {}
+        for round_ in range(ROUNDS):
+            order = VARIANTS[round_ % len(VARIANTS):] + VARIANTS[:round_ % len(VARIANTS)]
+            this_round = {}
+            for name in order:
+                if name == "builtin" and round_ >= BUILTIN_ROUNDS:
+                    continue
+                gc.collect()
+                run = variants[name]()
+                if run.tokens != N_TOKENS:
+                    notes.append(f"{name} round {round_}: {run.tokens} tokens ({run.finish}); tokens/s over those")
+                tps[name].append(run.tps)
+                this_round[name] = run.tps
+                texts.setdefault(name, run.text)
+                progress(f"{key} round {round_ + 1}/{ROUNDS} {name:<10} {run.tps:7.1f} tok/s ({run.tokens} tokens)")
+            by_round.append(this_round)
+
+        if len(set(texts.values())) > 1:
+            notes.append("variants produced different texts: " + ", ".join(
+                f"{name}={text[:40]!r}" for name, text in texts.items()))
+        else:
+            notes.append("all variants produced the same text")
+
+        progress(f"{key}: timing ProbabilityCapture.measure inside one more capture run")
+        cost = capture_cost(engine, prompt)
+    finally:
+        engine.close()
+        plain.close()
+        builtin.close()
+        del engine, plain, builtin
+        gc.collect()
+
+    rss = {}
+    for variant in ("capture", "builtin", "llama_cpp"):
+        progress(f"{key}: peak RSS of {variant} in a fresh process")
+        rss[variant] = in_fresh_process("bench_decode", "rss_child", variant=variant, path=str(path), prompt=prompt)
+
+    med = {name: median(values) for name, values in tps.items()}
+    paired_ab = median([r["capture"] / r["no_capture"] for r in by_round])
+    paired_ac = median([r["capture"] / r["llama_cpp"] for r in by_round])
+    ms_per_token = 1000.0 / med["no_capture"]
+    notes.append(f"medians over {ROUNDS} interleaved rounds ({BUILTIN_ROUNDS} for builtin), order rotated each round")
+    return {
+        "tps_capture": rounded(med["capture"], 1),
+        "tps_no_capture": rounded(med["no_capture"], 1),
+        "tps_llama_cpp": rounded(med["llama_cpp"], 1),
+        "tps_builtin_logprobs": rounded(med["builtin"], 1),
+        "rss_capture_mb": rss["capture"]["rss_mb"],
+        "rss_builtin_mb": rss["builtin"]["rss_mb"],
+        "capture_vs_no_capture": rounded(med["capture"] / med["no_capture"], 3),
+        "capture_vs_llama_cpp": rounded(med["capture"] / med["llama_cpp"], 3),
+        "capture_vs_no_capture_paired": rounded(paired_ab, 3),
+        "capture_vs_llama_cpp_paired": rounded(paired_ac, 3),
+        "rss_llama_cpp_mb": rss["llama_cpp"]["rss_mb"],
+        "prompt_tokens": len(prompt),
+        "capture_measure_us": cost["measure_us"],
+        "capture_record_us": cost["record_us"],
+        "capture_share_of_step": rounded(cost["record_us"] / 1000.0 / ms_per_token, 4),
+        "runs_tps": {name: [rounded(v, 1) for v in values] for name, values in tps.items()},
+        "notes": notes,
+    }
+
+
+def main() -> dict:
+    result = {}
+    for key, role in MODELS:
+        if ONLY and key not in ONLY.split(","):
+            continue
+        result[key] = bench_model(key, role)
+        figures = result[key]
+        progress(
+            f"{key}: capture {figures['tps_capture']} / no capture {figures['tps_no_capture']} / "
+            f"llama-cpp {figures['tps_llama_cpp']} / built-in logprobs {figures['tps_builtin_logprobs']} tok/s; "
+            f"a/b {figures['capture_vs_no_capture']}, a/c {figures['capture_vs_llama_cpp']}"
+        )
+    return result
+
+
+if __name__ == "__main__":
+    import json
+
+    print(json.dumps({"bench": "decode", **main()}))

@@ -1,0 +1,42 @@
+"""Shared fixtures: every test gets its own data folder; the real bundled models are loaded once."""
+
+import pytest
+
+from desktop.core.engine.llama_engine import LlamaEngine
+from desktop.core.engine.types import EngineConfig
+from desktop.core.models import bundled_models
+
+
+def bundled_path(role: str):
+    return next(m.path for m in bundled_models() if m.role == role)
+
+
+@pytest.fixture(autouse=True)
+def inkling_home(tmp_path, monkeypatch):
+    home = tmp_path / "inkling-home"
+    monkeypatch.setenv("INKLING_HOME", str(home))
+    return home
+
+
+@pytest.fixture(scope="session")
+def smollm2_path():
+    return bundled_path("chat")
+
+
+@pytest.fixture(scope="session")
+def gemma_path():
+    return bundled_path("base")
+
+
+@pytest.fixture(scope="session")
+def smollm2(smollm2_path):
+    engine = LlamaEngine(smollm2_path, EngineConfig(n_ctx=2048))
+    yield engine
+    engine.close()
+
+
+@pytest.fixture(scope="session")
+def gemma(gemma_path):
+    engine = LlamaEngine(gemma_path, EngineConfig(n_ctx=1024))
+    yield engine
+    engine.close()

@@ -1,0 +1,59 @@
+"""A scripted engine with the LlamaEngine interface: deterministic UI and cancel tests without a model."""
+
+import threading
+import time
+from pathlib import Path
+
+from desktop.core.engine.types import EngineConfig, Finished, GenerationStats, ModelInfo, ModelLoadError, TokenEvent
+from desktop.core.sampling import SamplerSettings
+from desktop.core.trace import TokenRecord, TopToken
+
+SCRIPT = ["The", " capital", " of", " France", " is", " **Paris**", "."] + [" More"] * 200
+
+
+class FakeEngine:
+    """Streams SCRIPT one piece at a time, `delay` seconds apart; remembers what it was asked."""
+
+    instances: list["FakeEngine"] = []
+
+    def __init__(self, path, config: EngineConfig = EngineConfig(), delay: float = 0.002, script=None):
+        if "broken" in str(path):
+            raise ModelLoadError(f"{Path(path).name} is not a GGUF model file (it does not start with the GGUF signature)")
+        self.delay = delay
+        self.script = script or SCRIPT[:7]
+        self.info = ModelInfo(Path(path), "Fake model", config.n_ctx or 2048, 8192, 100, "template")
+        self.rendered: list[list[dict]] = []
+        self.settings: list[SamplerSettings] = []
+        self.closed = False
+        FakeEngine.instances.append(self)
+
+    def render(self, messages):
+        self.rendered.append(messages)
+        return "\n".join(f"{m['role']}: {m['content']}" for m in messages)
+
+    def tokenize(self, text):
+        return text.split()
+
+    def stream(self, prompt_tokens, settings, *, top_logprobs=10, cancel: threading.Event | None = None):
+        self.settings.append(settings)
+        cancel = cancel or threading.Event()
+        count, finish = 0, "stop"
+        for index, piece in enumerate(self.script):
+            time.sleep(self.delay)
+            if cancel.is_set():
+                finish = "cancelled"
+                break
+            top = tuple(TopToken(index * 10 + k, f"alt{k}", -0.5 - k) for k in range(top_logprobs))
+            record = TokenRecord(index, piece, -0.5, 0.9, 1.2, top)
+            yield TokenEvent(index, index, piece, record, False)
+            count += 1
+        stats = GenerationStats(len(prompt_tokens), count, 5.0, 100.0, settings.seed or 0, self.info.n_ctx)
+        yield Finished(finish, stats)
+
+    def close(self):
+        self.closed = True
+
+
+def slow_fake(path, config=EngineConfig()):
+    """A long, slow reply for stopping mid-way."""
+    return FakeEngine(path, config, delay=0.02, script=SCRIPT)
