@@ -78,8 +78,8 @@ def ask(args) -> int:
         pass  # the window is open; SQLite (WAL) lets both write safely
     try:
         settings = sampler_from_args(args, load_sampler_settings(store))
+        engine = LlamaEngine(model_path, EngineConfig())  # before any conversation exists: a bad model leaves nothing behind
         conversation_id = _conversation_for(store, args)
-        engine = LlamaEngine(model_path, EngineConfig())
         request = start_turn(
             store, conversation_id, args.text, settings, display_name(Path(model_path)),
             top_logprobs=args.top_logprobs,
