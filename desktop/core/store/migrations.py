@@ -56,3 +56,12 @@ def m001_initial_schema(db: Database) -> None:
         """
     )
     db.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+
+
+@migrations()
+def m002_message_branches(db: Database) -> None:
+    # A reply made by "continue from this alternative": the reply it branched from and the token
+    # position where the alternative replaced the drawn token. SET NULL keeps a branch readable
+    # when its source is deleted.
+    db.execute("ALTER TABLE messages ADD COLUMN branch_of INTEGER NULL REFERENCES messages(id) ON DELETE SET NULL")
+    db.execute("ALTER TABLE messages ADD COLUMN branch_position INTEGER NULL")
