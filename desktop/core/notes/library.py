@@ -1,0 +1,360 @@
+"""The notes of one data folder: SQLite rows (the truth) kept in step with the derived chromadb index."""
+
+import hashlib
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from desktop.core.notes.chunking import chunk_text
+from desktop.core.notes.db import Folder, Note, NotesDB, blob_vectors, connect, now, vector_blob
+from desktop.core.notes.embedding import MiniLMEmbedder, shared_embedder
+from desktop.core.notes.readers import SUPPORTED_EXTENSIONS, UnreadableFile, read_file
+from desktop.core.notes.retrieval import Source, search
+from desktop.core.notes.sync import SyncReport, normalise_extensions, walk
+
+BATCH_CHUNKS = 64  # chunks embedded and committed together: the unit of progress and of cancelling
+DATABASE_NAME = "inkling.db"
+INDEX_FOLDER = "chroma"
+
+# progress(what, done, total): e.g. ("notes.txt", 1200, 90000) while a large file is indexed
+Progress = Callable[[str, int, int], None]
+
+
+class Cancelled(Exception):
+    """The caller's cancel event was set; everything finished so far is kept."""
+
+
+def _no_progress(_what: str, _done: int, _total: int) -> None:
+    return None
+
+
+def _text_hash(title: str, text: str) -> str:
+    return hashlib.sha256(f"{title}\n{text}".encode()).hexdigest()
+
+
+class NotesLibrary:
+    """Notes of one data folder: add, import, sync, search. Safe to share between threads.
+
+    Each thread gets its own SQLite connection; changes are serialised by one lock. The chromadb
+    collection is checked against SQLite on opening and rebuilt (without re-embedding) if it is
+    broken or disagrees; `notice` then says so in words for the user.
+    """
+
+    def __init__(self, folder: Path, embedder: MiniLMEmbedder | None = None):
+        from desktop.core.notes.index import IndexUnavailable, VectorIndex, wipe
+
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.embedder = embedder or shared_embedder()
+        self.notice: str | None = None
+        self._local = threading.local()
+        self._connections: list[NotesDB] = []
+        self._lock = threading.RLock()
+        self._index_lock = threading.Lock()
+        self._wipe = wipe
+        self._VectorIndex = VectorIndex
+        self.interrupted = self.db.mark_interrupted()
+        self._index_path = self.folder / INDEX_FOLDER
+        try:
+            self.index = VectorIndex(self._index_path, self.embedder)
+        except IndexUnavailable as error:
+            self.index = None
+            self.notice = f"The notes search index could not be opened ({error}); it was rebuilt from your notes."
+        else:
+            indexed, stored = self.index.count(), self.db.chunk_count()
+            if indexed != stored:
+                self.notice = (f"The notes search index did not match your notes ({indexed} vs {stored} chunks); "
+                               "it was rebuilt from your notes.")
+        if self.notice:
+            self.rebuild_index()
+
+    @classmethod
+    def open(cls, folder: Path, embedder: MiniLMEmbedder | None = None) -> "NotesLibrary":
+        """Open (creating if needed) the notes of the data folder `folder` (its inkling.db and chroma/)."""
+        return cls(folder, embedder)
+
+    def __enter__(self) -> "NotesLibrary":
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
+    @property
+    def db(self) -> NotesDB:
+        """This thread's connection (sqlite3 connections may not cross threads)."""
+        notes_db = getattr(self._local, "db", None)
+        if notes_db is None:
+            notes_db = NotesDB(connect(self.folder / DATABASE_NAME))
+            self._local.db = notes_db
+            with self._lock:
+                self._connections.append(notes_db)
+        return notes_db
+
+    def close(self) -> None:
+        with self._lock, self._index_lock:
+            if self.index is not None:
+                self.index.close()
+                self.index = None
+            for notes_db in self._connections:
+                notes_db.close()
+            self._connections.clear()
+            self._local = threading.local()
+
+    # --- reading --------------------------------------------------------------------------------
+    def list_notes(self) -> list[Note]:
+        return self.db.list_notes()
+
+    def get_note(self, note_id: int) -> Note | None:
+        return self.db.get_note(note_id)
+
+    def note_text(self, note_id: int) -> str:
+        return self.db.body(note_id)
+
+    def chunk_span(self, note_id: int, chunk: int) -> tuple[int, int] | None:
+        """Where chunk `chunk` lies in the note's text, to open the note at it."""
+        found = self.db.chunk_hashes(note_id).get(chunk)
+        return (found[1], found[2]) if found else None
+
+    def list_folders(self) -> list[Folder]:
+        return self.db.list_folders()
+
+    def has_indexed_notes(self) -> bool:
+        return self.db.chunk_count() > 0
+
+    def search(self, query: str, k: int = 5, min_score: float = 0.0, mode: str = "hybrid") -> list[Source]:
+        """The k best chunks for query (hybrid vector + keyword search), best first."""
+        with self._index_lock:
+            return search(self.db, self.index, self.embedder, query, k, min_score, mode)
+
+    # --- typed notes ------------------------------------------------------------------------------
+    def add_text(self, title: str, text: str) -> Note:
+        """Add a typed note (markdown allowed) and index it now; returns it with its status."""
+        title = title.strip() or _title_from(text)
+        with self._lock:
+            note_id = self.db.add_note(title, body=text)
+            return self._index_text(note_id, title, text, _text_hash(title, text), None, _no_progress)
+
+    def update_text(self, note_id: int, title: str, text: str) -> Note:
+        """Change a typed note; only chunks whose text changed are embedded again."""
+        title = title.strip() or _title_from(text)
+        with self._lock:
+            note = self._require(note_id)
+            if note.source is not None:
+                raise ValueError("an imported file is changed on disk, not in Inkling")
+            self.db.update_note(note_id, title=title, body=text)
+            return self._index_text(note_id, title, text, _text_hash(title, text), None, _no_progress)
+
+    def remove(self, note_id: int) -> None:
+        """Delete a note with its chunks from SQLite and the index; a missing one is ignored."""
+        with self._lock:
+            self.db.delete_note(note_id)
+            with self._index_lock:
+                self.index.delete_note(note_id)
+
+    # --- files and folders --------------------------------------------------------------------------
+    def add_path(self, path: Path, extensions=SUPPORTED_EXTENSIONS, cancel: threading.Event | None = None,
+                 progress: Progress = _no_progress) -> SyncReport:
+        """Import a file, or a folder (recursively, the given file types) that is then kept in sync."""
+        path = Path(path).absolute()
+        if path.is_dir():
+            with self._lock:
+                folder_id = self.db.add_folder(str(path), normalise_extensions(extensions))
+                folder = next(f for f in self.db.list_folders() if f.id == folder_id)
+            return self.sync_folder(folder, cancel, progress)
+        report = SyncReport()
+        existing = self.db.note_by_source(str(path))
+        note = self.import_file(path, None, cancel, progress)
+        if note.status == "error":
+            report.errors.append((str(path), note.error))
+        elif existing is None:
+            report.added += 1
+        else:
+            report.updated += 1
+        return report
+
+    def remove_folder(self, folder_id: int) -> None:
+        with self._lock:
+            for note in self.db.list_notes(folder_id):
+                self.remove(note.id)
+            self.db.delete_folder(folder_id)
+
+    def import_file(self, path: Path, folder_id: int | None = None, cancel: threading.Event | None = None,
+                    progress: Progress = _no_progress) -> Note:
+        """(Re)import one file; unreadable ones are kept as notes with status `error` and the reason."""
+        path = Path(path).absolute()
+        with self._lock:
+            existing = self.db.note_by_source(str(path))
+            note_id = existing.id if existing else self.db.add_note(path.name, str(path), folder_id)
+            try:
+                content = read_file(path)
+            except UnreadableFile as error:
+                return self._mark_error(note_id, str(error))
+            if existing and existing.status == "indexed" and existing.content_hash == content.content_hash:
+                self.db.update_note(note_id, file_size=content.size, file_mtime_ns=content.mtime_ns, warning=content.warning)
+                return self.db.get_note(note_id)
+            self.db.update_note(note_id, body=content.text, file_size=content.size,
+                                file_mtime_ns=content.mtime_ns, warning=content.warning)
+            return self._index_text(note_id, path.name, content.text, content.content_hash, cancel, progress)
+
+    def sync_folder(self, folder: Folder, cancel: threading.Event | None = None,
+                    progress: Progress = _no_progress) -> SyncReport:
+        """Bring one imported folder's notes in line with the disk; unchanged files are only stat()ed."""
+        report = SyncReport()
+        root = Path(folder.path)
+        if not root.is_dir():
+            report.errors.append((folder.path, "the folder is missing or not readable; its notes are kept"))
+            return report
+        known = {note.source: note for note in self.db.list_notes(folder.id)}
+        seen: set[str] = set()
+        for found in walk(root, folder.extensions):
+            if cancel is not None and cancel.is_set():
+                report.cancelled = True
+                return report  # an incomplete walk must not remove anything
+            source = str(found.path)
+            seen.add(source)
+            note = known.get(source)
+            if found.error is not None:
+                with self._lock:
+                    note_id = note.id if note else self.db.add_note(found.path.name, source, folder.id)
+                    self._mark_error(note_id, found.error)
+                report.errors.append((source, found.error))
+            elif note and note.status in ("indexed", "error") and (note.file_size, note.file_mtime_ns) == (found.size, found.mtime_ns):
+                report.unchanged += 1
+            else:
+                result = self.import_file(found.path, folder.id, cancel, progress)
+                if result.status == "error":
+                    report.errors.append((source, result.error))
+                elif result.status == "cancelled":
+                    report.cancelled = True
+                    return report
+                elif note is None:
+                    report.added += 1
+                else:
+                    report.updated += 1
+        for source, note in known.items():
+            if source not in seen:
+                self.remove(note.id)
+                report.removed += 1
+        return report
+
+    def sync_all(self, cancel: threading.Event | None = None, progress: Progress = _no_progress) -> SyncReport:
+        """The start-up rescan: every imported folder, every single imported file, every unfinished note."""
+        report = SyncReport()
+        for folder in self.db.list_folders():
+            report.merge(self.sync_folder(folder, cancel, progress))
+            if report.cancelled:
+                return report
+        for note in self.db.list_notes():
+            if cancel is not None and cancel.is_set():
+                report.cancelled = True
+                break
+            if note.folder_id is None and note.source is not None:
+                report.merge(self._resync_file(note, cancel, progress))
+            elif note.source is None and note.status == "pending":
+                text = self.db.body(note.id)
+                with self._lock:
+                    self._index_text(note.id, note.title, text, _text_hash(note.title, text), cancel, progress)
+        return report
+
+    def _resync_file(self, note: Note, cancel, progress) -> SyncReport:
+        report = SyncReport()
+        path = Path(note.source)
+        try:
+            stat = path.stat()
+        except OSError:
+            with self._lock:
+                self.db.update_note(note.id, warning="the file was deleted or moved; its last text is kept")
+            report.errors.append((note.source, "the file was deleted or moved"))
+            return report
+        if note.status == "indexed" and (note.file_size, note.file_mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+            report.unchanged += 1
+            return report
+        result = self.import_file(path, None, cancel, progress)
+        if result.status == "error":
+            report.errors.append((note.source, result.error))
+        else:
+            report.updated += 1
+        return report
+
+    def reindex(self, cancel: threading.Event | None = None, progress: Progress = _no_progress) -> SyncReport:
+        """Retry failed and unfinished notes, re-read changed files, and rebuild the vector index."""
+        with self._lock:
+            for note in self.db.list_notes():
+                if note.status in ("error", "cancelled", "pending"):
+                    self.db.update_note(note.id, status="pending", file_size=None, file_mtime_ns=None)
+        report = self.sync_all(cancel, progress)
+        if not report.cancelled:
+            self.rebuild_index(progress)
+        return report
+
+    # --- the vector index -------------------------------------------------------------------------------
+    def rebuild_index(self, progress: Progress = _no_progress) -> int:
+        """Recreate the chromadb collection from the vectors kept in SQLite (no embedding); returns chunks added."""
+        with self._lock, self._index_lock:
+            if self.index is not None:
+                self.index.close()
+            self._wipe(self._index_path)
+            self.index = self._VectorIndex(self._index_path, self.embedder)
+            total, done = self.db.chunk_count(), 0
+            for rows in self.db.iter_all_chunks():
+                self.index.upsert([(n, c) for n, c, _ in rows], blob_vectors([blob for _, _, blob in rows]))
+                done += len(rows)
+                progress("search index", done, total)
+            return done
+
+    # --- indexing ---------------------------------------------------------------------------------------
+    def _require(self, note_id: int) -> Note:
+        note = self.db.get_note(note_id)
+        if note is None:
+            raise KeyError(f"no note {note_id}")
+        return note
+
+    def _mark_error(self, note_id: int, reason: str) -> Note:
+        self.db.update_note(note_id, status="error", error=reason, warning=None, n_chunks=0)
+        self.db.delete_chunks_from(note_id, 0)
+        with self._index_lock:
+            self.index.delete_note(note_id)
+        return self.db.get_note(note_id)
+
+    def _index_text(self, note_id: int, title: str, text: str, digest: str,
+                    cancel: threading.Event | None, progress: Progress) -> Note:
+        """Chunk and embed text; chunks whose text is unchanged keep their vectors (no embedding)."""
+        chunks = chunk_text(text)
+        if not chunks:
+            return self._mark_error(note_id, "the note has no text in it")
+        self.db.update_note(note_id, status="indexing", error=None)
+        old = self.db.chunk_hashes(note_id)
+        for first in range(0, len(chunks), BATCH_CHUNKS):
+            if cancel is not None and cancel.is_set():
+                return self._cancelled(note_id, first, len(chunks))
+            batch = [(c, _text_hash(title, c.text)) for c in chunks[first:first + BATCH_CHUNKS]]
+            changed = [(c, h) for c, h in batch if old.get(c.index) != (h, c.start, c.end)]
+            known = self.db.embeddings_for_hashes([h for _, h in changed])
+            missing = [(c, h) for c, h in changed if h not in known]
+            vectors = self.embedder.embed([f"{title}\n{c.text}" for c, _ in missing])
+            known.update({h: vector_blob(v) for (_, h), v in zip(missing, vectors)})
+            rows = [(c.index, c.start, c.end, c.text, h, known[h]) for c, h in changed]
+            self.db.write_chunks(note_id, title, rows)
+            with self._index_lock:
+                self.index.upsert([(note_id, c.index) for c, _ in changed], blob_vectors([known[h] for _, h in changed]))
+            progress(title, first + len(batch), len(chunks))
+        self._drop_chunks_from(note_id, len(chunks))
+        self.db.update_note(note_id, status="indexed", content_hash=digest, n_chunks=len(chunks),
+                            indexed_at=now(), error=None)
+        return self.db.get_note(note_id)
+
+    def _cancelled(self, note_id: int, done: int, total: int) -> Note:
+        self._drop_chunks_from(note_id, done)
+        self.db.update_note(note_id, status="cancelled", n_chunks=done, content_hash=None,
+                            error=f"indexing was cancelled after {done} of {total} chunks; reindex to finish it")
+        return self.db.get_note(note_id)
+
+    def _drop_chunks_from(self, note_id: int, first: int) -> None:
+        dropped = self.db.delete_chunks_from(note_id, first)
+        with self._index_lock:
+            self.index.delete_keys([(note_id, chunk) for chunk in dropped])
+
+
+def _title_from(text: str) -> str:
+    line = next((line.strip(" #\t") for line in text.splitlines() if line.strip()), "")
+    return (line[:60] + "…") if len(line) > 60 else (line or "Untitled note")

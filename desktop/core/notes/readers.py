@@ -1,0 +1,145 @@
+"""Turn a file on disk into note text, or a clear reason why it cannot be one."""
+
+import errno
+import hashlib
+import html
+import os
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+TEXT_EXTENSIONS = (".txt", ".md", ".markdown")
+SUPPORTED_EXTENSIONS = (*TEXT_EXTENSIONS, ".pdf", ".html", ".htm")
+BINARY_SNIFF_BYTES = 8192
+
+
+class UnreadableFile(Exception):
+    """The file cannot become a note; the message says why in words a user understands."""
+
+
+@dataclass(frozen=True)
+class FileText:
+    text: str
+    content_hash: str  # of the raw bytes: an unchanged file is never read into text or re-embedded
+    size: int
+    mtime_ns: int
+    warning: str | None = None  # kept but worth knowing, e.g. invalid UTF-8 was replaced
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, with OS errors turned into user-facing reasons."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        raise UnreadableFile("the file was deleted or moved before it could be read") from None
+    except PermissionError:
+        raise UnreadableFile("permission denied: Inkling may not read this file") from None
+    except IsADirectoryError:
+        raise UnreadableFile("this is a folder, not a file") from None
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise UnreadableFile("a symbolic link loop: the link points back to itself") from None
+        raise UnreadableFile(f"cannot be read: {error.strerror}") from None
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_file(path: Path) -> FileText:
+    """Read a .txt/.md/.pdf/.html file (any other extension is tried as plain text)."""
+    path = Path(path)
+    try:
+        stat = os.stat(path)
+    except OSError:
+        stat = None  # read_bytes below names the reason
+    data = read_bytes(path)
+    if stat is None:
+        stat = os.stat(path)
+    digest = content_hash(data)
+    suffix = path.suffix.lower()
+    if not data.strip():
+        raise UnreadableFile("the file is empty")
+    if suffix == ".pdf":
+        text, warning = _pdf_text(data), None
+    else:
+        text, warning = _decode(data)
+        if suffix in (".html", ".htm"):
+            text = html_to_text(text)
+    if not text.strip():
+        raise UnreadableFile("the file has no text in it")
+    return FileText(text, digest, stat.st_size, stat.st_mtime_ns, warning)
+
+
+def _decode(data: bytes) -> tuple[str, str | None]:
+    if _looks_binary(data[:BINARY_SNIFF_BYTES]):
+        raise UnreadableFile("a binary file, not text")
+    text = data.decode("utf-8-sig", errors="replace")
+    bad = text.count("\ufffd") - data.decode("utf-8-sig", errors="ignore").count("\ufffd")
+    if bad:
+        return text, f"not valid UTF-8: {bad} undecodable byte sequence(s) were replaced with �"
+    return text, None
+
+
+def _looks_binary(sample: bytes) -> bool:
+    if b"\x00" in sample:
+        return True
+    control = sum(1 for byte in sample if byte < 32 and byte not in (9, 10, 12, 13, 27))
+    return bool(sample) and control / len(sample) > 0.1
+
+
+def _pdf_text(data: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            raise UnreadableFile("the PDF is password-protected")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except (PdfReadError, ValueError, KeyError, TypeError) as error:
+        raise UnreadableFile(f"not a readable PDF ({error})") from None
+    text = "\n\n".join(page.strip() for page in pages if page.strip())
+    if not text:
+        raise UnreadableFile("the PDF has no text layer (a scan or images only); it would need OCR")
+    return text
+
+
+class _TextExtractor(HTMLParser):
+    SKIP = {"script", "style", "head", "template", "noscript"}
+    BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "pre", "table"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skipping = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIP:
+            self._skipping += 1
+        elif tag in self.BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIP and self._skipping:
+            self._skipping -= 1
+        elif tag in self.BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data):
+        if not self._skipping:
+            self.parts.append(data)
+
+
+def html_to_text(markup: str) -> str:
+    """Visible text of an HTML page, one paragraph per block element; scripts and styles dropped."""
+    parser = _TextExtractor()
+    parser.feed(markup)
+    parser.close()
+    text = html.unescape("".join(parser.parts))
+    text = re.sub(r"[ \t\r\f\v]+", " ", text)
+    return re.sub(r"\s*\n\s*\n\s*", "\n\n", text).strip()

@@ -1,0 +1,106 @@
+"""Hybrid retrieval: chromadb vector search fused with SQLite FTS5 keyword search by reciprocal rank."""
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from desktop.core.notes.db import NotesDB
+
+RRF_K = 60  # the constant from Cormack et al. (2009); it damps the weight of the very first ranks
+CANDIDATES = 30  # per retriever, before fusion
+SNIPPET_CHARS = 240
+MODES = ("hybrid", "vector", "keyword")
+# Question words would make every chunk a keyword match; they carry no topic.
+_STOPWORDS = frozenset(
+    "a an and are as at be by can could did do does for from had has have how i if in is it its me my of on or"
+    " our she he should so than that the their them then there these they this to was we were what when where"
+    " which who whom whose why will with would you your about into any all tell please".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One retrieved chunk, as shown under an answer and numbered in the prompt."""
+
+    note_id: int
+    title: str
+    source: str | None  # the file path, or None for a typed note
+    chunk: int
+    score: float  # cosine similarity of the chunk to the question, 0..1 in practice
+    snippet: str
+    text: str  # the whole chunk: what goes into the prompt
+
+    def to_json(self) -> dict:
+        """What is saved with a message and printed by `inkling ask --json`."""
+        return {"note_id": self.note_id, "title": self.title, "chunk": self.chunk,
+                "score": round(self.score, 4), "snippet": self.snippet}
+
+    def to_search_json(self) -> dict:
+        """What `inkling notes search --json` prints."""
+        return {"note_id": self.note_id, "title": self.title, "source": self.source, "chunk": self.chunk,
+                "score": round(self.score, 4), "snippet": self.snippet}
+
+
+def snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def keyword_query(text: str) -> str | None:
+    """An FTS5 query matching any of the question's content words (each quoted: no FTS syntax gets through)."""
+    words = [w for w in re.findall(r"\w+", text.lower()) if len(w) > 1 or w.isdigit()]
+    content = [w for w in words if w not in _STOPWORDS] or words
+    unique = list(dict.fromkeys(content))
+    return " OR ".join(f'"{w}"' for w in unique) if unique else None
+
+
+def fuse(rankings: list[list[int]]) -> list[tuple[int, float]]:
+    """Reciprocal-rank fusion of several best-first id lists: (id, fused score) best first."""
+    scores: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, item in enumerate(ranking, start=1):
+            scores[item] = scores.get(item, 0.0) + 1.0 / (RRF_K + rank)
+    return sorted(scores.items(), key=lambda pair: (-pair[1], pair[0]))
+
+
+def search(db: NotesDB, index, embedder, query: str, k: int = 5, min_score: float = 0.0,
+           mode: str = "hybrid") -> list[Source]:
+    """The k best chunks for query whose similarity is at least min_score, best first."""
+    if mode not in MODES:
+        raise ValueError(f"unknown retrieval mode {mode!r}")
+    if not query.strip() or k <= 0:
+        return []
+    vector = embedder.embed([query])[0]
+    rankings = []
+    similarity: dict[int, float] = {}
+    if mode != "keyword":
+        hits = index.query(vector, CANDIDATES)
+        row_ids = db.chunk_ids_for([key for key, _score in hits])
+        ranking = []
+        for key, score in hits:
+            if key in row_ids:  # a vector the SQLite side no longer has: ignore it, a rebuild will drop it
+                ranking.append(row_ids[key])
+                similarity[row_ids[key]] = score
+        rankings.append(ranking)
+    if mode != "vector":
+        match = keyword_query(query)
+        rankings.append([row_id for row_id, _rank in db.keyword_search(match, CANDIDATES)] if match else [])
+    fused = fuse(rankings)
+    missing = [row_id for row_id, _ in fused if row_id not in similarity]
+    for row_id, embedding in db.embeddings_by_ids(missing).items():
+        similarity[row_id] = float(np.dot(embedding, vector))
+    chosen = [row_id for row_id, _ in fused if similarity.get(row_id, -1.0) >= min_score][:k]
+    return _sources(db, chosen, similarity)
+
+
+def _sources(db: NotesDB, row_ids: list[int], similarity: dict[int, float]) -> list[Source]:
+    chunks = db.chunks_by_ids(row_ids)
+    notes = {note_id: db.get_note(note_id) for note_id in {c.note_id for c in chunks.values()}}
+    sources = []
+    for row_id in row_ids:
+        chunk = chunks[row_id]
+        note = notes[chunk.note_id]
+        sources.append(Source(chunk.note_id, note.title, note.source, chunk.chunk, similarity[row_id],
+                              snippet(chunk.text), chunk.text))
+    return sources
