@@ -65,3 +65,17 @@ def m002_message_branches(db: Database) -> None:
     # when its source is deleted.
     db.execute("ALTER TABLE messages ADD COLUMN branch_of INTEGER NULL REFERENCES messages(id) ON DELETE SET NULL")
     db.execute("ALTER TABLE messages ADD COLUMN branch_position INTEGER NULL")
+
+
+@migrations()
+def m003_message_sources(db: Database) -> None:
+    # The notes a reply was grounded on, decided before generation: a JSON list of
+    # {note_id, title, chunk, score, snippet}. Its own table, like traces, so chat lists stay lean.
+    db.execute(
+        """
+        CREATE TABLE message_sources (
+            message_id INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+            data TEXT NOT NULL
+        )
+        """
+    )

@@ -301,6 +301,21 @@ class Store:
         rows = list(self.db.query("SELECT data FROM token_traces WHERE message_id = ?", [message_id]))
         return decode_trace(rows[0]["data"]) if rows else None
 
+    # Sources (the notes chunks a reply was grounded on)
+
+    def save_sources(self, message_id: int, sources: list[dict]) -> None:
+        """Replace the message's sources: dicts of note_id, title, chunk, score, snippet."""
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO message_sources (message_id, data) VALUES (?, ?)"
+                " ON CONFLICT (message_id) DO UPDATE SET data = excluded.data",
+                [message_id, json.dumps(sources, ensure_ascii=False)],
+            )
+
+    def load_sources(self, message_id: int) -> list[dict]:
+        rows = list(self.db.query("SELECT data FROM message_sources WHERE message_id = ?", [message_id]))
+        return json.loads(rows[0]["data"]) if rows else []
+
     # Settings
 
     def get_setting(self, key: str, default: Any = None) -> Any:
