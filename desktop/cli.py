@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 
 from desktop import __version__
+from desktop import cli_notes
 from desktop.core.chat import PromptReady, ReplyRecorder, generate_reply, start_turn
 from desktop.core.engine import EngineConfig, EngineError, Finished, ModelLoadError
 from desktop.core.engine.llama_engine import MAX_TOP_LOGPROBS, LlamaEngine
@@ -18,7 +19,7 @@ from desktop.core.store import DatabaseTooNewError, Store, open_store
 from desktop.core.presets import DEFAULT_SYSTEM_PROMPT
 from desktop.core.settings import load_sampler_settings
 
-COMMANDS = ("ask",)
+COMMANDS = ("ask", "notes")
 
 
 class UsageError(Exception):
@@ -49,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--max-tokens", type=int)
     ask.add_argument("--top-logprobs", type=int, default=10, help=f"alternatives kept per token (0-{MAX_TOP_LOGPROBS})")
     ask.add_argument("--conversation", type=int, help="continue this conversation (its history is sent)")
+    cli_notes.add_ask_options(ask)
+    cli_notes.add_commands(commands)
     return parser
 
 
@@ -84,6 +87,7 @@ def ask(args) -> int:
             store, conversation_id, args.text, settings, display_name(Path(model_path)),
             top_logprobs=args.top_logprobs,
         )
+        request = cli_notes.ground(store, request, args, owns_folder=lock.held)
         return _run(store, engine, request, args)
     finally:
         lock.release()
@@ -128,7 +132,7 @@ def _run(store: Store, engine: LlamaEngine, request, args) -> int:
             "text": message.content,
             "finish_reason": message.finish_reason,
             "tokens": [record.to_json() for record in recorder.records],
-            "sources": [],
+            "sources": store.load_sources(message.id),
             "stats": message.stats,
         }, ensure_ascii=False))
     else:
@@ -141,7 +145,9 @@ def main(argv: list[str]) -> int:
         args = build_parser().parse_args(argv)
         if args.command == "ask":
             return ask(args)
+        if args.command == "notes":
+            return cli_notes.run(args)
         raise UsageError(f"unknown command {args.command!r}")
-    except (UsageError, ModelLoadError, DatabaseTooNewError, DataFolderError) as error:
+    except (UsageError, ModelLoadError, DatabaseTooNewError, DataFolderError, *cli_notes.USER_ERRORS) as error:
         print(f"inkling: error: {error}", file=sys.stderr)
         return 2

@@ -28,6 +28,7 @@ class ReplyRequest:
     history: tuple[ChatMessage, ...]
     settings: SamplerSettings
     top_logprobs: int
+    sources: tuple = ()  # notes chunks (desktop.core.notes.Source), best first, decided before generation
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class PromptReady:
     prompt_tokens: int
     dropped_messages: int
     n_ctx: int
+    sources_used: int = 0  # the best sources that fitted in the budget; the rest were left out
 
 
 def start_turn(
@@ -76,9 +78,9 @@ def generate_reply(engine, request: ReplyRequest, cancel: threading.Event) -> It
     n_ctx = engine.info.n_ctx
     built: BuiltPrompt = build_prompt(
         engine, request.system_prompt, list(request.history),
-        n_ctx - reply_reserve(request.settings.max_tokens, n_ctx),
+        n_ctx - reply_reserve(request.settings.max_tokens, n_ctx), request.sources,
     )
-    yield PromptReady(len(built.tokens), built.dropped_messages, n_ctx)
+    yield PromptReady(len(built.tokens), built.dropped_messages, n_ctx, sources_used=built.sources_used)
     yield from engine.stream(built.tokens, request.settings, top_logprobs=request.top_logprobs, cancel=cancel)
 
 
@@ -115,6 +117,9 @@ class ReplyRecorder:
         stats = finished.stats.to_dict()
         if self.prompt is not None:
             stats["dropped_messages"] = self.prompt.dropped_messages
+            saved = self.store.load_sources(self.message_id)
+            if len(saved) > self.prompt.sources_used:  # the budget left some out: keep only those sent
+                self.store.save_sources(self.message_id, saved[: self.prompt.sources_used])
         self.store.save_partial_reply(self.message_id, self.text, self.records)
         self.store.update_message(self.message_id, status=status, stats=stats, finish_reason=finished.finish_reason)
         return self.store.get_message(self.message_id)

@@ -9,7 +9,7 @@ from desktop.core.notes.chunking import chunk_text
 from desktop.core.notes.db import Folder, Note, NotesDB, blob_vectors, connect, now, vector_blob
 from desktop.core.notes.embedding import MiniLMEmbedder, shared_embedder
 from desktop.core.notes.readers import SUPPORTED_EXTENSIONS, UnreadableFile, read_file
-from desktop.core.notes.retrieval import Source, search
+from desktop.core.notes.retrieval import Source, StoredVectors, search
 from desktop.core.notes.sync import SyncReport, normalise_extensions, walk
 
 BATCH_CHUNKS = 64  # chunks embedded and committed together: the unit of progress and of cancelling
@@ -20,8 +20,8 @@ INDEX_FOLDER = "chroma"
 Progress = Callable[[str, int, int], None]
 
 
-class Cancelled(Exception):
-    """The caller's cancel event was set; everything finished so far is kept."""
+class NotesReadOnlyError(Exception):
+    """Another Inkling process owns the data folder, so these notes can be searched but not changed."""
 
 
 def _no_progress(_what: str, _done: int, _total: int) -> None:
@@ -35,22 +35,34 @@ def _text_hash(title: str, text: str) -> str:
 class NotesLibrary:
     """Notes of one data folder: add, import, sync, search. Safe to share between threads.
 
+    The stable entry point (`inkling --self-test` uses it too):
+
+        with NotesLibrary.open(data_folder) as notes:   # data_folder/inkling.db and data_folder/chroma/
+            notes.add_text("Title", "Text, markdown allowed.")
+            sources = notes.search("a question", k=5)     # list[Source], best first
+
     Each thread gets its own SQLite connection; changes are serialised by one lock. The chromadb
     collection is checked against SQLite on opening and rebuilt (without re-embedding) if it is
     broken or disagrees; `notice` then says so in words for the user.
     """
 
-    def __init__(self, folder: Path, embedder: MiniLMEmbedder | None = None):
-        from desktop.core.notes.index import IndexUnavailable, VectorIndex, wipe
-
+    def __init__(self, folder: Path, embedder: MiniLMEmbedder | None = None, read_only: bool = False):
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.embedder = embedder or shared_embedder()
+        self.read_only = read_only
         self.notice: str | None = None
         self._local = threading.local()
         self._connections: list[NotesDB] = []
         self._lock = threading.RLock()
         self._index_lock = threading.Lock()
+        if read_only:
+            # chromadb is not safe to share between processes: search the vectors kept in SQLite instead.
+            self.index = StoredVectors(lambda: self.db)
+            self.interrupted = 0
+            return
+        from desktop.core.notes.index import IndexUnavailable, VectorIndex, wipe
+
         self._wipe = wipe
         self._VectorIndex = VectorIndex
         self.interrupted = self.db.mark_interrupted()
@@ -69,9 +81,12 @@ class NotesLibrary:
             self.rebuild_index()
 
     @classmethod
-    def open(cls, folder: Path, embedder: MiniLMEmbedder | None = None) -> "NotesLibrary":
-        """Open (creating if needed) the notes of the data folder `folder` (its inkling.db and chroma/)."""
-        return cls(folder, embedder)
+    def open(cls, folder: Path, embedder: MiniLMEmbedder | None = None, read_only: bool = False) -> "NotesLibrary":
+        """Open (creating if needed) the notes of the data folder `folder` (its inkling.db and chroma/).
+
+        read_only: for a process that does not hold the data folder's lock; search works, changes raise.
+        """
+        return cls(folder, embedder, read_only)
 
     def __enter__(self) -> "NotesLibrary":
         return self
@@ -129,6 +144,7 @@ class NotesLibrary:
     # --- typed notes ------------------------------------------------------------------------------
     def add_text(self, title: str, text: str) -> Note:
         """Add a typed note (markdown allowed) and index it now; returns it with its status."""
+        self._check_writable()
         title = title.strip() or _title_from(text)
         with self._lock:
             note_id = self.db.add_note(title, body=text)
@@ -136,6 +152,7 @@ class NotesLibrary:
 
     def update_text(self, note_id: int, title: str, text: str) -> Note:
         """Change a typed note; only chunks whose text changed are embedded again."""
+        self._check_writable()
         title = title.strip() or _title_from(text)
         with self._lock:
             note = self._require(note_id)
@@ -146,6 +163,7 @@ class NotesLibrary:
 
     def remove(self, note_id: int) -> None:
         """Delete a note with its chunks from SQLite and the index; a missing one is ignored."""
+        self._check_writable()
         with self._lock:
             self.db.delete_note(note_id)
             with self._index_lock:
@@ -155,6 +173,7 @@ class NotesLibrary:
     def add_path(self, path: Path, extensions=SUPPORTED_EXTENSIONS, cancel: threading.Event | None = None,
                  progress: Progress = _no_progress) -> SyncReport:
         """Import a file, or a folder (recursively, the given file types) that is then kept in sync."""
+        self._check_writable()
         path = Path(path).absolute()
         if path.is_dir():
             with self._lock:
@@ -173,6 +192,7 @@ class NotesLibrary:
         return report
 
     def remove_folder(self, folder_id: int) -> None:
+        self._check_writable()
         with self._lock:
             for note in self.db.list_notes(folder_id):
                 self.remove(note.id)
@@ -181,6 +201,7 @@ class NotesLibrary:
     def import_file(self, path: Path, folder_id: int | None = None, cancel: threading.Event | None = None,
                     progress: Progress = _no_progress) -> Note:
         """(Re)import one file; unreadable ones are kept as notes with status `error` and the reason."""
+        self._check_writable()
         path = Path(path).absolute()
         with self._lock:
             existing = self.db.note_by_source(str(path))
@@ -199,6 +220,7 @@ class NotesLibrary:
     def sync_folder(self, folder: Folder, cancel: threading.Event | None = None,
                     progress: Progress = _no_progress) -> SyncReport:
         """Bring one imported folder's notes in line with the disk; unchanged files are only stat()ed."""
+        self._check_writable()
         report = SyncReport()
         root = Path(folder.path)
         if not root.is_dir():
@@ -290,6 +312,7 @@ class NotesLibrary:
     # --- the vector index -------------------------------------------------------------------------------
     def rebuild_index(self, progress: Progress = _no_progress) -> int:
         """Recreate the chromadb collection from the vectors kept in SQLite (no embedding); returns chunks added."""
+        self._check_writable()
         with self._lock, self._index_lock:
             if self.index is not None:
                 self.index.close()
@@ -303,6 +326,12 @@ class NotesLibrary:
             return done
 
     # --- indexing ---------------------------------------------------------------------------------------
+    def _check_writable(self) -> None:
+        if self.read_only:
+            raise NotesReadOnlyError(
+                "Inkling is running with this data folder: change notes in its window, or close it first."
+            )
+
     def _require(self, note_id: int) -> Note:
         note = self.db.get_note(note_id)
         if note is None:
@@ -353,6 +382,15 @@ class NotesLibrary:
         dropped = self.db.delete_chunks_from(note_id, first)
         with self._index_lock:
             self.index.delete_keys([(note_id, chunk) for chunk in dropped])
+
+
+def has_notes(folder: Path) -> bool:
+    """Whether the data folder holds any indexed chunk; cheap (SQLite only: no model, no chromadb)."""
+    notes_db = NotesDB(connect(Path(folder) / DATABASE_NAME))
+    try:
+        return notes_db.chunk_count() > 0
+    finally:
+        notes_db.close()
 
 
 def _title_from(text: str) -> str:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from desktop.core.notes.db import NotesDB
+from desktop.core.notes.db import NotesDB, blob_vectors
 
 RRF_K = 60  # the constant from Cormack et al. (2009); it damps the weight of the very first ranks
 CANDIDATES = 30  # per retriever, before fusion
@@ -62,6 +62,24 @@ def fuse(rankings: list[list[int]]) -> list[tuple[int, float]]:
         for rank, item in enumerate(ranking, start=1):
             scores[item] = scores.get(item, 0.0) + 1.0 / (RRF_K + rank)
     return sorted(scores.items(), key=lambda pair: (-pair[1], pair[0]))
+
+
+class StoredVectors:
+    """Exact vector search over the embeddings kept in SQLite, for a process that may not open chromadb."""
+
+    def __init__(self, db_for_thread):
+        self._db_for_thread = db_for_thread
+
+    def query(self, vector: np.ndarray, limit: int) -> list[tuple[tuple[int, int], float]]:
+        keys, blobs = [], []
+        for rows in self._db_for_thread().iter_all_chunks():
+            keys += [(note_id, chunk) for note_id, chunk, _blob in rows]
+            blobs += [blob for _note_id, _chunk, blob in rows]
+        if not keys:
+            return []
+        scores = blob_vectors(blobs) @ np.asarray(vector, dtype=np.float32)
+        best = np.argsort(-scores)[:limit]
+        return [(keys[i], float(scores[i])) for i in best]
 
 
 def search(db: NotesDB, index, embedder, query: str, k: int = 5, min_score: float = 0.0,

@@ -1,0 +1,205 @@
+"""`inkling notes add|list|search|remove|reindex`, and the notes that ground `inkling ask`."""
+
+import json
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from desktop.core.grounding import attach_sources, retrieval_settings
+from desktop.core.notes import EmbedderError, NotesReadOnlyError, NotesTooNewError
+from desktop.core.paths import DataFolderBusyError, DataFolderLock, database_path, ensure_data_dir
+
+
+class NotesUsageError(Exception):
+    """Bad arguments for a notes command: one line, exit code 2."""
+
+
+# Reported in one line with exit code 2, like the CLI's own usage errors.
+USER_ERRORS = (NotesUsageError, EmbedderError, NotesReadOnlyError, NotesTooNewError)
+
+
+def add_ask_options(ask) -> None:
+    ask.add_argument("--no-notes", action="store_true", help="do not ground the answer on your notes")
+
+
+def add_commands(commands) -> None:
+    notes = commands.add_parser("notes", help="add, list, search and remove the notes that ground answers")
+    actions = notes.add_subparsers(dest="notes_command", required=True, parser_class=type(notes))
+    add = actions.add_parser("add", help="import files or folders (folders are kept in sync)")
+    add.add_argument("paths", nargs="+", type=Path)
+    add.add_argument("--types", default=".txt,.md,.pdf,.html",
+                     help="file types taken from folders, comma-separated (default: .txt,.md,.pdf,.html)")
+    listing = actions.add_parser("list", help="every note with its status")
+    listing.add_argument("--json", action="store_true")
+    search = actions.add_parser("search", help="the best chunks for a query")
+    search.add_argument("query")
+    search.add_argument("--json", action="store_true")
+    search.add_argument("-k", "--top-k", type=int, default=5)
+    search.add_argument("--min-score", type=float, default=0.0)
+    search.add_argument("--mode", choices=("hybrid", "vector", "keyword"), default="hybrid")
+    remove = actions.add_parser("remove", help="delete notes by id (or stop syncing a folder with --folder)")
+    remove.add_argument("ids", nargs="*", type=int)
+    remove.add_argument("--folder", type=Path, help="an imported folder: remove it and its notes")
+    actions.add_parser("reindex", help="retry failed notes, re-read changed files, rebuild the search index")
+
+
+def _open(write: bool):
+    """The notes library and the lock held for it (None if another process owns the folder)."""
+    from desktop.core.notes import NotesLibrary
+
+    folder = ensure_data_dir()
+    lock = DataFolderLock(folder)
+    try:
+        lock.acquire()
+    except DataFolderBusyError:
+        if write:
+            raise NotesUsageError(
+                "Inkling is running with this data folder: change notes in its window, or close it first."
+            ) from None
+        return NotesLibrary.open(folder, read_only=True), None
+    try:
+        return NotesLibrary.open(folder), lock
+    except BaseException:
+        lock.release()
+        raise
+
+
+def run(args) -> int:
+    handlers = {"add": _add, "list": _list, "search": _search, "remove": _remove, "reindex": _reindex}
+    library, lock = _open(write=args.notes_command in ("add", "remove", "reindex"))
+    try:
+        if library.notice:
+            print(f"inkling: {library.notice}", file=sys.stderr)
+        return handlers[args.notes_command](library, args)
+    finally:
+        library.close()
+        if lock is not None:
+            lock.release()
+
+
+def _with_cancel(work):
+    """Run work(cancel, progress) with Ctrl+C setting cancel (finished notes are kept) and progress on stderr."""
+    cancel = threading.Event()
+    previous = signal.signal(signal.SIGINT, lambda *_: cancel.set())
+    shown = {"what": None}
+
+    def progress(what: str, done: int, total: int) -> None:
+        if total >= 256 and sys.stderr.isatty():  # only large files are worth a progress line
+            print(f"\rindexing {what}: {done}/{total} chunks", end="", file=sys.stderr, flush=True)
+            shown["what"] = what
+
+    try:
+        return work(cancel, progress)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if shown["what"]:
+            print(file=sys.stderr)
+
+
+def _print_report(report) -> None:
+    print(report.summary())
+    for path, reason in report.errors:
+        print(f"  {path}: {reason}")
+
+
+def _add(library, args) -> int:
+    from desktop.core.notes import SyncReport
+
+    missing = [str(p) for p in args.paths if not p.exists() and not p.is_symlink()]
+    if missing:
+        raise NotesUsageError(f"no such file or folder: {', '.join(missing)}")
+    types = tuple(t.strip() for t in args.types.split(",") if t.strip())
+    total = SyncReport()
+
+    def work(cancel, progress):
+        for path in args.paths:
+            total.merge(library.add_path(path, types, cancel, progress))
+            if cancel.is_set():
+                total.cancelled = True
+                break
+
+    _with_cancel(work)
+    _print_report(total)
+    return 0
+
+
+def _note_json(note) -> dict:
+    return {"id": note.id, "title": note.title, "source": note.source, "status": note.status,
+            "chunks": note.n_chunks, "indexed_at": note.indexed_at, "error": note.error, "warning": note.warning}
+
+
+def _list(library, args) -> int:
+    notes = library.list_notes()
+    if args.json:
+        print(json.dumps([_note_json(n) for n in notes], ensure_ascii=False))
+        return 0
+    for note in notes:
+        detail = note.error or note.warning or note.source or "typed note"
+        print(f"{note.id:>5}  {note.status:<9} {note.n_chunks:>5} chunks  {note.title}  ({detail})")
+    if not notes:
+        print("No notes yet: `inkling notes add PATH` imports files or folders.")
+    return 0
+
+
+def _search(library, args) -> int:
+    if not 1 <= args.top_k <= 100:
+        raise NotesUsageError("-k must be between 1 and 100")
+    sources = library.search(args.query, args.top_k, args.min_score, args.mode)
+    if args.json:
+        print(json.dumps([s.to_search_json() for s in sources], ensure_ascii=False))
+        return 0
+    for n, source in enumerate(sources, start=1):
+        print(f"[{n}] {source.score:.3f}  {source.title}  (note {source.note_id}, chunk {source.chunk})")
+        print(f"    {source.snippet}")
+    if not sources:
+        print("No matching notes.")
+    return 0
+
+
+def _remove(library, args) -> int:
+    if not args.ids and args.folder is None:
+        raise NotesUsageError("give note ids, or --folder PATH")
+    if args.folder is not None:
+        wanted = str(args.folder.absolute())
+        folder = next((f for f in library.list_folders() if f.path == wanted), None)
+        if folder is None:
+            raise NotesUsageError(f"{wanted} is not an imported folder")
+        library.remove_folder(folder.id)
+        print(f"Removed the folder {wanted} and its notes (the files themselves are untouched).")
+    for note_id in args.ids:
+        note = library.get_note(note_id)
+        if note is None:
+            raise NotesUsageError(f"no note with id {note_id}")
+        if note.folder_id is not None:
+            raise NotesUsageError(
+                f"note {note_id} is a file of an imported folder: delete the file, or remove the folder with --folder"
+            )
+        library.remove(note_id)
+        print(f"Removed note {note_id} ({note.title}).")
+    return 0
+
+
+def _reindex(library, args) -> int:
+    report = _with_cancel(lambda cancel, progress: library.reindex(cancel, progress))
+    _print_report(report)
+    return 0
+
+
+def ground(store, request, args, owns_folder: bool):
+    """Retrieve the notes for `ask` before generation and save them with the reply (unless --no-notes).
+
+    owns_folder: this process holds the data folder's lock; otherwise the window has it, and with it
+    chromadb, so the search reads the vectors kept in SQLite instead.
+    """
+    from desktop.core.notes import NotesLibrary, has_notes
+
+    folder = database_path().parent
+    if args.no_notes or not has_notes(folder):
+        return request
+    settings = retrieval_settings(store, request.conversation_id, notes_exist=True)
+    if not settings.use_notes:
+        return request
+    with NotesLibrary.open(folder, read_only=not owns_folder) as library:
+        sources = library.search(request.history[-1].content, settings.top_k, settings.min_score)
+    return attach_sources(store, request, sources)
