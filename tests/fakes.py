@@ -32,7 +32,7 @@ class FakeEngine:
         return "\n".join(f"{m['role']}: {m['content']}" for m in messages)
 
     def tokenize(self, text):
-        return text.split()
+        return [len(word) for word in text.split()]  # one made-up id per word
 
     def stream(self, prompt_tokens, settings, *, top_logprobs=10, cancel: threading.Event | None = None):
         self.settings.append(settings)

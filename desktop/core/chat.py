@@ -38,6 +38,7 @@ class PromptReady:
     prompt_tokens: int
     dropped_messages: int
     n_ctx: int
+    token_ids: tuple[int, ...] = ()  # kept with the reply, so a branch can resume from the exact prompt
     sources_used: int = 0  # the best sources that fitted in the budget; the rest were left out
 
 
@@ -57,14 +58,14 @@ def start_turn(
     )
     if not thread and conversation.title == "New chat":
         store.rename_conversation(conversation_id, _title_from(user_text))
-    history = [ChatMessage(m.role, m.content) for m in thread if _belongs_in_history(m)]
+    history = [ChatMessage(m.role, m.content) for m in thread if belongs_in_history(m)]
     history.append(ChatMessage("user", user_text))
     return ReplyRequest(
         request_id, conversation_id, reply.id, conversation.system_prompt, tuple(history), settings, top_logprobs,
     )
 
 
-def _belongs_in_history(message: Message) -> bool:
+def belongs_in_history(message: Message) -> bool:
     return message.role in ("user", "assistant") and message.status in HISTORY_STATUSES and bool(message.content)
 
 
@@ -80,7 +81,7 @@ def generate_reply(engine, request: ReplyRequest, cancel: threading.Event) -> It
         engine, request.system_prompt, list(request.history),
         n_ctx - reply_reserve(request.settings.max_tokens, n_ctx), request.sources,
     )
-    yield PromptReady(len(built.tokens), built.dropped_messages, n_ctx, sources_used=built.sources_used)
+    yield PromptReady(len(built.tokens), built.dropped_messages, n_ctx, tuple(built.tokens), sources_used=built.sources_used)
     yield from engine.stream(built.tokens, request.settings, top_logprobs=request.top_logprobs, cancel=cancel)
 
 
@@ -96,6 +97,7 @@ class ReplyRecorder:
         self._clock = clock
         self._last_flush = clock()
         self._dirty = False
+        self._prompt_saved = False
 
     def add(self, event: TokenEvent) -> None:
         self.text += event.delta
@@ -105,7 +107,13 @@ class ReplyRecorder:
         if self._clock() - self._last_flush >= FLUSH_INTERVAL_S:
             self.flush()
 
+    def _save_prompt(self) -> None:
+        if self.prompt is not None and self.prompt.token_ids and not self._prompt_saved:
+            self.store.save_prompt_tokens(self.message_id, list(self.prompt.token_ids))
+            self._prompt_saved = True
+
     def flush(self) -> None:
+        self._save_prompt()
         if self._dirty:
             self.store.save_partial_reply(self.message_id, self.text, self.records)
             self._dirty = False
@@ -120,6 +128,7 @@ class ReplyRecorder:
             saved = self.store.load_sources(self.message_id)
             if len(saved) > self.prompt.sources_used:  # the budget left some out: keep only those sent
                 self.store.save_sources(self.message_id, saved[: self.prompt.sources_used])
+        self._save_prompt()
         self.store.save_partial_reply(self.message_id, self.text, self.records)
         self.store.update_message(self.message_id, status=status, stats=stats, finish_reason=finished.finish_reason)
         return self.store.get_message(self.message_id)

@@ -70,6 +70,12 @@ def kept_count(values: np.ndarray, log_z: float, settings: SamplerSettings, comp
     `values` may be only the head of the distribution (`complete=False`); `log_z` is then the
     log-sum-exp of the whole distribution. Returns None when the head is too short to decide.
     """
+    stages = kept_stages(values, log_z, settings, complete)
+    return None if stages is None else stages[-1]
+
+
+def kept_stages(values: np.ndarray, log_z: float, settings: SamplerSettings, complete: bool) -> tuple[int, int, int] | None:
+    """Like kept_count, but how many survive after each of top-k, top-p and min-p (the last is at least 1)."""
     n = len(values)
     settled = complete
     if settings.top_k > 0:
@@ -79,18 +85,19 @@ def kept_count(values: np.ndarray, log_z: float, settings: SamplerSettings, comp
         values = values[:n]
         log_z = float(np.logaddexp.reduce(values))  # top-k renormalises before top-p
         settled = True
-    keep = n
+    after_top_k = keep = n
     if settings.top_p < 1.0:
         cumulative = np.cumsum(np.exp(values.astype(np.float64) - log_z))
         reached = int(np.searchsorted(cumulative, settings.top_p, side="left"))
         if reached < n:
             keep, settled = reached + 1, True
+    after_top_p = keep
     if settings.min_p > 0.0:
         # min-p keeps logits >= best + log(min_p); on sorted values that is a prefix
         passing = int(np.count_nonzero(values[:keep] >= values[0] + np.float32(np.log(settings.min_p))))
         if passing < keep:
             keep, settled = passing, True
-    return max(keep, 1) if settled else None
+    return (after_top_k, after_top_p, max(keep, 1)) if settled else None
 
 
 def sampler_probabilities(values: np.ndarray, temperature: float) -> np.ndarray:

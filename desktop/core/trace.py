@@ -23,6 +23,7 @@ class TopToken:
     id: int
     text: str
     logprob: float
+    eog: bool = False  # an end-of-generation token: choosing it ends the reply
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,7 @@ class TokenRecord:
     sampled_prob: float  # probability under the sampler's final distribution
     entropy: float  # of the model's full distribution, in nats
     top: tuple[TopToken, ...] = field(default_factory=tuple)
+    eog: bool = False
 
     def to_json(self) -> dict:
         return {
@@ -62,54 +64,113 @@ codecs.register_error("inkling-hex", _hex_replace)
 
 def encode_trace(tokens: list[TokenRecord]) -> bytes:
     """Pack a reply's tokens as numeric columns plus one table of distinct token texts, zlib-compressed."""
-    n = len(tokens)
-    k = max((len(t.top) for t in tokens), default=0)
-    ids = np.fromiter((t.id for t in tokens), dtype=np.int32, count=n)
-    scalars = np.array([(t.logprob, t.sampled_prob, t.entropy) for t in tokens], dtype=np.float32).reshape(n, 3)
-    top_ids = np.full((n, k), -1, dtype=np.int32)
-    top_logprobs = np.zeros((n, k), dtype=np.float16)
-    texts: dict[int, str] = {}
-    for row, token in enumerate(tokens):
-        texts[token.id] = token.text
-        for col, alt in enumerate(token.top):
-            top_ids[row, col] = alt.id
-            # finite values stay inside float16's range; -inf (a masked token) is stored as itself
-            top_logprobs[row, col] = alt.logprob if alt.logprob == -math.inf else max(alt.logprob, -65000.0)
-            texts[alt.id] = alt.text
-    text_table = json.dumps(texts, ensure_ascii=False, separators=(",", ":")).encode()
-    body = b"".join([
-        struct.pack("<III", n, k, len(text_table)),
-        ids.tobytes(), scalars.tobytes(), top_ids.tobytes(), top_logprobs.tobytes(), text_table,
-    ])
-    return bytes([TRACE_FORMAT_VERSION]) + zlib.compress(body, 6)
+    return TraceTable.from_records(tokens).encode()
 
 
 def decode_trace(blob: bytes) -> list[TokenRecord]:
-    if not blob or blob[0] != TRACE_FORMAT_VERSION:
-        version = blob[0] if blob else None
-        raise TraceFormatError(f"token trace format {version} is not supported (expected {TRACE_FORMAT_VERSION})")
-    try:
-        body = zlib.decompress(blob[1:])
-        n, k, text_len = struct.unpack_from("<III", body)
-        offset = 12
-        ids = np.frombuffer(body, np.int32, n, offset); offset += 4 * n
-        scalars = np.frombuffer(body, np.float32, 3 * n, offset).reshape(n, 3); offset += 12 * n
-        top_ids = np.frombuffer(body, np.int32, n * k, offset).reshape(n, k); offset += 4 * n * k
-        top_logprobs = np.frombuffer(body, np.float16, n * k, offset).reshape(n, k); offset += 2 * n * k
-        texts = {int(key): value for key, value in json.loads(body[offset:offset + text_len]).items()}
-        return _records(ids, scalars, top_ids, top_logprobs, texts)
-    except (zlib.error, struct.error, ValueError, KeyError, AttributeError) as error:
-        raise TraceFormatError(f"token trace is damaged: {error}") from error
+    return TraceTable.decode(blob).records()
 
 
-def _records(ids, scalars, top_ids, top_logprobs, texts: dict[int, str]) -> list[TokenRecord]:
-    n, k = top_ids.shape
-    records = []
-    for row in range(n):
-        top = tuple(
-            TopToken(int(top_ids[row, col]), texts[int(top_ids[row, col])], float(top_logprobs[row, col]))
-            for col in range(k) if top_ids[row, col] >= 0
+@dataclass(frozen=True, eq=False)
+class TraceTable:
+    """A trace as NumPy columns: what the transcript needs for thousands of tokens without one object each.
+
+    Encoded layout (after the format byte, zlib): n, k, text table length; the columns; the text
+    table (JSON {id: text}); then an optional section, count + int32 ids, of the end-of-generation
+    tokens. Readers that predate that section ignore it, and it is empty when absent.
+    """
+
+    ids: np.ndarray  # (n,) int32
+    scalars: np.ndarray  # (n, 3) float32: logprob, sampled_prob, entropy
+    top_ids: np.ndarray  # (n, k) int32, -1 where a position has fewer alternatives
+    top_logprobs: np.ndarray  # (n, k) float16
+    texts: dict[int, str]
+    eog_ids: frozenset[int] = frozenset()
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @property
+    def logprobs(self) -> np.ndarray:
+        return self.scalars[:, 0]
+
+    @classmethod
+    def from_records(cls, tokens: list[TokenRecord]) -> "TraceTable":
+        n = len(tokens)
+        k = max((len(t.top) for t in tokens), default=0)
+        ids = np.fromiter((t.id for t in tokens), dtype=np.int32, count=n)
+        scalars = np.array([(t.logprob, t.sampled_prob, t.entropy) for t in tokens], dtype=np.float32).reshape(n, 3)
+        top_ids = np.full((n, k), -1, dtype=np.int32)
+        top_logprobs = np.zeros((n, k), dtype=np.float16)
+        texts: dict[int, str] = {}
+        eog: set[int] = set()
+        for row, token in enumerate(tokens):
+            texts[token.id] = token.text
+            if token.eog:
+                eog.add(token.id)
+            for col, alt in enumerate(token.top):
+                top_ids[row, col] = alt.id
+                # finite values stay inside float16's range; -inf (a masked token) is stored as itself
+                top_logprobs[row, col] = alt.logprob if alt.logprob == -math.inf else max(alt.logprob, -65000.0)
+                texts[alt.id] = alt.text
+                if alt.eog:
+                    eog.add(alt.id)
+        return cls(ids, scalars, top_ids, top_logprobs, texts, frozenset(eog))
+
+    def encode(self) -> bytes:
+        n, k = self.top_ids.shape
+        text_table = json.dumps(self.texts, ensure_ascii=False, separators=(",", ":")).encode()
+        eog = np.array(sorted(self.eog_ids), dtype=np.int32)
+        body = b"".join([
+            struct.pack("<III", n, k, len(text_table)),
+            self.ids.tobytes(), self.scalars.tobytes(), self.top_ids.tobytes(), self.top_logprobs.tobytes(),
+            text_table, struct.pack("<I", len(eog)), eog.tobytes(),
+        ])
+        return bytes([TRACE_FORMAT_VERSION]) + zlib.compress(body, 6)
+
+    @classmethod
+    def decode(cls, blob: bytes) -> "TraceTable":
+        if not blob or blob[0] != TRACE_FORMAT_VERSION:
+            version = blob[0] if blob else None
+            raise TraceFormatError(f"token trace format {version} is not supported (expected {TRACE_FORMAT_VERSION})")
+        try:
+            body = zlib.decompress(blob[1:])
+            n, k, text_len = struct.unpack_from("<III", body)
+            offset = 12
+            ids = np.frombuffer(body, np.int32, n, offset); offset += 4 * n
+            scalars = np.frombuffer(body, np.float32, 3 * n, offset).reshape(n, 3); offset += 12 * n
+            top_ids = np.frombuffer(body, np.int32, n * k, offset).reshape(n, k); offset += 4 * n * k
+            top_logprobs = np.frombuffer(body, np.float16, n * k, offset).reshape(n, k); offset += 2 * n * k
+            texts = {int(key): value for key, value in json.loads(body[offset:offset + text_len]).items()}
+            offset += text_len
+            eog: frozenset[int] = frozenset()
+            if len(body) > offset:
+                (count,) = struct.unpack_from("<I", body, offset)
+                eog = frozenset(np.frombuffer(body, np.int32, count, offset + 4).tolist())
+            table = cls(ids, scalars, top_ids, top_logprobs, texts, eog)
+            table.check()
+            return table
+        except (zlib.error, struct.error, ValueError, KeyError, AttributeError) as error:
+            raise TraceFormatError(f"token trace is damaged: {error}") from error
+
+    def check(self) -> None:
+        """Every id the columns name has a text, so reading any position later cannot fail."""
+        used = set(np.unique(self.ids).tolist()) | (set(np.unique(self.top_ids).tolist()) - {-1})
+        missing = used - self.texts.keys()
+        if missing:
+            raise ValueError(f"no text for token ids {sorted(missing)[:5]}")
+
+    def top(self, row: int) -> tuple[TopToken, ...]:
+        texts, eog = self.texts, self.eog_ids
+        return tuple(
+            TopToken(alt, texts[alt], logprob, alt in eog)
+            for alt, logprob in zip(self.top_ids[row].tolist(), self.top_logprobs[row].tolist()) if alt >= 0
         )
-        logprob, sampled_prob, entropy = (float(x) for x in scalars[row])
-        records.append(TokenRecord(int(ids[row]), texts[int(ids[row])], logprob, sampled_prob, entropy, top))
-    return records
+
+    def record(self, row: int) -> TokenRecord:
+        token = int(self.ids[row])
+        logprob, sampled_prob, entropy = self.scalars[row].tolist()
+        return TokenRecord(token, self.texts[token], logprob, sampled_prob, entropy, self.top(row), token in self.eog_ids)
+
+    def records(self) -> list[TokenRecord]:
+        return [self.record(row) for row in range(len(self))]

@@ -55,6 +55,7 @@ class LlamaEngine:
         self._ctx = self._llm._ctx.ctx
         self._special_pieces: dict[int, bytes] = {}
         self._text_pieces: dict[int, bytes] = {}
+        self._eog: dict[int, bool] = {}
         self._cancel: threading.Event | None = None
         self._abort_callback = llama_cpp.ggml_abort_callback(self._should_abort)
         bos, eos = self._llm.token_bos(), self._llm.token_eos()
@@ -87,6 +88,16 @@ class LlamaEngine:
 
     def token_text(self, token_id: int) -> str:
         return piece_text(self._special_piece(token_id))
+
+    def token_piece(self, token_id: int) -> bytes:
+        """The bytes a token adds to the reply's text (special tokens add none)."""
+        return self._text_piece(token_id)
+
+    def is_eog(self, token_id: int) -> bool:
+        eog = self._eog.get(token_id)
+        if eog is None:
+            eog = self._eog[token_id] = bool(llama_cpp.llama_vocab_is_eog(self._vocab, token_id))
+        return eog
 
     # --- generation ----------------------------------------------------------------------------
     def stream(
@@ -157,10 +168,10 @@ class LlamaEngine:
         logits = np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(self._ctx, -1), shape=(self.info.n_vocab,))
         logprob, sampled_prob, entropy, top_ids, top_logprobs = capture.measure(logits, token)
         top = tuple(
-            TopToken(alt, self.token_text(alt), lp)
+            TopToken(alt, self.token_text(alt), lp, self.is_eog(alt))
             for alt, lp in zip(top_ids.tolist(), top_logprobs.tolist())
         )
-        return TokenRecord(token, self.token_text(token), logprob, sampled_prob, entropy, top)
+        return TokenRecord(token, self.token_text(token), logprob, sampled_prob, entropy, top, self.is_eog(token))
 
     # --- cancellation during a long prompt evaluation ------------------------------------------
     def _should_abort(self, _data) -> bool:

@@ -79,3 +79,17 @@ def m003_message_sources(db: Database) -> None:
         )
         """
     )
+
+
+@migrations()
+def m004_prompt_tokens(db: Database) -> None:
+    # The exact prompt token ids a reply was generated from, so "continue from this alternative"
+    # can feed the model the same ids even after the system prompt or history changed.
+    db.execute(
+        """
+        CREATE TABLE prompt_tokens (
+            message_id INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+            data BLOB NOT NULL
+        )
+        """
+    )

@@ -2,15 +2,17 @@
 
 import json
 import os
+import zlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from sqlite_utils import Database
 
 from desktop.core.store.migrations import migrations
-from desktop.core.trace import TRACE_FORMAT_VERSION, TokenRecord, decode_trace, encode_trace
+from desktop.core.trace import TRACE_FORMAT_VERSION, TokenRecord, TraceTable, encode_trace
 
 ROLES = frozenset({"system", "user", "assistant"})
 STATUSES = frozenset({"streaming", "complete", "cancelled", "error", "interrupted"})
@@ -18,7 +20,7 @@ STATUSES = frozenset({"streaming", "complete", "cancelled", "error", "interrupte
 _CONVERSATION_COLUMNS = "id, title, system_prompt, created_at, updated_at, leaf_message_id"
 _MESSAGE_COLUMNS = (
     "id, conversation_id, parent_id, role, content, status, model, sampler, stats,"
-    " finish_reason, error, created_at, updated_at"
+    " finish_reason, error, created_at, updated_at, branch_of, branch_position"
 )
 
 
@@ -60,6 +62,8 @@ class Message:
     error: str | None
     created_at: str
     updated_at: str
+    branch_of: int | None = None  # the reply this one was continued from, with another token
+    branch_position: int | None = None  # the token position where the alternative was put
 
 
 def _now() -> str:
@@ -178,6 +182,8 @@ class Store:
         model: str | None = None,
         sampler: dict | None = None,
         stats: dict | None = None,
+        branch_of: int | None = None,
+        branch_position: int | None = None,
     ) -> Message:
         """Add a message under parent_id (None: a new root) and make it the conversation's shown leaf."""
         if role not in ROLES:
@@ -197,9 +203,9 @@ class Store:
                     raise ValueError(f"message {parent_id} belongs to another conversation")
             cursor = self.db.execute(
                 "INSERT INTO messages (conversation_id, parent_id, role, content, status, model, sampler, stats,"
-                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " created_at, updated_at, branch_of, branch_position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [conversation_id, parent_id, role, content, status, model,
-                 _json_or_none(sampler), _json_or_none(stats), now, now],
+                 _json_or_none(sampler), _json_or_none(stats), now, now, branch_of, branch_position],
             )
             self.db.execute(
                 "UPDATE conversations SET leaf_message_id = ?, updated_at = ? WHERE id = ?",
@@ -263,6 +269,39 @@ class Store:
         )
         return [_message(row) for row in rows]
 
+    def siblings(self, message_id: int) -> list[Message]:
+        """The message and its alternatives: every message with the same parent (roots: of the same conversation)."""
+        message = self.get_message(message_id)
+        if message is None:
+            raise KeyError(f"no message {message_id}")
+        if message.parent_id is not None:
+            return self.children(message.parent_id)
+        rows = self.db.query(
+            f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND parent_id IS NULL ORDER BY id",
+            [message.conversation_id],
+        )
+        return [_message(row) for row in rows]
+
+    def branches_from(self, message_id: int) -> list[Message]:
+        """Replies continued from an alternative token of this one."""
+        rows = self.db.query(
+            f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE branch_of = ? ORDER BY id", [message_id]
+        )
+        return [_message(row) for row in rows]
+
+    def show_branch(self, message_id: int) -> None:
+        """Show the branch through this message: the conversation's leaf becomes its newest descendant."""
+        message = self.get_message(message_id)
+        if message is None:
+            raise KeyError(f"no message {message_id}")
+        leaf = message.id
+        while True:
+            rows = list(self.db.query("SELECT MAX(id) AS child FROM messages WHERE parent_id = ?", [leaf]))
+            if rows[0]["child"] is None:
+                break
+            leaf = rows[0]["child"]
+        self._update_conversation(message.conversation_id, "leaf_message_id", leaf)
+
     def recover_interrupted(self) -> int:
         """Mark replies a crash left 'streaming' as 'interrupted'; returns how many. Call once at startup."""
         with self.db.atomic():
@@ -298,8 +337,8 @@ class Store:
 
     def load_trace(self, message_id: int) -> list[TokenRecord] | None:
         """The message's trace, or None if it has none; raises TraceFormatError if it cannot be read."""
-        rows = list(self.db.query("SELECT data FROM token_traces WHERE message_id = ?", [message_id]))
-        return decode_trace(rows[0]["data"]) if rows else None
+        table = self.load_trace_table(message_id)
+        return None if table is None else table.records()
 
     # Sources (the notes chunks a reply was grounded on)
 
@@ -315,6 +354,53 @@ class Store:
     def load_sources(self, message_id: int) -> list[dict]:
         rows = list(self.db.query("SELECT data FROM message_sources WHERE message_id = ?", [message_id]))
         return json.loads(rows[0]["data"]) if rows else []
+
+    def load_trace_table(self, message_id: int) -> TraceTable | None:
+        """Like load_trace, as NumPy columns (cheap for thousands of tokens)."""
+        rows = list(self.db.query("SELECT data FROM token_traces WHERE message_id = ?", [message_id]))
+        return TraceTable.decode(rows[0]["data"]) if rows else None
+
+    # Sources (the notes chunks a reply was grounded on)
+
+    def save_sources(self, message_id: int, sources: list[dict]) -> None:
+        """Replace the message's sources: dicts of note_id, title, chunk, score, snippet."""
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO message_sources (message_id, data) VALUES (?, ?)"
+                " ON CONFLICT (message_id) DO UPDATE SET data = excluded.data",
+                [message_id, json.dumps(sources, ensure_ascii=False)],
+            )
+
+    def load_sources(self, message_id: int) -> list[dict]:
+        rows = list(self.db.query("SELECT data FROM message_sources WHERE message_id = ?", [message_id]))
+        return json.loads(rows[0]["data"]) if rows else []
+
+    def save_prompt_tokens(self, message_id: int, token_ids: list[int]) -> None:
+        data = zlib.compress(np.asarray(token_ids, dtype="<i4").tobytes(), 6)
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO prompt_tokens (message_id, data) VALUES (?, ?)"
+                " ON CONFLICT (message_id) DO UPDATE SET data = excluded.data",
+                [message_id, data],
+            )
+
+    def load_prompt_tokens(self, message_id: int) -> list[int] | None:
+        """The prompt token ids the reply was generated from; None for replies saved before they were kept."""
+        rows = list(self.db.query("SELECT data FROM prompt_tokens WHERE message_id = ?", [message_id]))
+        return np.frombuffer(zlib.decompress(rows[0]["data"]), dtype="<i4").tolist() if rows else None
+
+    def save_prompt_record(self, message_id: int, data: bytes) -> None:
+        """Keep what the reply's prompt looked like (an encoded desktop.core.prompt_record.PromptRecord)."""
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO prompt_records (message_id, data) VALUES (?, ?)"
+                " ON CONFLICT (message_id) DO UPDATE SET data = excluded.data",
+                [message_id, data],
+            )
+
+    def load_prompt_record(self, message_id: int) -> bytes | None:
+        rows = list(self.db.query("SELECT data FROM prompt_records WHERE message_id = ?", [message_id]))
+        return rows[0]["data"] if rows else None
 
     # Settings
 

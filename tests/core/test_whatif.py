@@ -1,0 +1,133 @@
+"""The what-if distribution and the 'excluded' marks against a brute-force sampler over the full vocabulary."""
+
+import numpy as np
+import pytest
+
+from desktop.core.sampling import SamplerSettings
+from desktop.core.trace import TokenRecord, TopToken, TraceTable
+from desktop.core.whatif import model_distribution, sampler_view
+
+VOCAB = 5000
+HEAD = 20
+COMBOS = [  # temperature, top_k, top_p, min_p
+    (0.2, 40, 0.9, 0.05),
+    (0.7, 5, 1.0, 0.0),
+    (1.0, 0, 0.5, 0.0),
+    (1.5, 0, 1.0, 0.2),
+    (2.0, 15, 0.95, 0.01),
+    (1.0, 0, 1.0, 0.0),
+    (0.0, 40, 0.9, 0.05),
+    (0.9, 3, 0.3, 0.5),
+]
+
+
+def brute_force(logits: np.ndarray, s: SamplerSettings) -> np.ndarray:
+    """llama.cpp's chain written out the slow way: sort the whole vocabulary, cut, softmax at temperature."""
+    order = np.argsort(-logits, kind="stable")
+    ranked = logits[order].astype(np.float64)
+    result = np.zeros(len(logits))
+    if s.temperature <= 0.0:
+        result[order[0]] = 1.0
+        return result
+    keep = min(s.top_k, len(ranked)) if s.top_k > 0 else len(ranked)
+    if s.top_p < 1.0:
+        kept = ranked[:keep]
+        probs = np.exp(kept - kept.max()) / np.exp(kept - kept.max()).sum()
+        cumulative = np.cumsum(probs)
+        keep = min(keep, int(np.argmax(cumulative >= s.top_p)) + 1 if cumulative[-1] >= s.top_p else keep)
+    if s.min_p > 0.0:
+        keep = max(1, int(np.sum(ranked[:keep] >= ranked[0] + np.log(s.min_p))))
+    scaled = ranked[:keep] / s.temperature
+    final = np.exp(scaled - scaled.max())
+    result[order[:keep]] = final / final.sum()
+    return result
+
+
+def distributions():
+    rng = np.random.default_rng(7)
+    peaked = rng.normal(0, 2, VOCAB).astype(np.float32)
+    peaked[rng.choice(VOCAB, 4, replace=False)] += [15, 14, 12, 11]
+    flat = rng.normal(0, 0.5, VOCAB).astype(np.float32)
+    medium = rng.normal(0, 2.5, VOCAB).astype(np.float32)
+    return {"peaked": peaked, "flat": flat, "medium": medium}
+
+
+def head_of(logits: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    logprobs = logits.astype(np.float64) - np.logaddexp.reduce(logits.astype(np.float64))
+    ids = np.argsort(-logprobs, kind="stable")[:size]
+    return ids, logprobs[ids]
+
+
+@pytest.mark.parametrize("combo", COMBOS, ids=lambda c: "T{}-k{}-p{}-m{}".format(*c))
+@pytest.mark.parametrize("shape", ["peaked", "flat", "medium"])
+def test_whatif_over_the_full_vocabulary_equals_brute_force(shape, combo):
+    logits = distributions()[shape]
+    settings = SamplerSettings(temperature=combo[0], top_k=combo[1], top_p=combo[2], min_p=combo[3])
+    reference = brute_force(logits, settings)
+    ids, logprobs = head_of(logits, VOCAB)
+    view = sampler_view(logprobs, settings, complete=True)
+    assert view.exact
+    np.testing.assert_allclose(view.probs, reference[ids], atol=1e-9)
+    assert [mark is None for mark in view.excluded_by] == list(reference[ids] > 0)
+
+
+@pytest.mark.parametrize("combo", COMBOS, ids=lambda c: "T{}-k{}-p{}-m{}".format(*c))
+@pytest.mark.parametrize("shape", ["peaked", "flat", "medium"])
+def test_whatif_from_a_stored_head_is_exact_when_it_can_be_and_marks_agree(shape, combo):
+    logits = distributions()[shape]
+    settings = SamplerSettings(temperature=combo[0], top_k=combo[1], top_p=combo[2], min_p=combo[3])
+    reference = brute_force(logits, settings)
+    ids, logprobs = head_of(logits, HEAD)
+    view = sampler_view(logprobs, settings)
+    assert abs(view.probs.sum() + view.rest - 1.0) < 1e-9
+    if settings.temperature == 0.0 or 0 < settings.top_k <= HEAD:
+        assert view.exact  # decidable from the head alone
+    if view.exact:
+        np.testing.assert_allclose(view.probs, reference[ids], atol=1e-7)
+        assert abs(view.rest - reference.sum() + reference[ids].sum()) < 1e-7
+        assert [mark is None for mark in view.excluded_by] == list(reference[ids] > 0)
+    else:
+        # estimated tail: which stored tokens are kept is still right, their probabilities approximate
+        assert [mark is None for mark in view.excluded_by] == list(reference[ids] > 0)
+        np.testing.assert_allclose(view.probs, reference[ids], rtol=0.6)
+
+
+def test_the_peaked_defaults_are_decided_inside_a_head_of_ten():
+    ids, logprobs = head_of(distributions()["peaked"], 10)
+    view = sampler_view(logprobs, SamplerSettings())
+    assert view.exact and view.rest == pytest.approx(0.0)
+
+
+def test_excluded_marks_name_the_filter_that_dropped_each_token():
+    logprobs = np.log(np.array([0.5, 0.2, 0.1, 0.05, 0.01]))
+    view = sampler_view(logprobs, SamplerSettings(temperature=1.0, top_k=4, top_p=0.9, min_p=0.3))
+    assert view.excluded_by == (None, None, "min-p", "top-p", "top-k")
+    assert view.exact
+    np.testing.assert_allclose(view.probs, [0.5 / 0.7, 0.2 / 0.7, 0, 0, 0])
+    greedy = sampler_view(logprobs, SamplerSettings(temperature=0.0))
+    assert greedy.excluded_by == (None,) + ("greedy",) * 4 and list(greedy.probs) == [1, 0, 0, 0, 0]
+
+
+def test_temperature_reshapes_the_kept_tokens():
+    logprobs = np.log(np.array([0.6, 0.3, 0.1]))
+    cold = sampler_view(logprobs, SamplerSettings(temperature=0.5, top_k=3, top_p=1.0, min_p=0.0)).probs
+    hot = sampler_view(logprobs, SamplerSettings(temperature=2.0, top_k=3, top_p=1.0, min_p=0.0)).probs
+    assert cold[0] > 0.6 > hot[0]
+    np.testing.assert_allclose(cold, np.array([0.36, 0.09, 0.01]) / 0.46)
+
+
+def test_model_distribution_has_a_remainder():
+    probs, rest = model_distribution(np.log(np.array([0.5, 0.25])))
+    np.testing.assert_allclose(probs, [0.5, 0.25])
+    assert rest == pytest.approx(0.25)
+
+
+def test_whatif_through_the_stored_float16_trace_is_close():
+    logits = distributions()["medium"]
+    ids, logprobs = head_of(logits, HEAD)
+    top = tuple(TopToken(int(i), f"t{i}", float(lp)) for i, lp in zip(ids, logprobs))
+    table = TraceTable.decode(TraceTable.from_records([TokenRecord(int(ids[0]), "x", float(logprobs[0]), 1.0, 2.0, top)]).encode())
+    settings = SamplerSettings(temperature=0.8, top_k=10, top_p=0.9, min_p=0.0)
+    stored = sampler_view(table.top_logprobs[0].astype(np.float64), settings)
+    reference = brute_force(logits, settings)
+    np.testing.assert_allclose(stored.probs, reference[ids], atol=5e-3)
