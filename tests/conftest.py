@@ -40,3 +40,11 @@ def gemma(gemma_path):
     engine = LlamaEngine(gemma_path, EngineConfig(n_ctx=1024))
     yield engine
     engine.close()
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    """The bundled MiniLM embedder, loaded once; NotesLibrary and the window share it (shared_embedder)."""
+    from desktop.core.notes import shared_embedder
+
+    return shared_embedder()

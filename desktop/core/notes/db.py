@@ -127,7 +127,8 @@ def now() -> str:
 
 def connect(path: Path) -> Database:
     """One connection (sqlite3 objects belong to the thread that made them), migrated and tuned."""
-    db = Database(sqlite3.connect(str(path), timeout=10, check_same_thread=True))
+    # Each thread uses its own connection; check_same_thread is off only so close() can run at shutdown.
+    db = Database(sqlite3.connect(str(path), timeout=10, check_same_thread=False))
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA foreign_keys=ON")
     db.execute("PRAGMA synchronous=NORMAL")

@@ -75,18 +75,18 @@ class VectorIndex:
         self.embedding_function = InklingMiniLM(embedder)
         self._client = None
         self._collection = None
+        # Telemetry off: Inkling never talks to the network at run time.
+        settings = Settings(anonymized_telemetry=False, allow_reset=False)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            # Telemetry off: Inkling never talks to the network at run time.
-            self._client = chromadb.PersistentClient(
-                path=str(self.folder), settings=Settings(anonymized_telemetry=False, allow_reset=False)
-            )
+            self._client = chromadb.PersistentClient(path=str(self.folder), settings=settings)
             self._collection = self._client.get_or_create_collection(
                 COLLECTION, embedding_function=self.embedding_function, configuration={"hnsw": {"space": "cosine"}}
             )
             self._collection.count()  # a damaged folder often opens and fails only on first use
         except Exception as error:  # chromadb raises many untyped errors (Rust panics, sqlite, pydantic)
             self.close()
+            _forget_failed_system(settings)
             raise IndexUnavailable(f"{type(error).__name__}: {error}") from error
 
     def close(self) -> None:
@@ -127,6 +127,19 @@ class VectorIndex:
             include=["distances"],
         )
         return [(parse_chroma_id(i), 1.0 - d) for i, d in zip(result["ids"][0], result["distances"][0])]
+
+
+def _forget_failed_system(settings: Settings) -> None:
+    """Drop chromadb's per-process cache entry for a folder whose opening failed.
+
+    chromadb caches a System per folder before starting it and keeps it when starting fails,
+    so without this the folder could not be reopened in this process even after a rebuild.
+    """
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    identifier = SharedSystemClient._get_identifier_from_settings(settings)
+    if SharedSystemClient._identifier_to_refcount.get(identifier, 0) == 0:
+        SharedSystemClient._identifier_to_system.pop(identifier, None)
 
 
 def wipe(folder: Path) -> None:

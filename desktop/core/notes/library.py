@@ -107,7 +107,7 @@ class NotesLibrary:
 
     def close(self) -> None:
         with self._lock, self._index_lock:
-            if self.index is not None:
+            if self.index is not None and not self.read_only:
                 self.index.close()
                 self.index = None
             for notes_db in self._connections:
