@@ -19,6 +19,7 @@ from desktop.core.settings import load_sampler_settings, save_sampler_settings
 from desktop.core.store import Store
 from desktop.ui.chat_view import ChatView, MessageView
 from desktop.ui.composer import Composer
+from desktop.ui.notes_controller import NotesController
 from desktop.ui.sampling_panel import SamplingPanel
 from desktop.ui.sidebar import ConversationList
 from desktop.ui.system_prompt_panel import SystemPromptPanel
@@ -69,6 +70,7 @@ class MainWindow(QMainWindow):
 
         self._build_widgets()
         self._build_menus()
+        self.notes = NotesController(self)
         self._draw_timer = QTimer(self)
         self._draw_timer.setInterval(DRAW_INTERVAL_MS)
         self._draw_timer.timeout.connect(self._draw_pending)
@@ -244,11 +246,13 @@ class MainWindow(QMainWindow):
             return
         self.conversation_id = conversation_id
         self.system_prompt.set_text(conversation.system_prompt)
+        self.notes.conversation_opened(conversation_id)
         self.chat.clear()
         for message in self.store.thread(conversation_id):
             view = self.chat.add_message(message, self._author(message))
             if self.active and message.id == self.active.recorder.message_id:
                 view.body.setPlainText(self.active.recorder.text)  # the store lags by up to a second
+            self.notes.attach(view, message)
         self.chat.scroll_to_end()
 
     def rename_conversation(self, conversation_id: int, title: str) -> None:
@@ -299,7 +303,7 @@ class MainWindow(QMainWindow):
         self.open_conversation(self.conversation_id)
         self.sidebar.set_conversations(self.store.list_conversations(), self.conversation_id)
         self._set_streaming(True)
-        self.engine.generate(request)
+        self.notes.ground_then_generate(request)
 
     def stop(self) -> None:
         if self.active is not None:
@@ -390,6 +394,7 @@ class MainWindow(QMainWindow):
         view = self.chat.view_for(message.id)
         if view is not None:
             view.show_message(message)
+            self.notes.attach(view, message)
         self.sidebar.set_conversations(self.store.list_conversations(), self.conversation_id)
         self.replyFinished.emit(message.id)
 
@@ -404,5 +409,6 @@ class MainWindow(QMainWindow):
             self.store.update_message(recorder.message_id, status="cancelled", finish_reason="cancelled")
             self.active = None
         self._draw_timer.stop()
+        self.notes.shutdown()
         self.engine.shutdown()
         super().closeEvent(event)

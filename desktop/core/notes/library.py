@@ -13,7 +13,9 @@ from desktop.core.notes.retrieval import Source, StoredVectors, search
 from desktop.core.notes.sync import SyncReport, normalise_extensions, walk
 
 BATCH_CHUNKS = 64  # chunks embedded and committed together: the unit of progress and of cancelling
-DATABASE_NAME = "inkling.db"
+# Its own file, not the chat's inkling.db: indexing a large file writes for minutes, and the chat's
+# transactions (deferred, read-then-write) would fail with SQLITE_BUSY whenever a notes write lands first.
+DATABASE_NAME = "notes.db"
 INDEX_FOLDER = "chroma"
 
 # progress(what, done, total): e.g. ("notes.txt", 1200, 90000) while a large file is indexed
@@ -37,7 +39,7 @@ class NotesLibrary:
 
     The stable entry point (`inkling --self-test` uses it too):
 
-        with NotesLibrary.open(data_folder) as notes:   # data_folder/inkling.db and data_folder/chroma/
+        with NotesLibrary.open(data_folder) as notes:   # data_folder/notes.db and data_folder/chroma/
             notes.add_text("Title", "Text, markdown allowed.")
             sources = notes.search("a question", k=5)     # list[Source], best first
 
@@ -54,8 +56,10 @@ class NotesLibrary:
         self.notice: str | None = None
         self._local = threading.local()
         self._connections: list[NotesDB] = []
+        # Lock order: _lock (changes), then _index_lock (the chromadb object); searches take only the latter.
         self._lock = threading.RLock()
         self._index_lock = threading.Lock()
+        self._connections_lock = threading.Lock()
         if read_only:
             # chromadb is not safe to share between processes: search the vectors kept in SQLite instead.
             self.index = StoredVectors(lambda: self.db)
@@ -82,7 +86,7 @@ class NotesLibrary:
 
     @classmethod
     def open(cls, folder: Path, embedder: MiniLMEmbedder | None = None, read_only: bool = False) -> "NotesLibrary":
-        """Open (creating if needed) the notes of the data folder `folder` (its inkling.db and chroma/).
+        """Open (creating if needed) the notes of the data folder `folder` (its notes.db and chroma/).
 
         read_only: for a process that does not hold the data folder's lock; search works, changes raise.
         """
@@ -101,7 +105,7 @@ class NotesLibrary:
         if notes_db is None:
             notes_db = NotesDB(connect(self.folder / DATABASE_NAME))
             self._local.db = notes_db
-            with self._lock:
+            with self._connections_lock:  # never self._lock: a search must not wait for an import
                 self._connections.append(notes_db)
         return notes_db
 
@@ -138,8 +142,9 @@ class NotesLibrary:
 
     def search(self, query: str, k: int = 5, min_score: float = 0.0, mode: str = "hybrid") -> list[Source]:
         """The k best chunks for query (hybrid vector + keyword search), best first."""
+        notes_db = self.db
         with self._index_lock:
-            return search(self.db, self.index, self.embedder, query, k, min_score, mode)
+            return search(notes_db, self.index, self.embedder, query, k, min_score, mode)
 
     # --- typed notes ------------------------------------------------------------------------------
     def add_text(self, title: str, text: str) -> Note:

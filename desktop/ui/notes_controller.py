@@ -1,0 +1,337 @@
+"""Notes in the window: the dock and menu, the "Use notes" switch, grounding replies, Sources rows."""
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QCheckBox, QDialog, QFileDialog
+
+from desktop.core.chat import ReplyRequest
+from desktop.core.grounding import attach_sources, retrieval_settings, save_limits, set_use_notes
+from desktop.core.notes import SUPPORTED_EXTENSIONS, NotesLibrary
+from desktop.core.paths import database_path
+from desktop.ui.notes_panel import FileTypesDialog, NotesPanel
+from desktop.ui.notes_worker import NotesThreads
+from desktop.ui.sources_view import SOURCE_SCHEME, SourcesRow, link_citations
+
+LIST_REFRESH_MS = 1000  # while a large file is indexed, the list is redrawn at most this often
+FILE_FILTER = "Notes (*.txt *.md *.markdown *.pdf *.html *.htm);;All files (*)"
+
+
+class NotesController(QObject):
+    """GUI side of the notes: owns the panel and the notes threads; the window calls a few hooks."""
+
+    jobsIdle = Signal()  # no notes job left running or waiting
+    opened = Signal()  # the library is open (or failed to open): replies no longer wait for it
+
+    def __init__(self, window, folder: Path | None = None, library_factory=NotesLibrary.open):
+        super().__init__(window)
+        self.window = window
+        self.store = window.store
+        self.library: NotesLibrary | None = None
+        self.available = True  # False once opening failed: replies then go without notes
+        self.has_notes = False
+        self._waiting: dict[int, ReplyRequest] = {}  # search id -> reply waiting for its sources
+        self._before_open: list[ReplyRequest] = []
+        self._panel_search: int | None = None
+        self._after: dict[int, object] = {}  # job id -> callback run on the GUI thread when it is done
+        limits = retrieval_settings(self.store, None, False)
+        self.panel = NotesPanel(limits.top_k, limits.min_score)
+        self.dock = window._dock("Notes", self.panel, "notesDock")
+        window.tabifyDockWidget(window.sampling_dock, self.dock)
+        window.sampling_dock.raise_()
+        self.use_notes = QCheckBox("Use notes")
+        self.use_notes.setObjectName("useNotes")
+        self.use_notes.setToolTip("Ground this conversation's answers on your notes (Notes panel)")
+        self.use_notes.toggled.connect(self._use_notes_toggled)
+        window.statusBar().addPermanentWidget(self.use_notes)
+        self._build_menu()
+        self._connect_panel()
+        self.panel.setEnabled(False)  # until the notes are open
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(LIST_REFRESH_MS)
+        self._refresh_timer.timeout.connect(self.refresh)
+        self.threads = NotesThreads(folder or database_path().parent, library_factory, self)
+        indexer = self.threads.indexer
+        indexer.opened.connect(self._opened)
+        indexer.openFailed.connect(self._open_failed)
+        indexer.progress.connect(self._progress)
+        indexer.jobDone.connect(self._job_done)
+        indexer.jobFailed.connect(self._job_failed)
+        indexer.folderChanged.connect(self.sync_folder)
+        indexer.watchProblem.connect(lambda text: self.window.statusBar().showMessage(text, 10000))
+        self.threads.searcher.found.connect(self._found)
+        self.threads.searcher.failed.connect(self._search_failed)
+
+    def _build_menu(self) -> None:
+        menu = self.window.menuBar().addMenu("&Notes")
+        for text, slot in (("&New note", self.new_note), ("&Import files…", self.choose_files),
+                           ("Import &folder…", self.choose_folder), (None, None),
+                           ("&Rebuild search index", self.rebuild_index)):
+            if text is None:
+                menu.addSeparator()
+                continue
+            action = QAction(text, self.window)
+            action.triggered.connect(slot)
+            menu.addAction(action)
+        menu.addSeparator()
+        menu.addAction(self.dock.toggleViewAction())
+
+    def _connect_panel(self) -> None:
+        panel = self.panel
+        panel.newNoteRequested.connect(self.new_note)
+        panel.importFilesRequested.connect(self.choose_files)
+        panel.importFolderRequested.connect(self.choose_folder)
+        panel.saveRequested.connect(self.save_note)
+        panel.deleteRequested.connect(self.delete)
+        panel.noteSelected.connect(self.show_note)
+        panel.searchChanged.connect(self.search_panel)
+        panel.cancelRequested.connect(lambda: self.threads.cancel())
+        panel.limitsChanged.connect(lambda k, score: save_limits(self.store, k, score))
+
+    # --- library state ------------------------------------------------------------------------------
+    def _opened(self, library: NotesLibrary, notice: str) -> None:
+        self.library = library
+        self.panel.setEnabled(True)
+        if notice:
+            self.panel.show_notice(notice)
+            self.window.statusBar().showMessage(notice, 15000)
+        self.refresh()
+        self.submit("Checking imported folders for changes", lambda lib, cancel, progress: _changes(lib.sync_all(cancel, progress)))
+        self._release_waiting()
+        self.opened.emit()
+
+    def _open_failed(self, message: str) -> None:
+        self.available = False
+        self.panel.show_notice(message)
+        self.panel.setEnabled(False)
+        self.use_notes.setEnabled(False)
+        self._release_waiting()
+        self.opened.emit()
+
+    def refresh(self) -> None:
+        if self.library is None:
+            return
+        notes = self.library.list_notes()
+        self.panel.set_notes(notes, self.library.list_folders())
+        had_notes, self.has_notes = self.has_notes, any(note.n_chunks for note in notes)
+        if had_notes != self.has_notes:
+            self.conversation_opened(self.window.conversation_id)
+
+    # --- jobs ------------------------------------------------------------------------------------------
+    def submit(self, label: str, work, after=None, key: str | None = None) -> int | None:
+        job_id = self.threads.submit(label, work, key)
+        if job_id is not None:
+            if after is not None:
+                self._after[job_id] = after
+            self.panel.show_progress(label, 0, 0)
+        return job_id
+
+    def _progress(self, job_id: int, what: str, done: int, total: int) -> None:
+        self.panel.show_progress(f"Indexing {what}: {done:,} / {total:,} chunks", done, total)
+        if not self._refresh_timer.isActive():
+            self._refresh_timer.start()
+
+    def _job_done(self, job_id: int, summary: str) -> None:
+        after = self._after.pop(job_id, None)
+        if after is not None:
+            after()
+        if summary:
+            self.window.statusBar().showMessage(summary, 8000)
+        self._job_ended()
+
+    def _job_failed(self, job_id: int, message: str) -> None:
+        self._after.pop(job_id, None)
+        self.window.statusBar().showMessage(f"Notes: {message}", 10000)
+        self.panel.show_notice(message)
+        self._job_ended()
+
+    def _job_ended(self) -> None:
+        self.refresh()
+        if not self.threads.jobs:
+            self.panel.hide_progress()
+            self.jobsIdle.emit()
+
+    # --- user actions ----------------------------------------------------------------------------------
+    def new_note(self) -> None:
+        self.dock.show()
+        self.dock.raise_()
+        self.panel.new_note()
+        self.panel.title.setFocus()
+
+    def save_note(self, note_id: int | None, title: str, text: str) -> None:
+        if not text.strip():
+            self.window.statusBar().showMessage("A note needs some text.", 5000)
+            return
+        saved = {}
+
+        def work(lib, _cancel, _progress):
+            note = lib.add_text(title, text) if note_id is None else lib.update_text(note_id, title, text)
+            saved["note"] = note
+            return f"Note “{note.title}” saved ({note.n_chunks} chunks)."
+
+        self.submit("Saving the note", work, after=lambda: self._show_saved(saved.get("note")))
+
+    def _show_saved(self, note) -> None:
+        if note is not None and self.panel.editing in (None, note.id):
+            self.show_note(note.id, None)
+
+    def delete(self, kind: str, item_id: int) -> None:
+        if kind == "folder":
+            folder = next((f for f in self.library.list_folders() if f.id == item_id), None)
+            if folder is None or not self.window.confirm(
+                "Remove folder", f"Stop syncing {folder.path} and remove its notes from Inkling? The files stay on disk."
+            ):
+                return
+            self.submit("Removing the folder", lambda lib, _c, _p: (lib.remove_folder(item_id), f"Removed {folder.path}.")[1])
+        else:
+            note = self.library.get_note(item_id)
+            if note is None or not self.window.confirm("Delete note", f"Delete the note “{note.title}”?"):
+                return
+            self.submit("Deleting the note", lambda lib, _c, _p: (lib.remove(item_id), f"Deleted “{note.title}”.")[1])
+        self.panel.new_note()
+
+    def choose_files(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self.window, "Import files as notes", "", FILE_FILTER)
+        if paths:
+            self.import_paths([Path(p) for p in paths])
+
+    def choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self.window, "Import a folder of notes")
+        if not folder:
+            return
+        dialog = FileTypesDialog(folder, self.window)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.extensions():
+            self.import_paths([Path(folder)], dialog.extensions())
+
+    def import_paths(self, paths: list[Path], extensions: tuple[str, ...] = SUPPORTED_EXTENSIONS) -> None:
+        """Import files and folders in the background; each unreadable file is listed with its reason."""
+        for path in paths:
+            self.submit(f"Importing {path.name}", lambda lib, cancel, progress, path=path: (
+                f"{path.name}: {lib.add_path(path, extensions, cancel, progress).summary()}"))
+
+    def sync_folder(self, path: str) -> None:
+        """A watched folder changed on disk."""
+        if self.library is None:
+            return
+        folder = next((f for f in self.library.list_folders() if f.path == path), None)
+        if folder is not None:
+            self.submit(f"Syncing {Path(path).name}", lambda lib, cancel, progress: _changes(
+                lib.sync_folder(folder, cancel, progress)), key=f"sync:{path}")
+
+    def rebuild_index(self) -> None:
+        self.panel.show_notice("")
+        self.submit("Rebuilding the search index", lambda lib, _c, progress: (
+            f"Search index rebuilt from your notes: {lib.rebuild_index(progress)} chunks."))
+
+    def show_note(self, note_id: int, chunk: int | None) -> None:
+        note = self.library.get_note(note_id) if self.library else None
+        if note is None:
+            self.window.statusBar().showMessage("That note no longer exists.", 6000)
+            return
+        span = self.library.chunk_span(note_id, chunk) if chunk is not None else None
+        self.panel.show_note(note, self.library.note_text(note_id), span)
+
+    def open_source(self, note_id: int, chunk: int) -> None:
+        """A source under an answer was clicked: show the note with that chunk selected."""
+        self.dock.show()
+        self.dock.raise_()
+        self.show_note(note_id, chunk)
+
+    def search_panel(self, query: str) -> None:
+        if not query:
+            self._panel_search = None
+            self.refresh()
+        elif self.library is not None:
+            self._panel_search = self.threads.search(self.library, query, 10, 0.0)
+
+    # --- per conversation -----------------------------------------------------------------------------
+    def conversation_opened(self, conversation_id: int | None) -> None:
+        use = retrieval_settings(self.store, conversation_id, self.has_notes).use_notes
+        self.use_notes.blockSignals(True)
+        self.use_notes.setChecked(use)
+        self.use_notes.blockSignals(False)
+
+    def _use_notes_toggled(self, checked: bool) -> None:
+        if self.window.conversation_id is not None:
+            set_use_notes(self.store, self.window.conversation_id, checked)
+
+    def ground_then_generate(self, request: ReplyRequest) -> None:
+        """Decide the reply's sources (on the search thread), save them with it, then start generating."""
+        if not self.available:
+            self._generate(request, [])
+            return
+        if self.library is None:
+            self._before_open.append(request)  # notes are still opening (start-up): wait for them
+            return
+        settings = retrieval_settings(self.store, request.conversation_id, self.has_notes)
+        if not (settings.use_notes and self.has_notes):
+            self._generate(request, [])
+        else:
+            search_id = self.threads.search(self.library, request.history[-1].content, settings.top_k, settings.min_score)
+            self._waiting[search_id] = request
+
+    def _release_waiting(self) -> None:
+        waiting, self._before_open = self._before_open, []
+        for request in waiting:
+            self.ground_then_generate(request)
+
+    def _found(self, search_id: int, sources: list) -> None:
+        if search_id == self._panel_search:
+            self.panel.show_results(sources)
+        elif search_id in self._waiting:
+            self._generate(self._waiting.pop(search_id), sources)
+
+    def _search_failed(self, search_id: int, message: str) -> None:
+        self.window.statusBar().showMessage(f"Notes could not be searched: {message}", 10000)
+        if search_id in self._waiting:
+            self._generate(self._waiting.pop(search_id), [])
+
+    def _generate(self, request: ReplyRequest, sources: list) -> None:
+        window = self.window
+        if window.active is None or window.active.request_id != request.request_id:
+            return  # the reply was abandoned (its conversation deleted) while its notes were searched
+        if sources:
+            request = attach_sources(self.store, request, sources)
+        window.engine.generate(request)
+        if window._stopped:  # Stop was pressed while the notes were searched
+            window.engine.cancel(request.request_id)
+
+    def attach(self, view, message) -> None:
+        """Put the Sources row under a finished answer and link its [n] markers."""
+        if message.role != "assistant" or message.status == "streaming":
+            return
+        old = getattr(view, "sources_row", None)
+        if old is not None:
+            view.layout().removeWidget(old)
+            old.deleteLater()
+            view.sources_row = None
+        sources = self.store.load_sources(message.id)
+        if not sources:
+            return
+        row = SourcesRow(sources, view)
+        row.sourceClicked.connect(self.open_source)
+        view.layout().addWidget(row)
+        view.sources_row = row
+        link_citations(view.body, len(sources))
+        if not getattr(view, "citations_connected", False):
+            view.body.anchorClicked.connect(lambda url, view=view: self._citation_clicked(view, url))
+            view.citations_connected = True
+
+    def _citation_clicked(self, view, url: QUrl) -> None:
+        row = getattr(view, "sources_row", None)
+        if row is not None and url.scheme() == SOURCE_SCHEME and url.path().isdigit():
+            n = int(url.path())
+            if 1 <= n <= len(row.sources):
+                self.open_source(row.sources[n - 1]["note_id"], row.sources[n - 1]["chunk"])
+
+    def shutdown(self) -> None:
+        self.threads.shutdown()
+
+
+def _changes(report) -> str:
+    """A status-bar line for a sync, or "" when nothing changed (the start-up rescan is then silent)."""
+    if report.added or report.updated or report.removed:
+        return f"Notes folders: {report.summary()}."
+    return ""
