@@ -9,6 +9,7 @@ from desktop.core.sampling import SamplerSettings
 from desktop.core.trace import TokenRecord, TopToken
 
 SCRIPT = ["The", " capital", " of", " France", " is", " **Paris**", "."] + [" More"] * 200
+ALT_BASE = 1000  # alternative k at position i has id ALT_BASE + 10 * i + k; a script piece's id is its index
 
 
 class FakeEngine:
@@ -43,12 +44,21 @@ class FakeEngine:
             if cancel.is_set():
                 finish = "cancelled"
                 break
-            top = tuple(TopToken(index * 10 + k, f"alt{k}", -0.5 - k) for k in range(top_logprobs))
+            top = tuple(TopToken(ALT_BASE + index * 10 + k, f"alt{k}", -1.0 - k) for k in range(1, top_logprobs))
+            top = (TopToken(index, piece, -0.5),) + top if top_logprobs else ()
             record = TokenRecord(index, piece, -0.5, 0.9, 1.2, top)
             yield TokenEvent(index, index, piece, record, False)
             count += 1
         stats = GenerationStats(len(prompt_tokens), count, 5.0, 100.0, settings.seed or 0, self.info.n_ctx)
         yield Finished(finish, stats)
+
+    def token_piece(self, token_id):
+        if token_id < ALT_BASE:
+            return self.script[token_id].encode()
+        return f"alt{(token_id - ALT_BASE) % 10}".encode()
+
+    def is_eog(self, token_id):
+        return False
 
     def close(self):
         self.closed = True

@@ -2,7 +2,9 @@
 
 from PySide6.QtCore import QUrl, Qt, Signal
 from PySide6.QtGui import QDesktopServices, QTextCursor, QTextDocument
-from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame, QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QTextBrowser, QVBoxLayout, QWidget,
+)
 
 from desktop.core.store import Message
 
@@ -64,7 +66,9 @@ class MessageView(QFrame):
         self.badge.setStyleSheet("color: palette(mid); font-style: italic;")
         self.body = InertTextBrowser()
         self.body.setObjectName("messageBody")
-        layout.addWidget(self.header)
+        self.header_row = QHBoxLayout()  # the author, then whatever decorates it (branch arrows)
+        self.header_row.addWidget(self.header, 1)
+        layout.addLayout(self.header_row)
         layout.addWidget(self.body)
         layout.addWidget(self.badge)
         self.show_message(message)

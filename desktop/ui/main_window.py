@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QSplitter, QVBoxLayout, QWidget,
 )
 
+from desktop.core.branching import BranchError, BranchReady, start_branch
 from desktop.core.chat import PromptReady, ReplyRecorder, start_turn
 from desktop.core.engine.types import EngineConfig, Finished, ModelInfo, TokenEvent
 from desktop.core.models import display_name
@@ -19,6 +20,7 @@ from desktop.core.settings import load_sampler_settings, save_sampler_settings
 from desktop.core.store import Store
 from desktop.ui.chat_view import ChatView, MessageView
 from desktop.ui.composer import Composer
+from desktop.ui.inspector import TokenInspector
 from desktop.ui.notes_controller import NotesController
 from desktop.ui.sampling_panel import SamplingPanel
 from desktop.ui.sidebar import ConversationList
@@ -130,6 +132,9 @@ class MainWindow(QMainWindow):
         self.system_dock = self._dock("System prompt", self.system_prompt, "systemPromptDock")
         self.tabifyDockWidget(self.sampling_dock, self.system_dock)
         self.sampling_dock.raise_()
+        self.inspector = TokenInspector(self, self.store, self.chat, self.sampling, self.sampling_dock)
+        self.inspector.continueRequested.connect(self.continue_from)
+        self.inspector.switchRequested.connect(self.switch_branch)
 
         self.model_label = QLabel("No model")
         self.model_label.setObjectName("modelLabel")
@@ -164,6 +169,8 @@ class MainWindow(QMainWindow):
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addAction(self.sampling_dock.toggleViewAction())
         view_menu.addAction(self.system_dock.toggleViewAction())
+        view_menu.addSeparator()
+        self.inspector.install(view_menu)
 
     def _action(self, menu, text, shortcut, slot) -> QAction:
         action = QAction(text, self)
@@ -252,6 +259,7 @@ class MainWindow(QMainWindow):
             view = self.chat.add_message(message, self._author(message))
             if self.active and message.id == self.active.recorder.message_id:
                 view.body.setPlainText(self.active.recorder.text)  # the store lags by up to a second
+            self.inspector.attach(view, message)
             self.notes.attach(view, message)
         self.chat.scroll_to_end()
 
@@ -305,6 +313,30 @@ class MainWindow(QMainWindow):
         self._set_streaming(True)
         self.notes.ground_then_generate(request)
 
+    def continue_from(self, message_id: int, position: int, token_id: int) -> None:
+        """A new branch of a reply: its tokens up to `position`, then `token_id`, then generated on."""
+        if self.active is not None:
+            self.statusBar().showMessage("Wait for the reply being written to finish (or stop it) first.", 6000)
+            return
+        try:
+            request, records = start_branch(
+                self.store, message_id, position, token_id, self.model_name, request_id=self.engine.next_request_id(),
+            )
+        except BranchError as error:
+            self.show_error("Cannot continue from this token", str(error))
+            return
+        recorder = ReplyRecorder(self.store, request.message_id)
+        recorder.records = records
+        self.active = ActiveReply(request.request_id, request.conversation_id, recorder)
+        self.open_conversation(request.conversation_id)
+        self._set_streaming(True)
+        self.engine.generate(request)
+
+    def switch_branch(self, message_id: int) -> None:
+        """Show another branch: that message and the newest conversation below it."""
+        self.store.show_branch(message_id)
+        self.open_conversation(self.conversation_id)
+
     def stop(self) -> None:
         if self.active is not None:
             self._stopped = True
@@ -325,6 +357,9 @@ class MainWindow(QMainWindow):
         if self._is_current(request_id):
             self.active.prompt = prompt
             self.active.recorder.prompt = prompt
+            if isinstance(prompt, BranchReady):
+                self.active.recorder.text = prompt.prefix_text
+                self.active.pending.append(prompt.prefix_text)
             if prompt.dropped_messages:
                 self.statusBar().showMessage(
                     f"The conversation is longer than the context: the {prompt.dropped_messages} oldest messages were left out.",
@@ -351,6 +386,7 @@ class MainWindow(QMainWindow):
         view = self._active_view()
         if view is not None:
             view.append_text(text)
+            self.inspector.draw_stream(view, active.recorder.records)
         self._show_live_stats()
 
     def _active_view(self) -> MessageView | None:
@@ -394,6 +430,7 @@ class MainWindow(QMainWindow):
         view = self.chat.view_for(message.id)
         if view is not None:
             view.show_message(message)
+            self.inspector.finished(view, message)
             self.notes.attach(view, message)
         self.sidebar.set_conversations(self.store.list_conversations(), self.conversation_id)
         self.replyFinished.emit(message.id)

@@ -5,6 +5,7 @@ import threading
 
 from PySide6.QtCore import QObject, QThread, Qt, Signal, Slot
 
+from desktop.core.branching import BranchRequest, generate_branch
 from desktop.core.chat import PromptReady, ReplyRequest, generate_reply
 from desktop.core.engine.types import EngineConfig, EngineError, Finished
 
@@ -42,7 +43,8 @@ class EngineWorker(QObject):
             self.failed.emit(request.request_id, "No model is loaded. Open one with File → Open model….")
             return
         try:
-            for event in generate_reply(self._engine, request, cancel):
+            generate = generate_branch if isinstance(request, BranchRequest) else generate_reply
+            for event in generate(self._engine, request, cancel):
                 if isinstance(event, PromptReady):
                     self.promptReady.emit(request.request_id, event)
                 elif isinstance(event, Finished):

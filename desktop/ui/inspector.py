@@ -1,0 +1,297 @@
+"""The token inspector: heatmap on/off, token selection, the Probability panel, branch arrows and reply summaries."""
+
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QLabel, QMainWindow, QScrollArea, QWidget
+
+from desktop.core.heatmap import tooltip_html, visible
+from desktop.core.sampling import SamplerSettings
+from desktop.core.store import Message, Store
+from desktop.core.summary import summarize
+from desktop.core.trace import TokenRecord, TraceFormatError, TraceTable
+from desktop.core.whatif import inspect_position
+from desktop.ui.chat_view import MessageView
+from desktop.ui.probability_panel import ProbabilityPanel
+from desktop.ui.sampling_panel import SamplingPanel
+from desktop.ui.token_view import BranchNavigator, HeatmapLegend, ReplySummaryView, TokenBrowser
+
+HEATMAP_KEY = "heatmap"
+
+
+@dataclass
+class Reply:
+    """What the inspector keeps for one assistant message on screen."""
+
+    message: Message
+    view: MessageView
+    table: TraceTable | None = None
+    problem: str | None = None  # why there is no heatmap
+    heat: TokenBrowser | None = None
+    note: QLabel | None = None
+    summary: ReplySummaryView | None = None
+    built: bool = False  # the heat document holds the stored trace
+    drawn: int = 0  # tokens drawn into the heat document while streaming
+
+
+class TokenInspector(QObject):
+    continueRequested = Signal(int, int, int)  # message id, position, alternative token id
+    switchRequested = Signal(int)  # show the branch through this message id
+
+    def __init__(self, window: QMainWindow, store: Store, chat: QScrollArea, sampling: SamplingPanel, beside: QDockWidget):
+        super().__init__(window)
+        self.window = window
+        self.store = store
+        self.chat = chat
+        self.sampling = sampling
+        self.whatif = sampling.settings()
+        self.replies: dict[int, Reply] = {}
+        self.navigators: dict[int, BranchNavigator] = {}
+        self.selected: tuple[int, int] | None = None
+
+        self.heatmap_action = QAction("Probability &heatmap", window)
+        self.heatmap_action.setObjectName("heatmapAction")
+        self.heatmap_action.setCheckable(True)
+        self.heatmap_action.setShortcut(QKeySequence("Ctrl+H"))
+        self.heatmap_action.setToolTip("Colour every token of the replies by its probability (Ctrl+H)")
+        self.inspect_action = self._action("&Inspect tokens", "Ctrl+I", self.inspect)
+        self.previous_branch_action = self._action("Previous &branch", "Alt+Left", lambda: self.step_branch(-1))
+        self.next_branch_action = self._action("Next b&ranch", "Alt+Right", lambda: self.step_branch(1))
+
+        self.legend = QWidget()
+        legend_layout = QHBoxLayout(self.legend)
+        legend_layout.setContentsMargins(8, 0, 8, 0)
+        legend_layout.addWidget(QLabel("Token probability"))
+        legend_layout.addWidget(HeatmapLegend())
+        legend_layout.addWidget(QLabel("· click a token to inspect it"))
+        toolbar = window.addToolBar("Probabilities")
+        toolbar.setObjectName("probabilityToolbar")
+        toolbar.addAction(self.heatmap_action)
+        self.legend_action = toolbar.addWidget(self.legend)
+
+        self.panel = ProbabilityPanel()
+        self.panel.continueRequested.connect(self.continueRequested)
+        self.panel.stepRequested.connect(self.step)
+        self.panel.set_temperature(self.whatif.temperature)
+        self.panel.temperatureChanged.connect(sampling.temperature.setValue)
+        sampling.changed.connect(self.set_whatif)
+        self.dock = QDockWidget("Probabilities", window)
+        self.dock.setObjectName("probabilityDock")
+        self.dock.setWidget(self.panel)
+        # below the Sampling panel, not in its tabs: the what-if bars follow its sliders live
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock, Qt.Orientation.Vertical)
+        # once the window has its size; before that, Qt ignores the request
+        QTimer.singleShot(0, lambda: window.resizeDocks([beside, self.dock], [300, 600], Qt.Orientation.Vertical))
+
+        self.heatmap_action.setChecked(bool(store.get_setting(HEATMAP_KEY, False)))
+        self.legend_action.setVisible(self.heatmap_action.isChecked())
+        self.heatmap_action.toggled.connect(self.set_heatmap)
+
+    def _action(self, text: str, shortcut: str, slot) -> QAction:
+        action = QAction(text, self.window)
+        action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        return action
+
+    def install(self, menu) -> None:
+        menu.addAction(self.heatmap_action)
+        menu.addAction(self.inspect_action)
+        menu.addAction(self.previous_branch_action)
+        menu.addAction(self.next_branch_action)
+        menu.addAction(self.dock.toggleViewAction())
+
+    @property
+    def heatmap_on(self) -> bool:
+        return self.heatmap_action.isChecked()
+
+    # --- messages on screen ---------------------------------------------------------------------
+    def attach(self, view: MessageView, message: Message) -> None:
+        """Add branch arrows, and for a reply its summary and (heatmap on) its coloured tokens."""
+        siblings = [m.id for m in self.store.siblings(message.id) if m.role == message.role]
+        if len(siblings) > 1:
+            navigator = BranchNavigator(siblings, message.id)
+            navigator.switchTo.connect(self.switchRequested)
+            view.header_row.addWidget(navigator)
+            self.navigators[message.id] = navigator
+        if message.role != "assistant":
+            return
+        reply = self.replies[message.id] = Reply(message, view)
+        view.destroyed.connect(lambda *_, key=message.id: self._forget(key))
+        if message.status != "streaming":
+            self._load(reply)
+        if self.heatmap_on:
+            self._show_heat(reply)
+
+    def _forget(self, message_id: int) -> None:
+        self.replies.pop(message_id, None)
+        self.navigators.pop(message_id, None)
+
+    def _load(self, reply: Reply) -> None:
+        reply.built = False
+        reply.table = reply.problem = None
+        try:
+            reply.table = self.store.load_trace_table(reply.message.id)
+        except TraceFormatError as error:
+            reply.problem = f"its token data cannot be read ({error})"
+        if reply.table is None and reply.problem is None:
+            reply.problem = "this reply has no token data"
+        if reply.summary is not None:
+            reply.summary.deleteLater()
+            reply.summary = None
+        summary = summarize(reply.table.logprobs, self._texts(reply.table)) if reply.table is not None else None
+        if summary is not None:
+            reply.summary = ReplySummaryView(summary)
+            reply.summary.tokenSelected.connect(lambda index, key=reply.message.id: self.select(key, index))
+            reply.view.layout().addWidget(reply.summary)
+
+    @staticmethod
+    def _texts(table: TraceTable) -> list[str]:
+        texts = table.texts
+        return [texts[token] for token in table.ids.tolist()]
+
+    def finished(self, view: MessageView, message: Message) -> None:
+        """The reply is saved: redraw it from the stored trace."""
+        reply = self.replies.get(message.id)
+        if reply is None or reply.view is not view:
+            return
+        reply.message = message
+        self._load(reply)
+        if self.heatmap_on:
+            self._show_heat(reply)
+
+    def draw_stream(self, view: MessageView, records: list[TokenRecord]) -> None:
+        """Streaming with the heatmap on: colour the tokens that arrived since the last draw."""
+        reply = self.replies.get(view.message_id)
+        if not self.heatmap_on or reply is None or reply.heat is None or reply.built:
+            return
+        fresh = records[reply.drawn:]
+        reply.heat.append_tokens([r.text for r in fresh], [float(np.exp(r.logprob)) for r in fresh])
+        reply.drawn = len(records)
+
+    # --- heatmap ----------------------------------------------------------------------------------
+    def set_heatmap(self, on: bool) -> None:
+        self.store.set_setting(HEATMAP_KEY, on)
+        self.legend_action.setVisible(on)
+        for reply in self.replies.values():
+            if on:
+                self._show_heat(reply)
+            else:
+                self._hide_heat(reply)
+
+    def _show_heat(self, reply: Reply) -> None:
+        view = reply.view
+        if reply.heat is None:
+            reply.heat = TokenBrowser(lambda index, r=reply: self._tooltip(r, index))
+            reply.heat.tokenSelected.connect(lambda index, key=reply.message.id: self.select(key, index))
+            reply.heat.toPanel.connect(self._focus_panel)
+            view.layout().insertWidget(view.layout().indexOf(view.body) + 1, reply.heat)
+        if reply.message.status == "streaming":
+            reply.heat.set_tokens([], np.zeros(0))
+            reply.drawn = 0
+        elif reply.table is None:
+            if reply.note is None:
+                reply.note = QLabel()
+                reply.note.setObjectName("heatmapNote")
+                reply.note.setStyleSheet("color: palette(mid); font-style: italic;")
+                view.layout().insertWidget(view.layout().indexOf(view.body) + 1, reply.note)
+            reply.note.setText(f"No heatmap: {reply.problem}.")
+            reply.note.show()
+            reply.heat.hide()
+            return
+        elif not reply.built:
+            reply.heat.set_tokens(self._texts(reply.table), np.exp(reply.table.logprobs.astype(np.float64)))
+            reply.built = True
+        if self.selected and self.selected[0] == reply.message.id:
+            reply.heat.select(self.selected[1])
+        view.body.hide()
+        reply.heat.show()
+
+    def _hide_heat(self, reply: Reply) -> None:
+        if reply.heat is not None:
+            reply.heat.hide()
+        if reply.note is not None:
+            reply.note.hide()
+        reply.view.body.show()
+
+    def _tooltip(self, reply: Reply, index: int) -> str:
+        if reply.table is None or index >= len(reply.table):
+            return ""
+        record = reply.table.record(index)
+        alternatives = [(alt.text, alt.logprob) for alt in record.top if alt.id != record.id]
+        return tooltip_html(record.text, record.logprob, alternatives, record.eog)
+
+    # --- selection and the panel --------------------------------------------------------------------
+    def select(self, message_id: int, index: int) -> None:
+        reply = self.replies.get(message_id)
+        if reply is None:
+            return
+        if reply.table is None:
+            self.panel.clear("Wait until the reply is finished to inspect its tokens."
+                             if reply.message.status == "streaming" else f"No token data: {reply.problem}.")
+            return
+        index = min(max(index, 0), len(reply.table) - 1)
+        if self.selected and self.selected[0] != message_id:
+            previous = self.replies.get(self.selected[0])
+            if previous is not None and previous.heat is not None:
+                previous.heat.select(None)
+        self.selected = (message_id, index)
+        if reply.heat is not None:
+            reply.heat.select(index)
+            if reply.heat.isVisible():
+                corner = reply.heat.mapTo(self.chat.widget(), reply.heat.token_rect(index).topLeft().toPoint())
+                self.chat.ensureVisible(corner.x(), corner.y(), 20, 40)
+        self.dock.show()
+        self._show_panel()
+
+    def _show_panel(self) -> None:
+        if self.selected is None:
+            return
+        reply = self.replies.get(self.selected[0])
+        if reply is None or reply.table is None:
+            return
+        message, index = reply.message, self.selected[1]
+        view = inspect_position(reply.table.record(index), SamplerSettings.from_dict(message.sampler), self.whatif)
+        self.panel.show_position(
+            message.id, index, len(reply.table), view, SamplerSettings.from_dict(message.sampler), self.whatif,
+            branch_point=message.branch_position == index,
+        )
+
+    def set_whatif(self, settings: SamplerSettings) -> None:
+        """The Sampling panel changed (for instance the temperature slider moved): redraw the what-if bars."""
+        self.whatif = settings
+        self.panel.set_temperature(settings.temperature)
+        self._show_panel()
+
+    def step(self, delta: int) -> None:
+        if self.selected is not None:
+            self.select(self.selected[0], self.selected[1] + delta)
+
+    def inspect(self) -> None:
+        """Keyboard entry point: heatmap on, focus the selected reply (or the last one) with a token selected."""
+        self.heatmap_action.setChecked(True)
+        target = self.selected or next(((key, 0) for key in reversed(self.replies) if self.replies[key].table), None)
+        if target is None:
+            return
+        self.select(*target)
+        self._focus_selected()
+
+    def _focus_panel(self) -> None:
+        alternatives = self.panel.alternatives
+        alternatives.setFocus()
+        if alternatives.currentRow() < 0 and alternatives.count() > 1:
+            alternatives.setCurrentRow(0)
+
+    def _focus_selected(self) -> None:
+        reply = self.replies.get(self.selected[0]) if self.selected else None
+        if reply is not None and reply.heat is not None:
+            reply.heat.setFocus()
+
+    def step_branch(self, delta: int) -> None:
+        """Alt+Left / Alt+Right: switch the selected reply (or the last message with branches) to its neighbour."""
+        key = self.selected[0] if self.selected and self.selected[0] in self.navigators else None
+        if key is None and self.navigators:
+            key = next(reversed(self.navigators))
+        if key is not None:
+            self.navigators[key].step(delta)

@@ -1,0 +1,243 @@
+"""The Probability side panel: the selected token, its alternatives as bars, the what-if distribution, branching."""
+
+import math
+
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView, QGridLayout, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QSlider, QStyle,
+    QStyledItemDelegate, QVBoxLayout, QWidget,
+)
+
+from desktop.core.heatmap import percent, visible
+from desktop.core.sampling import SamplerSettings
+from desktop.core.whatif import PositionView
+from desktop.ui.sampling_panel import SLIDER_STEPS
+
+ROW = Qt.ItemDataRole.UserRole
+# Okabe-Ito blue and orange: distinguishable with every common colour-vision deficiency.
+MODEL_COLOUR = QColor("#0072b2")
+WHATIF_COLOUR = QColor("#e69f00")
+LABEL_SHARE = 0.36
+
+
+def describe(settings: SamplerSettings, temperature: bool = True) -> str:
+    parts = [f"T {settings.temperature:.2f}"] if temperature else []
+    parts += [f"top-k {settings.top_k or 'off'}", f"top-p {settings.top_p:.2f}", f"min-p {settings.min_p:.2f}"]
+    return " · ".join(parts)
+
+
+def token_label(text: str, eog: bool) -> str:
+    return f"{visible(text)}  (end of text)" if eog else visible(text)
+
+
+class BarDelegate(QStyledItemDelegate):
+    """Draws a row: the token, a bar of its probability under the model, and one under the what-if settings."""
+
+    def sizeHint(self, option, index):  # noqa: N802
+        return QSize(200, option.fontMetrics.height() + 8)
+
+    def paint(self, painter, option, index):
+        row = index.data(ROW)
+        if row is None:
+            return super().paint(painter, option, index)
+        label, model, whatif, mark, chosen = row
+        painter.save()
+        palette = option.palette
+        if option.state & QStyle.StateFlag.State_Selected:
+            painter.fillRect(option.rect, palette.color(QPalette.ColorRole.Highlight))
+            text_colour = palette.color(QPalette.ColorRole.HighlightedText)
+        else:
+            text_colour = palette.color(QPalette.ColorRole.Text)
+        rect = QRectF(option.rect).adjusted(4, 2, -4, -2)
+        label_width = rect.width() * LABEL_SHARE
+        bar_width = (rect.width() - label_width) / 2
+        font = QFont(option.font)
+        font.setBold(chosen)
+        painter.setFont(font)
+        painter.setPen(text_colour)
+        shown = ("▶ " if chosen else "") + label + (f"  ✕ {mark}" if mark else "")
+        elided = option.fontMetrics.elidedText(shown, Qt.TextElideMode.ElideRight, int(label_width) - 4)
+        painter.drawText(QRectF(rect.left(), rect.top(), label_width, rect.height()), Qt.AlignmentFlag.AlignVCenter, elided)
+        for column, (value, colour) in enumerate(((model, MODEL_COLOUR), (whatif, WHATIF_COLOUR))):
+            if value is None:
+                continue
+            cell = QRectF(rect.left() + label_width + column * bar_width, rect.top(), bar_width - 6, rect.height())
+            fill = QRectF(cell.left(), cell.top() + 2, max(1.0, cell.width() * min(value, 1.0)), cell.height() - 4)
+            if mark and column == 0:
+                # excluded by the sampler the reply used: hatched, so it reads without colour
+                painter.fillRect(fill, QBrush(palette.color(QPalette.ColorRole.Mid), Qt.BrushStyle.BDiagPattern))
+            else:
+                painter.fillRect(fill, colour)
+            painter.setPen(text_colour)
+            painter.drawText(cell.adjusted(4, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+                             percent(value))
+        painter.restore()
+
+
+class AlternativesList(QListWidget):
+    """Up/Down move between alternatives, Enter continues from one, Left/Right move to the neighbouring token."""
+
+    step = Signal(int)
+    chosen = Signal(int)  # row
+
+    def keyPressEvent(self, event):  # noqa: N802
+        if event.key() in (Qt.Key.Key_Left, Qt.Key.Key_Right):
+            self.step.emit(-1 if event.key() == Qt.Key.Key_Left else 1)
+            return
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentRow() >= 0:
+            self.chosen.emit(self.currentRow())
+            return
+        super().keyPressEvent(event)
+
+
+class ProbabilityPanel(QWidget):
+    continueRequested = Signal(int, int, int)  # message id, token position, alternative token id
+    stepRequested = Signal(int)  # -1: previous token, +1: next token
+    temperatureChanged = Signal(float)  # the what-if slider moved (it mirrors the Sampling panel's)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("probabilityPanel")
+        self.message_id: int | None = None
+        self.position: int | None = None
+        self.view: PositionView | None = None
+
+        self.heading = QLabel("Select a token: turn on the heatmap (Ctrl+H) and click a token of a reply.")
+        self.heading.setObjectName("probabilityHeading")
+        self.heading.setWordWrap(True)
+        self.token = QLabel()
+        self.token.setObjectName("probabilityToken")
+        self.token.setTextFormat(Qt.TextFormat.PlainText)
+        self.token.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        big = self.token.font()
+        big.setPointSizeF(big.pointSizeF() * 1.4)
+        big.setFamily("monospace")
+        self.token.setFont(big)
+        self.model_prob = QLabel()
+        self.model_prob.setObjectName("modelProbability")
+        self.model_prob.setToolTip("The token's probability under the model, before any sampler setting")
+        self.drawn_prob = QLabel()
+        self.drawn_prob.setObjectName("drawnProbability")
+        self.drawn_prob.setToolTip("The probability it was drawn with, after the reply's sampler settings")
+        self.entropy = QLabel()
+        self.entropy.setObjectName("entropy")
+        self.entropy.setToolTip("How spread out the model's whole distribution was here (0 bits: certain)")
+        self.used = QLabel()
+        self.used.setObjectName("usedSettings")
+        self.used.setWordWrap(True)
+        facts = QGridLayout()
+        facts.setContentsMargins(0, 0, 0, 0)
+        facts.addWidget(self.token, 0, 0, 1, 3)
+        facts.addWidget(self.model_prob, 1, 0)
+        facts.addWidget(self.drawn_prob, 1, 1)
+        facts.addWidget(self.entropy, 1, 2)
+        facts.addWidget(self.used, 2, 0, 1, 3)
+
+        self.temperature = QSlider(Qt.Orientation.Horizontal)
+        self.temperature.setObjectName("whatifTemperature")
+        self.temperature.setRange(0, 2 * SLIDER_STEPS)
+        self.temperature.setAccessibleName("What-if temperature")
+        self.temperature.setToolTip("The Sampling panel's temperature: drag to see the distribution it would give")
+        self.temperature.valueChanged.connect(self._temperature_moved)
+        self.temperature_value = QLabel()
+        slider_row = QHBoxLayout()
+        slider_row.addWidget(QLabel("What-if temperature"))
+        slider_row.addWidget(self.temperature, 1)
+        slider_row.addWidget(self.temperature_value)
+        self._quiet = False
+
+        self.columns = QLabel()
+        self.columns.setObjectName("columnsHeading")
+        self.columns.setWordWrap(True)
+        self.alternatives = AlternativesList()
+        self.alternatives.setObjectName("alternatives")
+        self.alternatives.setItemDelegate(BarDelegate(self.alternatives))
+        self.alternatives.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.alternatives.setAccessibleName("Alternatives: Enter continues the reply from the selected token")
+        self.alternatives.setToolTip("Click an alternative (or press Enter on it) to continue the reply from it "
+                                     "as a new branch. ← → move between tokens.")
+        self.alternatives.itemClicked.connect(lambda item: self._continue(self.alternatives.row(item)))
+        self.alternatives.chosen.connect(self._continue)
+        self.alternatives.step.connect(self.stepRequested)
+        layout = QVBoxLayout(self)
+        layout.setSpacing(4)
+        layout.addWidget(self.heading)
+        layout.addLayout(facts)
+        layout.addLayout(slider_row)
+        layout.addWidget(self.columns)
+        layout.addWidget(self.alternatives, 1)
+        self.clear()
+
+    def sizeHint(self):  # noqa: N802
+        return QSize(380, 560)
+
+    def clear(self, reason: str | None = None) -> None:
+        self.message_id = self.position = self.view = None
+        if reason:
+            self.heading.setText(reason)
+        for label in (self.token, self.model_prob, self.drawn_prob, self.entropy, self.used, self.columns):
+            label.clear()
+        self.alternatives.clear()
+
+    def set_temperature(self, value: float) -> None:
+        """Follow the Sampling panel without echoing the change back."""
+        self._quiet = True
+        try:
+            self.temperature.setValue(round(value * SLIDER_STEPS))
+        finally:
+            self._quiet = False
+        self.temperature_value.setText(f"{value:.2f}")
+
+    def _temperature_moved(self, steps: int) -> None:
+        self.temperature_value.setText(f"{steps / SLIDER_STEPS:.2f}")
+        if not self._quiet:
+            self.temperatureChanged.emit(steps / SLIDER_STEPS)
+
+    def show_position(self, message_id: int, position: int, n_tokens: int, view: PositionView,
+                      used: SamplerSettings, whatif: SamplerSettings, branch_point: bool) -> None:
+        self.message_id, self.position, self.view = message_id, position, view
+        record = view.record
+        self.heading.setText(f"Token {position + 1} of {n_tokens}"
+                             + (" · put here by you (branch point)" if branch_point else ""))
+        self.token.setText(token_label(record.text, record.eog))
+        self.model_prob.setText(f"model {percent(min(1.0, math.exp(record.logprob)))}")
+        self.drawn_prob.setText("drawn: chosen by you" if branch_point else f"drawn {percent(record.sampled_prob)}")
+        self.entropy.setText(f"entropy {view.entropy_bits:.2f} bits")
+        self.used.setText(f"Reply: {describe(used)}")
+        self.used.setToolTip("The settings the reply was generated with; ✕ marks the alternatives they excluded"
+                             + ("" if used.repeat_penalty == 1.0 else
+                                f" (without its repeat penalty {used.repeat_penalty:.2f}: a trace keeps no raw logits)"))
+        estimate = " ≈ estimated" if not view.whatif_exact else ""
+        self.columns.setText(
+            f"<span style='color:{MODEL_COLOUR.name()}'>■</span> model &nbsp; "
+            f"<span style='color:{WHATIF_COLOUR.name()}'>■</span> what-if ({describe(whatif, temperature=False)})"
+            f"<i>{estimate}</i>"
+        )
+        self.columns.setToolTip(
+            "What-if: the distribution the sampler would draw from at the Sampling panel's settings."
+            + ("" if view.whatif_exact else " Estimated: the stored alternatives end before the sampler's cut, "
+               "so the unseen rest of the vocabulary is assumed as likely as the last stored token.")
+        )
+        current = self.alternatives.currentRow()
+        self.alternatives.clear()
+        for alt in view.alternatives:
+            item = QListWidgetItem()
+            item.setData(ROW, (token_label(alt.text, alt.eog), alt.probability, alt.whatif, alt.excluded_by, alt.chosen))
+            item.setToolTip(f"{token_label(alt.text, alt.eog)} (id {alt.id}): click or Enter to continue from it")
+            item.setData(Qt.ItemDataRole.AccessibleTextRole,
+                         f"{token_label(alt.text, alt.eog)} {percent(alt.probability)}")
+            self.alternatives.addItem(item)
+        rest = QListWidgetItem()
+        rest.setData(ROW, ("everything else", view.model_rest, view.whatif_rest, None, False))
+        rest.setFlags(Qt.ItemFlag.NoItemFlags)
+        self.alternatives.addItem(rest)
+        if 0 <= current < len(view.alternatives):
+            self.alternatives.setCurrentRow(current)
+
+    def _continue(self, row: int) -> None:
+        if self.view is None or not 0 <= row < len(self.view.alternatives):
+            return
+        alt = self.view.alternatives[row]
+        if not alt.chosen:
+            self.continueRequested.emit(self.message_id, self.position, alt.id)

@@ -1,0 +1,243 @@
+"""The per-token probability view in the window: heatmap, panel, what-if, branches, summary, restarts (pytest-qt)."""
+
+import math
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtGui import QHelpEvent, QTextCursor
+from PySide6.QtWidgets import QApplication, QToolTip
+
+from desktop.core.engine.llama_engine import LlamaEngine
+from desktop.core.heatmap import swatch
+from desktop.core.sampling import SamplerSettings
+from desktop.core.whatif import inspect_position
+from tests.fakes import slow_fake
+from tests.ui.conftest import send
+
+# Shown windows (needed for focus and tooltips) make the offscreen platform say it cannot resize docks or raise tooltips.
+pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)\(\)")
+
+
+def shown(make_window, *args):
+    window = make_window(*args)
+    window.resize(1200, 800)
+    window.show()
+    return window
+
+
+def last_reply(window):
+    return window.inspector.replies[window.chat.views()[-1].message_id]
+
+
+def click_token(qtbot, heat, index: int) -> None:
+    rect = heat.token_rect(index)
+    qtbot.mouseClick(heat.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(int(rect.left()) + 2, int(rect.center().y())))
+
+
+def click_alternative(qtbot, panel, row: int) -> None:
+    item = panel.alternatives.item(row)
+    panel.alternatives.scrollToItem(item)
+    rect = panel.alternatives.visualItemRect(item)
+    qtbot.mouseClick(panel.alternatives.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def test_real_model_inspect_branch_switch_and_restart(qtbot, make_window, smollm2_path):
+    window = shown(make_window, LlamaEngine, smollm2_path)
+    window.sampling.temperature.setValue(0.0)
+    window.sampling.max_tokens.setValue(16)
+    send(qtbot, window, "What is the capital of France?")
+    qtbot.keyClick(window, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
+    assert window.inspector.heatmap_on
+    reply = last_reply(window)
+    original = window.store.get_message(reply.message.id)
+    stored = window.store.load_trace(original.id)
+    assert not reply.heat.isHidden() and reply.view.body.isHidden()
+    assert len(reply.heat) == len(stored)
+
+    click_token(qtbot, reply.heat, 3)
+    panel = window.inspector.panel
+    assert window.inspector.selected == (original.id, 3)
+    assert [(a.id, a.text) for a in panel.view.alternatives] == [(t.id, t.text) for t in stored[3].top]
+    assert panel.alternatives.count() == len(stored[3].top) + 1  # plus "everything else"
+    for shown_alt, stored_alt in zip(panel.view.alternatives, stored[3].top):
+        assert shown_alt.probability == pytest.approx(math.exp(stored_alt.logprob))
+    assert panel.view.alternatives[0].chosen and panel.view.alternatives[0].id == stored[3].id  # greedy
+
+    row = next(i for i, a in enumerate(panel.view.alternatives) if not a.chosen and not a.eog)
+    alternative = panel.view.alternatives[row]
+    with qtbot.waitSignal(window.replyFinished, timeout=60000):
+        click_alternative(qtbot, panel, row)
+    qtbot.waitUntil(lambda: window.active is None)
+    branch_view = window.chat.views()[-1]
+    branch = window.store.get_message(branch_view.message_id)
+    assert (branch.branch_of, branch.branch_position) == (original.id, 3)
+    branch_trace = window.store.load_trace(branch.id)
+    assert [t.id for t in branch_trace[:3]] == [t.id for t in stored[:3]]  # the prefix is unchanged
+    assert branch_trace[3].id == alternative.id
+    assert branch.content.startswith("".join(t.text for t in stored[:3]) + alternative.text)
+    assert window.store.load_prompt_tokens(branch.id) == window.store.load_prompt_tokens(original.id)
+    navigator = window.inspector.navigators[branch.id]
+    assert navigator.label.text() == "2/2"
+
+    qtbot.mouseClick(navigator.previous, Qt.MouseButton.LeftButton)  # back to the first reply
+    assert window.chat.views()[-1].message_id == original.id
+    assert window.inspector.navigators[original.id].label.text() == "1/2"
+    assert window.chat.views()[-1].text() == original.content
+    qtbot.keyClick(window, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    assert window.chat.views()[-1].message_id == branch.id
+
+    window.close()
+    again = shown(make_window)  # a restart on the same data folder (no model needed to look)
+    assert again.inspector.heatmap_on
+    reply = last_reply(again)
+    assert reply.message.id == branch.id and len(reply.table) == len(branch_trace)
+    assert again.inspector.navigators[branch.id].label.text() == "2/2"
+    click_token(qtbot, reply.heat, 3)
+    assert again.inspector.panel.heading.text().endswith("(branch point)")
+    assert again.inspector.panel.view.record.id == alternative.id
+
+
+def test_keyboard_only_inspection_and_branching(qtbot, make_window):
+    window = shown(make_window)
+    send(qtbot, window, "Capital?")
+    original_id = window.chat.views()[-1].message_id
+    qtbot.keyClick(window, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)  # heatmap on, first token, focus
+    reply = last_reply(window)
+    assert window.inspector.heatmap_on and window.inspector.selected == (original_id, 0)
+    assert QApplication.focusWidget() is reply.heat
+    qtbot.keyClick(reply.heat, Qt.Key.Key_Right)
+    qtbot.keyClick(reply.heat, Qt.Key.Key_Right)
+    assert window.inspector.selected == (original_id, 2) and reply.heat.selected == 2
+    qtbot.keyClick(reply.heat, Qt.Key.Key_Left)
+    qtbot.keyClick(reply.heat, Qt.Key.Key_Right)
+    qtbot.keyClick(reply.heat, Qt.Key.Key_Return)  # into the alternatives
+    alternatives = window.inspector.panel.alternatives
+    assert QApplication.focusWidget() is alternatives and alternatives.currentRow() == 0
+    qtbot.keyClick(alternatives, Qt.Key.Key_Right)  # next token, from the panel
+    assert window.inspector.selected == (original_id, 3)
+    qtbot.keyClick(alternatives, Qt.Key.Key_Left)
+    qtbot.keyClick(alternatives, Qt.Key.Key_Down)
+    chosen = window.inspector.panel.view.alternatives[1]
+    with qtbot.waitSignal(window.replyFinished, timeout=10000):
+        qtbot.keyClick(alternatives, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.active is None)
+    branch = window.store.get_message(window.chat.views()[-1].message_id)
+    assert (branch.branch_of, branch.branch_position) == (original_id, 2)
+    assert window.store.load_trace(branch.id)[2].id == chosen.id
+    assert branch.content.startswith("The capital" + chosen.text)
+    qtbot.keyClick(window, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    assert window.chat.views()[-1].message_id == original_id
+
+
+def test_whatif_follows_the_sampling_panel_live(qtbot, make_window):
+    window = shown(make_window)
+    send(qtbot, window, "Capital?")
+    window.inspector.heatmap_action.setChecked(True)
+    reply = last_reply(window)
+    window.inspector.select(reply.message.id, 1)
+    panel = window.inspector.panel
+    record = reply.table.record(1)
+    used = SamplerSettings.from_dict(reply.message.sampler)
+    for steps in (30, 100, 180):
+        window.sampling.temperature_slider.setValue(steps)  # as a drag does, one value at a time
+        expected = inspect_position(record, used, window.sampling.settings())
+        assert [a.whatif for a in panel.view.alternatives] == pytest.approx([a.whatif for a in expected.alternatives])
+        assert panel.temperature.value() == steps
+    hot = [a.whatif for a in panel.view.alternatives]
+    panel.temperature.setValue(20)  # the panel's own slider drives the Sampling panel
+    assert window.sampling.temperature.value() == pytest.approx(0.2)
+    assert panel.view.alternatives[0].whatif > hot[0]
+
+
+def test_tooltip_shows_the_token_its_probability_and_top_alternatives(qtbot, make_window):
+    window = shown(make_window)
+    send(qtbot, window, "Capital?")
+    window.inspector.heatmap_action.setChecked(True)
+    reply = last_reply(window)
+    qtbot.waitExposed(window)
+    rect = reply.heat.token_rect(1)
+    point = QPoint(int(rect.left()) + 3, int(rect.center().y()))
+    event = QHelpEvent(QEvent.Type.ToolTip, point, reply.heat.viewport().mapToGlobal(point))
+    QApplication.sendEvent(reply.heat.viewport(), event)
+    qtbot.waitUntil(QToolTip.isVisible)
+    text = QToolTip.text()
+    assert "<code>·capital</code>" in text and "60.7%" in text  # exp(-0.5)
+    assert text.count("<tr>") == 3 and "alt1" in text
+
+
+def test_reply_summary_expands_and_selects_the_weakest_token(qtbot, make_window):
+    window = shown(make_window)
+    send(qtbot, window, "Capital?")
+    reply = last_reply(window)
+    summary = reply.summary
+    assert summary.details.isHidden()
+    assert "perplexity 1.65" in summary.toggle.text()  # every token at log-prob -0.5
+    qtbot.mouseClick(summary.toggle, Qt.MouseButton.LeftButton)
+    assert not summary.details.isHidden() and "Least confident" in summary.details.text()
+    summary.details.linkActivated.emit("4")
+    assert window.inspector.selected == (reply.message.id, 4)
+
+
+def test_a_reply_with_a_damaged_or_missing_trace_opens_without_heatmap(qtbot, make_window):
+    first = make_window()
+    send(qtbot, first, "Capital?")
+    damaged_id = first.chat.views()[-1].message_id
+    send(qtbot, first, "Again?")
+    missing_id = first.chat.views()[-1].message_id
+    first.store.db.execute("UPDATE token_traces SET data = ? WHERE message_id = ?", [b"\x07from the future", damaged_id])
+    first.store.db.execute("DELETE FROM token_traces WHERE message_id = ?", [missing_id])
+    first.store.db.conn.commit()
+    first.inspector.heatmap_action.setChecked(True)
+    first.close()
+
+    window = shown(make_window)
+    damaged, missing = window.inspector.replies[damaged_id], window.inspector.replies[missing_id]
+    assert "cannot be read" in damaged.note.text() and "format 7" in damaged.note.text()
+    assert "no token data" in missing.note.text()
+    for reply in (damaged, missing):
+        assert not reply.view.body.isHidden() and reply.heat.isHidden() and reply.summary is None
+        assert reply.view.text() == "The capital of France is Paris."
+    window.inspector.select(damaged_id, 0)
+    assert "No token data" in window.inspector.panel.heading.text()
+    qtbot.keyClick(window, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)  # nothing to inspect: no crash
+
+
+def test_heatmap_draws_while_streaming_and_is_rebuilt_from_the_store(qtbot, make_window):
+    window = shown(make_window, slow_fake)
+    window.inspector.heatmap_action.setChecked(True)
+    window.composer.setPlainText("Tell me everything")
+    qtbot.keyClick(window.composer, Qt.Key.Key_Return)
+    reply = last_reply(window)
+    qtbot.waitUntil(lambda: len(reply.heat) >= 5, timeout=10000)
+    assert window.active is not None and not reply.built  # drawn token by token, not from the store
+    with qtbot.waitSignal(window.replyFinished, timeout=10000):
+        window.stop()
+    reply = last_reply(window)
+    assert reply.built and len(reply.heat) == len(window.store.load_trace(reply.message.id))
+    assert reply.heat.document().toPlainText().startswith("The capital of France is")
+    first = QTextCursor(reply.heat.document())
+    first.setPosition(1)
+    assert first.charFormat().background().color().name() == swatch(math.exp(-0.5)).background
+
+
+def test_completion_mode_branch_on_the_base_model(qtbot, make_window, gemma_path):
+    window = shown(make_window, LlamaEngine, gemma_path)
+    assert window.model_info.mode == "completion"
+    window.sampling.temperature.setValue(0.0)
+    window.sampling.max_tokens.setValue(8)
+    send(qtbot, window, "The capital of France is")
+    window.inspector.heatmap_action.setChecked(True)
+    reply = last_reply(window)
+    original = reply.message
+    click_token(qtbot, reply.heat, 1)
+    panel = window.inspector.panel
+    row = next(i for i, a in enumerate(panel.view.alternatives) if not a.chosen and not a.eog)
+    alternative = panel.view.alternatives[row]
+    with qtbot.waitSignal(window.replyFinished, timeout=60000):
+        click_alternative(qtbot, panel, row)
+    qtbot.waitUntil(lambda: window.active is None)
+    branch = window.store.get_message(window.chat.views()[-1].message_id)
+    trace = window.store.load_trace(branch.id)
+    assert branch.branch_of == original.id and trace[0].id == reply.table.record(0).id and trace[1].id == alternative.id
+    assert len(trace) == 8 and np.isfinite([t.logprob for t in trace]).all()
