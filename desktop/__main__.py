@@ -12,6 +12,15 @@ def main(argv: list[str] | None = None) -> int:
     except cli.UsageError as error:
         print(f"inkling: error: {error}", file=sys.stderr)
         return 2
+    if args.version:
+        from desktop.about import version_text
+
+        print(version_text())
+        return 0
+    if args.self_test:
+        from desktop import selftest
+
+        return selftest.main()
     if args.command is not None:
         return cli.main(argv)
     from desktop.app import run_window  # Qt is imported only when a window is wanted

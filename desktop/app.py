@@ -3,6 +3,7 @@
 import sys
 from pathlib import Path
 
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import __version__
@@ -13,6 +14,8 @@ from desktop.core.store import DatabaseTooNewError, open_store
 from desktop.ui.main_window import MODEL_PATH_KEY, MainWindow
 
 APP_ID = "io.github.inkling.Inkling"
+# The same id names the .desktop file, the installed icons and the AppStream metainfo (packaging/).
+ICON = Path(__file__).resolve().parent / "ui" / "icons" / f"{APP_ID}.svg"
 
 
 def startup_model(store, requested: Path | None) -> Path:
@@ -30,6 +33,7 @@ def run_window(model_path: Path | None = None) -> int:
     app.setApplicationName("Inkling")
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)
+    app.setWindowIcon(QIcon.fromTheme(APP_ID, QIcon(str(ICON))))
     try:
         folder = ensure_data_dir()
         lock = DataFolderLock(folder)

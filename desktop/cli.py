@@ -7,7 +7,6 @@ import sys
 import threading
 from pathlib import Path
 
-from desktop import __version__
 from desktop import cli_notes
 from desktop.core.chat import PromptReady, ReplyRecorder, generate_reply, start_turn
 from desktop.core.engine import EngineConfig, EngineError, Finished, ModelLoadError
@@ -33,7 +32,8 @@ class OneLineParser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog="inkling", description="Offline chat that shows why the model said each word.")
-    parser.add_argument("--version", action="version", version=f"inkling {__version__}")
+    parser.add_argument("--version", action="store_true", help="print the app, llama.cpp and model versions")
+    parser.add_argument("--self-test", action="store_true", help="check model, generation and storage headless; one JSON line")
     parser.add_argument("--model", type=Path, help="GGUF model file (default: the bundled SmolLM2-135M-Instruct)")
     commands = parser.add_subparsers(dest="command", parser_class=OneLineParser)
     ask = commands.add_parser("ask", help="ask a question headless and print the reply")

@@ -27,11 +27,20 @@ def default_threads() -> int:
     return count if count <= 4 else count - 1
 
 
+def default_gpu_layers() -> int:
+    """INKLING_GPU_LAYERS: layers to offload in a GPU build of llama.cpp (-1: all); 0, the CPU, by default."""
+    value = os.environ.get("INKLING_GPU_LAYERS", "0")
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"INKLING_GPU_LAYERS must be a whole number (-1 for all layers), not {value!r}") from None
+
+
 @dataclass(frozen=True)
 class EngineConfig:
     n_ctx: int | None = None  # None: DEFAULT_CONTEXT, or the model's training context if smaller
     n_threads: int = field(default_factory=default_threads)
-    n_gpu_layers: int = 0
+    n_gpu_layers: int = field(default_factory=default_gpu_layers)
     n_batch: int = 512
 
 
