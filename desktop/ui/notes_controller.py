@@ -1,5 +1,6 @@
 """Notes in the window: the dock and menu, the "Use notes" switch, grounding replies, Sources rows."""
 
+import functools
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, QUrl, Signal
@@ -18,6 +19,17 @@ LIST_REFRESH_MS = 1000  # while a large file is indexed, the list is redrawn at 
 FILE_FILTER = "Notes (*.txt *.md *.markdown *.pdf *.html *.htm);;All files (*)"
 
 
+def _unless_shut_down(slot):
+    """Signals queued by the notes threads may arrive after shutdown (the store is closed by then): drop them."""
+
+    @functools.wraps(slot)
+    def guarded(self, *args):
+        if not self.shut_down:
+            slot(self, *args)
+
+    return guarded
+
+
 class NotesController(QObject):
     """GUI side of the notes: owns the panel and the notes threads; the window calls a few hooks."""
 
@@ -30,6 +42,7 @@ class NotesController(QObject):
         self.store = window.store
         self.library: NotesLibrary | None = None
         self.available = True  # False once opening failed: replies then go without notes
+        self.shut_down = False
         self.has_notes = False
         self._waiting: dict[int, ReplyRequest] = {}  # search id -> reply waiting for its sources
         self._before_open: list[ReplyRequest] = []
@@ -91,6 +104,7 @@ class NotesController(QObject):
         panel.limitsChanged.connect(lambda k, score: save_limits(self.store, k, score))
 
     # --- library state ------------------------------------------------------------------------------
+    @_unless_shut_down
     def _opened(self, library: NotesLibrary, notice: str) -> None:
         self.library = library
         self.panel.setEnabled(True)
@@ -102,6 +116,7 @@ class NotesController(QObject):
         self._release_waiting()
         self.opened.emit()
 
+    @_unless_shut_down
     def _open_failed(self, message: str) -> None:
         self.available = False
         self.panel.show_notice(message)
@@ -128,11 +143,13 @@ class NotesController(QObject):
             self.panel.show_progress(label, 0, 0)
         return job_id
 
+    @_unless_shut_down
     def _progress(self, job_id: int, what: str, done: int, total: int) -> None:
         self.panel.show_progress(f"Indexing {what}: {done:,} / {total:,} chunks", done, total)
         if not self._refresh_timer.isActive():
             self._refresh_timer.start()
 
+    @_unless_shut_down
     def _job_done(self, job_id: int, summary: str) -> None:
         after = self._after.pop(job_id, None)
         if after is not None:
@@ -141,6 +158,7 @@ class NotesController(QObject):
             self.window.statusBar().showMessage(summary, 8000)
         self._job_ended()
 
+    @_unless_shut_down
     def _job_failed(self, job_id: int, message: str) -> None:
         self._after.pop(job_id, None)
         self.window.statusBar().showMessage(f"Notes: {message}", 10000)
@@ -211,6 +229,7 @@ class NotesController(QObject):
             self.submit(f"Importing {path.name}", lambda lib, cancel, progress, path=path: (
                 f"{path.name}: {lib.add_path(path, extensions, cancel, progress).summary()}"))
 
+    @_unless_shut_down
     def sync_folder(self, path: str) -> None:
         """A watched folder changed on disk."""
         if self.library is None:
@@ -277,12 +296,14 @@ class NotesController(QObject):
         for request in waiting:
             self.ground_then_generate(request)
 
+    @_unless_shut_down
     def _found(self, search_id: int, sources: list) -> None:
         if search_id == self._panel_search:
             self.panel.show_results(sources)
         elif search_id in self._waiting:
             self._generate(self._waiting.pop(search_id), sources)
 
+    @_unless_shut_down
     def _search_failed(self, search_id: int, message: str) -> None:
         self.window.statusBar().showMessage(f"Notes could not be searched: {message}", 10000)
         if search_id in self._waiting:
@@ -327,6 +348,8 @@ class NotesController(QObject):
                 self.open_source(row.sources[n - 1]["note_id"], row.sources[n - 1]["chunk"])
 
     def shutdown(self) -> None:
+        self.shut_down = True
+        self._refresh_timer.stop()
         self.threads.shutdown()
 
 

@@ -280,14 +280,6 @@ class NotesDB:
                 self.db.execute("DELETE FROM note_chunks WHERE id = ?", [row_id])
         return [chunk for _id, chunk in rows]
 
-    def retitle_chunks(self, note_id: int, title: str) -> None:
-        with self._write():
-            for row_id, text in self.db.execute(
-                "SELECT id, text FROM note_chunks WHERE note_id = ?", [note_id]
-            ).fetchall():
-                self.db.execute("DELETE FROM note_chunks_fts WHERE rowid = ?", [row_id])
-                self.db.execute("INSERT INTO note_chunks_fts (rowid, title, text) VALUES (?, ?, ?)", [row_id, title, text])
-
     def chunk_count(self) -> int:
         return self.db.execute("SELECT count(*) FROM note_chunks").fetchone()[0]
 

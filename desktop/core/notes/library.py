@@ -55,6 +55,7 @@ class NotesLibrary:
         self.read_only = read_only
         self.notice: str | None = None
         self._local = threading.local()
+        self._closed = False
         self._connections: list[NotesDB] = []
         # Lock order: _lock (changes), then _index_lock (the chromadb object); searches take only the latter.
         self._lock = threading.RLock()
@@ -63,13 +64,12 @@ class NotesLibrary:
         if read_only:
             # chromadb is not safe to share between processes: search the vectors kept in SQLite instead.
             self.index = StoredVectors(lambda: self.db)
-            self.interrupted = 0
             return
         from desktop.core.notes.index import IndexUnavailable, VectorIndex, wipe
 
         self._wipe = wipe
         self._VectorIndex = VectorIndex
-        self.interrupted = self.db.mark_interrupted()
+        self.db.mark_interrupted()
         self._index_path = self.folder / INDEX_FOLDER
         try:
             self.index = VectorIndex(self._index_path, self.embedder)
@@ -103,6 +103,8 @@ class NotesLibrary:
         """This thread's connection (sqlite3 connections may not cross threads)."""
         notes_db = getattr(self._local, "db", None)
         if notes_db is None:
+            if self._closed:
+                raise RuntimeError("the notes library is closed")
             notes_db = NotesDB(connect(self.folder / DATABASE_NAME))
             self._local.db = notes_db
             with self._connections_lock:  # never self._lock: a search must not wait for an import
@@ -118,6 +120,7 @@ class NotesLibrary:
                 notes_db.close()
             self._connections.clear()
             self._local = threading.local()
+            self._closed = True
 
     # --- reading --------------------------------------------------------------------------------
     def list_notes(self) -> list[Note]:
@@ -136,9 +139,6 @@ class NotesLibrary:
 
     def list_folders(self) -> list[Folder]:
         return self.db.list_folders()
-
-    def has_indexed_notes(self) -> bool:
-        return self.db.chunk_count() > 0
 
     def search(self, query: str, k: int = 5, min_score: float = 0.0, mode: str = "hybrid") -> list[Source]:
         """The k best chunks for query (hybrid vector + keyword search), best first."""

@@ -51,13 +51,11 @@ def content_hash(data: bytes) -> str:
 def read_file(path: Path) -> FileText:
     """Read a .txt/.md/.pdf/.html file (any other extension is tried as plain text)."""
     path = Path(path)
+    data = read_bytes(path)
     try:
         stat = os.stat(path)
     except OSError:
-        stat = None  # read_bytes below names the reason
-    data = read_bytes(path)
-    if stat is None:
-        stat = os.stat(path)
+        raise UnreadableFile("the file was deleted or moved while it was being read") from None
     digest = content_hash(data)
     suffix = path.suffix.lower()
     if not data.strip():
