@@ -10,6 +10,7 @@ from desktop.core.trace import TokenRecord, TopToken
 
 SCRIPT = ["The", " capital", " of", " France", " is", " **Paris**", "."] + [" More"] * 200
 ALT_BASE = 1000  # alternative k at position i has id ALT_BASE + 10 * i + k; a script piece's id is its index
+EOG_ID = 999  # the fake's end-of-generation token
 
 
 class FakeEngine:
@@ -53,12 +54,14 @@ class FakeEngine:
         yield Finished(finish, stats)
 
     def token_piece(self, token_id):
+        if token_id == EOG_ID:
+            return b""
         if token_id < ALT_BASE:
             return self.script[token_id].encode()
         return f"alt{(token_id - ALT_BASE) % 10}".encode()
 
     def is_eog(self, token_id):
-        return False
+        return token_id == EOG_ID
 
     def close(self):
         self.closed = True

@@ -1,0 +1,48 @@
+"""`inkling show MESSAGE_ID [--json]` end to end: a reply made by `ask`, then a branch of it, read back."""
+
+import json
+import math
+
+from desktop.core.paths import database_path
+from desktop.core.store import open_store
+from tests.core.test_branching import branch_from
+from tests.e2e.test_cli import ask_json, inkling
+
+
+def test_show_prints_a_stored_reply_with_tokens_summary_and_branches(inkling_home, smollm2):
+    asked = ask_json("Name a colour.", "--max-tokens", "10", home=inkling_home)
+    store = open_store(database_path())
+    try:
+        source = store.get_message(asked["message_id"])
+        top = store.load_trace(source.id)[1].top
+        alternative = next(alt for alt in top if alt.id != asked["tokens"][1]["id"] and not alt.eog)
+        branch = branch_from(store, smollm2, source.id, 1, alternative.id)
+    finally:
+        store.close()
+
+    done = inkling("show", str(asked["message_id"]), "--json", home=inkling_home)
+    assert done.returncode == 0, done.stderr
+    shown = json.loads(done.stdout)
+    assert shown["text"] == asked["text"] and shown["role"] == "assistant"
+    assert [(t["id"], t["text"]) for t in shown["tokens"]] == [(t["id"], t["text"]) for t in asked["tokens"]]
+    assert all(math.isclose(a["logprob"], b["logprob"], rel_tol=1e-5, abs_tol=1e-6)
+               for a, b in zip(shown["tokens"], asked["tokens"]))  # stored as float32
+    assert shown["siblings"] == [asked["message_id"], branch.id] and shown["sibling_index"] == 1
+    assert shown["branches"] == [{"message_id": branch.id, "position": 1,
+                                  "token": {"id": alternative.id, "text": alternative.text}}]
+    mean = sum(t["logprob"] for t in asked["tokens"]) / len(asked["tokens"])
+    assert math.isclose(shown["summary"]["mean_logprob"], mean, rel_tol=1e-5)
+    assert math.isclose(shown["summary"]["perplexity"], math.exp(-mean), rel_tol=1e-5)
+    assert shown["trace_error"] is None
+
+    shown_branch = json.loads(inkling("show", str(branch.id), "--json", home=inkling_home).stdout)
+    assert shown_branch["branch"] == {"of": asked["message_id"], "position": 1} and shown_branch["sibling_index"] == 2
+    assert [t["id"] for t in shown_branch["tokens"][:2]] == [asked["tokens"][0]["id"], alternative.id]
+
+    text = inkling("show", str(asked["message_id"]), home=inkling_home)
+    assert text.returncode == 0 and "perplexity" in text.stdout and f"branch: message {branch.id}" in text.stdout
+
+
+def test_show_of_a_missing_message_is_a_one_line_error(inkling_home):
+    done = inkling("show", "12345", home=inkling_home)
+    assert done.returncode == 2 and done.stderr.strip() == "inkling: error: no message with id 12345"
