@@ -15,6 +15,8 @@ class NotesUsageError(Exception):
     """Bad arguments for a notes command: one line, exit code 2."""
 
 
+PROGRESS_FROM = 1_000_000  # characters: smaller files are done before a progress line would help
+
 # Reported in one line with exit code 2, like the CLI's own usage errors.
 USER_ERRORS = (NotesUsageError, EmbedderError, NotesReadOnlyError, NotesTooNewError)
 
@@ -85,8 +87,8 @@ def _with_cancel(work):
     shown = {"what": None}
 
     def progress(what: str, done: int, total: int) -> None:
-        if total >= 256 and sys.stderr.isatty():  # only large files are worth a progress line
-            print(f"\rindexing {what}: {done}/{total} chunks", end="", file=sys.stderr, flush=True)
+        if total >= PROGRESS_FROM and sys.stderr.isatty():  # only large files are worth a progress line
+            print(f"\rindexing {what}: {100 * done // total}%", end="", file=sys.stderr, flush=True)
             shown["what"] = what
 
     try:

@@ -145,7 +145,7 @@ class NotesController(QObject):
 
     @_unless_shut_down
     def _progress(self, job_id: int, what: str, done: int, total: int) -> None:
-        self.panel.show_progress(f"Indexing {what}: {done:,} / {total:,} chunks", done, total)
+        self.panel.show_progress(f"Indexing {what}: {100 * done // max(total, 1)}%", done, total)
         if not self._refresh_timer.isActive():
             self._refresh_timer.start()
 

@@ -259,7 +259,7 @@ class NotesPanel(QWidget):
     def show_progress(self, text: str, done: int, total: int) -> None:
         self.progress_box.setVisible(True)
         self.progress_label.setText(text)
-        self.progress.setRange(0, max(total, 1))
+        self.progress.setRange(0, total)  # 0..0 before the first figure: a busy indicator
         self.progress.setValue(done)
 
     def hide_progress(self) -> None:

@@ -1,7 +1,7 @@
 """Notes: ingest speed against chromadb's stock MiniLM pattern, query latency, unchanged re-scan, recall@3.
 
-- ingest: the same ≈200-token chunks (made by our chunker from generated documents) go in two ways, in
-  alternating rounds on the same 2 cores:
+- ingest: the same chunks (our chunker's, ≈150-200 tokens, of the standard library's docstrings: real
+  prose every Python has) go in two ways, in alternating rounds on the same 2 cores:
     ours      NotesLibrary.add_text (chunking, length-sorted dynamically padded batches, SQLite + FTS5
               rows, chromadb upsert)
     baseline  a chromadb collection whose embedding function is chromadb's own ONNXMiniLM_L6_V2 class
@@ -9,18 +9,21 @@
               collection.add(documents=…) 256 at a time: every text padded to 256 tokens, 32 a batch.
   The embedding-only rates of both are reported too.
 - query latency: NotesLibrary.search (query embedding + chromadb + FTS5 + fusion, k=5) at 1,000 and
-  10,000 chunks of generated prose. The first 1,000 are embedded for real; to keep the run short on
+  10,000 chunks (docstrings, then generated prose). The first 1,000 are embedded for real; to keep the run short on
   2 cores, the other 9,000 get a real vector plus noise (re-normalised), which keeps the clustered shape
   of real embeddings for the HNSW search. Chunks are written straight into the libraries.
 - rescan: NotesLibrary.sync_all over an imported, unchanged folder of 1,000 files.
 - recall@3 on tests/bench/notes_eval.json (36 notes, 40 questions), for vector, keyword and hybrid.
 """
 
+import ast
+import itertools
 import json
 import os
 import random
 import shutil
 import statistics
+import sysconfig
 import tempfile
 import time
 from pathlib import Path
@@ -59,21 +62,48 @@ WORDS = (
 ).split()
 
 
-def documents(n_chunks: int, seed: int) -> tuple[list[str], list[str]]:
-    """Generated prose documents and the chunks our chunker makes of them (at least n_chunks)."""
+def stdlib_documents() -> list[str]:
+    """Real English prose that every Python install has: the docstrings of the standard library, one
+    document per module (read with ast, nothing imported), in a fixed shuffled order."""
+    root = Path(sysconfig.get_paths()["stdlib"])
+    docs = []
+    for path in sorted(root.rglob("*.py")):
+        if {"test", "tests", "idlelib", "site-packages"} & set(path.parts):
+            continue
+        try:
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+        except (SyntaxError, UnicodeDecodeError):
+            continue
+        kinds = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+        parts = [ast.get_docstring(node) for node in ast.walk(tree) if isinstance(node, kinds)]
+        parts = [part for part in parts if part and len(part) > 80]
+        if parts:
+            docs.append("\n\n".join(parts))
+    random.Random(1).shuffle(docs)
+    return docs
+
+
+def generated_documents(seed: int):
+    """Endless generated prose, for chunk counts beyond what the docstrings give."""
     rng = random.Random(seed)
-    docs, chunks = [], []
-    while len(chunks) < n_chunks:
+    while True:
         paragraphs = []
         for _ in range(rng.randint(4, 20)):
-            sentences = []
-            for _ in range(rng.randint(3, 14)):
-                words = [rng.choice(WORDS) for _ in range(rng.randint(8, 24))]
-                sentences.append(" ".join(words).capitalize() + rng.choice(".....?!"))
+            sentences = [" ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 24))).capitalize() + "."
+                         for _ in range(rng.randint(3, 14))]
             paragraphs.append(" ".join(sentences))
-        doc = "\n\n".join(paragraphs)
+        yield "\n\n".join(paragraphs)
+
+
+def documents(n_chunks: int) -> tuple[list[str], list[str]]:
+    """Documents (docstrings first, then generated prose) and our chunker's chunks of them: at least n_chunks."""
+    count = shared_embedder().count_tokens
+    docs, chunks = [], []
+    for doc in itertools.chain(stdlib_documents(), generated_documents(2)):
+        if len(chunks) >= n_chunks:
+            break
         docs.append(doc)
-        chunks += [c.text for c in chunk_text(doc)]
+        chunks += [c.text for c in chunk_text(doc, count)]
     return docs, chunks
 
 
@@ -134,9 +164,9 @@ def embed_rate(embed, chunks: list[str], call: int) -> float:
 
 
 def bench_ingest(work: Path) -> dict:
-    docs, chunks = documents(INGEST_CHUNKS, seed=1)
+    docs, chunks = documents(INGEST_CHUNKS)
     embedder = shared_embedder()
-    tokens = statistics.mean(embedder.count_tokens(c) for c in chunks)
+    tokens = statistics.mean(embedder.count_tokens(chunks))
     progress(f"ingest: {len(docs)} documents, {len(chunks)} chunks of {tokens:.0f} tokens on average")
     stock = StockMiniLM(work / "stock-model")
     ours, baseline, ours_embed, baseline_embed = [], [], [], []
@@ -186,7 +216,7 @@ def latencies(library: NotesLibrary, queries: list[str]) -> tuple[float, float]:
 
 
 def bench_queries(work: Path, questions: list[str]) -> dict:
-    _docs, chunks = documents(BIG, seed=2)
+    _docs, chunks = documents(BIG)
     chunks = chunks[:BIG]
     progress(f"query latency: embedding {SMALL} chunks")
     real = shared_embedder().embed(chunks[:SMALL])

@@ -54,14 +54,21 @@ class MiniLMEmbedder:
         except Exception as error:  # onnxruntime and tokenizers raise their own untyped errors
             raise EmbedderError(f"Cannot load the embedding model {self.model_path.name}: {error}") from error
         tokenizer.no_padding()
+        self._counter = Tokenizer.from_str(tokenizer.to_str())
+        self._counter.no_truncation()
         tokenizer.enable_truncation(max_length=MAX_TOKENS)
         self._tokenizer = tokenizer
         self._lock = threading.Lock()
         self.calls = 0  # embed() calls that ran the model; tests use it to prove unchanged text is not re-embedded
         self.texts_embedded = 0
 
-    def count_tokens(self, text: str) -> int:
-        return len(self._tokenizer.encode(text, add_special_tokens=False).ids)
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        """Word pieces in each text (no special tokens, no truncation): what chunking measures."""
+        counts: list[int] = []
+        for start in range(0, len(texts), 4096):  # slices: an Encoding per text of a 50 MB file would not fit
+            encodings = self._counter.encode_batch(texts[start:start + 4096], add_special_tokens=False)
+            counts += [len(encoding.ids) for encoding in encodings]
+        return counts
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Vectors for texts, in their order, as a float32 array of shape (len(texts), 384)."""

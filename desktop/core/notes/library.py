@@ -1,11 +1,12 @@
 """The notes of one data folder: SQLite rows (the truth) kept in step with the derived chromadb index."""
 
 import hashlib
+import itertools
 import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from desktop.core.notes.chunking import chunk_text
+from desktop.core.notes.chunking import iter_chunks
 from desktop.core.notes.db import Folder, Note, NotesDB, blob_vectors, connect, now, vector_blob
 from desktop.core.notes.embedding import MiniLMEmbedder, shared_embedder
 from desktop.core.notes.readers import SUPPORTED_EXTENSIONS, UnreadableFile, read_file
@@ -18,7 +19,7 @@ BATCH_CHUNKS = 64  # chunks embedded and committed together: the unit of progres
 DATABASE_NAME = "notes.db"
 INDEX_FOLDER = "chroma"
 
-# progress(what, done, total): e.g. ("notes.txt", 1200, 90000) while a large file is indexed
+# progress(what, done, total): how far a job is, e.g. ("big.txt", characters indexed, characters in all)
 Progress = Callable[[str, int, int], None]
 
 
@@ -352,16 +353,17 @@ class NotesLibrary:
 
     def _index_text(self, note_id: int, title: str, text: str, digest: str,
                     cancel: threading.Event | None, progress: Progress) -> Note:
-        """Chunk and embed text; chunks whose text is unchanged keep their vectors (no embedding)."""
-        chunks = chunk_text(text)
-        if not chunks:
-            return self._mark_error(note_id, "the note has no text in it")
+        """Chunk and embed text; chunks whose text is unchanged keep their vectors (no embedding).
+
+        Progress is reported in characters of the text, batch by batch; a cancel keeps the batches done.
+        """
         self.db.update_note(note_id, status="indexing", error=None)
         old = self.db.chunk_hashes(note_id)
-        for first in range(0, len(chunks), BATCH_CHUNKS):
+        chunks = iter_chunks(text, self.embedder.count_tokens)
+        count = 0
+        while batch := [(c, _text_hash(title, c.text)) for c in itertools.islice(chunks, BATCH_CHUNKS)]:
             if cancel is not None and cancel.is_set():
-                return self._cancelled(note_id, first, len(chunks))
-            batch = [(c, _text_hash(title, c.text)) for c in chunks[first:first + BATCH_CHUNKS]]
+                return self._cancelled(note_id, count, batch[0][0].start, len(text))
             changed = [(c, h) for c, h in batch if old.get(c.index) != (h, c.start, c.end)]
             known = self.db.embeddings_for_hashes([h for _, h in changed])
             missing = [(c, h) for c, h in changed if h not in known]
@@ -371,16 +373,20 @@ class NotesLibrary:
             self.db.write_chunks(note_id, title, rows)
             with self._index_lock:
                 self.index.upsert([(note_id, c.index) for c, _ in changed], blob_vectors([known[h] for _, h in changed]))
-            progress(title, first + len(batch), len(chunks))
-        self._drop_chunks_from(note_id, len(chunks))
-        self.db.update_note(note_id, status="indexed", content_hash=digest, n_chunks=len(chunks),
+            count += len(batch)
+            progress(title, batch[-1][0].end, len(text))
+        if count == 0:
+            return self._mark_error(note_id, "the note has no text in it")
+        self._drop_chunks_from(note_id, count)
+        self.db.update_note(note_id, status="indexed", content_hash=digest, n_chunks=count,
                             indexed_at=now(), error=None)
         return self.db.get_note(note_id)
 
-    def _cancelled(self, note_id: int, done: int, total: int) -> Note:
+    def _cancelled(self, note_id: int, done: int, position: int, length: int) -> Note:
         self._drop_chunks_from(note_id, done)
-        self.db.update_note(note_id, status="cancelled", n_chunks=done, content_hash=None,
-                            error=f"indexing was cancelled after {done} of {total} chunks; reindex to finish it")
+        self.db.update_note(note_id, status="cancelled", n_chunks=done, content_hash=None, error=(
+            f"indexing was cancelled after {done} chunks ({100 * position // max(length, 1)}% of the text); "
+            "reindex to finish it"))
         return self.db.get_note(note_id)
 
     def _drop_chunks_from(self, note_id: int, first: int) -> None:
