@@ -7,7 +7,7 @@ import sys
 import threading
 from pathlib import Path
 
-from desktop import cli_notes, cli_show
+from desktop import cli_notes, cli_show, cli_transfer
 from desktop.core.chat import PromptReady, ReplyRecorder, generate_reply, start_turn
 from desktop.core.engine import EngineConfig, EngineError, Finished, ModelLoadError
 from desktop.core.engine.llama_engine import MAX_TOP_LOGPROBS, LlamaEngine
@@ -18,7 +18,7 @@ from desktop.core.store import DatabaseTooNewError, Store, open_store
 from desktop.core.presets import DEFAULT_SYSTEM_PROMPT
 from desktop.core.settings import load_sampler_settings
 
-COMMANDS = ("ask", "notes", "show")
+COMMANDS = ("ask", "notes", "export", "import", "show")
 
 
 class UsageError(Exception):
@@ -52,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--conversation", type=int, help="continue this conversation (its history is sent)")
     cli_notes.add_ask_options(ask)
     cli_notes.add_commands(commands)
+    cli_transfer.add_commands(commands)
     cli_show.add_commands(commands)
     return parser
 
@@ -148,9 +149,12 @@ def main(argv: list[str]) -> int:
             return ask(args)
         if args.command == "notes":
             return cli_notes.run(args)
+        if args.command in ("export", "import"):
+            return cli_transfer.run(args)
         if args.command == "show":
             return cli_show.run(args)
         raise UsageError(f"unknown command {args.command!r}")
-    except (UsageError, ModelLoadError, DatabaseTooNewError, DataFolderError, *cli_notes.USER_ERRORS, *cli_show.USER_ERRORS) as error:
+    except (UsageError, ModelLoadError, DatabaseTooNewError, DataFolderError, *cli_notes.USER_ERRORS, *cli_transfer.USER_ERRORS,
+            *cli_show.USER_ERRORS) as error:
         print(f"inkling: error: {error}", file=sys.stderr)
         return 2

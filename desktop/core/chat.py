@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from desktop.core.engine.types import EngineError, Finished, TokenEvent
 from desktop.core.prompt import BuiltPrompt, ChatMessage, build_prompt, reply_reserve
+from desktop.core.prompt_record import PromptRecord, record_prompt
 from desktop.core.sampling import SamplerSettings
 from desktop.core.store import Message, Store
 from desktop.core.trace import TokenRecord
@@ -40,6 +41,7 @@ class PromptReady:
     n_ctx: int
     token_ids: tuple[int, ...] = ()  # kept with the reply, so a branch can resume from the exact prompt
     sources_used: int = 0  # the best sources that fitted in the budget; the rest were left out
+    record: PromptRecord | None = None  # the prompt's text and parts, for the prompt inspector
 
 
 def start_turn(
@@ -77,11 +79,13 @@ def _title_from(text: str) -> str:
 def generate_reply(engine, request: ReplyRequest, cancel: threading.Event) -> Iterator[PromptReady | TokenEvent | Finished]:
     """Worker side: build the prompt within the budget, then stream the engine's events."""
     n_ctx = engine.info.n_ctx
+    reserve = reply_reserve(request.settings.max_tokens, n_ctx)
     built: BuiltPrompt = build_prompt(
-        engine, request.system_prompt, list(request.history),
-        n_ctx - reply_reserve(request.settings.max_tokens, n_ctx), request.sources,
+        engine, request.system_prompt, list(request.history), n_ctx - reserve, request.sources,
     )
-    yield PromptReady(len(built.tokens), built.dropped_messages, n_ctx, tuple(built.tokens), sources_used=built.sources_used)
+    record = record_prompt(engine, built, request.history[-1].content, n_ctx, reserve)
+    yield PromptReady(len(built.tokens), built.dropped_messages, n_ctx, tuple(built.tokens),
+                      sources_used=built.sources_used, record=record)
     yield from engine.stream(built.tokens, request.settings, top_logprobs=request.top_logprobs, cancel=cancel)
 
 
@@ -110,6 +114,8 @@ class ReplyRecorder:
     def _save_prompt(self) -> None:
         if self.prompt is not None and self.prompt.token_ids and not self._prompt_saved:
             self.store.save_prompt_tokens(self.message_id, list(self.prompt.token_ids))
+            if self.prompt.record is not None:
+                self.store.save_prompt_record(self.message_id, self.prompt.record.encode())
             self._prompt_saved = True
 
     def flush(self) -> None:

@@ -20,8 +20,9 @@ from desktop.core.settings import load_sampler_settings, save_sampler_settings
 from desktop.core.store import Store
 from desktop.ui.chat_view import ChatView, MessageView
 from desktop.ui.composer import Composer
-from desktop.ui.inspector import TokenInspector
+from desktop.ui.conversation_tools import ConversationTools
 from desktop.ui.notes_controller import NotesController
+from desktop.ui.inspector import TokenInspector
 from desktop.ui.sampling_panel import SamplingPanel
 from desktop.ui.sidebar import ConversationList
 from desktop.ui.system_prompt_panel import SystemPromptPanel
@@ -148,6 +149,11 @@ class MainWindow(QMainWindow):
         status.addWidget(self.model_label)
         status.addWidget(self.load_progress)
         status.addPermanentWidget(self.stats_label)
+        self.tools = ConversationTools(self)
+        left_layout.insertWidget(1, self.tools.search)
+        left_layout.insertWidget(2, self.tools.order)
+        center_layout.insertWidget(1, self.tools.edit_banner)
+        center_layout.addWidget(self.tools.meter)
 
     def _dock(self, title: str, widget: QWidget, name: str) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -171,6 +177,7 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.system_dock.toggleViewAction())
         view_menu.addSeparator()
         self.inspector.install(view_menu)
+        self.tools.install(chat_menu, view_menu)
 
     def _action(self, menu, text, shortcut, slot) -> QAction:
         action = QAction(text, self)
@@ -213,6 +220,7 @@ class MainWindow(QMainWindow):
         self.system_prompt.set_completion_mode(info.mode == "completion")
         self.stats_label.setText(f"context 0 / {info.n_ctx}")
         self.store.set_setting(MODEL_PATH_KEY, str(info.path))
+        self.tools.conversation_opened()  # the budget is in this model's tokens
 
     def _model_failed(self, request_id: int, message: str) -> None:
         if request_id != self._loading_request:
@@ -261,7 +269,9 @@ class MainWindow(QMainWindow):
                 view.body.setPlainText(self.active.recorder.text)  # the store lags by up to a second
             self.inspector.attach(view, message)
             self.notes.attach(view, message)
+            self.tools.attach(view, message)
         self.chat.scroll_to_end()
+        self.tools.conversation_opened()
 
     def rename_conversation(self, conversation_id: int, title: str) -> None:
         self.store.rename_conversation(conversation_id, title)
@@ -297,6 +307,9 @@ class MainWindow(QMainWindow):
     def send(self, text: str) -> None:
         if self.active is not None:
             return  # one reply at a time; Stop first
+        if self.tools.editing is not None:
+            self.tools.submit_edit(text)  # an edited message goes on a new branch
+            return
         self.system_prompt.flush()
         if self.conversation_id is None:
             self.new_conversation()
@@ -306,9 +319,13 @@ class MainWindow(QMainWindow):
             request_id=self.engine.next_request_id(),
         )
         self.composer.clear()
+        self.begin_reply(request)
+
+    def begin_reply(self, request) -> None:
+        """Show the saved turn, then find its notes and generate (a new message, an edit or a regeneration)."""
         recorder = ReplyRecorder(self.store, request.message_id)
         self.active = ActiveReply(request.request_id, request.conversation_id, recorder)
-        self.open_conversation(self.conversation_id)
+        self.open_conversation(request.conversation_id)
         self.sidebar.set_conversations(self.store.list_conversations(), self.conversation_id)
         self._set_streaming(True)
         self.notes.ground_then_generate(request)
@@ -433,6 +450,7 @@ class MainWindow(QMainWindow):
             self.inspector.finished(view, message)
             self.notes.attach(view, message)
         self.sidebar.set_conversations(self.store.list_conversations(), self.conversation_id)
+        self.tools.reply_ended(message)
         self.replyFinished.emit(message.id)
 
     # --- shutdown --------------------------------------------------------------------------------
@@ -446,6 +464,7 @@ class MainWindow(QMainWindow):
             self.store.update_message(recorder.message_id, status="cancelled", finish_reason="cancelled")
             self.active = None
         self._draw_timer.stop()
+        self.tools.shutdown()
         self.notes.shutdown()
         self.engine.shutdown()
         super().closeEvent(event)

@@ -1,22 +1,52 @@
-"""The conversation list: switch, rename (double-click or F2), delete (with confirmation), new chat."""
+"""The conversation list: switch, rename (double-click or F2), delete (with confirmation), pin, sort."""
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPainter, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, QMenu
 
 from desktop.core.store import Conversation
 
 ID_ROLE = Qt.ItemDataRole.UserRole
+ORDERS = {"updated": "Recent activity", "created": "Newest first", "title": "Title"}
+EDITABLE = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
+
+
+def _sorted(conversations: list[Conversation], order: str) -> list[Conversation]:
+    """Pinned first, then by the order chosen (the same as Store.list_conversations)."""
+    if order == "title":
+        ordered = sorted(sorted(conversations, key=lambda c: c.id, reverse=True), key=lambda c: c.title.casefold())
+    else:
+        column = "created_at" if order == "created" else "updated_at"
+        ordered = sorted(conversations, key=lambda c: (getattr(c, column), c.id), reverse=True)
+    return sorted(ordered, key=lambda c: not c.pinned)
+
+
+def _pin_icon() -> QIcon:
+    pixmap = QPixmap(12, 12)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QColor("#c0392b"))
+    painter.drawLine(QPointF(6, 6), QPointF(6, 12))
+    painter.setBrush(QColor("#e74c3c"))
+    painter.drawEllipse(QPointF(6, 4), 3.5, 3.5)
+    painter.end()
+    return QIcon(pixmap)
 
 
 class ConversationList(QListWidget):
     selected = Signal(int)
     renamed = Signal(int, str)
     deleteRequested = Signal(int)
+    pinRequested = Signal(int, bool)
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("conversationList")
+        self.setUniformItemSizes(True)  # thousands of conversations lay out without measuring each
+        self.order = "updated"
+        self._conversations: list[Conversation] = []
+        self._pin_icon = _pin_icon()
         self.setEditTriggers(
             QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
         )
@@ -32,19 +62,29 @@ class ConversationList(QListWidget):
         self.addAction(delete)
 
     def set_conversations(self, conversations: list[Conversation], current_id: int | None) -> None:
+        self._conversations = conversations = _sorted(conversations, self.order)
         self._filling = True
+        self.setUpdatesEnabled(False)
         try:
             self.clear()
-            for conversation in conversations:
-                item = QListWidgetItem(conversation.title)
+            self.addItems([c.title for c in conversations])  # one call for all: fast with thousands
+            for row, conversation in enumerate(conversations):
+                item = self.item(row)
                 item.setData(ID_ROLE, conversation.id)
-                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
-                item.setToolTip(f"{conversation.title}\nupdated {conversation.updated_at[:16].replace('T', ' ')}")
-                self.addItem(item)
+                item.setFlags(EDITABLE)
+                if conversation.pinned:
+                    item.setIcon(self._pin_icon)
+                    item.setToolTip(f"{conversation.title}\npinned")
                 if conversation.id == current_id:
                     self.setCurrentItem(item)
         finally:
+            self.setUpdatesEnabled(True)
             self._filling = False
+
+    def set_order(self, order: str) -> None:
+        """Sort by "updated", "created" or "title"; pinned conversations stay on top."""
+        self.order = order
+        self.set_conversations(self._conversations, self.current_id())
 
     def current_id(self) -> int | None:
         item = self.currentItem()
@@ -77,6 +117,9 @@ class ConversationList(QListWidget):
         if item is None:
             return
         menu = QMenu(self)
+        conversation_id = item.data(ID_ROLE)
+        pinned = any(c.pinned for c in self._conversations if c.id == conversation_id)
+        menu.addAction("Unpin" if pinned else "Pin to top", lambda: self.pinRequested.emit(conversation_id, not pinned))
         menu.addAction("Rename", lambda: self.editItem(item))
         menu.addAction("Delete…", lambda: self.deleteRequested.emit(item.data(ID_ROLE)))
         menu.exec(self.viewport().mapToGlobal(position))

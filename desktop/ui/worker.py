@@ -6,6 +6,7 @@ import threading
 from PySide6.QtCore import QObject, QThread, Qt, Signal, Slot
 
 from desktop.core.branching import BranchRequest, generate_branch
+from desktop.core.budget import BudgetRequest, measure_budget
 from desktop.core.chat import PromptReady, ReplyRequest, generate_reply
 from desktop.core.engine.types import EngineConfig, EngineError, Finished
 
@@ -19,11 +20,13 @@ class EngineWorker(QObject):
     token = Signal(int, object)  # request id, TokenEvent
     finished = Signal(int, object)  # request id, Finished
     failed = Signal(int, str)
+    budgetMeasured = Signal(int, object)  # request id, BudgetSplit, or a str saying why it cannot be measured
 
     def __init__(self, engine_factory):
         super().__init__()
         self._engine_factory = engine_factory
         self._engine = None
+        self.latest_measure = 0  # set by the GUI thread; older measure requests still queued are skipped
 
     @Slot(int, str, object)
     def load_model(self, request_id: int, path: str, config: EngineConfig) -> None:
@@ -57,6 +60,16 @@ class EngineWorker(QObject):
             self.failed.emit(request.request_id, f"Internal error: {error!r}")
             raise
 
+    @Slot(object)
+    def measure(self, request: BudgetRequest) -> None:
+        if self._engine is None or request.request_id != self.latest_measure:
+            return
+        try:
+            split = measure_budget(self._engine, self._engine.info.n_ctx, request)
+        except EngineError as error:
+            split = str(error)
+        self.budgetMeasured.emit(request.request_id, split)
+
     @Slot()
     def close_engine(self) -> None:
         if self._engine is not None:
@@ -69,6 +82,7 @@ class EngineController(QObject):
 
     _loadRequested = Signal(int, str, object)
     _generateRequested = Signal(object, object)
+    _measureRequested = Signal(object)
     _closeRequested = Signal()
 
     def __init__(self, engine_factory, parent=None):
@@ -81,6 +95,7 @@ class EngineController(QObject):
         self.worker.moveToThread(self._thread)
         self._loadRequested.connect(self.worker.load_model)
         self._generateRequested.connect(self.worker.generate)
+        self._measureRequested.connect(self.worker.measure)
         self._closeRequested.connect(self.worker.close_engine, Qt.ConnectionType.BlockingQueuedConnection)
         self.worker.finished.connect(self._forget)
         self.worker.failed.connect(self._forget)
@@ -98,6 +113,11 @@ class EngineController(QObject):
         cancel = threading.Event()
         self._cancels[request.request_id] = cancel
         self._generateRequested.emit(request, cancel)
+
+    def measure(self, request: BudgetRequest) -> None:
+        """Ask for the context budget; only the newest request is answered (budgetMeasured)."""
+        self.worker.latest_measure = request.request_id
+        self._measureRequested.emit(request)
 
     def cancel(self, request_id: int) -> None:
         # Set directly, not through the worker's queue: the worker is busy in the token loop.

@@ -93,6 +93,14 @@ class LlamaEngine:
         """The bytes a token adds to the reply's text (special tokens add none)."""
         return self._text_piece(token_id)
 
+    def token_bytes(self, token_id: int) -> bytes:
+        """The bytes a token stands for in a prompt, special tokens included (`<|im_start|>`)."""
+        return self._special_piece(token_id)
+
+    def clear_cache(self) -> None:
+        """Forget the KV cache, so the next prompt is evaluated in full (a conversation switched back to)."""
+        self._llm.reset()
+
     def is_eog(self, token_id: int) -> bool:
         eog = self._eog.get(token_id)
         if eog is None:

@@ -93,3 +93,49 @@ def m004_prompt_tokens(db: Database) -> None:
         )
         """
     )
+
+
+@migrations()
+def m005_long_conversations(db: Database) -> None:
+    # Pinned conversations stay at the top of the list; the index serves the list's default order.
+    db.execute("ALTER TABLE conversations ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0")
+    db.execute("CREATE INDEX idx_conversations_list ON conversations(pinned DESC, updated_at DESC, id DESC)")
+    # Search over every message: FTS5 with the messages table as its external content (no second
+    # copy of the text), kept in step by triggers; a streaming reply is re-indexed on each save.
+    db.execute(
+        "CREATE VIRTUAL TABLE messages_fts USING fts5("
+        "content, content='messages', content_rowid='id', tokenize='unicode61 remove_diacritics 2')"
+    )
+    db.execute(
+        """
+        CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+            INSERT INTO messages_fts (rowid, content) VALUES (new.id, new.content);
+        END
+        """
+    )
+    db.execute(
+        """
+        CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+            INSERT INTO messages_fts (messages_fts, rowid, content) VALUES ('delete', old.id, old.content);
+        END
+        """
+    )
+    db.execute(
+        """
+        CREATE TRIGGER messages_fts_update AFTER UPDATE OF content ON messages BEGIN
+            INSERT INTO messages_fts (messages_fts, rowid, content) VALUES ('delete', old.id, old.content);
+            INSERT INTO messages_fts (rowid, content) VALUES (new.id, new.content);
+        END
+        """
+    )
+    db.execute("INSERT INTO messages_fts (messages_fts) VALUES ('rebuild')")
+    # What each reply's prompt looked like: its text, token boundaries and parts (desktop.core.prompt_record),
+    # for the prompt inspector. The token ids themselves are in prompt_tokens.
+    db.execute(
+        """
+        CREATE TABLE prompt_records (
+            message_id INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+            data BLOB NOT NULL
+        )
+        """
+    )

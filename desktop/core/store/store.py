@@ -17,7 +17,13 @@ from desktop.core.trace import TRACE_FORMAT_VERSION, TokenRecord, TraceTable, en
 ROLES = frozenset({"system", "user", "assistant"})
 STATUSES = frozenset({"streaming", "complete", "cancelled", "error", "interrupted"})
 
-_CONVERSATION_COLUMNS = "id, title, system_prompt, created_at, updated_at, leaf_message_id"
+_CONVERSATION_COLUMNS = "id, title, system_prompt, created_at, updated_at, leaf_message_id, pinned"
+# How the conversation list can be sorted; pinned conversations always come first.
+CONVERSATION_ORDERS = {
+    "updated": "updated_at DESC, id DESC",
+    "created": "created_at DESC, id DESC",
+    "title": "title COLLATE NOCASE, id DESC",
+}
 _MESSAGE_COLUMNS = (
     "id, conversation_id, parent_id, role, content, status, model, sampler, stats,"
     " finish_reason, error, created_at, updated_at, branch_of, branch_position"
@@ -45,6 +51,7 @@ class Conversation:
     created_at: str
     updated_at: str
     leaf_message_id: int | None  # last message of the branch currently shown
+    pinned: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,23 +144,31 @@ class Store:
             )
         return Conversation(cursor.lastrowid, title, system_prompt, now, now, None)
 
-    def list_conversations(self) -> list[Conversation]:
+    def list_conversations(self, order: str = "updated") -> list[Conversation]:
+        """Every conversation, pinned ones first, then in `order` (a key of CONVERSATION_ORDERS)."""
         rows = self.db.query(
-            f"SELECT {_CONVERSATION_COLUMNS} FROM conversations ORDER BY updated_at DESC, id DESC"
+            f"SELECT {_CONVERSATION_COLUMNS} FROM conversations ORDER BY pinned DESC, {CONVERSATION_ORDERS[order]}"
         )
-        return [Conversation(**row) for row in rows]
+        return [Conversation(**{**row, "pinned": bool(row["pinned"])}) for row in rows]
 
     def get_conversation(self, conversation_id: int) -> Conversation | None:
         rows = list(self.db.query(
             f"SELECT {_CONVERSATION_COLUMNS} FROM conversations WHERE id = ?", [conversation_id]
         ))
-        return Conversation(**rows[0]) if rows else None
+        return Conversation(**{**rows[0], "pinned": bool(rows[0]["pinned"])}) if rows else None
 
     def rename_conversation(self, conversation_id: int, title: str) -> None:
         self._update_conversation(conversation_id, "title", title)
 
     def set_system_prompt(self, conversation_id: int, text: str) -> None:
         self._update_conversation(conversation_id, "system_prompt", text)
+
+    def set_pinned(self, conversation_id: int, pinned: bool) -> None:
+        # Not through _update_conversation: pinning is not an update that should reorder the list.
+        with self.db.atomic():
+            cursor = self.db.execute("UPDATE conversations SET pinned = ? WHERE id = ?", [int(pinned), conversation_id])
+        if cursor.rowcount == 0:
+            raise KeyError(f"no conversation {conversation_id}")
 
     def _update_conversation(self, conversation_id: int, column: str, value: Any) -> None:
         with self.db.atomic():
@@ -339,21 +354,6 @@ class Store:
         """The message's trace, or None if it has none; raises TraceFormatError if it cannot be read."""
         table = self.load_trace_table(message_id)
         return None if table is None else table.records()
-
-    # Sources (the notes chunks a reply was grounded on)
-
-    def save_sources(self, message_id: int, sources: list[dict]) -> None:
-        """Replace the message's sources: dicts of note_id, title, chunk, score, snippet."""
-        with self.db.atomic():
-            self.db.execute(
-                "INSERT INTO message_sources (message_id, data) VALUES (?, ?)"
-                " ON CONFLICT (message_id) DO UPDATE SET data = excluded.data",
-                [message_id, json.dumps(sources, ensure_ascii=False)],
-            )
-
-    def load_sources(self, message_id: int) -> list[dict]:
-        rows = list(self.db.query("SELECT data FROM message_sources WHERE message_id = ?", [message_id]))
-        return json.loads(rows[0]["data"]) if rows else []
 
     def load_trace_table(self, message_id: int) -> TraceTable | None:
         """Like load_trace, as NumPy columns (cheap for thousands of tokens)."""

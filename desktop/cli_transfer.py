@@ -1,0 +1,50 @@
+"""`inkling export ID --format md|json`, `inkling export --all -o FILE.zip` and `inkling import FILE`."""
+
+import sys
+from pathlib import Path
+
+from desktop.core.paths import database_path, ensure_data_dir
+from desktop.core.store import open_store
+from desktop.core.transfer import BRANCHES, TransferError, export_all, export_text, import_file
+
+# Reported in one line with exit code 2, like the CLI's own usage errors.
+USER_ERRORS = (TransferError,)
+
+
+def add_commands(commands) -> None:
+    export = commands.add_parser("export", help="write a conversation as Markdown or JSON (or all of them to a zip)")
+    export.add_argument("id", nargs="?", type=int, help="the conversation's id (see the window, or `inkling ask --json`)")
+    export.add_argument("--format", choices=("md", "json"), default="md")
+    export.add_argument("--branches", choices=BRANCHES, default="current",
+                        help="the branch shown in the window, or every edit and regenerated reply")
+    export.add_argument("--all", action="store_true", help="every conversation, all branches, as one zip archive")
+    export.add_argument("-o", "--output", type=Path, help="file to write (default: standard output; required with --all)")
+    imported = commands.add_parser("import", help="add conversations from an exported JSON file or zip archive")
+    imported.add_argument("file", type=Path)
+
+
+def run(args) -> int:
+    # SQLite in WAL mode lets this run beside an open window, like `inkling ask`.
+    ensure_data_dir()
+    store = open_store(database_path())
+    try:
+        if args.command == "import":
+            ids = import_file(store, args.file)
+            print(f"imported {len(ids)} conversation{'s' if len(ids) != 1 else ''}: {', '.join(map(str, ids))}")
+            return 0
+        if args.all:
+            if args.output is None or args.id is not None:
+                raise TransferError("--all writes one archive: give -o FILE.zip and no conversation id")
+            count = export_all(store, args.output)
+            print(f"exported {count} conversations to {args.output}", file=sys.stderr)
+            return 0
+        if args.id is None:
+            raise TransferError("give the id of the conversation to export, or --all")
+        text = export_text(store, args.id, args.format, args.branches)
+        if args.output is None:
+            sys.stdout.write(text)
+        else:
+            args.output.write_text(text, encoding="utf-8")
+        return 0
+    finally:
+        store.close()

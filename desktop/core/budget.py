@@ -1,0 +1,73 @@
+"""The context budget before sending: how the window splits between prompt parts and the reply, and what will be left out."""
+
+from dataclasses import dataclass
+
+from desktop.core.engine.types import PromptTooLongError
+from desktop.core.prompt import ChatMessage, build_prompt, reply_reserve
+from desktop.core.prompt_record import record_prompt
+
+PREVIEW_CHARS = 40
+
+
+@dataclass(frozen=True)
+class BudgetRequest:
+    """What the meter needs measured; plain data, safe to pass to the worker thread."""
+
+    request_id: int
+    system_prompt: str
+    history: tuple[ChatMessage, ...]  # the branch shown, without the message being typed
+    typed: str
+    max_tokens: int
+    notes_tokens: int = 0  # expected size of the notes (they are retrieved only when sending)
+
+
+@dataclass(frozen=True)
+class BudgetSplit:
+    n_ctx: int
+    reserve: int  # the least room kept for the reply
+    system: int
+    notes: int
+    history: int
+    message: int
+    dropped_messages: int  # oldest messages that will be left out
+    dropped_turns: tuple[str, ...]  # the start of each user message left out, oldest first
+    too_long: str = ""  # set when even the newest message and the system prompt do not fit
+
+    @property
+    def used(self) -> int:
+        return self.system + self.notes + self.history + self.message
+
+    @property
+    def reply_room(self) -> int:
+        return max(self.n_ctx - self.used, 0)
+
+
+def measure_budget(fmt, n_ctx: int, request: BudgetRequest) -> BudgetSplit:
+    """Build the prompt exactly as sending would (same trimming), then count each part's tokens.
+
+    Notes give way to history when space runs out (see build_prompt), so their expected size is
+    only what is left of the budget; they never change which turns are dropped.
+    """
+    reserve = reply_reserve(request.max_tokens, n_ctx)
+    budget = n_ctx - reserve
+    history = [*request.history, ChatMessage("user", request.typed)]
+    try:
+        built = build_prompt(fmt, request.system_prompt, history, budget)
+    except PromptTooLongError as error:
+        return BudgetSplit(n_ctx, reserve, 0, 0, 0, 0, len(history) - 1, _turns(history[:-1]), str(error))
+    counts = record_prompt(fmt, built, request.typed, n_ctx, reserve).counts()
+    notes = max(0, min(request.notes_tokens, budget - len(built.tokens)))
+    dropped = history[:built.dropped_messages]
+    return BudgetSplit(
+        n_ctx, reserve, counts["system"], notes, counts["history"], counts["message"],
+        built.dropped_messages, _turns(dropped),
+    )
+
+
+def _turns(messages: list[ChatMessage]) -> tuple[str, ...]:
+    return tuple(_preview(m.content) for m in messages if m.role == "user")
+
+
+def _preview(text: str) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= PREVIEW_CHARS else line[: PREVIEW_CHARS - 1].rstrip() + "…"

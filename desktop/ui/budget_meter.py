@@ -1,0 +1,122 @@
+"""The context budget meter under the composer: a bar split into prompt parts and reply room, and a warning."""
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPalette
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from desktop.core.budget import BudgetSplit
+
+# Shared with the prompt inspector, so a part has one colour everywhere.
+PART_COLOURS = {
+    "system": "#8e7cc3",
+    "notes": "#e69138",
+    "history": "#6fa8dc",
+    "message": "#38a169",
+    "reply": "#d9d9d9",
+}
+PART_LABELS = {"system": "System", "notes": "Notes", "history": "History", "message": "Message", "reply": "Reply room"}
+
+
+class BudgetBar(QWidget):
+    """Segments proportional to the context window; the reply's reserved minimum is marked with a line."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("budgetBar")
+        self.setFixedHeight(10)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.segments: list[tuple[str, int]] = []
+        self.n_ctx = 0
+        self.reserve = 0
+
+    def set_segments(self, segments: list[tuple[str, int]], n_ctx: int, reserve: int) -> None:
+        self.segments, self.n_ctx, self.reserve = segments, n_ctx, reserve
+        self.update()
+
+    def paintEvent(self, _event):  # noqa: N802 (Qt override)
+        painter = QPainter(self)
+        width, height = self.width(), self.height()
+        painter.fillRect(self.rect(), QColor(PART_COLOURS["reply"]))
+        if self.n_ctx > 0:
+            x = 0.0
+            for part, tokens in self.segments:
+                span = width * tokens / self.n_ctx
+                painter.fillRect(QRectF(x, 0, span, height), QColor(PART_COLOURS[part]))
+                x += span
+            marker = width * (self.n_ctx - self.reserve) / self.n_ctx
+            painter.setPen(self.palette().color(QPalette.ColorRole.WindowText))
+            painter.drawLine(int(marker), 0, int(marker), height)
+        painter.end()
+
+
+class BudgetMeter(QWidget):
+    """Always under the composer; the window feeds it a BudgetSplit whenever the typed text or the context changes."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("budgetMeter")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 2, 0, 0)
+        layout.setSpacing(2)
+        self.bar = BudgetBar()
+        self.bar.setAccessibleName("Context budget")
+        self.legend = QLabel()
+        self.legend.setObjectName("budgetLegend")
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.total = QLabel()
+        self.total.setObjectName("budgetTotal")
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.legend, 1)
+        row.addWidget(self.total)
+        self.warning = QLabel()
+        self.warning.setObjectName("budgetWarning")
+        self.warning.setWordWrap(True)
+        self.warning.setTextFormat(Qt.TextFormat.PlainText)  # it quotes the user's and the model's text
+        self.warning.setStyleSheet("color: #b45309;")
+        self.warning.setVisible(False)
+        layout.addWidget(self.bar)
+        layout.addLayout(row)
+        layout.addWidget(self.warning)
+        self.split: BudgetSplit | None = None
+        self.show_problem("Context budget: waiting for the model…")
+
+    def show_split(self, split: BudgetSplit) -> None:
+        self.split = split
+        parts = [("system", split.system), ("notes", split.notes), ("history", split.history), ("message", split.message)]
+        self.bar.set_segments(parts, split.n_ctx, split.reserve)
+        legend = " ".join(
+            f"<span style='color:{PART_COLOURS[part]}'>■</span>&nbsp;{PART_LABELS[part]}&nbsp;"
+            f"{'~' if part == 'notes' and tokens else ''}{tokens:,}&nbsp;"
+            for part, tokens in parts
+        )
+        self.legend.setText(legend)
+        self.total.setText(f"Reply room {split.reply_room:,} of {split.n_ctx:,} tokens")
+        self.total.setToolTip(
+            f"{split.used:,} tokens of prompt; at least {split.reserve:,} are always kept free for the reply "
+            "(the line on the bar). Notes are an estimate until they are retrieved when you send."
+        )
+        if split.too_long:
+            self._warn(split.too_long, error=True)
+        elif split.dropped_turns:
+            count = len(split.dropped_turns)
+            names = ", ".join(f"“{turn}”" for turn in split.dropped_turns[:3]) + (" …" if count > 3 else "")
+            plural = "s" if count > 1 else ""
+            self._warn(
+                f"The conversation no longer fits: sending will leave out the {count} oldest turn{plural} "
+                f"({split.dropped_messages} messages): {names}"
+            )
+        else:
+            self.warning.setVisible(False)
+
+    def show_problem(self, text: str) -> None:
+        self.split = None
+        self.bar.set_segments([], 0, 0)
+        self.legend.setText("")
+        self.total.setText(text)
+        self.warning.setVisible(False)
+
+    def _warn(self, text: str, error: bool = False) -> None:
+        self.warning.setStyleSheet(f"color: {'#c0392b' if error else '#b45309'};")
+        self.warning.setText(text)
+        self.warning.setVisible(True)

@@ -1,0 +1,60 @@
+"""The small buttons in a message's header: edit or regenerate, the prompt inspector, and a menu with delete and duplicate."""
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QMenu, QToolButton, QWidget
+
+from desktop.core.store import Message
+
+
+class MessageActions(QWidget):
+    """Emits the message id; the window decides what happens (and refuses while a reply is being written)."""
+
+    editRequested = Signal(int)
+    regenerateRequested = Signal(int)
+    inspectRequested = Signal(int)
+    deleteRequested = Signal(int)
+    duplicateRequested = Signal(int)
+
+    def __init__(self, message: Message, parent=None):
+        super().__init__(parent)
+        self.setObjectName("messageActions")
+        self.message_id = message.id
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        self.buttons: dict[str, QToolButton] = {}
+        if message.role == "user":
+            self._button("edit", "Edit", "Edit this message: the reply is written again on a new branch",
+                         self.editRequested)
+        else:
+            self._button("regenerate", "Regenerate", "Write this reply again, as a new branch", self.regenerateRequested)
+            self._button("prompt", "Prompt", "Show exactly what the model read for this reply", self.inspectRequested)
+        more = QToolButton()
+        more.setObjectName("more")
+        more.setText("⋯")
+        more.setAccessibleName("More actions")
+        more.setToolTip("More actions")
+        more.setAutoRaise(True)
+        more.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.menu = QMenu(more)
+        self.menu.addAction("Duplicate conversation from here", lambda: self.duplicateRequested.emit(self.message_id))
+        self.menu.addAction("Delete message and the replies below it", lambda: self.deleteRequested.emit(self.message_id))
+        more.setMenu(self.menu)
+        layout.addWidget(more)
+        self.buttons["more"] = more
+        self.set_busy(message.status == "streaming")
+
+    def _button(self, name: str, text: str, tip: str, signal) -> None:
+        button = QToolButton()
+        button.setObjectName(name)
+        button.setText(text)
+        button.setToolTip(tip)
+        button.setAutoRaise(True)
+        button.clicked.connect(lambda: signal.emit(self.message_id))
+        self.layout().addWidget(button)
+        self.buttons[name] = button
+
+    def set_busy(self, busy: bool) -> None:
+        """While this reply is being written, only its prompt can be looked at."""
+        for name, button in self.buttons.items():
+            button.setEnabled(not busy or name == "prompt")
