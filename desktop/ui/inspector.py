@@ -109,24 +109,29 @@ class TokenInspector(QObject):
     # --- messages on screen ---------------------------------------------------------------------
     def attach(self, view: MessageView, message: Message) -> None:
         """Add branch arrows, and for a reply its summary and (heatmap on) its coloured tokens."""
+        # A view is deleted later than its replacement is attached: forget only what belonged to it.
+        view.destroyed.connect(lambda *_, key=message.id, gone=view: self._forget(key, gone))
         siblings = [m.id for m in self.store.siblings(message.id) if m.role == message.role]
         if len(siblings) > 1:
-            navigator = BranchNavigator(siblings, message.id)
+            navigator = BranchNavigator(siblings, message.id, view)
             navigator.switchTo.connect(self.switchRequested)
             view.header_row.addWidget(navigator)
             self.navigators[message.id] = navigator
         if message.role != "assistant":
             return
         reply = self.replies[message.id] = Reply(message, view)
-        view.destroyed.connect(lambda *_, key=message.id: self._forget(key))
         if message.status != "streaming":
             self._load(reply)
         if self.heatmap_on:
             self._show_heat(reply)
 
-    def _forget(self, message_id: int) -> None:
-        self.replies.pop(message_id, None)
-        self.navigators.pop(message_id, None)
+    def _forget(self, message_id: int, view: MessageView) -> None:
+        reply = self.replies.get(message_id)
+        if reply is not None and reply.view is view:
+            del self.replies[message_id]
+        navigator = self.navigators.get(message_id)
+        if navigator is not None and navigator.view is view:
+            del self.navigators[message_id]
 
     def _load(self, reply: Reply) -> None:
         reply.built = False

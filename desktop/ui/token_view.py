@@ -170,9 +170,10 @@ class BranchNavigator(QWidget):
 
     switchTo = Signal(int)  # message id
 
-    def __init__(self, sibling_ids: list[int], current: int, parent=None):
+    def __init__(self, sibling_ids: list[int], current: int, view: QWidget, parent=None):
         super().__init__(parent)
         self.setObjectName("branchNavigator")
+        self.view = view  # the message view it decorates
         self.sibling_ids = sibling_ids
         self.index = sibling_ids.index(current)
         layout = QHBoxLayout(self)

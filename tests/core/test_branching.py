@@ -7,7 +7,8 @@ from sqlite_utils import Database
 
 from desktop.core.branching import BranchError, BranchReady, generate_branch, start_branch
 from desktop.core.chat import PromptReady, ReplyRecorder, generate_reply, start_turn
-from desktop.core.engine.types import Finished, TokenEvent
+from desktop.core.engine.llama_engine import LlamaEngine
+from desktop.core.engine.types import EngineConfig, Finished, TokenEvent
 from desktop.core.sampling import SamplerSettings
 from desktop.core.store import Store
 from desktop.core.trace import TokenRecord, TopToken
@@ -37,6 +38,16 @@ def branch_from(store: Store, engine, message_id: int, position: int, token_id: 
     return store.get_message(request.message_id)
 
 
+@pytest.fixture(scope="module")
+def engines(smollm2_path, gemma_path):
+    """Engines of this module's own: a KV cache left by a branch must not change other tests' replies."""
+    own = {"smollm2": LlamaEngine(smollm2_path, EngineConfig(n_ctx=2048)),
+           "gemma": LlamaEngine(gemma_path, EngineConfig(n_ctx=1024))}
+    yield own
+    for engine in own.values():
+        engine.close()
+
+
 @pytest.fixture
 def store():
     s = Store(Database(memory=True))
@@ -51,7 +62,8 @@ def greedy_reply(store: Store, engine, text: str, model: str = "SmolLM2"):
     return store.get_message(request.message_id)
 
 
-def test_branch_feeds_the_exact_ids_and_continues_like_the_model(store, smollm2):
+def test_branch_feeds_the_exact_ids_and_continues_like_the_model(store, engines):
+    smollm2 = engines["smollm2"]
     source = greedy_reply(store, smollm2, "Name three fruits.")
     trace = store.load_trace(source.id)
     prompt = store.load_prompt_tokens(source.id)
@@ -84,7 +96,8 @@ def test_branch_feeds_the_exact_ids_and_continues_like_the_model(store, smollm2)
     assert branched[3].id == direct.id and branched[3].logprob == pytest.approx(direct.logprob, abs=1e-5)
 
 
-def test_branch_on_the_base_model_in_completion_mode(store, gemma):
+def test_branch_on_the_base_model_in_completion_mode(store, engines):
+    gemma = engines["gemma"]
     source = greedy_reply(store, gemma, "The three primary colours are", model="Gemma")
     trace = store.load_trace(source.id)
     alternative = next(alt for alt in trace[0].top[1:] if not alt.eog)

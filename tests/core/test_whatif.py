@@ -58,26 +58,31 @@ def head_of(logits: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
     return ids, logprobs[ids]
 
 
-@pytest.mark.parametrize("combo", COMBOS, ids=lambda c: "T{}-k{}-p{}-m{}".format(*c))
-@pytest.mark.parametrize("shape", ["peaked", "flat", "medium"])
-def test_whatif_over_the_full_vocabulary_equals_brute_force(shape, combo):
+def case(shape: str, combo: tuple, head: int):
+    """Settings, the brute-force distribution over the vocabulary, and the stored head (ids, logprobs)."""
     logits = distributions()[shape]
     settings = SamplerSettings(temperature=combo[0], top_k=combo[1], top_p=combo[2], min_p=combo[3])
-    reference = brute_force(logits, settings)
-    ids, logprobs = head_of(logits, VOCAB)
+    return settings, brute_force(logits, settings), *head_of(logits, head)
+
+
+EVERY_CASE = pytest.mark.parametrize("combo", COMBOS, ids=lambda c: "T{}-k{}-p{}-m{}".format(*c))
+EVERY_SHAPE = pytest.mark.parametrize("shape", ["peaked", "flat", "medium"])
+
+
+@EVERY_CASE
+@EVERY_SHAPE
+def test_whatif_over_the_full_vocabulary_equals_brute_force(shape, combo):
+    settings, reference, ids, logprobs = case(shape, combo, VOCAB)
     view = sampler_view(logprobs, settings, complete=True)
     assert view.exact
     np.testing.assert_allclose(view.probs, reference[ids], atol=1e-9)
     assert [mark is None for mark in view.excluded_by] == list(reference[ids] > 0)
 
 
-@pytest.mark.parametrize("combo", COMBOS, ids=lambda c: "T{}-k{}-p{}-m{}".format(*c))
-@pytest.mark.parametrize("shape", ["peaked", "flat", "medium"])
+@EVERY_CASE
+@EVERY_SHAPE
 def test_whatif_from_a_stored_head_is_exact_when_it_can_be_and_marks_agree(shape, combo):
-    logits = distributions()[shape]
-    settings = SamplerSettings(temperature=combo[0], top_k=combo[1], top_p=combo[2], min_p=combo[3])
-    reference = brute_force(logits, settings)
-    ids, logprobs = head_of(logits, HEAD)
+    settings, reference, ids, logprobs = case(shape, combo, HEAD)
     view = sampler_view(logprobs, settings)
     assert abs(view.probs.sum() + view.rest - 1.0) < 1e-9
     if settings.temperature == 0.0 or 0 < settings.top_k <= HEAD:

@@ -3,21 +3,25 @@
 import json
 import math
 
+from desktop.core.engine.llama_engine import LlamaEngine
+from desktop.core.engine.types import EngineConfig
 from desktop.core.paths import database_path
 from desktop.core.store import open_store
 from tests.core.test_branching import branch_from
 from tests.e2e.test_cli import ask_json, inkling
 
 
-def test_show_prints_a_stored_reply_with_tokens_summary_and_branches(inkling_home, smollm2):
+def test_show_prints_a_stored_reply_with_tokens_summary_and_branches(inkling_home, smollm2_path):
     asked = ask_json("Name a colour.", "--max-tokens", "10", home=inkling_home)
     store = open_store(database_path())
+    smollm2 = LlamaEngine(smollm2_path, EngineConfig(n_ctx=2048))  # its own: a branch leaves its KV cache behind
     try:
         source = store.get_message(asked["message_id"])
         top = store.load_trace(source.id)[1].top
         alternative = next(alt for alt in top if alt.id != asked["tokens"][1]["id"] and not alt.eog)
         branch = branch_from(store, smollm2, source.id, 1, alternative.id)
     finally:
+        smollm2.close()
         store.close()
 
     done = inkling("show", str(asked["message_id"]), "--json", home=inkling_home)

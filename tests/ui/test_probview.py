@@ -9,10 +9,10 @@ from PySide6.QtGui import QHelpEvent, QTextCursor
 from PySide6.QtWidgets import QApplication, QToolTip
 
 from desktop.core.engine.llama_engine import LlamaEngine
-from desktop.core.heatmap import swatch
+from desktop.core.heatmap import display_text, swatch
 from desktop.core.sampling import SamplerSettings
 from desktop.core.whatif import inspect_position
-from tests.fakes import slow_fake
+from tests.fakes import FakeEngine, slow_fake
 from tests.ui.conftest import send
 
 # Shown windows (needed for focus and tooltips) make the offscreen platform say it cannot resize docks or raise tooltips.
@@ -128,6 +128,10 @@ def test_keyboard_only_inspection_and_branching(qtbot, make_window):
     assert branch.content.startswith("The capital" + chosen.text)
     qtbot.keyClick(window, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
     assert window.chat.views()[-1].message_id == original_id
+    qtbot.wait(20)  # the replaced views are deleted now; what is on screen must still be inspectable
+    assert set(window.inspector.replies) == {original_id} and set(window.inspector.navigators) == {original_id}
+    qtbot.keyClick(window, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    assert window.chat.views()[-1].message_id == branch.id
 
 
 def test_whatif_follows_the_sampling_panel_live(qtbot, make_window):
@@ -241,3 +245,17 @@ def test_completion_mode_branch_on_the_base_model(qtbot, make_window, gemma_path
     trace = window.store.load_trace(branch.id)
     assert branch.branch_of == original.id and trace[0].id == reply.table.record(0).id and trace[1].id == alternative.id
     assert len(trace) == 8 and np.isfinite([t.logprob for t in trace]).all()
+
+
+def test_every_token_maps_to_its_own_text_in_the_heatmap_document(qtbot, make_window):
+    script = ["Hi", "\n\n", " <b>bold</b>", " 😀", "\t", "  two", "&", "\x07", " end"]
+    window = make_window(lambda path, config: FakeEngine(path, config, script=script))
+    window.inspector.heatmap_action.setChecked(True)
+    send(qtbot, window, "Tricky?")
+    heat = last_reply(window).heat
+    assert heat.document().toPlainText() == "".join(display_text(t) for t in script)
+    for index, text in enumerate(script):
+        cursor = QTextCursor(heat.document())
+        cursor.setPosition(int(heat.starts[index]))
+        cursor.setPosition(int(heat.starts[index + 1]), QTextCursor.MoveMode.KeepAnchor)
+        assert cursor.selectedText().replace("\u2028", "\n") == display_text(text)
