@@ -11,7 +11,9 @@ from PySide6.QtWidgets import QApplication, QToolTip
 from desktop.core.engine.llama_engine import LlamaEngine
 from desktop.core.heatmap import display_text, swatch
 from desktop.core.sampling import SamplerSettings
+from desktop.core.trace import TokenRecord, TopToken
 from desktop.core.whatif import inspect_position
+from desktop.ui.probability_panel import ProbabilityPanel
 from tests.fakes import FakeEngine, slow_fake
 from tests.ui.conftest import send
 
@@ -259,3 +261,25 @@ def test_every_token_maps_to_its_own_text_in_the_heatmap_document(qtbot, make_wi
         cursor.setPosition(int(heat.starts[index]))
         cursor.setPosition(int(heat.starts[index + 1]), QTextCursor.MoveMode.KeepAnchor)
         assert cursor.selectedText().replace("\u2028", "\n") == display_text(text)
+
+
+def test_panel_names_the_end_of_text_and_marks_what_the_reply_excluded(qtbot):
+    panel = ProbabilityPanel()
+    qtbot.addWidget(panel)
+    top = (TopToken(5, " yes", math.log(0.6)), TopToken(2, "<|im_end|>", math.log(0.3), eog=True),
+           TopToken(9, " no", math.log(0.02)))
+    record = TokenRecord(5, " yes", math.log(0.6), 0.65, 1.1, top)
+    used = SamplerSettings(temperature=0.7, top_k=40, top_p=0.95, min_p=0.05)
+    view = inspect_position(record, used, used)
+    panel.show_position(7, 4, 9, view, used, used, branch_point=False)
+    rows = [panel.alternatives.item(i).data(Qt.ItemDataRole.UserRole) for i in range(panel.alternatives.count())]
+    assert rows[0][0] == "·yes" and rows[0][4]  # chosen
+    assert rows[1][0] == "<|im_end|>  (end of text)" and rows[1][3] is None
+    assert rows[2][3] == "min-p"  # 0.02 < 0.05 × 0.6
+    assert rows[3][0] == "everything else" and rows[3][1] == pytest.approx(0.08)
+    assert panel.model_prob.text() == "model 60.0%" and panel.drawn_prob.text() == "drawn 65.0%"
+    assert panel.entropy.text() == f"entropy {1.1 / math.log(2):.2f} bits" and panel.heading.text() == "Token 5 of 9"
+    with qtbot.waitSignal(panel.continueRequested) as continued:
+        panel.alternatives.setCurrentRow(1)
+        qtbot.keyClick(panel.alternatives, Qt.Key.Key_Return)
+    assert continued.args == [7, 4, 2]
