@@ -3,7 +3,7 @@
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
-    QCheckBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+    QCheckBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QHBoxLayout, QLabel, QLineEdit,
     QPlainTextEdit, QProgressBar, QPushButton, QSpinBox, QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
     QWidget,
 )
@@ -70,7 +70,7 @@ class NotesPanel(QWidget):
         self.tree.setObjectName("notesList")
         self.tree.setHeaderLabels(["Title", "Status", "Chunks", "Last indexed"])
         self.tree.setColumnWidth(0, 170)
-        self.tree.setColumnWidth(1, 150)
+        self.tree.setColumnWidth(1, 170)
         self.tree.setColumnWidth(2, 50)
         self.tree.itemActivated.connect(self._item_chosen)
         self.tree.itemClicked.connect(self._item_chosen)
@@ -120,7 +120,7 @@ class NotesPanel(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.tree)
         splitter.addWidget(editor_box)
-        splitter.setSizes([260, 220])
+        splitter.setSizes([200, 280])
 
         self.top_k = QSpinBox()
         self.top_k.setObjectName("notesTopK")
@@ -135,9 +135,13 @@ class NotesPanel(QWidget):
         self.min_score.setToolTip("Chunks that match the question less than this (cosine similarity) are left out.")
         for box in (self.top_k, self.min_score):
             box.valueChanged.connect(lambda _value: self.limitsChanged.emit(self.top_k.value(), self.min_score.value()))
-        limits = QFormLayout()
-        limits.addRow("Sources per answer (top-k)", self.top_k)
-        limits.addRow("Minimum score", self.min_score)
+        limits = QHBoxLayout()
+        for text, box in (("Sources per answer", self.top_k), ("min. score", self.min_score)):
+            label = QLabel(text)
+            label.setBuddy(box)
+            limits.addWidget(label)
+            limits.addWidget(box)
+        limits.addStretch(1)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)

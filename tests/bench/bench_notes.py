@@ -38,7 +38,7 @@ from desktop.core.notes.embedding import bundled_embedding_files
 
 HERE = Path(__file__).resolve().parent
 ROUNDS = int(os.environ.get("INKLING_BENCH_ROUNDS", "3"))
-INGEST_CHUNKS = int(os.environ.get("INKLING_BENCH_NOTES_CHUNKS", "384"))
+INGEST_CHUNKS = int(os.environ.get("INKLING_BENCH_NOTES_CHUNKS", "256"))
 BIG = 10_000
 SMALL = 1_000
 QUERIES = 100

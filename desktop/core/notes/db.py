@@ -204,6 +204,14 @@ class NotesDB:
         rows = list(self.db.query(f"SELECT {_NOTE_COLUMNS} FROM notes WHERE id = ?", [note_id]))
         return Note(**rows[0]) if rows else None
 
+    def notes_by_ids(self, ids: list[int]) -> dict[int, Note]:
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(f"SELECT {_NOTE_COLUMNS} FROM notes WHERE id IN ({marks})", ids)
+        columns = [d[0] for d in rows.description]
+        return {row[0]: Note(**dict(zip(columns, row))) for row in rows.fetchall()}
+
     def note_by_source(self, source: str) -> Note | None:
         rows = list(self.db.query(f"SELECT {_NOTE_COLUMNS} FROM notes WHERE source = ?", [source]))
         return Note(**rows[0]) if rows else None
@@ -258,8 +266,7 @@ class NotesDB:
                     "SELECT id FROM note_chunks WHERE note_id = ? AND chunk = ?", [note_id, chunk]
                 ).fetchone()
                 if old is not None:
-                    self.db.execute("DELETE FROM note_chunks_fts WHERE rowid = ?", [old[0]])
-                    self.db.execute("DELETE FROM note_chunks WHERE id = ?", [old[0]])
+                    self._delete_chunk_row(old[0])
                 cursor = self.db.execute(
                     "INSERT INTO note_chunks (note_id, chunk, start, end, text, text_hash, embedding)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -276,9 +283,12 @@ class NotesDB:
                 "SELECT id, chunk FROM note_chunks WHERE note_id = ? AND chunk >= ?", [note_id, first_chunk]
             ).fetchall()
             for row_id, _chunk in rows:
-                self.db.execute("DELETE FROM note_chunks_fts WHERE rowid = ?", [row_id])
-                self.db.execute("DELETE FROM note_chunks WHERE id = ?", [row_id])
+                self._delete_chunk_row(row_id)
         return [chunk for _id, chunk in rows]
+
+    def _delete_chunk_row(self, row_id: int) -> None:
+        self.db.execute("DELETE FROM note_chunks_fts WHERE rowid = ?", [row_id])
+        self.db.execute("DELETE FROM note_chunks WHERE id = ?", [row_id])
 
     def chunk_count(self) -> int:
         return self.db.execute("SELECT count(*) FROM note_chunks").fetchone()[0]
@@ -287,10 +297,10 @@ class NotesDB:
         if not ids:
             return {}
         marks = ",".join("?" * len(ids))
-        rows = self.db.query(
+        rows = self.db.execute(
             f"SELECT id, note_id, chunk, start, end, text, text_hash FROM note_chunks WHERE id IN ({marks})", ids
-        )
-        return {row["id"]: ChunkRow(**row) for row in rows}
+        ).fetchall()
+        return {row[0]: ChunkRow(*row) for row in rows}
 
     def chunk_ids_for(self, keys: list[tuple[int, int]]) -> dict[tuple[int, int], int]:
         """Row ids for (note_id, chunk) pairs."""

@@ -117,14 +117,9 @@ class VectorIndex:
             self._collection.delete(ids=[chroma_id(n, c) for n, c in keys])
 
     def query(self, vector: np.ndarray, limit: int) -> list[tuple[tuple[int, int], float]]:
-        """((note_id, chunk), cosine similarity) best first."""
-        total = self.count()
-        if total == 0 or limit <= 0:
-            return []
+        """((note_id, chunk), cosine similarity) best first (fewer if the collection is smaller)."""
         result = self._collection.query(
-            query_embeddings=np.asarray(vector, dtype=np.float32)[None, :],
-            n_results=min(limit, total),
-            include=["distances"],
+            query_embeddings=np.asarray(vector, dtype=np.float32)[None, :], n_results=limit, include=["distances"],
         )
         return [(parse_chroma_id(i), 1.0 - d) for i, d in zip(result["ids"][0], result["distances"][0])]
 

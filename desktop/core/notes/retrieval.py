@@ -114,7 +114,7 @@ def search(db: NotesDB, index, embedder, query: str, k: int = 5, min_score: floa
 
 def _sources(db: NotesDB, row_ids: list[int], similarity: dict[int, float]) -> list[Source]:
     chunks = db.chunks_by_ids(row_ids)
-    notes = {note_id: db.get_note(note_id) for note_id in {c.note_id for c in chunks.values()}}
+    notes = db.notes_by_ids(sorted({c.note_id for c in chunks.values()}))
     sources = []
     for row_id in row_ids:
         chunk = chunks[row_id]
