@@ -33,6 +33,7 @@ class TokenBrowser(InertTextBrowser):
         self._tooltip = tooltip
         self.starts = np.zeros(1, dtype=np.int64)
         self.selected: int | None = None
+        self.viewport().installEventFilter(self)
 
     def __len__(self) -> int:
         return len(self.starts) - 1
@@ -106,16 +107,18 @@ class TokenBrowser(InertTextBrowser):
                 return token_at(self.starts, block.position() + offset)
         return None
 
-    def viewportEvent(self, event):  # noqa: N802 (Qt override)
-        if event.type() == QEvent.Type.ToolTip:
-            index = self.token_at_point(QPointF(event.pos()))  # a QHelpEvent has only the integer position
-            if index is None:
-                QToolTip.hideText()
-                event.ignore()
-            else:
-                QToolTip.showText(event.globalPos(), self._tooltip(index), self.viewport())
-            return True
-        return super().viewportEvent(event)
+    def eventFilter(self, watched, event):  # noqa: N802 (Qt override)
+        # A filter, not a viewportEvent override: that would run every paint inside a Python call,
+        # holding the GIL the engine thread needs between tokens.
+        if event.type() != QEvent.Type.ToolTip or watched is not self.viewport():
+            return False
+        index = self.token_at_point(QPointF(event.pos()))  # a QHelpEvent has only the integer position
+        if index is None:
+            QToolTip.hideText()
+            event.ignore()
+        else:
+            QToolTip.showText(event.globalPos(), self._tooltip(index), self.viewport())
+        return True
 
     def mouseReleaseEvent(self, event):  # noqa: N802
         super().mouseReleaseEvent(event)
