@@ -10,7 +10,7 @@ from desktop.core.prompt import BuiltPrompt, ChatMessage, build_prompt, reply_re
 from desktop.core.prompt_record import PromptRecord, record_prompt
 from desktop.core.sampling import SamplerSettings
 from desktop.core.store import Message, Store
-from desktop.core.trace import TokenRecord
+from desktop.core.trace import TokenRecord, TraceBuilder
 
 FLUSH_INTERVAL_S = 1.0
 TITLE_LENGTH = 48
@@ -97,6 +97,8 @@ class ReplyRecorder:
         self.message_id = message_id
         self.text = ""
         self.records: list[TokenRecord] = []
+        self._trace = TraceBuilder()  # the records encoded so far, so a save does not re-walk them all
+        self._traced = 0
         self.prompt: PromptReady | None = None
         self._clock = clock
         self._last_flush = clock()
@@ -111,6 +113,12 @@ class ReplyRecorder:
         if self._clock() - self._last_flush >= FLUSH_INTERVAL_S:
             self.flush()
 
+    def _trace_so_far(self) -> TraceBuilder:
+        for record in self.records[self._traced:]:
+            self._trace.add(record)
+        self._traced = len(self.records)
+        return self._trace
+
     def _save_prompt(self) -> None:
         if self.prompt is not None and self.prompt.token_ids and not self._prompt_saved:
             self.store.save_prompt_tokens(self.message_id, list(self.prompt.token_ids))
@@ -121,7 +129,7 @@ class ReplyRecorder:
     def flush(self) -> None:
         self._save_prompt()
         if self._dirty:
-            self.store.save_partial_reply(self.message_id, self.text, self.records)
+            self.store.save_partial_reply(self.message_id, self.text, self._trace_so_far())
             self._dirty = False
         self._last_flush = self._clock()
 
@@ -135,12 +143,12 @@ class ReplyRecorder:
             if len(saved) > self.prompt.sources_used:  # the budget left some out: keep only those sent
                 self.store.save_sources(self.message_id, saved[: self.prompt.sources_used])
         self._save_prompt()
-        self.store.save_partial_reply(self.message_id, self.text, self.records)
+        self.store.save_partial_reply(self.message_id, self.text, self._trace_so_far())
         self.store.update_message(self.message_id, status=status, stats=stats, finish_reason=finished.finish_reason)
         return self.store.get_message(self.message_id)
 
     def fail(self, error: EngineError | str) -> Message:
         """Keep whatever arrived, mark the reply as failed with the reason."""
-        self.store.save_partial_reply(self.message_id, self.text, self.records)
+        self.store.save_partial_reply(self.message_id, self.text, self._trace_so_far())
         self.store.update_message(self.message_id, status="error", error=str(error))
         return self.store.get_message(self.message_id)

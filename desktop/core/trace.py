@@ -174,3 +174,56 @@ class TraceTable:
 
     def records(self) -> list[TokenRecord]:
         return [self.record(row) for row in range(len(self))]
+
+
+class TraceBuilder:
+    """A trace grown one token at a time: encoding it costs C-speed work, not a Python pass over every token.
+
+    The streaming reply is saved every second; building the table from records each time made that
+    save grow with the reply (≈0.1 s at 2,000 tokens). encode() gives the same bytes as encode_trace.
+    """
+
+    def __init__(self, capacity: int = 256, k: int = 0):
+        self.n = 0
+        self.ids = np.zeros(capacity, dtype=np.int32)
+        self.scalars = np.zeros((capacity, 3), dtype=np.float32)
+        self.top_ids = np.full((capacity, k), -1, dtype=np.int32)
+        self.top_logprobs = np.zeros((capacity, k), dtype=np.float16)
+        self.texts: dict[int, str] = {}
+        self.eog: set[int] = set()
+
+    def __len__(self) -> int:
+        return self.n
+
+    def add(self, token: TokenRecord) -> None:
+        row = self.n
+        if row == len(self.ids) or len(token.top) > self.top_ids.shape[1]:
+            self._grow(max(len(self.ids), 2 * row), max(self.top_ids.shape[1], len(token.top)))
+        self.ids[row] = token.id
+        self.scalars[row] = (token.logprob, token.sampled_prob, token.entropy)
+        self.texts.setdefault(token.id, token.text)
+        if token.eog:
+            self.eog.add(token.id)
+        for col, alt in enumerate(token.top):
+            self.top_ids[row, col] = alt.id
+            self.top_logprobs[row, col] = alt.logprob if alt.logprob == -math.inf else max(alt.logprob, -65000.0)
+            self.texts.setdefault(alt.id, alt.text)
+            if alt.eog:
+                self.eog.add(alt.id)
+        self.n += 1
+
+    def _grow(self, capacity: int, k: int) -> None:
+        n, old_k = self.n, self.top_ids.shape[1]
+        ids, scalars = np.zeros(capacity, np.int32), np.zeros((capacity, 3), np.float32)
+        top_ids, top_logprobs = np.full((capacity, k), -1, np.int32), np.zeros((capacity, k), np.float16)
+        ids[:n], scalars[:n] = self.ids[:n], self.scalars[:n]
+        top_ids[:n, :old_k], top_logprobs[:n, :old_k] = self.top_ids[:n], self.top_logprobs[:n]
+        self.ids, self.scalars, self.top_ids, self.top_logprobs = ids, scalars, top_ids, top_logprobs
+
+    def table(self) -> TraceTable:
+        n = self.n
+        return TraceTable(self.ids[:n], self.scalars[:n], self.top_ids[:n], self.top_logprobs[:n],
+                          self.texts, frozenset(self.eog))
+
+    def encode(self) -> bytes:
+        return self.table().encode()

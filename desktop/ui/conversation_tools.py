@@ -21,6 +21,8 @@ MEASURE_DELAY_MS = 120  # re-measure once typing pauses, not on every key
 NOTE_TOKENS_GUESS = 200  # a notes chunk is ~800 characters; used before any reply of the conversation had notes
 ORDER_KEY = "conversation_order"
 UNDO_VISIBLE_MS = 15000
+HIGHLIGHT_MS = 2500  # a message found by search is outlined for a moment
+FOUND_COLOUR = "#f59e0b"
 
 
 class ConversationTools(QObject):
@@ -290,5 +292,7 @@ class ConversationTools(QObject):
         self.refresh_list()
         view = self.window.chat.view_for(message_id)
         if view is not None:
-            self.window.chat.ensureWidgetVisible(view)
-            view.setFocus()
+            # once the transcript is laid out; scrolling up also stops it following the end
+            QTimer.singleShot(0, view, lambda: self.window.chat.ensureWidgetVisible(view))
+            view.setStyleSheet(f"#{view.objectName()} {{ border: 2px solid {FOUND_COLOUR}; }}")
+            QTimer.singleShot(HIGHLIGHT_MS, view, lambda: view.setStyleSheet(""))

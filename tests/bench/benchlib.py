@@ -38,7 +38,17 @@ def rounded(value: float, digits: int = 2) -> float:
 
 
 def peak_rss_mb() -> float:
-    """Peak resident set size of this process so far, in MB (ru_maxrss is KB on Linux, bytes on macOS)."""
+    """Peak resident set size of this process so far, in MB.
+
+    On Linux this is VmHWM, the high-water mark of this program's own memory. ru_maxrss is not
+    used there: it carries over through fork and exec, so a child started by a big benchmark
+    process reported the parent's peak instead of its own.
+    """
+    if sys.platform.startswith("linux"):
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 

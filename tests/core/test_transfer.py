@@ -15,14 +15,7 @@ from desktop.core.trace import TokenRecord, TopToken
 from desktop.core.transfer import (
     TransferError, export_all, export_json, export_markdown, export_text, import_file, import_json,
 )
-from tests.core.test_conversation_tools import chat
-
-
-@pytest.fixture
-def store():
-    s = Store(Database(memory=True))
-    yield s
-    s.close()
+from tests.core.test_conversation_tools import chat, store  # noqa: F401 (store is a fixture)
 
 
 def branched(store: Store) -> int:

@@ -12,7 +12,7 @@ import numpy as np
 from sqlite_utils import Database
 
 from desktop.core.store.migrations import migrations
-from desktop.core.trace import TRACE_FORMAT_VERSION, TokenRecord, TraceTable, encode_trace
+from desktop.core.trace import TRACE_FORMAT_VERSION, TokenRecord, TraceBuilder, TraceTable, encode_trace
 
 ROLES = frozenset({"system", "user", "assistant"})
 STATUSES = frozenset({"streaming", "complete", "cancelled", "error", "interrupted"})
@@ -333,9 +333,9 @@ class Store:
         with self.db.atomic():
             self._upsert_trace(message_id, len(tokens), data)
 
-    def save_partial_reply(self, message_id: int, content: str, tokens: list[TokenRecord]) -> None:
+    def save_partial_reply(self, message_id: int, content: str, tokens: list[TokenRecord] | TraceBuilder) -> None:
         """Save a streaming reply's text and trace together, so they never disagree after a crash."""
-        data = encode_trace(tokens)
+        data = tokens.encode() if isinstance(tokens, TraceBuilder) else encode_trace(tokens)
         with self.db.atomic():
             self._update_message(message_id, content=content)
             self._upsert_trace(message_id, len(tokens), data)
