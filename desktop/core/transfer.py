@@ -11,6 +11,7 @@ from desktop.core.store import Store
 from desktop.core.store.store import ROLES, STATUSES
 from desktop.core.store.rows import MESSAGE_FIELDS, MessageRows, insert_rows
 from desktop.core.trace import TokenRecord, TopToken
+from desktop.core.transactions import write_transaction
 
 FORMAT = "inkling.conversation"
 VERSION = 1
@@ -105,7 +106,7 @@ def import_json(store: Store, data: dict) -> int:
         records = {n: PromptRecord.from_json(p["record"]) for n, _, _, p in extras if p and p.get("record")}
     except (KeyError, TypeError, ValueError) as error:
         raise TransferError(f"The export is damaged: {error!r}") from error
-    with store.db.atomic():
+    with write_transaction(store.db):
         conversation = store.create_conversation(meta["title"], meta["system_prompt"])
         id_map = insert_rows(store, rows, conversation.id)
         for number, _, sources, prompt in extras:
@@ -225,7 +226,7 @@ def import_file(store: Store, path: Path) -> list[int]:
             documents.append(json.loads(text))
         except json.JSONDecodeError as error:
             raise TransferError(f"{path.name} is not valid JSON: {error}") from error
-    with store.db.atomic():  # an archive comes in whole or not at all
+    with write_transaction(store.db):  # an archive comes in whole or not at all
         return [import_json(store, document) for document in documents]
 
 

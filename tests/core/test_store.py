@@ -4,6 +4,8 @@ import math
 import random
 import sqlite3
 import string
+import threading
+import time
 
 import numpy as np
 import pytest
@@ -14,6 +16,7 @@ from desktop.core.store import Conversation, DatabaseTooNewError, Message, Store
 from desktop.core.store import store as store_module
 from desktop.core.store.migrations import migrations
 from desktop.core.trace import TokenRecord, TopToken, TraceFormatError, decode_trace, encode_trace
+from desktop.core.transactions import write_transaction
 
 TABLES = {"conversations", "messages", "token_traces", "settings"}
 
@@ -429,3 +432,37 @@ def test_realistic_trace_is_compact(store):
     message = store.add_message(c.id, "assistant", "".join(t.text for t in tokens))
     store.save_trace(message.id, tokens)
     assert_same_trace(store.load_trace(message.id), tokens)
+
+
+def test_a_second_writer_waits_for_a_transaction_that_read_first(tmp_path):
+    """The window and `inkling ask` share the file: a write transaction holds the lock from its start.
+
+    With a deferred BEGIN the other connection would write in between, and this transaction's own
+    write would then fail at once with "database is locked".
+    """
+    path = tmp_path / "inkling.db"
+    window = open_store(path)
+    conversation = window.create_conversation()
+    written = threading.Event()
+
+    def ask_beside_the_window():
+        other = open_store(path)
+        try:
+            other.add_message(conversation.id, "user", "from ask")
+            written.set()
+        finally:
+            other.close()
+
+    ask = threading.Thread(target=ask_beside_the_window)
+    with write_transaction(window.db):
+        assert window.thread(conversation.id) == []  # read first, as the store's write methods do
+        ask.start()
+        time.sleep(0.3)
+        assert not written.is_set()  # the other writer waits for this transaction
+        window.add_message(conversation.id, "user", "from the window")
+    ask.join(10)
+    assert written.is_set()
+    contents = [row["content"] for row in window.db.query(
+        "SELECT content FROM messages WHERE conversation_id = ? ORDER BY id", [conversation.id])]
+    assert contents == ["from the window", "from ask"]
+    window.close()

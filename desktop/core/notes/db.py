@@ -2,7 +2,6 @@
 
 import json
 import sqlite3
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -12,6 +11,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from desktop.core.notes.embedding import DIMENSIONS
+from desktop.core.transactions import write_transaction
 
 migrations = Migrations("inkling-notes")
 NOTE_STATUSES = frozenset({"pending", "indexing", "indexed", "error", "cancelled"})
@@ -159,21 +159,6 @@ class NotesDB:
     def __init__(self, db: Database):
         self.db = db
 
-    @contextmanager
-    def _write(self):
-        """One write transaction, taking the write lock up front: a deferred one that read first fails
-        with SQLITE_BUSY (no waiting) when another connection committed meanwhile."""
-        if self.db.conn.in_transaction:
-            yield
-            return
-        self.db.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self.db.conn.execute("ROLLBACK")
-            raise
-        self.db.conn.execute("COMMIT")
-
     def close(self) -> None:
         self.db.close()
 
@@ -182,7 +167,7 @@ class NotesDB:
     def add_note(self, title: str, source: str | None = None, folder_id: int | None = None, body: str = "",
                  status: str = "pending", error: str | None = None) -> int:
         stamp = now()
-        with self._write():
+        with write_transaction(self.db):
             cursor = self.db.execute(
                 "INSERT INTO notes (title, source, folder_id, body, status, error, created_at, updated_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -195,7 +180,7 @@ class NotesDB:
             raise ValueError(f"unknown note status {fields['status']!r}")
         fields["updated_at"] = now()
         assignments = ", ".join(f"{column} = ?" for column in fields)
-        with self._write():
+        with write_transaction(self.db):
             cursor = self.db.execute(f"UPDATE notes SET {assignments} WHERE id = ?", [*fields.values(), note_id])
         if cursor.rowcount == 0:
             raise KeyError(f"no note {note_id}")
@@ -228,7 +213,7 @@ class NotesDB:
         return rows[0]["body"]
 
     def delete_note(self, note_id: int) -> None:
-        with self._write():
+        with write_transaction(self.db):
             self.db.execute(
                 "DELETE FROM note_chunks_fts WHERE rowid IN (SELECT id FROM note_chunks WHERE note_id = ?)", [note_id]
             )
@@ -237,7 +222,7 @@ class NotesDB:
 
     def mark_interrupted(self) -> int:
         """Notes left 'indexing' by a killed process go back to 'pending', so they are finished later."""
-        with self._write():
+        with write_transaction(self.db):
             cursor = self.db.execute("UPDATE notes SET status = 'pending' WHERE status = 'indexing'")
         return cursor.rowcount
 
@@ -260,7 +245,7 @@ class NotesDB:
 
     def write_chunks(self, note_id: int, title: str, rows: list[tuple[int, int, int, str, str, bytes]]) -> None:
         """Insert or replace (chunk, start, end, text, text_hash, embedding) rows of one note, FTS included."""
-        with self._write():
+        with write_transaction(self.db):
             for chunk, start, end, text, text_hash, embedding in rows:
                 old = self.db.execute(
                     "SELECT id FROM note_chunks WHERE note_id = ? AND chunk = ?", [note_id, chunk]
@@ -278,7 +263,7 @@ class NotesDB:
 
     def delete_chunks_from(self, note_id: int, first_chunk: int) -> list[int]:
         """Delete the note's chunks numbered first_chunk and up; returns their numbers."""
-        with self._write():
+        with write_transaction(self.db):
             rows = self.db.execute(
                 "SELECT id, chunk FROM note_chunks WHERE note_id = ? AND chunk >= ?", [note_id, first_chunk]
             ).fetchall()
@@ -338,7 +323,7 @@ class NotesDB:
     # Folders
 
     def add_folder(self, path: str, extensions: tuple[str, ...]) -> int:
-        with self._write():
+        with write_transaction(self.db):
             existing = self.db.execute("SELECT id FROM note_folders WHERE path = ?", [path]).fetchone()
             if existing is not None:
                 self.db.execute("UPDATE note_folders SET extensions = ? WHERE id = ?", [json.dumps(extensions), existing[0]])
@@ -353,5 +338,5 @@ class NotesDB:
         return [Folder(row["id"], row["path"], tuple(json.loads(row["extensions"])), row["added_at"]) for row in rows]
 
     def delete_folder(self, folder_id: int) -> None:
-        with self._write():
+        with write_transaction(self.db):
             self.db.execute("DELETE FROM note_folders WHERE id = ?", [folder_id])

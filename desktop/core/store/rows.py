@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from desktop.core.store.store import Conversation, Store, _now
+from desktop.core.transactions import write_transaction
 
 MESSAGE_FIELDS = (
     "id", "conversation_id", "parent_id", "role", "content", "status", "model", "sampler", "stats",
@@ -147,7 +148,7 @@ def delete_subtree(store: Store, message_id: int) -> Deleted:
     conversation = store.get_conversation(message.conversation_id)
     ids = subtree_ids(store, message_id)
     rows = read_rows(store, ids)
-    with store.db.atomic():
+    with write_transaction(store.db):
         # children first, so no cascade runs behind the rows we saved
         for chunk in _chunks(ids[::-1]):
             store.db.execute(f"DELETE FROM messages WHERE id IN ({','.join('?' * len(chunk))})", chunk)
@@ -175,7 +176,7 @@ def restore(store: Store, deleted: Deleted) -> dict[int, int]:
     """Undo delete_subtree: the rows come back (with their ids when free) and the branch shown before."""
     if store.get_conversation(deleted.conversation_id) is None:
         raise KeyError(f"conversation {deleted.conversation_id} was deleted")
-    with store.db.atomic():
+    with write_transaction(store.db):
         id_map = insert_rows(store, deleted.rows, deleted.conversation_id, keep_ids=True)
         leaf = id_map.get(deleted.leaf_before, deleted.leaf_before)
         if leaf is not None and store.get_message(leaf) is not None:
@@ -194,7 +195,7 @@ def duplicate_path(store: Store, message_id: int, title: str | None = None) -> C
     source = store.get_conversation(message.conversation_id)
     rows = read_rows(store, path_ids(store, message_id))
     copy = store.create_conversation(title or f"{source.title} (copy)", source.system_prompt)
-    with store.db.atomic():
+    with write_transaction(store.db):
         id_map = insert_rows(store, rows, copy.id)
         store.db.execute(
             "UPDATE conversations SET leaf_message_id = ? WHERE id = ?", [id_map[message_id], copy.id]

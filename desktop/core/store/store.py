@@ -13,6 +13,7 @@ from sqlite_utils import Database
 
 from desktop.core.store.migrations import migrations
 from desktop.core.trace import TRACE_FORMAT_VERSION, TokenRecord, TraceBuilder, TraceTable, encode_trace
+from desktop.core.transactions import write_transaction
 
 ROLES = frozenset({"system", "user", "assistant"})
 STATUSES = frozenset({"streaming", "complete", "cancelled", "error", "interrupted"})
@@ -137,7 +138,7 @@ class Store:
 
     def create_conversation(self, title: str = "New chat", system_prompt: str = "") -> Conversation:
         now = _now()
-        with self.db.atomic():
+        with write_transaction(self.db):
             cursor = self.db.execute(
                 "INSERT INTO conversations (title, system_prompt, created_at, updated_at) VALUES (?, ?, ?, ?)",
                 [title, system_prompt, now, now],
@@ -165,13 +166,13 @@ class Store:
 
     def set_pinned(self, conversation_id: int, pinned: bool) -> None:
         # Not through _update_conversation: pinning is not an update that should reorder the list.
-        with self.db.atomic():
+        with write_transaction(self.db):
             cursor = self.db.execute("UPDATE conversations SET pinned = ? WHERE id = ?", [int(pinned), conversation_id])
         if cursor.rowcount == 0:
             raise KeyError(f"no conversation {conversation_id}")
 
     def _update_conversation(self, conversation_id: int, column: str, value: Any) -> None:
-        with self.db.atomic():
+        with write_transaction(self.db):
             cursor = self.db.execute(
                 f"UPDATE conversations SET {column} = ?, updated_at = ? WHERE id = ?",
                 [value, _now(), conversation_id],
@@ -181,7 +182,7 @@ class Store:
 
     def delete_conversation(self, conversation_id: int) -> None:
         """Delete a conversation with its messages and traces (by cascade); a missing one is ignored."""
-        with self.db.atomic():
+        with write_transaction(self.db):
             self.db.execute("DELETE FROM conversations WHERE id = ?", [conversation_id])
 
     # Messages
@@ -206,7 +207,7 @@ class Store:
         if status not in STATUSES:
             raise ValueError(f"unknown status {status!r}")
         now = _now()
-        with self.db.atomic():
+        with write_transaction(self.db):
             if self.get_conversation(conversation_id) is None:
                 raise KeyError(f"no conversation {conversation_id}")
             if parent_id is not None:
@@ -242,7 +243,7 @@ class Store:
         """Change only the fields given (None means unchanged)."""
         if status is not None and status not in STATUSES:
             raise ValueError(f"unknown status {status!r}")
-        with self.db.atomic():
+        with write_transaction(self.db):
             self._update_message(message_id, content=content, status=status, stats=_json_or_none(stats),
                                  finish_reason=finish_reason, error=error)
 
@@ -319,7 +320,7 @@ class Store:
 
     def recover_interrupted(self) -> int:
         """Mark replies a crash left 'streaming' as 'interrupted'; returns how many. Call once at startup."""
-        with self.db.atomic():
+        with write_transaction(self.db):
             cursor = self.db.execute(
                 "UPDATE messages SET status = 'interrupted', updated_at = ? WHERE status = 'streaming'",
                 [_now()],
@@ -330,13 +331,13 @@ class Store:
 
     def save_trace(self, message_id: int, tokens: list[TokenRecord]) -> None:
         data = encode_trace(tokens)  # encoded before the transaction, to hold the write lock briefly
-        with self.db.atomic():
+        with write_transaction(self.db):
             self._upsert_trace(message_id, len(tokens), data)
 
     def save_partial_reply(self, message_id: int, content: str, tokens: list[TokenRecord] | TraceBuilder) -> None:
         """Save a streaming reply's text and trace together, so they never disagree after a crash."""
         data = tokens.encode() if isinstance(tokens, TraceBuilder) else encode_trace(tokens)
-        with self.db.atomic():
+        with write_transaction(self.db):
             self._update_message(message_id, content=content)
             self._upsert_trace(message_id, len(tokens), data)
 
@@ -364,7 +365,7 @@ class Store:
 
     def save_sources(self, message_id: int, sources: list[dict]) -> None:
         """Replace the message's sources: dicts of note_id, title, chunk, score, snippet."""
-        with self.db.atomic():
+        with write_transaction(self.db):
             self.db.execute(
                 "INSERT INTO message_sources (message_id, data) VALUES (?, ?)"
                 " ON CONFLICT (message_id) DO UPDATE SET data = excluded.data",
@@ -377,7 +378,7 @@ class Store:
 
     def save_prompt_tokens(self, message_id: int, token_ids: list[int]) -> None:
         data = zlib.compress(np.asarray(token_ids, dtype="<i4").tobytes(), 6)
-        with self.db.atomic():
+        with write_transaction(self.db):
             self.db.execute(
                 "INSERT INTO prompt_tokens (message_id, data) VALUES (?, ?)"
                 " ON CONFLICT (message_id) DO UPDATE SET data = excluded.data",
@@ -391,7 +392,7 @@ class Store:
 
     def save_prompt_record(self, message_id: int, data: bytes) -> None:
         """Keep what the reply's prompt looked like (an encoded desktop.core.prompt_record.PromptRecord)."""
-        with self.db.atomic():
+        with write_transaction(self.db):
             self.db.execute(
                 "INSERT INTO prompt_records (message_id, data) VALUES (?, ?)"
                 " ON CONFLICT (message_id) DO UPDATE SET data = excluded.data",
@@ -409,7 +410,7 @@ class Store:
         return json.loads(rows[0]["value"]) if rows else default
 
     def set_setting(self, key: str, value: Any) -> None:
-        with self.db.atomic():
+        with write_transaction(self.db):
             self.db.execute(
                 "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 [key, json.dumps(value, ensure_ascii=False)],
