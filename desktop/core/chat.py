@@ -98,7 +98,6 @@ class ReplyRecorder:
         self.text = ""
         self.records: list[TokenRecord] = []
         self._trace = TraceBuilder()  # the records encoded so far, so a save does not re-walk them all
-        self._traced = 0
         self.prompt: PromptReady | None = None
         self._clock = clock
         self._last_flush = clock()
@@ -114,9 +113,8 @@ class ReplyRecorder:
             self.flush()
 
     def _trace_so_far(self) -> TraceBuilder:
-        for record in self.records[self._traced:]:
+        for record in self.records[len(self._trace):]:
             self._trace.add(record)
-        self._traced = len(self.records)
         return self._trace
 
     def _save_prompt(self) -> None:

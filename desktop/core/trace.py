@@ -105,16 +105,7 @@ class TraceTable:
         texts: dict[int, str] = {}
         eog: set[int] = set()
         for row, token in enumerate(tokens):
-            texts[token.id] = token.text
-            if token.eog:
-                eog.add(token.id)
-            for col, alt in enumerate(token.top):
-                top_ids[row, col] = alt.id
-                # finite values stay inside float16's range; -inf (a masked token) is stored as itself
-                top_logprobs[row, col] = alt.logprob if alt.logprob == -math.inf else max(alt.logprob, -65000.0)
-                texts[alt.id] = alt.text
-                if alt.eog:
-                    eog.add(alt.id)
+            _fill_row(row, token, top_ids, top_logprobs, texts, eog)
         return cls(ids, scalars, top_ids, top_logprobs, texts, frozenset(eog))
 
     def encode(self) -> bytes:
@@ -176,6 +167,21 @@ class TraceTable:
         return [self.record(row) for row in range(len(self))]
 
 
+def _fill_row(row: int, token: TokenRecord, top_ids: np.ndarray, top_logprobs: np.ndarray,
+              texts: dict[int, str], eog: set[int]) -> None:
+    """One position's alternatives into the columns, and its tokens' texts and end-of-generation marks."""
+    texts[token.id] = token.text
+    if token.eog:
+        eog.add(token.id)
+    for col, alt in enumerate(token.top):
+        top_ids[row, col] = alt.id
+        # finite values stay inside float16's range; -inf (a masked token) is stored as itself
+        top_logprobs[row, col] = alt.logprob if alt.logprob == -math.inf else max(alt.logprob, -65000.0)
+        texts[alt.id] = alt.text
+        if alt.eog:
+            eog.add(alt.id)
+
+
 class TraceBuilder:
     """A trace grown one token at a time: encoding it costs C-speed work, not a Python pass over every token.
 
@@ -201,15 +207,7 @@ class TraceBuilder:
             self._grow(max(len(self.ids), 2 * row), max(self.top_ids.shape[1], len(token.top)))
         self.ids[row] = token.id
         self.scalars[row] = (token.logprob, token.sampled_prob, token.entropy)
-        self.texts.setdefault(token.id, token.text)
-        if token.eog:
-            self.eog.add(token.id)
-        for col, alt in enumerate(token.top):
-            self.top_ids[row, col] = alt.id
-            self.top_logprobs[row, col] = alt.logprob if alt.logprob == -math.inf else max(alt.logprob, -65000.0)
-            self.texts.setdefault(alt.id, alt.text)
-            if alt.eog:
-                self.eog.add(alt.id)
+        _fill_row(row, token, self.top_ids, self.top_logprobs, self.texts, self.eog)
         self.n += 1
 
     def _grow(self, capacity: int, k: int) -> None:
