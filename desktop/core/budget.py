@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from desktop.core.chat import one_line
 from desktop.core.engine.types import PromptTooLongError
 from desktop.core.prompt import ChatMessage, build_prompt, reply_reserve
 from desktop.core.prompt_record import record_prompt
@@ -65,9 +66,5 @@ def measure_budget(fmt, n_ctx: int, request: BudgetRequest) -> BudgetSplit:
 
 
 def _turns(messages: list[ChatMessage]) -> tuple[str, ...]:
-    return tuple(_preview(m.content) for m in messages if m.role == "user")
+    return tuple(one_line(m.content, PREVIEW_CHARS) for m in messages if m.role == "user")
 
-
-def _preview(text: str) -> str:
-    line = " ".join(text.split())
-    return line if len(line) <= PREVIEW_CHARS else line[: PREVIEW_CHARS - 1].rstrip() + "…"

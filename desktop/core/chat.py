@@ -59,7 +59,7 @@ def start_turn(
         model=model_name, sampler=settings.to_dict(),
     )
     if not thread and conversation.title == "New chat":
-        store.rename_conversation(conversation_id, _title_from(user_text))
+        store.rename_conversation(conversation_id, one_line(user_text))
     history = [ChatMessage(m.role, m.content) for m in thread if belongs_in_history(m)]
     history.append(ChatMessage("user", user_text))
     return ReplyRequest(
@@ -71,9 +71,10 @@ def belongs_in_history(message: Message) -> bool:
     return message.role in ("user", "assistant") and message.status in HISTORY_STATUSES and bool(message.content)
 
 
-def _title_from(text: str) -> str:
+def one_line(text: str, limit: int = TITLE_LENGTH) -> str:
+    """The text on one line, cut to `limit` characters with an ellipsis: titles and previews."""
     line = " ".join(text.split())
-    return line if len(line) <= TITLE_LENGTH else line[: TITLE_LENGTH - 1].rstrip() + "…"
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
 def generate_reply(engine, request: ReplyRequest, cancel: threading.Event) -> Iterator[PromptReady | TokenEvent | Finished]:

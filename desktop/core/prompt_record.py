@@ -6,7 +6,7 @@ import json
 import zlib
 from dataclasses import dataclass
 
-from desktop.core.prompt import BuiltPrompt, with_sources
+from desktop.core.prompt import BuiltPrompt
 
 # The order parts appear in a prompt; template tokens count towards the message they wrap.
 PARTS = ("system", "history", "notes", "message")
@@ -34,9 +34,6 @@ class PromptRecord:
     def token_texts(self) -> list[str]:
         starts = (0, *self.token_ends[:-1])
         return [self.text[a:b] for a, b in zip(starts, self.token_ends)]
-
-    def part_of(self, token: int) -> str:
-        return next(part for part, start, end in self.parts if start <= token < end)
 
     def to_json(self) -> dict:
         lengths = [b - a for a, b in zip((0, *self.token_ends[:-1]), self.token_ends)]

@@ -36,6 +36,7 @@ class ConversationTools(QObject):
         self.deleted = None  # the last deletion, until undone or replaced
         self.actions: dict[int, MessageActions] = {}
         self._history: tuple[ChatMessage, ...] = ()
+        self._notes_used: int | None = None  # notes tokens of the last reply, for the meter
         self._measure_id = 0
 
         self.meter = BudgetMeter()
@@ -130,6 +131,7 @@ class ConversationTools(QObject):
             self._history = tuple(history_before(self.store, self.store.get_message(self.editing)))
         else:
             self._history = tuple(ChatMessage(m.role, m.content) for m in thread if belongs_in_history(m))
+        self._notes_used = self._last_notes_tokens(thread)
         self._measure_timer.start()
 
     def reply_ended(self, message) -> None:
@@ -161,11 +163,15 @@ class ConversationTools(QObject):
         settings = retrieval_settings(self.store, conversation_id, has_notes)
         if not (settings.use_notes and has_notes):
             return 0
-        for message in reversed(self.store.thread(conversation_id) if conversation_id is not None else []):
+        return self._notes_used if self._notes_used is not None else settings.top_k * NOTE_TOKENS_GUESS
+
+    def _last_notes_tokens(self, thread) -> int | None:
+        """What the conversation's last reply spent on notes; read when the transcript is drawn, not per keystroke."""
+        for message in reversed(thread):
             blob = self.store.load_prompt_record(message.id) if message.role == "assistant" else None
             if blob is not None:
                 return PromptRecord.decode(blob).counts()["notes"]
-        return settings.top_k * NOTE_TOKENS_GUESS
+        return None
 
     def _measured(self, request_id: int, split) -> None:
         if request_id != self._measure_id:

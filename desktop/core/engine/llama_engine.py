@@ -100,7 +100,7 @@ class LlamaEngine:
         return self._special_piece(token_id)
 
     def clear_cache(self) -> None:
-        """Forget the KV cache, so the next prompt is evaluated in full (a conversation switched back to)."""
+        """Forget the KV cache, so the next prompt is evaluated in full (tests and benchmarks compare with this)."""
         self._llm.reset()
 
     def is_eog(self, token_id: int) -> bool:

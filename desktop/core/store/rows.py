@@ -2,13 +2,8 @@
 
 from dataclasses import dataclass, field
 
-from desktop.core.store.store import Conversation, Store, _now
+from desktop.core.store.store import MESSAGE_FIELDS, Conversation, Store
 from desktop.core.transactions import write_transaction
-
-MESSAGE_FIELDS = (
-    "id", "conversation_id", "parent_id", "role", "content", "status", "model", "sampler", "stats",
-    "finish_reason", "error", "created_at", "updated_at", "branch_of", "branch_position",
-)
 
 
 @dataclass
@@ -80,12 +75,13 @@ def read_rows(store: Store, ids: list[int]) -> MessageRows:
     """The rows of these messages, in the order given, and of every dependent table."""
     order = {message_id: index for index, message_id in enumerate(ids)}
     rows = MessageRows([])
+    dependents = dependent_tables(store)
     for chunk in _chunks(ids):
         marks = ",".join("?" * len(chunk))
         rows.messages += [dict(r) for r in store.db.query(
             f"SELECT {', '.join(MESSAGE_FIELDS)} FROM messages WHERE id IN ({marks})", chunk
         )]
-        for table, column in dependent_tables(store):
+        for table, column in dependents:
             rows.dependents.setdefault(table, []).extend(
                 dict(r) for r in store.db.query(f"SELECT * FROM [{table}] WHERE [{column}] IN ({marks})", chunk)
             )
@@ -164,10 +160,7 @@ def _show_after_delete(store: Store, removed) -> None:
     ))
     target = siblings[0]["id"] if siblings else removed.parent_id
     if target is None:
-        store.db.execute(
-            "UPDATE conversations SET leaf_message_id = NULL, updated_at = ? WHERE id = ?",
-            [_now(), removed.conversation_id],
-        )
+        store._update_conversation(removed.conversation_id, "leaf_message_id", None)
     else:
         store.show_branch(target)
 
@@ -180,10 +173,7 @@ def restore(store: Store, deleted: Deleted) -> dict[int, int]:
         id_map = insert_rows(store, deleted.rows, deleted.conversation_id, keep_ids=True)
         leaf = id_map.get(deleted.leaf_before, deleted.leaf_before)
         if leaf is not None and store.get_message(leaf) is not None:
-            store.db.execute(
-                "UPDATE conversations SET leaf_message_id = ?, updated_at = ? WHERE id = ?",
-                [leaf, _now(), deleted.conversation_id],
-            )
+            store._update_conversation(deleted.conversation_id, "leaf_message_id", leaf)
     return id_map
 
 

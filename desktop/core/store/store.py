@@ -25,10 +25,11 @@ CONVERSATION_ORDERS = {
     "created": "created_at DESC, id DESC",
     "title": "title COLLATE NOCASE, id DESC",
 }
-_MESSAGE_COLUMNS = (
-    "id, conversation_id, parent_id, role, content, status, model, sampler, stats,"
-    " finish_reason, error, created_at, updated_at, branch_of, branch_position"
+MESSAGE_FIELDS = (
+    "id", "conversation_id", "parent_id", "role", "content", "status", "model", "sampler", "stats",
+    "finish_reason", "error", "created_at", "updated_at", "branch_of", "branch_position",
 )
+_MESSAGE_COLUMNS = ", ".join(MESSAGE_FIELDS)
 
 
 class DatabaseTooNewError(Exception):
