@@ -6,11 +6,12 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from desktop.core.chat import PromptReady, ReplyRequest, belongs_in_history
+from desktop.core.chat import PromptReady, ReplyRequest
+from desktop.core.edits import history_before
 from desktop.core.engine.types import EngineError, Finished, GenerationStats, TokenEvent
-from desktop.core.prompt import ChatMessage, build_prompt, reply_reserve
+from desktop.core.prompt import build_prompt, reply_reserve
 from desktop.core.sampling import SamplerSettings
-from desktop.core.store import Message, Store
+from desktop.core.store import Store
 from desktop.core.trace import TokenRecord, TraceFormatError
 from desktop.core.whatif import sampler_view
 
@@ -68,7 +69,7 @@ def start_branch(
     records.append(TokenRecord(alt.id, alt.text, alt.logprob, float(drawn), chosen.entropy, chosen.top, alt.eog))
 
     conversation = store.get_conversation(source.conversation_id)
-    history = [ChatMessage(m.role, m.content) for m in _ancestors(store, source) if belongs_in_history(m)]
+    history = history_before(store, source)
     reply = store.add_message(
         source.conversation_id, "assistant", "", parent_id=source.parent_id, status="streaming",
         model=model_name, sampler=source.sampler, branch_of=source.id, branch_position=position,
@@ -83,16 +84,6 @@ def start_branch(
     )
     return request, records
 
-
-def _ancestors(store: Store, message: Message) -> list[Message]:
-    """The messages above `message`, root first."""
-    chain = []
-    parent_id = message.parent_id
-    while parent_id is not None:
-        parent = store.get_message(parent_id)
-        chain.append(parent)
-        parent_id = parent.parent_id
-    return chain[::-1]
 
 
 def generate_branch(engine, request: BranchRequest, cancel: threading.Event) -> Iterator[PromptReady | TokenEvent | Finished]:

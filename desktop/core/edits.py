@@ -4,7 +4,7 @@ from desktop.core.chat import ReplyRequest, belongs_in_history
 from desktop.core.prompt import ChatMessage
 from desktop.core.sampling import SamplerSettings
 from desktop.core.store import Conversation, Message, Store
-from desktop.core.store.rows import Deleted, delete_subtree, duplicate_path, path_ids, restore
+from desktop.core.store.rows import Deleted, delete_subtree, duplicate_path, restore
 
 
 class EditError(ValueError):
@@ -13,8 +13,7 @@ class EditError(ValueError):
 
 def history_before(store: Store, message: Message) -> list[ChatMessage]:
     """What the model sees before this message: its ancestors that belong in a prompt."""
-    ancestors = [store.get_message(i) for i in path_ids(store, message.id)[:-1]]
-    return [ChatMessage(m.role, m.content) for m in ancestors if belongs_in_history(m)]
+    return [ChatMessage(m.role, m.content) for m in store.path(message.id)[:-1] if belongs_in_history(m)]
 
 
 def start_edit(

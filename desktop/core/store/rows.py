@@ -55,22 +55,6 @@ def subtree_ids(store: Store, message_id: int) -> list[int]:
     return [row["id"] for row in rows]
 
 
-def path_ids(store: Store, message_id: int) -> list[int]:
-    """The message's ancestors and itself, root first."""
-    rows = store.db.query(
-        """
-        WITH RECURSIVE up(id, parent_id, depth) AS (
-            SELECT id, parent_id, 0 FROM messages WHERE id = ?
-            UNION ALL
-            SELECT messages.id, messages.parent_id, up.depth + 1 FROM messages JOIN up ON messages.id = up.parent_id
-        )
-        SELECT id FROM up ORDER BY depth DESC
-        """,
-        [message_id],
-    )
-    return [row["id"] for row in rows]
-
-
 def read_rows(store: Store, ids: list[int]) -> MessageRows:
     """The rows of these messages, in the order given, and of every dependent table."""
     order = {message_id: index for index, message_id in enumerate(ids)}
@@ -183,7 +167,7 @@ def duplicate_path(store: Store, message_id: int, title: str | None = None) -> C
     if message is None:
         raise KeyError(f"no message {message_id}")
     source = store.get_conversation(message.conversation_id)
-    rows = read_rows(store, path_ids(store, message_id))
+    rows = read_rows(store, [m.id for m in store.path(message_id)])
     copy = store.create_conversation(title or f"{source.title} (copy)", source.system_prompt)
     with write_transaction(store.db):
         id_map = insert_rows(store, rows, copy.id)

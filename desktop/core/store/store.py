@@ -280,6 +280,22 @@ class Store:
         )
         return [_message(row) for row in rows]
 
+    def path(self, message_id: int) -> list[Message]:
+        """The message's ancestors and itself, root first (empty when there is no such message)."""
+        rows = self.db.query(
+            f"""
+            WITH RECURSIVE up(message_id, depth) AS (
+                SELECT id, 0 FROM messages WHERE id = ?
+                UNION ALL
+                SELECT messages.parent_id, up.depth + 1 FROM messages JOIN up ON messages.id = up.message_id
+                WHERE messages.parent_id IS NOT NULL
+            )
+            SELECT {_MESSAGE_COLUMNS} FROM up JOIN messages ON messages.id = up.message_id ORDER BY up.depth DESC
+            """,
+            [message_id],
+        )
+        return [_message(row) for row in rows]
+
     def children(self, message_id: int) -> list[Message]:
         rows = self.db.query(
             f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE parent_id = ? ORDER BY id", [message_id]
