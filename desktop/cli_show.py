@@ -81,7 +81,7 @@ def _branch(store: Store, branch: Message) -> dict:
 
 
 def _summary(table: TraceTable | None) -> dict | None:
-    summary = summarize(table.logprobs, [table.texts[t] for t in table.ids.tolist()]) if table is not None else None
+    summary = summarize(table.logprobs, table.token_texts()) if table is not None else None
     if summary is None:
         return None
     return {

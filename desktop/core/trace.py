@@ -151,6 +151,11 @@ class TraceTable:
         if missing:
             raise ValueError(f"no text for token ids {sorted(missing)[:5]}")
 
+    def token_texts(self) -> list[str]:
+        """The text of each position's token, in order."""
+        texts = self.texts
+        return [texts[token] for token in self.ids.tolist()]
+
     def top(self, row: int) -> tuple[TopToken, ...]:
         texts, eog = self.texts, self.eog_ids
         return tuple(

@@ -7,7 +7,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QLabel, QMainWindow, QScrollArea, QWidget
 
-from desktop.core.heatmap import tooltip_html, visible
+from desktop.core.heatmap import tooltip_html
 from desktop.core.sampling import SamplerSettings
 from desktop.core.store import Message, Store
 from desktop.core.summary import summarize
@@ -45,7 +45,6 @@ class TokenInspector(QObject):
         self.window = window
         self.store = store
         self.chat = chat
-        self.sampling = sampling
         self.whatif = sampling.settings()
         self.replies: dict[int, Reply] = {}
         self.navigators: dict[int, BranchNavigator] = {}
@@ -145,16 +144,11 @@ class TokenInspector(QObject):
         if reply.summary is not None:
             reply.summary.deleteLater()
             reply.summary = None
-        summary = summarize(reply.table.logprobs, self._texts(reply.table)) if reply.table is not None else None
+        summary = summarize(reply.table.logprobs, reply.table.token_texts()) if reply.table is not None else None
         if summary is not None:
             reply.summary = ReplySummaryView(summary)
             reply.summary.tokenSelected.connect(lambda index, key=reply.message.id: self.select(key, index))
             reply.view.layout().addWidget(reply.summary)
-
-    @staticmethod
-    def _texts(table: TraceTable) -> list[str]:
-        texts = table.texts
-        return [texts[token] for token in table.ids.tolist()]
 
     def finished(self, view: MessageView, message: Message) -> None:
         """The reply is saved: redraw it from the stored trace."""
@@ -206,7 +200,7 @@ class TokenInspector(QObject):
             reply.heat.hide()
             return
         elif not reply.built:
-            reply.heat.set_tokens(self._texts(reply.table), np.exp(reply.table.logprobs.astype(np.float64)))
+            reply.heat.set_tokens(reply.table.token_texts(), np.exp(reply.table.logprobs.astype(np.float64)))
             reply.built = True
         if self.selected and self.selected[0] == reply.message.id:
             reply.heat.select(self.selected[1])
@@ -257,9 +251,10 @@ class TokenInspector(QObject):
         if reply is None or reply.table is None:
             return
         message, index = reply.message, self.selected[1]
-        view = inspect_position(reply.table.record(index), SamplerSettings.from_dict(message.sampler), self.whatif)
+        used = SamplerSettings.from_dict(message.sampler)
+        view = inspect_position(reply.table.record(index), used, self.whatif)
         self.panel.show_position(
-            message.id, index, len(reply.table), view, SamplerSettings.from_dict(message.sampler), self.whatif,
+            message.id, index, len(reply.table), view, used, self.whatif,
             branch_point=message.branch_position == index,
         )
 

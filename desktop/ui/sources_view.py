@@ -1,5 +1,6 @@
 """The Sources row under an answer, and [n] markers in the answer turned into links to those sources."""
 
+import html
 import re
 
 from PySide6.QtCore import Qt, Signal
@@ -8,10 +9,6 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWi
 
 SOURCE_SCHEME = "inkling-source"
 _CITATION = re.compile(r"\[(\d{1,2})\]")
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 class SourcesRow(QWidget):
@@ -36,8 +33,8 @@ class SourcesRow(QWidget):
             button.setCursor(Qt.CursorShape.PointingHandCursor)
             button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
             button.setToolTip(
-                f"<b>{_escape(source['title'])}</b> — chunk {source['chunk'] + 1}, match {source['score']:.2f}"
-                f"<br>{_escape(source['snippet'])}"
+                f"<b>{html.escape(source['title'], quote=False)}</b> — chunk {source['chunk'] + 1}, match {source['score']:.2f}"
+                f"<br>{html.escape(source['snippet'], quote=False)}"
             )
             button.clicked.connect(lambda _=False, s=source: self.sourceClicked.emit(s["note_id"], s["chunk"]))
             layout.addWidget(button)
