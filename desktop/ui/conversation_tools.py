@@ -262,14 +262,14 @@ class ConversationTools(QObject):
         self.window.open_conversation(deleted.conversation_id)
 
     def duplicate(self, message_id: int) -> None:
+        self.window.system_prompt.flush()  # a pending edit belongs to the original, and so to its copy
         try:
             copy = duplicate_from(self.store, message_id)
         except EditError as error:
             self.window.show_error("Cannot duplicate", str(error))
             return
-        self.window.conversation_id = copy.id
-        self.refresh_list()
         self.window.open_conversation(copy.id)
+        self.refresh_list()
 
     def inspect(self, message_id: int) -> None:
         self.inspector.show_message(message_id)

@@ -118,6 +118,16 @@ def test_duplicate_from_here_opens_a_copy(qtbot, make_window):
     assert window.sidebar.currentItem().text() == "Copy this (copy)"
 
 
+def test_duplicate_saves_a_pending_system_prompt_edit_to_the_original_and_copies_it(qtbot, make_window):
+    window = make_window()
+    send(qtbot, window, "Copy this")
+    original = window.conversation_id
+    window.system_prompt.editor.setPlainText("Answer in French.")  # not saved yet: the save waits for a pause
+    window.tools.duplicate(window.chat.views()[1].message_id)
+    assert window.store.get_conversation(original).system_prompt == "Answer in French."
+    assert window.store.get_conversation(window.conversation_id).system_prompt == "Answer in French."
+
+
 def test_search_jumps_to_the_message_on_another_branch(qtbot, make_window):
     window = make_window()
     send(qtbot, window, "Tell me about zebras")
