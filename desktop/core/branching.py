@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from desktop.core.chat import PromptReady, ReplyRequest
 from desktop.core.edits import history_before
 from desktop.core.engine.types import EngineError, Finished, GenerationStats, TokenEvent
+from desktop.core.errors import InklingError
 from desktop.core.prompt import build_prompt, reply_reserve
 from desktop.core.sampling import SamplerSettings
 from desktop.core.store import Store
@@ -16,7 +17,7 @@ from desktop.core.trace import TokenRecord, TraceFormatError
 from desktop.core.whatif import sampler_view
 
 
-class BranchError(ValueError):
+class BranchError(InklingError):
     """The branch cannot be made; the message says why in the user's terms."""
 
 

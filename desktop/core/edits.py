@@ -1,13 +1,14 @@
 """Edit a user message, regenerate a reply, delete (with undo), duplicate from here: nothing is overwritten."""
 
 from desktop.core.chat import ReplyRequest, belongs_in_history
+from desktop.core.errors import InklingError
 from desktop.core.prompt import ChatMessage
 from desktop.core.sampling import SamplerSettings
 from desktop.core.store import Conversation, Message, Store
 from desktop.core.store.rows import Deleted, delete_subtree, duplicate_path, restore
 
 
-class EditError(ValueError):
+class EditError(InklingError):
     """The change cannot be made; the message says why in the user's terms."""
 
 

@@ -6,14 +6,16 @@ from pathlib import Path
 
 import platformdirs
 
+from desktop.core.errors import InklingError
+
 APP_NAME = "Inkling"
 
 
-class DataFolderBusyError(Exception):
+class DataFolderBusyError(InklingError):
     """Another Inkling process already owns this data folder."""
 
 
-class DataFolderError(Exception):
+class DataFolderError(InklingError):
     """The data folder cannot be created or written."""
 
 

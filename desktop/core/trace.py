@@ -9,10 +9,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from desktop.core.errors import InklingError
+
 TRACE_FORMAT_VERSION = 1
 
 
-class TraceFormatError(ValueError):
+class TraceFormatError(InklingError):
     """A stored trace is damaged or in a format this version cannot read."""
 
 

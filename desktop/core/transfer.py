@@ -6,6 +6,7 @@ import zipfile
 from pathlib import Path
 
 from desktop import __version__
+from desktop.core.errors import InklingError
 from desktop.core.prompt_record import PromptRecord
 from desktop.core.store import Store
 from desktop.core.store.store import ROLES, STATUSES
@@ -19,7 +20,7 @@ BRANCHES = ("current", "all")
 ARCHIVE_FOLDER = "inkling-conversations"
 
 
-class TransferError(ValueError):
+class TransferError(InklingError):
     """A file cannot be imported, or a conversation exported; the message says why in the user's terms."""
 
 

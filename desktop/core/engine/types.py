@@ -4,12 +4,13 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from desktop.core.errors import InklingError
 from desktop.core.trace import TokenRecord
 
 DEFAULT_CONTEXT = 4096
 
 
-class EngineError(Exception):
+class EngineError(InklingError):
     """Generation failed for a reason the user should see."""
 
 

@@ -10,6 +10,7 @@ import numpy as np
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from desktop.core.errors import InklingError
 from desktop.core.notes.embedding import DIMENSIONS
 from desktop.core.transactions import write_transaction
 
@@ -80,7 +81,7 @@ def m001_notes(db: Database) -> None:
     )
 
 
-class NotesTooNewError(Exception):
+class NotesTooNewError(InklingError):
     """The notes tables were written by a newer Inkling."""
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
+from desktop.core.errors import InklingError
 from desktop.core.models import bundled_models
 
 MAX_TOKENS = 256  # what all-MiniLM-L6-v2 was trained to see; longer input is truncated
@@ -13,7 +14,7 @@ BATCH_SIZE = 32
 DIMENSIONS = 384
 
 
-class EmbedderError(Exception):
+class EmbedderError(InklingError):
     """The embedding model files are missing or cannot be loaded."""
 
 

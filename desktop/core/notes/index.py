@@ -11,6 +11,7 @@ from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.config import Settings
 from chromadb.utils.embedding_functions import register_embedding_function
 
+from desktop.core.errors import InklingError
 from desktop.core.notes.embedding import MAX_TOKENS, MiniLMEmbedder, shared_embedder
 
 COLLECTION = "notes"
@@ -54,7 +55,7 @@ class InklingMiniLM(EmbeddingFunction[Documents]):
             raise ValueError(f"unsupported notes embedding config {config!r}")
 
 
-class IndexUnavailable(Exception):
+class IndexUnavailable(InklingError):
     """The chromadb folder could not be opened; the caller rebuilds it from SQLite."""
 
 

@@ -6,6 +6,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from desktop.core.errors import InklingError
 from desktop.core.notes.chunking import iter_chunks
 from desktop.core.notes.db import Folder, Note, NotesDB, blob_vectors, connect, now, vector_blob
 from desktop.core.notes.embedding import MiniLMEmbedder, shared_embedder
@@ -23,7 +24,7 @@ INDEX_FOLDER = "chroma"
 Progress = Callable[[str, int, int], None]
 
 
-class NotesReadOnlyError(Exception):
+class NotesReadOnlyError(InklingError):
     """Another Inkling process owns the data folder, so these notes can be searched but not changed."""
 
 

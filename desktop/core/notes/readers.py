@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
+from desktop.core.errors import InklingError
+
 TEXT_EXTENSIONS = (".txt", ".md", ".markdown")
 SUPPORTED_EXTENSIONS = (*TEXT_EXTENSIONS, ".pdf", ".html", ".htm")
 BINARY_SNIFF_BYTES = 8192
 
 
-class UnreadableFile(Exception):
+class UnreadableFile(InklingError):
     """The file cannot become a note; the message says why in words a user understands."""
 
 

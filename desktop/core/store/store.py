@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 from sqlite_utils import Database
 
+from desktop.core.errors import InklingError
 from desktop.core.store.migrations import migrations
 from desktop.core.trace import TRACE_FORMAT_VERSION, TokenRecord, TraceBuilder, TraceTable, encode_trace
 from desktop.core.transactions import write_transaction
@@ -32,7 +33,7 @@ MESSAGE_FIELDS = (
 _MESSAGE_COLUMNS = ", ".join(MESSAGE_FIELDS)
 
 
-class DatabaseTooNewError(Exception):
+class DatabaseTooNewError(InklingError):
     """The database holds migrations from a newer Inkling; opening it could damage it."""
 
     def __init__(self, unknown: list[str]):

@@ -1,0 +1,8 @@
+"""InklingError: the root of every error that is the environment's or the user's fault, said in words."""
+
+
+class InklingError(Exception):
+    """A problem the user can act on (a busy folder, a missing model, bad input); its text is shown as is.
+
+    Anything else that escapes is a bug and is raised, never shown as a message.
+    """
