@@ -1,14 +1,12 @@
 """The transcript: one view per message; streamed text is appended, markdown is rendered once at the end."""
 
-from PySide6.QtCore import QUrl, Qt, Signal
-from PySide6.QtGui import QDesktopServices, QTextCursor, QTextDocument
-from PySide6.QtWidgets import (
-    QFrame, QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QTextBrowser, QVBoxLayout, QWidget,
-)
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QTextCursor, QTextDocument
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from desktop.core.store import Message
+from desktop.ui.inert import InertTextBrowser, plain_label
 
-SAFE_LINK_SCHEMES = {"http", "https", "mailto"}
 MARKDOWN_FEATURES = QTextDocument.MarkdownFeature.MarkdownDialectGitHub | QTextDocument.MarkdownFeature.MarkdownNoHTML
 STATUS_BADGES = {
     "streaming": "writing…",
@@ -16,36 +14,6 @@ STATUS_BADGES = {
     "interrupted": "interrupted: Inkling closed while this was being written",
     "error": "error",
 }
-
-
-class InertTextBrowser(QTextBrowser):
-    """Shows model output without loading anything: no images, no files; links open only on a click."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.setOpenLinks(False)
-        self.setOpenExternalLinks(False)
-        self.anchorClicked.connect(self._open_link)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.document().documentLayout().documentSizeChanged.connect(self._fit_height)
-
-    def loadResource(self, resource_type, url):  # noqa: N802 (Qt override)
-        return None  # never fetch images or files referenced by model output
-
-    def _open_link(self, url: QUrl) -> None:
-        if url.scheme() in SAFE_LINK_SCHEMES:
-            QDesktopServices.openUrl(url)
-
-    def _fit_height(self, *_):
-        margins = self.contentsMargins()
-        self.setFixedHeight(int(self.document().size().height()) + margins.top() + margins.bottom() + 2)
-
-    def resizeEvent(self, event):  # noqa: N802
-        super().resizeEvent(event)
-        self._fit_height()
 
 
 class MessageView(QFrame):
@@ -61,7 +29,7 @@ class MessageView(QFrame):
         layout.setContentsMargins(10, 6, 10, 6)
         self.header = QLabel(f"<b>{_escape(author)}</b>")
         self.header.setTextFormat(Qt.TextFormat.RichText)
-        self.badge = QLabel()
+        self.badge = plain_label()  # an error may quote the model or a file name
         self.badge.setObjectName("messageStatus")
         self.badge.setStyleSheet("color: palette(mid); font-style: italic;")
         self.body = InertTextBrowser()

@@ -17,6 +17,7 @@ from desktop.ui.chat_view import MessageView
 from desktop.ui.probability_panel import ProbabilityPanel
 from desktop.ui.sampling_panel import SamplingPanel
 from desktop.ui.token_view import BranchNavigator, HeatmapLegend, ReplySummaryView, TokenBrowser
+from desktop.ui.inert import plain_label
 
 HEATMAP_KEY = "heatmap"
 
@@ -191,7 +192,7 @@ class TokenInspector(QObject):
             reply.drawn = 0
         elif reply.table is None:
             if reply.note is None:
-                reply.note = QLabel()
+                reply.note = plain_label()
                 reply.note.setObjectName("heatmapNote")
                 reply.note.setStyleSheet("color: palette(mid); font-style: italic;")
                 view.layout().insertWidget(view.layout().indexOf(view.body) + 1, reply.note)

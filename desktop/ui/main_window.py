@@ -27,6 +27,7 @@ from desktop.ui.sampling_panel import SamplingPanel
 from desktop.ui.sidebar import ConversationList
 from desktop.ui.system_prompt_panel import SystemPromptPanel
 from desktop.ui.worker import EngineController
+from desktop.ui.inert import message_box, plain_label, plain_tip
 
 DRAW_INTERVAL_MS = 40  # tokens are drawn in batches, never one relayout per token
 MODEL_PATH_KEY = "model_path"
@@ -137,7 +138,7 @@ class MainWindow(QMainWindow):
         self.inspector.continueRequested.connect(self.continue_from)
         self.inspector.switchRequested.connect(self.switch_branch)
 
-        self.model_label = QLabel("No model")
+        self.model_label = plain_label("No model")
         self.model_label.setObjectName("modelLabel")
         self.load_progress = QProgressBar()
         self.load_progress.setRange(0, 0)  # llama.cpp gives no load progress through this API: busy indicator
@@ -189,10 +190,11 @@ class MainWindow(QMainWindow):
 
     # --- dialogs (tests replace these) ---------------------------------------------------------
     def show_error(self, title: str, text: str) -> None:
-        QMessageBox.critical(self, title, text)
+        message_box(self, QMessageBox.Icon.Critical, title, text)
 
     def confirm(self, title: str, text: str) -> bool:
-        answer = QMessageBox.question(self, title, text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        answer = message_box(self, QMessageBox.Icon.Question, title, text,
+                             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
         return answer == QMessageBox.StandardButton.Yes
 
     # --- model ---------------------------------------------------------------------------------
@@ -216,7 +218,7 @@ class MainWindow(QMainWindow):
         self.model_name = display_name(info.path)
         mode = "chat" if info.mode == "chat" else "text completion (no chat template)"
         self.model_label.setText(f"{self.model_name} · {mode}")
-        self.model_label.setToolTip(str(info.path))
+        self.model_label.setToolTip(plain_tip(str(info.path)))
         self.system_prompt.set_completion_mode(info.mode == "completion")
         self.stats_label.setText(f"context 0 / {info.n_ctx}")
         self.store.set_setting(MODEL_PATH_KEY, str(info.path))

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.grounding import MAX_TOP_K
 from desktop.core.notes import Folder, Note, Source
+from desktop.ui.inert import plain_label, plain_tip
 
 NOTE_ROLE = Qt.ItemDataRole.UserRole  # ("note", id) / ("folder", id) / ("hit", (note id, chunk))
 SEARCH_DELAY_MS = 250
@@ -60,7 +61,7 @@ class NotesPanel(QWidget):
             button.clicked.connect(signal)
             buttons.addWidget(button)
 
-        self.notice = QLabel()
+        self.notice = plain_label()
         self.notice.setObjectName("notesNotice")
         self.notice.setWordWrap(True)
         self.notice.setStyleSheet("background: #fff3cd; color: #664d03; padding: 4px; border-radius: 3px;")
@@ -75,7 +76,7 @@ class NotesPanel(QWidget):
         self.tree.itemActivated.connect(self._item_chosen)
         self.tree.itemClicked.connect(self._item_chosen)
 
-        self.progress_label = QLabel()
+        self.progress_label = plain_label()
         self.progress = QProgressBar()
         self.progress.setObjectName("notesProgress")
         self.cancel_button = QPushButton("Cancel")
@@ -103,7 +104,7 @@ class NotesPanel(QWidget):
         self.delete_button = QPushButton("Delete")
         self.delete_button.setObjectName("noteDelete")
         self.delete_button.clicked.connect(self._delete)
-        self.editor_hint = QLabel()
+        self.editor_hint = plain_label()
         self.editor_hint.setWordWrap(True)
         self.editor_hint.setStyleSheet("color: palette(mid);")
         editor_buttons = QHBoxLayout()
@@ -165,7 +166,7 @@ class NotesPanel(QWidget):
             members = [n for n in notes if n.folder_id == folder.id]
             item = QTreeWidgetItem([folder.path, f"folder, {len(members)} files", "", ""])
             item.setData(0, NOTE_ROLE, ("folder", folder.id))
-            item.setToolTip(0, f"{folder.path}\nkept in sync; file types: {' '.join(folder.extensions)}")
+            item.setToolTip(0, plain_tip(f"{folder.path}\nkept in sync; file types: {' '.join(folder.extensions)}"))
             folder_items[folder.id] = item
             self.tree.addTopLevelItem(item)
         for note in notes:
@@ -173,7 +174,7 @@ class NotesPanel(QWidget):
             item.setData(0, NOTE_ROLE, ("note", note.id))
             tip = "\n".join(t for t in (note.source or "typed note", note.error, note.warning) if t)
             for column in range(4):
-                item.setToolTip(column, tip)
+                item.setToolTip(column, plain_tip(tip))
             parent = folder_items.get(note.folder_id)
             (parent.addChild(item) if parent else self.tree.addTopLevelItem(item))
             if ("note", note.id) == selected:
@@ -186,7 +187,7 @@ class NotesPanel(QWidget):
         for source in sources:
             item = QTreeWidgetItem([source.title, f"{source.score:.2f}", str(source.chunk + 1), source.snippet])
             item.setData(0, NOTE_ROLE, ("hit", (source.note_id, source.chunk)))
-            item.setToolTip(3, source.snippet)
+            item.setToolTip(3, plain_tip(source.snippet))
             self.tree.addTopLevelItem(item)
         if not sources:
             self.tree.addTopLevelItem(QTreeWidgetItem(["No matching notes"]))
@@ -281,7 +282,7 @@ class FileTypesDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Import folder")
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"Import these file types from {folder} and its subfolders:"))
+        layout.addWidget(plain_label(f"Import these file types from {folder} and its subfolders:"))
         self.boxes = {}
         for extension in FILE_TYPES:
             box = QCheckBox(extension)

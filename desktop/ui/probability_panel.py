@@ -13,6 +13,7 @@ from desktop.core.heatmap import percent, visible
 from desktop.core.sampling import SamplerSettings
 from desktop.core.whatif import PositionView
 from desktop.ui.sampling_panel import SLIDER_STEPS
+from desktop.ui.inert import plain_label, plain_tip
 
 ROW = Qt.ItemDataRole.UserRole
 # Okabe-Ito blue and orange: distinguishable with every common colour-vision deficiency.
@@ -103,7 +104,7 @@ class ProbabilityPanel(QWidget):
         self.position: int | None = None
         self.view: PositionView | None = None
 
-        self.heading = QLabel("Select a token: turn on the heatmap (Ctrl+H) and click a token of a reply.")
+        self.heading = plain_label("Select a token: turn on the heatmap (Ctrl+H) and click a token of a reply.")
         self.heading.setObjectName("probabilityHeading")
         self.heading.setWordWrap(True)
         self.token = QLabel()
@@ -224,7 +225,7 @@ class ProbabilityPanel(QWidget):
         for alt in view.alternatives:
             item = QListWidgetItem()
             item.setData(ROW, (token_label(alt.text, alt.eog), alt.probability, alt.whatif, alt.excluded_by, alt.chosen))
-            item.setToolTip(f"{token_label(alt.text, alt.eog)} (id {alt.id}): click or Enter to continue from it")
+            item.setToolTip(plain_tip(f"{token_label(alt.text, alt.eog)} (id {alt.id}): click or Enter to continue from it"))
             item.setData(Qt.ItemDataRole.AccessibleTextRole,
                          f"{token_label(alt.text, alt.eog)} {percent(alt.probability)}")
             self.alternatives.addItem(item)

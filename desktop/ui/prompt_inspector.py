@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
 from desktop.core.prompt_record import PARTS, PromptRecord
 from desktop.core.store import Store
 from desktop.ui.budget_meter import PART_COLOURS, PART_LABELS
-from desktop.ui.chat_view import InertTextBrowser
+from desktop.ui.inert import InertTextBrowser
 
 TINT = 70  # alpha of a part's colour behind its text: readable in light and dark themes
 

@@ -5,6 +5,7 @@ from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPainter, QPixma
 from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, QMenu
 
 from desktop.core.store import Conversation
+from desktop.ui.inert import plain_tip
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 ORDERS = {"updated": "Recent activity", "created": "Newest first", "title": "Title"}
@@ -74,7 +75,7 @@ class ConversationList(QListWidget):
                 item.setFlags(EDITABLE)
                 if conversation.pinned:
                     item.setIcon(self._pin_icon)
-                    item.setToolTip(f"{conversation.title}\npinned")
+                    item.setToolTip(plain_tip(f"{conversation.title}\npinned"))
                 if conversation.id == current_id:
                     self.setCurrentItem(item)
         finally:

@@ -12,7 +12,7 @@ from desktop.core.heatmap import (
     LEGEND_TICKS, display_text, gradient_stops, heatmap_html, percent, swatch, token_at, utf16_length, visible,
 )
 from desktop.core.summary import ReplySummary
-from desktop.ui.chat_view import InertTextBrowser
+from desktop.ui.inert import InertTextBrowser
 
 
 class TokenBrowser(InertTextBrowser):

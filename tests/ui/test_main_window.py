@@ -2,12 +2,13 @@
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QImage, QInputMethodEvent, QTextDocument
 from PySide6.QtWidgets import QDoubleSpinBox, QPlainTextEdit, QPushButton
 
 from desktop.core.engine.llama_engine import LlamaEngine
 from desktop.core.sampling import SamplerSettings
+from desktop.ui.inert import PLACEHOLDER_SIZE
 from tests.fakes import FakeEngine, slow_fake
 from tests.ui.conftest import send
 
@@ -176,14 +177,11 @@ def test_model_output_is_inert(qtbot, make_window):
     window = make_window(lambda path, config: FakeEngine(
         path, config, script=["![x](file:///etc/passwd) <img src='http://example.com/a.png'> [site](https://example.com)"]
     ))
-    loads = []
     send(qtbot, window, "Show me")
     body = window.chat.views()[-1].body
-    original = body.loadResource
-    body.loadResource = lambda kind, url: loads.append(url) or original(kind, url)
-    body.document().setMarkdown(body.document().toMarkdown())
     html = body.document().toHtml()
-    assert original(0, "file:///etc/passwd") is None
+    shown = body.document().resource(QTextDocument.ResourceType.ImageResource.value, QUrl("file:///etc/passwd"))
+    assert isinstance(shown, QImage) and shown.width() == PLACEHOLDER_SIZE  # a grey square, not the file
     assert "<img src='http" not in html  # raw HTML from the model is shown as text, never parsed
     assert "&lt;img" in html
 
