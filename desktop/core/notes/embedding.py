@@ -36,6 +36,8 @@ class MiniLMEmbedder:
         import onnxruntime
         from tokenizers import Tokenizer
 
+        onnxruntime.disable_telemetry_events()  # besides ORT_DISABLE_TELEMETRY (desktop.core.offline)
+
         default_model, default_tokenizer = bundled_embedding_files()
         self.model_path = Path(model_path or default_model)
         self.tokenizer_path = Path(tokenizer_path or default_tokenizer)
