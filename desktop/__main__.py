@@ -6,23 +6,14 @@ import sys
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     from desktop import cli
+    from desktop.cli.usage import UsageError
 
     try:
         args = cli.build_parser().parse_args(argv)
-    except cli.UsageError as error:
-        print(f"inkling: error: {error}", file=sys.stderr)
-        return 2
-    if args.version:
-        from desktop.about import version_text
-
-        print(version_text())
-        return 0
-    if args.self_test:
-        from desktop import selftest
-
-        return selftest.main()
-    if args.command is not None:
-        return cli.main(argv)
+    except UsageError as error:
+        return cli.report(error)
+    if args.version or args.self_test or args.command is not None:
+        return cli.run(args)
     from desktop.app import run_window  # Qt is imported only when a window is wanted
 
     return run_window(model_path=args.model)

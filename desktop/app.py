@@ -1,4 +1,4 @@
-"""Composition root: data folder, lock, store, engine factory, then the main window."""
+"""Composition root: the workspace (data folder, lock, store), the engine factory, then the main window."""
 
 import sys
 from pathlib import Path
@@ -9,8 +9,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from desktop import __version__
 from desktop.core.engine.llama_engine import LlamaEngine
 from desktop.core.models import default_chat_model
-from desktop.core.paths import DataFolderBusyError, DataFolderError, DataFolderLock, database_path, ensure_data_dir
-from desktop.core.store import DatabaseTooNewError, open_store
+from desktop.core.errors import InklingError
+from desktop.core.store import DatabaseDamagedError, DatabaseTooNewError
+from desktop.core.workspace import open_workspace
 from desktop.ui.main_window import MODEL_PATH_KEY, MainWindow
 
 APP_ID = "io.github.inkling.Inkling"
@@ -35,28 +36,20 @@ def run_window(model_path: Path | None = None) -> int:
     app.setDesktopFileName(APP_ID)
     app.setWindowIcon(QIcon.fromTheme(APP_ID, QIcon(str(ICON))))
     try:
-        folder = ensure_data_dir()
-        lock = DataFolderLock(folder)
-        lock.acquire()
-    except (DataFolderBusyError, DataFolderError) as error:
+        workspace = open_workspace()
+    except (DatabaseTooNewError, DatabaseDamagedError) as error:  # the data itself: nothing opens until it is dealt with
+        QMessageBox.critical(None, "Inkling", str(error))
+        return 1
+    except InklingError as error:  # a busy or unwritable data folder
         QMessageBox.warning(None, "Inkling", str(error))
         return 1
-    try:
-        store = open_store(database_path())
-    except DatabaseTooNewError as error:
-        QMessageBox.critical(None, "Inkling", str(error))
-        lock.release()
-        return 1
-    recovered = store.recover_interrupted()
-    window = MainWindow(store, LlamaEngine, startup_model(store, model_path))
-    if recovered:
-        window.statusBar().showMessage(
-            f"{recovered} reply(s) were cut off when Inkling last closed unexpectedly; they are kept, marked interrupted.",
-            10000,
-        )
-    window.show()
-    try:
+    with workspace:
+        window = MainWindow(workspace.store, LlamaEngine, startup_model(workspace.store, model_path))
+        if workspace.recovered:
+            window.statusBar().showMessage(
+                f"{workspace.recovered} reply(s) were cut off when Inkling last closed unexpectedly; "
+                "they are kept, marked interrupted.",
+                10000,
+            )
+        window.show()
         return app.exec()
-    finally:
-        store.close()
-        lock.release()

@@ -9,6 +9,7 @@ import platformdirs
 from desktop.core.errors import InklingError
 
 APP_NAME = "Inkling"
+DATABASE_NAME = "inkling.db"
 
 
 class DataFolderBusyError(InklingError):
@@ -36,7 +37,7 @@ def ensure_data_dir() -> Path:
 
 
 def database_path() -> Path:
-    return data_dir() / "inkling.db"
+    return data_dir() / DATABASE_NAME
 
 
 class DataFolderLock:

@@ -8,12 +8,15 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Qt, Signal, Slot
 
-from desktop.core.notes import EmbedderError, NotesLibrary, NotesReadOnlyError, NotesTooNewError
+from desktop.core.errors import InklingError
+from desktop.core.notes import NotesLibrary
 from desktop.core.notes.sync import FolderWatcher
 
 # What a job is: work(library, cancel, progress) -> a one-line summary for the status bar ("" for none).
 Work = Callable[[NotesLibrary, threading.Event, Callable[[str, int, int], None]], str]
-USER_ERRORS = (EmbedderError, NotesReadOnlyError, NotesTooNewError, OSError)
+# Shown as the job's outcome; anything else is a bug, reported as an internal error and raised.
+# OSError: the disk itself (a file the user picked vanished, a full disk) says what went wrong.
+USER_ERRORS = (InklingError, OSError)
 
 
 class NotesIndexer(QObject):

@@ -1,16 +1,9 @@
 """`inkling --self-test` and `--version` from source: a real process, the real bundled models."""
 
 import json
-import os
-import subprocess
-import sys
 
 from desktop.core.models import bundled_models, models_dir
-
-
-def inkling(*args: str, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "desktop", *args], capture_output=True, text=True,
-                          env={**os.environ, **env}, timeout=300)
+from tests.e2e.runner import inkling
 
 
 def test_self_test_checks_every_part_and_prints_one_json_line(inkling_home):

@@ -8,7 +8,7 @@ from desktop.core.engine.types import EngineConfig
 from desktop.core.paths import database_path
 from desktop.core.store import open_store
 from tests.core.test_branching import branch_from
-from tests.e2e.test_cli import ask_json, inkling
+from tests.e2e.runner import ask_json, inkling
 
 
 def test_show_prints_a_stored_reply_with_tokens_summary_and_branches(inkling_home, smollm2_path):

@@ -1,5 +1,7 @@
 """SQLite source of truth: schema migrations, conversations, message trees, token traces, settings."""
 
-from desktop.core.store.store import Conversation, DatabaseTooNewError, Message, Store, open_store
+from desktop.core.store.store import (
+    Conversation, DatabaseDamagedError, DatabaseTooNewError, Message, Store, open_store,
+)
 
-__all__ = ["Conversation", "DatabaseTooNewError", "Message", "Store", "open_store"]
+__all__ = ["Conversation", "DatabaseDamagedError", "DatabaseTooNewError", "Message", "Store", "open_store"]

@@ -2,6 +2,7 @@
 
 import json
 import os
+import sqlite3
 import zlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -31,6 +32,7 @@ MESSAGE_FIELDS = (
     "finish_reason", "error", "created_at", "updated_at", "branch_of", "branch_position",
 )
 _MESSAGE_COLUMNS = ", ".join(MESSAGE_FIELDS)
+DAMAGED = frozenset({"SQLITE_NOTADB", "SQLITE_CORRUPT"})  # what sqlite3 says of a file that is not a sound database
 
 
 class DatabaseTooNewError(InklingError):
@@ -43,6 +45,17 @@ class DatabaseTooNewError(InklingError):
         super().__init__(
             f"This data was written by a newer version of Inkling (unknown migration{plural} {names}); "
             "update Inkling to open it."
+        )
+
+
+class DatabaseDamagedError(InklingError):
+    """The database file is not SQLite, or SQLite finds it corrupt; Inkling cannot repair it in place."""
+
+    def __init__(self, path: Path, reason: str):
+        self.path = path
+        super().__init__(
+            f"{path} is damaged or not an Inkling database ({reason}); move it aside (Inkling then starts "
+            "with an empty one) or put back a copy from a backup."
         )
 
 
@@ -106,6 +119,12 @@ def open_store(path: str | os.PathLike) -> "Store":
         # NORMAL is durable across app crashes in WAL mode; only a power cut can lose the last commits.
         db.execute("PRAGMA synchronous=NORMAL")
         return Store(db)
+    except sqlite3.DatabaseError as error:
+        db.close()
+        # Only a file SQLite cannot read as a database: "locked" or "cannot open" are other troubles.
+        if error.sqlite_errorname in DAMAGED:
+            raise DatabaseDamagedError(path, str(error)) from error
+        raise
     except BaseException:
         db.close()
         raise

@@ -10,19 +10,20 @@ from collections.abc import Callable
 from pathlib import Path
 
 from desktop import __version__
+from desktop.core.errors import InklingError
 
 PROMPT = "What colour is the sky on a clear day? Answer in one word."
 MAX_TOKENS = 8
 TOP_LOGPROBS = 5
 
 
-class CheckFailed(Exception):
+class CheckFailed(InklingError):
     """A check ran but found something wrong; the message is the reason shown to the user."""
 
 
 def check_llama_cpp() -> dict:
     """llama.cpp's libraries load, and this CPU has the instruction sets they were built for."""
-    from desktop.about import cpu_lacks, llama_cpp_build
+    from desktop.cli.about import cpu_lacks, llama_cpp_build
 
     build = llama_cpp_build()
     missing = cpu_lacks(build["features"])

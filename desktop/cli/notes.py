@@ -6,19 +6,18 @@ import sys
 import threading
 from pathlib import Path
 
+from desktop.core.errors import InklingError
 from desktop.core.grounding import attach_sources, retrieval_settings
-from desktop.core.notes import EmbedderError, NotesReadOnlyError, NotesTooNewError
-from desktop.core.paths import DataFolderBusyError, DataFolderLock, database_path, ensure_data_dir
+from desktop.core.paths import DataFolderBusyError
+from desktop.core.workspace import Workspace, open_workspace
 
 
-class NotesUsageError(Exception):
+class NotesUsageError(InklingError):
     """Bad arguments for a notes command: one line, exit code 2."""
 
 
 PROGRESS_FROM = 1_000_000  # characters: smaller files are done before a progress line would help
-
-# Reported in one line with exit code 2, like the CLI's own usage errors.
-USER_ERRORS = (NotesUsageError, EmbedderError, NotesReadOnlyError, NotesTooNewError)
+CHANGES = ("add", "remove", "reindex")
 
 
 def add_ask_options(ask) -> None:
@@ -46,38 +45,22 @@ def add_commands(commands) -> None:
     actions.add_parser("reindex", help="retry failed notes, re-read changed files, rebuild the search index")
 
 
-def _open(write: bool):
-    """The notes library and the lock held for it (None if another process owns the folder)."""
-    from desktop.core.notes import NotesLibrary
-
-    folder = ensure_data_dir()
-    lock = DataFolderLock(folder)
+def _open_workspace(change: bool) -> Workspace:
+    """A change needs the folder to itself (chromadb is one process's); a read may share it with the window."""
     try:
-        lock.acquire()
+        return open_workspace(share_if_busy=not change)
     except DataFolderBusyError:
-        if write:
-            raise NotesUsageError(
-                "Inkling is running with this data folder: change notes in its window, or close it first."
-            ) from None
-        return NotesLibrary.open(folder, read_only=True), None
-    try:
-        return NotesLibrary.open(folder), lock
-    except BaseException:
-        lock.release()
-        raise
+        raise NotesUsageError(
+            "Inkling is running with this data folder: change notes in its window, or close it first."
+        ) from None
 
 
 def run(args) -> int:
     handlers = {"add": _add, "list": _list, "search": _search, "remove": _remove, "reindex": _reindex}
-    library, lock = _open(write=args.notes_command in ("add", "remove", "reindex"))
-    try:
+    with _open_workspace(args.notes_command in CHANGES) as workspace, workspace.open_notes() as library:
         if library.notice:
             print(f"inkling: {library.notice}", file=sys.stderr)
         return handlers[args.notes_command](library, args)
-    finally:
-        library.close()
-        if lock is not None:
-            lock.release()
 
 
 def _with_cancel(work):
@@ -188,20 +171,19 @@ def _reindex(library, args) -> int:
     return 0
 
 
-def ground(store, request, args, owns_folder: bool):
+def ground(workspace: Workspace, request, args):
     """Retrieve the notes for `ask` before generation and save them with the reply (unless --no-notes).
 
-    owns_folder: this process holds the data folder's lock; otherwise the window has it, and with it
-    chromadb, so the search reads the vectors kept in SQLite instead.
+    When the window owns the data folder, and with it chromadb, the library opens read-only and the
+    search reads the vectors kept in SQLite instead.
     """
-    from desktop.core.notes import NotesLibrary, has_notes
+    from desktop.core.notes import has_notes
 
-    folder = database_path().parent
-    if args.no_notes or not has_notes(folder):
+    if args.no_notes or not has_notes(workspace.notes_folder):
         return request
-    settings = retrieval_settings(store, request.conversation_id, notes_exist=True)
+    settings = retrieval_settings(workspace.store, request.conversation_id, notes_exist=True)
     if not settings.use_notes:
         return request
-    with NotesLibrary.open(folder, read_only=not owns_folder) as library:
+    with workspace.open_notes() as library:
         sources = library.search(request.history[-1].content, settings.top_k, settings.min_score)
-    return attach_sources(store, request, sources)
+    return attach_sources(workspace.store, request, sources)

@@ -2,7 +2,7 @@
 
 import json
 
-from tests.e2e.test_cli import ask_json, inkling
+from tests.e2e.runner import ask_json, inkling
 
 CAT = "The lighthouse keeper has a cat. The cat is named Biscuit and sleeps on the stairs of the lamp room."
 BUDGET = "Project INK-4471 has a budget of 12,500 euros for the third quarter."

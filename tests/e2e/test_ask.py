@@ -1,29 +1,12 @@
 """`inkling ask` end to end: a real process, the real bundled model, a temp INKLING_HOME."""
 
-import json
-import os
-import subprocess
-import sys
-
 import pytest
 
 from desktop.core.paths import database_path
 from desktop.core.store import open_store
+from tests.e2e.runner import ask_json, inkling
 
 TOKEN_KEYS = {"id", "text", "logprob", "sampled_prob", "entropy", "top"}
-
-
-def inkling(*args: str, home) -> subprocess.CompletedProcess:
-    env = dict(os.environ, INKLING_HOME=str(home))
-    return subprocess.run(
-        [sys.executable, "-m", "desktop", *args], capture_output=True, text=True, env=env, timeout=300,
-    )
-
-
-def ask_json(*args: str, home) -> dict:
-    done = inkling("ask", "--json", "--temperature", "0", *args, home=home)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
 
 
 def test_ask_json_prints_the_reply_tokens_and_stats(inkling_home):

@@ -3,12 +3,8 @@
 import sys
 from pathlib import Path
 
-from desktop.core.paths import database_path, ensure_data_dir
-from desktop.core.store import open_store
 from desktop.core.transfer import BRANCHES, TransferError, export_all, export_text, import_file
-
-# Reported in one line with exit code 2, like the CLI's own usage errors.
-USER_ERRORS = (TransferError,)
+from desktop.core.workspace import open_workspace
 
 
 def add_commands(commands) -> None:
@@ -24,10 +20,9 @@ def add_commands(commands) -> None:
 
 
 def run(args) -> int:
-    # SQLite in WAL mode lets this run beside an open window, like `inkling ask`.
-    ensure_data_dir()
-    store = open_store(database_path())
-    try:
+    # Never takes the folder, so it runs beside an open window: an import only adds conversations (SQLite's WAL).
+    with open_workspace(write=False) as workspace:
+        store = workspace.store
         if args.command == "import":
             ids = import_file(store, args.file)
             print(f"imported {len(ids)} conversation{'s' if len(ids) != 1 else ''}: {', '.join(map(str, ids))}")
@@ -46,5 +41,3 @@ def run(args) -> int:
         else:
             args.output.write_text(text, encoding="utf-8")
         return 0
-    finally:
-        store.close()

@@ -2,18 +2,16 @@
 
 import json
 
+from desktop.core.errors import InklingError
 from desktop.core.heatmap import percent
-from desktop.core.paths import database_path
-from desktop.core.store import Message, Store, open_store
+from desktop.core.store import Message, Store
 from desktop.core.summary import summarize
 from desktop.core.trace import TraceFormatError, TraceTable
+from desktop.core.workspace import open_workspace
 
 
-class MessageNotFoundError(Exception):
+class MessageNotFoundError(InklingError):
     """No message has that id."""
-
-
-USER_ERRORS = (MessageNotFoundError,)
 
 
 def add_commands(commands) -> None:
@@ -23,11 +21,8 @@ def add_commands(commands) -> None:
 
 
 def run(args) -> int:
-    store = open_store(database_path())
-    try:
-        shown = describe(store, args.message_id)
-    finally:
-        store.close()
+    with open_workspace(write=False) as workspace:  # a read: it never takes the folder from the window
+        shown = describe(workspace.store, args.message_id)
     if args.json:
         print(json.dumps(shown, ensure_ascii=False))
     else:

@@ -1,41 +1,25 @@
-"""Headless subcommands over the same core pipeline the window uses."""
+"""`inkling ask TEXT`: one reply headless, through the same core pipeline the window uses."""
 
-import argparse
 import json
 import signal
 import sys
 import threading
 from pathlib import Path
 
-from desktop import cli_notes, cli_show, cli_transfer
+from desktop.cli import notes
+from desktop.cli.usage import UsageError
 from desktop.core.chat import PromptReady, ReplyRecorder, generate_reply, start_turn
-from desktop.core.engine import EngineConfig, EngineError, Finished, ModelLoadError
+from desktop.core.engine import EngineConfig, EngineError, Finished
 from desktop.core.engine.llama_engine import MAX_TOP_LOGPROBS, LlamaEngine
 from desktop.core.models import default_chat_model, display_name
-from desktop.core.paths import DataFolderBusyError, DataFolderError, DataFolderLock, database_path, ensure_data_dir
-from desktop.core.sampling import SamplerSettings
-from desktop.core.store import DatabaseTooNewError, Store, open_store
 from desktop.core.presets import DEFAULT_SYSTEM_PROMPT
+from desktop.core.sampling import SamplerSettings
 from desktop.core.settings import load_sampler_settings
-
-COMMANDS = ("ask", "notes", "export", "import", "show")
-
-
-class UsageError(Exception):
-    """Bad arguments: reported in one line, exit code 2."""
+from desktop.core.store import Store
+from desktop.core.workspace import open_workspace
 
 
-class OneLineParser(argparse.ArgumentParser):
-    def error(self, message):
-        raise UsageError(message)
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = OneLineParser(prog="inkling", description="Offline chat that shows why the model said each word.")
-    parser.add_argument("--version", action="store_true", help="print the app, llama.cpp and model versions")
-    parser.add_argument("--self-test", action="store_true", help="check model, generation and storage headless; one JSON line")
-    parser.add_argument("--model", type=Path, help="GGUF model file (default: the bundled SmolLM2-135M-Instruct)")
-    commands = parser.add_subparsers(dest="command", parser_class=OneLineParser)
+def add_commands(commands) -> None:
     ask = commands.add_parser("ask", help="ask a question headless and print the reply")
     ask.add_argument("text")
     ask.add_argument("--json", action="store_true", help="print one JSON object with tokens and stats")
@@ -50,11 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--max-tokens", type=int)
     ask.add_argument("--top-logprobs", type=int, default=10, help=f"alternatives kept per token (0-{MAX_TOP_LOGPROBS})")
     ask.add_argument("--conversation", type=int, help="continue this conversation (its history is sent)")
-    cli_notes.add_ask_options(ask)
-    cli_notes.add_commands(commands)
-    cli_transfer.add_commands(commands)
-    cli_show.add_commands(commands)
-    return parser
+    notes.add_ask_options(ask)
 
 
 def sampler_from_args(args, base: SamplerSettings) -> SamplerSettings:
@@ -69,19 +49,13 @@ def sampler_from_args(args, base: SamplerSettings) -> SamplerSettings:
         raise UsageError(str(error)) from error
 
 
-def ask(args) -> int:
+def run(args) -> int:
     if not 0 <= args.top_logprobs <= MAX_TOP_LOGPROBS:
         raise UsageError(f"--top-logprobs must be between 0 and {MAX_TOP_LOGPROBS}")
     model_path = args.ask_model or args.model or default_chat_model().path
-    folder = ensure_data_dir()
-    store = open_store(database_path())
-    lock = DataFolderLock(folder)
-    try:
-        lock.acquire()
-        store.recover_interrupted()  # only the process owning the folder may judge a reply abandoned
-    except DataFolderBusyError:
-        pass  # the window is open; SQLite (WAL) lets both write safely
-    try:
+    # Beside an open window too: SQLite (WAL) lets both write; the window keeps the lock and the recovery.
+    with open_workspace(share_if_busy=True) as workspace:
+        store = workspace.store
         settings = sampler_from_args(args, load_sampler_settings(store))
         engine = LlamaEngine(model_path, EngineConfig())  # before any conversation exists: a bad model leaves nothing behind
         conversation_id = _conversation_for(store, args)
@@ -89,11 +63,8 @@ def ask(args) -> int:
             store, conversation_id, args.text, settings, display_name(Path(model_path)),
             top_logprobs=args.top_logprobs,
         )
-        request = cli_notes.ground(store, request, args, owns_folder=lock.held)
+        request = notes.ground(workspace, request, args)
         return _run(store, engine, request, args)
-    finally:
-        lock.release()
-        store.close()
 
 
 def _conversation_for(store: Store, args) -> int:
@@ -140,21 +111,3 @@ def _run(store: Store, engine: LlamaEngine, request, args) -> int:
     else:
         print()
     return 0
-
-
-def main(argv: list[str]) -> int:
-    try:
-        args = build_parser().parse_args(argv)
-        if args.command == "ask":
-            return ask(args)
-        if args.command == "notes":
-            return cli_notes.run(args)
-        if args.command in ("export", "import"):
-            return cli_transfer.run(args)
-        if args.command == "show":
-            return cli_show.run(args)
-        raise UsageError(f"unknown command {args.command!r}")
-    except (UsageError, ModelLoadError, DatabaseTooNewError, DataFolderError, *cli_notes.USER_ERRORS, *cli_transfer.USER_ERRORS,
-            *cli_show.USER_ERRORS) as error:
-        print(f"inkling: error: {error}", file=sys.stderr)
-        return 2

@@ -4,7 +4,7 @@ import json
 
 from desktop.core.paths import database_path
 from desktop.core.store import open_store
-from tests.e2e.test_cli import ask_json, inkling
+from tests.e2e.runner import ask_json, inkling
 
 
 def test_export_json_then_import_round_trips_and_markdown_reads(inkling_home, tmp_path):

@@ -1,0 +1,47 @@
+"""`inkling` on the command line: the parser, and one place that turns an InklingError into one line and exit 2."""
+
+import argparse
+import sys
+from pathlib import Path
+
+from desktop.cli import ask, notes, show, transfer
+from desktop.cli.usage import OneLineParser
+from desktop.core.errors import InklingError
+
+HANDLERS = {"ask": ask.run, "notes": notes.run, "export": transfer.run, "import": transfer.run, "show": show.run}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = OneLineParser(prog="inkling", description="Offline chat that shows why the model said each word.")
+    parser.add_argument("--version", action="store_true", help="print the app, llama.cpp and model versions")
+    parser.add_argument("--self-test", action="store_true", help="check model, generation and storage headless; one JSON line")
+    parser.add_argument("--model", type=Path, help="GGUF model file (default: the bundled SmolLM2-135M-Instruct)")
+    commands = parser.add_subparsers(dest="command", parser_class=OneLineParser)
+    ask.add_commands(commands)
+    notes.add_commands(commands)
+    transfer.add_commands(commands)
+    show.add_commands(commands)
+    return parser
+
+
+def report(error: InklingError) -> int:
+    """The user's or the environment's trouble, in one line on stderr; exit code 2."""
+    print(f"inkling: error: {error}", file=sys.stderr)
+    return 2
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run --version, --self-test or a subcommand; anything but an InklingError is a bug and is raised."""
+    try:
+        if args.version:
+            from desktop.cli.about import version_text
+
+            print(version_text())
+            return 0
+        if args.self_test:
+            from desktop.cli import selftest
+
+            return selftest.main()
+        return HANDLERS[args.command](args)
+    except InklingError as error:
+        return report(error)

@@ -1,0 +1,98 @@
+"""open_workspace(): the lock, crash recovery only for the folder's owner, read-only use, a busy folder in words."""
+
+import subprocess
+import sys
+
+import pytest
+
+from desktop.core.paths import DataFolderBusyError, DataFolderLock, ensure_data_dir
+from desktop.core.store import DatabaseDamagedError, DatabaseTooNewError, open_store
+from desktop.core.workspace import open_workspace
+
+
+def leave_a_streaming_reply(folder) -> int:
+    """As a crash mid-reply leaves it: a reply still marked streaming."""
+    store = open_store(folder / "inkling.db")
+    try:
+        conversation = store.create_conversation(title="crashed")
+        user = store.add_message(conversation.id, "user", "hi")
+        return store.add_message(conversation.id, "assistant", "Hel", parent_id=user.id, status="streaming").id
+    finally:
+        store.close()
+
+
+def status_of(workspace, message_id: int) -> str:
+    return workspace.store.get_message(message_id).status
+
+
+def test_a_writing_workspace_holds_the_lock_until_closed(inkling_home):
+    with open_workspace() as workspace:
+        assert workspace.folder == inkling_home and workspace.owns_folder
+        assert workspace.notes_folder == inkling_home
+        with pytest.raises(DataFolderBusyError):
+            DataFolderLock(inkling_home).acquire()
+    again = DataFolderLock(inkling_home)
+    again.acquire()  # closing released it
+    again.release()
+
+
+def test_only_the_owner_marks_streaming_replies_interrupted(inkling_home):
+    message_id = leave_a_streaming_reply(ensure_data_dir())
+    with open_workspace(write=False) as reader:
+        assert not reader.owns_folder and reader.recovered == 0
+        assert status_of(reader, message_id) == "streaming"
+    with open_workspace() as owner:
+        assert owner.recovered == 1 and status_of(owner, message_id) == "interrupted"
+
+
+def test_a_shared_workspace_neither_locks_nor_recovers(inkling_home):
+    message_id = leave_a_streaming_reply(ensure_data_dir())
+    window = DataFolderLock(inkling_home)  # another Inkling owns the folder, and may be streaming that reply
+    window.acquire()
+    try:
+        with open_workspace(share_if_busy=True) as shared:
+            assert not shared.owns_folder and shared.recovered == 0
+            assert status_of(shared, message_id) == "streaming"
+            shared.store.create_conversation(title="written beside the window")
+        with open_workspace(write=False) as reader:
+            assert [c.title for c in reader.store.list_conversations()][0] == "written beside the window"
+    finally:
+        window.release()
+
+
+def test_a_busy_folder_is_refused_in_words_and_the_store_is_not_opened(inkling_home):
+    ensure_data_dir()
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys; from pathlib import Path; from desktop.core.paths import DataFolderLock\n"
+         "lock = DataFolderLock(Path(sys.argv[1])); lock.acquire(); print('held', flush=True); sys.stdin.read()",
+         str(inkling_home)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(DataFolderBusyError, match="already running with the data folder"):
+            open_workspace()
+        assert not (inkling_home / "inkling.db").exists()
+    finally:
+        holder.communicate("", timeout=30)
+
+
+def test_a_store_that_cannot_open_leaves_the_lock_free(inkling_home):
+    folder = ensure_data_dir()
+    (folder / "inkling.db").write_bytes(bytes(range(256)) * 16)
+    with pytest.raises(DatabaseDamagedError, match="inkling.db is damaged or not an Inkling database.*move it aside"):
+        open_workspace()
+    lock = DataFolderLock(folder)
+    lock.acquire()
+    lock.release()
+
+
+def test_a_database_from_a_newer_inkling_is_refused_by_every_way_in(inkling_home):
+    store = open_store(ensure_data_dir() / "inkling.db")
+    store.db.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES ('inkling', 'm999_future', '')")
+    store.db.conn.commit()
+    store.close()
+    for write in (True, False):
+        with pytest.raises(DatabaseTooNewError, match="newer version of Inkling"):
+            open_workspace(write=write)
