@@ -37,7 +37,7 @@ def run_window(model_path: Path | None = None) -> int:
     app.setWindowIcon(QIcon.fromTheme(APP_ID, QIcon(str(ICON))))
     try:
         workspace = open_workspace()
-    except (DatabaseTooNewError, DatabaseDamagedError) as error:  # the data itself: nothing opens until it is dealt with
+    except (DatabaseTooNewError, DatabaseDamagedError) as error:  # the data itself: nothing opens until it is fixed
         QMessageBox.critical(None, "Inkling", str(error))
         return 1
     except InklingError as error:  # a busy or unwritable data folder

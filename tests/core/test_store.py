@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from sqlite_utils import Database
 
-from desktop.core.store import Conversation, DatabaseTooNewError, Message, Store, open_store
+from desktop.core.store import Conversation, DatabaseDamagedError, DatabaseTooNewError, Message, Store, open_store
 from desktop.core.store import store as store_module
 from desktop.core.store.migrations import migrations
 from desktop.core.trace import TokenRecord, TopToken, TraceFormatError, decode_trace, encode_trace
@@ -103,6 +103,17 @@ def test_unknown_newer_migration_refuses_and_leaves_database_alone(tmp_path):
         Store(db)
     db.close()
     assert dump(path) == before
+
+
+@pytest.mark.parametrize("content", [b"not a database at all " * 100, b"SQLite format 3\x00" + bytes(4080)])
+def test_a_file_sqlite_cannot_read_is_refused_in_words_and_left_alone(tmp_path, content):
+    path = tmp_path / "inkling.db"
+    path.write_bytes(content)
+    with pytest.raises(DatabaseDamagedError, match="inkling.db is damaged or not an Inkling database") as raised:
+        open_store(path)
+    assert "move it aside" in str(raised.value) and raised.value.path == path
+    assert isinstance(raised.value.__cause__, sqlite3.DatabaseError)
+    assert path.read_bytes() == content
 
 
 def test_migrations_of_other_sets_are_ignored():

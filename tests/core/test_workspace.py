@@ -90,8 +90,7 @@ def test_a_store_that_cannot_open_leaves_the_lock_free(inkling_home):
 
 def test_a_database_from_a_newer_inkling_is_refused_by_every_way_in(inkling_home):
     store = open_store(ensure_data_dir() / "inkling.db")
-    store.db.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES ('inkling', 'm999_future', '')")
-    store.db.conn.commit()
+    store.db["_sqlite_migrations"].insert({"migration_set": "inkling", "name": "m999_future", "applied_at": ""})
     store.close()
     for write in (True, False):
         with pytest.raises(DatabaseTooNewError, match="newer version of Inkling"):

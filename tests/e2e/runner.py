@@ -11,7 +11,9 @@ def inkling(*args: str, home=None, **env: str) -> subprocess.CompletedProcess:
     env = {**os.environ, **env}
     if home is not None:
         env["INKLING_HOME"] = str(home)
-    return subprocess.run([sys.executable, "-m", "desktop", *args], capture_output=True, text=True, env=env, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "desktop", *args], capture_output=True, text=True, env=env, timeout=300,
+    )
 
 
 def ask_json(*args: str, home) -> dict:
