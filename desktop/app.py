@@ -46,7 +46,7 @@ def run_window(model_path: Path | None = None) -> int:
     with workspace:
         window = MainWindow(workspace.store, LlamaEngine, startup_model(workspace.store, model_path))
         if workspace.recovered:
-            window.statusBar().showMessage(
+            window.notify(
                 f"{workspace.recovered} reply(s) were cut off when Inkling last closed unexpectedly; "
                 "they are kept, marked interrupted.",
                 10000,

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from desktop.cli import notes
 from desktop.cli.usage import UsageError
-from desktop.core.chat import PromptReady, ReplyRecorder, generate_reply, start_turn
-from desktop.core.engine import EngineConfig, EngineError, Finished
+from desktop.core.chat import generate_reply, start_turn
+from desktop.core.conversation.session import ReplySession
+from desktop.core.engine import EngineConfig, EngineError, TokenEvent
 from desktop.core.engine.llama_engine import MAX_TOP_LOGPROBS, LlamaEngine
 from desktop.core.models import default_chat_model, display_name
 from desktop.core.presets import DEFAULT_SYSTEM_PROMPT
@@ -80,23 +81,19 @@ def _conversation_for(store: Store, args) -> int:
 def _run(store: Store, engine: LlamaEngine, request, args) -> int:
     cancel = threading.Event()
     previous = signal.signal(signal.SIGINT, lambda *_: cancel.set())
-    recorder = ReplyRecorder(store, request.message_id)
+    session = ReplySession(store, request.message_id)
     try:
         for event in generate_reply(engine, request, cancel):
-            if isinstance(event, PromptReady):
-                recorder.prompt = event
-            elif isinstance(event, Finished):
-                message = recorder.finish(event)
-            else:
-                recorder.add(event)
-                if not args.json:
-                    print(event.delta, end="", flush=True)
+            session.apply(event)
+            if isinstance(event, TokenEvent) and not args.json:
+                print(event.delta, end="", flush=True)
     except EngineError as error:
-        recorder.fail(error)
+        session.fail(error)
         print(f"inkling: {error}", file=sys.stderr)
         return 1
     finally:
         signal.signal(signal.SIGINT, previous)
+    message = session.message
     if args.json:
         print(json.dumps({
             "conversation_id": request.conversation_id,
@@ -104,7 +101,7 @@ def _run(store: Store, engine: LlamaEngine, request, args) -> int:
             "model": message.model,
             "text": message.content,
             "finish_reason": message.finish_reason,
-            "tokens": [record.to_json() for record in recorder.records],
+            "tokens": [record.to_json() for record in session.table.records()],
             "sources": store.load_sources(message.id),
             "stats": message.stats,
         }, ensure_ascii=False))

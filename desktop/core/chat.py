@@ -1,18 +1,15 @@
 """One reply from start to finish: save the turn, build the prompt, stream, record into the store."""
 
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from desktop.core.engine.types import EngineError, Finished, TokenEvent
+from desktop.core.engine.types import Finished, TokenEvent
 from desktop.core.prompt import BuiltPrompt, ChatMessage, build_prompt, reply_reserve
 from desktop.core.prompt_record import PromptRecord, record_prompt
 from desktop.core.sampling import SamplerSettings
 from desktop.core.store import Message, Store
-from desktop.core.trace import TokenRecord, TraceBuilder
 
-FLUSH_INTERVAL_S = 1.0
 TITLE_LENGTH = 48
 # Replies whose text belongs in the history sent to the model.
 HISTORY_STATUSES = {"complete", "cancelled", "interrupted"}
@@ -88,66 +85,3 @@ def generate_reply(engine, request: ReplyRequest, cancel: threading.Event) -> It
     yield PromptReady(len(built.tokens), built.dropped_messages, n_ctx, tuple(built.tokens),
                       sources_used=built.sources_used, record=record)
     yield from engine.stream(built.tokens, request.settings, top_logprobs=request.top_logprobs, cancel=cancel)
-
-
-class ReplyRecorder:
-    """Caller side: accumulates a streaming reply and writes it to the store at least once a second."""
-
-    def __init__(self, store: Store, message_id: int, clock: Callable[[], float] = time.monotonic):
-        self.store = store
-        self.message_id = message_id
-        self.text = ""
-        self.records: list[TokenRecord] = []
-        self._trace = TraceBuilder()  # the records encoded so far, so a save does not re-walk them all
-        self.prompt: PromptReady | None = None
-        self._clock = clock
-        self._last_flush = clock()
-        self._dirty = False
-        self._prompt_saved = False
-
-    def add(self, event: TokenEvent) -> None:
-        self.text += event.delta
-        if event.record is not None:
-            self.records.append(event.record)
-        self._dirty = True
-        if self._clock() - self._last_flush >= FLUSH_INTERVAL_S:
-            self.flush()
-
-    def _trace_so_far(self) -> TraceBuilder:
-        for record in self.records[len(self._trace):]:
-            self._trace.add(record)
-        return self._trace
-
-    def _save_prompt(self) -> None:
-        if self.prompt is not None and self.prompt.token_ids and not self._prompt_saved:
-            self.store.save_prompt_tokens(self.message_id, list(self.prompt.token_ids))
-            if self.prompt.record is not None:
-                self.store.save_prompt_record(self.message_id, self.prompt.record.encode())
-            self._prompt_saved = True
-
-    def flush(self) -> None:
-        self._save_prompt()
-        if self._dirty:
-            self.store.save_partial_reply(self.message_id, self.text, self._trace_so_far())
-            self._dirty = False
-        self._last_flush = self._clock()
-
-    def finish(self, finished: Finished) -> Message:
-        self.text += finished.tail
-        status = "cancelled" if finished.finish_reason == "cancelled" else "complete"
-        stats = finished.stats.to_dict()
-        if self.prompt is not None:
-            stats["dropped_messages"] = self.prompt.dropped_messages
-            saved = self.store.load_sources(self.message_id)
-            if len(saved) > self.prompt.sources_used:  # the budget left some out: keep only those sent
-                self.store.save_sources(self.message_id, saved[: self.prompt.sources_used])
-        self._save_prompt()
-        self.store.save_partial_reply(self.message_id, self.text, self._trace_so_far())
-        self.store.update_message(self.message_id, status=status, stats=stats, finish_reason=finished.finish_reason)
-        return self.store.get_message(self.message_id)
-
-    def fail(self, error: EngineError | str) -> Message:
-        """Keep whatever arrived, mark the reply as failed with the reason."""
-        self.store.save_partial_reply(self.message_id, self.text, self._trace_so_far())
-        self.store.update_message(self.message_id, status="error", error=str(error))
-        return self.store.get_message(self.message_id)

@@ -153,10 +153,10 @@ class TraceTable:
         if missing:
             raise ValueError(f"no text for token ids {sorted(missing)[:5]}")
 
-    def token_texts(self) -> list[str]:
-        """The text of each position's token, in order."""
+    def token_texts(self, start: int = 0) -> list[str]:
+        """The text of each position's token from `start` on, in order."""
         texts = self.texts
-        return [texts[token] for token in self.ids.tolist()]
+        return [texts[token] for token in self.ids[start:].tolist()]
 
     def top(self, row: int) -> tuple[TopToken, ...]:
         texts, eog = self.texts, self.eog_ids

@@ -1,6 +1,6 @@
 """The transcript: one view per message; streamed text is appended, markdown is rendered once at the end."""
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor, QTextDocument
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
@@ -67,8 +67,6 @@ class MessageView(QFrame):
 class ChatView(QScrollArea):
     """A scrolling column of messages that follows new text while the user is at the bottom."""
 
-    messageCountChanged = Signal(int)
-
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("chatView")
@@ -90,11 +88,23 @@ class ChatView(QScrollArea):
         self._views.clear()
         self._follow = True
 
+    def keep_prefix(self, message_ids: list[int]) -> int:
+        """Keep the views that still show the start of `message_ids`, remove the rest; returns how many were kept."""
+        kept = 0
+        for view, message_id in zip(self._views, message_ids):
+            if view.message_id != message_id:
+                break
+            kept += 1
+        for view in self._views[kept:]:
+            self._layout.removeWidget(view)
+            view.deleteLater()
+        del self._views[kept:]
+        return kept
+
     def add_message(self, message: Message, author: str) -> MessageView:
         view = MessageView(message, author, self._column)
         self._layout.insertWidget(self._layout.count() - 1, view)
         self._views.append(view)
-        self.messageCountChanged.emit(len(self._views))
         return view
 
     def views(self) -> list[MessageView]:

@@ -1,8 +1,10 @@
 """Long-conversation tools in the window: budget meter, prompt inspector, edit/regenerate/delete/duplicate, search, pin, sort."""
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QComboBox, QDockWidget, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from desktop.core.budget import BudgetRequest, BudgetSplit
 from desktop.core.chat import belongs_in_history
@@ -15,11 +17,10 @@ from desktop.ui.budget_meter import BudgetMeter
 from desktop.ui.message_actions import MessageActions
 from desktop.ui.prompt_inspector import PromptInspector
 from desktop.ui.search_box import SearchBox
-from desktop.ui.sidebar import ORDERS
+from desktop.ui.sidebar import ORDER_KEY, ORDERS
 
 MEASURE_DELAY_MS = 120  # re-measure once typing pauses, not on every key
 NOTE_TOKENS_GUESS = 200  # a notes chunk is ~800 characters; used before any reply of the conversation had notes
-ORDER_KEY = "conversation_order"
 UNDO_VISIBLE_MS = 15000
 HIGHLIGHT_MS = 2500  # a message found by search is outlined for a moment
 FOUND_COLOUR = "#f59e0b"
@@ -28,10 +29,29 @@ FOUND_COLOUR = "#f59e0b"
 class ConversationTools(QObject):
     """Owned by the main window; reads and writes the store on the GUI thread, asks the worker only to measure."""
 
-    def __init__(self, window):
-        super().__init__(window)
-        self.window = window
-        self.store = window.store
+    replyRequested = Signal(object)  # a saved ReplyRequest (edit, regenerate) to generate
+    threadChanged = Signal(int)  # conversation id whose thread changed (delete, undo, a branch shown)
+    openRequested = Signal(int)  # conversation id to switch to (a duplicate)
+
+    notify = Signal(str, int)  # a status line, milliseconds
+    failed = Signal(str, str)  # a dialog: title, text
+    inspectorWanted = Signal()  # the prompt inspector shows a message: bring its dock forward
+
+    def __init__(self, store, engine, chat, composer, sampling, system_prompt, sidebar,
+                 is_busy: Callable[[], bool], has_notes: Callable[[], bool], parent=None):
+        super().__init__(parent)
+        self.store = store
+        self.engine = engine
+        self.chat = chat
+        self.composer = composer
+        self.sampling = sampling
+        self.system_prompt = system_prompt
+        self.sidebar = sidebar
+        self._is_busy = is_busy
+        self._has_notes = has_notes
+        self.conversation_id: int | None = None
+        self.model_info = None
+        self.model_name = ""
         self.editing: int | None = None  # the user message being edited in the composer
         self.deleted = None  # the last deletion, until undone or replaced
         self.actions: dict[int, MessageActions] = {}
@@ -42,7 +62,7 @@ class ConversationTools(QObject):
         self.meter = BudgetMeter()
         self.search = SearchBox(lambda text: search_messages(self.store, text))
         self.search.openMessage.connect(self.jump_to)
-        self.search.searching.connect(lambda on: window.sidebar.setVisible(not on))
+        self.search.searching.connect(lambda on: sidebar.setVisible(not on))
         self.order = QComboBox()
         self.order.setObjectName("conversationOrder")
         self.order.setAccessibleName("Sort conversations by")
@@ -50,9 +70,8 @@ class ConversationTools(QObject):
             self.order.addItem(label, key)
         saved = self.store.get_setting(ORDER_KEY, "updated")
         self.order.setCurrentIndex(max(self.order.findData(saved), 0))
-        window.sidebar.order = self.order.currentData()
         self.order.currentIndexChanged.connect(self._order_changed)
-        window.sidebar.pinRequested.connect(self.pin)
+        sidebar.pinRequested.connect(self.pin)
 
         self.edit_banner = QWidget()
         self.edit_banner.setObjectName("editBanner")
@@ -75,33 +94,29 @@ class ConversationTools(QObject):
         self._undo_timer.timeout.connect(lambda: self.undo_button.setVisible(False))
 
         self.inspector = PromptInspector(self.store)
-        self.inspector_dock = QDockWidget("Prompt", window)
-        self.inspector_dock.setObjectName("promptDock")
-        self.inspector_dock.setWidget(self.inspector)
-        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.inspector_dock)
-        window.tabifyDockWidget(window.sampling_dock, self.inspector_dock)
-        window.sampling_dock.raise_()
 
         self._measure_timer = QTimer(self)
         self._measure_timer.setSingleShot(True)
         self._measure_timer.setInterval(MEASURE_DELAY_MS)
         self._measure_timer.timeout.connect(self.measure)
-        window.composer.textChanged.connect(self._measure_timer.start)
-        window.sampling.changed.connect(lambda _settings: self._measure_timer.start())
-        window.system_prompt.edited.connect(lambda _text: self._measure_timer.start())
-        window.engine.worker.budgetMeasured.connect(self._measured)
-        window.statusBar().addPermanentWidget(self.undo_button)
+        composer.textChanged.connect(self._measure_timer.start)
+        sampling.changed.connect(lambda _settings: self._measure_timer.start())
+        system_prompt.edited.connect(lambda _text: self._measure_timer.start())
+        engine.worker.budgetMeasured.connect(self._measured)
 
-    def install(self, chat_menu, view_menu) -> None:
-        search = QAction("&Search all conversations", self.window)
+    def set_model(self, info, name: str) -> None:
+        self.model_info, self.model_name = info, name
+        self._measure_timer.start()  # the budget is in this model's tokens
+
+    def install(self, chat_menu) -> None:
+        search = QAction("&Search all conversations", self)
         search.setShortcut(QKeySequence.StandardKey.Find)
         search.triggered.connect(lambda: (self.search.field.setFocus(), self.search.field.selectAll()))
         chat_menu.addAction(search)
-        undo = QAction("&Undo delete", self.window)
+        undo = QAction("&Undo delete", self)
         undo.setShortcut(QKeySequence("Ctrl+Shift+Z"))
         undo.triggered.connect(self.undo)
         chat_menu.addAction(undo)
-        view_menu.addAction(self.inspector_dock.toggleViewAction())
 
     def shutdown(self) -> None:
         """The window is closing: no timer may reach the store after it is closed."""
@@ -121,10 +136,10 @@ class ConversationTools(QObject):
         self.actions[message.id] = actions
         view.destroyed.connect(lambda *_, key=message.id: self.actions.pop(key, None))
 
-    def conversation_opened(self) -> None:
-        """The transcript was redrawn: cache its history for the meter and measure again."""
-        window = self.window
-        thread = self.store.thread(window.conversation_id) if window.conversation_id is not None else []
+    def conversation_opened(self, conversation_id: int | None) -> None:
+        """The transcript changed: cache its history for the meter and measure again."""
+        self.conversation_id = conversation_id
+        thread = self.store.thread(conversation_id) if conversation_id is not None else []
         if self.editing is not None and self.editing not in {m.id for m in thread}:
             self.cancel_edit()
         if self.editing is not None:
@@ -140,27 +155,23 @@ class ConversationTools(QObject):
             actions.set_busy(False)
         if self.inspector.message_id == message.id:
             self.inspector.show_message(message.id)
-        self.conversation_opened()
+        self.conversation_opened(self.conversation_id)
 
     # --- the budget meter ------------------------------------------------------------------------
     def measure(self) -> None:
-        window = self.window
-        if window.model_info is None:
+        if self.model_info is None:
             return
         self._measure_id += 1
         request = BudgetRequest(
-            self._measure_id, window.system_prompt.text(),
-            self._history, window.composer.toPlainText().strip(), window.sampling.settings().max_tokens,
+            self._measure_id, self.system_prompt.text(),
+            self._history, self.composer.toPlainText().strip(), self.sampling.settings().max_tokens,
             self._notes_estimate(),
         )
-        window.engine.measure(request)
+        self.engine.measure(request)
 
     def _notes_estimate(self) -> int:
-        window = self.window
-        conversation_id = window.conversation_id
-        notes = getattr(window, "notes", None)
-        has_notes = bool(notes is not None and notes.has_notes)
-        settings = retrieval_settings(self.store, conversation_id, has_notes)
+        has_notes = self._has_notes()
+        settings = retrieval_settings(self.store, self.conversation_id, has_notes)
         if not (settings.use_notes and has_notes):
             return 0
         return self._notes_used if self._notes_used is not None else settings.top_k * NOTE_TOKENS_GUESS
@@ -183,8 +194,8 @@ class ConversationTools(QObject):
 
     # --- edit, regenerate, delete, duplicate -----------------------------------------------------
     def _refuse_while_busy(self) -> bool:
-        if self.window.active is not None:
-            self.window.statusBar().showMessage("Wait for the reply being written to finish (or stop it) first.", 6000)
+        if self._is_busy():
+            self.notify.emit("Wait for the reply being written to finish (or stop it) first.", 6000)
             return True
         return False
 
@@ -196,43 +207,40 @@ class ConversationTools(QObject):
             return
         self.editing = message_id
         self.edit_banner.setVisible(True)
-        self.window.composer.setPlainText(message.content)
-        self.window.composer.setFocus()
-        self.conversation_opened()
+        self.composer.setPlainText(message.content)
+        self.composer.setFocus()
+        self.conversation_opened(self.conversation_id)
 
     def cancel_edit(self) -> None:
         if self.editing is None:
             return
         self.editing = None
         self.edit_banner.setVisible(False)
-        self.window.composer.clear()
-        self.conversation_opened()
+        self.composer.clear()
+        self.conversation_opened(self.conversation_id)
 
     def submit_edit(self, text: str) -> None:
         """The composer's text replaces the edited message on a new branch, and a reply is written to it."""
-        window = self.window
         editing, self.editing = self.editing, None
         self.edit_banner.setVisible(False)
         self._start(lambda request_id: start_edit(
-            self.store, editing, text, window.sampling.settings(), window.model_name, request_id=request_id))
-        window.composer.clear()
+            self.store, editing, text, self.sampling.settings(), self.model_name, request_id=request_id))
+        self.composer.clear()
 
     def regenerate(self, message_id: int) -> None:
         if self._refuse_while_busy():
             return
-        window = self.window
         self._start(lambda request_id: start_regenerate(
-            self.store, message_id, window.sampling.settings(), window.model_name, request_id=request_id))
+            self.store, message_id, self.sampling.settings(), self.model_name, request_id=request_id))
 
     def _start(self, make_request) -> None:
-        window = self.window
-        window.system_prompt.flush()
+        self.system_prompt.flush()
         try:
-            request = make_request(window.engine.next_request_id())
+            request = make_request(self.engine.next_request_id())
         except EditError as error:
-            window.show_error("Cannot do that", str(error))
+            self.failed.emit("Cannot do that", str(error))
             return
-        window.begin_reply(request)
+        self.replyRequested.emit(request)
 
     def delete(self, message_id: int) -> None:
         if self._refuse_while_busy():
@@ -240,14 +248,14 @@ class ConversationTools(QObject):
         try:
             self.deleted = delete_message(self.store, message_id)
         except EditError as error:
-            self.window.show_error("Cannot delete", str(error))
+            self.failed.emit("Cannot delete", str(error))
             return
         if self.editing is not None and self.store.get_message(self.editing) is None:
             self.cancel_edit()
         self.undo_button.setVisible(True)
         self._undo_timer.start()
-        self.window.statusBar().showMessage("Message deleted.", UNDO_VISIBLE_MS)
-        self.window.open_conversation(self.deleted.conversation_id)
+        self.notify.emit("Message deleted.", UNDO_VISIBLE_MS)
+        self.threadChanged.emit(self.deleted.conversation_id)
 
     def undo(self) -> None:
         deleted, self.deleted = self.deleted, None
@@ -257,28 +265,27 @@ class ConversationTools(QObject):
         try:
             undo_delete(self.store, deleted)
         except EditError as error:
-            self.window.show_error("Cannot undo", str(error))
+            self.failed.emit("Cannot undo", str(error))
             return
-        self.window.open_conversation(deleted.conversation_id)
+        self.threadChanged.emit(deleted.conversation_id)
 
     def duplicate(self, message_id: int) -> None:
-        self.window.system_prompt.flush()  # a pending edit belongs to the original, and so to its copy
+        self.system_prompt.flush()  # a pending edit belongs to the original, and so to its copy
         try:
             copy = duplicate_from(self.store, message_id)
         except EditError as error:
-            self.window.show_error("Cannot duplicate", str(error))
+            self.failed.emit("Cannot duplicate", str(error))
             return
-        self.window.open_conversation(copy.id)
+        self.openRequested.emit(copy.id)
         self.refresh_list()
 
     def inspect(self, message_id: int) -> None:
         self.inspector.show_message(message_id)
-        self.inspector_dock.show()
-        self.inspector_dock.raise_()
+        self.inspectorWanted.emit()
 
     # --- the conversation list -------------------------------------------------------------------
     def refresh_list(self) -> None:
-        self.window.sidebar.set_conversations(self.store.list_conversations(), self.window.conversation_id)
+        self.sidebar.refresh(self.conversation_id)
 
     def pin(self, conversation_id: int, pinned: bool) -> None:
         self.store.set_pinned(conversation_id, pinned)
@@ -287,18 +294,18 @@ class ConversationTools(QObject):
     def _order_changed(self) -> None:
         order = self.order.currentData()
         self.store.set_setting(ORDER_KEY, order)
-        self.window.sidebar.set_order(order)
+        self.sidebar.set_order(order)
 
     def jump_to(self, conversation_id: int, message_id: int) -> None:
         """Show the branch holding the message, open its conversation and scroll to it."""
         if self.store.get_message(message_id) is None:
             return
         self.store.show_branch(message_id)
-        self.window.open_conversation(conversation_id)
+        self.threadChanged.emit(conversation_id)
         self.refresh_list()
-        view = self.window.chat.view_for(message_id)
+        view = self.chat.view_for(message_id)
         if view is not None:
             # once the transcript is laid out; scrolling up also stops it following the end
-            QTimer.singleShot(0, view, lambda: self.window.chat.ensureWidgetVisible(view))
+            QTimer.singleShot(0, view, lambda: self.chat.ensureWidgetVisible(view))
             view.setStyleSheet(f"#{view.objectName()} {{ border: 2px solid {FOUND_COLOUR}; }}")
             QTimer.singleShot(HIGHLIGHT_MS, view, lambda: view.setStyleSheet(""))

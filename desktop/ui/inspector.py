@@ -11,7 +11,7 @@ from desktop.core.heatmap import tooltip_html
 from desktop.core.sampling import SamplerSettings
 from desktop.core.store import Message, Store
 from desktop.core.summary import summarize
-from desktop.core.trace import TokenRecord, TraceFormatError, TraceTable
+from desktop.core.trace import TraceFormatError, TraceTable
 from desktop.core.whatif import inspect_position
 from desktop.ui.chat_view import MessageView
 from desktop.ui.probability_panel import ProbabilityPanel
@@ -33,8 +33,9 @@ class Reply:
     heat: TokenBrowser | None = None
     note: QLabel | None = None
     summary: ReplySummaryView | None = None
-    built: bool = False  # the heat document holds the stored trace
+    built: bool = False  # the heat document holds the whole trace
     drawn: int = 0  # tokens drawn into the heat document while streaming
+    ready: bool = False  # trace and summary loaded (a conversation switch loads them lazily, bottom first)
 
 
 class TokenInspector(QObject):
@@ -50,6 +51,11 @@ class TokenInspector(QObject):
         self.replies: dict[int, Reply] = {}
         self.navigators: dict[int, BranchNavigator] = {}
         self.selected: tuple[int, int] | None = None
+        self._building = False
+        self._lazy: list[Reply] = []  # replies of a full build still to load, the last one first
+        self._lazy_timer = QTimer(self)
+        self._lazy_timer.setInterval(0)
+        self._lazy_timer.timeout.connect(self._prepare_next)
 
         self.heatmap_action = QAction("Probability &heatmap", window)
         self.heatmap_action.setObjectName("heatmapAction")
@@ -120,8 +126,38 @@ class TokenInspector(QObject):
         if message.role != "assistant":
             return
         reply = self.replies[message.id] = Reply(message, view)
-        if message.status != "streaming":
+        if self._building:
+            self._lazy.append(reply)
+        else:
+            self._prepare(reply)
+
+    def begin_build(self) -> None:
+        """A whole transcript is about to be attached: its replies are prepared after it is painted."""
+        self._building = True
+        self._lazy.clear()
+
+    def end_build(self) -> None:
+        self._building = False
+        self._lazy.reverse()  # the transcript opens scrolled to the end: the last replies are seen first
+        self._lazy_timer.start()
+
+    def _prepare_next(self) -> None:
+        while self._lazy:
+            reply = self._lazy.pop(0)
+            if self.replies.get(reply.message.id) is reply and not reply.ready:
+                self._prepare(reply)
+                return  # one per turn of the event loop, so the window keeps answering
+        self._lazy_timer.stop()
+
+    def _ready(self, reply: Reply) -> Reply:
+        if not reply.ready:
+            self._prepare(reply)
+        return reply
+
+    def _prepare(self, reply: Reply) -> None:
+        if reply.message.status != "streaming":
             self._load(reply)
+        reply.ready = True
         if self.heatmap_on:
             self._show_heat(reply)
 
@@ -133,13 +169,15 @@ class TokenInspector(QObject):
         if navigator is not None and navigator.view is view:
             del self.navigators[message_id]
 
-    def _load(self, reply: Reply) -> None:
+    def _load(self, reply: Reply, table: TraceTable | None = None) -> None:
+        """The reply's trace (given in memory by its session, else read from the store) and its summary."""
         reply.built = False
-        reply.table = reply.problem = None
-        try:
-            reply.table = self.store.load_trace_table(reply.message.id)
-        except TraceFormatError as error:
-            reply.problem = f"its token data cannot be read ({error})"
+        reply.table, reply.problem = table, None
+        if table is None:
+            try:
+                reply.table = self.store.load_trace_table(reply.message.id)
+            except TraceFormatError as error:
+                reply.problem = f"its token data cannot be read ({error})"
         if reply.table is None and reply.problem is None:
             reply.problem = "this reply has no token data"
         if reply.summary is not None:
@@ -151,30 +189,35 @@ class TokenInspector(QObject):
             reply.summary.tokenSelected.connect(lambda index, key=reply.message.id: self.select(key, index))
             reply.view.layout().addWidget(reply.summary)
 
-    def finished(self, view: MessageView, message: Message) -> None:
-        """The reply is saved: redraw it from the stored trace."""
+    def finished(self, view: MessageView, message: Message, table: TraceTable) -> None:
+        """The reply ended: its session's in-memory trace becomes the reply's; the streamed heat is kept."""
         reply = self.replies.get(message.id)
         if reply is None or reply.view is not view:
             return
         reply.message = message
-        self._load(reply)
+        self._load(reply, table)
+        reply.ready = True
+        if reply.heat is not None and reply.drawn == len(table):
+            reply.built = True  # every token was drawn while streaming: nothing to redo
         if self.heatmap_on:
             self._show_heat(reply)
 
-    def draw_stream(self, view: MessageView, records: list[TokenRecord]) -> None:
+    def draw_stream(self, view: MessageView, table: TraceTable) -> None:
         """Streaming with the heatmap on: colour the tokens that arrived since the last draw."""
         reply = self.replies.get(view.message_id)
         if not self.heatmap_on or reply is None or reply.heat is None or reply.built:
             return
-        fresh = records[reply.drawn:]
-        reply.heat.append_tokens([r.text for r in fresh], [float(np.exp(r.logprob)) for r in fresh])
-        reply.drawn = len(records)
+        start = reply.drawn
+        reply.heat.append_tokens(table.token_texts(start), np.exp(table.logprobs[start:].astype(np.float64)))
+        reply.drawn = len(table)
 
     # --- heatmap ----------------------------------------------------------------------------------
     def set_heatmap(self, on: bool) -> None:
         self.store.set_setting(HEATMAP_KEY, on)
         self.legend_action.setVisible(on)
         for reply in self.replies.values():
+            if not reply.ready:
+                continue  # shown when it is prepared
             if on:
                 self._show_heat(reply)
             else:
@@ -227,7 +270,7 @@ class TokenInspector(QObject):
         reply = self.replies.get(message_id)
         if reply is None:
             return
-        if reply.table is None:
+        if self._ready(reply).table is None:
             self.panel.clear("Wait until the reply is finished to inspect its tokens."
                              if reply.message.status == "streaming" else f"No token data: {reply.problem}.")
             return
@@ -272,7 +315,8 @@ class TokenInspector(QObject):
     def inspect(self) -> None:
         """Keyboard entry point: heatmap on, focus the selected reply (or the last one) with a token selected."""
         self.heatmap_action.setChecked(True)
-        target = self.selected or next(((key, 0) for key in reversed(self.replies) if self.replies[key].table), None)
+        target = self.selected or next(
+            ((key, 0) for key in reversed(self.replies) if self._ready(self.replies[key]).table is not None), None)
         if target is None:
             return
         self.select(*target)

@@ -1,49 +1,34 @@
 """The main window: sidebar, transcript, composer, Sampling and System prompt docks, status bar."""
 
-import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget, QFileDialog, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QProgressBar, QPushButton,
     QSplitter, QVBoxLayout, QWidget,
 )
 
-from desktop.core.branching import BranchError, BranchReady, start_branch
-from desktop.core.chat import PromptReady, ReplyRecorder, start_turn
-from desktop.core.engine.types import EngineConfig, Finished, ModelInfo, TokenEvent
+from desktop.core.branching import BranchError, start_branch
+from desktop.core.chat import start_turn
+from desktop.core.engine.types import EngineConfig, ModelInfo
 from desktop.core.models import display_name
 from desktop.core.presets import DEFAULT_SYSTEM_PROMPT
 from desktop.core.settings import load_sampler_settings, save_sampler_settings
 from desktop.core.store import Store
-from desktop.ui.chat_view import ChatView, MessageView
+from desktop.ui.chat_view import ChatView
 from desktop.ui.composer import Composer
 from desktop.ui.conversation_tools import ConversationTools
 from desktop.ui.notes_controller import NotesController
+from desktop.ui.reply_controller import ReplyController
 from desktop.ui.inspector import TokenInspector
 from desktop.ui.sampling_panel import SamplingPanel
-from desktop.ui.sidebar import ConversationList
+from desktop.ui.sidebar import ORDER_KEY, ConversationList
 from desktop.ui.system_prompt_panel import SystemPromptPanel
 from desktop.ui.worker import EngineController
 from desktop.ui.inert import message_box, plain_label, plain_tip
 
-DRAW_INTERVAL_MS = 40  # tokens are drawn in batches, never one relayout per token
 MODEL_PATH_KEY = "model_path"
-
-
-@dataclass
-class ActiveReply:
-    """The reply being generated, as the GUI thread tracks it."""
-
-    request_id: int
-    conversation_id: int
-    recorder: ReplyRecorder
-    pending: list[str] = field(default_factory=list)
-    first_token_at: float | None = None
-    tokens: int = 0
-    prompt: PromptReady | None = None
 
 
 class MainWindow(QMainWindow):
@@ -58,33 +43,25 @@ class MainWindow(QMainWindow):
         self.model_info: ModelInfo | None = None
         self.model_name = ""
         self.conversation_id: int | None = None
-        self.active: ActiveReply | None = None
         self._loading_request: int | None = None
         self._loading_path: Path | None = None
-        self._stopped = False
 
         self.engine = EngineController(engine_factory, self)
-        worker = self.engine.worker
-        worker.modelLoaded.connect(self._model_loaded)
-        worker.modelFailed.connect(self._model_failed)
-        worker.promptReady.connect(self._prompt_ready)
-        worker.token.connect(self._token)
-        worker.finished.connect(self._finished)
-        worker.failed.connect(self._failed)
+        self.engine.worker.modelLoaded.connect(self._model_loaded)
+        self.engine.worker.modelFailed.connect(self._model_failed)
+        self.replies = ReplyController(store, self.engine, self)
 
         self._build_widgets()
         self._build_menus()
-        self.notes = NotesController(self)
-        self._draw_timer = QTimer(self)
-        self._draw_timer.setInterval(DRAW_INTERVAL_MS)
-        self._draw_timer.timeout.connect(self._draw_pending)
+        self._connect_signals()
 
         self.refresh_conversations(select_first=True)
         self.load_model(model_path)
 
     # --- layout --------------------------------------------------------------------------------
     def _build_widgets(self) -> None:
-        self.sidebar = ConversationList()
+        self.sidebar = ConversationList(lambda order: self.store.list_conversations(order),
+                                        self.store.get_setting(ORDER_KEY, "updated"))
         self.sidebar.selected.connect(self.open_conversation)
         self.sidebar.renamed.connect(self.rename_conversation)
         self.sidebar.deleteRequested.connect(self.delete_conversation)
@@ -150,7 +127,18 @@ class MainWindow(QMainWindow):
         status.addWidget(self.model_label)
         status.addWidget(self.load_progress)
         status.addPermanentWidget(self.stats_label)
-        self.tools = ConversationTools(self)
+        self.notes = NotesController(self.store, self.confirm, parent=self)
+        self.notes_dock = self._dock("Notes", self.notes.panel, "notesDock")
+        self.tools = ConversationTools(
+            self.store, self.engine, self.chat, self.composer, self.sampling, self.system_prompt, self.sidebar,
+            is_busy=lambda: self.replies.busy, has_notes=lambda: self.notes.has_notes, parent=self,
+        )
+        self.prompt_dock = self._dock("Prompt", self.tools.inspector, "promptDock")
+        for dock in (self.notes_dock, self.prompt_dock):
+            self.tabifyDockWidget(self.sampling_dock, dock)
+        self.sampling_dock.raise_()
+        status.addPermanentWidget(self.notes.use_notes)
+        status.addPermanentWidget(self.tools.undo_button)
         left_layout.insertWidget(1, self.tools.search)
         left_layout.insertWidget(2, self.tools.order)
         center_layout.insertWidget(1, self.tools.edit_banner)
@@ -178,7 +166,11 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.system_dock.toggleViewAction())
         view_menu.addSeparator()
         self.inspector.install(view_menu)
-        self.tools.install(chat_menu, view_menu)
+        self.tools.install(chat_menu)
+        view_menu.addAction(self.prompt_dock.toggleViewAction())
+        notes_menu = self.menuBar().addMenu("&Notes")
+        self.notes.install(notes_menu)
+        notes_menu.addAction(self.notes_dock.toggleViewAction())
 
     def _action(self, menu, text, shortcut, slot) -> QAction:
         action = QAction(text, self)
@@ -187,6 +179,10 @@ class MainWindow(QMainWindow):
         action.triggered.connect(slot)
         menu.addAction(action)
         return action
+
+    def notify(self, text: str, milliseconds: int = 8000) -> None:
+        """Every notice of the window's children reaches the status bar here."""
+        self.statusBar().showMessage(text, milliseconds)
 
     # --- dialogs (tests replace these) ---------------------------------------------------------
     def show_error(self, title: str, text: str) -> None:
@@ -215,6 +211,7 @@ class MainWindow(QMainWindow):
         self._loading_request = None
         self.load_progress.setVisible(False)
         self.model_info = info
+        self.replies.set_model(info)
         self.model_name = display_name(info.path)
         mode = "chat" if info.mode == "chat" else "text completion (no chat template)"
         self.model_label.setText(f"{self.model_name} · {mode}")
@@ -222,7 +219,7 @@ class MainWindow(QMainWindow):
         self.system_prompt.set_completion_mode(info.mode == "completion")
         self.stats_label.setText(f"context 0 / {info.n_ctx}")
         self.store.set_setting(MODEL_PATH_KEY, str(info.path))
-        self.tools.conversation_opened()  # the budget is in this model's tokens
+        self.tools.set_model(info, self.model_name)
 
     def _model_failed(self, request_id: int, message: str) -> None:
         if request_id != self._loading_request:
@@ -238,7 +235,7 @@ class MainWindow(QMainWindow):
 
     # --- conversations ---------------------------------------------------------------------------
     def refresh_conversations(self, select_first: bool = False) -> None:
-        conversations = self.store.list_conversations()
+        conversations = self.store.list_conversations(self.sidebar.order)
         if select_first and conversations and self.conversation_id is None:
             self.conversation_id = conversations[0].id
         self.sidebar.set_conversations(conversations, self.conversation_id)
@@ -252,11 +249,12 @@ class MainWindow(QMainWindow):
         self.system_prompt.flush()
         conversation = self.store.create_conversation(system_prompt=DEFAULT_SYSTEM_PROMPT)
         self.conversation_id = conversation.id
-        self.sidebar.set_conversations(self.store.list_conversations(), conversation.id)
+        self.sidebar.refresh(conversation.id)
         self.open_conversation(conversation.id)
         self.composer.setFocus()
 
     def open_conversation(self, conversation_id: int) -> None:
+        """Switch to a conversation: the one full build of the transcript (heatmaps are drawn lazily)."""
         self.system_prompt.flush()
         conversation = self.store.get_conversation(conversation_id)
         if conversation is None:
@@ -265,15 +263,31 @@ class MainWindow(QMainWindow):
         self.system_prompt.set_text(conversation.system_prompt)
         self.notes.conversation_opened(conversation_id)
         self.chat.clear()
-        for message in self.store.thread(conversation_id):
+        self.inspector.begin_build()
+        self._add_views(self.store.thread(conversation_id))
+        self.inspector.end_build()
+        self.chat.scroll_to_end()
+        self.tools.conversation_opened(conversation_id)
+
+    def show_changes(self, conversation_id: int) -> None:
+        """The conversation's thread changed (a turn, an edit, a branch, a deletion): redraw only below the fork."""
+        if conversation_id != self.conversation_id:
+            self.open_conversation(conversation_id)
+            return
+        thread = self.store.thread(conversation_id)
+        kept = self.chat.keep_prefix([m.id for m in thread])
+        self._add_views(thread[kept:])
+        self.tools.conversation_opened(conversation_id)
+
+    def _add_views(self, messages) -> None:
+        session = self.replies.active
+        for message in messages:
             view = self.chat.add_message(message, self._author(message))
-            if self.active and message.id == self.active.recorder.message_id:
-                view.body.setPlainText(self.active.recorder.text)  # the store lags by up to a second
+            if session is not None and message.id == session.message_id:
+                view.body.setPlainText(session.text)  # the store lags by up to a second
             self.inspector.attach(view, message)
             self.notes.attach(view, message)
             self.tools.attach(view, message)
-        self.chat.scroll_to_end()
-        self.tools.conversation_opened()
 
     def rename_conversation(self, conversation_id: int, title: str) -> None:
         self.store.rename_conversation(conversation_id, title)
@@ -289,10 +303,7 @@ class MainWindow(QMainWindow):
             "Delete conversation", f"Delete “{conversation.title}” and all its messages? This cannot be undone."
         ):
             return
-        if self.active and self.active.conversation_id == conversation_id:
-            self.engine.cancel(self.active.request_id)
-            self.active = None
-            self._set_streaming(False)
+        self.replies.drop(conversation_id)
         self.store.delete_conversation(conversation_id)
         if conversation_id == self.conversation_id:
             self.conversation_id = None
@@ -306,8 +317,27 @@ class MainWindow(QMainWindow):
         return "You" if message.role == "user" else (message.model or "Assistant")
 
     # --- sending and streaming -------------------------------------------------------------------
+    def _connect_signals(self) -> None:
+        """Who talks to whom: the only place the window's children are connected to each other."""
+        replies, notes, tools = self.replies, self.notes, self.tools
+        replies.started.connect(self._reply_started)
+        replies.groundRequested.connect(notes.ground)
+        notes.grounded.connect(replies.on_grounded)
+        tools.replyRequested.connect(replies.begin)
+        tools.threadChanged.connect(self.show_changes)
+        tools.openRequested.connect(self.open_conversation)
+        tools.failed.connect(self.show_error)
+        tools.inspectorWanted.connect(lambda: (self.prompt_dock.show(), self.prompt_dock.raise_()))
+        notes.panelWanted.connect(lambda: (self.notes_dock.show(), self.notes_dock.raise_()))
+        for child in (replies, notes, tools):
+            child.notify.connect(self.notify)
+        replies.streamed.connect(self._reply_streamed)
+        replies.ended.connect(self._reply_ended)
+        replies.statsChanged.connect(self.stats_label.setText)
+        replies.busyChanged.connect(self._set_streaming)
+
     def send(self, text: str) -> None:
-        if self.active is not None:
+        if self.replies.busy:
             return  # one reply at a time; Stop first
         if self.tools.editing is not None:
             self.tools.submit_edit(text)  # an edited message goes on a new branch
@@ -321,21 +351,12 @@ class MainWindow(QMainWindow):
             request_id=self.engine.next_request_id(),
         )
         self.composer.clear()
-        self.begin_reply(request)
-
-    def begin_reply(self, request) -> None:
-        """Show the saved turn, then find its notes and generate (a new message, an edit or a regeneration)."""
-        recorder = ReplyRecorder(self.store, request.message_id)
-        self.active = ActiveReply(request.request_id, request.conversation_id, recorder)
-        self.open_conversation(request.conversation_id)
-        self.sidebar.set_conversations(self.store.list_conversations(), self.conversation_id)
-        self._set_streaming(True)
-        self.notes.ground_then_generate(request)
+        self.replies.begin(request)
 
     def continue_from(self, message_id: int, position: int, token_id: int) -> None:
         """A new branch of a reply: its tokens up to `position`, then `token_id`, then generated on."""
-        if self.active is not None:
-            self.statusBar().showMessage("Wait for the reply being written to finish (or stop it) first.", 6000)
+        if self.replies.busy:
+            self.notify("Wait for the reply being written to finish (or stop it) first.", 6000)
             return
         try:
             request, records = start_branch(
@@ -344,128 +365,46 @@ class MainWindow(QMainWindow):
         except BranchError as error:
             self.show_error("Cannot continue from this token", str(error))
             return
-        recorder = ReplyRecorder(self.store, request.message_id)
-        recorder.records = records
-        self.active = ActiveReply(request.request_id, request.conversation_id, recorder)
-        self.open_conversation(request.conversation_id)
-        self._set_streaming(True)
-        self.engine.generate(request)
+        self.replies.begin(request, records, grounded=True)
 
     def switch_branch(self, message_id: int) -> None:
         """Show another branch: that message and the newest conversation below it."""
         self.store.show_branch(message_id)
-        self.open_conversation(self.conversation_id)
+        self.show_changes(self.conversation_id)
 
     def stop(self) -> None:
-        if self.active is not None:
-            self._stopped = True
-            self.engine.cancel(self.active.request_id)
+        self.replies.stop()
 
     def _set_streaming(self, streaming: bool) -> None:
         self.send_button.setEnabled(not streaming)
         self.stop_button.setEnabled(streaming)
-        if streaming:
-            self._draw_timer.start()
-        else:
-            self._draw_timer.stop()
 
-    def _is_current(self, request_id: int) -> bool:
-        return self.active is not None and self.active.request_id == request_id
+    def _reply_started(self, session) -> None:
+        message = self.store.get_message(session.message_id)
+        self.show_changes(message.conversation_id)
+        self.sidebar.touch(self.store.get_conversation(message.conversation_id))
 
-    def _prompt_ready(self, request_id: int, prompt: PromptReady) -> None:
-        if self._is_current(request_id):
-            self.active.prompt = prompt
-            self.active.recorder.prompt = prompt
-            if isinstance(prompt, BranchReady):
-                self.active.recorder.text = prompt.prefix_text
-                self.active.pending.append(prompt.prefix_text)
-            if prompt.dropped_messages:
-                self.statusBar().showMessage(
-                    f"The conversation is longer than the context: the {prompt.dropped_messages} oldest messages were left out.",
-                    8000,
-                )
-
-    def _token(self, request_id: int, event: TokenEvent) -> None:
-        if not self._is_current(request_id):
-            return  # a superseded request
-        active = self.active
-        if active.first_token_at is None:
-            active.first_token_at = time.perf_counter()
-        active.tokens += 1
-        active.recorder.add(event)
-        if event.delta:
-            active.pending.append(event.delta)
-
-    def _draw_pending(self) -> None:
-        active = self.active
-        if active is None or not active.pending:
-            return
-        text = "".join(active.pending)
-        active.pending.clear()
-        view = self._active_view()
+    def _reply_streamed(self, session, text: str) -> None:
+        view = self.chat.view_for(session.message_id)
         if view is not None:
             view.append_text(text)
-            self.inspector.draw_stream(view, active.recorder.records)
-        self._show_live_stats()
+            self.inspector.draw_stream(view, session.table)
 
-    def _active_view(self) -> MessageView | None:
-        if self.active is None or self.active.conversation_id != self.conversation_id:
-            return None
-        return self.chat.view_for(self.active.recorder.message_id)
-
-    def _show_live_stats(self) -> None:
-        active = self.active
-        if active.first_token_at is None or self.model_info is None:
-            return
-        elapsed = time.perf_counter() - active.first_token_at
-        rate = (active.tokens - 1) / elapsed if elapsed > 0 and active.tokens > 1 else 0.0
-        used = (active.prompt.prompt_tokens if active.prompt else 0) + active.tokens
-        self.stats_label.setText(f"{rate:.1f} tok/s · context {used} / {self.model_info.n_ctx}")
-
-    def _finished(self, request_id: int, finished: Finished) -> None:
-        if not self._is_current(request_id):
-            return
-        self._draw_pending()
-        message = self.active.recorder.finish(finished)
-        self._end_reply(message)
-        stats = finished.stats
-        self.stats_label.setText(
-            f"{stats.tokens_per_s:.1f} tok/s · TTFT {stats.ttft_ms:.0f} ms · "
-            f"context {stats.prompt_tokens + stats.completion_tokens} / {stats.n_ctx}"
-        )
-
-    def _failed(self, request_id: int, error: str) -> None:
-        if not self._is_current(request_id):
-            return
-        self._draw_pending()
-        message = self.active.recorder.fail(error)
-        self._end_reply(message)
-        self.statusBar().showMessage(f"The reply failed: {error}", 10000)
-
-    def _end_reply(self, message) -> None:
-        self.active = None
-        self._stopped = False
-        self._set_streaming(False)
+    def _reply_ended(self, session) -> None:
+        message = session.message
         view = self.chat.view_for(message.id)
         if view is not None:
             view.show_message(message)
-            self.inspector.finished(view, message)
+            self.inspector.finished(view, message, session.table)
             self.notes.attach(view, message)
-        self.sidebar.set_conversations(self.store.list_conversations(), self.conversation_id)
+        self.sidebar.touch(self.store.get_conversation(message.conversation_id))
         self.tools.reply_ended(message)
         self.replyFinished.emit(message.id)
 
     # --- shutdown --------------------------------------------------------------------------------
     def closeEvent(self, event):  # noqa: N802
         self.system_prompt.flush()
-        if self.active is not None:
-            # Keep the partial reply: it is saved as stopped, exactly as if Stop had been pressed.
-            self.engine.cancel(self.active.request_id)
-            recorder = self.active.recorder
-            recorder.flush()
-            self.store.update_message(recorder.message_id, status="cancelled", finish_reason="cancelled")
-            self.active = None
-        self._draw_timer.stop()
+        self.replies.abandon()
         self.tools.shutdown()
         self.notes.shutdown()
         self.engine.shutdown()

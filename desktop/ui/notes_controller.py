@@ -1,6 +1,7 @@
 """Notes in the window: the dock and menu, the "Use notes" switch, grounding replies, Sources rows."""
 
 import functools
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, QUrl, Signal
@@ -31,15 +32,21 @@ def _unless_shut_down(slot):
 
 
 class NotesController(QObject):
-    """GUI side of the notes: owns the panel and the notes threads; the window calls a few hooks."""
+    """GUI side of the notes: owns the panel and the notes threads; the window places the panel and wires the signals."""
 
     jobsIdle = Signal()  # no notes job left running or waiting
+    grounded = Signal(object)  # the ReplyRequest with its sources saved and attached: generate it now
     opened = Signal()  # the library is open (or failed to open): replies no longer wait for it
 
-    def __init__(self, window, folder: Path | None = None, library_factory=NotesLibrary.open):
-        super().__init__(window)
-        self.window = window
-        self.store = window.store
+    notify = Signal(str, int)  # a status line, milliseconds
+    panelWanted = Signal()  # a source was clicked: bring the Notes panel forward
+
+    def __init__(self, store, confirm: Callable[[str, str], bool], folder: Path | None = None,
+                 library_factory=NotesLibrary.open, parent=None):
+        super().__init__(parent)
+        self.store = store
+        self._confirm = confirm
+        self.conversation_id: int | None = None
         self.library: NotesLibrary | None = None
         self.available = True  # False once opening failed: replies then go without notes
         self.shut_down = False
@@ -50,15 +57,10 @@ class NotesController(QObject):
         self._after: dict[int, object] = {}  # job id -> callback run on the GUI thread when it is done
         limits = retrieval_settings(self.store, None, False)
         self.panel = NotesPanel(limits.top_k, limits.min_score)
-        self.dock = window._dock("Notes", self.panel, "notesDock")
-        window.tabifyDockWidget(window.sampling_dock, self.dock)
-        window.sampling_dock.raise_()
         self.use_notes = QCheckBox("Use notes")
         self.use_notes.setObjectName("useNotes")
         self.use_notes.setToolTip("Ground this conversation's answers on your notes (Notes panel)")
         self.use_notes.toggled.connect(self._use_notes_toggled)
-        window.statusBar().addPermanentWidget(self.use_notes)
-        self._build_menu()
         self._connect_panel()
         self.panel.setEnabled(False)  # until the notes are open
         self._refresh_timer = QTimer(self)
@@ -73,23 +75,22 @@ class NotesController(QObject):
         indexer.jobDone.connect(self._job_done)
         indexer.jobFailed.connect(self._job_failed)
         indexer.folderChanged.connect(self.sync_folder)
-        indexer.watchProblem.connect(lambda text: self.window.statusBar().showMessage(text, 10000))
+        indexer.watchProblem.connect(lambda text: self.notify.emit(text, 10000))
         self.threads.searcher.found.connect(self._found)
         self.threads.searcher.failed.connect(self._search_failed)
 
-    def _build_menu(self) -> None:
-        menu = self.window.menuBar().addMenu("&Notes")
+    def install(self, menu) -> None:
+        """The Notes menu's actions (the window adds the panel's dock toggle after them)."""
         for text, slot in (("&New note", self.new_note), ("&Import files…", self.choose_files),
                            ("Import &folder…", self.choose_folder), (None, None),
                            ("&Rebuild search index", self.rebuild_index)):
             if text is None:
                 menu.addSeparator()
                 continue
-            action = QAction(text, self.window)
+            action = QAction(text, self)
             action.triggered.connect(slot)
             menu.addAction(action)
         menu.addSeparator()
-        menu.addAction(self.dock.toggleViewAction())
 
     def _connect_panel(self) -> None:
         panel = self.panel
@@ -110,7 +111,7 @@ class NotesController(QObject):
         self.panel.setEnabled(True)
         if notice:
             self.panel.show_notice(notice)
-            self.window.statusBar().showMessage(notice, 15000)
+            self.notify.emit(notice, 15000)
         self.refresh()
         self.submit("Checking imported folders for changes", lambda lib, cancel, progress: _changes(lib.sync_all(cancel, progress)))
         self._release_waiting()
@@ -132,7 +133,7 @@ class NotesController(QObject):
         self.panel.set_notes(notes, self.library.list_folders())
         had_notes, self.has_notes = self.has_notes, any(note.n_chunks for note in notes)
         if had_notes != self.has_notes:
-            self.conversation_opened(self.window.conversation_id)
+            self.conversation_opened(self.conversation_id)
 
     # --- jobs ------------------------------------------------------------------------------------------
     def submit(self, label: str, work, after=None, key: str | None = None) -> int | None:
@@ -155,13 +156,13 @@ class NotesController(QObject):
         if after is not None:
             after()
         if summary:
-            self.window.statusBar().showMessage(summary, 8000)
+            self.notify.emit(summary, 8000)
         self._job_ended()
 
     @_unless_shut_down
     def _job_failed(self, job_id: int, message: str) -> None:
         self._after.pop(job_id, None)
-        self.window.statusBar().showMessage(f"Notes: {message}", 10000)
+        self.notify.emit(f"Notes: {message}", 10000)
         self.panel.show_notice(message)
         self._job_ended()
 
@@ -173,14 +174,13 @@ class NotesController(QObject):
 
     # --- user actions ----------------------------------------------------------------------------------
     def new_note(self) -> None:
-        self.dock.show()
-        self.dock.raise_()
+        self.panelWanted.emit()
         self.panel.new_note()
         self.panel.title.setFocus()
 
     def save_note(self, note_id: int | None, title: str, text: str) -> None:
         if not text.strip():
-            self.window.statusBar().showMessage("A note needs some text.", 5000)
+            self.notify.emit("A note needs some text.", 5000)
             return
         saved = {}
 
@@ -198,28 +198,28 @@ class NotesController(QObject):
     def delete(self, kind: str, item_id: int) -> None:
         if kind == "folder":
             folder = next((f for f in self.library.list_folders() if f.id == item_id), None)
-            if folder is None or not self.window.confirm(
+            if folder is None or not self._confirm(
                 "Remove folder", f"Stop syncing {folder.path} and remove its notes from Inkling? The files stay on disk."
             ):
                 return
             self.submit("Removing the folder", lambda lib, _c, _p: (lib.remove_folder(item_id), f"Removed {folder.path}.")[1])
         else:
             note = self.library.get_note(item_id)
-            if note is None or not self.window.confirm("Delete note", f"Delete the note “{note.title}”?"):
+            if note is None or not self._confirm("Delete note", f"Delete the note “{note.title}”?"):
                 return
             self.submit("Deleting the note", lambda lib, _c, _p: (lib.remove(item_id), f"Deleted “{note.title}”.")[1])
         self.panel.new_note()
 
     def choose_files(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self.window, "Import files as notes", "", FILE_FILTER)
+        paths, _ = QFileDialog.getOpenFileNames(self.panel, "Import files as notes", "", FILE_FILTER)
         if paths:
             self.import_paths([Path(p) for p in paths])
 
     def choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self.window, "Import a folder of notes")
+        folder = QFileDialog.getExistingDirectory(self.panel, "Import a folder of notes")
         if not folder:
             return
-        dialog = FileTypesDialog(folder, self.window)
+        dialog = FileTypesDialog(folder, self.panel)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.extensions():
             self.import_paths([Path(folder)], dialog.extensions())
 
@@ -247,15 +247,14 @@ class NotesController(QObject):
     def show_note(self, note_id: int, chunk: int | None) -> None:
         note = self.library.get_note(note_id) if self.library else None
         if note is None:
-            self.window.statusBar().showMessage("That note no longer exists.", 6000)
+            self.notify.emit("That note no longer exists.", 6000)
             return
         span = self.library.chunk_span(note_id, chunk) if chunk is not None else None
         self.panel.show_note(note, self.library.note_text(note_id), span)
 
     def open_source(self, note_id: int, chunk: int) -> None:
         """A source under an answer was clicked: show the note with that chunk selected."""
-        self.dock.show()
-        self.dock.raise_()
+        self.panelWanted.emit()
         self.show_note(note_id, chunk)
 
     def search_panel(self, query: str) -> None:
@@ -267,26 +266,27 @@ class NotesController(QObject):
 
     # --- per conversation -----------------------------------------------------------------------------
     def conversation_opened(self, conversation_id: int | None) -> None:
+        self.conversation_id = conversation_id
         use = retrieval_settings(self.store, conversation_id, self.has_notes).use_notes
         self.use_notes.blockSignals(True)
         self.use_notes.setChecked(use)
         self.use_notes.blockSignals(False)
 
     def _use_notes_toggled(self, checked: bool) -> None:
-        if self.window.conversation_id is not None:
-            set_use_notes(self.store, self.window.conversation_id, checked)
+        if self.conversation_id is not None:
+            set_use_notes(self.store, self.conversation_id, checked)
 
-    def ground_then_generate(self, request: ReplyRequest) -> None:
-        """Decide the reply's sources (on the search thread), save them with it, then start generating."""
+    def ground(self, request: ReplyRequest) -> None:
+        """Decide the reply's sources (on the search thread), save them with it, then emit `grounded`."""
         if not self.available:
-            self._generate(request, [])
+            self._grounded(request, [])
             return
         if self.library is None:
             self._before_open.append(request)  # notes are still opening (start-up): wait for them
             return
         settings = retrieval_settings(self.store, request.conversation_id, self.has_notes)
         if not (settings.use_notes and self.has_notes):
-            self._generate(request, [])
+            self._grounded(request, [])
         else:
             search_id = self.threads.search(self.library, request.history[-1].content, settings.top_k, settings.min_score)
             self._waiting[search_id] = request
@@ -294,30 +294,25 @@ class NotesController(QObject):
     def _release_waiting(self) -> None:
         waiting, self._before_open = self._before_open, []
         for request in waiting:
-            self.ground_then_generate(request)
+            self.ground(request)
 
     @_unless_shut_down
     def _found(self, search_id: int, sources: list) -> None:
         if search_id == self._panel_search:
             self.panel.show_results(sources)
         elif search_id in self._waiting:
-            self._generate(self._waiting.pop(search_id), sources)
+            self._grounded(self._waiting.pop(search_id), sources)
 
     @_unless_shut_down
     def _search_failed(self, search_id: int, message: str) -> None:
-        self.window.statusBar().showMessage(f"Notes could not be searched: {message}", 10000)
+        self.notify.emit(f"Notes could not be searched: {message}", 10000)
         if search_id in self._waiting:
-            self._generate(self._waiting.pop(search_id), [])
+            self._grounded(self._waiting.pop(search_id), [])
 
-    def _generate(self, request: ReplyRequest, sources: list) -> None:
-        window = self.window
-        if window.active is None or window.active.request_id != request.request_id:
-            return  # the reply was abandoned (its conversation deleted) while its notes were searched
-        if sources:
+    def _grounded(self, request: ReplyRequest, sources: list) -> None:
+        if sources and self.store.get_message(request.message_id) is not None:  # not deleted meanwhile
             request = attach_sources(self.store, request, sources)
-        window.engine.generate(request)
-        if window._stopped:  # Stop was pressed while the notes were searched
-            window.engine.cancel(request.request_id)
+        self.grounded.emit(request)
 
     def attach(self, view, message) -> None:
         """Put the Sources row under a finished answer and link its [n] markers."""

@@ -1,5 +1,7 @@
 """The conversation list: switch, rename (double-click or F2), delete (with confirmation), pin, sort."""
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPainter, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, QMenu
@@ -8,18 +10,9 @@ from desktop.core.store import Conversation
 from desktop.ui.inert import plain_tip
 
 ID_ROLE = Qt.ItemDataRole.UserRole
+ORDER_KEY = "conversation_order"  # the setting that remembers the order chosen
 ORDERS = {"updated": "Recent activity", "created": "Newest first", "title": "Title"}
 EDITABLE = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
-
-
-def _sorted(conversations: list[Conversation], order: str) -> list[Conversation]:
-    """Pinned first, then by the order chosen (the same as Store.list_conversations)."""
-    if order == "title":
-        ordered = sorted(sorted(conversations, key=lambda c: c.id, reverse=True), key=lambda c: c.title.casefold())
-    else:
-        column = "created_at" if order == "created" else "updated_at"
-        ordered = sorted(conversations, key=lambda c: (getattr(c, column), c.id), reverse=True)
-    return sorted(ordered, key=lambda c: not c.pinned)
 
 
 def _pin_icon() -> QIcon:
@@ -41,11 +34,13 @@ class ConversationList(QListWidget):
     deleteRequested = Signal(int)
     pinRequested = Signal(int, bool)
 
-    def __init__(self, parent=None):
+    def __init__(self, fetch: Callable[[str], list[Conversation]], order: str = "updated", parent=None):
+        """`fetch(order)` lists the conversations in that order: the store's SQL is the one ordering rule."""
         super().__init__(parent)
         self.setObjectName("conversationList")
+        self._fetch = fetch
         self.setUniformItemSizes(True)  # thousands of conversations lay out without measuring each
-        self.order = "updated"
+        self.order = order
         self._conversations: list[Conversation] = []
         self._pin_icon = _pin_icon()
         self.setEditTriggers(
@@ -62,8 +57,12 @@ class ConversationList(QListWidget):
         delete.triggered.connect(self.request_delete_current)
         self.addAction(delete)
 
+    def refresh(self, current_id: int | None) -> None:
+        self.set_conversations(self._fetch(self.order), current_id)
+
     def set_conversations(self, conversations: list[Conversation], current_id: int | None) -> None:
-        self._conversations = conversations = _sorted(conversations, self.order)
+        """Fill the list with conversations already in the list's order."""
+        self._conversations = conversations
         self._filling = True
         self.setUpdatesEnabled(False)
         try:
@@ -85,7 +84,33 @@ class ConversationList(QListWidget):
     def set_order(self, order: str) -> None:
         """Sort by "updated", "created" or "title"; pinned conversations stay on top."""
         self.order = order
-        self.set_conversations(self._conversations, self.current_id())
+        self.refresh(self.current_id())
+
+    def touch(self, conversation: Conversation) -> None:
+        """One conversation changed (a reply, a rename): update its row, not the list.
+
+        In "recent activity" order it moves to the top of its group (pinned or not); a conversation
+        the list does not hold, or a title change in title order, refills the list.
+        """
+        row = next((i for i, c in enumerate(self._conversations) if c.id == conversation.id), None)
+        if row is None or (self.order == "title" and self._conversations[row].title != conversation.title):
+            self.refresh(self.current_id())
+            return
+        was_current = self.current_id() == conversation.id
+        self._filling = True
+        try:
+            self._conversations.pop(row)
+            item = self.takeItem(row)
+            item.setText(conversation.title)
+            target = row
+            if self.order == "updated":
+                target = sum(1 for c in self._conversations if c.pinned) if not conversation.pinned else 0
+            self._conversations.insert(target, conversation)
+            self.insertItem(target, item)
+            if was_current:
+                self.setCurrentItem(item)
+        finally:
+            self._filling = False
 
     def current_id(self) -> int | None:
         item = self.currentItem()

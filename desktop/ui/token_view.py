@@ -56,7 +56,7 @@ class TokenBrowser(InertTextBrowser):
             fmt = QTextCharFormat()
             fmt.setBackground(QColor(colours.background))
             fmt.setForeground(QColor(colours.foreground))
-            cursor.insertText(shown, fmt)
+            cursor.insertText(shown.replace("\n", "\u2028"), fmt)  # a line break inside the block, as <br> gives
             position += utf16_length(shown)
             ends.append(position)
         self.starts = np.concatenate([self.starts, np.array(ends, dtype=np.int64)])

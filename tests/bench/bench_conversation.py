@@ -10,7 +10,7 @@ Per bundled model (n_ctx 4096, 2 threads, temperature 0), through the app's own 
   tps_at_2000     ... and around token 2,000 (tokens 1,950-2,050), measured alternately (see
                   decode_figures). llama_cpp_tps_at_50/2000: llama.cpp alone decoding the same tokens
                   at the same depths, the reference for what attention itself costs deeper in. End-of-generation is ignored for these, as llama-bench does, so
-                  the reply is long whatever the model would say; tokens go through ReplyRecorder
+                  the reply is long whatever the model would say; tokens go through ReplySession
                   into SQLite like in the window.
 Then, in a temporary data folder holding 5,000 conversations and 100,000 messages written through
 the store: app start to usable window (a fresh process: interpreter, imports, database, window
@@ -29,7 +29,8 @@ from pathlib import Path
 import llama_cpp
 
 from benchlib import in_fresh_process, median, model_path, progress, rounded
-from desktop.core.chat import ReplyRecorder, ReplyRequest, generate_reply
+from desktop.core.chat import ReplyRequest, generate_reply
+from desktop.core.conversation.session import ReplySession
 from desktop.core.engine.llama_engine import LlamaEngine
 from desktop.core.engine.types import EngineConfig, Finished, TokenEvent
 from desktop.core.prompt import ChatMessage
@@ -117,7 +118,7 @@ def decode_figures(engine, folder: Path) -> dict:
 
     The reply (2,100 tokens, end-of-generation ignored) is written once. Then, round after round,
     the engine continues it greedily from token 25 and from token 1,950 for 100 tokens (the cache
-    already holds the text before: only the decode is timed), each time into a ReplyRecorder that
+    already holds the text before: only the decode is timed), each time into a ReplySession that
     already holds the reply's records up to there, so a save costs what it would at that length.
     Alternating the two positions keeps a busy machine from favouring one of them.
     """
@@ -166,16 +167,15 @@ def continue_tps(engine, store, prompt: list[int], records: list, start: int, co
     conversation = store.create_conversation()
     user = store.add_message(conversation.id, "user", "Write a long story about the harbour town.")
     reply = store.add_message(conversation.id, "assistant", "", parent_id=user.id, status="streaming")
-    recorder = ReplyRecorder(store, reply.id)
-    recorder.records = list(records[:start])
-    recorder.flush()  # what was there before was saved already; only the saves from here on are timed
+    session = ReplySession(store, reply.id, records[:start])
+    session.flush()  # what was there before was saved already; only the saves from here on are timed
     times = []
     for event in engine.stream(prompt + [r.id for r in records[:start]], greedy(count), top_logprobs=10):
         if isinstance(event, TokenEvent):
-            recorder.add(event)
+            session.apply(event)
             times.append(time.perf_counter())
         else:
-            recorder.finish(event)
+            session.apply(event)
     return (len(times) - 1) / (times[-1] - times[0])
 
 

@@ -5,10 +5,11 @@ import threading
 import pytest
 from sqlite_utils import Database
 
-from desktop.core.branching import BranchError, BranchReady, generate_branch, start_branch
-from desktop.core.chat import PromptReady, ReplyRecorder, generate_reply, start_turn
+from desktop.core.branching import BranchError, generate_branch, start_branch
+from desktop.core.chat import generate_reply, start_turn
+from desktop.core.conversation.session import ReplySession
 from desktop.core.engine.llama_engine import LlamaEngine
-from desktop.core.engine.types import EngineConfig, Finished, TokenEvent
+from desktop.core.engine.types import EngineConfig, TokenEvent
 from desktop.core.sampling import SamplerSettings
 from desktop.core.store import Store
 from desktop.core.trace import TokenRecord, TopToken
@@ -17,24 +18,11 @@ from tests.fakes import EOG_ID, FakeEngine
 GREEDY = SamplerSettings(temperature=0.0, max_tokens=12, repeat_penalty=1.0)
 
 
-def record_events(recorder: ReplyRecorder, events) -> None:
-    """Drive a recorder the way the window and the CLI do."""
-    for event in events:
-        if isinstance(event, BranchReady):
-            recorder.prompt, recorder.text = event, event.prefix_text
-        elif isinstance(event, PromptReady):
-            recorder.prompt = event
-        elif isinstance(event, Finished):
-            recorder.finish(event)
-        else:
-            recorder.add(event)
-
-
 def branch_from(store: Store, engine, message_id: int, position: int, token_id: int):
     request, records = start_branch(store, message_id, position, token_id, store.get_message(message_id).model)
-    recorder = ReplyRecorder(store, request.message_id)
-    recorder.records = records
-    record_events(recorder, generate_branch(engine, request, threading.Event()))
+    session = ReplySession(store, request.message_id, records)
+    for event in generate_branch(engine, request, threading.Event()):
+        session.apply(event)
     return store.get_message(request.message_id)
 
 
@@ -58,7 +46,9 @@ def store():
 def greedy_reply(store: Store, engine, text: str, model: str = "SmolLM2"):
     conversation = store.create_conversation()
     request = start_turn(store, conversation.id, text, GREEDY, model)
-    record_events(ReplyRecorder(store, request.message_id), generate_reply(engine, request, threading.Event()))
+    session = ReplySession(store, request.message_id)
+    for event in generate_reply(engine, request, threading.Event()):
+        session.apply(event)
     return store.get_message(request.message_id)
 
 

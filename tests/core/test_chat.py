@@ -4,8 +4,9 @@ import threading
 
 import pytest
 
-from desktop.core.chat import PromptReady, ReplyRecorder, generate_reply, start_turn
-from desktop.core.engine.types import Finished, TokenEvent
+from desktop.core.chat import PromptReady, generate_reply, start_turn
+from desktop.core.conversation.session import ReplySession
+from desktop.core.engine.types import Finished
 from desktop.core.sampling import SamplerSettings
 from desktop.core.store import open_store
 from tests.fakes import SCRIPT, FakeEngine
@@ -70,38 +71,15 @@ def test_generate_reply_reports_the_prompt_first_and_sends_system_and_history(st
     assert engine.settings[-1].temperature == 0.7
 
 
-def test_recorder_flushes_at_most_once_a_second_and_finish_saves_everything(store):
-    conversation = store.create_conversation()
-    request = start_turn(store, conversation.id, "Hello", SamplerSettings(), "m")
-    clock = ManualClock()
-    recorder = ReplyRecorder(store, request.message_id, clock=clock)
-    events = [e for e in events_of(FakeEngine("fake.gguf"), request) if isinstance(e, TokenEvent)]
-
-    recorder.add(events[0])
-    clock.now = 0.5
-    recorder.add(events[1])
-    assert store.get_message(request.message_id).content == ""  # not yet a second
-    clock.now = 1.0
-    recorder.add(events[2])
-    assert store.get_message(request.message_id).content == "".join(SCRIPT[:3])
-    assert len(store.load_trace(request.message_id)) == 3
-    for event in events[3:]:
-        recorder.add(event)
-    message = recorder.finish(Finished("stop", events_of(FakeEngine("f.gguf"), request)[-1].stats))
-    assert message.status == "complete" and message.finish_reason == "stop"
-    assert message.content == "".join(SCRIPT[:7])
-    assert len(store.load_trace(message.id)) == 7
-
-
 def test_a_crash_mid_reply_keeps_the_flushed_part_and_marks_it_interrupted(db_path):
     store = open_store(db_path)
     conversation = store.create_conversation()
     request = start_turn(store, conversation.id, "Hello", SamplerSettings(), "m")
     clock = ManualClock()
-    recorder = ReplyRecorder(store, request.message_id, clock=clock)
+    session = ReplySession(store, request.message_id, clock=clock)
     for event in events_of(FakeEngine("fake.gguf"), request)[1:4]:
         clock.now += 1.0
-        recorder.add(event)
+        session.apply(event)
     store.close()  # the process dies here: no finish(), no fail()
 
     reopened = open_store(db_path)
@@ -117,13 +95,3 @@ def test_a_crash_mid_reply_keeps_the_flushed_part_and_marks_it_interrupted(db_pa
         assert [m.content for m in follow_up.history] == ["Hello", "".join(SCRIPT[:3]), "Go on"]
     finally:
         reopened.close()
-
-
-def test_fail_keeps_what_arrived_with_the_reason(store):
-    conversation = store.create_conversation()
-    request = start_turn(store, conversation.id, "Hello", SamplerSettings(), "m")
-    recorder = ReplyRecorder(store, request.message_id)
-    recorder.add(events_of(FakeEngine("fake.gguf"), request)[1])
-    message = recorder.fail("llama.cpp failed while generating: out of memory")
-    assert message.status == "error" and message.content == SCRIPT[0]
-    assert "out of memory" in message.error

@@ -3,7 +3,8 @@
 import pytest
 from sqlite_utils import Database
 
-from desktop.core.chat import PromptReady, ReplyRecorder
+from desktop.core.chat import PromptReady
+from desktop.core.conversation.session import ReplySession
 from desktop.core.edits import (
     EditError, delete_message, duplicate_from, history_before, start_edit, start_regenerate, undo_delete,
 )
@@ -42,12 +43,12 @@ def chat(store: Store, turns: int = 3) -> tuple[int, list]:
         user = store.add_message(c.id, "user", f"question {n} about llamas", parent_id=parent)
         reply = store.add_message(c.id, "assistant", "", parent_id=user.id, status="streaming", model="m",
                                   sampler=SamplerSettings().to_dict())
-        recorder = ReplyRecorder(store, reply.id)
-        recorder.prompt = PromptReady(5, 0, 64, (1, 2, 3, 4, 5), sources_used=1, record=PromptRecord(
-            "<s>abcde", (3, 4, 5, 6, 8), (("system", 0, 2), ("message", 2, 5)), 0, 64, 16))
+        session = ReplySession(store, reply.id)
+        session.apply(PromptReady(5, 0, 64, (1, 2, 3, 4, 5), sources_used=1, record=PromptRecord(
+            "<s>abcde", (3, 4, 5, 6, 8), (("system", 0, 2), ("message", 2, 5)), 0, 64, 16)))
         store.save_sources(reply.id, [{"note_id": 1, "title": "N", "chunk": 0, "score": 0.5, "snippet": "s"}])
-        recorder.add(TokenEvent(0, 1, f"answer {n} alpacas", record(n), False))
-        recorder.finish(Finished("stop", GenerationStats(5, 1, 1.0, 1.0, 0, 64)))
+        session.apply(TokenEvent(0, 1, f"answer {n} alpacas", record(n), False))
+        session.apply(Finished("stop", GenerationStats(5, 1, 1.0, 1.0, 0, 64)))
         messages += [user, reply]
         parent = reply.id
     return c.id, messages

@@ -2,7 +2,8 @@
 
 import threading
 
-from desktop.core.chat import PromptReady, ReplyRecorder, generate_reply, start_turn
+from desktop.core.chat import PromptReady, generate_reply, start_turn
+from desktop.core.conversation.session import ReplySession
 from desktop.core.engine.types import Finished
 from desktop.core.grounding import attach_sources, retrieval_settings, save_limits, set_use_notes
 from desktop.core.notes import Source
@@ -59,9 +60,9 @@ def test_sources_are_saved_before_generation_and_trimmed_to_those_sent(tmp_path)
         events = list(generate_reply(FakeEngine("fake.gguf"), request, threading.Event()))
         prompt = events[0]
         assert isinstance(prompt, PromptReady) and prompt.sources_used == 3
-        recorder = ReplyRecorder(store, request.message_id)
-        recorder.prompt = PromptReady(prompt.prompt_tokens, 0, prompt.n_ctx, sources_used=2)  # as if one did not fit
-        recorder.finish(next(e for e in events if isinstance(e, Finished)))
+        session = ReplySession(store, request.message_id)
+        session.apply(PromptReady(prompt.prompt_tokens, 0, prompt.n_ctx, sources_used=2))  # as if one did not fit
+        session.apply(next(e for e in events if isinstance(e, Finished)))
         assert [s["note_id"] for s in store.load_sources(request.message_id)] == [1, 2]
     finally:
         store.close()

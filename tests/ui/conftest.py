@@ -39,4 +39,4 @@ def send(qtbot, window, text: str, timeout: int = 60000):
     with qtbot.waitSignal(window.replyFinished, timeout=timeout):
         window.composer.setPlainText(text)
         qtbot.keyClick(window.composer, "\r")
-    qtbot.waitUntil(lambda: window.active is None, timeout=timeout)
+    qtbot.waitUntil(lambda: window.replies.active is None, timeout=timeout)

@@ -62,7 +62,7 @@ def test_prompt_inspector_shows_parts_and_tokens(qtbot, make_window):
     send(qtbot, window, "What is in my prompt?")
     click(window, 1, "prompt")
     inspector = window.tools.inspector
-    assert window.tools.inspector_dock.isVisibleTo(window)
+    assert window.prompt_dock.isVisibleTo(window)
     assert "What is in my prompt?" in inspector.text.toPlainText()
     assert "Message" in inspector.counts.text() and "System" in inspector.counts.text()
     inspector.tokens_button.click()
@@ -79,13 +79,13 @@ def test_edit_and_regenerate_make_branches_with_arrows(qtbot, make_window):
     with qtbot.waitSignal(window.replyFinished, timeout=10000):
         window.composer.setPlainText("Edited question")
         qtbot.keyClick(window.composer, "\r")
-    qtbot.waitUntil(lambda: window.active is None, timeout=10000)
+    qtbot.waitUntil(lambda: window.replies.active is None, timeout=10000)
     assert [v.text() for v in window.chat.views()][0] == "Edited question"
     assert navigator_label(window, 0) == "2/2" and window.tools.edit_banner.isHidden()
 
     with qtbot.waitSignal(window.replyFinished, timeout=10000):
         click(window, 1, "regenerate")
-    qtbot.waitUntil(lambda: window.active is None, timeout=10000)
+    qtbot.waitUntil(lambda: window.replies.active is None, timeout=10000)
     assert navigator_label(window, 1) == "2/2"
 
     navigator = window.chat.views()[0].findChild(QWidget, "branchNavigator")
@@ -183,7 +183,7 @@ def test_actions_refuse_while_a_reply_is_written(qtbot, make_window):
     window.tools.order.setFocus()
     window.composer.setPlainText("Second")
     qtbot.keyClick(window.composer, Qt.Key.Key_Return)
-    assert window.active is not None
+    assert window.replies.active is not None
     window.tools.regenerate(window.chat.views()[1].message_id)
     assert "Wait for the reply" in window.statusBar().currentMessage()
-    qtbot.waitUntil(lambda: window.active is None, timeout=10000)
+    qtbot.waitUntil(lambda: window.replies.active is None, timeout=10000)

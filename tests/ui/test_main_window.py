@@ -1,6 +1,5 @@
 """The main window: sending, streaming, stopping, panels, conversations, restarts (pytest-qt, offscreen)."""
 
-from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QImage, QInputMethodEvent, QTextDocument
@@ -43,7 +42,7 @@ def test_stop_keeps_the_partial_reply_marked_stopped(qtbot, make_window):
     window = make_window(slow_fake)
     window.composer.setPlainText("Tell me everything")
     qtbot.keyClick(window.composer, "\r")
-    qtbot.waitUntil(lambda: window.active is not None and window.active.tokens >= 5, timeout=10000)
+    qtbot.waitUntil(lambda: window.replies.active is not None and window.replies.active.generated >= 5, timeout=10000)
     assert window.findChild(QPushButton, "stop").isEnabled()
     with qtbot.waitSignal(window.replyFinished, timeout=10000):
         qtbot.mouseClick(window.stop_button, Qt.MouseButton.LeftButton)
@@ -95,7 +94,7 @@ def test_enter_sends_but_shift_enter_and_ime_composition_do_not(qtbot, make_wind
     window.composer.inputMethodEvent(QInputMethodEvent("", []))
     qtbot.keyClick(window.composer, Qt.Key.Key_Return)
     assert len(sent) == 1
-    qtbot.waitUntil(lambda: window.active is None, timeout=10000)
+    qtbot.waitUntil(lambda: window.replies.active is None, timeout=10000)
 
 
 def test_broken_model_gives_an_error_and_keeps_the_previous_one(qtbot, make_window, tmp_path):

@@ -70,7 +70,7 @@ def test_real_model_inspect_branch_switch_and_restart(qtbot, make_window, smollm
     alternative = panel.view.alternatives[row]
     with qtbot.waitSignal(window.replyFinished, timeout=60000):
         click_alternative(qtbot, panel, row)
-    qtbot.waitUntil(lambda: window.active is None)
+    qtbot.waitUntil(lambda: window.replies.active is None)
     branch_view = window.chat.views()[-1]
     branch = window.store.get_message(branch_view.message_id)
     assert (branch.branch_of, branch.branch_position) == (original.id, 3)
@@ -123,7 +123,7 @@ def test_keyboard_only_inspection_and_branching(qtbot, make_window):
     chosen = window.inspector.panel.view.alternatives[1]
     with qtbot.waitSignal(window.replyFinished, timeout=10000):
         qtbot.keyClick(alternatives, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: window.active is None)
+    qtbot.waitUntil(lambda: window.replies.active is None)
     branch = window.store.get_message(window.chat.views()[-1].message_id)
     assert (branch.branch_of, branch.branch_position) == (original_id, 2)
     assert window.store.load_trace(branch.id)[2].id == chosen.id
@@ -199,6 +199,7 @@ def test_a_reply_with_a_damaged_or_missing_trace_opens_without_heatmap(qtbot, ma
 
     window = shown(make_window)
     damaged, missing = window.inspector.replies[damaged_id], window.inspector.replies[missing_id]
+    qtbot.waitUntil(lambda: damaged.ready and missing.ready)  # a switch loads replies after the first paint
     assert "cannot be read" in damaged.note.text() and "format 7" in damaged.note.text()
     assert "no token data" in missing.note.text()
     for reply in (damaged, missing):
@@ -216,7 +217,7 @@ def test_heatmap_draws_while_streaming_and_is_rebuilt_from_the_store(qtbot, make
     qtbot.keyClick(window.composer, Qt.Key.Key_Return)
     reply = last_reply(window)
     qtbot.waitUntil(lambda: len(reply.heat) >= 5, timeout=10000)
-    assert window.active is not None and not reply.built  # drawn token by token, not from the store
+    assert window.replies.active is not None and not reply.built  # drawn token by token, not from the store
     with qtbot.waitSignal(window.replyFinished, timeout=10000):
         window.stop()
     reply = last_reply(window)
@@ -242,7 +243,7 @@ def test_completion_mode_branch_on_the_base_model(qtbot, make_window, gemma_path
     alternative = panel.view.alternatives[row]
     with qtbot.waitSignal(window.replyFinished, timeout=60000):
         click_alternative(qtbot, panel, row)
-    qtbot.waitUntil(lambda: window.active is None)
+    qtbot.waitUntil(lambda: window.replies.active is None)
     branch = window.store.get_message(window.chat.views()[-1].message_id)
     trace = window.store.load_trace(branch.id)
     assert branch.branch_of == original.id and trace[0].id == reply.table.record(0).id and trace[1].id == alternative.id

@@ -1,0 +1,1 @@
+"""Conversations: one reply's owner (the session), turns, edits, branches, grounding and transfer."""

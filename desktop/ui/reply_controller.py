@@ -1,0 +1,170 @@
+"""The reply being written, on the GUI thread: ground → generate → stop, drawn in batches, one ReplySession."""
+
+import time
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from desktop.core.chat import ReplyRequest
+from desktop.core.conversation.session import ReplySession
+from desktop.core.engine.types import Finished, ModelInfo, TokenEvent
+from desktop.core.store import Store
+from desktop.core.trace import TokenRecord
+from desktop.ui.worker import EngineController
+
+DRAW_INTERVAL_MS = 40  # tokens are drawn in batches, never one relayout per token
+NOTICE_MS = 8000
+
+
+class ReplyController(QObject):
+    """Owns the active ReplySession; the engine worker's signals come in tagged with a request id.
+
+    Views never read the session's state from here: they are told, through signals, what to show.
+    """
+
+    started = Signal(object)  # the ReplySession just begun (its message is saved, status streaming)
+    groundRequested = Signal(object)  # ReplyRequest: find its notes, then call on_grounded
+    streamed = Signal(object, str)  # ReplySession, the text that arrived since the last draw
+    ended = Signal(object)  # the ReplySession, ended; session.message is the saved message
+    statsChanged = Signal(str)
+    notify = Signal(str, int)  # text, milliseconds
+    busyChanged = Signal(bool)
+
+    def __init__(self, store: Store, engine: EngineController, parent=None):
+        super().__init__(parent)
+        self.store = store
+        self.engine = engine
+        self.model_info: ModelInfo | None = None
+        self.active: ReplySession | None = None
+        self.request: ReplyRequest | None = None
+        self.stopped = False
+        self._pending: list[str] = []
+        self._first_token_at: float | None = None
+        self._timer = QTimer(self)
+        self._timer.setInterval(DRAW_INTERVAL_MS)
+        self._timer.timeout.connect(self._draw)
+        worker = engine.worker
+        worker.promptReady.connect(self.on_prompt_ready)
+        worker.token.connect(self.on_token)
+        worker.finished.connect(self.on_finished)
+        worker.failed.connect(self.on_failed)
+
+    @property
+    def busy(self) -> bool:
+        return self.active is not None
+
+    def set_model(self, info: ModelInfo) -> None:
+        self.model_info = info
+
+    # --- starting and stopping --------------------------------------------------------------------------
+    def begin(self, request: ReplyRequest, prefix: list[TokenRecord] = (), grounded: bool = False) -> None:
+        """A saved turn: show it, then find its notes (unless given) and generate."""
+        self.active = ReplySession(self.store, request.message_id, prefix)
+        self.request = request
+        self.stopped = False
+        self._pending.clear()
+        self._first_token_at = None
+        self._timer.start()
+        self.busyChanged.emit(True)
+        self.started.emit(self.active)
+        if grounded:
+            self.on_grounded(request)
+        else:
+            self.groundRequested.emit(request)
+
+    def on_grounded(self, request: ReplyRequest) -> None:
+        if not self._is_current(request.request_id):
+            return  # abandoned (its conversation deleted) while its notes were searched
+        self.request = request
+        self.engine.generate(request)
+        if self.stopped:  # Stop was pressed while the notes were searched
+            self.engine.cancel(request.request_id)
+
+    def stop(self) -> None:
+        if self.active is not None:
+            self.stopped = True
+            self.engine.cancel(self.request.request_id)
+
+    def drop(self, conversation_id: int) -> None:
+        """The conversation is being deleted: stop its reply without saving anything more."""
+        if self.active is not None and self.request.conversation_id == conversation_id:
+            self.engine.cancel(self.request.request_id)
+            self._reset()
+
+    def abandon(self) -> None:
+        """The window closes: the partial reply is kept, marked stopped."""
+        if self.active is not None:
+            self.engine.cancel(self.request.request_id)
+            self.active.abandon()
+            self._reset()
+
+    # --- the worker's events ------------------------------------------------------------------------------
+    def _is_current(self, request_id: int) -> bool:
+        return self.active is not None and self.request.request_id == request_id
+
+    def on_prompt_ready(self, request_id: int, prompt) -> None:
+        if not self._is_current(request_id):
+            return
+        self.active.apply(prompt)
+        if self.active.text:  # a branch starts with its prefix's text
+            self._pending.append(self.active.text)
+        if prompt.dropped_messages:
+            self.notify.emit(f"The conversation is longer than the context: the {prompt.dropped_messages} "
+                             "oldest messages were left out.", NOTICE_MS)
+
+    def on_token(self, request_id: int, event: TokenEvent) -> None:
+        if not self._is_current(request_id):
+            return  # a superseded request
+        if self._first_token_at is None:
+            self._first_token_at = time.perf_counter()
+        self.active.apply(event)
+        if event.delta:
+            self._pending.append(event.delta)
+
+    def on_finished(self, request_id: int, finished: Finished) -> None:
+        if not self._is_current(request_id):
+            return
+        self._draw()
+        self.active.apply(finished)
+        stats = finished.stats
+        self.statsChanged.emit(f"{stats.tokens_per_s:.1f} tok/s · TTFT {stats.ttft_ms:.0f} ms · "
+                               f"context {stats.prompt_tokens + stats.completion_tokens} / {stats.n_ctx}")
+        self._end()
+
+    def on_failed(self, request_id: int, error: str) -> None:
+        if not self._is_current(request_id):
+            return
+        self._draw()
+        self.active.fail(error)
+        self.notify.emit(f"The reply failed: {error}", NOTICE_MS)
+        self._end()
+
+    def _draw(self) -> None:
+        session = self.active
+        if session is None or not self._pending:
+            return
+        text = "".join(self._pending)
+        self._pending.clear()
+        self.streamed.emit(session, text)
+        self._show_live_stats()
+
+    def _show_live_stats(self) -> None:
+        if self._first_token_at is None or self.model_info is None:
+            return
+        tokens = self.active.generated
+        elapsed = time.perf_counter() - self._first_token_at
+        rate = (tokens - 1) / elapsed if elapsed > 0 and tokens > 1 else 0.0
+        used = (self.active.prompt.prompt_tokens if self.active.prompt else 0) + tokens
+        self.statsChanged.emit(f"{rate:.1f} tok/s · context {used} / {self.model_info.n_ctx}")
+
+    def _end(self) -> None:
+        session = self.active
+        self._reset()
+        self.ended.emit(session)
+
+    def _reset(self) -> None:
+        self.active = None
+        self.request = None
+        self.stopped = False
+        self._pending.clear()
+        self._timer.stop()
+        self.busyChanged.emit(False)
