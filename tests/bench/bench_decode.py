@@ -1,19 +1,27 @@
 """Decode speed with and without probability capture, against plain llama-cpp-python and its built-in logprobs.
 
-For each bundled model, four variants continue the same prompt for 256 greedy tokens on 2 threads:
-  capture      our engine, LlamaEngine.stream(..., top_logprobs=10)
-  no_capture   our engine, top_logprobs=0
-  llama_cpp    Llama.create_completion(stream=True), no logprobs
-  builtin      Llama(logits_all=True).create_completion(logprobs=10, stream=True)
+For each bundled model, six variants continue the same prompt for 256 greedy tokens on 2 threads:
+  capture          our engine, LlamaEngine.stream(..., top_logprobs=10)
+  no_capture       our engine, top_logprobs=0
+  capture_busy     capture, while one child process spins a busy loop (a laptop doing other work)
+  no_capture_busy  no_capture, with the same busy process
+  llama_cpp        Llama.create_completion(stream=True), no logprobs
+  builtin          Llama(logits_all=True).create_completion(logprobs=10, stream=True)
 Tokens/s counts decode only: from the arrival of the first token to the arrival of the last one, so
 prompt evaluation and time to first token are excluded. The machine is shared and noisy, so the
-variants run interleaved (rotating order each round) and each figure is a median over rounds.
+variants run interleaved (rotating order each round) and each figure is a median over rounds; the
+capture/no-capture ratios are paired per round, with their spread (min, max over rounds).
+INKLING_BENCH_VARIANTS (e.g. "capture,no_capture,capture_busy,no_capture_busy") runs fewer variants,
+INKLING_BENCH_TOKENS fewer tokens per run.
 Peak RSS of `capture` and `builtin` (and of plain llama_cpp, for reference) comes from fresh processes.
 """
 
 import gc
 import os
+import subprocess
+import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import llama_cpp
@@ -24,7 +32,7 @@ from desktop.core.engine.llama_engine import LlamaEngine
 from desktop.core.engine.types import EngineConfig, Finished, TokenEvent
 from desktop.core.sampling import SamplerSettings
 
-N_TOKENS = 256
+N_TOKENS = int(os.environ.get("INKLING_BENCH_TOKENS", "256"))  # fewer for a quick look on a loaded machine
 N_CTX = 1024
 THREADS = 2
 TOP_LOGPROBS = 10
@@ -33,7 +41,11 @@ ROUNDS = int(os.environ.get("INKLING_BENCH_ROUNDS", "5"))
 BUILTIN_ROUNDS = min(3, ROUNDS)
 MODELS = (("smollm2", "chat"), ("gemma", "base"))
 ONLY = os.environ.get("INKLING_BENCH_MODELS", "")  # e.g. "smollm2" for a quick run of one model
-VARIANTS = ("capture", "no_capture", "llama_cpp", "builtin")
+ALL_VARIANTS = ("capture", "no_capture", "capture_busy", "no_capture_busy", "llama_cpp", "builtin")
+VARIANTS = tuple(
+    name for name in ALL_VARIANTS
+    if name in (os.environ.get("INKLING_BENCH_VARIANTS") or ",".join(ALL_VARIANTS)).split(",")
+)
 
 # Openings of long documents, so a greedy continuation runs on instead of ending early (no EOS
 # suppression: a logits processor would slow the llama-cpp-python variants down).
@@ -147,6 +159,34 @@ def capture_cost(engine: LlamaEngine, prompt: list[int]) -> dict:
     }
 
 
+@contextmanager
+def busy_process():
+    """One child process spinning a pure-Python loop (one core's worth of competing work) while the block runs."""
+    # The loop checks now and then that its parent is alive, so a killed benchmark leaves no spinner behind.
+    loop = f"import os\nn = 0\nwhile n % 10**7 or os.getppid() == {os.getpid()}:\n    n += 1"
+    spinner = subprocess.Popen([sys.executable, "-c", loop])
+    try:
+        time.sleep(0.2)  # let it start spinning before the timed run
+        yield
+    finally:
+        spinner.kill()
+        spinner.wait()
+
+
+def paired(by_round: list[dict[str, float]], a: str, b: str) -> dict:
+    """Median and spread (min, max) over rounds of the per-round ratio a/b."""
+    ratios = sorted(r[a] / r[b] for r in by_round if a in r and b in r)
+    if not ratios:
+        return {"median": float("nan"), "min": float("nan"), "max": float("nan"), "rounds": 0}
+    return {"median": rounded(median(ratios), 3), "min": rounded(ratios[0], 3), "max": rounded(ratios[-1], 3),
+            "rounds": len(ratios)}
+
+
+def load() -> list[float]:
+    """The 1, 5 and 15 minute load averages (what `uptime` shows)."""
+    return [round(value, 2) for value in os.getloadavg()]
+
+
 # --- fresh-process peak RSS ---------------------------------------------------------------------
 def rss_child(variant: str, path: str, prompt: list[int]) -> dict:
     """Run one variant once in this (fresh) process; return its peak RSS."""
@@ -180,8 +220,12 @@ def bench_model(key: str, role: str) -> dict:
             "llama_cpp": lambda n=N_TOKENS: run_completion(plain, prompt, None, n),
             "builtin": lambda n=N_TOKENS: run_completion(builtin, prompt, TOP_LOGPROBS, n),
         }
+        for name in ("capture", "no_capture"):
+            variants[f"{name}_busy"] = variants[name]
         for name, run in variants.items():
-            run(16 if name == "builtin" else N_TOKENS)  # loads pages, caches the prompt, fills piece caches
+            if name in VARIANTS and not name.endswith("_busy"):
+                run(16 if name == "builtin" else N_TOKENS)  # loads pages, caches the prompt, fills piece caches
+        load_before = load()
 
         tps: dict[str, list[float]] = {name: [] for name in VARIANTS}
         by_round: list[dict[str, float]] = []
@@ -193,7 +237,11 @@ def bench_model(key: str, role: str) -> dict:
                 if name == "builtin" and round_ >= BUILTIN_ROUNDS:
                     continue
                 gc.collect()
-                run = variants[name]()
+                if name.endswith("_busy"):
+                    with busy_process():
+                        run = variants[name]()
+                else:
+                    run = variants[name]()
                 if run.tokens != N_TOKENS:
                     notes.append(f"{name} round {round_}: {run.tokens} tokens ({run.finish}); tokens/s over those")
                 tps[name].append(run.tps)
@@ -208,6 +256,7 @@ def bench_model(key: str, role: str) -> dict:
         else:
             notes.append("all variants produced the same text")
 
+        load_after = load()
         progress(f"{key}: timing ProbabilityCapture.measure inside one more capture run")
         cost = capture_cost(engine, prompt)
     finally:
@@ -217,16 +266,18 @@ def bench_model(key: str, role: str) -> dict:
         del engine, plain, builtin
         gc.collect()
 
-    rss = {}
-    for variant in ("capture", "builtin", "llama_cpp"):
+    rss = {name: {"rss_mb": float("nan")} for name in ("capture", "builtin", "llama_cpp")}
+    for variant in (name for name in rss if name in VARIANTS):
         progress(f"{key}: peak RSS of {variant} in a fresh process")
         rss[variant] = in_fresh_process("bench_decode", "rss_child", variant=variant, path=str(path), prompt=prompt)
 
-    med = {name: median(values) for name, values in tps.items()}
-    paired_ab = median([r["capture"] / r["no_capture"] for r in by_round])
-    paired_ac = median([r["capture"] / r["llama_cpp"] for r in by_round])
+    med = {name: median(tps.get(name, [])) for name in ALL_VARIANTS}
+    paired_ab = paired(by_round, "capture", "no_capture")
+    paired_busy = paired(by_round, "capture_busy", "no_capture_busy")
+    paired_ac = paired(by_round, "capture", "llama_cpp")
     ms_per_token = 1000.0 / med["no_capture"]
-    notes.append(f"medians over {ROUNDS} interleaved rounds ({BUILTIN_ROUNDS} for builtin), order rotated each round")
+    notes.append(f"medians over {ROUNDS} interleaved rounds ({BUILTIN_ROUNDS} for builtin), order rotated each round; "
+                 f"variants: {', '.join(VARIANTS)}; load averages (1, 5, 15 min) before and after the rounds")
     return {
         "tps_capture": rounded(med["capture"], 1),
         "tps_no_capture": rounded(med["no_capture"], 1),
@@ -236,8 +287,14 @@ def bench_model(key: str, role: str) -> dict:
         "rss_builtin_mb": rss["builtin"]["rss_mb"],
         "capture_vs_no_capture": rounded(med["capture"] / med["no_capture"], 3),
         "capture_vs_llama_cpp": rounded(med["capture"] / med["llama_cpp"], 3),
-        "capture_vs_no_capture_paired": rounded(paired_ab, 3),
-        "capture_vs_llama_cpp_paired": rounded(paired_ac, 3),
+        "capture_vs_no_capture_paired": paired_ab["median"],
+        "capture_vs_llama_cpp_paired": paired_ac["median"],
+        "tps_capture_busy": rounded(med["capture_busy"], 1),
+        "tps_no_capture_busy": rounded(med["no_capture_busy"], 1),
+        "capture_vs_no_capture_busy_paired": paired_busy["median"],
+        "ratio_spreads": {"quiet": paired_ab, "busy": paired_busy, "vs_llama_cpp": paired_ac},
+        "load_before": load_before,
+        "load_after": load_after,
         "rss_llama_cpp_mb": rss["llama_cpp"]["rss_mb"],
         "prompt_tokens": len(prompt),
         "capture_measure_us": cost["measure_us"],
@@ -258,7 +315,8 @@ def main() -> dict:
         progress(
             f"{key}: capture {figures['tps_capture']} / no capture {figures['tps_no_capture']} / "
             f"llama-cpp {figures['tps_llama_cpp']} / built-in logprobs {figures['tps_builtin_logprobs']} tok/s; "
-            f"a/b {figures['capture_vs_no_capture']}, a/c {figures['capture_vs_llama_cpp']}"
+            f"a/b {figures['capture_vs_no_capture']}, a/c {figures['capture_vs_llama_cpp']}; paired a/b quiet "
+            f"{figures['capture_vs_no_capture_paired']}, busy {figures['capture_vs_no_capture_busy_paired']}"
         )
     return result
 

@@ -443,3 +443,24 @@ def test_bad_model_files_raise_model_load_error(tmp_path, smollm2_path, kind, co
     assert message and "\n" not in message
     assert path.name in message
     assert not message.endswith("()")
+
+
+# --- the capture kernel on recorded logits, against float64 -------------------------------------
+
+
+@pytest.mark.parametrize("name", ENGINES)
+@pytest.mark.parametrize("offset", [0.0, 100.0, -80.0])
+def test_capture_matches_a_float64_log_softmax_whatever_the_logits_offset(request, logits_log, name, offset):
+    engine = request.getfixturevalue(name)
+    tokens = prompt_tokens(engine, "Describe a harbour at dawn.")
+    run(engine, tokens, SamplerSettings(temperature=0.0, repeat_penalty=1.0, max_tokens=6), k=10)
+    capture = ProbabilityCapture(SamplerSettings(temperature=0.0, repeat_penalty=1.0), 10, engine.info.n_vocab)
+    for logits, chosen in list(logits_log):  # measure() below logs too
+        # a common offset changes no probability; the sweep centres on the max, so no digits are lost to it
+        shifted = logits + np.float32(offset)
+        row = log_softmax(shifted)
+        logprob, _, entropy, top, top_logprobs = capture.measure(shifted, chosen)
+        assert logprob == pytest.approx(row[chosen], abs=1e-4)
+        assert entropy == pytest.approx(float(-(np.exp(row) * row).sum()), abs=1e-4)
+        assert top_logprobs.tolist() == pytest.approx(np.sort(row)[::-1][:10].tolist(), abs=1e-4)
+        assert top[0] == int(np.argmax(shifted))

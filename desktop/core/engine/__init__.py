@@ -1,6 +1,9 @@
-"""Inference engines: llama.cpp in-process; shared event types."""
+"""Inference engines: the Engine protocol, llama.cpp in-process; shared event types."""
 
+from desktop.core.engine.protocol import Engine
 from desktop.core.engine.types import (
+    IN_PROCESS,
+    Capabilities,
     EngineConfig,
     EngineError,
     Finished,
@@ -12,6 +15,6 @@ from desktop.core.engine.types import (
 )
 
 __all__ = [
-    "EngineConfig", "EngineError", "Finished", "GenerationStats", "ModelInfo",
-    "ModelLoadError", "PromptTooLongError", "TokenEvent",
+    "IN_PROCESS", "Capabilities", "Engine", "EngineConfig", "EngineError", "Finished", "GenerationStats",
+    "ModelInfo", "ModelLoadError", "PromptTooLongError", "TokenEvent",
 ]

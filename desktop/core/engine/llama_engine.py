@@ -15,7 +15,7 @@ from desktop.core.engine.capture import ProbabilityCapture
 from desktop.core.engine.gguf import training_context
 from desktop.core.engine.template import ChatTemplate
 from desktop.core.engine.types import (
-    DEFAULT_CONTEXT, EngineConfig, EngineError, Finished, GenerationStats, ModelInfo,
+    DEFAULT_CONTEXT, IN_PROCESS, EngineConfig, EngineError, Finished, GenerationStats, ModelInfo,
     ModelLoadError, TokenEvent,
 )
 from desktop.core.sampling import SamplerSettings
@@ -33,7 +33,9 @@ def check_model_file(path: Path) -> None:
 
 
 class LlamaEngine:
-    """One loaded model. Not thread-safe: exactly one thread (the worker) may use it."""
+    """One loaded model (an Engine). Not thread-safe: exactly one thread (the worker) may use it."""
+
+    capabilities = IN_PROCESS  # the model's own ids and the full last-position logits
 
     def __init__(self, path: str | Path, config: EngineConfig = EngineConfig()):
         path = Path(path).expanduser().resolve()
@@ -89,6 +91,7 @@ class LlamaEngine:
         return render_completion_document(messages)
 
     def token_text(self, token_id: int) -> str:
+        """How a token reads in a list of alternatives (special tokens by their name)."""
         return piece_text(self._special_piece(token_id))
 
     def token_piece(self, token_id: int) -> bytes:
@@ -104,6 +107,7 @@ class LlamaEngine:
         self._llm.reset()
 
     def is_eog(self, token_id: int) -> bool:
+        """Whether drawing this token ends the reply."""
         eog = self._eog.get(token_id)
         if eog is None:
             eog = self._eog[token_id] = bool(llama_cpp.llama_vocab_is_eog(self._vocab, token_id))

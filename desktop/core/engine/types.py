@@ -59,6 +59,18 @@ class ModelInfo:
         return "chat" if self.chat_template else "completion"
 
 
+@dataclass(frozen=True)
+class Capabilities:
+    """What an engine can promise about its tokens; callers offer a feature only when it holds."""
+
+    token_ids: bool  # events and tokenize give the model's own token ids
+    exact_branching: bool  # a branch can continue from given token ids, not only from re-tokenized text
+    full_vocabulary_entropy: bool  # entropy and log-probabilities are exact over the whole vocabulary
+
+
+IN_PROCESS = Capabilities(token_ids=True, exact_branching=True, full_vocabulary_entropy=True)
+
+
 @dataclass(frozen=True, slots=True)
 class TokenEvent:
     """One drawn token: its trace record (None when capture is off) and the text it made visible."""
