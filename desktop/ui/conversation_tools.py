@@ -178,11 +178,8 @@ class ConversationTools(QObject):
 
     def _last_notes_tokens(self, thread) -> int | None:
         """What the conversation's last reply spent on notes; read when the transcript is drawn, not per keystroke."""
-        for message in reversed(thread):
-            blob = self.store.load_prompt_record(message.id) if message.role == "assistant" else None
-            if blob is not None:
-                return PromptRecord.decode(blob).counts()["notes"]
-        return None
+        blob = self.store.latest_prompt_record([m.id for m in thread if m.role == "assistant"])
+        return PromptRecord.decode(blob).counts()["notes"] if blob is not None else None
 
     def _measured(self, request_id: int, split) -> None:
         if request_id != self._measure_id:

@@ -440,6 +440,14 @@ class Store:
         rows = list(self.db.query("SELECT data FROM prompt_records WHERE message_id = ?", [message_id]))
         return rows[0]["data"] if rows else None
 
+    def latest_prompt_record(self, message_ids: list[int]) -> bytes | None:
+        """The prompt record of the newest of these messages that has one (a child is always newer), in one query."""
+        rows = list(self.db.query(
+            "SELECT data FROM prompt_records WHERE message_id IN (SELECT value FROM json_each(?))"
+            " ORDER BY message_id DESC LIMIT 1", [json.dumps(message_ids)],
+        ))
+        return rows[0]["data"] if rows else None
+
     # Settings
 
     def get_setting(self, key: str, default: Any = None) -> Any:

@@ -1,0 +1,56 @@
+"""The transcript updates in place: a send reads the same number of rows whatever the conversation's length."""
+
+from desktop.core.sampling import SamplerSettings
+from tests.fakes import SCRIPT, FakeEngine
+from tests.ui.conftest import send
+
+
+def long_conversation(store, turns: int) -> int:
+    conversation = store.create_conversation("Long")
+    parent = None
+    for n in range(turns):
+        user = store.add_message(conversation.id, "user", f"question {n}", parent_id=parent)
+        reply = store.add_message(conversation.id, "assistant", f"answer {n}", parent_id=user.id, model="fake.gguf",
+                                  sampler=SamplerSettings().to_dict())
+        parent = reply.id
+    return conversation.id
+
+
+def statements_of_one_send(qtbot, window, turns: int) -> int:
+    window.open_conversation(long_conversation(window.store, turns))
+    qtbot.waitUntil(lambda: all(r.ready for r in window.inspector.replies.values()))
+    window.tools.model_info = None  # the meter re-measures on a debounce timer: when it fires is timing, not a send
+    statements = []
+    window.store.db.conn.set_trace_callback(statements.append)
+    try:
+        send(qtbot, window, "One more?")
+    finally:
+        window.store.db.conn.set_trace_callback(None)
+    return len(statements)
+
+
+def test_queries_per_send_do_not_grow_with_the_conversation(qtbot, make_window):
+    # a reply of seven tokens takes milliseconds: one save on its first token, one at its end, whatever the load
+    window = make_window(lambda path, config: FakeEngine(path, config, script=SCRIPT[:7]))
+    short = statements_of_one_send(qtbot, window, 2)
+    long = statements_of_one_send(qtbot, window, 25)
+    assert long == short
+
+
+def test_a_send_keeps_the_views_above_and_adds_two(qtbot, make_window):
+    window = make_window()
+    window.open_conversation(long_conversation(window.store, 3))
+    before = window.chat.views()
+    send(qtbot, window, "And then?")
+    after = window.chat.views()
+    assert after[:len(before)] == before  # the same widgets, not rebuilt
+    assert [v.role for v in after[len(before):]] == ["user", "assistant"]
+
+
+def test_regenerate_replaces_only_the_reply(qtbot, make_window):
+    window = make_window()
+    send(qtbot, window, "Hi")
+    views = window.chat.views()
+    window.tools.regenerate(views[-1].message_id)
+    qtbot.waitUntil(lambda: window.replies.active is None and window.chat.views()[-1] is not views[-1])
+    assert window.chat.views()[:-1] == views[:-1]
