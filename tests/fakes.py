@@ -8,8 +8,8 @@ from pathlib import Path
 from desktop.core.engine.types import (
     IN_PROCESS, Capabilities, EngineConfig, Finished, GenerationStats, ModelInfo, ModelLoadError, TokenEvent,
 )
-from desktop.core.sampling import SamplerSettings
-from desktop.core.trace import TokenRecord, TopToken
+from desktop.core.probability.sampling import SamplerSettings
+from desktop.core.probability.trace import TokenRecord, TopToken
 
 SCRIPT = ["The", " capital", " of", " France", " is", " **Paris**", "."] + [" More"] * 200
 ALT_BASE = 1000  # alternative k at position i has id ALT_BASE + 10 * i + k; a script piece's id is its index

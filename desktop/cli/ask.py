@@ -8,13 +8,13 @@ from pathlib import Path
 
 from desktop.cli import notes
 from desktop.cli.usage import UsageError
-from desktop.core.chat import generate_reply, start_turn
+from desktop.core.conversation.turns import generate_reply, start_turn
 from desktop.core.conversation.session import ReplySession
 from desktop.core.engine import EngineConfig, EngineError, TokenEvent
 from desktop.core.engine.llama_engine import MAX_TOP_LOGPROBS, LlamaEngine
 from desktop.core.models import default_chat_model, display_name
 from desktop.core.presets import DEFAULT_SYSTEM_PROMPT
-from desktop.core.sampling import SamplerSettings
+from desktop.core.probability.sampling import SamplerSettings
 from desktop.core.settings import load_sampler_settings
 from desktop.core.store import Store
 from desktop.core.workspace import open_workspace

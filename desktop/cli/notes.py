@@ -7,7 +7,7 @@ import threading
 from pathlib import Path
 
 from desktop.core.errors import InklingError
-from desktop.core.grounding import attach_sources, retrieval_settings
+from desktop.core.conversation.grounding import attach_sources, retrieval_settings
 from desktop.core.paths import DataFolderBusyError
 from desktop.core.workspace import Workspace, open_workspace
 

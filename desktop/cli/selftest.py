@@ -57,7 +57,7 @@ def check_generation() -> dict:
     from desktop.core.engine.llama_engine import LlamaEngine
     from desktop.core.engine.types import Finished
     from desktop.core.models import default_chat_model
-    from desktop.core.sampling import SamplerSettings
+    from desktop.core.probability.sampling import SamplerSettings
 
     started = time.perf_counter()
     engine = LlamaEngine(default_chat_model().path, EngineConfig(n_ctx=512))
@@ -114,7 +114,7 @@ def check_notes(folder: Path) -> dict:
 def check_store(folder: Path) -> dict:
     """A conversation with a token trace is written to a fresh database, and read back equal after reopening."""
     from desktop.core.store import open_store
-    from desktop.core.trace import TokenRecord, TopToken
+    from desktop.core.probability.trace import TokenRecord, TopToken
 
     trace = [TokenRecord(7, "Blue", -0.25, 1.0, 0.5, (TopToken(7, "Blue", -0.25), TopToken(9, "Grey", -2.0)))]
     folder.mkdir(parents=True, exist_ok=True)

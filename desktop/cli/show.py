@@ -3,10 +3,10 @@
 import json
 
 from desktop.core.errors import InklingError
-from desktop.core.heatmap import percent
+from desktop.core.probability.heatmap import percent
 from desktop.core.store import Message, Store
-from desktop.core.summary import summarize
-from desktop.core.trace import TraceFormatError, TraceTable
+from desktop.core.probability.summary import summarize
+from desktop.core.probability.trace import TraceFormatError, TraceTable
 from desktop.core.workspace import open_workspace
 
 

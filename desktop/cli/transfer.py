@@ -3,7 +3,7 @@
 import sys
 from pathlib import Path
 
-from desktop.core.transfer import BRANCHES, TransferError, export_all, export_text, import_file
+from desktop.core.conversation.transfer import BRANCHES, TransferError, export_all, export_text, import_file
 from desktop.core.workspace import open_workspace
 
 

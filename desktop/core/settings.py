@@ -1,6 +1,6 @@
 """App settings kept in the store: the Sampling panel's values and engine options."""
 
-from desktop.core.sampling import SamplerSettings
+from desktop.core.probability.sampling import SamplerSettings
 from desktop.core.store import Store
 
 SAMPLER_KEY = "sampler"

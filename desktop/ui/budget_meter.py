@@ -4,7 +4,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from desktop.core.budget import BudgetSplit
+from desktop.core.prompt.budget import BudgetSplit
 
 # Shared with the prompt inspector, so a part has one colour everywhere.
 PART_COLOURS = {

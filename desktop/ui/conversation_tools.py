@@ -6,12 +6,12 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
 
-from desktop.core.budget import BudgetRequest, BudgetSplit
-from desktop.core.chat import belongs_in_history
-from desktop.core.edits import EditError, delete_message, duplicate_from, history_before, start_edit, start_regenerate, undo_delete
-from desktop.core.grounding import retrieval_settings
-from desktop.core.prompt import ChatMessage
-from desktop.core.prompt_record import PromptRecord
+from desktop.core.prompt.budget import BudgetRequest, BudgetSplit
+from desktop.core.conversation.turns import belongs_in_history
+from desktop.core.conversation.edits import EditError, delete_message, duplicate_from, history_before, start_edit, start_regenerate, undo_delete
+from desktop.core.conversation.grounding import retrieval_settings
+from desktop.core.prompt.build import ChatMessage
+from desktop.core.prompt.record import PromptRecord
 from desktop.core.store.search import search_messages
 from desktop.ui.budget_meter import BudgetMeter
 from desktop.ui.message_actions import MessageActions

@@ -7,12 +7,12 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QLabel, QMainWindow, QScrollArea, QWidget
 
-from desktop.core.heatmap import tooltip_html
-from desktop.core.sampling import SamplerSettings
+from desktop.core.probability.heatmap import tooltip_html
+from desktop.core.probability.sampling import SamplerSettings
 from desktop.core.store import Message, Store
-from desktop.core.summary import summarize
-from desktop.core.trace import TraceFormatError, TraceTable
-from desktop.core.whatif import inspect_position
+from desktop.core.probability.summary import summarize
+from desktop.core.probability.trace import TraceFormatError, TraceTable
+from desktop.core.probability.whatif import inspect_position
 from desktop.ui.chat_view import MessageView
 from desktop.ui.probability_panel import ProbabilityPanel
 from desktop.ui.sampling_panel import SamplingPanel

@@ -9,8 +9,8 @@ from PySide6.QtWidgets import (
     QSplitter, QVBoxLayout, QWidget,
 )
 
-from desktop.core.branching import BranchError, start_branch
-from desktop.core.chat import start_turn
+from desktop.core.conversation.branching import BranchError, start_branch
+from desktop.core.conversation.turns import start_turn
 from desktop.core.engine.types import EngineConfig, ModelInfo
 from desktop.core.models import display_name
 from desktop.core.presets import DEFAULT_SYSTEM_PROMPT
@@ -62,9 +62,6 @@ class MainWindow(QMainWindow):
     def _build_widgets(self) -> None:
         self.sidebar = ConversationList(lambda order: self.store.list_conversations(order),
                                         self.store.get_setting(ORDER_KEY, "updated"))
-        self.sidebar.selected.connect(self.open_conversation)
-        self.sidebar.renamed.connect(self.rename_conversation)
-        self.sidebar.deleteRequested.connect(self.delete_conversation)
         new_chat = QPushButton("New chat")
         new_chat.setObjectName("newChat")
         new_chat.clicked.connect(self.new_conversation)
@@ -76,7 +73,6 @@ class MainWindow(QMainWindow):
 
         self.chat = ChatView()
         self.composer = Composer()
-        self.composer.submitted.connect(self.send)
         self.send_button = QPushButton("Send")
         self.send_button.setObjectName("send")
         self.send_button.clicked.connect(self.composer.submit)
@@ -112,8 +108,6 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.sampling_dock, self.system_dock)
         self.sampling_dock.raise_()
         self.inspector = TokenInspector(self, self.store, self.chat, self.sampling, self.sampling_dock)
-        self.inspector.continueRequested.connect(self.continue_from)
-        self.inspector.switchRequested.connect(self.switch_branch)
 
         self.model_label = plain_label("No model")
         self.model_label.setObjectName("modelLabel")
@@ -320,6 +314,12 @@ class MainWindow(QMainWindow):
     def _connect_signals(self) -> None:
         """Who talks to whom: the only place the window's children are connected to each other."""
         replies, notes, tools = self.replies, self.notes, self.tools
+        self.sidebar.selected.connect(self.open_conversation)
+        self.sidebar.renamed.connect(self.rename_conversation)
+        self.sidebar.deleteRequested.connect(self.delete_conversation)
+        self.composer.submitted.connect(self.send)
+        self.inspector.continueRequested.connect(self.continue_from)
+        self.inspector.switchRequested.connect(self.switch_branch)
         replies.started.connect(self._reply_started)
         replies.groundRequested.connect(notes.ground)
         notes.grounded.connect(replies.on_grounded)

@@ -8,8 +8,8 @@ from PySide6.QtCore import QObject, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QCheckBox, QDialog, QFileDialog
 
-from desktop.core.chat import ReplyRequest
-from desktop.core.grounding import attach_sources, retrieval_settings, save_limits, set_use_notes
+from desktop.core.conversation.turns import ReplyRequest
+from desktop.core.conversation.grounding import attach_sources, retrieval_settings, save_limits, set_use_notes
 from desktop.core.notes import SUPPORTED_EXTENSIONS, NotesLibrary
 from desktop.core.paths import database_path
 from desktop.ui.notes_panel import FileTypesDialog, NotesPanel

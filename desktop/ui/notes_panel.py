@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.grounding import MAX_TOP_K
+from desktop.core.conversation.grounding import MAX_TOP_K
 from desktop.core.notes import Folder, Note, Source
 from desktop.ui.inert import plain_label, plain_tip
 

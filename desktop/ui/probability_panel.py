@@ -9,9 +9,9 @@ from PySide6.QtWidgets import (
     QStyledItemDelegate, QVBoxLayout, QWidget,
 )
 
-from desktop.core.heatmap import percent, visible
-from desktop.core.sampling import SamplerSettings
-from desktop.core.whatif import PositionView
+from desktop.core.probability.heatmap import percent, visible
+from desktop.core.probability.sampling import SamplerSettings
+from desktop.core.probability.whatif import PositionView
 from desktop.ui.sampling_panel import SLIDER_STEPS
 from desktop.ui.inert import plain_label, plain_tip
 

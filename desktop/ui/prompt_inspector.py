@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from desktop.core.prompt_record import PARTS, PromptRecord
+from desktop.core.prompt.record import PARTS, PromptRecord
 from desktop.core.store import Store
 from desktop.ui.budget_meter import PART_COLOURS, PART_LABELS
 from desktop.ui.inert import InertTextBrowser

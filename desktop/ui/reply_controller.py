@@ -4,11 +4,11 @@ import time
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop.core.chat import ReplyRequest
+from desktop.core.conversation.turns import ReplyRequest
 from desktop.core.conversation.session import ReplySession
 from desktop.core.engine.types import Finished, ModelInfo, TokenEvent
 from desktop.core.store import Store
-from desktop.core.trace import TokenRecord
+from desktop.core.probability.trace import TokenRecord
 from desktop.ui.worker import EngineController
 
 DRAW_INTERVAL_MS = 40  # tokens are drawn in batches, never one relayout per token

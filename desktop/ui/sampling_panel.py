@@ -5,7 +5,7 @@ from PySide6.QtWidgets import (
     QCheckBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QPushButton, QSlider, QSpinBox, QVBoxLayout, QWidget,
 )
 
-from desktop.core.sampling import SamplerSettings
+from desktop.core.probability.sampling import SamplerSettings
 
 SLIDER_STEPS = 100  # temperature slider resolution: 0.01
 

@@ -8,10 +8,10 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QLinearGradient, QPainter, QPalette, QTextCharFormat, QTextCursor, QTextLine
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QTextEdit, QToolButton, QToolTip, QVBoxLayout, QWidget
 
-from desktop.core.heatmap import (
+from desktop.core.probability.heatmap import (
     LEGEND_TICKS, display_text, gradient_stops, heatmap_html, percent, swatch, token_at, utf16_length, visible,
 )
-from desktop.core.summary import ReplySummary
+from desktop.core.probability.summary import ReplySummary
 from desktop.ui.inert import InertTextBrowser
 
 

@@ -5,9 +5,9 @@ import threading
 
 from PySide6.QtCore import QObject, QThread, Qt, Signal, Slot
 
-from desktop.core.branching import BranchRequest, generate_branch
-from desktop.core.budget import BudgetRequest, measure_budget
-from desktop.core.chat import PromptReady, ReplyRequest, generate_reply
+from desktop.core.conversation.branching import BranchRequest, generate_branch
+from desktop.core.prompt.budget import BudgetRequest, measure_budget
+from desktop.core.conversation.turns import PromptReady, ReplyRequest, generate_reply
 from desktop.core.engine.types import EngineConfig, EngineError, Finished
 
 

@@ -1,7 +1,7 @@
 """Long conversations: time to first token with KV-cache reuse, decode speed deep into a reply, a big library.
 
 Per bundled model (n_ctx 4096, 2 threads, temperature 0), through the app's own path
-(desktop.core.chat.generate_reply: prompt budgeting, prompt record, probability capture on):
+(desktop.core.conversation.turns.generate_reply: prompt budgeting, prompt record, probability capture on):
   ttft_reuse_ms   turn 12 of a conversation whose history is ~1,500 tokens, right after turn 11's
                   reply was generated (the KV cache holds everything but the new turn)
   ttft_full_ms    the same turn 12 after the cache was cleared (the whole prompt is evaluated)
@@ -29,12 +29,12 @@ from pathlib import Path
 import llama_cpp
 
 from benchlib import in_fresh_process, median, model_path, progress, rounded
-from desktop.core.chat import ReplyRequest, generate_reply
+from desktop.core.conversation.turns import ReplyRequest, generate_reply
 from desktop.core.conversation.session import ReplySession
 from desktop.core.engine.llama_engine import LlamaEngine
 from desktop.core.engine.types import EngineConfig, Finished, TokenEvent
-from desktop.core.prompt import ChatMessage
-from desktop.core.sampling import SamplerSettings
+from desktop.core.prompt.build import ChatMessage
+from desktop.core.probability.sampling import SamplerSettings
 from desktop.core.store import open_store
 from desktop.core.store.rows import MessageRows, insert_rows
 from desktop.core.store.search import search_messages

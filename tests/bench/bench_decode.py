@@ -30,7 +30,7 @@ from benchlib import in_fresh_process, median, model_path, peak_rss_mb, progress
 from desktop.core.engine.capture import ProbabilityCapture
 from desktop.core.engine.llama_engine import LlamaEngine
 from desktop.core.engine.types import EngineConfig, Finished, TokenEvent
-from desktop.core.sampling import SamplerSettings
+from desktop.core.probability.sampling import SamplerSettings
 
 N_TOKENS = int(os.environ.get("INKLING_BENCH_TOKENS", "256"))  # fewer for a quick look on a loaded machine
 N_CTX = 1024

@@ -76,7 +76,7 @@ def capture_rates(key: str, role: str) -> dict:
 def real_trace(n_tokens: int = TRACE_TOKENS) -> tuple[str, list]:
     from desktop.core.engine.llama_engine import LlamaEngine
     from desktop.core.engine.types import EngineConfig, TokenEvent
-    from desktop.core.sampling import SamplerSettings
+    from desktop.core.probability.sampling import SamplerSettings
 
     engine = LlamaEngine(model_path("chat"), EngineConfig(n_ctx=4096, n_threads=bench_decode.THREADS))
     records, text = [], ""
@@ -97,7 +97,7 @@ def real_trace(n_tokens: int = TRACE_TOKENS) -> tuple[str, list]:
 
 def storage(text: str, records: list) -> dict:
     from desktop.core.store import open_store
-    from desktop.core.trace import encode_trace
+    from desktop.core.probability.trace import encode_trace
 
     blob = encode_trace(records)
     with tempfile.TemporaryDirectory() as folder:

@@ -39,7 +39,7 @@ def test_the_scan_would_catch_a_qt_import(tmp_path):
 
 def test_importing_the_core_loads_no_qt():
     code = (
-        "import sys, desktop.core.chat, desktop.core.engine.llama_engine, desktop.core.store, desktop.core.prompt\n"
+        "import sys, desktop.core.conversation.turns, desktop.core.engine.llama_engine, desktop.core.store, desktop.core.prompt.build\n"
         "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)

@@ -8,7 +8,7 @@ from sqlite_utils import Database
 
 from desktop.core.store import Store, open_store
 from desktop.core.store.migrations import migrations
-from desktop.core.trace import TokenRecord, TopToken, TraceFormatError, TraceTable, decode_trace, encode_trace
+from desktop.core.probability.trace import TokenRecord, TopToken, TraceFormatError, TraceTable, decode_trace, encode_trace
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from desktop.core.engine import Finished, ModelLoadError, TokenEvent
 from desktop.core.engine.capture import PENALTY_WINDOW, ProbabilityCapture
 from desktop.core.engine.llama_engine import MAX_TOP_LOGPROBS, LlamaEngine
 from desktop.core.engine.types import EngineConfig, EngineError
-from desktop.core.sampling import SamplerSettings
+from desktop.core.probability.sampling import SamplerSettings
 
 pytestmark = pytest.mark.slow
 

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from desktop.core.engine.types import Finished, TokenEvent
-from desktop.core.prompt import ChatMessage, build_prompt
-from desktop.core.sampling import SamplerSettings
+from desktop.core.prompt.build import ChatMessage, build_prompt
+from desktop.core.probability.sampling import SamplerSettings
 
 GREEDY = SamplerSettings(temperature=0.0, max_tokens=12, seed=1)
 

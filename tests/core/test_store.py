@@ -15,7 +15,7 @@ from sqlite_utils import Database
 from desktop.core.store import Conversation, DatabaseDamagedError, DatabaseTooNewError, Message, Store, open_store
 from desktop.core.store import store as store_module
 from desktop.core.store.migrations import migrations
-from desktop.core.trace import TokenRecord, TopToken, TraceFormatError, decode_trace, encode_trace
+from desktop.core.probability.trace import TokenRecord, TopToken, TraceFormatError, decode_trace, encode_trace
 from desktop.core.transactions import write_transaction
 
 TABLES = {"conversations", "messages", "token_traces", "settings"}

@@ -7,7 +7,7 @@ from desktop.core.engine.llama_engine import LlamaEngine
 from desktop.core.engine.types import EngineConfig
 from desktop.core.paths import database_path
 from desktop.core.store import open_store
-from tests.core.test_branching import branch_from
+from tests.core.conversation.test_branching import branch_from
 from tests.e2e.runner import ask_json, inkling
 
 

@@ -6,7 +6,7 @@ from PySide6.QtGui import QImage, QInputMethodEvent, QTextDocument
 from PySide6.QtWidgets import QDoubleSpinBox, QPlainTextEdit, QPushButton
 
 from desktop.core.engine.llama_engine import LlamaEngine
-from desktop.core.sampling import SamplerSettings
+from desktop.core.probability.sampling import SamplerSettings
 from desktop.ui.inert import PLACEHOLDER_SIZE
 from tests.fakes import FakeEngine, slow_fake
 from tests.ui.conftest import send

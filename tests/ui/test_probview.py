@@ -9,10 +9,10 @@ from PySide6.QtGui import QHelpEvent, QTextCursor
 from PySide6.QtWidgets import QApplication, QToolTip
 
 from desktop.core.engine.llama_engine import LlamaEngine
-from desktop.core.heatmap import display_text, swatch
-from desktop.core.sampling import SamplerSettings
-from desktop.core.trace import TokenRecord, TopToken
-from desktop.core.whatif import inspect_position
+from desktop.core.probability.heatmap import display_text, swatch
+from desktop.core.probability.sampling import SamplerSettings
+from desktop.core.probability.trace import TokenRecord, TopToken
+from desktop.core.probability.whatif import inspect_position
 from desktop.ui.probability_panel import ProbabilityPanel
 from tests.fakes import FakeEngine, slow_fake
 from tests.ui.conftest import send

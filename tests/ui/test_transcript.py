@@ -1,6 +1,6 @@
 """The transcript updates in place: a send reads the same number of rows whatever the conversation's length."""
 
-from desktop.core.sampling import SamplerSettings
+from desktop.core.probability.sampling import SamplerSettings
 from tests.fakes import SCRIPT, FakeEngine
 from tests.ui.conftest import send
 

@@ -3,11 +3,11 @@
 import time
 from collections.abc import Callable
 
-from desktop.core.branching import BranchReady
-from desktop.core.chat import PromptReady
+from desktop.core.conversation.branching import BranchReady
+from desktop.core.conversation.turns import PromptReady
 from desktop.core.engine.types import Finished, TokenEvent
 from desktop.core.store import Message, Store
-from desktop.core.trace import TokenRecord, TraceBuilder, TraceTable
+from desktop.core.probability.trace import TokenRecord, TraceBuilder, TraceTable
 
 FLUSH_INTERVAL_S = 1.0
 

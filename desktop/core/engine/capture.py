@@ -4,7 +4,7 @@ from collections import Counter, deque
 
 import numpy as np
 
-from desktop.core.sampling import SamplerSettings, apply_repeat_penalty, kept_count, sampler_probabilities
+from desktop.core.probability.sampling import SamplerSettings, apply_repeat_penalty, kept_count, sampler_probabilities
 
 # llama-cpp-python's penalty window (Llama.last_n_tokens_size), counted over drawn tokens only.
 PENALTY_WINDOW = 64

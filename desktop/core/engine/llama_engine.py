@@ -18,8 +18,8 @@ from desktop.core.engine.types import (
     DEFAULT_CONTEXT, IN_PROCESS, EngineConfig, EngineError, Finished, GenerationStats, ModelInfo,
     ModelLoadError, TokenEvent,
 )
-from desktop.core.sampling import SamplerSettings
-from desktop.core.trace import TokenRecord, TopToken, piece_text
+from desktop.core.probability.sampling import SamplerSettings
+from desktop.core.probability.trace import TokenRecord, TopToken, piece_text
 
 MAX_TOP_LOGPROBS = 20
 

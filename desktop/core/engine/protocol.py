@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from typing import Protocol, runtime_checkable
 
 from desktop.core.engine.types import Capabilities, Finished, ModelInfo, TokenEvent
-from desktop.core.sampling import SamplerSettings
+from desktop.core.probability.sampling import SamplerSettings
 
 
 @runtime_checkable

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from desktop.core.errors import InklingError
-from desktop.core.trace import TokenRecord
+from desktop.core.probability.trace import TokenRecord
 
 DEFAULT_CONTEXT = 4096
 

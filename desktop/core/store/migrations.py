@@ -129,7 +129,7 @@ def m005_long_conversations(db: Database) -> None:
         """
     )
     db.execute("INSERT INTO messages_fts (messages_fts) VALUES ('rebuild')")
-    # What each reply's prompt looked like: its text, token boundaries and parts (desktop.core.prompt_record),
+    # What each reply's prompt looked like: its text, token boundaries and parts (desktop.core.prompt.record),
     # for the prompt inspector. The token ids themselves are in prompt_tokens.
     db.execute(
         """

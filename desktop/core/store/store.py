@@ -14,7 +14,7 @@ from sqlite_utils import Database
 
 from desktop.core.errors import InklingError
 from desktop.core.store.migrations import migrations
-from desktop.core.trace import TRACE_FORMAT_VERSION, TokenRecord, TraceBuilder, TraceTable, encode_trace
+from desktop.core.probability.trace import TRACE_FORMAT_VERSION, TokenRecord, TraceBuilder, TraceTable, encode_trace
 from desktop.core.transactions import write_transaction
 
 ROLES = frozenset({"system", "user", "assistant"})
@@ -428,7 +428,7 @@ class Store:
         return np.frombuffer(zlib.decompress(rows[0]["data"]), dtype="<i4").tolist() if rows else None
 
     def save_prompt_record(self, message_id: int, data: bytes) -> None:
-        """Keep what the reply's prompt looked like (an encoded desktop.core.prompt_record.PromptRecord)."""
+        """Keep what the reply's prompt looked like (an encoded desktop.core.prompt.record.PromptRecord)."""
         with write_transaction(self.db):
             self.db.execute(
                 "INSERT INTO prompt_records (message_id, data) VALUES (?, ?)"

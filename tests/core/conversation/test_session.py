@@ -4,13 +4,13 @@ import threading
 
 import numpy as np
 
-from desktop.core.branching import generate_branch, start_branch
-from desktop.core.chat import generate_reply, start_turn
+from desktop.core.conversation.branching import generate_branch, start_branch
+from desktop.core.conversation.turns import generate_reply, start_turn
 from desktop.core.conversation.session import ReplySession
 from desktop.core.engine.types import TokenEvent
-from desktop.core.sampling import SamplerSettings
+from desktop.core.probability.sampling import SamplerSettings
 from desktop.core.store import open_store
-from tests.core.test_chat import ManualClock
+from tests.core.conversation.test_turns import ManualClock
 from tests.fakes import SCRIPT, FakeEngine
 
 

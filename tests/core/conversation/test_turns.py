@@ -4,10 +4,10 @@ import threading
 
 import pytest
 
-from desktop.core.chat import PromptReady, generate_reply, start_turn
+from desktop.core.conversation.turns import PromptReady, generate_reply, start_turn
 from desktop.core.conversation.session import ReplySession
 from desktop.core.engine.types import Finished
-from desktop.core.sampling import SamplerSettings
+from desktop.core.probability.sampling import SamplerSettings
 from desktop.core.store import open_store
 from tests.fakes import SCRIPT, FakeEngine
 

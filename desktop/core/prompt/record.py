@@ -6,7 +6,7 @@ import json
 import zlib
 from dataclasses import dataclass
 
-from desktop.core.prompt import BuiltPrompt
+from desktop.core.prompt.build import BuiltPrompt
 
 # The order parts appear in a prompt; template tokens count towards the message they wrap.
 PARTS = ("system", "history", "notes", "message")

@@ -8,14 +8,14 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from sqlite_utils import Database
 
-from desktop.core.edits import start_edit, start_regenerate
-from desktop.core.sampling import SamplerSettings
+from desktop.core.conversation.edits import start_edit, start_regenerate
+from desktop.core.probability.sampling import SamplerSettings
 from desktop.core.store import Store
-from desktop.core.trace import TokenRecord, TopToken
-from desktop.core.transfer import (
+from desktop.core.probability.trace import TokenRecord, TopToken
+from desktop.core.conversation.transfer import (
     TransferError, export_all, export_json, export_markdown, export_text, import_file, import_json,
 )
-from tests.core.test_conversation_tools import chat, store  # noqa: F401 (store is a fixture)
+from tests.core.conversation.test_edits import chat, store  # noqa: F401 (store is a fixture)
 
 
 def branched(store: Store) -> int:

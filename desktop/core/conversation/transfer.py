@@ -7,11 +7,11 @@ from pathlib import Path
 
 from desktop import __version__
 from desktop.core.errors import InklingError
-from desktop.core.prompt_record import PromptRecord
+from desktop.core.prompt.record import PromptRecord
 from desktop.core.store import Store
 from desktop.core.store.store import ROLES, STATUSES
 from desktop.core.store.rows import MESSAGE_FIELDS, MessageRows, insert_rows
-from desktop.core.trace import TokenRecord, TopToken
+from desktop.core.probability.trace import TokenRecord, TopToken
 from desktop.core.transactions import write_transaction
 
 FORMAT = "inkling.conversation"

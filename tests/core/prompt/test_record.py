@@ -5,10 +5,10 @@ from dataclasses import dataclass
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from desktop.core.budget import BudgetRequest, measure_budget
-from desktop.core.prompt import ChatMessage, build_prompt
-from desktop.core.prompt_record import PromptRecord, record_prompt
-from tests.core.test_prompt import WordFormat, conversations, words
+from desktop.core.prompt.budget import BudgetRequest, measure_budget
+from desktop.core.prompt.build import ChatMessage, build_prompt
+from desktop.core.prompt.record import PromptRecord, record_prompt
+from tests.core.prompt.test_build import WordFormat, conversations, words
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, replace
 
-from desktop.core.chat import ReplyRequest
+from desktop.core.conversation.turns import ReplyRequest
 from desktop.core.store import Store
 
 DEFAULT_TOP_K = 4

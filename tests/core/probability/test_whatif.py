@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from desktop.core.sampling import SamplerSettings
-from desktop.core.trace import TokenRecord, TopToken, TraceTable
-from desktop.core.whatif import model_distribution, sampler_view
+from desktop.core.probability.sampling import SamplerSettings
+from desktop.core.probability.trace import TokenRecord, TopToken, TraceTable
+from desktop.core.probability.whatif import model_distribution, sampler_view
 
 VOCAB = 5000
 HEAD = 20

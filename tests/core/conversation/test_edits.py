@@ -3,19 +3,19 @@
 import pytest
 from sqlite_utils import Database
 
-from desktop.core.chat import PromptReady
+from desktop.core.conversation.turns import PromptReady
 from desktop.core.conversation.session import ReplySession
-from desktop.core.edits import (
+from desktop.core.conversation.edits import (
     EditError, delete_message, duplicate_from, history_before, start_edit, start_regenerate, undo_delete,
 )
 from desktop.core.engine.types import Finished, GenerationStats, TokenEvent
-from desktop.core.prompt import ChatMessage
-from desktop.core.prompt_record import PromptRecord
-from desktop.core.sampling import SamplerSettings
+from desktop.core.prompt.build import ChatMessage
+from desktop.core.prompt.record import PromptRecord
+from desktop.core.probability.sampling import SamplerSettings
 from desktop.core.store import Store
 from desktop.core.store.rows import dependent_tables, read_rows, subtree_ids
 from desktop.core.store.search import fts_query, search_messages, snippet_parts
-from desktop.core.trace import TokenRecord, TopToken
+from desktop.core.probability.trace import TokenRecord, TopToken
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from desktop.core.sampling import SamplerSettings, kept_stages, sampler_probabilities
-from desktop.core.trace import TokenRecord
+from desktop.core.probability.sampling import SamplerSettings, kept_stages, sampler_probabilities
+from desktop.core.probability.trace import TokenRecord
 
 # The unseen tail is modelled as tokens as likely as the last stored one; this caps how many.
 MAX_TAIL_TOKENS = 1 << 17

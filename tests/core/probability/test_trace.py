@@ -4,7 +4,7 @@ import math
 
 from hypothesis import given, settings, strategies as st
 
-from desktop.core.trace import TokenRecord, TopToken, TraceBuilder, decode_trace, encode_trace
+from desktop.core.probability.trace import TokenRecord, TopToken, TraceBuilder, decode_trace, encode_trace
 
 ids = st.integers(0, 40)
 alternatives = st.lists(st.builds(TopToken, ids, st.just("x"), st.floats(-70000, 0) | st.just(-math.inf), st.booleans()),

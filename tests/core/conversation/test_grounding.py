@@ -2,13 +2,13 @@
 
 import threading
 
-from desktop.core.chat import PromptReady, generate_reply, start_turn
+from desktop.core.conversation.turns import PromptReady, generate_reply, start_turn
 from desktop.core.conversation.session import ReplySession
 from desktop.core.engine.types import Finished
-from desktop.core.grounding import attach_sources, retrieval_settings, save_limits, set_use_notes
+from desktop.core.conversation.grounding import attach_sources, retrieval_settings, save_limits, set_use_notes
 from desktop.core.notes import Source
-from desktop.core.prompt import ChatMessage, build_prompt
-from desktop.core.sampling import SamplerSettings
+from desktop.core.prompt.build import ChatMessage, build_prompt
+from desktop.core.probability.sampling import SamplerSettings
 from desktop.core.store import open_store
 from tests.fakes import FakeEngine
 

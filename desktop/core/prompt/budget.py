@@ -2,10 +2,10 @@
 
 from dataclasses import dataclass
 
-from desktop.core.chat import one_line
 from desktop.core.engine.types import PromptTooLongError
-from desktop.core.prompt import ChatMessage, build_prompt, reply_reserve
-from desktop.core.prompt_record import record_prompt
+from desktop.core.prompt.build import ChatMessage, build_prompt, reply_reserve
+from desktop.core.prompt.record import record_prompt
+from desktop.core.text import one_line
 
 PREVIEW_CHARS = 40
 

@@ -6,15 +6,15 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from desktop.core.chat import PromptReady, ReplyRequest
-from desktop.core.edits import history_before
+from desktop.core.conversation.turns import PromptReady, ReplyRequest
+from desktop.core.conversation.edits import history_before
 from desktop.core.engine.types import EngineError, Finished, GenerationStats, TokenEvent
 from desktop.core.errors import InklingError
-from desktop.core.prompt import build_prompt, reply_reserve
-from desktop.core.sampling import SamplerSettings
+from desktop.core.prompt.build import build_prompt, reply_reserve
+from desktop.core.probability.sampling import SamplerSettings
 from desktop.core.store import Store
-from desktop.core.trace import TokenRecord, TraceFormatError
-from desktop.core.whatif import sampler_view
+from desktop.core.probability.trace import TokenRecord, TraceFormatError
+from desktop.core.probability.whatif import sampler_view
 
 
 class BranchError(InklingError):

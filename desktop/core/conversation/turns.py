@@ -5,10 +5,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from desktop.core.engine.types import Finished, TokenEvent
-from desktop.core.prompt import BuiltPrompt, ChatMessage, build_prompt, reply_reserve
-from desktop.core.prompt_record import PromptRecord, record_prompt
-from desktop.core.sampling import SamplerSettings
+from desktop.core.prompt.build import BuiltPrompt, ChatMessage, build_prompt, reply_reserve
+from desktop.core.prompt.record import PromptRecord, record_prompt
+from desktop.core.probability.sampling import SamplerSettings
 from desktop.core.store import Message, Store
+from desktop.core.text import one_line
 
 TITLE_LENGTH = 48
 # Replies whose text belongs in the history sent to the model.
@@ -56,7 +57,7 @@ def start_turn(
         model=model_name, sampler=settings.to_dict(),
     )
     if not thread and conversation.title == "New chat":
-        store.rename_conversation(conversation_id, one_line(user_text))
+        store.rename_conversation(conversation_id, one_line(user_text, TITLE_LENGTH))
     history = [ChatMessage(m.role, m.content) for m in thread if belongs_in_history(m)]
     history.append(ChatMessage("user", user_text))
     return ReplyRequest(
@@ -66,12 +67,6 @@ def start_turn(
 
 def belongs_in_history(message: Message) -> bool:
     return message.role in ("user", "assistant") and message.status in HISTORY_STATUSES and bool(message.content)
-
-
-def one_line(text: str, limit: int = TITLE_LENGTH) -> str:
-    """The text on one line, cut to `limit` characters with an ellipsis: titles and previews."""
-    line = " ".join(text.split())
-    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
 def generate_reply(engine, request: ReplyRequest, cancel: threading.Event) -> Iterator[PromptReady | TokenEvent | Finished]:

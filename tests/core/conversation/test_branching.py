@@ -5,14 +5,14 @@ import threading
 import pytest
 from sqlite_utils import Database
 
-from desktop.core.branching import BranchError, generate_branch, start_branch
-from desktop.core.chat import generate_reply, start_turn
+from desktop.core.conversation.branching import BranchError, generate_branch, start_branch
+from desktop.core.conversation.turns import generate_reply, start_turn
 from desktop.core.conversation.session import ReplySession
 from desktop.core.engine.llama_engine import LlamaEngine
 from desktop.core.engine.types import EngineConfig, TokenEvent
-from desktop.core.sampling import SamplerSettings
+from desktop.core.probability.sampling import SamplerSettings
 from desktop.core.store import Store
-from desktop.core.trace import TokenRecord, TopToken
+from desktop.core.probability.trace import TokenRecord, TopToken
 from tests.fakes import EOG_ID, FakeEngine
 
 GREEDY = SamplerSettings(temperature=0.0, max_tokens=12, repeat_penalty=1.0)

@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from desktop.core.engine.types import PromptTooLongError
-from desktop.core.prompt import ChatMessage, build_prompt, reply_reserve, trim_points, trim_step
+from desktop.core.prompt.build import ChatMessage, build_prompt, reply_reserve, trim_points, trim_step
 
 
 class WordFormat:

@@ -1,9 +1,9 @@
 """Edit a user message, regenerate a reply, delete (with undo), duplicate from here: nothing is overwritten."""
 
-from desktop.core.chat import ReplyRequest, belongs_in_history
+from desktop.core.conversation.turns import ReplyRequest, belongs_in_history
 from desktop.core.errors import InklingError
-from desktop.core.prompt import ChatMessage
-from desktop.core.sampling import SamplerSettings
+from desktop.core.prompt.build import ChatMessage
+from desktop.core.probability.sampling import SamplerSettings
 from desktop.core.store import Conversation, Message, Store
 from desktop.core.store.rows import Deleted, delete_subtree, duplicate_path, restore
 

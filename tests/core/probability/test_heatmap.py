@@ -5,11 +5,11 @@ import math
 import numpy as np
 import pytest
 
-from desktop.core.heatmap import (
+from desktop.core.probability.heatmap import (
     SWATCHES, _luminance, contrast_ratio, display_text, heatmap_html, percent, swatch, token_at, tooltip_html,
     utf16_length, visible,
 )
-from desktop.core.summary import summarize, word_spans
+from desktop.core.probability.summary import summarize, word_spans
 
 
 def rgb(colour: str) -> tuple[int, int, int]:

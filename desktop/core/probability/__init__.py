@@ -1,0 +1,1 @@
+"""Probabilities: token traces, sampler maths, what-if, reply summaries and heatmap colours (no Qt)."""
