@@ -6,7 +6,7 @@ For send, a reply ending, regenerate, edit, continue-from-alternative, branch sw
 - max_stall_ms: the longest lateness of a 5 ms timer on the GUI thread while it happens;
 - rebuild_ms: the old path for the same state, measured right after in the same run: open_conversation
   followed by every reply's trace, summary and heat document built at once (what every action used to do).
-switch_conversation: from an empty conversation to this one, until the transcript first paints, and the
+switch_conversation: from an empty conversation to this one, until its last message first paints, and the
 longest stall while the heat documents are then built in the background.
 queries_per_send: SQL statements of one send (start to saved reply), with 5 and 50 messages in the thread.
 The window runs on the scripted fake engine (the replies are short and instant), so only the GUI is timed.
@@ -149,9 +149,9 @@ def switch_round(app, window, meter, conversation_id: int, other: int) -> dict:
 
     window.open_conversation(other)
     settle(app, 0.5)
-    watch = PaintWatch(window.chat.viewport())
     started = time.perf_counter()
     window.open_conversation(conversation_id)
+    watch = PaintWatch(window.chat.views()[-1])  # the transcript opens at its end: the last message is seen first
     wait_for(app, lambda: watch.painted_at is not None)
     wait_for(app, lambda: all(r.ready for r in window.inspector.replies.values()))
     settle(app, 0.2)
