@@ -101,10 +101,11 @@ class ChatView(QScrollArea):
         del self._views[kept:]
         return kept
 
-    def add_message(self, message: Message, author: str) -> MessageView:
+    def add_message(self, message: Message, author: str, above: bool = False) -> MessageView:
+        """A view at the end, or (`above`) before the first one: a long transcript is filled upwards."""
         view = MessageView(message, author, self._column)
-        self._layout.insertWidget(self._layout.count() - 1, view)
-        self._views.append(view)
+        self._layout.insertWidget(0 if above else self._layout.count() - 1, view)
+        self._views.insert(0, view) if above else self._views.append(view)
         return view
 
     def views(self) -> list[MessageView]:

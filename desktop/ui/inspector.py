@@ -51,8 +51,7 @@ class TokenInspector(QObject):
         self.replies: dict[int, Reply] = {}
         self.navigators: dict[int, BranchNavigator] = {}
         self.selected: tuple[int, int] | None = None
-        self._building = False
-        self._lazy: list[Reply] = []  # replies of a full build still to load, the last one first
+        self._lazy: list[Reply] = []  # replies of a conversation switch still to load, newest first
         self._lazy_timer = QTimer(self)
         self._lazy_timer.setInterval(0)
         self._lazy_timer.timeout.connect(self._prepare_next)
@@ -113,7 +112,7 @@ class TokenInspector(QObject):
         return self.heatmap_action.isChecked()
 
     # --- messages on screen ---------------------------------------------------------------------
-    def attach(self, view: MessageView, message: Message) -> None:
+    def attach(self, view: MessageView, message: Message, lazy: bool = False) -> None:
         """Add branch arrows, and for a reply its summary and (heatmap on) its coloured tokens."""
         # A view is deleted later than its replacement is attached: forget only what belonged to it.
         view.destroyed.connect(lambda *_, key=message.id, gone=view: self._forget(key, gone))
@@ -126,24 +125,21 @@ class TokenInspector(QObject):
         if message.role != "assistant":
             return
         reply = self.replies[message.id] = Reply(message, view)
-        if self._building:
+        if lazy:  # a conversation switch: trace, summary and heat once the transcript has painted
             self._lazy.append(reply)
+            self._lazy_timer.start()
         else:
             self._prepare(reply)
 
-    def begin_build(self) -> None:
-        """A whole transcript is about to be attached: its replies are prepared after it is painted."""
-        self._building = True
+    def forget_pending(self) -> None:
+        """Another conversation is shown: what was still to be prepared is not needed."""
         self._lazy.clear()
-
-    def end_build(self) -> None:
-        self._building = False
-        self._lazy.reverse()  # the transcript opens scrolled to the end: the last replies are seen first
-        self._lazy_timer.start()
+        self._lazy_timer.stop()
 
     def _prepare_next(self) -> None:
         while self._lazy:
-            reply = self._lazy.pop(0)
+            # the newest first: the transcript opens scrolled to its end
+            reply = self._lazy.pop(max(range(len(self._lazy)), key=lambda i: self._lazy[i].message.id))
             if self.replies.get(reply.message.id) is reply and not reply.ready:
                 self._prepare(reply)
                 return  # one per turn of the event loop, so the window keeps answering

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget, QFileDialog, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QProgressBar, QPushButton,
@@ -29,6 +29,8 @@ from desktop.ui.worker import EngineController
 from desktop.ui.inert import message_box, plain_label, plain_tip
 
 MODEL_PATH_KEY = "model_path"
+FIRST_VIEWS = 6  # built at once when a conversation opens: more than a window shows at its end
+FILL_VIEWS = 2  # older messages added above per turn of the event loop (a long reply takes ~20 ms)
 
 
 class MainWindow(QMainWindow):
@@ -51,6 +53,10 @@ class MainWindow(QMainWindow):
         self.engine.worker.modelFailed.connect(self._model_failed)
         self.replies = ReplyController(store, self.engine, self)
 
+        self._older: list = []  # messages of the open conversation not yet given a view (oldest first)
+        self._fill_timer = QTimer(self)
+        self._fill_timer.setInterval(0)
+        self._fill_timer.timeout.connect(self._fill_older)
         self._build_widgets()
         self._build_menus()
         self._connect_signals()
@@ -248,7 +254,12 @@ class MainWindow(QMainWindow):
         self.composer.setFocus()
 
     def open_conversation(self, conversation_id: int) -> None:
-        """Switch to a conversation: the one full build of the transcript (heatmaps are drawn lazily)."""
+        """Switch to a conversation: the one full build of the transcript, its end first.
+
+        The last messages are built at once (the transcript opens scrolled to its end); the older
+        ones are added above them a few per turn of the event loop, and every reply's trace, summary
+        and heat document is prepared after the first paint, newest first.
+        """
         self.system_prompt.flush()
         conversation = self.store.get_conversation(conversation_id)
         if conversation is None:
@@ -256,32 +267,48 @@ class MainWindow(QMainWindow):
         self.conversation_id = conversation_id
         self.system_prompt.set_text(conversation.system_prompt)
         self.notes.conversation_opened(conversation_id)
+        self._fill_timer.stop()
+        self.inspector.forget_pending()
         self.chat.clear()
-        self.inspector.begin_build()
-        self._add_views(self.store.thread(conversation_id))
-        self.inspector.end_build()
+        thread = self.store.thread(conversation_id)
+        self._older, newest = thread[:-FIRST_VIEWS], thread[-FIRST_VIEWS:]
+        self._add_views(newest, lazy=True)
+        if self._older:
+            self._fill_timer.start()
         self.chat.scroll_to_end()
         self.tools.conversation_opened(conversation_id)
+
+    def _fill_older(self, count: int = FILL_VIEWS) -> None:
+        batch, self._older = self._older[-count:], self._older[:-count]
+        for message in reversed(batch):
+            self._add_view(message, lazy=True, above=True)
+        if not self._older:
+            self._fill_timer.stop()
 
     def show_changes(self, conversation_id: int) -> None:
         """The conversation's thread changed (a turn, an edit, a branch, a deletion): redraw only below the fork."""
         if conversation_id != self.conversation_id:
             self.open_conversation(conversation_id)
             return
+        if self._older:
+            self._fill_older(len(self._older))  # the comparison below needs the whole transcript
         thread = self.store.thread(conversation_id)
         kept = self.chat.keep_prefix([m.id for m in thread])
         self._add_views(thread[kept:])
         self.tools.conversation_opened(conversation_id)
 
-    def _add_views(self, messages) -> None:
-        session = self.replies.active
+    def _add_views(self, messages, lazy: bool = False) -> None:
         for message in messages:
-            view = self.chat.add_message(message, self._author(message))
-            if session is not None and message.id == session.message_id:
-                view.body.setPlainText(session.text)  # the store lags by up to a second
-            self.inspector.attach(view, message)
-            self.notes.attach(view, message)
-            self.tools.attach(view, message)
+            self._add_view(message, lazy)
+
+    def _add_view(self, message, lazy: bool = False, above: bool = False) -> None:
+        view = self.chat.add_message(message, self._author(message), above)
+        session = self.replies.active
+        if session is not None and message.id == session.message_id:
+            view.body.setPlainText(session.text)  # the store lags by up to a second
+        self.inspector.attach(view, message, lazy)
+        self.notes.attach(view, message)
+        self.tools.attach(view, message)
 
     def rename_conversation(self, conversation_id: int, title: str) -> None:
         self.store.rename_conversation(conversation_id, title)
@@ -404,6 +431,8 @@ class MainWindow(QMainWindow):
     # --- shutdown --------------------------------------------------------------------------------
     def closeEvent(self, event):  # noqa: N802
         self.system_prompt.flush()
+        self._fill_timer.stop()
+        self.inspector.forget_pending()
         self.replies.abandon()
         self.tools.shutdown()
         self.notes.shutdown()

@@ -54,3 +54,23 @@ def test_regenerate_replaces_only_the_reply(qtbot, make_window):
     window.tools.regenerate(views[-1].message_id)
     qtbot.waitUntil(lambda: window.replies.active is None and window.chat.views()[-1] is not views[-1])
     assert window.chat.views()[:-1] == views[:-1]
+
+
+def test_a_long_conversation_opens_at_its_end_and_fills_upwards(qtbot, make_window):
+    from desktop.ui.main_window import FIRST_VIEWS
+
+    window = make_window()
+    conversation_id = long_conversation(window.store, 20)
+    window.open_conversation(conversation_id)
+    assert len(window.chat.views()) == FIRST_VIEWS  # what the window shows first is built at once
+    thread = [m.id for m in window.store.thread(conversation_id)]
+    qtbot.waitUntil(lambda: len(window.chat.views()) == len(thread))
+    assert [v.message_id for v in window.chat.views()] == thread
+
+
+def test_a_send_while_the_transcript_fills_keeps_its_order(qtbot, make_window):
+    window = make_window()
+    conversation_id = long_conversation(window.store, 20)
+    window.open_conversation(conversation_id)
+    send(qtbot, window, "Straight away")
+    assert [v.message_id for v in window.chat.views()] == [m.id for m in window.store.thread(conversation_id)]
