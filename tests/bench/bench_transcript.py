@@ -56,11 +56,18 @@ def wait_for(app, condition, timeout: float = 60.0) -> float:
     return time.perf_counter()
 
 
+def quiet(app, window) -> None:
+    """The transcript is whole and every reply prepared: the next action starts from rest."""
+    wait_for(app, lambda: not window._older and all(r.ready for r in window.inspector.replies.values()))
+    settle(app, 0.3)
+
+
 def full_rebuild_ms(app, window, conversation_id: int) -> float:
     """The old path: the whole transcript rebuilt, every reply's heat document built at once."""
     started = time.perf_counter()
     window.open_conversation(conversation_id)
     inspector = window.inspector
+    window._fill_older(len(window._older))
     for reply in list(inspector.replies.values()):
         inspector._ready(reply)
     app.processEvents()
@@ -85,14 +92,14 @@ def measure(app, window, meter, act, visible, conversation_id) -> dict:
 def actions_round(app, window, meter, conversation_id: int) -> dict:
     store, tools = window.store, window.tools
     window.open_conversation(conversation_id)
-    settle(app, 1.0)
+    quiet(app, window)
     figures = {}
 
     before = ids(window)
     figures["send"] = measure(app, window, meter, lambda: window.send("One more, please."),
                               lambda: len(ids(window)) == len(before) + 2, conversation_id)
     window.open_conversation(conversation_id)
-    settle(app, 1.0)
+    quiet(app, window)
 
     last_token = {}
     window.engine.worker.token.connect(lambda *_: last_token.__setitem__("at", time.perf_counter()))
@@ -104,12 +111,12 @@ def actions_round(app, window, meter, conversation_id: int) -> dict:
     figures["reply_end"] = {"visible_ms": (ended["at"] - last_token["at"]) * 1000,
                             "max_stall_ms": meter.worst_since(last_token["at"]),
                             "rebuild_ms": full_rebuild_ms(app, window, conversation_id)}
-    settle(app, 1.0)
+    quiet(app, window)
 
     reply_id = ids(window)[-1]
     figures["regenerate"] = measure(app, window, meter, lambda: tools.regenerate(reply_id),
                                     lambda: ids(window)[-1] != reply_id, conversation_id)
-    settle(app, 1.0)
+    quiet(app, window)
 
     user_id = ids(window)[-2]
 
@@ -118,19 +125,19 @@ def actions_round(app, window, meter, conversation_id: int) -> dict:
         window.send("Edited question.")
 
     figures["edit"] = measure(app, window, meter, edit, lambda: ids(window)[-2] != user_id, conversation_id)
-    settle(app, 1.0)
+    quiet(app, window)
 
     reply_id = ids(window)[-1]
     alternative = store.load_trace_table(reply_id).top(1)[1].id
     figures["continue"] = measure(app, window, meter, lambda: window.continue_from(reply_id, 1, alternative),
                                   lambda: ids(window)[-1] != reply_id, conversation_id)
-    settle(app, 1.0)
+    quiet(app, window)
 
     shown = ids(window)[-1]
     sibling = next(m.id for m in store.siblings(shown) if m.id != shown)
     figures["branch_switch"] = measure(app, window, meter, lambda: window.switch_branch(sibling),
                                        lambda: ids(window)[-1] == sibling, conversation_id)
-    settle(app, 1.0)
+    quiet(app, window)
 
     before, user_id = ids(window), ids(window)[-2]
     started = time.perf_counter()
@@ -165,7 +172,7 @@ def queries_per_send(app, window, turns: int) -> int:
     store = window.store
     conversation_id = fill_store(store, "".join(SCRIPT[:7]), [], turns // 2)
     window.open_conversation(conversation_id)
-    settle(app, 0.5)
+    quiet(app, window)
     statements = []
     store.db.conn.set_trace_callback(statements.append)
     window.send("Count my queries.")

@@ -18,7 +18,7 @@ def long_conversation(store, turns: int) -> int:
 
 def statements_of_one_send(qtbot, window, turns: int) -> int:
     window.open_conversation(long_conversation(window.store, turns))
-    qtbot.waitUntil(lambda: all(r.ready for r in window.inspector.replies.values()))
+    qtbot.waitUntil(lambda: not window._older and all(r.ready for r in window.inspector.replies.values()))
     window.tools.model_info = None  # the meter re-measures on a debounce timer: when it fires is timing, not a send
     statements = []
     window.store.db.conn.set_trace_callback(statements.append)
