@@ -2,7 +2,7 @@
 
 import time
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from desktop.core.conversation.turns import ReplyRequest
 from desktop.core.conversation.session import ReplySession
@@ -42,11 +42,12 @@ class ReplyController(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(DRAW_INTERVAL_MS)
         self._timer.timeout.connect(self._draw)
-        worker = engine.worker
-        worker.promptReady.connect(self.on_prompt_ready)
-        worker.token.connect(self.on_token)
-        worker.finished.connect(self.on_finished)
-        worker.failed.connect(self.on_failed)
+        # Queued explicitly: the session writes SQLite, which only the GUI thread may touch.
+        worker, queued = engine.worker, Qt.ConnectionType.QueuedConnection
+        worker.promptReady.connect(self.on_prompt_ready, queued)
+        worker.token.connect(self.on_token, queued)
+        worker.finished.connect(self.on_finished, queued)
+        worker.failed.connect(self.on_failed, queued)
 
     @property
     def busy(self) -> bool:
