@@ -105,7 +105,7 @@ class ChatView(QScrollArea):
         """A view at the end, or (`above`) before the first one: a long transcript is filled upwards."""
         view = MessageView(message, author, self._column)
         self._layout.insertWidget(0 if above else self._layout.count() - 1, view)
-        self._views.insert(0, view) if above else self._views.append(view)
+        self._views.insert(0 if above else len(self._views), view)
         return view
 
     def views(self) -> list[MessageView]:

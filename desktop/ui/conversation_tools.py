@@ -136,10 +136,11 @@ class ConversationTools(QObject):
         self.actions[message.id] = actions
         view.destroyed.connect(lambda *_, key=message.id: self.actions.pop(key, None))
 
-    def conversation_opened(self, conversation_id: int | None) -> None:
-        """The transcript changed: cache its history for the meter and measure again."""
+    def conversation_opened(self, conversation_id: int | None, thread: list | None = None) -> None:
+        """The transcript changed: cache its history for the meter and measure again (`thread`: already read)."""
         self.conversation_id = conversation_id
-        thread = self.store.thread(conversation_id) if conversation_id is not None else []
+        if thread is None:
+            thread = self.store.thread(conversation_id) if conversation_id is not None else []
         if self.editing is not None and self.editing not in {m.id for m in thread}:
             self.cancel_edit()
         if self.editing is not None:

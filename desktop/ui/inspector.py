@@ -1,5 +1,6 @@
 """The token inspector: heatmap on/off, token selection, the Probability panel, branch arrows and reply summaries."""
 
+import heapq
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,7 +52,7 @@ class TokenInspector(QObject):
         self.replies: dict[int, Reply] = {}
         self.navigators: dict[int, BranchNavigator] = {}
         self.selected: tuple[int, int] | None = None
-        self._lazy: list[Reply] = []  # replies of a conversation switch still to load, newest first
+        self._lazy: list[tuple[int, Reply]] = []  # a heap of (-message id, reply) still to load: newest first
         self._lazy_timer = QTimer(self)
         self._lazy_timer.setInterval(0)
         self._lazy_timer.timeout.connect(self._prepare_next)
@@ -126,7 +127,7 @@ class TokenInspector(QObject):
             return
         reply = self.replies[message.id] = Reply(message, view)
         if lazy:  # a conversation switch: trace, summary and heat once the transcript has painted
-            self._lazy.append(reply)
+            heapq.heappush(self._lazy, (-message.id, reply))  # ids are unique: replies are never compared
             self._lazy_timer.start()
         else:
             self._prepare(reply)
@@ -138,8 +139,7 @@ class TokenInspector(QObject):
 
     def _prepare_next(self) -> None:
         while self._lazy:
-            # the newest first: the transcript opens scrolled to its end
-            reply = self._lazy.pop(max(range(len(self._lazy)), key=lambda i: self._lazy[i].message.id))
+            _key, reply = heapq.heappop(self._lazy)  # the newest first: the transcript opens at its end
             if self.replies.get(reply.message.id) is reply and not reply.ready:
                 self._prepare(reply)
                 return  # one per turn of the event loop, so the window keeps answering

@@ -66,8 +66,7 @@ class MainWindow(QMainWindow):
 
     # --- layout --------------------------------------------------------------------------------
     def _build_widgets(self) -> None:
-        self.sidebar = ConversationList(lambda order: self.store.list_conversations(order),
-                                        self.store.get_setting(ORDER_KEY, "updated"))
+        self.sidebar = ConversationList(self.store.list_conversations, self.store.get_setting(ORDER_KEY, "updated"))
         new_chat = QPushButton("New chat")
         new_chat.setObjectName("newChat")
         new_chat.clicked.connect(self.new_conversation)
@@ -276,10 +275,11 @@ class MainWindow(QMainWindow):
         if self._older:
             self._fill_timer.start()
         self.chat.scroll_to_end()
-        self.tools.conversation_opened(conversation_id)
+        self.tools.conversation_opened(conversation_id, thread)
 
     def _fill_older(self, count: int = FILL_VIEWS) -> None:
-        batch, self._older = self._older[-count:], self._older[:-count]
+        batch = self._older[-count:]
+        del self._older[-count:]
         for message in reversed(batch):
             self._add_view(message, lazy=True, above=True)
         if not self._older:
@@ -295,7 +295,7 @@ class MainWindow(QMainWindow):
         thread = self.store.thread(conversation_id)
         kept = self.chat.keep_prefix([m.id for m in thread])
         self._add_views(thread[kept:])
-        self.tools.conversation_opened(conversation_id)
+        self.tools.conversation_opened(conversation_id, thread)
 
     def _add_views(self, messages, lazy: bool = False) -> None:
         for message in messages:
@@ -406,10 +406,9 @@ class MainWindow(QMainWindow):
         self.send_button.setEnabled(not streaming)
         self.stop_button.setEnabled(streaming)
 
-    def _reply_started(self, session) -> None:
-        message = self.store.get_message(session.message_id)
-        self.show_changes(message.conversation_id)
-        self.sidebar.touch(self.store.get_conversation(message.conversation_id))
+    def _reply_started(self, _session, conversation_id: int) -> None:
+        self.show_changes(conversation_id)
+        self.sidebar.touch(self.store.get_conversation(conversation_id))
 
     def _reply_streamed(self, session, text: str) -> None:
         view = self.chat.view_for(session.message_id)

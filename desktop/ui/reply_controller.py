@@ -21,7 +21,7 @@ class ReplyController(QObject):
     Views never read the session's state from here: they are told, through signals, what to show.
     """
 
-    started = Signal(object)  # the ReplySession just begun (its message is saved, status streaming)
+    started = Signal(object, int)  # the ReplySession just begun (its message saved, streaming), conversation id
     groundRequested = Signal(object)  # ReplyRequest: find its notes, then call on_grounded
     streamed = Signal(object, str)  # ReplySession, the text that arrived since the last draw
     ended = Signal(object)  # the ReplySession, ended; session.message is the saved message
@@ -66,7 +66,7 @@ class ReplyController(QObject):
         self._first_token_at = None
         self._timer.start()
         self.busyChanged.emit(True)
-        self.started.emit(self.active)
+        self.started.emit(self.active, request.conversation_id)
         if grounded:
             self.on_grounded(request)
         else:

@@ -30,7 +30,6 @@ class ReplySession:
             self.trace.add(record)
         self.generated = 0  # tokens this session received from the engine (a branch prefix is not counted)
         self.prompt: PromptReady | None = None
-        self.status = "streaming"
         self.message: Message | None = None  # the saved message, once the reply ended
         self._clock = clock
         self._last_flush: float | None = None
@@ -39,7 +38,7 @@ class ReplySession:
 
     @property
     def ended(self) -> bool:
-        return self.status != "streaming"
+        return self.message is not None
 
     @property
     def table(self) -> TraceTable:
@@ -103,6 +102,5 @@ class ReplySession:
         self._save_prompt()
         self.store.save_partial_reply(self.message_id, self.text, self.trace)
         self.store.update_message(self.message_id, status=status, **fields)
-        self.status = status
         self.message = self.store.get_message(self.message_id)
         return self.message
