@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-REPO_MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
+REPO_MODELS_DIR = Path(__file__).resolve().parents[3] / "models"
 
 
 @dataclass(frozen=True)
