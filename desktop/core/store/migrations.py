@@ -139,3 +139,39 @@ def m005_long_conversations(db: Database) -> None:
         )
         """
     )
+
+
+@migrations()
+def m007_cjk_search(db: Database) -> None:
+    # Chinese and Japanese are written without spaces, so unicode61 sees 我的护照什么时候到期 as one word
+    # and 护照 matched only as its prefix. A trigram index finds any substring of three characters or more
+    # (desktop.core.store.search scans for shorter ones). It holds only messages with CJK characters:
+    # English prefix search and its diacritic folding stay on messages_fts, and English-only users pay nothing.
+    # The character class is search.CJK_CLASS, written out here because a shipped migration never changes.
+    cjk = "'*[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f]*'"
+    db.execute("CREATE VIRTUAL TABLE messages_cjk USING fts5(content, content='messages', content_rowid='id', tokenize='trigram')")
+    db.execute(
+        f"""
+        CREATE TRIGGER messages_cjk_insert AFTER INSERT ON messages WHEN new.content GLOB {cjk} BEGIN
+            INSERT INTO messages_cjk (rowid, content) VALUES (new.id, new.content);
+        END
+        """
+    )
+    db.execute(
+        f"""
+        CREATE TRIGGER messages_cjk_delete AFTER DELETE ON messages WHEN old.content GLOB {cjk} BEGIN
+            INSERT INTO messages_cjk (messages_cjk, rowid, content) VALUES ('delete', old.id, old.content);
+        END
+        """
+    )
+    # One update trigger, so the old text leaves the index (if it was in it) before the new one enters.
+    db.execute(
+        f"""
+        CREATE TRIGGER messages_cjk_update AFTER UPDATE OF content ON messages BEGIN
+            INSERT INTO messages_cjk (messages_cjk, rowid, content)
+                SELECT 'delete', old.id, old.content WHERE old.content GLOB {cjk};
+            INSERT INTO messages_cjk (rowid, content) SELECT new.id, new.content WHERE new.content GLOB {cjk};
+        END
+        """
+    )
+    db.execute(f"INSERT INTO messages_cjk (rowid, content) SELECT id, content FROM messages WHERE content GLOB {cjk}")
