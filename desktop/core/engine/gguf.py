@@ -1,66 +1,132 @@
-"""A minimal GGUF header reader: just enough metadata to choose n_ctx before llama.cpp loads the weights."""
+"""A GGUF header reader: the metadata and tensor shapes, without touching the weights (n_ctx, the model library)."""
 
+import mmap
 import struct
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
 
 from desktop.core.engine.types import ModelLoadError
 
 MAGIC = b"GGUF"
 _SCALARS = {0: "<B", 1: "<b", 2: "<H", 3: "<h", 4: "<I", 5: "<i", 6: "<f", 7: "<?", 10: "<Q", 11: "<q", 12: "<d"}
 _STRING, _ARRAY = 8, 9
+SMALL_ARRAY = 4096  # numeric arrays up to this long are kept (per-layer head counts); token tables are counted only
 
 
-def _read(handle: BinaryIO, fmt: str):
-    size = struct.calcsize(fmt)
-    data = handle.read(size)
-    if len(data) != size:
-        raise EOFError
-    return struct.unpack(fmt, data)[0]
+@dataclass(frozen=True)
+class ArrayInfo:
+    """A long array left undecoded: its length is all the library needs (the vocabulary size)."""
+
+    count: int
 
 
-def _read_string(handle: BinaryIO) -> bytes:
-    length = _read(handle, "<Q")
-    data = handle.read(length)
-    if len(data) != length:
-        raise EOFError
-    return data
+@dataclass
+class GGUFHeader:
+    """Everything in a GGUF file before the tensor data."""
+
+    version: int
+    metadata: dict = field(default_factory=dict)
+    parameters: int = 0  # elements over all tensors in this file
+    tensor_count: int = 0
+
+    @property
+    def architecture(self) -> str | None:
+        return self.metadata.get("general.architecture")
+
+    def arch(self, key: str, default=None):
+        """`<architecture>.<key>`, e.g. arch("context_length")."""
+        return self.metadata.get(f"{self.architecture}.{key}", default)
 
 
-def _read_value(handle: BinaryIO, kind: int):
-    if kind in _SCALARS:
-        return _read(handle, _SCALARS[kind])
-    if kind == _STRING:
-        return _read_string(handle).decode("utf-8", errors="replace")
-    if kind == _ARRAY:
-        item_kind, count = _read(handle, "<I"), _read(handle, "<Q")
-        if item_kind in _SCALARS:  # skip without decoding: token tables hold 200k+ entries
-            handle.seek(count * struct.calcsize(_SCALARS[item_kind]), 1)
-        else:
+class _Reader:
+    """Walks a memory map with struct.unpack_from: no copies, and string tables skipped by length."""
+
+    def __init__(self, buffer):
+        self.buffer, self.pos = buffer, 0
+
+    def read(self, fmt: str):
+        value = struct.unpack_from(fmt, self.buffer, self.pos)[0]
+        self.pos += struct.calcsize(fmt)
+        return value
+
+    def string(self) -> str:
+        length = self.read("<Q")
+        end = self.pos + length
+        if end > len(self.buffer):
+            raise EOFError
+        text = bytes(self.buffer[self.pos:end]).decode("utf-8", errors="replace")
+        self.pos = end
+        return text
+
+    def value(self, kind: int):
+        if kind in _SCALARS:
+            return self.read(_SCALARS[kind])
+        if kind == _STRING:
+            return self.string()
+        if kind == _ARRAY:
+            item_kind, count = self.read("<I"), self.read("<Q")
+            if item_kind in _SCALARS:
+                size = struct.calcsize(_SCALARS[item_kind])
+                if count <= SMALL_ARRAY:
+                    values = list(struct.unpack_from(f"<{count}{_SCALARS[item_kind][1]}", self.buffer, self.pos))
+                    self.pos += count * size
+                    return values
+                self.pos += count * size
+                return ArrayInfo(count)
+            if item_kind == _STRING:
+                unpack, buffer, pos = struct.Struct("<Q").unpack_from, self.buffer, self.pos
+                for _ in range(count):  # a 262k-token table: only the lengths are read
+                    pos += 8 + unpack(buffer, pos)[0]
+                self.pos = pos
+                return ArrayInfo(count)
             for _ in range(count):
-                _read_value(handle, item_kind)
-        return None
-    raise ValueError(f"unknown GGUF value type {kind}")
+                self.value(item_kind)
+            return ArrayInfo(count)
+        raise ValueError(f"unknown GGUF value type {kind}")
 
 
-def training_context(path: Path) -> int | None:
-    """`<architecture>.context_length` from the header, or None if the file does not say."""
+def is_gguf(path: Path) -> bool:
+    """Whether the file starts with the GGUF signature (Ollama's newer blobs, for one, do not)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(4) == MAGIC
+    except OSError:
+        return False
+
+
+def read_header(path: Path, tensors: bool = True) -> GGUFHeader:
+    """The header's metadata (long arrays as ArrayInfo) and, with `tensors`, the parameter count."""
     try:
         with open(path, "rb") as handle:
             if handle.read(4) != MAGIC:
                 raise ModelLoadError(f"{path.name} is not a GGUF model file (it does not start with the GGUF signature)")
-            _read(handle, "<I")  # version
-            _read(handle, "<Q")  # tensor count
-            architecture = None
-            for _ in range(_read(handle, "<Q")):
-                key = _read_string(handle).decode("utf-8", errors="replace")
-                value = _read_value(handle, _read(handle, "<I"))
-                if key == "general.architecture":
-                    architecture = value
-                elif architecture and key == f"{architecture}.context_length":
-                    return int(value)
-    except (EOFError, ValueError, struct.error) as error:
+            with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as buffer:
+                return _parse(_Reader(buffer), tensors)
+    except (EOFError, ValueError, struct.error, OverflowError, MemoryError) as error:
         raise ModelLoadError(f"{path.name} is damaged: its GGUF header cannot be read ({str(error) or 'the file ends too early'})") from error
     except OSError as error:
         raise ModelLoadError(f"Cannot read {path}: {error.strerror}") from error
-    return None
+
+
+def _parse(reader: _Reader, tensors: bool) -> GGUFHeader:
+    reader.pos = 4
+    header = GGUFHeader(version=reader.read("<I"))
+    header.tensor_count = reader.read("<Q")
+    for _ in range(reader.read("<Q")):
+        key = reader.string()
+        header.metadata[key] = reader.value(reader.read("<I"))
+    if tensors:
+        for _ in range(header.tensor_count):
+            reader.string()  # name
+            elements = 1
+            for _ in range(reader.read("<I")):
+                elements *= reader.read("<Q")
+            reader.pos += 12  # type (u32), offset (u64)
+            header.parameters += elements
+    return header
+
+
+def training_context(path: Path) -> int | None:
+    """`<architecture>.context_length` from the header, or None if the file does not say."""
+    value = read_header(path, tensors=False).arch("context_length")
+    return int(value) if isinstance(value, int) else None
