@@ -1,14 +1,19 @@
 """`inkling` on the command line: the parser, and one place that turns an InklingError into one line and exit 2."""
 
 import argparse
+import errno
+import sqlite3
 import sys
 from pathlib import Path
 
-from desktop.cli import ask, notes, show, transfer
+from desktop.cli import ask, backup, notes, show, transfer
 from desktop.cli.usage import OneLineParser
+from desktop.core.dbfiles import DiskFullError, explain
 from desktop.core.errors import InklingError
+from desktop.core.paths import data_dir
 
-HANDLERS = {"ask": ask.run, "notes": notes.run, "export": transfer.run, "import": transfer.run, "show": show.run}
+HANDLERS = {"ask": ask.run, "notes": notes.run, "export": transfer.run, "import": transfer.run, "show": show.run,
+            "backup": backup.run, "restore": backup.run}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -21,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     notes.add_commands(commands)
     transfer.add_commands(commands)
     show.add_commands(commands)
+    backup.add_commands(commands)
     return parser
 
 
@@ -45,3 +51,12 @@ def run(args: argparse.Namespace) -> int:
         return HANDLERS[args.command](args)
     except InklingError as error:
         return report(error)
+    except sqlite3.Error as error:  # found mid-query (a damaged page, a full disk): the file, in words
+        explained = explain(error, data_dir() / ("notes.db" if args.command == "notes" else "inkling.db"))
+        if explained is None:
+            raise
+        return report(explained)
+    except OSError as error:
+        if error.errno != errno.ENOSPC:
+            raise
+        return report(DiskFullError(Path(error.filename or data_dir() / "inkling.db")))

@@ -179,11 +179,18 @@ def ground(workspace: Workspace, request, args):
     """
     from desktop.core.notes import has_notes
 
-    if args.no_notes or not has_notes(workspace.notes_folder):
+    if args.no_notes:
         return request
-    settings = retrieval_settings(workspace.store, request.conversation_id, notes_exist=True)
-    if not settings.use_notes:
+    try:
+        if not has_notes(workspace.notes_folder):
+            return request
+        settings = retrieval_settings(workspace.store, request.conversation_id, notes_exist=True)
+        if not settings.use_notes:
+            return request
+        library = workspace.open_notes()
+    except InklingError as error:  # damaged or unreadable notes: the chat goes on without them, said once
+        print(f"inkling: notes unavailable, answering without them: {error}", file=sys.stderr)
         return request
-    with workspace.open_notes() as library:
+    with library:
         sources = library.search(request.history[-1].content, settings.top_k, settings.min_score)
     return attach_sources(workspace.store, request, sources)

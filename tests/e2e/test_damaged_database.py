@@ -37,7 +37,7 @@ def test_a_damaged_database_is_one_line_and_exit_code_2(damaged_home, tmp_path, 
     assert "Traceback" not in done.stderr
     assert done.stderr.strip().splitlines() == [
         f"inkling: error: {damaged_home / 'inkling.db'} is damaged or not an Inkling database "
-        "(file is not a database); move it aside (Inkling then starts with an empty one) "
-        "or put back a copy from a backup."
+        "(file is not a database); move it aside (Inkling then starts a new, empty one) "
+        f"or put back a backup (`inkling restore` puts back the newest from {damaged_home / 'backups'})."
     ]
     assert (damaged_home / "inkling.db").read_bytes() == random.Random(7).randbytes(64 * 1024)  # left as it was

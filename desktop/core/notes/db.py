@@ -10,6 +10,8 @@ import numpy as np
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from desktop.core.backups import migrate
+from desktop.core.dbfiles import check_header, reraise
 from desktop.core.errors import InklingError
 from desktop.core.notes.embedding import DIMENSIONS
 from desktop.core.transactions import write_transaction
@@ -129,18 +131,26 @@ def now() -> str:
 def connect(path: Path) -> Database:
     """One connection (sqlite3 objects belong to the thread that made them), migrated and tuned."""
     # Each thread uses its own connection; check_same_thread is off only so close() can run at shutdown.
+    check_header(path)
     db = Database(sqlite3.connect(str(path), timeout=10, check_same_thread=False))
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA foreign_keys=ON")
-    db.execute("PRAGMA synchronous=NORMAL")
-    known = {m.name for m in migrations.pending(Database(memory=True))}
-    unknown = [m.name for m in migrations.applied(db) if m.name not in known]
-    if unknown:
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA foreign_keys=ON")
+        db.execute("PRAGMA synchronous=NORMAL")
+        known = {m.name for m in migrations.pending(Database(memory=True))}
+        unknown = [m.name for m in migrations.applied(db) if m.name not in known]
+        if unknown:
+            raise NotesTooNewError(
+                f"The notes were written by a newer version of Inkling ({', '.join(unknown)}); "
+                "update Inkling to open them."
+            )
+        migrate(db, migrations)  # a copy in backups/ first; all or nothing
+    except sqlite3.Error as error:
         db.close()
-        raise NotesTooNewError(
-            f"The notes were written by a newer version of Inkling ({', '.join(unknown)}); update Inkling to open them."
-        )
-    migrations.apply(db)
+        reraise(error, path)
+    except BaseException:
+        db.close()
+        raise
     return db
 
 

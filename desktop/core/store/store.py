@@ -12,6 +12,8 @@ from typing import Any
 import numpy as np
 from sqlite_utils import Database
 
+from desktop.core.backups import migrate
+from desktop.core.dbfiles import check_header, reraise
 from desktop.core.errors import InklingError
 from desktop.core.store.migrations import migrations
 from desktop.core.probability.trace import TRACE_FORMAT_VERSION, TokenRecord, TraceBuilder, TraceTable, encode_trace
@@ -32,7 +34,6 @@ MESSAGE_FIELDS = (
     "finish_reason", "error", "created_at", "updated_at", "branch_of", "branch_position",
 )
 _MESSAGE_COLUMNS = ", ".join(MESSAGE_FIELDS)
-DAMAGED = frozenset({"SQLITE_NOTADB", "SQLITE_CORRUPT"})  # what sqlite3 says of a file that is not a sound database
 
 
 class DatabaseTooNewError(InklingError):
@@ -45,17 +46,6 @@ class DatabaseTooNewError(InklingError):
         super().__init__(
             f"This data was written by a newer version of Inkling (unknown migration{plural} {names}); "
             "update Inkling to open it."
-        )
-
-
-class DatabaseDamagedError(InklingError):
-    """The database file is not SQLite, or SQLite finds it corrupt; Inkling cannot repair it in place."""
-
-    def __init__(self, path: Path, reason: str):
-        self.path = path
-        super().__init__(
-            f"{path} is damaged or not an Inkling database ({reason}); move it aside (Inkling then starts "
-            "with an empty one) or put back a copy from a backup."
         )
 
 
@@ -111,6 +101,7 @@ def open_store(path: str | os.PathLike) -> "Store":
     """Open (creating if needed) the database file at path, tuned for one app process."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    check_header(path)  # a file cut short would otherwise open and fail later, in the middle of some query
     db = Database(path)
     try:
         db.enable_wal()
@@ -119,12 +110,9 @@ def open_store(path: str | os.PathLike) -> "Store":
         # NORMAL is durable across app crashes in WAL mode; only a power cut can lose the last commits.
         db.execute("PRAGMA synchronous=NORMAL")
         return Store(db)
-    except sqlite3.DatabaseError as error:
+    except sqlite3.Error as error:
         db.close()
-        # Only a file SQLite cannot read as a database: "locked" or "cannot open" are other troubles.
-        if error.sqlite_errorname in DAMAGED:
-            raise DatabaseDamagedError(path, str(error)) from error
-        raise
+        reraise(error, path)  # a damaged, read-only or full file in words; anything else ("locked") as it is
     except BaseException:
         db.close()
         raise
@@ -150,7 +138,7 @@ class Store:
         unknown = _unknown_migrations(db)
         if unknown:
             raise DatabaseTooNewError(unknown)
-        migrations.apply(db)
+        migrate(db, migrations)  # a copy in backups/ first; all or nothing
 
     def close(self) -> None:
         self.db.close()

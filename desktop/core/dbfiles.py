@@ -1,0 +1,97 @@
+"""Inkling's SQLite files in trouble — damaged, read-only, on a full disk — said in words that name the file."""
+
+import sqlite3
+from pathlib import Path
+from typing import NoReturn
+
+from desktop.core.errors import InklingError
+
+HEADER = b"SQLite format 3\x00"
+BACKUPS_FOLDER = "backups"  # in the data folder; desktop.core.backups writes it
+DISK_FULL = "the disk is full"
+NOTES_NAME = "notes.db"
+
+
+class DatabaseDamagedError(InklingError):
+    """The file is not SQLite, is cut short, or SQLite finds it corrupt; Inkling cannot repair it in place."""
+
+    def __init__(self, path: Path, reason: str):
+        self.path = Path(path)
+        backups = self.path.parent / BACKUPS_FOLDER
+        command = "inkling restore" + (" --notes" if self.path.name == NOTES_NAME else "")
+        super().__init__(
+            f"{self.path} is damaged or not an Inkling database ({reason}); move it aside (Inkling then starts "
+            f"a new, empty one) or put back a backup (`{command}` puts back the newest from {backups})."
+        )
+
+
+class DiskFullError(InklingError):
+    """A write did not fit on the disk; what was committed before it is intact."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        super().__init__(f"{DISK_FULL} ({self.path.parent}); free some space and try again — nothing saved was lost.")
+
+
+class DatabaseReadOnlyError(InklingError):
+    """The database (or its folder) cannot be written: permissions or a read-only disk."""
+
+    def __init__(self, path: Path, reason: str):
+        self.path = Path(path)
+        super().__init__(
+            f"{self.path} cannot be written ({reason}); make it and its folder writable, or point INKLING_HOME "
+            "at a writable folder."
+        )
+
+
+def explain(error: sqlite3.Error, path: Path) -> InklingError | None:
+    """The InklingError for what the environment did to the file at path, or None for anything else (a bug)."""
+    name = getattr(error, "sqlite_errorname", "") or ""
+    if name == "SQLITE_NOTADB" or name.startswith("SQLITE_CORRUPT"):
+        return DatabaseDamagedError(path, str(error))
+    if name == "SQLITE_FULL":
+        return DiskFullError(path)
+    if name.startswith("SQLITE_READONLY") or name.startswith("SQLITE_CANTOPEN"):
+        return DatabaseReadOnlyError(path, str(error))
+    if name == "SQLITE_IOERR_SHORT_READ":  # a page past the end of a file cut short
+        return DatabaseDamagedError(path, "the file is cut short")
+    return None
+
+
+def reraise(error: sqlite3.Error, path: Path) -> NoReturn:
+    """Raise what explain() makes of error (caused by it), or error itself when it is not the environment's doing."""
+    explained = explain(error, path)
+    if explained is None:
+        raise error
+    raise explained from error
+
+
+def database_file(conn: sqlite3.Connection) -> Path:
+    """The file behind a connection's main database (asked only when an error must name it)."""
+    for _seq, name, file in conn.execute("PRAGMA database_list"):
+        if name == "main":
+            return Path(file)
+    raise ValueError("the connection has no main database")
+
+
+def check_header(path: Path) -> None:
+    """Refuse a file that is not SQLite or is shorter than its own header says, before SQLite reads a page of it.
+
+    SQLite only notices a truncated file when a query reaches a missing page; this costs one 100-byte read.
+    """
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(100)
+            size = handle.seek(0, 2)
+    except FileNotFoundError:
+        return
+    if not header:
+        return  # an empty file is a database SQLite will create
+    if len(header) < 100 or not header.startswith(HEADER):
+        raise DatabaseDamagedError(path, "file is not a database")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    # The header's page count is only valid when its change counter matches "version valid for".
+    if header[24:28] == header[92:96] and pages and size < pages * page_size:
+        raise DatabaseDamagedError(path, f"the file is cut short: {size} of {pages * page_size} bytes")
