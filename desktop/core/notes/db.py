@@ -14,6 +14,7 @@ from desktop.core.backups import migrate
 from desktop.core.dbfiles import check_header, reraise
 from desktop.core.errors import InklingError
 from desktop.core.notes.embedding import DIMENSIONS
+from desktop.core.notes.keywords import keyword_text
 from desktop.core.transactions import write_transaction
 
 migrations = Migrations("inkling-notes")
@@ -81,6 +82,14 @@ def m001_notes(db: Database) -> None:
     db.execute(
         "CREATE VIRTUAL TABLE note_chunks_fts USING fts5(title, text, tokenize='porter unicode61 remove_diacritics 2')"
     )
+
+
+@migrations()
+def m002_cjk_keywords(db: Database) -> None:
+    # The keyword index now stores runs of Chinese/Japanese/Korean characters as bigrams (notes.keywords):
+    # unicode61 saw a whole run as one word, so a Chinese question almost never matched. Emptied here;
+    # NotesLibrary refills it from note_chunks (no embedding) with progress, as keyword_index_stale() says.
+    db.execute("DELETE FROM note_chunks_fts")
 
 
 class NotesTooNewError(InklingError):
@@ -269,7 +278,8 @@ class NotesDB:
                     [note_id, chunk, start, end, text, text_hash, embedding],
                 )
                 self.db.execute(
-                    "INSERT INTO note_chunks_fts (rowid, title, text) VALUES (?, ?, ?)", [cursor.lastrowid, title, text]
+                    "INSERT INTO note_chunks_fts (rowid, title, text) VALUES (?, ?, ?)",
+                    [cursor.lastrowid, keyword_text(title), keyword_text(text)],
                 )
 
     def delete_chunks_from(self, note_id: int, first_chunk: int) -> list[int]:
@@ -322,6 +332,29 @@ class NotesDB:
         cursor = self.db.execute("SELECT note_id, chunk, embedding FROM note_chunks ORDER BY id")
         while rows := cursor.fetchmany(batch):
             yield rows
+
+    def keyword_index_stale(self) -> bool:
+        """Whether some chunk is missing from the keyword index (it was emptied by migration m002)."""
+        indexed = self.db.execute("SELECT count(*) FROM note_chunks_fts").fetchone()[0]
+        return indexed != self.chunk_count()
+
+    def refill_keyword_index(self, progress, batch: int = 500) -> int:
+        """Index every chunk's keyword text again, in one transaction; progress(done, total) per batch."""
+        total, done = self.chunk_count(), 0
+        with write_transaction(self.db):
+            self.db.execute("DELETE FROM note_chunks_fts")
+            cursor = self.db.execute(
+                "SELECT note_chunks.id, notes.title, note_chunks.text FROM note_chunks"
+                " JOIN notes ON notes.id = note_chunks.note_id ORDER BY note_chunks.id"
+            )
+            while rows := cursor.fetchmany(batch):
+                self.db.conn.executemany(
+                    "INSERT INTO note_chunks_fts (rowid, title, text) VALUES (?, ?, ?)",
+                    [(row_id, keyword_text(title), keyword_text(text)) for row_id, title, text in rows],
+                )
+                done += len(rows)
+                progress(done, total)
+        return done
 
     def keyword_search(self, match: str, limit: int) -> list[tuple[int, float]]:
         """(chunk row id, bm25 rank) best first; the title column weighs twice the text."""

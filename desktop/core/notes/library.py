@@ -50,7 +50,8 @@ class NotesLibrary:
     broken or disagrees; `notice` then says so in words for the user.
     """
 
-    def __init__(self, folder: Path, embedder: MiniLMEmbedder | None = None, read_only: bool = False):
+    def __init__(self, folder: Path, embedder: MiniLMEmbedder | None = None, read_only: bool = False,
+                 progress: Progress = _no_progress):
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.embedder = embedder or shared_embedder()
@@ -72,6 +73,8 @@ class NotesLibrary:
         self._wipe = wipe
         self._VectorIndex = VectorIndex
         self.db.mark_interrupted()
+        if self.db.keyword_index_stale():  # once, after the upgrade to CJK-aware keywords (notes.db m002)
+            self.db.refill_keyword_index(lambda done, total: progress("keyword index", done, total))
         self._index_path = self.folder / INDEX_FOLDER
         try:
             self.index = VectorIndex(self._index_path, self.embedder)
@@ -87,12 +90,14 @@ class NotesLibrary:
             self.rebuild_index()
 
     @classmethod
-    def open(cls, folder: Path, embedder: MiniLMEmbedder | None = None, read_only: bool = False) -> "NotesLibrary":
+    def open(cls, folder: Path, embedder: MiniLMEmbedder | None = None, read_only: bool = False,
+             progress: Progress = _no_progress) -> "NotesLibrary":
         """Open (creating if needed) the notes of the data folder `folder` (its notes.db and chroma/).
 
         read_only: for a process that does not hold the data folder's lock; search works, changes raise.
+        progress: told of work done on opening (a one-time re-index after an upgrade).
         """
-        return cls(folder, embedder, read_only)
+        return cls(folder, embedder, read_only, progress)
 
     def __enter__(self) -> "NotesLibrary":
         return self

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from desktop.core.notes.db import NotesDB, blob_vectors
+from desktop.core.notes.keywords import cjk_characters, query_terms
 
 RRF_K = 60  # the constant from Cormack et al. (2009); it damps the weight of the very first ranks
 CANDIDATES = 30  # per retriever, before fusion
@@ -48,19 +49,36 @@ def snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
 
 
 def keyword_query(text: str) -> str | None:
-    """An FTS5 query matching any of the question's content words (each quoted: no FTS syntax gets through)."""
-    words = [w for w in re.findall(r"\w+", text.lower()) if len(w) > 1 or w.isdigit()]
-    content = [w for w in words if w not in _STOPWORDS] or words
-    unique = list(dict.fromkeys(content))
-    return " OR ".join(f'"{w}"' for w in unique) if unique else None
+    """An FTS5 query matching any of the question's content terms (each quoted: no FTS syntax gets through).
+
+    Words as they are; runs of CJK characters as the bigrams the index stores (notes.keywords).
+    """
+    terms = query_terms(text, _STOPWORDS) or query_terms(text, frozenset())
+    return " OR ".join(f'"{term}"' for term in terms) if terms else None
 
 
-def fuse(rankings: list[list[int]]) -> list[tuple[int, float]]:
-    """Reciprocal-rank fusion of several best-first id lists: (id, fused score) best first."""
+def identifier_phrases(text: str) -> list[str]:
+    """FTS5 phrases for the codes in a question (INK-0000-339563, E12345678): joined parts with a digit."""
+    codes = re.findall(r"[A-Za-z0-9]+(?:[-_./:#][A-Za-z0-9]+)+|[A-Za-z]+\d[A-Za-z0-9]*|\d+[A-Za-z][A-Za-z0-9]*", text)
+    phrases = []
+    for code in codes:
+        if any(c.isdigit() for c in code) and len(code) >= 4:
+            phrases.append('"' + " ".join(re.findall(r"[a-z0-9]+", code.lower())) + '"')
+    return list(dict.fromkeys(phrases))
+
+
+def cjk_share(text: str) -> float:
+    """The share of CJK characters among the question's letters and digits (0 for English)."""
+    letters = re.findall(r"[^\W_]", text)
+    return len(cjk_characters(text)) / len(letters) if letters else 0.0
+
+
+def fuse(rankings: list[list[int]], weights: list[float] | None = None) -> list[tuple[int, float]]:
+    """Weighted reciprocal-rank fusion of several best-first id lists: (id, fused score) best first."""
     scores: dict[int, float] = {}
-    for ranking in rankings:
+    for ranking, weight in zip(rankings, weights or [1.0] * len(rankings)):
         for rank, item in enumerate(ranking, start=1):
-            scores[item] = scores.get(item, 0.0) + 1.0 / (RRF_K + rank)
+            scores[item] = scores.get(item, 0.0) + weight / (RRF_K + rank)
     return sorted(scores.items(), key=lambda pair: (-pair[1], pair[0]))
 
 
@@ -90,8 +108,11 @@ def search(db: NotesDB, index, embedder, query: str, k: int = 5, min_score: floa
     if not query.strip() or k <= 0:
         return []
     vector = embedder.embed([query])[0]
-    rankings = []
+    rankings, weights = [], []
     similarity: dict[int, float] = {}
+    # The bundled embedder (all-MiniLM-L6-v2) reads English only: its vote shrinks with the question's
+    # share of CJK characters, and a Chinese question is ranked by the keyword side.
+    share = cjk_share(query)
     if mode != "keyword":
         hits = index.query(vector, CANDIDATES)
         row_ids = db.chunk_ids_for([key for key, _score in hits])
@@ -101,15 +122,43 @@ def search(db: NotesDB, index, embedder, query: str, k: int = 5, min_score: floa
                 ranking.append(row_ids[key])
                 similarity[row_ids[key]] = score
         rankings.append(ranking)
+        weights.append(1.0 - share if mode == "hybrid" else 1.0)
+    sure: list[int] = []  # chunks kept whatever their similarity, in this order, before the fused rest
     if mode != "vector":
         match = keyword_query(query)
         rankings.append([row_id for row_id, _rank in db.keyword_search(match, CANDIDATES)] if match else [])
-    fused = fuse(rankings)
-    missing = [row_id for row_id, _ in fused if row_id not in similarity]
+        weights.append(1.0)
+        sure = exact_matches(db, query, k)
+    fused = [row_id for row_id, _ in fuse(rankings, weights) if row_id not in sure]
+    missing = [row_id for row_id in sure + fused if row_id not in similarity]
     for row_id, embedding in db.embeddings_by_ids(missing).items():
         similarity[row_id] = float(np.dot(embedding, vector))
-    chosen = [row_id for row_id, _ in fused if similarity.get(row_id, -1.0) >= min_score][:k]
-    return _sources(db, chosen, similarity)
+    # The similarity floor is the English embedder's judgement; for a CJK question a chunk sharing one of
+    # its words (two characters or more) passes too, since the embedder cannot judge it.
+    worded = set(worded_matches(db, query)) if share > 0 and mode != "vector" else set()
+    chosen = sure + [row_id for row_id in fused if similarity.get(row_id, -1.0) >= min_score or row_id in worded]
+    return _sources(db, chosen[:k], similarity)
+
+
+def exact_matches(db: NotesDB, query: str, k: int) -> list[int]:
+    """Chunks holding a code the question names, when that code is in at most k chunks: what was asked for.
+
+    Reciprocal-rank fusion of an OR query buries them (a code sharing INK- and a vocabulary with 300
+    notes is first by keywords and nowhere by vectors); a rare exact code is the surest signal there is.
+    """
+    found: list[int] = []
+    for phrase in identifier_phrases(query):
+        rows = [row_id for row_id, _rank in db.keyword_search(phrase, k + 1)]
+        if len(rows) <= k:
+            found += [row_id for row_id in rows if row_id not in found]
+    return found
+
+
+def worded_matches(db: NotesDB, query: str) -> list[int]:
+    """Chunks sharing a word of the question (a CJK bigram or a whole word), not just one character."""
+    terms = [term for term in query_terms(query, _STOPWORDS) if len(term) > 1]
+    match = " OR ".join(f'"{term}"' for term in terms)
+    return [row_id for row_id, _rank in db.keyword_search(match, CANDIDATES)] if match else []
 
 
 def _sources(db: NotesDB, row_ids: list[int], similarity: dict[int, float]) -> list[Source]:
