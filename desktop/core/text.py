@@ -5,3 +5,12 @@ def one_line(text: str, limit: int) -> str:
     """The text on one line, cut to `limit` characters with an ellipsis: titles and previews."""
     line = " ".join(text.split())
     return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
+def shown_part(text: str, limit: int) -> str:
+    """The start of a text too long to lay out, with a line saying how much is left out (exports keep it all)."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind("\n", 0, limit)
+    cut = cut if cut > limit // 2 else limit
+    return f"{text[:cut]}\n\n[… {len(text) - cut:,} more characters are not shown here; export the conversation to read them]"

@@ -1,13 +1,17 @@
 """The transcript: one view per message; streamed text is appended, markdown is rendered once at the end."""
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QTextCursor, QTextDocument
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame, QGraphicsOpacityEffect, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget,
+)
 
 from desktop.core.store import Message
 from desktop.ui.inert import InertTextBrowser, plain_label
 
 MARKDOWN_FEATURES = QTextDocument.MarkdownFeature.MarkdownDialectGitHub | QTextDocument.MarkdownFeature.MarkdownNoHTML
+DIM_STYLE = "color: palette(placeholder-text); font-style: italic;"  # quiet but readable in light and dark
+UNSENT_OPACITY = 0.5
 STATUS_BADGES = {
     "streaming": "writing…",
     "cancelled": "stopped",
@@ -31,7 +35,7 @@ class MessageView(QFrame):
         self.header.setTextFormat(Qt.TextFormat.RichText)
         self.badge = plain_label()  # an error may quote the model or a file name
         self.badge.setObjectName("messageStatus")
-        self.badge.setStyleSheet("color: palette(mid); font-style: italic;")
+        self.badge.setStyleSheet(DIM_STYLE)
         self.body = InertTextBrowser()
         self.body.setObjectName("messageBody")
         self.header_row = QHBoxLayout()  # the author, then whatever decorates it (branch arrows)
@@ -39,6 +43,12 @@ class MessageView(QFrame):
         layout.addLayout(self.header_row)
         layout.addWidget(self.body)
         layout.addWidget(self.badge)
+        self.unsent = False
+        self.unsent_label = plain_label("not sent to the model")
+        self.unsent_label.setObjectName("unsentNote")
+        self.unsent_label.setStyleSheet(DIM_STYLE)
+        self.unsent_label.setVisible(False)
+        self.header_row.addWidget(self.unsent_label)
         self.show_message(message)
 
     def show_message(self, message: Message) -> None:
@@ -46,14 +56,36 @@ class MessageView(QFrame):
             self.body.document().setMarkdown(message.content, MARKDOWN_FEATURES)
         else:
             self.body.setPlainText(message.content)
-        self.set_status(message.status, message.error)
+        self.set_status(message.status, message.error, message.damaged)
 
-    def set_status(self, status: str, error: str | None = None) -> None:
+    def set_status(self, status: str, error: str | None = None, damaged: tuple[str, ...] = ()) -> None:
         badge = STATUS_BADGES.get(status, "")
         if status == "error" and error:
             badge = f"error: {error}"
+        if damaged:  # the text is shown; the stored values that could not be read are named
+            badge = " · ".join(filter(None, [badge, f"damaged {' and '.join(damaged)}: could not be read"]))
         self.badge.setText(badge)
         self.badge.setVisible(bool(badge))
+
+    def show_reading(self, done: int, total: int) -> None:
+        """A long prompt is read before the first token: how far it got (Stop cancels it)."""
+        self.badge.setText(f"reading the conversation: {done:,} of {total:,} tokens")
+        self.badge.setVisible(True)
+
+    def set_unsent(self, unsent: bool) -> None:
+        """Dimmed, and said so, when the last reply's prompt left this message out to fit the context."""
+        if unsent == self.unsent:
+            return
+        self.unsent = unsent
+        if unsent:
+            effect = QGraphicsOpacityEffect(self)
+            effect.setOpacity(UNSENT_OPACITY)
+            self.setGraphicsEffect(effect)
+        else:
+            self.setGraphicsEffect(None)
+        self.setToolTip("Not sent to the model: the conversation is longer than its context, so the last "
+                        "reply was written without this message." if unsent else "")
+        self.unsent_label.setVisible(unsent)
 
     def append_text(self, text: str) -> None:
         cursor = QTextCursor(self.body.document())
@@ -65,7 +97,12 @@ class MessageView(QFrame):
 
 
 class ChatView(QScrollArea):
-    """A scrolling column of messages that follows new text while the user is at the bottom."""
+    """A scrolling column of messages that follows new text while the user is at the bottom.
+
+    A long conversation shows only its later part; a button above it asks for earlier messages.
+    """
+
+    earlierRequested = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -73,6 +110,12 @@ class ChatView(QScrollArea):
         self.setWidgetResizable(True)
         self._column = QWidget()
         self._layout = QVBoxLayout(self._column)
+        self._earlier = QPushButton("Show earlier messages")
+        self._earlier.setObjectName("earlierMessages")
+        self._earlier.setFlat(True)
+        self._earlier.hide()
+        self._earlier.clicked.connect(self.earlierRequested)
+        self._layout.addWidget(self._earlier)
         self._layout.addStretch(1)
         self.setWidget(self._column)
         self._views: list[MessageView] = []
@@ -86,7 +129,13 @@ class ChatView(QScrollArea):
             self._layout.removeWidget(view)
             view.deleteLater()
         self._views.clear()
+        self._earlier.hide()
         self._follow = True
+
+    def set_earlier(self, count: int | None) -> None:
+        """Messages before the first view exist (`count` of them, None: more than was counted) or not (0)."""
+        self._earlier.setVisible(count != 0)
+        self._earlier.setText("Show earlier messages" if count is None else f"Show {count:,} earlier messages")
 
     def keep_prefix(self, message_ids: list[int]) -> int:
         """Keep the views that still show the start of `message_ids`, remove the rest; returns how many were kept."""
@@ -104,7 +153,7 @@ class ChatView(QScrollArea):
     def add_message(self, message: Message, author: str, above: bool = False) -> MessageView:
         """A view at the end, or (`above`) before the first one: a long transcript is filled upwards."""
         view = MessageView(message, author, self._column)
-        self._layout.insertWidget(0 if above else self._layout.count() - 1, view)
+        self._layout.insertWidget(1 if above else self._layout.count() - 1, view)  # below the earlier button
         self._views.insert(0 if above else len(self._views), view)
         return view
 

@@ -2,16 +2,17 @@
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QMimeData, QObject, QTimer, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from desktop.core.prompt.budget import BudgetRequest, BudgetSplit
-from desktop.core.conversation.turns import belongs_in_history
+from desktop.core.conversation.turns import HISTORY_LIMIT, belongs_in_history
 from desktop.core.conversation.edits import EditError, delete_message, duplicate_from, history_before, start_edit, start_regenerate, undo_delete
 from desktop.core.conversation.grounding import retrieval_settings
 from desktop.core.prompt.build import ChatMessage
-from desktop.core.prompt.record import PromptRecord
+from desktop.core.prompt.record import PromptRecord, PromptRecordError
+from desktop.core.store.rows import DeletedConversation, delete_conversation, restore_conversation
 from desktop.core.store.search import search_messages
 from desktop.ui.budget_meter import BudgetMeter
 from desktop.ui.message_actions import MessageActions
@@ -32,6 +33,7 @@ class ConversationTools(QObject):
     replyRequested = Signal(object)  # a saved ReplyRequest (edit, regenerate) to generate
     threadChanged = Signal(int)  # conversation id whose thread changed (delete, undo, a branch shown)
     openRequested = Signal(int)  # conversation id to switch to (a duplicate)
+    revealRequested = Signal(int)  # message id that must have a view (a search result in a long conversation)
 
     notify = Signal(str, int)  # a status line, milliseconds
     failed = Signal(str, str)  # a dialog: title, text
@@ -57,6 +59,7 @@ class ConversationTools(QObject):
         self.actions: dict[int, MessageActions] = {}
         self._history: tuple[ChatMessage, ...] = ()
         self._notes_used: int | None = None  # notes tokens of the last reply, for the meter
+        self._unsent: set[int] = set()  # messages the last reply's prompt left out (dimmed)
         self._measure_id = 0
 
         self.meter = BudgetMeter()
@@ -132,15 +135,17 @@ class ConversationTools(QObject):
         actions.inspectRequested.connect(self.inspect)
         actions.deleteRequested.connect(self.delete)
         actions.duplicateRequested.connect(self.duplicate)
+        actions.copyRequested.connect(self.copy)
         view.header_row.addWidget(actions)
         self.actions[message.id] = actions
+        view.set_unsent(message.id in self._unsent)
         view.destroyed.connect(lambda *_, key=message.id: self.actions.pop(key, None))
 
     def conversation_opened(self, conversation_id: int | None, thread: list | None = None) -> None:
         """The transcript changed: cache its history for the meter and measure again (`thread`: already read)."""
         self.conversation_id = conversation_id
         if thread is None:
-            thread = self.store.thread(conversation_id) if conversation_id is not None else []
+            thread = self.store.thread(conversation_id, HISTORY_LIMIT) if conversation_id is not None else []
         if self.editing is not None and self.editing not in {m.id for m in thread}:
             self.cancel_edit()
         if self.editing is not None:
@@ -149,6 +154,22 @@ class ConversationTools(QObject):
             self._history = tuple(ChatMessage(m.role, m.content) for m in thread if belongs_in_history(m))
         self._notes_used = self._last_notes_tokens(thread)
         self._measure_timer.start()
+        reply = next((m for m in reversed(thread) if m.role == "assistant" and m.stats), None)
+        self.mark_unsent(thread, reply.id if reply else None, reply.stats.get("dropped_messages", 0) if reply else 0)
+
+    def reply_prompted(self, session) -> None:
+        """A reply's prompt is built: dim what it left out, at once (its stats are saved only when it ends)."""
+        if self.conversation_id is not None and session.prompt is not None:
+            thread = self.store.thread(self.conversation_id, HISTORY_LIMIT)
+            self.mark_unsent(thread, session.message_id, session.prompt.dropped_messages)
+
+    def mark_unsent(self, thread, reply_id: int | None, dropped: int) -> None:
+        """The oldest `dropped` messages of the reply's history were not sent to the model: dim their views."""
+        index = next((i for i, m in enumerate(thread) if m.id == reply_id), None) if dropped else None
+        history = [m for m in thread[:index] if belongs_in_history(m)] if index is not None else []
+        self._unsent = {m.id for m in history[:dropped]}
+        for view in self.chat.views():
+            view.set_unsent(view.message_id in self._unsent)
 
     def reply_ended(self, message) -> None:
         actions = self.actions.get(message.id)
@@ -180,7 +201,10 @@ class ConversationTools(QObject):
     def _last_notes_tokens(self, thread) -> int | None:
         """What the conversation's last reply spent on notes; read when the transcript is drawn, not per keystroke."""
         blob = self.store.latest_prompt_record([m.id for m in thread if m.role == "assistant"])
-        return PromptRecord.decode(blob).counts()["notes"] if blob is not None else None
+        try:
+            return PromptRecord.decode(blob).counts()["notes"] if blob is not None else None
+        except PromptRecordError:  # a damaged record: the meter estimates, as for a reply without one
+            return None
 
     def _measured(self, request_id: int, split) -> None:
         if request_id != self._measure_id:
@@ -255,10 +279,22 @@ class ConversationTools(QObject):
         self.notify.emit("Message deleted.", UNDO_VISIBLE_MS)
         self.threadChanged.emit(self.deleted.conversation_id)
 
+    def delete_conversation(self, conversation_id: int) -> None:
+        """Delete a whole conversation; the same Undo as for a message brings it back (the window shows another)."""
+        self.deleted = delete_conversation(self.store, conversation_id)
+        self.undo_button.setVisible(True)
+        self._undo_timer.start()
+        self.notify.emit(f"Conversation “{self.deleted.conversation['title']}” deleted.", UNDO_VISIBLE_MS)
+
     def undo(self) -> None:
         deleted, self.deleted = self.deleted, None
         self.undo_button.setVisible(False)
         if deleted is None:
+            return
+        if isinstance(deleted, DeletedConversation):
+            restored = restore_conversation(self.store, deleted)
+            self.sidebar.refresh(restored)
+            self.openRequested.emit(restored)
             return
         try:
             undo_delete(self.store, deleted)
@@ -276,6 +312,21 @@ class ConversationTools(QObject):
             return
         self.openRequested.emit(copy.id)
         self.refresh_list()
+
+    def copy(self, message_id: int, markdown: bool) -> None:
+        """Copy message: its Markdown source, or the text as the transcript shows it."""
+        message = self.store.get_message(message_id)
+        if message is None:
+            return
+        data = QMimeData()
+        if markdown:
+            data.setText(message.content)
+            data.setData("text/markdown", message.content.encode("utf-8"))
+        else:
+            view = self.chat.view_for(message_id)
+            data.setText(view.text() if view is not None else message.content)
+        QGuiApplication.clipboard().setMimeData(data)
+        self.notify.emit("Message copied as Markdown." if markdown else "Message copied.", 3000)
 
     def inspect(self, message_id: int) -> None:
         self.inspector.show_message(message_id)
@@ -300,6 +351,7 @@ class ConversationTools(QObject):
             return
         self.store.show_branch(message_id)
         self.threadChanged.emit(conversation_id)
+        self.revealRequested.emit(message_id)
         self.refresh_list()
         view = self.chat.view_for(message_id)
         if view is not None:

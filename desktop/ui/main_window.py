@@ -1,36 +1,50 @@
 """The main window: sidebar, transcript, composer, Sampling and System prompt docks, status bar."""
 
+import dataclasses
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
     QDockWidget, QFileDialog, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QProgressBar, QPushButton,
-    QSplitter, QVBoxLayout, QWidget,
+    QApplication, QSplitter, QVBoxLayout, QWidget,
 )
 
 from desktop.core.conversation.branching import BranchError, start_branch
+from desktop.core.conversation.transfer import TransferError, export_text
 from desktop.core.conversation.turns import start_turn
 from desktop.core.engine.types import EngineConfig, ModelInfo
-from desktop.core.models import display_name
+from desktop.core.models import bundled_models, display_name
 from desktop.core.presets import DEFAULT_SYSTEM_PROMPT
 from desktop.core.settings import load_sampler_settings, save_sampler_settings
 from desktop.core.store import Store
+from desktop.core.text import shown_part
 from desktop.ui.chat_view import ChatView
 from desktop.ui.composer import Composer
 from desktop.ui.conversation_tools import ConversationTools
+from desktop.ui.help import HelpMenu
 from desktop.ui.notes_controller import NotesController
-from desktop.ui.reply_controller import ReplyController
+from desktop.ui.reply_controller import ReplyController, stats_line
 from desktop.ui.inspector import TokenInspector
 from desktop.ui.sampling_panel import SamplingPanel
 from desktop.ui.sidebar import ORDER_KEY, ConversationList
 from desktop.ui.system_prompt_panel import SystemPromptPanel
+from desktop.ui.theme import ThemeController
+from desktop.ui.welcome import WelcomeView
 from desktop.ui.worker import EngineController
 from desktop.ui.inert import message_box, plain_label, plain_tip
 
 MODEL_PATH_KEY = "model_path"
+GEOMETRY_KEY = "window_geometry"  # base64 of QMainWindow.saveGeometry()
+LAYOUT_KEY = "window_layout"  # base64 of saveState(): docks and toolbar
+DEFAULT_SIZE = (1200, 780)
+SCREEN_SHARE = 0.9  # the default size leaves room for a panel and the title bar
 FIRST_VIEWS = 6  # built at once when a conversation opens: more than a window shows at its end
 FILL_VIEWS = 2  # older messages added above per turn of the event loop (a long reply takes ~20 ms)
+# At most this many messages are read and built per step: a conversation of 200,000 messages opens
+# as fast as one of 200, and "Show earlier messages" adds the next ones above.
+SHOWN_MESSAGES = 200
+SHOWN_CHARS = 100_000  # of one message: Qt lays a 50 MB message out for minutes and gigabytes
 
 
 class MainWindow(QMainWindow):
@@ -39,7 +53,7 @@ class MainWindow(QMainWindow):
     def __init__(self, store: Store, engine_factory, model_path: Path, engine_config: EngineConfig = EngineConfig()):
         super().__init__()
         self.setWindowTitle("Inkling")
-        self.resize(1200, 780)
+        self.resize(*default_size(self.screen().availableGeometry().size()))
         self.store = store
         self.engine_config = engine_config
         self.model_info: ModelInfo | None = None
@@ -57,9 +71,12 @@ class MainWindow(QMainWindow):
         self._fill_timer = QTimer(self)
         self._fill_timer.setInterval(0)
         self._fill_timer.timeout.connect(self._fill_older)
+        self.theme = ThemeController(QApplication.instance(), store, self)
         self._build_widgets()
         self._build_menus()
         self._connect_signals()
+        # after the inspector's own first dock sizes (queued the same way), so a saved layout wins
+        QTimer.singleShot(0, self, self._restore_layout)
 
         self.refresh_conversations(select_first=True)
         self.load_model(model_path)
@@ -95,6 +112,9 @@ class MainWindow(QMainWindow):
         center_layout = QVBoxLayout(center)
         center_layout.setContentsMargins(4, 4, 4, 4)
         center_layout.addWidget(self.chat, 1)
+        self.welcome = WelcomeView()
+        self.welcome.setVisible(False)
+        center_layout.addWidget(self.welcome, 1)
         center_layout.addLayout(composer_row)
 
         splitter = QSplitter()
@@ -112,7 +132,7 @@ class MainWindow(QMainWindow):
         self.system_dock = self._dock("System prompt", self.system_prompt, "systemPromptDock")
         self.tabifyDockWidget(self.sampling_dock, self.system_dock)
         self.sampling_dock.raise_()
-        self.inspector = TokenInspector(self, self.store, self.chat, self.sampling, self.sampling_dock)
+        self.inspector = TokenInspector(self, self.store, self.chat, self.sampling_dock)
 
         self.model_label = plain_label("No model")
         self.model_label.setObjectName("modelLabel")
@@ -154,6 +174,7 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         self._action(file_menu, "&New chat", QKeySequence.StandardKey.New, self.new_conversation)
         self._action(file_menu, "&Open model…", QKeySequence.StandardKey.Open, self.choose_model)
+        self._action(file_menu, "&Export conversation…", QKeySequence("Ctrl+Shift+E"), self.export_conversation)
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
         chat_menu = self.menuBar().addMenu("&Conversation")
@@ -170,6 +191,20 @@ class MainWindow(QMainWindow):
         notes_menu = self.menuBar().addMenu("&Notes")
         self.notes.install(notes_menu)
         notes_menu.addAction(self.notes_dock.toggleViewAction())
+        view_menu.addSeparator()
+        self.theme.install(view_menu)
+        self.model_menu = self.menuBar().addMenu("&Model")
+        self.model_menu.setObjectName("modelMenu")
+        bundled = self.model_menu.addMenu("&Bundled models")
+        bundled.setObjectName("bundledModels")
+        for model in bundled_models():
+            if model.role in ("chat", "base"):
+                kind = "chat" if model.role == "chat" else "base model: notebook"
+                action = bundled.addAction(f"{model.name} ({kind})")
+                action.setEnabled(model.path.is_file())
+                action.triggered.connect(lambda _checked=False, path=model.path: self.load_model(path))
+        self.help = HelpMenu(self, lambda: self.model_name)
+        self.help.install(self.menuBar().addMenu("&Help"))
 
     def _action(self, menu, text, shortcut, slot) -> QAction:
         action = QAction(text, self)
@@ -186,6 +221,15 @@ class MainWindow(QMainWindow):
     # --- dialogs (tests replace these) ---------------------------------------------------------
     def show_error(self, title: str, text: str) -> None:
         message_box(self, QMessageBox.Icon.Critical, title, text)
+
+    def ask_save_path(self, title: str, name: str, filters: str) -> Path | None:
+        path, chosen = QFileDialog.getSaveFileName(self, title, name, filters)
+        if not path:
+            return None
+        path = Path(path)
+        if not path.suffix and "*.json" in chosen:
+            path = path.with_suffix(".json")
+        return path
 
     def confirm(self, title: str, text: str) -> bool:
         answer = message_box(self, QMessageBox.Icon.Question, title, text,
@@ -268,14 +312,54 @@ class MainWindow(QMainWindow):
         self.notes.conversation_opened(conversation_id)
         self._fill_timer.stop()
         self.inspector.forget_pending()
+        self.inspector.clear_selection()
         self.chat.clear()
-        thread = self.store.thread(conversation_id)
+        thread = self.store.thread(conversation_id, SHOWN_MESSAGES + 1)
+        complete = len(thread) <= SHOWN_MESSAGES
+        thread = thread[-SHOWN_MESSAGES:]
+        self.chat.set_earlier(0 if complete else None)
         self._older, newest = thread[:-FIRST_VIEWS], thread[-FIRST_VIEWS:]
         self._add_views(newest, lazy=True)
         if self._older:
             self._fill_timer.start()
         self.chat.scroll_to_end()
-        self.tools.conversation_opened(conversation_id, thread)
+        self.tools.conversation_opened(conversation_id, thread if complete else None)
+        self._follow_shown(thread)
+        self._show_title()
+        self._update_welcome()
+
+    def show_earlier(self, until: int | None = None) -> None:
+        """Add the next SHOWN_MESSAGES messages above the transcript (`until`: as many as it takes to show that one)."""
+        self._fill_older(len(self._older))
+        views = self.chat.views()
+        if not views:
+            return
+        limit = SHOWN_MESSAGES + 2  # the first shown message, the batch, and one more to know if any are left
+        while True:
+            earlier = self.store.path(views[0].message_id, limit)[:-1]
+            complete = len(earlier) < limit - 1
+            wanted = until is None or any(m.id == until for m in earlier)
+            if complete or wanted:
+                break
+            limit *= 4
+        if not complete:
+            earlier = earlier[1:]
+        if until is not None:
+            index = next((i for i, m in enumerate(earlier) if m.id == until), None)
+            if index is None:
+                return
+            earlier = earlier[max(0, min(index, len(earlier) - SHOWN_MESSAGES)):]
+            complete = complete and index == 0
+        self.chat.set_earlier(0 if complete else None)
+        self._older = earlier
+        self._fill_older(len(earlier) if until is not None else FIRST_VIEWS)
+        if self._older:
+            self._fill_timer.start()
+
+    def reveal(self, message_id: int) -> None:
+        """Make sure the message has a view (a search result may be older than what is shown)."""
+        if self.chat.view_for(message_id) is None:
+            self.show_earlier(until=message_id)
 
     def _fill_older(self, count: int = FILL_VIEWS) -> None:
         batch = self._older[-count:]
@@ -292,16 +376,42 @@ class MainWindow(QMainWindow):
             return
         if self._older:
             self._fill_older(len(self._older))  # the comparison below needs the whole transcript
-        thread = self.store.thread(conversation_id)
+        shown = self.chat.views()
+        # Read as far back as the transcript goes, and a little more: a change only ever replaces its end.
+        limit = len(shown) + FIRST_VIEWS
+        thread = self.store.thread(conversation_id, limit)
+        complete = len(thread) < limit
+        start = next((i for i, m in enumerate(thread) if shown and m.id == shown[0].message_id), None)
+        if start is None and not (complete and not shown):
+            self.open_conversation(conversation_id)  # the fork is above what is shown
+            return
+        thread = thread[start or 0:]
         kept = self.chat.keep_prefix([m.id for m in thread])
         self._add_views(thread[kept:])
-        self.tools.conversation_opened(conversation_id, thread)
+        self.tools.conversation_opened(conversation_id, thread if complete and not start else None)
+        self._follow_shown(thread)
+        self._update_welcome()
+
+    def _follow_shown(self, thread) -> None:
+        """The Prompt panel and the status bar belong to a reply on screen, or show nothing."""
+        self.tools.inspector.on_thread_shown({message.id for message in thread})
+        if self.replies.busy and self.replies.request.conversation_id == self.conversation_id:
+            return  # the reply being written reports its own figures
+        last = next((m for m in reversed(thread) if m.role == "assistant" and m.stats), None)
+        self.stats_label.setText(stats_line(last.stats) if last is not None else "")
+
+    def _stats_changed(self, text: str) -> None:
+        request = self.replies.request
+        if request is not None and request.conversation_id == self.conversation_id:
+            self.stats_label.setText(text)
 
     def _add_views(self, messages, lazy: bool = False) -> None:
         for message in messages:
             self._add_view(message, lazy)
 
     def _add_view(self, message, lazy: bool = False, above: bool = False) -> None:
+        if len(message.content) > SHOWN_CHARS:
+            message = dataclasses.replace(message, content=shown_part(message.content, SHOWN_CHARS))
         view = self.chat.add_message(message, self._author(message), above)
         session = self.replies.active
         if session is not None and message.id == session.message_id:
@@ -312,6 +422,17 @@ class MainWindow(QMainWindow):
 
     def rename_conversation(self, conversation_id: int, title: str) -> None:
         self.store.rename_conversation(conversation_id, title)
+        self._show_title()
+
+    def _show_title(self) -> None:
+        conversation = self.store.get_conversation(self.conversation_id) if self.conversation_id else None
+        self.setWindowTitle(f"{conversation.title} — Inkling" if conversation else "Inkling")
+
+    def _update_welcome(self) -> None:
+        """An empty conversation shows the welcome view instead of an empty transcript."""
+        empty = not self.chat.views()
+        self.welcome.setVisible(empty)
+        self.chat.setVisible(not empty)
 
     def _rename_current(self) -> None:
         item = self.sidebar.currentItem()
@@ -319,16 +440,32 @@ class MainWindow(QMainWindow):
             self.sidebar.editItem(item)
 
     def delete_conversation(self, conversation_id: int) -> None:
-        conversation = self.store.get_conversation(conversation_id)
-        if conversation is None or not self.confirm(
-            "Delete conversation", f"Delete “{conversation.title}” and all its messages? This cannot be undone."
-        ):
+        """Deleted at once, with Undo (as for a message): its reply is stopped, the next conversation shown."""
+        if self.store.get_conversation(conversation_id) is None:
             return
         self.replies.drop(conversation_id)
-        self.store.delete_conversation(conversation_id)
+        self.tools.delete_conversation(conversation_id)
         if conversation_id == self.conversation_id:
             self.conversation_id = None
         self.refresh_conversations(select_first=True)
+
+    def export_conversation(self) -> None:
+        """File → Export conversation…: the branch shown as Markdown, or every branch as JSON."""
+        conversation = self.store.get_conversation(self.conversation_id) if self.conversation_id else None
+        if conversation is None:
+            return
+        path = self.ask_save_path("Export conversation", f"{conversation.title}.md",
+                                  "Markdown, the branch shown (*.md);;JSON, every branch with token data (*.json)")
+        if path is None:
+            return
+        fmt = "json" if path.suffix.lower() == ".json" else "md"
+        try:
+            text = export_text(self.store, conversation.id, fmt, "all" if fmt == "json" else "current")
+            path.write_text(text, encoding="utf-8")
+        except (OSError, TransferError) as error:
+            self.show_error("Cannot export", f"{path}: {getattr(error, 'strerror', None) or error}")
+            return
+        self.notify(f"Exported “{conversation.title}” to {path}.")
 
     def _system_prompt_edited(self, text: str) -> None:
         if self.conversation_id is not None:
@@ -345,6 +482,7 @@ class MainWindow(QMainWindow):
         self.sidebar.renamed.connect(self.rename_conversation)
         self.sidebar.deleteRequested.connect(self.delete_conversation)
         self.composer.submitted.connect(self.send)
+        self.chat.earlierRequested.connect(self.show_earlier)
         self.inspector.continueRequested.connect(self.continue_from)
         self.inspector.switchRequested.connect(self.switch_branch)
         replies.started.connect(self._reply_started)
@@ -352,6 +490,7 @@ class MainWindow(QMainWindow):
         notes.grounded.connect(replies.on_grounded)
         tools.replyRequested.connect(replies.begin)
         tools.threadChanged.connect(self.show_changes)
+        tools.revealRequested.connect(self.reveal)
         tools.openRequested.connect(self.open_conversation)
         tools.failed.connect(self.show_error)
         tools.inspectorWanted.connect(lambda: (self.prompt_dock.show(), self.prompt_dock.raise_()))
@@ -360,8 +499,23 @@ class MainWindow(QMainWindow):
             child.notify.connect(self.notify)
         replies.streamed.connect(self._reply_streamed)
         replies.ended.connect(self._reply_ended)
-        replies.statsChanged.connect(self.stats_label.setText)
+        replies.statsChanged.connect(self._stats_changed)
+        self.inspector.useSettings.connect(self.sampling.on_use)
         replies.busyChanged.connect(self._set_streaming)
+        replies.prompted.connect(tools.reply_prompted)
+        replies.reading.connect(self._reply_reading)
+        self.welcome.promptChosen.connect(self._fill_composer)
+        self.theme.changed.connect(self._theme_changed)
+
+    def _fill_composer(self, text: str) -> None:
+        self.composer.setPlainText(text)
+        self.composer.moveCursor(QTextCursor.MoveOperation.End)
+        self.composer.setFocus()
+
+    def _theme_changed(self, _dark: bool) -> None:
+        """Views that styled themselves from the palette are built again in the new one."""
+        if self.conversation_id is not None and not self.replies.busy:
+            self.open_conversation(self.conversation_id)
 
     def send(self, text: str) -> None:
         if self.replies.busy:
@@ -409,6 +563,15 @@ class MainWindow(QMainWindow):
     def _reply_started(self, _session, conversation_id: int) -> None:
         self.show_changes(conversation_id)
         self.sidebar.touch(self.store.get_conversation(conversation_id))
+        self._show_title()  # the first message names a new chat
+
+    def _reply_reading(self, session, done: int, total: int) -> None:
+        view = self.chat.view_for(session.message_id)
+        if view is not None:
+            if done < total:
+                view.show_reading(done, total)
+            else:
+                view.set_status("streaming")
 
     def _reply_streamed(self, session, text: str) -> None:
         view = self.chat.view_for(session.message_id)
@@ -428,7 +591,19 @@ class MainWindow(QMainWindow):
         self.replyFinished.emit(message.id)
 
     # --- shutdown --------------------------------------------------------------------------------
+    def _restore_layout(self) -> None:
+        geometry, layout = self.store.get_setting(GEOMETRY_KEY), self.store.get_setting(LAYOUT_KEY)
+        if geometry:
+            self.restoreGeometry(QByteArray.fromBase64(geometry.encode()))
+        if layout:
+            self.restoreState(QByteArray.fromBase64(layout.encode()))
+
+    def _save_layout(self) -> None:
+        self.store.set_setting(GEOMETRY_KEY, self.saveGeometry().toBase64().data().decode())
+        self.store.set_setting(LAYOUT_KEY, self.saveState().toBase64().data().decode())
+
     def closeEvent(self, event):  # noqa: N802
+        self._save_layout()
         self.system_prompt.flush()
         self._fill_timer.stop()
         self.inspector.forget_pending()
@@ -437,3 +612,9 @@ class MainWindow(QMainWindow):
         self.notes.shutdown()
         self.engine.shutdown()
         super().closeEvent(event)
+
+
+def default_size(screen) -> tuple[int, int]:
+    """DEFAULT_SIZE, or less on a small screen (1200×780 ran off a 1280×720 one)."""
+    return (min(DEFAULT_SIZE[0], int(screen.width() * SCREEN_SHARE)),
+            min(DEFAULT_SIZE[1], int(screen.height() * SCREEN_SHARE)))

@@ -1,6 +1,6 @@
 """Edit a user message, regenerate a reply, delete (with undo), duplicate from here: nothing is overwritten."""
 
-from desktop.core.conversation.turns import ReplyRequest, belongs_in_history
+from desktop.core.conversation.turns import HISTORY_LIMIT, ReplyRequest, belongs_in_history
 from desktop.core.errors import InklingError
 from desktop.core.prompt.build import ChatMessage
 from desktop.core.probability.sampling import SamplerSettings
@@ -14,7 +14,7 @@ class EditError(InklingError):
 
 def history_before(store: Store, message: Message) -> list[ChatMessage]:
     """What the model sees before this message: its ancestors that belong in a prompt."""
-    return [ChatMessage(m.role, m.content) for m in store.path(message.id)[:-1] if belongs_in_history(m)]
+    return [ChatMessage(m.role, m.content) for m in store.path(message.id, HISTORY_LIMIT + 1)[:-1] if belongs_in_history(m)]
 
 
 def start_edit(

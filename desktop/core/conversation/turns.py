@@ -14,6 +14,9 @@ from desktop.core.text import one_line
 TITLE_LENGTH = 48
 # Replies whose text belongs in the history sent to the model.
 HISTORY_STATUSES = {"complete", "cancelled", "interrupted"}
+# More messages than any context holds (each costs a few tokens of template framing at least): older
+# ones are never read for a prompt, so a turn in a 200,000-message conversation reads 10,000.
+HISTORY_LIMIT = 10_000
 
 
 @dataclass(frozen=True)
@@ -44,17 +47,20 @@ class PromptReady:
 
 def start_turn(
     store: Store, conversation_id: int, user_text: str, settings: SamplerSettings,
-    model_name: str, *, request_id: int = 0, top_logprobs: int = 10,
+    model_name: str, *, request_id: int = 0, top_logprobs: int = 10, engine: dict | None = None,
 ) -> ReplyRequest:
-    """Save the user message and an empty `streaming` reply before anything is generated."""
+    """Save the user message and an empty `streaming` reply before anything is generated.
+
+    `engine` is what a remote engine says of itself (RemoteEngine.describe()), kept with the reply.
+    """
     conversation = store.get_conversation(conversation_id)
     if conversation is None:
         raise KeyError(f"no conversation {conversation_id}")
-    thread = store.thread(conversation_id)
+    thread = store.thread(conversation_id, HISTORY_LIMIT)
     user = store.add_message(conversation_id, "user", user_text, parent_id=thread[-1].id if thread else None)
     reply = store.add_message(
         conversation_id, "assistant", "", parent_id=user.id, status="streaming",
-        model=model_name, sampler=settings.to_dict(),
+        model=model_name, sampler=settings.to_dict(), engine=engine,
     )
     if not thread and conversation.title == "New chat":
         store.rename_conversation(conversation_id, one_line(user_text, TITLE_LENGTH))

@@ -12,6 +12,7 @@ TRIM_STEP_DIVISOR = 4
 # Text tokenized alone can merge differently inside the template, but never by half: a point whose
 # history alone is over twice the budget cannot fit.
 UNFIT_FACTOR = 2
+LONGEST_TOKEN_BYTES = 256  # longer than any token of any vocabulary we know (SmolLM2: 32 bytes, Gemma 3: 31)
 
 
 class PromptFormat(Protocol):
@@ -94,6 +95,18 @@ def trim_step(budget: int) -> int:
     return max(1, budget // TRIM_STEP_DIVISOR)
 
 
+def _cost(fmt: PromptFormat, text: str, budget: int) -> int:
+    """The text's token count, or a lower bound far over the budget for a text that cannot fit.
+
+    No vocabulary has a token longer than LONGEST_TOKEN_BYTES, so a text with more bytes than that
+    many budgets is not tokenized at all: tokenizing a 50 MB message takes a minute.
+    """
+    size = len(text.encode())
+    if size > LONGEST_TOKEN_BYTES * UNFIT_FACTOR * budget:
+        return size // LONGEST_TOKEN_BYTES
+    return len(fmt.tokenize(text))
+
+
 def trim_points(fmt: PromptFormat, history: list[ChatMessage], budget: int) -> list[int]:
     """Where the kept history may start, in order: 0, then turn starts each at least a trim step further.
 
@@ -104,7 +117,7 @@ def trim_points(fmt: PromptFormat, history: list[ChatMessage], budget: int) -> l
     """
     newest = len(history) - 1
     step = trim_step(budget)
-    costs = [len(fmt.tokenize(m.content)) for m in history[:newest]]
+    costs = [_cost(fmt, m.content, budget) for m in history[:newest]]
     points, dropped, mark = [0], 0, step
     for index in range(1, newest):
         dropped += costs[index - 1]

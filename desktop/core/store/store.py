@@ -14,8 +14,9 @@ from sqlite_utils import Database
 
 from desktop.core.backups import migrate
 from desktop.core.dbfiles import check_header, reraise
-from desktop.core.errors import InklingError
+from desktop.core.errors import DamagedDataError, InklingError
 from desktop.core.store.migrations import migrations
+from desktop.core.store.shapes import ENGINE, SAMPLER, SOURCES, STATS, parse_stored
 from desktop.core.probability.trace import TRACE_FORMAT_VERSION, TokenRecord, TraceBuilder, TraceTable, encode_trace
 from desktop.core.transactions import write_transaction
 
@@ -31,9 +32,10 @@ CONVERSATION_ORDERS = {
 }
 MESSAGE_FIELDS = (
     "id", "conversation_id", "parent_id", "role", "content", "status", "model", "sampler", "stats",
-    "finish_reason", "error", "created_at", "updated_at", "branch_of", "branch_position",
+    "finish_reason", "error", "created_at", "updated_at", "branch_of", "branch_position", "engine",
 )
 _MESSAGE_COLUMNS = ", ".join(MESSAGE_FIELDS)
+MAX_PROMPT_TOKENS = 2**24  # more than any context window; a stored blob inflating past it is damaged
 
 
 class DatabaseTooNewError(InklingError):
@@ -77,6 +79,8 @@ class Message:
     updated_at: str
     branch_of: int | None = None  # the reply this one was continued from, with another token
     branch_position: int | None = None  # the token position where the alternative was put
+    engine: dict | None = None  # which engine wrote a reply (shapes.EngineJson); None: in-process, or older than m006
+    damaged: tuple[str, ...] = ()  # stored values that could not be read ("sampler", "stats"): shown as None
 
 
 def _now() -> str:
@@ -88,13 +92,21 @@ def _json_or_none(value: dict | None) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False)
 
 
+def _depth(limit: int | None) -> int:
+    # SQLite's integers stop at 2**63-1; "no limit" is a depth no chain reaches.
+    return (1 << 62) if limit is None else limit
+
+
 def _message(row: dict) -> Message:
-    sampler, stats = row["sampler"], row["stats"]
-    return Message(**{
-        **row,
-        "sampler": None if sampler is None else json.loads(sampler),
-        "stats": None if stats is None else json.loads(stats),
-    })
+    values, damaged = dict(row), []
+    for column, shape in (("sampler", SAMPLER), ("stats", STATS), ("engine", ENGINE)):
+        if values[column] is not None:
+            try:
+                values[column] = parse_stored(shape, values[column])
+            except ValueError:  # a damaged row still shows its text; the part is marked, never guessed
+                values[column] = None
+                damaged.append(column)
+    return Message(**values, damaged=tuple(damaged))
 
 
 def open_store(path: str | os.PathLike) -> "Store":
@@ -209,6 +221,7 @@ class Store:
         stats: dict | None = None,
         branch_of: int | None = None,
         branch_position: int | None = None,
+        engine: dict | None = None,
     ) -> Message:
         """Add a message under parent_id (None: a new root) and make it the conversation's shown leaf."""
         if role not in ROLES:
@@ -228,9 +241,11 @@ class Store:
                     raise ValueError(f"message {parent_id} belongs to another conversation")
             cursor = self.db.execute(
                 "INSERT INTO messages (conversation_id, parent_id, role, content, status, model, sampler, stats,"
-                " created_at, updated_at, branch_of, branch_position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " created_at, updated_at, branch_of, branch_position, engine)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [conversation_id, parent_id, role, content, status, model,
-                 _json_or_none(sampler), _json_or_none(stats), now, now, branch_of, branch_position],
+                 _json_or_none(sampler), _json_or_none(stats), now, now, branch_of, branch_position,
+                 _json_or_none(engine)],
             )
             self.db.execute(
                 "UPDATE conversations SET leaf_message_id = ?, updated_at = ? WHERE id = ?",
@@ -270,8 +285,8 @@ class Store:
         rows = list(self.db.query(f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE id = ?", [message_id]))
         return _message(rows[0]) if rows else None
 
-    def thread(self, conversation_id: int) -> list[Message]:
-        """The branch shown: messages from the root down to the conversation's leaf."""
+    def thread(self, conversation_id: int, limit: int | None = None) -> list[Message]:
+        """The branch shown: messages from the root down to the conversation's leaf (`limit`: only the last ones)."""
         rows = self.db.query(
             f"""
             WITH RECURSIVE chain(message_id, depth) AS (
@@ -279,28 +294,43 @@ class Store:
                 WHERE id = ? AND leaf_message_id IS NOT NULL
                 UNION ALL
                 SELECT messages.parent_id, chain.depth + 1 FROM messages JOIN chain ON messages.id = chain.message_id
-                WHERE messages.parent_id IS NOT NULL
+                WHERE messages.parent_id IS NOT NULL AND chain.depth + 1 < ?
             )
             SELECT {_MESSAGE_COLUMNS} FROM chain JOIN messages ON messages.id = chain.message_id
             ORDER BY chain.depth DESC
             """,
-            [conversation_id],
+            [conversation_id, _depth(limit)],
         )
         return [_message(row) for row in rows]
 
-    def path(self, message_id: int) -> list[Message]:
-        """The message's ancestors and itself, root first (empty when there is no such message)."""
+    def thread_length(self, conversation_id: int) -> int:
+        """How many messages the branch shown has (walks ids only: a 200,000-message thread in about 0.3 s)."""
+        return self.db.execute(
+            """
+            WITH RECURSIVE chain(message_id) AS (
+                SELECT leaf_message_id FROM conversations WHERE id = ? AND leaf_message_id IS NOT NULL
+                UNION ALL
+                SELECT messages.parent_id FROM messages JOIN chain ON messages.id = chain.message_id
+                WHERE messages.parent_id IS NOT NULL
+            )
+            SELECT count(*) FROM chain
+            """,
+            [conversation_id],
+        ).fetchone()[0]
+
+    def path(self, message_id: int, limit: int | None = None) -> list[Message]:
+        """The message's ancestors and itself, root first (empty when there is no such message; `limit`: the last ones)."""
         rows = self.db.query(
             f"""
             WITH RECURSIVE up(message_id, depth) AS (
                 SELECT id, 0 FROM messages WHERE id = ?
                 UNION ALL
                 SELECT messages.parent_id, up.depth + 1 FROM messages JOIN up ON messages.id = up.message_id
-                WHERE messages.parent_id IS NOT NULL
+                WHERE messages.parent_id IS NOT NULL AND up.depth + 1 < ?
             )
             SELECT {_MESSAGE_COLUMNS} FROM up JOIN messages ON messages.id = up.message_id ORDER BY up.depth DESC
             """,
-            [message_id],
+            [message_id, _depth(limit)],
         )
         return [_message(row) for row in rows]
 
@@ -398,8 +428,14 @@ class Store:
             )
 
     def load_sources(self, message_id: int) -> list[dict]:
+        """The message's sources; DamagedDataError when the stored value is not a list of sources."""
         rows = list(self.db.query("SELECT data FROM message_sources WHERE message_id = ?", [message_id]))
-        return json.loads(rows[0]["data"]) if rows else []
+        if not rows:
+            return []
+        try:
+            return parse_stored(SOURCES, rows[0]["data"])
+        except ValueError as error:
+            raise DamagedDataError(f"the sources of message {message_id} are damaged ({error})") from None
 
     def save_prompt_tokens(self, message_id: int, token_ids: list[int]) -> None:
         data = zlib.compress(np.asarray(token_ids, dtype="<i4").tobytes(), 6)
@@ -413,7 +449,16 @@ class Store:
     def load_prompt_tokens(self, message_id: int) -> list[int] | None:
         """The prompt token ids the reply was generated from; None for replies saved before they were kept."""
         rows = list(self.db.query("SELECT data FROM prompt_tokens WHERE message_id = ?", [message_id]))
-        return np.frombuffer(zlib.decompress(rows[0]["data"]), dtype="<i4").tolist() if rows else None
+        if not rows:
+            return None
+        try:
+            inflater = zlib.decompressobj()
+            data = inflater.decompress(rows[0]["data"], MAX_PROMPT_TOKENS * 4)
+            if inflater.unconsumed_tail or len(data) % 4:
+                raise ValueError("its length is not a whole number of token ids")
+            return np.frombuffer(data, dtype="<i4").tolist()
+        except (zlib.error, TypeError, ValueError) as error:
+            raise DamagedDataError(f"the prompt tokens of message {message_id} are damaged ({error})") from None
 
     def save_prompt_record(self, message_id: int, data: bytes) -> None:
         """Keep what the reply's prompt looked like (an encoded desktop.core.prompt.record.PromptRecord)."""
@@ -440,7 +485,10 @@ class Store:
 
     def get_setting(self, key: str, default: Any = None) -> Any:
         rows = list(self.db.query("SELECT value FROM settings WHERE key = ?", [key]))
-        return json.loads(rows[0]["value"]) if rows else default
+        try:
+            return json.loads(rows[0]["value"]) if rows else default
+        except (TypeError, ValueError, RecursionError):  # a damaged setting falls back, like a missing one
+            return default
 
     def set_setting(self, key: str, value: Any) -> None:
         with write_transaction(self.db):

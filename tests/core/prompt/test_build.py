@@ -126,3 +126,19 @@ def test_real_template_trims_at_the_same_point_for_consecutive_turns(smollm2):
     assert first.dropped_messages > 0
     assert second.dropped_messages == first.dropped_messages
     assert second.tokens[: len(first.tokens) - 8] == first.tokens[: len(first.tokens) - 8]
+
+
+def test_a_message_far_over_the_budget_is_never_tokenized():
+    # tokenizing a 50 MB message took the meter a minute and kept Quit waiting for it
+    sizes = []
+
+    class CountingFormat(WordFormat):
+        def tokenize(self, text):
+            sizes.append(len(text))
+            return super().tokenize(text)
+
+    huge = "word " * 200_000
+    history = [ChatMessage("user", "hi"), ChatMessage("assistant", huge), ChatMessage("user", "and now?")]
+    built = build_prompt(CountingFormat(), "", history, 100)
+    assert built.text.endswith("and now?")
+    assert max(sizes) < len(huge)
