@@ -6,3 +6,10 @@ class InklingError(Exception):
 
     Anything else that escapes is a bug and is raised, never shown as a message.
     """
+
+
+class DamagedDataError(InklingError):
+    """One stored value (a message's trace, sources or prompt) cannot be read; everything else still can.
+
+    Readers catch it to show the rest of the conversation with the damaged part marked.
+    """

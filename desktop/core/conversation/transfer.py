@@ -1,21 +1,23 @@
 """Export a conversation to Markdown or JSON (current branch or all), import the JSON back exactly, archive them all."""
 
 import json
+import lzma
 import re
+import stat
 import zipfile
+import zlib
+from dataclasses import dataclass
 from pathlib import Path
 
 from desktop import __version__
-from desktop.core.errors import InklingError
+from desktop.core.conversation.export_format import FORMAT, VERSION, ExportJson, read_export
+from desktop.core.errors import DamagedDataError, InklingError
 from desktop.core.prompt.record import PromptRecord
 from desktop.core.store import Store
-from desktop.core.store.store import ROLES, STATUSES
 from desktop.core.store.rows import MESSAGE_FIELDS, MessageRows, insert_rows
 from desktop.core.probability.trace import TokenRecord, TopToken
 from desktop.core.transactions import write_transaction
 
-FORMAT = "inkling.conversation"
-VERSION = 1
 BRANCHES = ("current", "all")
 ARCHIVE_FOLDER = "inkling-conversations"
 
@@ -59,10 +61,12 @@ def _messages(store: Store, conversation_id: int, branches: str):
 
 
 def _message_json(store: Store, message, number: dict[int, int]) -> dict:
-    trace = store.load_trace(message.id)
-    prompt_ids = store.load_prompt_tokens(message.id)
-    record = store.load_prompt_record(message.id)
-    return {
+    damaged = list(message.damaged)
+    trace = _readable(store.load_trace, message.id, "trace", damaged)
+    prompt_ids = _readable(store.load_prompt_tokens, message.id, "prompt tokens", damaged)
+    record = _readable(lambda i: _decoded(store.load_prompt_record(i)), message.id, "prompt record", damaged)
+    sources = _readable(store.load_sources, message.id, "sources", damaged)
+    exported = {
         "id": number[message.id],
         "parent_id": number.get(message.parent_id),
         "role": message.role, "content": message.content, "status": message.status,
@@ -70,13 +74,31 @@ def _message_json(store: Store, message, number: dict[int, int]) -> dict:
         "finish_reason": message.finish_reason, "error": message.error,
         "created_at": message.created_at, "updated_at": message.updated_at,
         "branch_of": number.get(message.branch_of), "branch_position": message.branch_position,
-        "sources": store.load_sources(message.id),
+        "sources": sources or [],
         "trace": None if trace is None else [_token_json(t) for t in trace],
         "prompt": None if prompt_ids is None and record is None else {
             "token_ids": prompt_ids,
-            "record": None if record is None else PromptRecord.decode(record).to_json(),
+            "record": None if record is None else record.to_json(),
         },
     }
+    if message.engine is not None:  # a server wrote it; in-process replies export as before m006
+        exported["engine"] = message.engine
+    if damaged:  # left out: the export says so rather than carry bytes nothing can read
+        exported["damaged"] = damaged
+    return exported
+
+
+def _readable(load, message_id: int, part: str, damaged: list[str]):
+    """What load returns, or None with the part named in `damaged` when its stored value cannot be read."""
+    try:
+        return load(message_id)
+    except DamagedDataError:
+        damaged.append(part)
+        return None
+
+
+def _decoded(blob: bytes | None) -> PromptRecord | None:
+    return None if blob is None else PromptRecord.decode(blob)
 
 
 def _token_json(token: TokenRecord) -> dict:
@@ -88,41 +110,48 @@ def _token_json(token: TokenRecord) -> dict:
 
 
 def _token(data: dict) -> TokenRecord:
-    top = tuple(TopToken(int(t["id"]), t["text"], float(t["logprob"]), bool(t.get("eog", False))) for t in data["top"])
-    return TokenRecord(int(data["id"]), data["text"], float(data["logprob"]), float(data["sampled_prob"]),
-                       float(data["entropy"]), top, bool(data.get("eog", False)))
+    top = tuple(TopToken(t["id"], t["text"], t["logprob"], t.get("eog", False)) for t in data["top"])
+    return TokenRecord(data["id"], data["text"], data["logprob"], data["sampled_prob"], data["entropy"], top,
+                       data.get("eog", False))
 
 
 def import_json(store: Store, data: dict) -> int:
-    """Create a new conversation from an export; returns its id. Nothing is written if the file is unusable."""
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise TransferError("This is not an Inkling conversation export.")
-    if data.get("version") != VERSION:
-        raise TransferError(f"This export has format version {data.get('version')}; this Inkling reads version {VERSION}.")
+    """Create a new conversation from an export already parsed; returns its id. Nothing is written if it is unusable."""
     try:
-        meta = data["conversation"]
-        rows = MessageRows([_message_row(m) for m in data["messages"]])
-        extras = [(m["id"], m.get("trace"), m.get("sources") or [], m.get("prompt")) for m in data["messages"]]
-        traces = {n: [_token(t) for t in trace] for n, trace, _, _ in extras if trace is not None}
-        records = {n: PromptRecord.from_json(p["record"]) for n, _, _, p in extras if p and p.get("record")}
-    except (KeyError, TypeError, ValueError) as error:
-        raise TransferError(f"The export is damaged: {error!r}") from error
+        text = json.dumps(data, ensure_ascii=False)
+    except (TypeError, ValueError) as error:
+        raise TransferError(f"The export cannot be read: {error}") from None
+    return _write(store, _checked(text, "The export"))
+
+
+def _checked(data: bytes | str, name: str) -> ExportJson:
+    """The whole export checked against its declared shape, before anything is written."""
+    try:
+        return read_export(data)
+    except ValueError as error:
+        raise TransferError(f"{name} {error}; nothing was imported.") from None
+
+
+def _write(store: Store, export: ExportJson) -> int:
+    meta, messages = export["conversation"], export["messages"]
+    rows = MessageRows([_message_row(m) for m in messages])
     with write_transaction(store.db):
         conversation = store.create_conversation(meta["title"], meta["system_prompt"])
         id_map = insert_rows(store, rows, conversation.id)
-        for number, _, sources, prompt in extras:
-            message_id = id_map[number]
-            if number in traces:
-                store.save_trace(message_id, traces[number])
-            if sources:
-                store.save_sources(message_id, sources)
-            if prompt and prompt.get("token_ids") is not None:
+        for message in messages:
+            message_id = id_map[message["id"]]
+            if message.get("trace") is not None:
+                store.save_trace(message_id, [_token(t) for t in message["trace"]])
+            if message.get("sources"):
+                store.save_sources(message_id, message["sources"])
+            prompt = message.get("prompt") or {}
+            if prompt.get("token_ids") is not None:
                 store.save_prompt_tokens(message_id, prompt["token_ids"])
-            if number in records:
-                store.save_prompt_record(message_id, records[number].encode())
+            if prompt.get("record") is not None:
+                store.save_prompt_record(message_id, PromptRecord.from_json(prompt["record"]).encode())
         store.db.execute(
             "UPDATE conversations SET leaf_message_id = ?, created_at = ?, updated_at = ?, pinned = ? WHERE id = ?",
-            [id_map.get(data.get("leaf")), meta["created_at"], meta["updated_at"], int(bool(meta.get("pinned"))),
+            [id_map.get(export["leaf"]), meta["created_at"], meta["updated_at"], int(meta.get("pinned", False)),
              conversation.id],
         )
     return conversation.id
@@ -130,10 +159,8 @@ def import_json(store: Store, data: dict) -> int:
 
 def _message_row(message: dict) -> dict:
     row = {field: message.get(field) for field in MESSAGE_FIELDS}
-    for field in ("sampler", "stats"):
+    for field in ("sampler", "stats", "engine"):
         row[field] = None if row[field] is None else json.dumps(row[field], ensure_ascii=False)
-    if row["role"] not in ROLES or row["status"] not in STATUSES:
-        raise ValueError(f"unknown role or status {row['role']!r}, {row['status']!r}")
     # an import is never still being written: a reply exported mid-stream arrives as interrupted
     if row["status"] == "streaming":
         row["status"] = "interrupted"
@@ -178,7 +205,10 @@ def _message_markdown(store: Store, message, position: int, count: int) -> list[
     if message.status != "complete":
         heading += f" — {message.status}"
     lines = [heading, "", message.content or "*(empty)*", ""]
-    sources = store.load_sources(message.id)
+    damaged = list(message.damaged)
+    sources = _readable(store.load_sources, message.id, "sources", damaged)
+    if damaged:
+        lines += [f"*({', '.join(damaged)} damaged)*", ""]
     if sources:
         lines += ["Sources:", ""] + [
             f"{n}. {s.get('title', '')} (score {s.get('score', 0):.2f})" for n, s in enumerate(sources, start=1)
@@ -210,25 +240,84 @@ def export_all(store: Store, path: Path) -> int:
     return len(conversations)
 
 
-def import_file(store: Store, path: Path) -> list[int]:
-    """Import one exported JSON file, or every conversation of an archive; returns the new ids."""
+@dataclass(frozen=True)
+class ImportLimits:
+    """What an import reads at most, checked against the archive's directory before any byte is inflated.
+
+    A 1 MB zip can inflate to gigabytes; these bound the memory an import can take. One conversation
+    of 200,000 messages is about 100 MB of JSON.
+    """
+
+    file_bytes: int = 512 * 2**20  # one JSON file, or one entry of an archive, uncompressed
+    total_bytes: int = 2 * 2**30  # every JSON entry of an archive together, uncompressed
+    entries: int = 10_000  # JSON entries in an archive
+
+
+def import_file(store: Store, path: Path, limits: ImportLimits = ImportLimits()) -> list[int]:
+    """Import one exported JSON file, or every conversation of an archive; returns the new ids.
+
+    Each file is checked whole before it is written; an archive comes in whole or not at all.
+    """
     path = Path(path)
     try:
+        mode = path.stat().st_mode
+        if not stat.S_ISREG(mode):  # a FIFO or a device would block or never end
+            raise TransferError(f"Cannot import {path.name}: it is not a regular file.")
         if zipfile.is_zipfile(path):
-            with zipfile.ZipFile(path) as archive:
-                texts = [archive.read(n).decode("utf-8") for n in sorted(archive.namelist()) if n.endswith(".json")]
-        else:
-            texts = [path.read_text(encoding="utf-8")]
-    except (OSError, UnicodeDecodeError, zipfile.BadZipFile) as error:
-        raise TransferError(f"Cannot read {path.name}: {error}") from error
-    documents = []
-    for text in texts:
-        try:
-            documents.append(json.loads(text))
-        except json.JSONDecodeError as error:
-            raise TransferError(f"{path.name} is not valid JSON: {error}") from error
-    with write_transaction(store.db):  # an archive comes in whole or not at all
-        return [import_json(store, document) for document in documents]
+            with zipfile.ZipFile(path) as archive, write_transaction(store.db):
+                return [_write(store, _checked(text, name)) for name, text in _entries(archive, limits)]
+        if path.stat().st_size > limits.file_bytes:
+            raise TransferError(f"Cannot import {path.name}: it is larger than {_size(limits.file_bytes)}, "
+                                "more than any conversation export.")
+        with write_transaction(store.db):
+            return [_write(store, _checked(path.read_bytes(), path.name))]
+    except OSError as error:
+        raise TransferError(f"Cannot read {path.name}: {error.strerror or error}") from None
+    except zipfile.BadZipFile as error:
+        raise TransferError(f"Cannot read {path.name}: {error}") from None
+
+
+def _entries(archive: zipfile.ZipFile, limits: ImportLimits):
+    """(name, bytes) of each JSON entry, in name order; sizes are checked from the directory before reading."""
+    infos = sorted((i for i in archive.infolist() if i.filename.endswith(".json") and not i.is_dir()),
+                   key=lambda i: i.filename)
+    if len(infos) > limits.entries:
+        raise TransferError(f"The archive holds {len(infos):,} conversations; an import takes at most "
+                            f"{limits.entries:,}.")
+    for info in infos:
+        if info.file_size > limits.file_bytes:
+            raise TransferError(f"{info.filename} in the archive inflates to {_size(info.file_size)}, more than "
+                                f"any conversation export ({_size(limits.file_bytes)}); nothing was imported.")
+    total = sum(i.file_size for i in infos)
+    if total > limits.total_bytes:
+        raise TransferError(f"The archive inflates to {_size(total)}, more than an import takes "
+                            f"({_size(limits.total_bytes)}); nothing was imported.")
+    for info in infos:
+        yield info.filename, _read_entry(archive, info)
+
+
+def _read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """The entry's bytes, never more than its directory said: a lying size fails instead of inflating on."""
+    chunks, left = [], info.file_size
+    try:
+        with archive.open(info) as entry:
+            while left > 0:
+                chunk = entry.read(min(left, 2**20))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                left -= len(chunk)
+            if entry.read(1):
+                raise zipfile.BadZipFile("it is longer than the archive's directory says")
+    # what zipfile and its decompressors raise for damaged, encrypted or unsupported entries
+    except (zipfile.BadZipFile, EOFError, NotImplementedError, RuntimeError, zlib.error, lzma.LZMAError,
+            OSError) as error:
+        raise TransferError(f"Cannot read {info.filename} in the archive: {error}; nothing was imported.") from None
+    return b"".join(chunks)
+
+
+def _size(n: int) -> str:
+    return f"{n / 2**30:.1f} GB" if n >= 2**30 else f"{n / 2**20:.0f} MB"
 
 
 def _slug(title: str) -> str:

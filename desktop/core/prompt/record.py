@@ -5,12 +5,42 @@ import codecs
 import json
 import zlib
 from dataclasses import dataclass
+from typing import Annotated, Literal
 
+from pydantic import ConfigDict, Field, TypeAdapter, ValidationError, with_config
+from typing_extensions import TypedDict
+
+from desktop.core.blobs import inflate
+from desktop.core.errors import DamagedDataError
 from desktop.core.prompt.build import BuiltPrompt
+from desktop.core.store.shapes import first_problem
 
 # The order parts appear in a prompt; template tokens count towards the message they wrap.
 PARTS = ("system", "history", "notes", "message")
 RECORD_FORMAT = 1
+MAX_RECORD_BYTES = 64 * 2**20  # a prompt is at most a context window of text: far below this
+
+Size = Annotated[int, Field(ge=0, le=2**31 - 1)]
+
+
+class PromptRecordError(DamagedDataError):
+    """A stored prompt record is damaged or in a format this version cannot read."""
+
+
+@with_config(ConfigDict(strict=True))
+class RecordJson(TypedDict):
+    """PromptRecord.to_json(): the stored and exported form, checked before a record is built from it."""
+
+    text: str
+    token_lengths: list[Size]
+    parts: list[tuple[Literal[PARTS], Size, Size]]
+    dropped_messages: Size
+    n_ctx: Size
+    reserve: Size
+    exact: bool
+
+
+RECORD = TypeAdapter(RecordJson)
 
 
 @dataclass(frozen=True)
@@ -44,14 +74,19 @@ class PromptRecord:
         }
 
     @classmethod
-    def from_json(cls, data: dict) -> "PromptRecord":
+    def from_json(cls, data: RecordJson) -> "PromptRecord":
+        """From a value RECORD has checked; ValueError when its offsets do not fit its text."""
         ends, position = [], 0
         for length in data["token_lengths"]:
             position += length
             ends.append(position)
+        if position > len(data["text"]):
+            raise ValueError("its token lengths run past the end of its text")
+        if any(not start <= end <= len(ends) for _, start, end in data["parts"]):
+            raise ValueError("a part of it lies outside its tokens")
         return cls(
-            data["text"], tuple(ends), tuple((str(p), int(a), int(b)) for p, a, b in data["parts"]),
-            int(data["dropped_messages"]), int(data["n_ctx"]), int(data["reserve"]), bool(data["exact"]),
+            data["text"], tuple(ends), tuple(tuple(part) for part in data["parts"]),
+            data["dropped_messages"], data["n_ctx"], data["reserve"], data["exact"],
         )
 
     def encode(self) -> bytes:
@@ -60,9 +95,14 @@ class PromptRecord:
 
     @classmethod
     def decode(cls, blob: bytes) -> "PromptRecord":
+        """A stored record; PromptRecordError when it is damaged, so a reader can show the rest."""
         if not blob or blob[0] != RECORD_FORMAT:
-            raise ValueError(f"prompt record format {blob[0] if blob else None} is not supported")
-        return cls.from_json(json.loads(zlib.decompress(blob[1:])))
+            raise PromptRecordError(f"prompt record format {blob[0] if blob else None} is not supported")
+        try:
+            return cls.from_json(RECORD.validate_json(inflate(blob[1:], MAX_RECORD_BYTES)))
+        except (zlib.error, ValueError) as error:  # pydantic's ValidationError is a ValueError
+            reason = first_problem(error) if isinstance(error, ValidationError) else str(error)
+            raise PromptRecordError(f"prompt record is damaged: {reason}") from None
 
 
 def record_prompt(fmt, built: BuiltPrompt, question: str, n_ctx: int, reserve: int) -> PromptRecord:

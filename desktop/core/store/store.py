@@ -14,6 +14,7 @@ from sqlite_utils import Database
 
 from desktop.core.backups import migrate
 from desktop.core.dbfiles import check_header, reraise
+from desktop.core.blobs import inflate
 from desktop.core.errors import DamagedDataError, InklingError
 from desktop.core.store.migrations import migrations
 from desktop.core.store.shapes import ENGINE, SAMPLER, SOURCES, STATS, parse_stored
@@ -452,9 +453,8 @@ class Store:
         if not rows:
             return None
         try:
-            inflater = zlib.decompressobj()
-            data = inflater.decompress(rows[0]["data"], MAX_PROMPT_TOKENS * 4)
-            if inflater.unconsumed_tail or len(data) % 4:
+            data = inflate(rows[0]["data"], MAX_PROMPT_TOKENS * 4)
+            if len(data) % 4:
                 raise ValueError("its length is not a whole number of token ids")
             return np.frombuffer(data, dtype="<i4").tolist()
         except (zlib.error, TypeError, ValueError) as error:

@@ -1,0 +1,152 @@
+"""The declared shape of a conversation export (version 1), checked whole by pydantic before an import writes."""
+
+from typing import Annotated, Literal
+
+from pydantic import Field, TypeAdapter, ValidationError, with_config
+from typing_extensions import NotRequired, TypedDict
+
+from desktop.core.prompt.record import PromptRecord, RecordJson
+from desktop.core.store.shapes import STRICT, EngineJson, Int64, SamplerJson, SourceJson, StatsJson, first_problem
+
+FORMAT = "inkling.conversation"
+VERSION = 1
+
+# Token ids are stored as int32 columns; -1 marks "no alternative", so a real id is never negative.
+TokenId = Annotated[int, Field(ge=0, le=2**31 - 1)]
+Position = Annotated[int, Field(ge=0, le=2**31 - 1)]
+
+
+@with_config(STRICT)
+class TopJson(TypedDict):
+    id: TokenId
+    text: str
+    logprob: float
+    eog: NotRequired[bool]
+
+
+@with_config(STRICT)
+class TokenJson(TypedDict):
+    id: TokenId
+    text: str
+    logprob: float
+    sampled_prob: float
+    entropy: float
+    eog: NotRequired[bool]
+    top: list[TopJson]
+
+
+@with_config(STRICT)
+class PromptJson(TypedDict):
+    token_ids: list[TokenId] | None
+    record: RecordJson | None
+
+
+@with_config(STRICT)
+class MessageJson(TypedDict):
+    """One message; ids are the export's own numbers (1..), parents always before their children."""
+
+    id: Int64
+    parent_id: NotRequired[Int64 | None]
+    role: Literal["system", "user", "assistant"]
+    content: str
+    status: Literal["streaming", "complete", "cancelled", "error", "interrupted"]
+    model: NotRequired[str | None]
+    sampler: NotRequired[SamplerJson | None]
+    stats: NotRequired[StatsJson | None]
+    engine: NotRequired[EngineJson | None]  # absent: in-process (and every export before m006)
+    finish_reason: NotRequired[str | None]
+    error: NotRequired[str | None]
+    created_at: str
+    updated_at: str
+    branch_of: NotRequired[Int64 | None]
+    branch_position: NotRequired[Position | None]
+    sources: NotRequired[list[SourceJson]]
+    trace: NotRequired[list[TokenJson] | None]
+    prompt: NotRequired[PromptJson | None]
+
+
+@with_config(STRICT)
+class ConversationJson(TypedDict):
+    title: str
+    system_prompt: str
+    created_at: str
+    updated_at: str
+    pinned: NotRequired[bool]
+
+
+@with_config(STRICT)
+class ExportJson(TypedDict):
+    """The whole file `inkling export --format json` writes; unknown keys are ignored."""
+
+    format: Literal["inkling.conversation"]
+    version: int
+    conversation: ConversationJson
+    leaf: Int64 | None
+    messages: list[MessageJson]
+
+
+EXPORT = TypeAdapter(ExportJson)
+
+
+@with_config(STRICT)
+class EnvelopeJson(TypedDict):
+    format: Literal["inkling.conversation"]
+    version: int
+
+
+ENVELOPE = TypeAdapter(EnvelopeJson)
+
+
+def read_export(data: bytes | str) -> ExportJson:
+    """The export in `data`, checked whole; ValueError saying in one line what is wrong, and where."""
+    try:
+        export = EXPORT.validate_json(data)
+    except ValidationError as error:
+        raise ValueError(_explain(error, data)) from None
+    _check_version(export["version"])
+    _check_links(export)
+    _check_records(export)
+    return export
+
+
+def _explain(error: ValidationError, data: bytes | str) -> str:
+    first = error.errors(include_url=False)[0]
+    if first["type"] == "json_invalid":
+        return f"is not valid JSON ({first['msg'].removeprefix('Invalid JSON: ')})"
+    try:  # only on the way to an error: is it an export at all, and of which version?
+        envelope = ENVELOPE.validate_json(data)
+    except ValidationError:
+        return "is not an Inkling conversation export"
+    _check_version(envelope["version"])
+    return f"is damaged: {first_problem(error)}"
+
+
+def _check_version(version: int) -> None:
+    if version != VERSION:
+        raise ValueError(f"has export format version {version}; this Inkling reads version {VERSION}")
+
+
+def _check_links(export: ExportJson) -> None:
+    """Every message's parent and branch source come before it, so the tree can be written in file order."""
+    seen: set[int] = set()
+    for index, message in enumerate(export["messages"]):
+        for link in ("parent_id", "branch_of"):
+            target = message.get(link)
+            if target is not None and target not in seen:
+                raise ValueError(f"is damaged: messages[{index}].{link} names message {target}, "
+                                 "which does not come before it")
+        if message["id"] in seen:
+            raise ValueError(f"is damaged: messages[{index}].id {message['id']} is used twice")
+        seen.add(message["id"])
+    if export["leaf"] is not None and export["leaf"] not in seen:
+        raise ValueError(f"is damaged: its leaf names message {export['leaf']}, which it does not hold")
+
+
+def _check_records(export: ExportJson) -> None:
+    for index, message in enumerate(export["messages"]):
+        record = (message.get("prompt") or {}).get("record")
+        if record is not None:
+            try:
+                PromptRecord.from_json(record)
+            except ValueError as error:
+                raise ValueError(f"is damaged: messages[{index}].prompt.record: {error}") from None
