@@ -60,6 +60,7 @@ def describe(store: Store, message_id: int) -> dict:
         "eog_ids": sorted(table.eog_ids) if table is not None else [],
         "summary": _summary(table),
         "trace_error": trace_error,
+        "damaged": list(message.damaged) + (["trace"] if trace_error else []),
     }
 
 
@@ -105,4 +106,6 @@ def _as_text(shown: dict) -> str:
                      f"perplexity {summary['perplexity']:.2f} · least confident: {weakest}")
     elif shown["trace_error"]:
         lines.append(f"no token data: {shown['trace_error']}")
+    if shown["damaged"]:
+        lines.append(f"damaged, could not be read: {', '.join(shown['damaged'])}")
     return "\n".join(lines)

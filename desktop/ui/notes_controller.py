@@ -11,9 +11,11 @@ from PySide6.QtWidgets import QCheckBox, QDialog, QFileDialog
 from desktop.core.conversation.turns import ReplyRequest
 from desktop.core.conversation.grounding import attach_sources, retrieval_settings, save_limits, set_use_notes
 from desktop.core.notes import SUPPORTED_EXTENSIONS, NotesLibrary
+from desktop.core.errors import DamagedDataError
 from desktop.core.paths import database_path
 from desktop.ui.notes_panel import FileTypesDialog, NotesPanel
 from desktop.ui.notes_worker import NotesThreads
+from desktop.ui.inert import plain_label
 from desktop.ui.sources_view import SOURCE_SCHEME, SourcesRow, link_citations
 
 LIST_REFRESH_MS = 1000  # while a large file is indexed, the list is redrawn at most this often
@@ -323,7 +325,13 @@ class NotesController(QObject):
             view.layout().removeWidget(old)
             old.deleteLater()
             view.sources_row = None
-        sources = self.store.load_sources(message.id)
+        try:
+            sources = self.store.load_sources(message.id)
+        except DamagedDataError:  # the answer is still shown; only its Sources row is marked
+            view.sources_row = plain_label("Sources: damaged, they could not be read.")
+            view.sources_row.setObjectName("damagedSources")
+            view.layout().addWidget(view.sources_row)
+            return
         if not sources:
             return
         row = SourcesRow(sources, view)

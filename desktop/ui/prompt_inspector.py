@@ -9,7 +9,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from desktop.core.prompt.record import PARTS, PromptRecord
+from desktop.core.errors import DamagedDataError
+from desktop.core.prompt.record import PARTS, PromptRecord, PromptRecordError
 from desktop.core.store import Store
 from desktop.ui.budget_meter import PART_COLOURS, PART_LABELS
 from desktop.ui.inert import InertTextBrowser
@@ -126,15 +127,18 @@ class PromptInspector(QWidget):
         self.tokens_button.setChecked(False)
         self.table.setModel(None)
         if message is None or blob is None:
-            self.record = None
-            self.title.setText("No prompt was recorded for this reply (it was written before Inkling kept prompts, "
-                               "or it failed before the prompt was built).")
-            self.counts.setText("")
-            self.text.clear()
-            self.tokens_button.setEnabled(False)
+            self._show_none("No prompt was recorded for this reply (it was written before Inkling kept prompts, "
+                            "or it failed before the prompt was built).")
             return
-        self.record = record = PromptRecord.decode(blob)
-        self._token_ids = self.store.load_prompt_tokens(record_id)
+        try:
+            self.record = record = PromptRecord.decode(blob)
+        except PromptRecordError as error:
+            self._show_none(f"This reply's prompt cannot be shown: its {error}.")
+            return
+        try:
+            self._token_ids = self.store.load_prompt_tokens(record_id)
+        except DamagedDataError:  # the record alone still shows the prompt; only the ids column is missing
+            self._token_ids = None
         total = len(record.token_ends)
         dropped = f" · {record.dropped_messages} oldest messages left out" if record.dropped_messages else ""
         estimated = "" if record.exact else " · token boundaries estimated"
@@ -149,6 +153,13 @@ class PromptInspector(QWidget):
         ))
         self.text.setHtml(self._html(record))
         self.tokens_button.setEnabled(True)
+
+    def _show_none(self, why: str) -> None:
+        self.record = None
+        self.title.setText(why)
+        self.counts.setText("")
+        self.text.clear()
+        self.tokens_button.setEnabled(False)
 
     @staticmethod
     def _html(record: PromptRecord) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from desktop.core.conversation.turns import PromptReady, ReplyRequest
 from desktop.core.conversation.edits import history_before
 from desktop.core.engine.types import EngineError, Finished, GenerationStats, TokenEvent
-from desktop.core.errors import InklingError
+from desktop.core.errors import DamagedDataError, InklingError
 from desktop.core.prompt.build import build_prompt, reply_reserve
 from desktop.core.probability.sampling import SamplerSettings
 from desktop.core.store import Store
@@ -76,7 +76,10 @@ def start_branch(
         model=model_name, sampler=source.sampler, branch_of=source.id, branch_position=position,
     )
     store.save_trace(reply.id, records)
-    prompt_ids = store.load_prompt_tokens(source.id)
+    try:
+        prompt_ids = store.load_prompt_tokens(source.id)
+    except DamagedDataError:  # the engine renders the prompt again from the history instead
+        prompt_ids = None
     request = BranchRequest(
         request_id=request_id, conversation_id=source.conversation_id, message_id=reply.id,
         system_prompt=conversation.system_prompt, history=tuple(history), settings=settings,

@@ -9,12 +9,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from desktop.core.errors import InklingError
+from desktop.core.blobs import inflate
+from desktop.core.errors import DamagedDataError
 
 TRACE_FORMAT_VERSION = 1
+# Far more than any reply's trace (130k tokens with 20 alternatives is about 18 MB): a blob past it is damaged.
+MAX_TRACE_BYTES = 256 * 2**20
 
 
-class TraceFormatError(InklingError):
+class TraceFormatError(DamagedDataError):
     """A stored trace is damaged or in a format this version cannot read."""
 
 
@@ -127,7 +130,7 @@ class TraceTable:
             version = blob[0] if blob else None
             raise TraceFormatError(f"token trace format {version} is not supported (expected {TRACE_FORMAT_VERSION})")
         try:
-            body = zlib.decompress(blob[1:])
+            body = inflate(blob[1:], MAX_TRACE_BYTES)
             n, k, text_len = struct.unpack_from("<III", body)
             offset = 12
             ids = np.frombuffer(body, np.int32, n, offset); offset += 4 * n
@@ -143,8 +146,9 @@ class TraceTable:
             table = cls(ids, scalars, top_ids, top_logprobs, texts, eog)
             table.check()
             return table
-        except (zlib.error, struct.error, ValueError, KeyError, AttributeError) as error:
-            raise TraceFormatError(f"token trace is damaged: {error}") from error
+        # RecursionError: a text table nested deeper than json can follow
+        except (zlib.error, struct.error, ValueError, KeyError, AttributeError, RecursionError) as error:
+            raise TraceFormatError(f"token trace is damaged: {error}") from None
 
     def check(self) -> None:
         """Every id the columns name has a text, so reading any position later cannot fail."""
@@ -152,6 +156,8 @@ class TraceTable:
         missing = used - self.texts.keys()
         if missing:
             raise ValueError(f"no text for token ids {sorted(missing)[:5]}")
+        if not all(isinstance(text, str) for text in self.texts.values()):
+            raise ValueError("a token's text is not text")
 
     def token_texts(self, start: int = 0) -> list[str]:
         """The text of each position's token from `start` on, in order."""
