@@ -8,8 +8,9 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QLinearGradient, QPainter, QPalette, QTextCharFormat, QTextCursor, QTextLine
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QTextEdit, QToolButton, QToolTip, QVBoxLayout, QWidget
 
+from desktop.core.probability.grouping import Cell
 from desktop.core.probability.heatmap import (
-    LEGEND_TICKS, display_text, gradient_stops, heatmap_html, percent, swatch, token_at, utf16_length, visible,
+    LEGEND_TICKS, cell_tooltip_html, gradient_stops, heatmap_cells, heatmap_html, percent, swatch, token_at, visible,
 )
 from desktop.core.probability.summary import ReplySummary
 from desktop.ui.inert import InertTextBrowser
@@ -32,6 +33,13 @@ class TokenBrowser(InertTextBrowser):
         self.setAccessibleName("Reply tokens coloured by probability")
         self._tooltip = tooltip
         self.starts = np.zeros(1, dtype=np.int64)
+        # Byte tokens of one character are drawn as one cell (core.probability.grouping); token indices stay
+        # what signals carry, so any part can still be selected (the arrow keys step through the parts).
+        self.cells: list[Cell] = []
+        self.cell_of: list[int] = []  # token index -> cell index
+        self._texts: list[str] = []
+        self._probabilities: list[float] = []  # what the colours show, for the parts in a cell's tooltip
+        self._pending = 0  # first token whose character may still be completed by tokens to come
         self.selected: int | None = None
         self.viewport().installEventFilter(self)
 
@@ -40,26 +48,49 @@ class TokenBrowser(InertTextBrowser):
 
     def set_tokens(self, texts: list[str], probabilities: np.ndarray) -> None:
         built = heatmap_html(texts, probabilities)
-        self.starts = built.starts
+        self._texts, self._probabilities = list(texts), [float(p) for p in probabilities]
+        self.starts, self._pending = built.starts, built.pending
+        self._set_cells(built.cells, 0)
         self.document().setHtml(built.html)
         self._show_selection()
 
     def append_tokens(self, texts: list[str], probabilities) -> None:
-        """Streaming: add tokens at the end without rebuilding what is there."""
+        """Streaming: add tokens at the end without rebuilding what is there.
+
+        Only the trailing byte tokens still waiting for the rest of their character are drawn again,
+        so a character cut into byte tokens turns into one cell as soon as its last byte arrives.
+        """
+        self._texts += texts
+        self._probabilities += [float(p) for p in probabilities]
+        redo = self._pending
         cursor = QTextCursor(self.document())
-        cursor.movePosition(QTextCursor.MoveOperation.End)
-        ends = []
-        position = int(self.starts[-1])
-        for text, probability in zip(texts, probabilities):
-            shown = display_text(text)
+        cursor.setPosition(int(self.starts[redo]))
+        cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
+        cursor.removeSelectedText()
+        laid = heatmap_cells(self._texts[redo:], self._probabilities[redo:])
+        for shown, probability in laid.pieces:
             colours = swatch(probability)
             fmt = QTextCharFormat()
             fmt.setBackground(QColor(colours.background))
             fmt.setForeground(QColor(colours.foreground))
             cursor.insertText(shown.replace("\n", "\u2028"), fmt)  # a line break inside the block, as <br> gives
-            position += utf16_length(shown)
-            ends.append(position)
-        self.starts = np.concatenate([self.starts, np.array(ends, dtype=np.int64)])
+        self.starts = np.concatenate([self.starts[:redo], laid.starts + self.starts[redo]])
+        self._pending = redo + laid.pending
+        self._set_cells([Cell(c.first + redo, c.end + redo, c.text) for c in laid.cells], redo)
+
+    def _set_cells(self, cells: list[Cell], first_token: int) -> None:
+        """Cells from token first_token on replace those there were (all of them when it is 0)."""
+        kept = self.cells[:self.cell_of[first_token]] if first_token < len(self.cell_of) else self.cells
+        self.cells = kept + cells
+        self.cell_of = self.cell_of[:first_token] + [len(kept) + n for n, c in enumerate(cells) for _ in range(c.parts)]
+
+    def cell_tooltip(self, index: int) -> str:
+        """The hover text at token `index`: its own, or for a character made of byte tokens, the character and its parts."""
+        cell = self.cells[self.cell_of[index]]
+        if cell.parts == 1:
+            return self._tooltip(index)
+        parts = [(self._texts[t], self._probabilities[t]) for t in range(cell.first, cell.end)]
+        return cell_tooltip_html(cell.text, parts)
 
     # --- selection --------------------------------------------------------------------------------
     def select(self, index: int | None) -> None:
@@ -72,8 +103,9 @@ class TokenBrowser(InertTextBrowser):
             return
         selection = QTextEdit.ExtraSelection()
         cursor = QTextCursor(self.document())
-        cursor.setPosition(int(self.starts[self.selected]))
-        cursor.setPosition(int(self.starts[self.selected + 1]), QTextCursor.MoveMode.KeepAnchor)
+        cell = self.cells[self.cell_of[self.selected]]  # a part of a character highlights the whole character
+        cursor.setPosition(int(self.starts[cell.first]))
+        cursor.setPosition(int(self.starts[cell.end]), QTextCursor.MoveMode.KeepAnchor)
         selection.cursor = cursor
         fmt = QTextCharFormat()
         fmt.setBackground(self.palette().color(QPalette.ColorRole.Highlight))
@@ -117,7 +149,7 @@ class TokenBrowser(InertTextBrowser):
             QToolTip.hideText()
             event.ignore()
         else:
-            QToolTip.showText(event.globalPos(), self._tooltip(index), self.viewport())
+            QToolTip.showText(event.globalPos(), self.cell_tooltip(index), self.viewport())
         return True
 
     def mouseReleaseEvent(self, event):  # noqa: N802

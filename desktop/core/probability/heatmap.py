@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from desktop.core.probability.grouping import Cell, group, joint_probability
+
 # Viridis (matplotlib, CC0) sampled at 9 stops: perceptually uniform, readable with any colour
 # vision deficiency, and dark-to-bright, so it works as a lightness scale in greyscale too.
 VIRIDIS = (
@@ -112,27 +114,52 @@ def utf16_length(text: str) -> int:
 
 
 @dataclass(frozen=True)
+class HeatmapCells:
+    """A run of tokens as the heatmap draws it: one coloured piece per cell (grouping.Cell)."""
+
+    pieces: list[tuple[str, float]]  # (shown text, probability: the product of the cell's tokens')
+    starts: np.ndarray  # (n + 1,) UTF-16 offsets from the run's start: token i spans [starts[i], starts[i + 1])
+    cells: list[Cell]  # token numbers relative to the run
+    pending: int  # first token of trailing bytes still waiting for the rest of their character (n if none)
+
+
+def heatmap_cells(texts: list[str], probabilities) -> HeatmapCells:
+    """Cells laid out: a cell's text is placed at its first token; its other tokens are empty spans at its end,
+    so a point over the cell finds its first token and every token keeps an index to select."""
+    cells, pending = group(texts)
+    starts = np.zeros(len(texts) + 1, dtype=np.int64)
+    pieces = []
+    position = 0
+    for cell in cells:
+        shown = display_text(cell.text)
+        starts[cell.first] = position
+        position += utf16_length(shown)
+        starts[cell.first + 1:cell.end + 1] = position
+        pieces.append((shown, joint_probability(probabilities, cell)))
+    return HeatmapCells(pieces, starts, cells, pending)
+
+
+@dataclass(frozen=True)
 class HeatmapText:
     """A reply's tokens as HTML, and where each token starts in the document's text."""
 
     html: str
     starts: np.ndarray  # (n + 1,) UTF-16 offsets: token i spans [starts[i], starts[i + 1])
+    cells: list[Cell]
+    pending: int
 
 
 def heatmap_html(texts: list[str], probabilities: np.ndarray) -> HeatmapText:
-    """One span per token, coloured by the model's probability; whitespace kept exactly (pre-wrap)."""
+    """One span per cell (a token, or byte tokens joined into their character) coloured by its probability;
+    whitespace kept exactly (pre-wrap)."""
+    laid = heatmap_cells(texts, np.asarray(probabilities, dtype=np.float64))
     spans = []
-    starts = np.zeros(len(texts) + 1, dtype=np.int64)
-    position = 0
-    for index, (text, probability) in enumerate(zip(texts, probabilities.tolist())):
-        shown = display_text(text)
-        starts[index] = position
-        position += utf16_length(shown)
+    for shown, probability in laid.pieces:
         colours = swatch(probability)
         body = html.escape(shown, quote=False).replace("\n", "<br>")
         spans.append(f'<span style="background-color:{colours.background};color:{colours.foreground}">{body}</span>')
-    starts[len(texts)] = position
-    return HeatmapText('<body style="white-space:pre-wrap">' + "".join(spans) + "</body>", starts)
+    body = '<body style="white-space:pre-wrap">' + "".join(spans) + "</body>"
+    return HeatmapText(body, laid.starts, laid.cells, laid.pending)
 
 
 def token_at(starts: np.ndarray, position: int) -> int | None:
@@ -152,6 +179,17 @@ def percent(probability: float) -> str:
     if value >= 0.01:
         return f"{value:.2f}%"
     return f"{value:.2g}%" if value > 0.0 else "0%"
+
+
+def cell_tooltip_html(text: str, parts: list[tuple[str, float]]) -> str:
+    """The hover text of a character made of several tokens: it, the product of their probabilities, each part."""
+    joint = math.prod(probability for _text, probability in parts)
+    rows = "".join(
+        f"<tr><td><code>{html.escape(visible(part), quote=False)}</code></td><td align='right'>&nbsp;{percent(p)}</td></tr>"
+        for part, p in parts
+    )
+    return (f"<code>{html.escape(visible(text), quote=False)}</code> &nbsp;<b>{percent(joint)}</b>"
+            f" = product of {len(parts)} tokens<table cellspacing='0'>{rows}</table>")
 
 
 def tooltip_html(text: str, logprob: float, alternatives: list[tuple[str, float]], eog: bool = False) -> str:

@@ -6,18 +6,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from desktop.core.probability.grouping import group
+
 LEAST_CONFIDENT = 5
 
 
 @dataclass(frozen=True)
 class Span:
-    """A word-like run of tokens, ranked by its least likely token."""
+    """A word-like run of tokens, ranked by its least likely character (token, or bytes joined)."""
 
     start: int  # first token index
     end: int  # one past the last token index
     weakest: int  # index of the least likely token in it: what a click selects
     text: str
-    probability: float  # of the weakest token
+    probability: float  # of the weakest character: its token's, or the product of its byte tokens'
 
 
 @dataclass(frozen=True)
@@ -29,15 +31,24 @@ class ReplySummary:
 
 
 def summarize(logprobs: np.ndarray, texts: list[str], limit: int = LEAST_CONFIDENT) -> ReplySummary | None:
-    """None for an empty trace: there is nothing to average."""
+    """None for an empty trace: there is nothing to average.
+
+    Spans are made of cells (byte tokens joined into their character, grouping.group), so the list
+    names characters and words; a span's probability is its weakest cell's (the product of its parts).
+    """
     logprobs = np.asarray(logprobs, dtype=np.float64)
     if len(logprobs) == 0:
         return None
     mean = float(logprobs.mean())
+    cells, _pending = group(texts)
+    cell_logprobs = [float(logprobs[cell.first:cell.end].sum()) for cell in cells]
     spans = []
-    for start, end in word_spans(texts):
-        weakest = start + int(np.argmin(logprobs[start:end]))
-        spans.append(Span(start, end, weakest, "".join(texts[start:end]), math.exp(float(logprobs[weakest]))))
+    for start, end in word_spans([cell.text for cell in cells]):
+        weakest_cell = start + int(np.argmin(cell_logprobs[start:end]))
+        cell = cells[weakest_cell]
+        weakest = cell.first + int(np.argmin(logprobs[cell.first:cell.end]))
+        spans.append(Span(cells[start].first, cells[end - 1].end, weakest, "".join(c.text for c in cells[start:end]),
+                          math.exp(cell_logprobs[weakest_cell])))
     spans.sort(key=lambda span: (span.probability, span.start))
     return ReplySummary(len(logprobs), mean, math.exp(-mean), tuple(spans[:limit]))
 
@@ -56,7 +67,13 @@ def word_spans(texts: list[str]) -> list[tuple[int, int]]:
 def _breaks(previous: str, text: str) -> bool:
     if not previous or not text:
         return True
-    return text[0].isspace() or previous[-1].isspace() or _punctuation(previous) or _punctuation(text)
+    return (text[0].isspace() or previous[-1].isspace() or _punctuation(previous) or _punctuation(text)
+            or _ideograph(previous[-1]) or _ideograph(text[0]))
+
+
+def _ideograph(char: str) -> bool:
+    # Chinese and Japanese have no spaces: each character is named on its own, not a whole sentence.
+    return unicodedata.name(char, "").startswith(("CJK UNIFIED", "CJK COMPATIBILITY", "HIRAGANA", "KATAKANA"))
 
 
 def _punctuation(text: str) -> bool:
