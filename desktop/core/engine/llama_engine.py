@@ -42,7 +42,7 @@ class LlamaEngine:
         check_model_file(path)
         n_ctx = config.n_ctx or min(DEFAULT_CONTEXT, training_context(path) or DEFAULT_CONTEXT)
         try:
-            self._llm = llama_cpp.Llama(
+            self._llm = _Llama(
                 str(path), n_ctx=n_ctx, n_threads=config.n_threads, n_threads_batch=config.n_threads,
                 n_gpu_layers=config.n_gpu_layers, n_batch=min(config.n_batch, n_ctx),
                 logits_all=False, verbose=False, swa_full=True,
@@ -54,7 +54,7 @@ class LlamaEngine:
             )
         except (ValueError, RuntimeError, OSError) as error:
             raise ModelLoadError(f"llama.cpp could not load {path.name}: {error}") from error
-        metadata = self._llm.metadata
+        metadata = self._llm.full_metadata
         self._vocab = self._llm._model.vocab
         self._ctx = self._llm._ctx.ctx
         self._special_pieces: dict[int, bytes] = {}
@@ -72,9 +72,13 @@ class LlamaEngine:
             n_vocab=self._llm.n_vocab(),
             chat_template=template_source,
         )
-        self.template = ChatTemplate(
-            template_source, self._token_text(bos), self._token_text(eos)
-        ) if template_source else None
+        try:
+            self.template = ChatTemplate(
+                template_source, self._token_text(bos), self._token_text(eos)
+            ) if template_source else None
+        except EngineError:  # a template over its budget (or unreadable): the model is refused, freed now
+            self._llm.close()
+            raise
         self._bos_text = self._token_text(bos) if bos >= 0 else ""
         self._adds_bos = metadata.get("tokenizer.ggml.add_bos_token", "true") != "false" and bos >= 0
 
@@ -219,6 +223,26 @@ class LlamaEngine:
     def close(self) -> None:
         self._disarm_abort()
         self._llm.close()
+
+
+class _Llama(llama_cpp.Llama):
+    """llama_cpp.Llama without its chat formatters.
+
+    Its __init__ compiles every `tokenizer.chat_template*` key of `self.metadata` with its own, unguarded
+    Jinja environment (a huge constant took 12 GB there). Inkling renders templates itself, within
+    budgets (template.py), so `metadata` hides those keys from it; `full_metadata` has them.
+    """
+
+    @property
+    def metadata(self) -> dict[str, str]:
+        return self._metadata_without_templates
+
+    @metadata.setter
+    def metadata(self, value: dict[str, str]) -> None:
+        self.full_metadata = value
+        self._metadata_without_templates = {
+            key: text for key, text in value.items() if not key.startswith("tokenizer.chat_template")
+        }
 
 
 def _token_to_piece(vocab, token_id: int, special: bool) -> bytes:
