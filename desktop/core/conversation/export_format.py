@@ -1,8 +1,9 @@
 """The declared shape of a conversation export (version 1), checked whole by pydantic before an import writes."""
 
+import math
 from typing import Annotated, Literal
 
-from pydantic import Field, TypeAdapter, ValidationError, with_config
+from pydantic import AfterValidator, Field, TypeAdapter, ValidationError, with_config
 from typing_extensions import NotRequired, TypedDict
 
 from desktop.core.prompt.record import PromptRecord, RecordJson
@@ -14,13 +15,26 @@ VERSION = 1
 # Token ids are stored as int32 columns; -1 marks "no alternative", so a real id is never negative.
 TokenId = Annotated[int, Field(ge=0, le=2**31 - 1)]
 Position = Annotated[int, Field(ge=0, le=2**31 - 1)]
+FLOAT32_MAX = 3.4028234663852886e38
+
+
+def _float32(value: float) -> float:
+    # a trace keeps its numbers as float32: a finite value past its range would be stored as infinity
+    if math.isfinite(value) and abs(value) > FLOAT32_MAX:
+        raise ValueError("does not fit a 32-bit float")
+    return value
+
+
+Float32 = Annotated[float, AfterValidator(_float32)]
+# Alternatives keep theirs as float16, very negative ones clamped; a log-probability is at most 0 (1 allows rounding).
+TopLogprob = Annotated[float, Field(le=1.0)]
 
 
 @with_config(STRICT)
 class TopJson(TypedDict):
     id: TokenId
     text: str
-    logprob: float
+    logprob: TopLogprob
     eog: NotRequired[bool]
 
 
@@ -28,9 +42,9 @@ class TopJson(TypedDict):
 class TokenJson(TypedDict):
     id: TokenId
     text: str
-    logprob: float
-    sampled_prob: float
-    entropy: float
+    logprob: Float32
+    sampled_prob: Float32
+    entropy: Float32
     eog: NotRequired[bool]
     top: list[TopJson]
 

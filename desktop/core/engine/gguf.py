@@ -11,6 +11,11 @@ MAGIC = b"GGUF"
 _SCALARS = {0: "<B", 1: "<b", 2: "<H", 3: "<h", 4: "<I", 5: "<i", 6: "<f", 7: "<?", 10: "<Q", 11: "<q", 12: "<d"}
 _STRING, _ARRAY = 8, 9
 SMALL_ARRAY = 4096  # numeric arrays up to this long are kept (per-layer head counts); token tables are counted only
+# Limits no real file comes near, so a damaged or hostile header fails in words instead of recursing,
+# multiplying huge numbers or copying gigabytes: arrays of arrays, ggml's 4 dimensions, a chat template's size.
+MAX_NESTING = 8
+MAX_DIMS = 4
+MAX_STRING = 64 * 2**20
 
 
 @dataclass(frozen=True)
@@ -54,11 +59,15 @@ class _Reader:
         end = self.pos + length
         if end > len(self.buffer):
             raise EOFError
+        if length > MAX_STRING:
+            raise ValueError(f"a {length:,}-byte string")
         text = bytes(self.buffer[self.pos:end]).decode("utf-8", errors="replace")
         self.pos = end
         return text
 
-    def value(self, kind: int):
+    def value(self, kind: int, depth: int = 0):
+        if depth > MAX_NESTING:
+            raise ValueError("arrays nested too deep")
         if kind in _SCALARS:
             return self.read(_SCALARS[kind])
         if kind == _STRING:
@@ -80,7 +89,7 @@ class _Reader:
                 self.pos = pos
                 return ArrayInfo(count)
             for _ in range(count):
-                self.value(item_kind)
+                self.value(item_kind, depth + 1)
             return ArrayInfo(count)
         raise ValueError(f"unknown GGUF value type {kind}")
 
@@ -88,6 +97,8 @@ class _Reader:
 def is_gguf(path: Path) -> bool:
     """Whether the file starts with the GGUF signature (Ollama's newer blobs, for one, do not)."""
     try:
+        if not path.is_file():  # a FIFO would block the open
+            return False
         with open(path, "rb") as handle:
             return handle.read(4) == MAGIC
     except OSError:
@@ -97,6 +108,8 @@ def is_gguf(path: Path) -> bool:
 def read_header(path: Path, tensors: bool = True) -> GGUFHeader:
     """The header's metadata (long arrays as ArrayInfo) and, with `tensors`, the parameter count."""
     try:
+        if path.exists() and not path.is_file():  # a FIFO would block the open, a device never end
+            raise ModelLoadError(f"{path.name} is not a GGUF model file (it is not a regular file)")
         with open(path, "rb") as handle:
             if handle.read(4) != MAGIC:
                 raise ModelLoadError(f"{path.name} is not a GGUF model file (it does not start with the GGUF signature)")
@@ -118,8 +131,10 @@ def _parse(reader: _Reader, tensors: bool) -> GGUFHeader:
     if tensors:
         for _ in range(header.tensor_count):
             reader.string()  # name
-            elements = 1
-            for _ in range(reader.read("<I")):
+            elements, dims = 1, reader.read("<I")
+            if dims > MAX_DIMS:
+                raise ValueError(f"a tensor with {dims:,} dimensions")
+            for _ in range(dims):
                 elements *= reader.read("<Q")
             reader.pos += 12  # type (u32), offset (u64)
             header.parameters += elements
