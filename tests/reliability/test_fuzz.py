@@ -44,6 +44,15 @@ def _use(table: TraceTable) -> None:
         table.top(row)
 
 
+def _damaged(data, sound: bytes, start: int, width: int) -> bytes:
+    """`sound` with up to 4 fields from `start` on overwritten by 1..width drawn bytes, perhaps cut short."""
+    damaged = bytearray(sound)
+    for _ in range(data.draw(st.integers(1, 4))):
+        at = data.draw(st.integers(start, len(damaged) - 1))
+        damaged[at:at + width] = data.draw(st.binary(min_size=1, max_size=width))
+    return bytes(damaged[:data.draw(st.integers(start, len(damaged)))])
+
+
 def _decodes_or_refuses(blob: bytes) -> None:
     try:
         table = TraceTable.decode(blob)
@@ -70,12 +79,7 @@ def test_any_bytes_decode_as_a_trace_or_are_refused(blob):
 @given(st.data())
 def test_a_damaged_trace_body_decodes_or_is_refused(data):
     """Sound zlib around a damaged body: the layout itself is fuzzed (sizes, ids, the text table)."""
-    body = bytearray(BODY)
-    for _ in range(data.draw(st.integers(1, 4))):
-        at = data.draw(st.integers(0, len(body) - 1))
-        body[at:at + 4] = data.draw(st.binary(min_size=1, max_size=4))
-    cut = data.draw(st.integers(0, len(body)))
-    _decodes_or_refuses(TRACE[:1] + zlib.compress(bytes(body[:cut] if data.draw(st.booleans()) else body)))
+    _decodes_or_refuses(TRACE[:1] + zlib.compress(_damaged(data, BODY, 0, 4)))
 
 
 # --- the import reader ---------------------------------------------------------------------------------
@@ -217,11 +221,7 @@ def test_any_bytes_read_as_a_gguf_header_or_are_refused(content):
 @given(st.data())
 def test_a_damaged_gguf_header_reads_or_is_refused(data):
     """A real layout with a few fields overwritten: counts, lengths and kinds become anything."""
-    header = bytearray(HEADER)
-    for _ in range(data.draw(st.integers(1, 4))):
-        at = data.draw(st.integers(4, len(header) - 1))
-        header[at:at + 8] = data.draw(st.binary(min_size=1, max_size=8))
-    _reads_or_refuses(bytes(header[:data.draw(st.integers(4, len(header)))]))
+    _reads_or_refuses(_damaged(data, HEADER, 4, 8))
 
 
 def test_deeply_nested_arrays_and_many_dimensions_are_refused_quickly():
