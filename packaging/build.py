@@ -24,6 +24,9 @@ DEPENDS = [
     "libgl1", "libegl1", "libdrm2", "libxcb1", "libwayland-client0", "libwayland-cursor0", "libwayland-egl1",
     "libxcb-cursor0", "libxcb-icccm4", "libxcb-keysyms1", "libxkbcommon-x11-0",
 ]
+# Chinese text needs a CJK font (without one Han characters show as boxes); recommended, so a
+# minimal install can still leave it out. The window prefers its Simplified Chinese face (desktop/ui/fonts.py).
+RECOMMENDS = ["fonts-noto-cjk"]
 
 
 def run(*command: str, **kwargs) -> None:
@@ -108,6 +111,7 @@ def deb(bundled: Path, dist: Path, work: Path) -> Path:
         "Maintainer: Inkling developers <inkling@users.noreply.github.com>\n"
         f"Installed-Size: {installed_kib}\n"
         f"Depends: libc6 (>= {glibc_needed(bundled)}), {', '.join(DEPENDS)}\n"
+        f"Recommends: {', '.join(RECOMMENDS)}\n"
         "Section: utils\n"
         "Priority: optional\n"
         "Homepage: https://github.com/inkling/inkling\n"

@@ -24,12 +24,15 @@ class Composer(QPlainTextEdit):
         super().inputMethodEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent):  # noqa: N802
+        if event.key() in SEND_KEYS and self._composing:
+            event.accept()  # it commits the composition: no send, and no newline in the middle of pinyin
+            return
         sends = event.key() in SEND_KEYS and not (event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
-        if sends and not self._composing:
+        if sends:
             self.submit()
             event.accept()
             return
-        if event.key() in SEND_KEYS and not self._composing:
+        if event.key() in SEND_KEYS:
             self.insertPlainText("\n")  # Shift+Enter: a plain newline, not a paragraph separator
             event.accept()
             return

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QSizePolicy, QVBoxLayout, QWidget
 
 from desktop.core.store.search import DEFAULT_LIMIT, SearchHit
+from desktop.ui.ime import guard_enter
 
 DEBOUNCE_MS = 150  # one query per pause in typing, not per key
 HIT_ROLE = Qt.ItemDataRole.UserRole
@@ -41,6 +42,7 @@ class SearchBox(QWidget):
         self.field.setClearButtonEnabled(True)
         self.field.textChanged.connect(lambda _text: self._timer.start())
         self.field.returnPressed.connect(self._open_first)
+        guard_enter(self.field)  # Enter that commits pinyin must not open the first result
         self.status = QLabel()
         self.status.setObjectName("searchStatus")
         self.status.setVisible(False)
