@@ -42,7 +42,8 @@ class NotesIndexer(QObject):
     @Slot()
     def open(self) -> None:
         try:
-            self.library = self._factory(self._folder)
+            # Opening may re-index once after an upgrade (the keyword index, notes.db m002): shown as progress.
+            self.library = self._factory(self._folder, progress=lambda what, done, total: self.progress.emit(0, what, done, total))
         except USER_ERRORS as error:
             self.openFailed.emit(f"Notes are unavailable: {error}")
             return
