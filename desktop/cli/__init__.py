@@ -6,14 +6,14 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from desktop.cli import ask, backup, notes, show, transfer
+from desktop.cli import ask, backup, models, notes, show, transfer
 from desktop.cli.usage import OneLineParser
 from desktop.core.dbfiles import DiskFullError, explain
 from desktop.core.errors import InklingError
 from desktop.core.paths import data_dir
 
 HANDLERS = {"ask": ask.run, "notes": notes.run, "export": transfer.run, "import": transfer.run, "show": show.run,
-            "backup": backup.run, "restore": backup.run}
+            "backup": backup.run, "restore": backup.run, "models": models.run}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     transfer.add_commands(commands)
     show.add_commands(commands)
     backup.add_commands(commands)
+    models.add_commands(commands)
     return parser
 
 

@@ -7,10 +7,11 @@ import threading
 from pathlib import Path
 
 from desktop.cli import notes
+from desktop.cli.models import model_engine_config, resolve_model
 from desktop.cli.usage import UsageError
 from desktop.core.conversation.turns import generate_reply, start_turn
 from desktop.core.conversation.session import ReplySession
-from desktop.core.engine import EngineConfig, EngineError, TokenEvent
+from desktop.core.engine import EngineError, TokenEvent
 from desktop.core.engine.llama_engine import MAX_TOP_LOGPROBS, LlamaEngine
 from desktop.core.models import default_chat_model, display_name
 from desktop.core.presets import DEFAULT_SYSTEM_PROMPT
@@ -24,7 +25,7 @@ def add_commands(commands) -> None:
     ask = commands.add_parser("ask", help="ask a question headless and print the reply")
     ask.add_argument("text")
     ask.add_argument("--json", action="store_true", help="print one JSON object with tokens and stats")
-    ask.add_argument("--model", type=Path, dest="ask_model", help="GGUF model file")
+    ask.add_argument("--model", dest="ask_model", metavar="NAME_OR_PATH", help="GGUF model file or a name from `inkling models`")
     ask.add_argument("--system", help="system prompt (default for a new conversation: the plain-assistant preset)")
     ask.add_argument("--temperature", type=float)
     ask.add_argument("--top-p", type=float)
@@ -58,7 +59,9 @@ def run(args) -> int:
     with open_workspace(share_if_busy=True) as workspace:
         store = workspace.store
         settings = sampler_from_args(args, load_sampler_settings(store))
-        engine = LlamaEngine(model_path, EngineConfig())  # before any conversation exists: a bad model leaves nothing behind
+        model_path = resolve_model(store, model_path)
+        # before any conversation exists: a bad model leaves nothing behind
+        engine = LlamaEngine(model_path, model_engine_config(store, model_path))
         conversation_id = _conversation_for(store, args)
         request = start_turn(
             store, conversation_id, args.text, settings, display_name(Path(model_path)),

@@ -2,14 +2,17 @@
 
 import codecs
 import ctypes
+import os
 import random
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import llama_cpp
 import numpy as np
+from llama_cpp import llama_cpp as bindings
 
 from desktop.core.engine.capture import ProbabilityCapture
 from desktop.core.engine.gguf import training_context
@@ -22,6 +25,42 @@ from desktop.core.probability.sampling import SamplerSettings
 from desktop.core.probability.trace import TokenRecord, TopToken, piece_text
 
 MAX_TOP_LOGPROBS = 20
+KV_TYPES = {"f16": llama_cpp.GGML_TYPE_F16, "q8_0": llama_cpp.GGML_TYPE_Q8_0}
+_LOADING = threading.Lock()  # the progress hook below swaps a module function: one load at a time
+
+
+@contextmanager
+def _load_progress(progress, cancelled: threading.Event):
+    """Report llama.cpp's load progress. llama-cpp-python's Llama() has no parameter for it, but it builds
+    its model parameters with llama_model_default_params(): for this one load, that returns them with
+    our callback set."""
+    if progress is None:
+        yield
+        return
+
+    def report(fraction: float, _data) -> bool:
+        try:
+            keep_going = progress(fraction) is not False
+        except Exception:  # an exception cannot cross the C boundary; stop the load and say so
+            keep_going = False
+        if not keep_going:
+            cancelled.set()
+        return keep_going
+
+    callback = llama_cpp.llama_progress_callback(report)
+    original = bindings.llama_model_default_params
+
+    def with_progress():
+        params = original()
+        params.progress_callback = callback
+        return params
+
+    with _LOADING:
+        bindings.llama_model_default_params = with_progress
+        try:
+            yield
+        finally:
+            bindings.llama_model_default_params = original
 
 
 def check_model_file(path: Path) -> None:
@@ -38,21 +77,30 @@ class LlamaEngine:
     capabilities = IN_PROCESS  # the model's own ids and the full last-position logits
 
     def __init__(self, path: str | Path, config: EngineConfig = EngineConfig()):
-        path = Path(path).expanduser().resolve()
+        # absolute, not resolved: a split model in the HF cache is a folder of links whose targets are hashes
+        path = Path(os.path.abspath(Path(path).expanduser()))
         check_model_file(path)
         n_ctx = config.n_ctx or min(DEFAULT_CONTEXT, training_context(path) or DEFAULT_CONTEXT)
+        if config.kv_type not in KV_TYPES:
+            raise ModelLoadError(f"Unknown KV cache type {config.kv_type!r} (choose {' or '.join(KV_TYPES)})")
+        cancelled = threading.Event()
         try:
-            self._llm = _Llama(
-                str(path), n_ctx=n_ctx, n_threads=config.n_threads, n_threads_batch=config.n_threads,
-                n_gpu_layers=config.n_gpu_layers, n_batch=min(config.n_batch, n_ctx),
-                logits_all=False, verbose=False, swa_full=True,
-                # Flash attention decodes 10-20% faster on the CPU at the start of a reply (measured
-                # on both bundled models); it reads a reused cache one query at a time, so a short
-                # follow-up after a long history costs more than without it (see the conversation
-                # benchmark). Either way a position's logits depend on the batch it was computed in.
-                flash_attn=True,
-            )
+            with _load_progress(config.progress, cancelled):
+                self._llm = _Llama(
+                    str(path), n_ctx=n_ctx, n_threads=config.n_threads, n_threads_batch=config.n_threads,
+                    n_gpu_layers=config.n_gpu_layers, n_batch=min(config.n_batch, n_ctx),
+                    logits_all=False, verbose=False, swa_full=True,
+                    # Off unless asked for: on the CPU it decodes 10-20% faster early in a reply but moves
+                    # the log-probabilities (tests/bench/bench_fidelity.py) and slows a short follow-up
+                    # after a long history (it reads a reused cache one query at a time).
+                    flash_attn=config.flash_attention,
+                    # llama.cpp quantizes the V cache only with flash attention; without it, K alone.
+                    type_k=KV_TYPES[config.kv_type],
+                    type_v=KV_TYPES[config.kv_type if config.flash_attention else "f16"],
+                )
         except (ValueError, RuntimeError, OSError) as error:
+            if cancelled.is_set():
+                raise ModelLoadError(f"Loading {path.name} was cancelled") from error
             raise ModelLoadError(f"llama.cpp could not load {path.name}: {error}") from error
         metadata = self._llm.full_metadata
         self._vocab = self._llm._model.vocab

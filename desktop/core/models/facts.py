@@ -2,7 +2,7 @@
 
 from dataclasses import asdict, dataclass, field
 
-from desktop.core.engine.gguf import ArrayInfo, GGUFHeader
+from desktop.core.engine.gguf import ArrayInfo, GGUFHeader, read_header
 
 # llama.cpp's llama_ftype values (general.file_type) -> the names its tools print
 FILE_TYPES = {
@@ -113,3 +113,9 @@ def _first(value) -> int | None:
 
 def _text(value) -> str | None:
     return value.strip() or None if isinstance(value, str) else None
+
+
+def read_facts(path) -> ModelFacts:
+    """One file's facts straight from its header (ModelLoadError when it is not a readable GGUF)."""
+    header = read_header(path)
+    return facts_from_header(header, path.name, header.parameters)

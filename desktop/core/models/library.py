@@ -59,11 +59,12 @@ class Scan:
     seconds: float = 0.0
 
     def find(self, name_or_key: str) -> list[LibraryModel]:
-        """Models whose key, name or any place's label is this (case-insensitive); else those that contain it."""
+        """Models whose key, name, or any place's label or file name is this (case-insensitive); else those containing it."""
         wanted = name_or_key.casefold()
 
         def names(model: LibraryModel) -> list[str]:
-            return [model.key.casefold(), model.name.casefold(), *(p.label.casefold() for p in model.places)]
+            found = [model.key, model.name, *(p.label for p in model.places), *(p.path.stem for p in model.places)]
+            return [name.casefold() for name in found]
 
         exact = [m for m in self.models if wanted in names(m)]
         return exact or [m for m in self.models if any(wanted in n for n in names(m))]

@@ -1,0 +1,120 @@
+"""Per-model settings, remembered in the settings table: context, GPU layers, threads, batch, flash attention, KV type, samplers, system prompt."""
+
+import os
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+
+from desktop.core.engine.types import DEFAULT_CONTEXT, EngineConfig, default_threads
+from desktop.core.models.facts import ModelFacts
+from desktop.core.store import Store
+
+KEY_PREFIX = "model_settings:"
+FOLDERS_KEY = "model_library_folders"
+OPENED_KEY = "model_library_opened"
+MAX_OPENED = 20
+KV_TYPES = ("f16", "q8_0")
+ALL_LAYERS = -1
+# What changes when flash attention is on, measured by tests/bench/bench_fidelity.py (chosen-token |Δ logprob| against
+# llama.cpp's logits_all reference with it off, 2 threads, 4 prompts x 64 tokens); other models: the larger figure.
+FLASH_ATTENTION_DRIFT = {"llama": 0.016, "gemma3": 0.06}
+CPU_BUILD = "CPU build: see README to build with CUDA or Vulkan"
+# changing these rebuilds llama.cpp's context: the model is reloaded
+RELOAD_FIELDS = ("n_ctx", "n_gpu_layers", "n_threads", "n_batch", "flash_attention", "kv_type")
+
+
+@dataclass(frozen=True)
+class ModelSettings:
+    n_ctx: int = DEFAULT_CONTEXT
+    n_gpu_layers: int = 0  # ALL_LAYERS: every layer (in a GPU build)
+    n_threads: int = field(default_factory=default_threads)
+    n_batch: int = 512
+    flash_attention: bool = False
+    kv_type: str = "f16"
+    sampling: dict = field(default_factory=dict)  # SamplerSettings fields this model starts a conversation with
+    system_prompt: str | None = None  # None: the app's default
+
+    def engine_config(self) -> EngineConfig:
+        return EngineConfig(
+            n_ctx=self.n_ctx, n_threads=self.n_threads, n_gpu_layers=self.n_gpu_layers, n_batch=self.n_batch,
+            flash_attention=self.flash_attention, kv_type=self.kv_type,
+        )
+
+    def needs_reload(self, other: "ModelSettings") -> bool:
+        return any(getattr(self, name) != getattr(other, name) for name in RELOAD_FIELDS)
+
+    def validated(self, facts: ModelFacts | None = None) -> "ModelSettings":
+        problems = []
+        limit = facts.context_length if facts and facts.context_length else None
+        if self.n_ctx < 64 or (limit and self.n_ctx > limit):
+            problems.append(f"context must be between 64 and {limit or 'the training context'} tokens")
+        if self.n_gpu_layers < ALL_LAYERS:
+            problems.append("GPU layers must be 0 or more (or all)")
+        if not 1 <= self.n_threads <= 512:
+            problems.append("threads must be between 1 and 512")
+        if not 1 <= self.n_batch <= 8192:
+            problems.append("batch size must be between 1 and 8192")
+        if self.kv_type not in KV_TYPES:
+            problems.append(f"KV cache type must be {' or '.join(KV_TYPES)}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+def settings_key(path: Path) -> str:
+    """Settings follow the file's bytes wherever it was opened from (links and hub snapshots resolved)."""
+    return KEY_PREFIX + os.path.realpath(path)
+
+
+def defaults_for(facts: ModelFacts | None) -> ModelSettings:
+    """The training context up to Inkling's default, and the GGUF's own recommended samplers (general.sampling.*)."""
+    if facts is None:
+        return ModelSettings()
+    n_ctx = min(DEFAULT_CONTEXT, facts.context_length or DEFAULT_CONTEXT)
+    return ModelSettings(n_ctx=n_ctx, sampling=dict(facts.sampling))
+
+
+def load_model_settings(store: Store, path: Path, facts: ModelFacts | None = None) -> ModelSettings:
+    """What the user chose for this model, else its defaults; unreadable values fall back field by field."""
+    base = defaults_for(facts)
+    saved = store.get_setting(settings_key(path))
+    if not isinstance(saved, dict):
+        return base
+    known = {f.name for f in fields(ModelSettings)}
+    chosen = base
+    for name, value in saved.items():
+        if name not in known:
+            continue
+        try:
+            chosen = replace(chosen, **{name: value}).validated(facts)
+        except (TypeError, ValueError):
+            continue
+    return chosen
+
+
+def save_model_settings(store: Store, path: Path, settings: ModelSettings, facts: ModelFacts | None = None) -> None:
+    store.set_setting(settings_key(path), asdict(settings.validated(facts)))
+
+
+def flash_attention_label(facts: ModelFacts | None) -> str:
+    drift = FLASH_ATTENTION_DRIFT.get(facts.architecture if facts else None, max(FLASH_ATTENTION_DRIFT.values()))
+    return f"faster decoding; probabilities approximate, typically ±{drift:g} nats on this model"
+
+
+def library_folders(store: Store) -> list[Path]:
+    return [Path(p) for p in store.get_setting(FOLDERS_KEY, []) if isinstance(p, str)]
+
+
+def add_library_folder(store: Store, folder: Path) -> None:
+    folders = [str(p) for p in library_folders(store)]
+    if str(folder) not in folders:
+        store.set_setting(FOLDERS_KEY, folders + [str(folder)])
+
+
+def opened_models(store: Store) -> list[Path]:
+    return [Path(p) for p in store.get_setting(OPENED_KEY, []) if isinstance(p, str)]
+
+
+def remember_opened(store: Store, path: Path) -> None:
+    """Newest first, at most MAX_OPENED; the library lists them under "Opened before"."""
+    paths = [str(path)] + [str(p) for p in opened_models(store) if str(p) != str(path)]
+    store.set_setting(OPENED_KEY, paths[:MAX_OPENED])
