@@ -9,4 +9,6 @@ def inflate(data: bytes, limit: int) -> bytes:
     body = inflater.decompress(data, limit)
     if inflater.unconsumed_tail:
         raise ValueError(f"it inflates past {limit:,} bytes")
+    if not inflater.eof:  # unlike zlib.decompress, a decompressor waits quietly for the rest
+        raise ValueError("it is cut short")
     return body

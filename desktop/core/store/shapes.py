@@ -51,7 +51,7 @@ class EngineJson(TypedDict, total=False):
     entropy: str  # "exact" | "lower bound from the top k": how the views label the entropy
 
 
-@with_config(STRICT)
+@with_config(OPEN)
 class SourceJson(TypedDict):
     """One notes chunk a reply was grounded on (Source.to_json()): the Sources row reads every key."""
 
