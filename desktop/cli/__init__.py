@@ -6,7 +6,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from desktop.cli import ask, backup, models, notes, show, transfer
+from desktop.cli import ask, backup, interrupt, models, notes, show, transfer
 from desktop.cli.usage import OneLineParser
 from desktop.core.dbfiles import DiskFullError, explain
 from desktop.core.errors import InklingError
@@ -38,7 +38,19 @@ def report(error: InklingError) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run --version, --self-test or a subcommand; anything but an InklingError is a bug and is raised."""
+    """Run --version, --self-test or a subcommand; Ctrl+C ends the process within a second, exit code 130."""
+    with interrupt.watching():
+        try:
+            code = _run(args)
+        except KeyboardInterrupt:
+            code = interrupt.EXIT_CODE
+    if interrupt.received():
+        interrupt.leave()
+    return code
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Anything but an InklingError (or a database or disk error explained in words) is a bug and is raised."""
     try:
         if args.version:
             from desktop.cli.about import version_text

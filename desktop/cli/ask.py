@@ -1,12 +1,10 @@
 """`inkling ask TEXT`: one reply headless, through the same core pipeline the window uses."""
 
 import json
-import signal
 import sys
-import threading
 from pathlib import Path
 
-from desktop.cli import notes
+from desktop.cli import interrupt, notes
 from desktop.cli.models import model_engine_config, resolve_model
 from desktop.cli.usage import UsageError
 from desktop.core.conversation.turns import generate_reply, start_turn
@@ -82,20 +80,17 @@ def _conversation_for(store: Store, args) -> int:
 
 
 def _run(store: Store, engine: LlamaEngine, request, args) -> int:
-    cancel = threading.Event()
-    previous = signal.signal(signal.SIGINT, lambda *_: cancel.set())
     session = ReplySession(store, request.message_id)
     try:
-        for event in generate_reply(engine, request, cancel):
-            session.apply(event)
-            if isinstance(event, TokenEvent) and not args.json:
-                print(event.delta, end="", flush=True)
+        with interrupt.cancellable() as cancel:  # Ctrl+C ends the reply as cancelled, saved
+            for event in generate_reply(engine, request, cancel):
+                session.apply(event)
+                if isinstance(event, TokenEvent) and not args.json:
+                    print(event.delta, end="", flush=True)
     except EngineError as error:
         session.fail(error)
         print(f"inkling: {error}", file=sys.stderr)
         return 1
-    finally:
-        signal.signal(signal.SIGINT, previous)
     message = session.message
     if args.json:
         print(json.dumps({

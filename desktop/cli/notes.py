@@ -1,11 +1,10 @@
 """`inkling notes add|list|search|remove|reindex`, and the notes that ground `inkling ask`."""
 
 import json
-import signal
 import sys
-import threading
 from pathlib import Path
 
+from desktop.cli import interrupt
 from desktop.core.errors import InklingError
 from desktop.core.conversation.grounding import attach_sources, retrieval_settings
 from desktop.core.paths import DataFolderBusyError
@@ -65,8 +64,6 @@ def run(args) -> int:
 
 def _with_cancel(work):
     """Run work(cancel, progress) with Ctrl+C setting cancel (finished notes are kept) and progress on stderr."""
-    cancel = threading.Event()
-    previous = signal.signal(signal.SIGINT, lambda *_: cancel.set())
     shown = {"what": None}
 
     def progress(what: str, done: int, total: int) -> None:
@@ -75,9 +72,9 @@ def _with_cancel(work):
             shown["what"] = what
 
     try:
-        return work(cancel, progress)
+        with interrupt.cancellable() as cancel:
+            return work(cancel, progress)
     finally:
-        signal.signal(signal.SIGINT, previous)
         if shown["what"]:
             print(file=sys.stderr)
 

@@ -5,6 +5,7 @@ import hashlib
 import html
 import os
 import re
+import stat
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -30,9 +31,17 @@ class FileText:
 
 
 def read_bytes(path: Path) -> bytes:
-    """The file's bytes, with OS errors turned into user-facing reasons."""
+    """A regular file's bytes, with OS errors turned into user-facing reasons.
+
+    Anything else is refused before it is opened: open() of a named pipe waits for a writer forever,
+    and a device (/dev/zero) never ends. The file is opened non-blocking and checked again, in case it
+    was swapped for one of those between the two looks.
+    """
     try:
-        with open(path, "rb") as handle:
+        _require_regular(os.stat(path).st_mode)
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        with open(descriptor, "rb") as handle:
+            _require_regular(os.fstat(descriptor).st_mode)
             return handle.read()
     except FileNotFoundError:
         raise UnreadableFile("the file was deleted or moved before it could be read") from None
@@ -44,6 +53,16 @@ def read_bytes(path: Path) -> bytes:
         if error.errno == errno.ELOOP:
             raise UnreadableFile("a symbolic link loop: the link points back to itself") from None
         raise UnreadableFile(f"cannot be read: {error.strerror}") from None
+
+
+def _require_regular(mode: int) -> None:
+    if stat.S_ISREG(mode):
+        return
+    if stat.S_ISDIR(mode):
+        raise UnreadableFile("this is a folder, not a file")
+    kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a special file")
+    raise UnreadableFile(f"{kind}, not a regular file: only regular files are read")
 
 
 def content_hash(data: bytes) -> str:
