@@ -1,0 +1,71 @@
+"""The window's language (System, English or 简体中文, remembered): Qt translators and a Chinese font."""
+
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, QTranslator, Signal
+from PySide6.QtGui import QAction, QActionGroup
+from PySide6.QtWidgets import QApplication, QMenu
+
+from desktop.ui.fonts import use_chinese_font
+
+LANGUAGE_KEY = "ui_language"
+SYSTEM, ENGLISH, CHINESE = "system", "en", "zh_CN"
+# Shown in View → Language in their own language, as every app does, so a user can always find theirs.
+CHOICES = ((SYSTEM, None), (ENGLISH, "English"), (CHINESE, "简体中文"))
+# inkling_zh_CN.qm, compiled from translations/inkling_zh_CN.ts by `make setup` (pyside6-lrelease).
+COMPILED = Path(__file__).resolve().parent / "translations"
+
+
+def resolve(choice: str, system: QLocale | None = None) -> str:
+    """The language to show for a choice: System follows the locale (LANG=zh_CN.UTF-8 gives Chinese)."""
+    if choice in (ENGLISH, CHINESE):
+        return choice
+    system = system or QLocale.system()
+    return CHINESE if system.language() == QLocale.Language.Chinese else ENGLISH
+
+
+class Language:
+    """Installs the translators for one language; the window's strings are read through them when built."""
+
+    def __init__(self, app: QApplication, folder: Path = COMPILED):
+        self.app = app
+        self.folder = folder
+        self.current = ENGLISH
+        self.translated = False  # Inkling's own translation was found (not: `make setup` has not compiled it)
+        self._translators: list[QTranslator] = []
+
+    def apply(self, choice: str) -> str:
+        """Show the window in the chosen language from now on; returns the language used ("en" or "zh_CN")."""
+        for translator in self._translators:
+            QCoreApplication.removeTranslator(translator)
+        self._translators = []
+        self.current = resolve(choice)
+        if self.current == CHINESE:
+            # Qt's own dialogs and context menus (file dialogs, message box buttons) from PySide6's qtbase_zh_CN.
+            qt_folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+            for name, folder in (("inkling_zh_CN", str(self.folder)), ("qtbase_zh_CN", qt_folder)):
+                translator = QTranslator(self.app)
+                if translator.load(name, folder):
+                    QCoreApplication.installTranslator(translator)
+                    self._translators.append(translator)
+        self.translated = any(t.filePath().startswith(str(self.folder)) for t in self._translators)
+        use_chinese_font(self.app, chinese_ui=self.current == CHINESE)
+        return self.current
+
+
+class LanguageMenu(QObject):
+    """View → Language: System / English / 简体中文, the current choice checked; `chosen` carries a new one."""
+
+    chosen = Signal(str)
+
+    def __init__(self, menu: QMenu, current: str):
+        super().__init__(menu)
+        self.menu = menu
+        group = QActionGroup(menu)
+        for choice, name in CHOICES:
+            label = name or QCoreApplication.translate("LanguageMenu", "System")
+            action = QAction(label, menu, checkable=True, objectName=f"language_{choice}")
+            action.setChecked(choice == current)
+            action.triggered.connect(lambda _checked=False, choice=choice: self.chosen.emit(choice))
+            group.addAction(action)
+            menu.addAction(action)
