@@ -2,6 +2,7 @@
 
 import copy
 import json
+import os
 import struct
 import tracemalloc
 import zipfile
@@ -118,9 +119,20 @@ def test_an_archive_with_one_bad_conversation_imports_none_of_them(export, tmp_p
     assert set(_counts().values()) == {0}
 
 
-def test_a_fifo_is_refused_without_blocking(tmp_path, capsys):
-    import os
+def test_the_real_command_refuses_in_one_line_without_a_traceback(export, tmp_path, inkling_home):
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(VARIANTS["sources as a string"](export)))
+    bomb = tmp_path / "bomb.zip"
+    _zeros_zip(bomb, 2**20)
+    _claim_size(bomb, 2**30)
+    for path, said in ((bad, "bad.json is damaged: messages[1].sources: input should be a valid array"),
+                       (bomb, "inflates to 1.0 GB")):
+        done = inkling("import", str(path), home=inkling_home)
+        assert done.returncode == 2 and said in done.stderr and done.stderr.count("\n") == 1, done.stderr
+        assert "Traceback" not in done.stderr and done.stdout == ""
 
+
+def test_a_fifo_is_refused_without_blocking(tmp_path, capsys):
     fifo = tmp_path / "pipe.json"
     os.mkfifo(fifo)
     code, err = _cli(capsys, "import", str(fifo))
