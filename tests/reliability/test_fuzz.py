@@ -5,9 +5,11 @@ accepts can be used (a decoded trace lists its records, an imported conversation
 Deterministic (derandomized) and small enough to run in seconds.
 """
 
+import io
 import json
 import struct
 import tempfile
+import zipfile
 import zlib
 from pathlib import Path
 
@@ -172,6 +174,27 @@ def test_damaged_export_files_import_or_are_refused(store, data):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "chat.json"
         path.write_bytes(bytes(text))
+        _imports_or_refuses(store, lambda: import_file(store, path))
+
+
+def _archive() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("inkling-conversations/00001-otters.json", json.dumps(EXPORT))
+        archive.writestr("inkling-conversations/00001-otters.md", "# Otters")
+    return buffer.getvalue()
+
+
+ARCHIVE = _archive()
+
+
+@FUZZ
+@given(data=st.data())
+def test_damaged_archives_import_or_are_refused(store, data):
+    """Flipped bytes anywhere: the zip's directory (sizes, versions, methods), its headers or the deflated JSON."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "all.zip"
+        path.write_bytes(_damaged(data, ARCHIVE, 0, 2))
         _imports_or_refuses(store, lambda: import_file(store, path))
 
 

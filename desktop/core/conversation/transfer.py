@@ -259,21 +259,31 @@ def import_file(store: Store, path: Path, limits: ImportLimits = ImportLimits())
     Each file is checked whole before it is written; an archive comes in whole or not at all.
     """
     path = Path(path)
+    archive, text = None, None
     try:
-        mode = path.stat().st_mode
-        if not stat.S_ISREG(mode):  # a FIFO or a device would block or never end
+        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO or a device would block or never end
             raise TransferError(f"Cannot import {path.name}: it is not a regular file.")
         if zipfile.is_zipfile(path):
-            with zipfile.ZipFile(path) as archive, write_transaction(store.db):
-                return [_write(store, _checked(text, name)) for name, text in _entries(archive, limits)]
-        if path.stat().st_size > limits.file_bytes:
+            archive = _open_archive(path)
+        elif path.stat().st_size > limits.file_bytes:
             raise TransferError(f"Cannot import {path.name}: it is larger than {_size(limits.file_bytes)}, "
                                 "more than any conversation export.")
-        with write_transaction(store.db):
-            return [_write(store, _checked(path.read_bytes(), path.name))]
+        else:
+            text = path.read_bytes()
     except OSError as error:
         raise TransferError(f"Cannot read {path.name}: {error.strerror or error}") from None
-    except zipfile.BadZipFile as error:
+    if archive is None:
+        with write_transaction(store.db):
+            return [_write(store, _checked(text, path.name))]
+    with archive, write_transaction(store.db):
+        return [_write(store, _checked(entry, name)) for name, entry in _entries(archive, limits)]
+
+
+def _open_archive(path: Path) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(path)
+    # a damaged directory, or one naming a zip version or feature zipfile does not read
+    except (zipfile.BadZipFile, NotImplementedError, EOFError) as error:
         raise TransferError(f"Cannot read {path.name}: {error}") from None
 
 
