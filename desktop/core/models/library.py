@@ -2,6 +2,7 @@
 
 import os
 import re
+import stat
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -88,6 +89,7 @@ class ModelLibrary:
         self.home = Path(home) if home is not None else Path.home()
         self.env = os.environ if env is None else env
         self._headers: dict[tuple[str, int, int], tuple[ModelFacts, int] | str] = {}
+        self._gguf: set[tuple[str, int, int]] = set()
 
     def scan(self, folders: list[Path] = (), opened: list[Path] = (), include_bundled: bool = True) -> Scan:
         started = time.perf_counter()
@@ -112,26 +114,35 @@ class ModelLibrary:
     # --- checks ---------------------------------------------------------------------------------
     def _check(self, candidate: Candidate, skipped: list[Skipped]) -> _File | None:
         path = candidate.path
-        real = Path(os.path.realpath(path))
-        if path.is_symlink():
+        try:
+            info = os.lstat(path)
+        except OSError as error:
+            skipped.append(Skipped(path, f"cannot be read: {error.strerror}"))
+            return None
+        real = path  # found by walking down from the root without entering linked folders
+        if stat.S_ISLNK(info.st_mode):
+            real = Path(os.path.realpath(path))
             if not real.exists():
                 skipped.append(Skipped(path, "broken link"))
                 return None
             if not real.is_relative_to(candidate.root):  # the rule: into the root's own blob store at most
                 skipped.append(Skipped(path, f"link leads outside {candidate.root}; not followed"))
                 return None
-        try:
-            stat = os.stat(real)
-            with open(real, "rb") as handle:
-                magic = handle.read(4)
-        except OSError as error:
-            skipped.append(Skipped(path, f"cannot be read: {error.strerror}"))
-            return None
-        if magic != MAGIC:
-            what = "Ollama's own format, not GGUF" if candidate.source == "Ollama" else "not a GGUF file"
-            skipped.append(Skipped(path, f"{what}; Inkling cannot run it"))
-            return None
-        return _File(candidate, real, stat.st_size, stat.st_mtime_ns, (stat.st_dev, stat.st_ino))
+            info = os.stat(real)
+        seen = (str(real), info.st_size, info.st_mtime_ns)
+        if seen not in self._gguf:  # a file seen unchanged is known to be GGUF: no open on a rescan
+            try:
+                with open(real, "rb") as handle:
+                    magic = handle.read(4)
+            except OSError as error:
+                skipped.append(Skipped(path, f"cannot be read: {error.strerror}"))
+                return None
+            if magic != MAGIC:
+                what = "Ollama's own format, not GGUF" if candidate.source == "Ollama" else "not a GGUF file"
+                skipped.append(Skipped(path, f"{what}; Inkling cannot run it"))
+                return None
+            self._gguf.add(seen)
+        return _File(candidate, real, info.st_size, info.st_mtime_ns, (info.st_dev, info.st_ino))
 
     def _facts(self, files: list[_File]) -> tuple[ModelFacts, int] | str:
         """(facts, size) of a model from its parts' headers, or why they cannot be read."""
