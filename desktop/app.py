@@ -11,8 +11,10 @@ from desktop.core.engine.llama_engine import LlamaEngine
 from desktop.core.models import default_chat_model
 from desktop.core.errors import InklingError
 from desktop.core.store import DatabaseDamagedError, DatabaseTooNewError
-from desktop.core.workspace import open_workspace
+from desktop.core.workspace import Workspace, open_workspace, restore_backup, set_aside_damaged
+from desktop.ui.inert import message_box
 from desktop.ui.main_window import MODEL_PATH_KEY, MainWindow
+from desktop.ui.recovery import ask_how_to_recover
 
 APP_ID = "io.github.inkling.Inkling"
 # The same id names the .desktop file, the installed icons and the AppStream metainfo (packaging/).
@@ -35,21 +37,68 @@ def run_window(model_path: Path | None = None) -> int:
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)
     app.setWindowIcon(QIcon.fromTheme(APP_ID, QIcon(str(ICON))))
-    try:
-        workspace = open_workspace()
-    except (DatabaseTooNewError, DatabaseDamagedError) as error:  # the data itself: nothing opens until it is fixed
-        QMessageBox.critical(None, "Inkling", str(error))
-        return 1
-    except InklingError as error:  # a busy or unwritable data folder
-        QMessageBox.warning(None, "Inkling", str(error))
-        return 1
-    with workspace:
-        window = MainWindow(workspace.store, LlamaEngine, startup_model(workspace.store, model_path))
-        if workspace.recovered:
-            window.notify(
-                f"{workspace.recovered} reply(s) were cut off when Inkling last closed unexpectedly; "
-                "they are kept, marked interrupted.",
-                10000,
-            )
-        window.show()
-        return app.exec()
+    sys.excepthook = say_user_errors(sys.excepthook)
+    language = Language(app)
+    language.apply(SYSTEM)  # the recovery dialogs, before the remembered choice can be read
+    while True:
+        app.setQuitOnLastWindowClosed(False)  # closing the recovery dialog must not end Inkling before its window
+        try:
+            workspace = open_or_recover()
+        except DatabaseTooNewError as error:  # the data itself: nothing opens until Inkling is updated
+            message_box(None, QMessageBox.Icon.Critical, "Inkling", str(error))
+            return 1
+        except InklingError as error:  # a busy or unwritable data folder
+            message_box(None, QMessageBox.Icon.Warning, "Inkling", str(error))
+            return 1
+        if workspace is None:
+            return 1
+        app.setQuitOnLastWindowClosed(True)
+        restore: list[Path] = []  # File > Restore from backup… closes the window and asks for this
+        with workspace:
+            workspace.start_daily_backups()
+            language.apply(workspace.store.get_setting(LANGUAGE_KEY, SYSTEM))
+            window = MainWindow(workspace.store, open_engine, startup_model(workspace.store, model_path))
+            window.restoreRequested.connect(restore.append)
+            if workspace.recovered:
+                window.notify(
+                    f"{workspace.recovered} reply(s) were cut off when Inkling last closed unexpectedly; "
+                    "they are kept, marked interrupted.",
+                    10000,
+                )
+            window.show()
+            code = app.exec()
+            window.deleteLater()
+        if not restore:
+            leave_if_abandoned(code)  # a worker still busy at Quit (a model loading): the process leaves anyway
+            return code
+        try:
+            restore_backup(restore[-1])  # the window and its database are closed: the file can be swapped
+        except InklingError as error:
+            message_box(None, QMessageBox.Icon.Warning, "Inkling", str(error))
+
+
+def open_or_recover(ask=ask_how_to_recover) -> Workspace | None:
+    """The workspace; a damaged database is first set aside as the user chooses in `ask` (None: they quit)."""
+    while True:
+        try:
+            return open_workspace()
+        except DatabaseDamagedError as error:
+            choice = ask(error)
+            if choice is None:
+                return None
+            try:
+                set_aside_damaged(error.path, choice.backup)
+            except InklingError as refused:  # a copy that is no backup, say: back to the choices
+                message_box(None, QMessageBox.Icon.Warning, "Inkling", str(refused))
+
+
+def say_user_errors(default):
+    """An InklingError that escapes a slot (a full disk while renaming, say) is shown in words, not printed."""
+
+    def hook(kind, error, trace):
+        if isinstance(error, InklingError):
+            message_box(QApplication.activeWindow(), QMessageBox.Icon.Warning, "Inkling", str(error))
+        else:
+            default(kind, error, trace)
+
+    return hook

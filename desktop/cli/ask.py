@@ -85,12 +85,19 @@ def _run(store: Store, engine: LlamaEngine, request, args) -> int:
         with interrupt.cancellable() as cancel:  # Ctrl+C ends the reply as cancelled, saved
             for event in generate_reply(engine, request, cancel):
                 session.apply(event)
+                if session.save_error is not None:  # a full disk: stop generating; what was saved is kept
+                    cancel.set()
+                    break
                 if isinstance(event, TokenEvent) and not args.json:
                     print(event.delta, end="", flush=True)
     except EngineError as error:
         session.fail(error)
         print(f"inkling: {error}", file=sys.stderr)
         return 1
+    if session.save_error is not None:
+        if not args.json:
+            print()  # end the line of text printed so far
+        raise session.save_error
     message = session.message
     if args.json:
         print(json.dumps({

@@ -2,8 +2,9 @@
 
 from pathlib import Path
 
-from desktop.core.backups import BackupError, back_up_all, backups_folder, list_backups, restore
-from desktop.core.paths import DataFolderBusyError, DataFolderLock, ensure_data_dir
+from desktop.core.backups import BackupError, back_up_all, backups_folder, list_backups
+from desktop.core.paths import ensure_data_dir
+from desktop.core.workspace import restore_backup
 
 
 def add_commands(commands) -> None:
@@ -40,17 +41,7 @@ def _restore(folder: Path, args) -> int:
         if not newest:
             raise BackupError(f"There is no backup of {database} in {backups_folder(folder)}.")
         chosen = newest[0].path
-    lock = DataFolderLock(folder)
-    try:
-        lock.acquire()
-    except DataFolderBusyError:
-        raise BackupError(
-            f"Inkling is running with the data folder {folder}: close it before restoring a backup."
-        ) from None
-    try:
-        restored, aside = restore(folder, chosen)
-    finally:
-        lock.release()
+    restored, aside = restore_backup(chosen)
     print(f"restored {restored} from {chosen}")
     if aside is not None:
         print(f"the file it replaced is kept as {aside}")

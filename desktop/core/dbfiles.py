@@ -1,5 +1,6 @@
 """Inkling's SQLite files in trouble — damaged, read-only, on a full disk — said in words that name the file."""
 
+import shutil
 import sqlite3
 from pathlib import Path
 from typing import NoReturn
@@ -10,6 +11,7 @@ HEADER = b"SQLite format 3\x00"
 BACKUPS_FOLDER = "backups"  # in the data folder; desktop.core.backups writes it
 DISK_FULL = "the disk is full"
 NOTES_NAME = "notes.db"
+NEARLY_FULL = 1 << 20  # bytes free under which a failed write is taken for a full disk
 
 
 class DatabaseDamagedError(InklingError):
@@ -17,6 +19,7 @@ class DatabaseDamagedError(InklingError):
 
     def __init__(self, path: Path, reason: str):
         self.path = Path(path)
+        self.reason = reason
         backups = self.path.parent / BACKUPS_FOLDER
         command = "inkling restore" + (" --notes" if self.path.name == NOTES_NAME else "")
         super().__init__(
@@ -31,6 +34,14 @@ class DiskFullError(InklingError):
     def __init__(self, path: Path):
         self.path = Path(path)
         super().__init__(f"{DISK_FULL} ({self.path.parent}); free some space and try again — nothing saved was lost.")
+
+
+class DatabaseIOError(InklingError):
+    """The disk failed a read or a write that was not for lack of room."""
+
+    def __init__(self, path: Path, reason: str):
+        self.path = Path(path)
+        super().__init__(f"{self.path} could not be read or written ({reason}); check the disk, then try again.")
 
 
 class DatabaseReadOnlyError(InklingError):
@@ -55,7 +66,17 @@ def explain(error: sqlite3.Error, path: Path) -> InklingError | None:
         return DatabaseReadOnlyError(path, str(error))
     if name == "SQLITE_IOERR_SHORT_READ":  # a page past the end of a file cut short
         return DatabaseDamagedError(path, "the file is cut short")
+    if name.startswith("SQLITE_IOERR"):
+        # SQLite says "disk I/O error" for a write that found no room (the backup API, say): ask the disk.
+        return DiskFullError(path) if _nearly_full(Path(path)) else DatabaseIOError(path, str(error))
     return None
+
+
+def _nearly_full(path: Path) -> bool:
+    try:
+        return shutil.disk_usage(path.parent).free < NEARLY_FULL
+    except OSError:
+        return False
 
 
 def reraise(error: sqlite3.Error, path: Path) -> NoReturn:

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from pathlib import Path
 
+from desktop.core.backups import BackupError, DailyBackups, backup_database, move_aside, restore
 from desktop.core.paths import DATABASE_NAME, DataFolderBusyError, DataFolderLock, ensure_data_dir
 from desktop.core.store import Store, open_store
 
@@ -15,6 +16,7 @@ class Workspace:
     store: Store
     lock: DataFolderLock | None  # held: this process owns the folder; None: it shares it with the owner
     recovered: int = 0  # replies a crash left streaming, now marked interrupted (only the owner judges)
+    backups: DailyBackups | None = None
 
     @property
     def owns_folder(self) -> bool:
@@ -30,7 +32,16 @@ class Workspace:
 
         return NotesLibrary.open(self.notes_folder, read_only=not self.owns_folder)
 
+    def start_daily_backups(self, on_error=lambda _error: None) -> None:
+        """While the window runs: a copy of each database in backups/ once a day, on a background thread."""
+        if self.owns_folder and self.backups is None:
+            self.backups = DailyBackups(self.folder, on_error=on_error)
+            self.backups.start()
+
     def close(self) -> None:
+        if self.backups is not None:
+            self.backups.stop()
+            self.backups = None
         self.store.close()
         if self.lock is not None:
             self.lock.release()
@@ -74,3 +85,38 @@ def open_workspace(write: bool = True, share_if_busy: bool = False) -> Workspace
             workspace.close()
             raise
     return workspace
+
+
+def _holding_the_folder(work):
+    """Run work(folder) holding the folder's lock: no Inkling may have the database open while its file is swapped."""
+    folder = ensure_data_dir()
+    lock = DataFolderLock(folder)
+    try:
+        lock.acquire()
+    except DataFolderBusyError:
+        raise BackupError(
+            f"Inkling is running with the data folder {folder}: close it before restoring a backup."
+        ) from None
+    try:
+        return work(folder)
+    finally:
+        lock.release()
+
+
+def restore_backup(backup: Path) -> tuple[Path, Path | None]:
+    """Put a backup from backups/ in place; the file it replaces is moved aside. Returns (restored, aside)."""
+    return _holding_the_folder(lambda folder: restore(folder, backup))
+
+
+def set_aside_damaged(damaged: Path, backup: Path | None = None) -> Path:
+    """Move a damaged database aside (never deleting it), then put `backup` in its place or let Inkling start afresh."""
+
+    def work(folder: Path) -> Path:
+        if backup is not None:
+            backup_database(backup)  # a bad copy is refused before anything moves
+        aside = move_aside(damaged, "damaged")
+        if backup is not None:
+            restore(folder, backup)
+        return aside
+
+    return _holding_the_folder(work)

@@ -15,6 +15,9 @@ from desktop.core.conversation.transfer import TransferError, export_text
 from desktop.core.conversation.turns import start_turn
 from desktop.core.engine.types import EngineConfig, ModelInfo
 from desktop.core.models import bundled_models, display_name
+from desktop.core.backups import backup_database
+from desktop.core.errors import InklingError
+from desktop.core.paths import database_path
 from desktop.core.presets import DEFAULT_SYSTEM_PROMPT
 from desktop.core.settings import load_sampler_settings, save_sampler_settings
 from desktop.core.store import Store
@@ -24,6 +27,7 @@ from desktop.ui.composer import Composer
 from desktop.ui.conversation_tools import ConversationTools
 from desktop.ui.help import HelpMenu
 from desktop.ui.notes_controller import NotesController
+from desktop.ui.recovery import confirm_restore, pick_backup_file
 from desktop.ui.reply_controller import ReplyController, stats_line
 from desktop.ui.inspector import TokenInspector
 from desktop.ui.sampling_panel import SamplingPanel
@@ -49,6 +53,7 @@ SHOWN_CHARS = 100_000  # of one message: Qt lays a 50 MB message out for minutes
 
 class MainWindow(QMainWindow):
     replyFinished = Signal(int)  # message id; emitted on the GUI thread once the reply is saved
+    restoreRequested = Signal(object)  # Path of a backup: the window closes so the composition root can put it back
 
     def __init__(self, store: Store, engine_factory, model_path: Path, engine_config: EngineConfig = EngineConfig()):
         super().__init__()
@@ -175,6 +180,8 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "&New chat", QKeySequence.StandardKey.New, self.new_conversation)
         self._action(file_menu, "&Open model…", QKeySequence.StandardKey.Open, self.choose_model)
         self._action(file_menu, "&Export conversation…", QKeySequence("Ctrl+Shift+E"), self.export_conversation)
+        file_menu.addSeparator()
+        self._action(file_menu, "&Restore from backup…", None, self.restore_from_backup)
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
         chat_menu = self.menuBar().addMenu("&Conversation")
@@ -602,9 +609,25 @@ class MainWindow(QMainWindow):
         self.store.set_setting(GEOMETRY_KEY, self.saveGeometry().toBase64().data().decode())
         self.store.set_setting(LAYOUT_KEY, self.saveState().toBase64().data().decode())
 
+    def restore_from_backup(self) -> None:
+        chosen = pick_backup_file(self, database_path().parent)
+        if chosen is None:
+            return
+        try:
+            backup_database(chosen)  # a file that is no backup is refused now, before the window closes
+        except InklingError as error:
+            self.show_error("Restore from backup", str(error))
+            return
+        if confirm_restore(self, chosen):
+            self.restoreRequested.emit(chosen)
+            self.close()
+
     def closeEvent(self, event):  # noqa: N802
-        self._save_layout()
-        self.system_prompt.flush()
+        try:
+            self._save_layout()
+            self.system_prompt.flush()
+        except InklingError as error:  # a full disk: the window still closes, and says what was not kept
+            self.show_error("Inkling", f"The layout and an unsaved system prompt were not kept: {error}")
         self._fill_timer.stop()
         self.inspector.forget_pending()
         self.replies.abandon()

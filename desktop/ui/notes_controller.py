@@ -123,6 +123,7 @@ class NotesController(QObject):
     def _open_failed(self, message: str) -> None:
         self.available = False
         self.panel.show_notice(message)
+        self.notify.emit(f"{message} Chat works without them.", 30000)  # the panel may be hidden: say it once
         self.panel.setEnabled(False)
         self.use_notes.setEnabled(False)
         self._release_waiting()

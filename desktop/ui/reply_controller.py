@@ -117,7 +117,12 @@ class ReplyController(QObject):
             return  # a superseded request
         if self._first_token_at is None:
             self._first_token_at = time.perf_counter()
-        self.active.apply(event)
+        if self.active.apply(event) is not None:  # a save failed (a full disk): the reply ended as an error
+            self.engine.cancel(request_id)
+            self._pending.clear()  # text past the last save is not drawn: the view shows what was kept
+            self._say_save_error()
+            self._end()
+            return
         if event.delta:
             self._pending.append(event.delta)
 
@@ -129,7 +134,12 @@ class ReplyController(QObject):
         stats = finished.stats
         self.statsChanged.emit(f"{stats.tokens_per_s:.1f} tok/s · TTFT {stats.ttft_ms:.0f} ms · "
                                f"context {stats.prompt_tokens + stats.completion_tokens} / {stats.n_ctx}")
+        self._say_save_error()
         self._end()
+
+    def _say_save_error(self) -> None:
+        if self.active.save_error is not None:
+            self.notify.emit(f"The reply could not be saved: {self.active.save_error}", NOTICE_MS)
 
     def on_failed(self, request_id: int, error: str) -> None:
         if not self._is_current(request_id):

@@ -1,15 +1,24 @@
 """ReplySession: the one owner of a reply's text, trace, prompt and status while it is written, and its saves."""
 
+import dataclasses
 import time
 from collections.abc import Callable
 
 from desktop.core.conversation.branching import BranchReady
 from desktop.core.conversation.turns import PromptReady
+from desktop.core.dbfiles import DiskFullError
 from desktop.core.engine.types import Finished, TokenEvent
+from desktop.core.errors import InklingError
 from desktop.core.store import Message, Store
 from desktop.core.probability.trace import TokenRecord, TraceBuilder, TraceTable
 
 FLUSH_INTERVAL_S = 1.0
+KEPT = "what was written so far is kept up to the last save"
+DISK_FULL_REPLY = f"the disk is full; {KEPT}"
+
+
+class ReplyNotSavedError(InklingError):
+    """A save of the reply failed (a full disk, a read-only file); the reply ended as an error."""
 
 
 class ReplySession:
@@ -31,6 +40,7 @@ class ReplySession:
         self.generated = 0  # tokens this session received from the engine (a branch prefix is not counted)
         self.prompt: PromptReady | None = None
         self.message: Message | None = None  # the saved message, once the reply ended
+        self.save_error: ReplyNotSavedError | None = None  # why the reply ended early: a save failed
         self._clock = clock
         self._last_flush: float | None = None
         self._dirty = False
@@ -45,15 +55,24 @@ class ReplySession:
         return self.trace.table()
 
     def apply(self, event: PromptReady | TokenEvent | Finished) -> Message | None:
-        """One event from the engine; returns the saved message when the event ends the reply."""
-        if isinstance(event, TokenEvent):
-            self._add(event)
-        elif isinstance(event, Finished):
-            return self._finish(event)
-        elif isinstance(event, PromptReady):
-            self.prompt = event
-            if isinstance(event, BranchReady):
-                self.text = event.prefix_text
+        """One event from the engine; returns the saved message when the event ends the reply.
+
+        A save that fails (a full disk) ends the reply at once as an error, returning its message; the
+        caller stops the engine. Events after the end change nothing.
+        """
+        if self.ended:
+            return self.message
+        try:
+            if isinstance(event, TokenEvent):
+                self._add(event)
+            elif isinstance(event, Finished):
+                return self._finish(event)
+            elif isinstance(event, PromptReady):
+                self.prompt = event
+                if isinstance(event, BranchReady):
+                    self.text = event.prefix_text
+        except InklingError as error:
+            return self._save_failed(error)
         return None
 
     def _add(self, event: TokenEvent) -> None:
@@ -99,8 +118,28 @@ class ReplySession:
         return self._end("cancelled", finish_reason="cancelled")
 
     def _end(self, status: str, **fields) -> Message:
-        self._save_prompt()
-        self.store.save_partial_reply(self.message_id, self.text, self.trace)
-        self.store.update_message(self.message_id, status=status, **fields)
+        try:
+            self._save_prompt()
+            self.store.save_partial_reply(self.message_id, self.text, self.trace)
+            self.store.update_message(self.message_id, status=status, **fields)
+        except InklingError as error:
+            return self._save_failed(error)
         self.message = self.store.get_message(self.message_id)
+        return self.message
+
+    def _save_failed(self, error: InklingError) -> Message:
+        """End as an error showing what the database holds (text and trace of the last save), so views agree."""
+        reason = DISK_FULL_REPLY if isinstance(error, DiskFullError) else f"the reply could not be saved ({error}); {KEPT}"
+        self.save_error = ReplyNotSavedError(reason)
+        self.save_error.__cause__ = error
+        try:
+            self.store.update_message(self.message_id, status="error", error=reason)
+        except InklingError:
+            pass  # left "streaming" on disk: the next start marks it interrupted, with the text of the last save
+        saved = self.store.get_message(self.message_id)
+        self.text = saved.content
+        self.trace = TraceBuilder()
+        for record in self.store.load_trace(self.message_id) or []:
+            self.trace.add(record)
+        self.message = dataclasses.replace(saved, status="error", error=reason)
         return self.message
