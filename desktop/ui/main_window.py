@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.conversation.branching import BranchError, start_branch
-from desktop.core.conversation.transfer import TransferError, export_text
+from desktop.core.conversation.transfer import TransferError, export_text, import_file
 from desktop.core.conversation.turns import start_turn
 from desktop.core.engine.types import EngineConfig, ModelInfo
 from desktop.core.models import bundled_models, display_name
@@ -180,6 +180,7 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "&New chat", QKeySequence.StandardKey.New, self.new_conversation)
         self._action(file_menu, "&Open model…", QKeySequence.StandardKey.Open, self.choose_model)
         self._action(file_menu, "&Export conversation…", QKeySequence("Ctrl+Shift+E"), self.export_conversation)
+        self._action(file_menu, "&Import conversations…", None, self.import_conversations)
         file_menu.addSeparator()
         self._action(file_menu, "&Restore from backup…", None, self.restore_from_backup)
         file_menu.addSeparator()
@@ -237,6 +238,10 @@ class MainWindow(QMainWindow):
         if not path.suffix and "*.json" in chosen:
             path = path.with_suffix(".json")
         return path
+
+    def ask_open_path(self, title: str, filters: str) -> Path | None:
+        path, _ = QFileDialog.getOpenFileName(self, title, "", filters)
+        return Path(path) if path else None
 
     def confirm(self, title: str, text: str) -> bool:
         answer = message_box(self, QMessageBox.Icon.Question, title, text,
@@ -473,6 +478,21 @@ class MainWindow(QMainWindow):
             self.show_error("Cannot export", f"{path}: {getattr(error, 'strerror', None) or error}")
             return
         self.notify(f"Exported “{conversation.title}” to {path}.")
+
+    def import_conversations(self) -> None:
+        """File → Import conversations…: an exported JSON file or archive, checked whole before anything is added."""
+        path = self.ask_open_path("Import conversations", "Inkling exports (*.json *.zip);;All files (*)")
+        if path is None:
+            return
+        try:
+            ids = import_file(self.store, path)
+        except TransferError as error:
+            self.show_error("Cannot import", str(error))
+            return
+        if ids:
+            self.conversation_id = ids[-1]
+        self.refresh_conversations(select_first=True)
+        self.notify(f"Imported {len(ids)} conversation{'' if len(ids) == 1 else 's'} from {path.name}.")
 
     def _system_prompt_edited(self, text: str) -> None:
         if self.conversation_id is not None:

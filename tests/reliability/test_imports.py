@@ -14,6 +14,7 @@ from desktop.core.conversation.transfer import ImportLimits, TransferError, impo
 from desktop.core.paths import database_path
 from desktop.core.store import open_store
 from tests.e2e.runner import ask_json, inkling
+from tests.ui.conftest import make_window  # noqa: F401 (a fixture)
 
 TABLES = ("conversations", "messages", "token_traces", "message_sources", "prompt_tokens", "prompt_records")
 SOURCE = {"note_id": 1, "title": "Otters", "chunk": 0, "score": 0.5, "snippet": "Otters hold hands."}
@@ -229,3 +230,24 @@ def test_many_entries_or_a_large_total_are_refused(export, tmp_path):
     finally:
         store.close()
     assert set(_counts().values()) == {0}
+
+
+def test_the_window_imports_a_good_file_and_refuses_a_bad_one_in_words(export, tmp_path, make_window):
+    window = make_window()
+    before = len(window.store.list_conversations())
+    bad, good = tmp_path / "bad.json", tmp_path / "good.json"
+    bad.write_text(json.dumps(VARIANTS["sources as a string"](export)))
+    good.write_text(json.dumps(export))
+
+    window.ask_open_path = lambda title, filters: bad
+    window.import_conversations()
+    assert window.errors == [("Cannot import", "bad.json is damaged: messages[1].sources: input should be a valid "
+                                                "array, found \"abc\"; nothing was imported.")]
+    assert len(window.store.list_conversations()) == before
+
+    window.ask_open_path = lambda title, filters: good
+    window.import_conversations()
+    assert len(window.store.list_conversations()) == before + 1
+    imported = window.store.get_conversation(window.conversation_id)  # opened at once
+    assert imported.title == export["conversation"]["title"] and imported.created_at == export["conversation"]["created_at"]
+    assert [view.text().strip() for view in window.chat.views()] == [m["content"].strip() for m in export["messages"]]
