@@ -1,13 +1,11 @@
 """open_workspace(): the lock, crash recovery only for the folder's owner, read-only use, a busy folder in words."""
 
-import subprocess
-import sys
-
 import pytest
 
 from desktop.core.paths import DataFolderBusyError, DataFolderLock, ensure_data_dir
 from desktop.core.store import DatabaseDamagedError, DatabaseTooNewError, open_store
 from desktop.core.workspace import open_workspace
+from tests.e2e.runner import another_inkling_holding
 
 
 def leave_a_streaming_reply(folder) -> int:
@@ -62,20 +60,10 @@ def test_a_shared_workspace_neither_locks_nor_recovers(inkling_home):
 
 def test_a_busy_folder_is_refused_in_words_and_the_store_is_not_opened(inkling_home):
     ensure_data_dir()
-    holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sys; from pathlib import Path; from desktop.core.paths import DataFolderLock\n"
-         "lock = DataFolderLock(Path(sys.argv[1])); lock.acquire(); print('held', flush=True); sys.stdin.read()",
-         str(inkling_home)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "held"
+    with another_inkling_holding(inkling_home):
         with pytest.raises(DataFolderBusyError, match="already running with the data folder"):
             open_workspace()
         assert not (inkling_home / "inkling.db").exists()
-    finally:
-        holder.communicate("", timeout=30)
 
 
 def test_a_store_that_cannot_open_leaves_the_lock_free(inkling_home):

@@ -2,8 +2,6 @@
 the newest copies kept, a day apart while running, and `inkling backup` / `inkling restore` as a user runs them."""
 
 import sqlite3
-import subprocess
-import sys
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -16,7 +14,7 @@ from desktop.core.notes import db as notes_db
 from desktop.core.store import open_store
 from desktop.core.store import store as store_module
 from desktop.core.store.migrations import migrations as inkling_migrations
-from tests.e2e.runner import inkling
+from tests.e2e.runner import another_inkling_holding, inkling
 
 
 def names(migrations: Migrations) -> list[str]:
@@ -199,18 +197,8 @@ def test_restore_is_refused_while_the_window_holds_the_folder(inkling_home):
     inkling_home.mkdir()
     open_store(inkling_home / "inkling.db").close()
     make_backup(inkling_home, "inkling.db")
-    holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sys; from pathlib import Path; from desktop.core.paths import DataFolderLock\n"
-         "lock = DataFolderLock(Path(sys.argv[1])); lock.acquire(); print('held', flush=True); sys.stdin.read()",
-         str(inkling_home)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "held"
+    with another_inkling_holding(inkling_home):
         done = inkling("restore")
-    finally:
-        holder.communicate("", timeout=30)
     assert done.returncode == 2 and "close it before restoring" in done.stderr
     assert not list(inkling_home.glob("inkling.db.replaced-*"))
 
