@@ -15,6 +15,7 @@ from desktop.core.workspace import Workspace, open_workspace, restore_backup, se
 from desktop.ui.inert import message_box
 from desktop.ui.main_window import MODEL_PATH_KEY, MainWindow
 from desktop.ui.recovery import ask_how_to_recover
+from desktop.ui.thread_stop import leave_if_abandoned
 
 APP_ID = "io.github.inkling.Inkling"
 # The same id names the .desktop file, the installed icons and the AppStream metainfo (packaging/).

@@ -63,6 +63,7 @@ class MainWindow(QMainWindow):
         self.engine_config = engine_config
         self.model_info: ModelInfo | None = None
         self.model_name = ""
+        self._notice_before_show: tuple[str, int] | None = None  # shown again once the window is (notify)
         self.conversation_id: int | None = None
         self._loading_request: int | None = None
         self._loading_path: Path | None = None
@@ -225,6 +226,21 @@ class MainWindow(QMainWindow):
     def notify(self, text: str, milliseconds: int = 8000) -> None:
         """Every notice of the window's children reaches the status bar here."""
         self.statusBar().showMessage(text, milliseconds)
+        # QStatusBar hides its left-hand widgets (the model label) under a message only if they are
+        # visible; before the window is shown they are not, and would be painted over the message.
+        self._notice_before_show = None if self.isVisible() else (text, milliseconds)
+
+    def showEvent(self, event):  # noqa: N802
+        super().showEvent(event)
+        if self._notice_before_show is not None:  # again once the status bar's widgets are shown too
+            QTimer.singleShot(0, lambda notice=self._notice_before_show: self._show_notice_again(*notice))
+            self._notice_before_show = None
+
+    def _show_notice_again(self, text: str, milliseconds: int) -> None:
+        status = self.statusBar()
+        if status.currentMessage() == text:
+            status.clearMessage()  # showMessage() of the same text changes nothing, hiding included
+            status.showMessage(text, milliseconds)
 
     # --- dialogs (tests replace these) ---------------------------------------------------------
     def show_error(self, title: str, text: str) -> None:

@@ -6,11 +6,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThread, Qt, Signal, Slot
+from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from desktop.core.errors import InklingError
 from desktop.core.notes import NotesLibrary
 from desktop.core.notes.sync import FolderWatcher
+from desktop.ui.thread_stop import stop_thread
 
 # What a job is: work(library, cancel, progress) -> a one-line summary for the status bar ("" for none).
 Work = Callable[[NotesLibrary, threading.Event, Callable[[str, int, int], None]], str]
@@ -85,6 +86,7 @@ class NotesIndexer(QObject):
         if self.library is not None:
             self.library.close()
             self.library = None
+        QThread.currentThread().quit()
 
 
 class NotesSearcher(QObject):
@@ -136,7 +138,7 @@ class NotesThreads(QObject):
         self._openRequested.connect(self.indexer.open)
         self._runRequested.connect(self.indexer.run)
         self._searchRequested.connect(self.searcher.search)
-        self._closeRequested.connect(self.indexer.close, Qt.ConnectionType.BlockingQueuedConnection)
+        self._closeRequested.connect(self.indexer.close)  # queued: it waits for the job in progress
         self.indexer.jobStarted.connect(self._started)
         self.indexer.jobDone.connect(self._forget)
         self.indexer.jobFailed.connect(self._forget)
@@ -174,11 +176,10 @@ class NotesThreads(QObject):
         self.jobs.pop(job_id, None)
 
     def shutdown(self) -> None:
+        """Cancel every job, close the library and end both threads; one still busy after a bound is abandoned."""
         self.cancel()
         if self._index_thread.isRunning():
-            self._closeRequested.emit()  # waits for the running job, which stops at its next batch
-            self._index_thread.quit()
-            self._index_thread.wait()
-        if self._search_thread.isRunning():
-            self._search_thread.quit()
-            self._search_thread.wait()
+            self._closeRequested.emit()  # after the running job, which stops at its next batch; then the thread ends
+        self._search_thread.quit()
+        stop_thread(self._index_thread)
+        stop_thread(self._search_thread)

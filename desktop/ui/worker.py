@@ -3,12 +3,13 @@
 import itertools
 import threading
 
-from PySide6.QtCore import QObject, QThread, Qt, Signal, Slot
+from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from desktop.core.conversation.branching import BranchRequest, generate_branch
 from desktop.core.prompt.budget import BudgetRequest, measure_budget
 from desktop.core.conversation.turns import PromptReady, ReplyRequest, generate_reply
 from desktop.core.engine.types import EngineConfig, EngineError, Finished
+from desktop.ui.thread_stop import stop_thread
 
 
 class EngineWorker(QObject):
@@ -75,6 +76,7 @@ class EngineWorker(QObject):
         if self._engine is not None:
             self._engine.close()
             self._engine = None
+        QThread.currentThread().quit()
 
 
 class EngineController(QObject):
@@ -96,7 +98,7 @@ class EngineController(QObject):
         self._loadRequested.connect(self.worker.load_model)
         self._generateRequested.connect(self.worker.generate)
         self._measureRequested.connect(self.worker.measure)
-        self._closeRequested.connect(self.worker.close_engine, Qt.ConnectionType.BlockingQueuedConnection)
+        self._closeRequested.connect(self.worker.close_engine)  # queued: it waits for the step in progress
         self.worker.finished.connect(self._forget)
         self.worker.failed.connect(self._forget)
         self._thread.start()
@@ -130,9 +132,9 @@ class EngineController(QObject):
         self._cancels.pop(request_id, None)
 
     def shutdown(self) -> None:
+        """Cancel, close the engine and end the thread; a worker still busy after a bound is abandoned."""
         for cancel in self._cancels.values():
             cancel.set()
         if self._thread.isRunning():
-            self._closeRequested.emit()
-            self._thread.quit()
-            self._thread.wait()
+            self._closeRequested.emit()  # the worker closes the engine, then ends its thread
+            stop_thread(self._thread)
