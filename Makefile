@@ -8,10 +8,18 @@ PACKAGE_STAMP := $(VENV)/.installed-package
 # crash on some virtual machines. pip caches the built wheel, so this compiles once.
 export CMAKE_ARGS ?= -DGGML_NATIVE=OFF
 NAME ?=
+# llama-server from the llama.cpp that the pinned llama-cpp-python sdist vendors (the same commit
+# as the in-process engine), for the remote-engine tests. Built once per machine into a cache
+# outside .venv (`make clean` keeps it); only the server target, no web UI, no downloads at build.
+LLAMA_CPP_VERSION := $(shell sed -n 's/.*"llama-cpp-python==\([0-9.]*\)".*/\1/p' pyproject.toml)
+LLAMA_SERVER_CACHE ?= $(HOME)/.cache/inkling/llama-server-$(LLAMA_CPP_VERSION)
+LLAMA_SERVER_CMAKE_ARGS := $(CMAKE_ARGS) -DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=OFF \
+	-DLLAMA_CURL=OFF -DLLAMA_OPENSSL=OFF -DLLAMA_BUILD_UI=OFF -DLLAMA_USE_PREBUILT_UI=OFF \
+	-DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF
 
-.PHONY: setup models run test bench clean package test-package
+.PHONY: setup models translations run test bench clean package test-package llama-server
 
-setup: $(STAMP) models
+setup: $(STAMP) models translations
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,10 +29,17 @@ $(STAMP): pyproject.toml
 models: $(STAMP)
 	$(PY) models/fetch.py
 
+# The window's translations: the .ts sources in translations/ compiled by Qt's lrelease (no binaries in git).
+translations: $(STAMP)
+	mkdir -p desktop/ui/translations
+	for ts in translations/*.ts; do \
+		$(VENV)/bin/pyside6-lrelease -silent "$$ts" -qm "desktop/ui/translations/$$(basename "$$ts" .ts).qm" || exit 1; \
+	done
+
 run: setup
 	$(VENV)/bin/inkling
 
-test: setup
+test: setup llama-server
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest tests --ignore=tests/bench -q -m "not package"
 
 # The installable app: PyInstaller bundle, .tar.gz and .deb under dist/ (packaging/build.py).
@@ -38,6 +53,23 @@ test-package: setup $(PACKAGE_STAMP)
 $(PACKAGE_STAMP): pyproject.toml $(STAMP)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,package]'
 	touch $(PACKAGE_STAMP)
+
+llama-server: $(VENV)/bin/llama-server
+
+$(VENV)/bin/llama-server: $(LLAMA_SERVER_CACHE)/llama-server | $(STAMP)
+	cp $< $@
+
+$(LLAMA_SERVER_CACHE)/llama-server: | $(STAMP)
+	rm -rf $(LLAMA_SERVER_CACHE)/src $(LLAMA_SERVER_CACHE)/build
+	mkdir -p $(LLAMA_SERVER_CACHE)/src
+	$(PY) -m pip download --quiet --disable-pip-version-check --no-deps --no-binary :all: \
+		llama-cpp-python==$(LLAMA_CPP_VERSION) -d $(LLAMA_SERVER_CACHE)/src
+	tar xzf $(LLAMA_SERVER_CACHE)/src/llama_cpp_python-$(LLAMA_CPP_VERSION).tar.gz -C $(LLAMA_SERVER_CACHE)/src
+	cmake -S $(LLAMA_SERVER_CACHE)/src/llama_cpp_python-$(LLAMA_CPP_VERSION)/vendor/llama.cpp \
+		-B $(LLAMA_SERVER_CACHE)/build $(LLAMA_SERVER_CMAKE_ARGS)
+	cmake --build $(LLAMA_SERVER_CACHE)/build --target llama-server -j2
+	cp $(LLAMA_SERVER_CACHE)/build/bin/llama-server $@.tmp && mv $@.tmp $@
+	rm -rf $(LLAMA_SERVER_CACHE)/src $(LLAMA_SERVER_CACHE)/build
 
 bench: setup
 	$(PY) tests/bench/run.py $(NAME)

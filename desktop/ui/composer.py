@@ -13,7 +13,7 @@ class Composer(QPlainTextEdit):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("composer")
-        self.setPlaceholderText("Message Inkling…  (Enter to send, Shift+Enter for a new line)")
+        self.setPlaceholderText(self.tr("Message Inkling…  (Enter to send, Shift+Enter for a new line)"))
         self.setTabChangesFocus(True)
         self.setFixedHeight(84)  # about four lines; longer messages scroll inside
         self._composing = False

@@ -1,6 +1,6 @@
 """The Notes dock: every note and file with its status, search, a small editor, progress and retrieval settings."""
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QHBoxLayout, QLabel, QLineEdit,
@@ -19,10 +19,14 @@ FILE_TYPES = {".txt": (".txt",), ".md": (".md", ".markdown"), ".pdf": (".pdf",),
 
 def status_text(note: Note) -> str:
     if note.status == "indexed":
-        return "indexed, with a warning" if note.warning else "indexed"
+        return tr("indexed, with a warning") if note.warning else tr("indexed")
     if note.status in ("error", "cancelled"):
-        return f"{note.status}: {note.error}"
-    return {"pending": "waiting", "indexing": "indexing…"}.get(note.status, note.status)
+        return (tr("error: {reason}") if note.status == "error" else tr("cancelled: {reason}")).format(reason=note.error)
+    return {"pending": tr("waiting"), "indexing": tr("indexing…")}.get(note.status, note.status)
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("NotesPanel", text)
 
 
 class NotesPanel(QWidget):
@@ -44,7 +48,7 @@ class NotesPanel(QWidget):
         self.editing: int | None = None  # id of the note in the editor, None for a new one
         self.search = QLineEdit()
         self.search.setObjectName("notesSearch")
-        self.search.setPlaceholderText("Search notes…")
+        self.search.setPlaceholderText(self.tr("Search notes…"))
         self.search.setClearButtonEnabled(True)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -53,9 +57,9 @@ class NotesPanel(QWidget):
         self.search.textChanged.connect(lambda _text: self._search_timer.start())
 
         buttons = QHBoxLayout()
-        for text, name, signal in (("New note", "newNote", self.newNoteRequested),
-                                   ("Import files…", "importFiles", self.importFilesRequested),
-                                   ("Import folder…", "importFolder", self.importFolderRequested)):
+        for text, name, signal in ((self.tr("New note"), "newNote", self.newNoteRequested),
+                                   (self.tr("Import files…"), "importFiles", self.importFilesRequested),
+                                   (self.tr("Import folder…"), "importFolder", self.importFolderRequested)):
             button = QPushButton(text)
             button.setObjectName(name)
             button.clicked.connect(signal)
@@ -69,7 +73,7 @@ class NotesPanel(QWidget):
 
         self.tree = QTreeWidget()
         self.tree.setObjectName("notesList")
-        self.tree.setHeaderLabels(["Title", "Status", "Chunks", "Last indexed"])
+        self.tree.setHeaderLabels([self.tr("Title"), self.tr("Status"), self.tr("Chunks"), self.tr("Last indexed")])
         self.tree.setColumnWidth(0, 170)
         self.tree.setColumnWidth(1, 170)
         self.tree.setColumnWidth(2, 50)
@@ -79,7 +83,7 @@ class NotesPanel(QWidget):
         self.progress_label = plain_label()
         self.progress = QProgressBar()
         self.progress.setObjectName("notesProgress")
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.setObjectName("notesCancel")
         self.cancel_button.clicked.connect(self.cancelRequested)
         progress_row = QHBoxLayout()
@@ -94,14 +98,14 @@ class NotesPanel(QWidget):
 
         self.title = QLineEdit()
         self.title.setObjectName("noteTitle")
-        self.title.setPlaceholderText("Title")
+        self.title.setPlaceholderText(self.tr("Title"))
         self.editor = QPlainTextEdit()
         self.editor.setObjectName("noteEditor")
-        self.editor.setPlaceholderText("Write a note (markdown allowed), then Save.")
-        self.save_button = QPushButton("Save")
+        self.editor.setPlaceholderText(self.tr("Write a note (markdown allowed), then Save."))
+        self.save_button = QPushButton(self.tr("Save"))
         self.save_button.setObjectName("noteSave")
         self.save_button.clicked.connect(self._save)
-        self.delete_button = QPushButton("Delete")
+        self.delete_button = QPushButton(self.tr("Delete"))
         self.delete_button.setObjectName("noteDelete")
         self.delete_button.clicked.connect(self._delete)
         self.editor_hint = plain_label()
@@ -133,11 +137,11 @@ class NotesPanel(QWidget):
         self.min_score.setSingleStep(0.05)
         self.min_score.setDecimals(2)
         self.min_score.setValue(min_score)
-        self.min_score.setToolTip("Chunks that match the question less than this (cosine similarity) are left out.")
+        self.min_score.setToolTip(self.tr("Chunks that match the question less than this (cosine similarity) are left out."))
         for box in (self.top_k, self.min_score):
             box.valueChanged.connect(lambda _value: self.limitsChanged.emit(self.top_k.value(), self.min_score.value()))
         limits = QHBoxLayout()
-        for text, box in (("Sources per answer", self.top_k), ("min. score", self.min_score)):
+        for text, box in ((self.tr("Sources per answer"), self.top_k), (self.tr("min. score"), self.min_score)):
             label = QLabel(text)
             label.setBuddy(box)
             limits.addWidget(label)
@@ -160,7 +164,7 @@ class NotesPanel(QWidget):
             return  # search results are showing; the list is redrawn when the search is cleared
         selected = self._selected_key()
         self.tree.clear()
-        self.tree.setHeaderLabels(["Title", "Status", "Chunks", "Last indexed"])
+        self.tree.setHeaderLabels([self.tr("Title"), self.tr("Status"), self.tr("Chunks"), self.tr("Last indexed")])
         folder_items = {}
         for folder in folders:
             members = [n for n in notes if n.folder_id == folder.id]
@@ -183,14 +187,14 @@ class NotesPanel(QWidget):
 
     def show_results(self, sources: list[Source]) -> None:
         self.tree.clear()
-        self.tree.setHeaderLabels(["Title", "Score", "Chunk", "Snippet"])
+        self.tree.setHeaderLabels([self.tr("Title"), self.tr("Score"), self.tr("Chunk"), self.tr("Snippet")])
         for source in sources:
             item = QTreeWidgetItem([source.title, f"{source.score:.2f}", str(source.chunk + 1), source.snippet])
             item.setData(0, NOTE_ROLE, ("hit", (source.note_id, source.chunk)))
             item.setToolTip(3, plain_tip(source.snippet))
             self.tree.addTopLevelItem(item)
         if not sources:
-            self.tree.addTopLevelItem(QTreeWidgetItem(["No matching notes"]))
+            self.tree.addTopLevelItem(QTreeWidgetItem([self.tr("No matching notes")]))
 
     def _selected_key(self):
         item = self.tree.currentItem()
@@ -219,7 +223,7 @@ class NotesPanel(QWidget):
             widget.setReadOnly(False)
         self.save_button.setEnabled(True)
         self.delete_button.setEnabled(False)
-        self.editor_hint.setText("New note")
+        self.editor_hint.setText(self.tr("New note"))
 
     def show_note(self, note: Note, text: str, span: tuple[int, int] | None = None) -> None:
         """Show a note; a typed one can be edited, a file is shown read-only; span selects a chunk."""
@@ -232,9 +236,9 @@ class NotesPanel(QWidget):
             widget.setReadOnly(not typed)
         self.save_button.setEnabled(typed)
         self.delete_button.setEnabled(note.folder_id is None)
-        hint = "typed note" if typed else note.source
+        hint = self.tr("typed note") if typed else note.source
         if note.folder_id is not None:
-            hint += " (in an imported folder: edit or delete the file itself)"
+            hint += self.tr(" (in an imported folder: edit or delete the file itself)")
         self.editor_hint.setText(hint)
         if span is not None:
             cursor = self.editor.textCursor()
@@ -249,7 +253,7 @@ class NotesPanel(QWidget):
         self.editor.clear()
         self.save_button.setEnabled(False)
         self.delete_button.setEnabled(True)
-        self.editor_hint.setText("Delete removes the folder and its notes from Inkling; the files stay on disk.")
+        self.editor_hint.setText(self.tr("Delete removes the folder and its notes from Inkling; the files stay on disk."))
 
     def _save(self) -> None:
         self.saveRequested.emit(self.editing, self.title.text(), self.editor.toPlainText())
@@ -280,9 +284,9 @@ class FileTypesDialog(QDialog):
 
     def __init__(self, folder: str, parent=None):
         super().__init__(parent)
-        self.setWindowTitle("Import folder")
+        self.setWindowTitle(self.tr("Import folder"))
         layout = QVBoxLayout(self)
-        layout.addWidget(plain_label(f"Import these file types from {folder} and its subfolders:"))
+        layout.addWidget(plain_label(self.tr("Import these file types from {folder} and its subfolders:").format(folder=folder)))
         self.boxes = {}
         for extension in FILE_TYPES:
             box = QCheckBox(extension)

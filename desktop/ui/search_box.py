@@ -2,11 +2,15 @@
 
 import html
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QSizePolicy, QVBoxLayout, QWidget
 
 from desktop.core.store.search import DEFAULT_LIMIT, SearchHit
 from desktop.ui.ime import guard_enter
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("SearchBox", text)
+
 
 DEBOUNCE_MS = 150  # one query per pause in typing, not per key
 HIT_ROLE = Qt.ItemDataRole.UserRole
@@ -18,7 +22,7 @@ def hit_html(hit: SearchHit) -> str:
         f"<b style='background-color:#fde68a'>{html.escape(text)}</b>" if matched else html.escape(text)
         for text, matched in hit.snippet_parts()
     )
-    who = "You" if hit.role == "user" else "Reply"
+    who = tr("You") if hit.role == "user" else tr("Reply")
     return (f"<span style='color:gray'>{html.escape(hit.conversation_title)} · {who} · "
             f"{hit.created_at[:10]}</span><br>{snippet}")
 
@@ -38,7 +42,7 @@ class SearchBox(QWidget):
         layout.setSpacing(2)
         self.field = QLineEdit()
         self.field.setObjectName("searchField")
-        self.field.setPlaceholderText("Search all conversations…")
+        self.field.setPlaceholderText(self.tr("Search all conversations…"))
         self.field.setClearButtonEnabled(True)
         self.field.textChanged.connect(lambda _text: self._timer.start())
         self.field.returnPressed.connect(self._open_first)
@@ -83,8 +87,9 @@ class SearchBox(QWidget):
             self.results.addItem(item)
             self.results.setItemWidget(item, label)
         count = len(self.hits)
-        self.status.setText("No messages match." if not count else f"{count} message{'s' if count > 1 else ''}"
-                            + (" (newest first; type more to narrow)" if count >= DEFAULT_LIMIT else ", newest first"))
+        self.status.setText(self.tr("No messages match.") if not count else (
+            self.tr("%n message(s) (newest first; type more to narrow)", "", count) if count >= DEFAULT_LIMIT
+            else self.tr("%n message(s), newest first", "", count)))
         self.status.setVisible(active)
         self.results.setVisible(active)
         # while results show, they take the conversation list's place (the window hides the list)

@@ -3,7 +3,7 @@
 import html
 import re
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
@@ -22,7 +22,7 @@ class SourcesRow(QWidget):
         self.sources = sources
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 2, 0, 0)
-        label = QLabel("Sources:")
+        label = QLabel(self.tr("Sources:"))
         label.setStyleSheet("color: palette(mid);")
         layout.addWidget(label)
         self.buttons: list[QPushButton] = []
@@ -59,7 +59,7 @@ def link_citations(browser, count: int) -> int:
         link.setAnchorHref(f"{SOURCE_SCHEME}:{n}")
         link.setFontUnderline(True)
         link.setForeground(browser.palette().link())
-        link.setToolTip(f"Source {n}")
+        link.setToolTip(QCoreApplication.translate("SourcesRow", "Source {n}").format(n=n))
         cursor.mergeCharFormat(link)
         linked += 1
     return linked

@@ -18,12 +18,12 @@ class SystemPromptPanel(QWidget):
         self.presets = QComboBox()
         self.presets.setObjectName("systemPromptPreset")
         self.presets.addItems([CUSTOM, *PRESETS])
-        self.presets.setAccessibleName("System prompt preset")
+        self.presets.setAccessibleName(self.tr("System prompt preset"))
         self.presets.activated.connect(self._preset_chosen)
         self.editor = QPlainTextEdit()
         self.editor.setObjectName("systemPromptEditor")
-        self.editor.setAccessibleName("System prompt")
-        self.editor.setPlaceholderText("Instructions the model sees before the conversation (saved with this conversation).")
+        self.editor.setAccessibleName(self.tr("System prompt"))
+        self.editor.setPlaceholderText(self.tr("Instructions the model sees before the conversation (saved with this conversation)."))
         self.editor.textChanged.connect(self._text_changed)
         self.note = QLabel()
         self.note.setWordWrap(True)
@@ -34,7 +34,7 @@ class SystemPromptPanel(QWidget):
         self._save_timer.timeout.connect(self.flush)
         self._loading = False
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Preset"))
+        layout.addWidget(QLabel(self.tr("Preset")))
         layout.addWidget(self.presets)
         layout.addWidget(self.editor, 1)
         layout.addWidget(self.note)
@@ -51,7 +51,7 @@ class SystemPromptPanel(QWidget):
 
     def set_completion_mode(self, completion: bool) -> None:
         self.note.setText(
-            "This model has no chat template: the system prompt is placed before the text as plain text."
+            self.tr("This model has no chat template: the system prompt is placed before the text as plain text.")
             if completion else ""
         )
 

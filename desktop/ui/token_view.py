@@ -30,7 +30,7 @@ class TokenBrowser(InertTextBrowser):
         super().__init__(parent)
         self.setObjectName("tokenHeatmap")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setAccessibleName("Reply tokens coloured by probability")
+        self.setAccessibleName(self.tr("Reply tokens coloured by probability"))
         self._tooltip = tooltip
         self.starts = np.zeros(1, dtype=np.int64)
         # Byte tokens of one character are drawn as one cell (core.probability.grouping); token indices stay
@@ -90,7 +90,7 @@ class TokenBrowser(InertTextBrowser):
         if cell.parts == 1:
             return self._tooltip(index)
         parts = [(self._texts[t], self._probabilities[t]) for t in range(cell.first, cell.end)]
-        return cell_tooltip_html(cell.text, parts)
+        return cell_tooltip_html(cell.text, parts, self.tr("= product of {count} tokens"))
 
     # --- selection --------------------------------------------------------------------------------
     def select(self, index: int | None) -> None:
@@ -180,7 +180,7 @@ class HeatmapLegend(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("heatmapLegend")
-        self.setToolTip("Each token of a reply is coloured by its probability under the model")
+        self.setToolTip(self.tr("Each token of a reply is coloured by its probability under the model"))
         self.setMinimumSize(220, 30)
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
 
@@ -214,10 +214,10 @@ class BranchNavigator(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
-        self.previous = self._arrow("‹", "Previous branch", -1)
+        self.previous = self._arrow("‹", self.tr("Previous branch"), -1)
         self.label = QLabel(f"{self.index + 1}/{len(sibling_ids)}")
         self.label.setObjectName("branchPosition")
-        self.next = self._arrow("›", "Next branch", 1)
+        self.next = self._arrow("›", self.tr("Next branch"), 1)
         layout.addWidget(self.previous)
         layout.addWidget(self.label)
         layout.addWidget(self.next)
@@ -258,8 +258,8 @@ class ReplySummaryView(QWidget):
         self.toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.toggle.setArrowType(Qt.ArrowType.RightArrow)
         self.toggle.setText(
-            f"Confidence: mean log-prob {summary.mean_logprob:.2f} · perplexity {summary.perplexity:.2f} "
-            f"· {summary.n_tokens} tokens"
+            self.tr("Confidence: mean log-prob {mean} · perplexity {perplexity} · {count} tokens").format(
+                mean=f"{summary.mean_logprob:.2f}", perplexity=f"{summary.perplexity:.2f}", count=summary.n_tokens)
         )
         self.toggle.toggled.connect(self._expand)
         # One wrapping label of links, not a row of buttons: a row would force the transcript wider.
@@ -267,7 +267,7 @@ class ReplySummaryView(QWidget):
             f"<a href='{span.weakest}'>“{html.escape(visible(span.text.strip()), quote=False)}”</a> {percent(span.probability)}"
             for span in summary.least_confident
         )
-        self.details = QLabel(f"Least confident: {links}")
+        self.details = QLabel(self.tr("Least confident: {links}").format(links=links))
         self.details.setObjectName("leastConfident")
         self.details.setWordWrap(True)
         self.details.setContentsMargins(16, 0, 0, 0)
@@ -275,7 +275,7 @@ class ReplySummaryView(QWidget):
         self.details.setTextInteractionFlags(
             Qt.TextInteractionFlag.LinksAccessibleByMouse | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
         )
-        self.details.setToolTip("Click a word to select its least likely token")
+        self.details.setToolTip(self.tr("Click a word to select its least likely token"))
         self.details.linkActivated.connect(lambda href: self.tokenSelected.emit(int(href)))
         self.details.setVisible(False)
         layout.addWidget(self.toggle)

@@ -58,6 +58,13 @@ def test_the_deb_holds_the_app_its_menu_entry_icons_and_metainfo(unpacked):
     assert (root / f"usr/share/icons/hicolor/scalable/apps/{APP_ID}.svg").is_file()
     control = subprocess.run(["dpkg-deb", "--field", unpacked[1]["deb"]], capture_output=True, text=True)
     assert "libxcb-cursor0" in control.stdout and "libc6 (>= 2." in control.stdout
+    assert "Recommends: fonts-noto-cjk" in control.stdout  # Chinese text needs a CJK font
+
+
+def test_the_bundle_carries_the_chinese_translation_and_qts_own(unpacked):
+    bundle = unpacked[0] / "usr/lib/inkling"
+    names = {path.name for path in bundle.rglob("*.qm")}
+    assert {"inkling_zh_CN.qm", "qtbase_zh_CN.qm"} <= names and "qtbase_de.qm" not in names
 
 
 def test_the_tarball_holds_the_app_and_adds_itself_to_the_users_menu(unpacked, tmp_path):

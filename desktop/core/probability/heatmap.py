@@ -181,15 +181,18 @@ def percent(probability: float) -> str:
     return f"{value:.2g}%" if value > 0.0 else "0%"
 
 
-def cell_tooltip_html(text: str, parts: list[tuple[str, float]]) -> str:
-    """The hover text of a character made of several tokens: it, the product of their probabilities, each part."""
+def cell_tooltip_html(text: str, parts: list[tuple[str, float]], caption: str = "= product of {count} tokens") -> str:
+    """The hover text of a character made of several tokens: it, the product of their probabilities, each part.
+
+    caption (after the product) is given by the view in the window's language.
+    """
     joint = math.prod(probability for _text, probability in parts)
     rows = "".join(
         f"<tr><td><code>{html.escape(visible(part), quote=False)}</code></td><td align='right'>&nbsp;{percent(p)}</td></tr>"
         for part, p in parts
     )
     return (f"<code>{html.escape(visible(text), quote=False)}</code> &nbsp;<b>{percent(joint)}</b>"
-            f" = product of {len(parts)} tokens<table cellspacing='0'>{rows}</table>")
+            f" {html.escape(caption.format(count=len(parts)), quote=False)}<table cellspacing='0'>{rows}</table>")
 
 
 def tooltip_html(text: str, logprob: float, alternatives: list[tuple[str, float]], eog: bool = False) -> str:
