@@ -6,14 +6,15 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from desktop.cli import ask, backup, interrupt, models, notes, show, transfer
+from desktop.cli import ask, backup, engines, interrupt, lab, models, notes, show, transfer
 from desktop.cli.usage import OneLineParser
 from desktop.core.dbfiles import DiskFullError, explain
 from desktop.core.errors import InklingError
 from desktop.core.paths import data_dir
 
-HANDLERS = {"ask": ask.run, "notes": notes.run, "export": transfer.run, "import": transfer.run, "show": show.run,
-            "backup": backup.run, "restore": backup.run, "models": models.run}
+HANDLERS = {"ask": ask.run, "engines": engines.run, "notes": notes.run, "export": transfer.run, "import": transfer.run,
+            "show": show.run, "backup": backup.run, "restore": backup.run,
+            "score": lab.run, "sample": lab.run, "compare": lab.run, "models": models.run}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -23,11 +24,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--model", type=Path, help="GGUF model file (default: the bundled SmolLM2-135M-Instruct)")
     commands = parser.add_subparsers(dest="command", parser_class=OneLineParser)
     ask.add_commands(commands)
+    lab.add_commands(commands)
+    engines.add_commands(commands)
     notes.add_commands(commands)
     transfer.add_commands(commands)
     show.add_commands(commands)
-    backup.add_commands(commands)
     models.add_commands(commands)
+    backup.add_commands(commands)
     return parser
 
 

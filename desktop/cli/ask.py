@@ -5,13 +5,14 @@ import sys
 from pathlib import Path
 
 from desktop.cli import interrupt, notes
-from desktop.cli.models import model_engine_config, resolve_model
+from desktop.cli.models import resolve_model
 from desktop.cli.usage import UsageError
 from desktop.core.conversation.turns import generate_reply, start_turn
 from desktop.core.conversation.session import ReplySession
-from desktop.core.engine import EngineError, TokenEvent
+from desktop.core.engine import Engine, EngineError, TokenEvent
 from desktop.core.engine.llama_engine import MAX_TOP_LOGPROBS, LlamaEngine
 from desktop.core.models import default_chat_model, display_name
+from desktop.core.models.settings import model_engine_config
 from desktop.core.presets import DEFAULT_SYSTEM_PROMPT
 from desktop.core.probability.sampling import SamplerSettings
 from desktop.core.settings import load_sampler_settings
@@ -23,18 +24,25 @@ def add_commands(commands) -> None:
     ask = commands.add_parser("ask", help="ask a question headless and print the reply")
     ask.add_argument("text")
     ask.add_argument("--json", action="store_true", help="print one JSON object with tokens and stats")
-    ask.add_argument("--model", dest="ask_model", metavar="NAME_OR_PATH", help="GGUF model file or a name from `inkling models`")
-    ask.add_argument("--system", help="system prompt (default for a new conversation: the plain-assistant preset)")
-    ask.add_argument("--temperature", type=float)
-    ask.add_argument("--top-p", type=float)
-    ask.add_argument("--top-k", type=int)
-    ask.add_argument("--min-p", type=float)
-    ask.add_argument("--repeat-penalty", type=float)
-    ask.add_argument("--seed", type=int)
-    ask.add_argument("--max-tokens", type=int)
-    ask.add_argument("--top-logprobs", type=int, default=10, help=f"alternatives kept per token (0-{MAX_TOP_LOGPROBS})")
+    ask.add_argument("--model", dest="ask_model", metavar="NAME_OR_PATH",
+                     help="GGUF model file or a name from `inkling models` (with --engine: the server's model)")
+    ask.add_argument("--engine", metavar="NAME", help="a server added with `inkling engines add` instead of this laptop")
+    add_prompt_options(ask)
     ask.add_argument("--conversation", type=int, help="continue this conversation (its history is sent)")
     notes.add_ask_options(ask)
+
+
+def add_prompt_options(parser) -> None:
+    """The system prompt and sampler options, shared by ask and the lab's commands (the same prompt, the same draw)."""
+    parser.add_argument("--system", help="system prompt (default for a new conversation: the plain-assistant preset)")
+    parser.add_argument("--temperature", type=float)
+    parser.add_argument("--top-p", type=float)
+    parser.add_argument("--top-k", type=int)
+    parser.add_argument("--min-p", type=float)
+    parser.add_argument("--repeat-penalty", type=float)
+    parser.add_argument("--seed", type=int)
+    parser.add_argument("--max-tokens", type=int)
+    parser.add_argument("--top-logprobs", type=int, default=10, help=f"alternatives kept per token (0-{MAX_TOP_LOGPROBS})")
 
 
 def sampler_from_args(args, base: SamplerSettings) -> SamplerSettings:
@@ -57,13 +65,20 @@ def run(args) -> int:
     with open_workspace(share_if_busy=True) as workspace:
         store = workspace.store
         settings = sampler_from_args(args, load_sampler_settings(store))
-        model_path = resolve_model(store, model_path)
-        # before any conversation exists: a bad model leaves nothing behind
-        engine = LlamaEngine(model_path, model_engine_config(store, model_path))
+        # The engine before any conversation exists: a bad model or an unreachable server leaves nothing behind.
+        if args.engine:
+            from desktop.cli.engines import open_remote  # httpx only when a server is asked
+            from desktop.core.engine.remote.engine import remote_model_name
+
+            engine = open_remote(workspace, args.engine, str(args.ask_model) if args.ask_model else None)
+            model_name, described = remote_model_name(engine.info.name, engine.label), engine.describe()
+        else:
+            model_path = resolve_model(store, model_path)
+            engine = LlamaEngine(model_path, model_engine_config(store, model_path))
+            model_name, described = display_name(Path(model_path)), None
         conversation_id = _conversation_for(store, args)
         request = start_turn(
-            store, conversation_id, args.text, settings, display_name(Path(model_path)),
-            top_logprobs=args.top_logprobs,
+            store, conversation_id, args.text, settings, model_name, top_logprobs=args.top_logprobs, engine=described,
         )
         request = notes.ground(workspace, request, args)
         return _run(store, engine, request, args)
@@ -79,7 +94,7 @@ def _conversation_for(store: Store, args) -> int:
     return args.conversation
 
 
-def _run(store: Store, engine: LlamaEngine, request, args) -> int:
+def _run(store: Store, engine: Engine, request, args) -> int:
     session = ReplySession(store, request.message_id)
     try:
         with interrupt.cancellable() as cancel:  # Ctrl+C ends the reply as cancelled, saved
@@ -104,6 +119,7 @@ def _run(store: Store, engine: LlamaEngine, request, args) -> int:
             "conversation_id": request.conversation_id,
             "message_id": message.id,
             "model": message.model,
+            "engine": message.engine or {"kind": "in-process"},
             "text": message.content,
             "finish_reason": message.finish_reason,
             "tokens": [record.to_json() for record in session.table.records()],

@@ -6,7 +6,7 @@ import os
 import random
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -14,6 +14,7 @@ import llama_cpp
 import numpy as np
 from llama_cpp import llama_cpp as bindings
 
+from desktop.core.engine import llama_scoring
 from desktop.core.engine.capture import ProbabilityCapture
 from desktop.core.engine.gguf import training_context
 from desktop.core.engine.template import ChatTemplate
@@ -109,6 +110,8 @@ class LlamaEngine:
         self._text_pieces: dict[int, bytes] = {}
         self._eog: dict[int, bool] = {}
         self._cancel: threading.Event | None = None
+        # Called as prompt_progress(read, total) while a long prompt is read (the worker sets it; optional).
+        self.prompt_progress: Callable[[int, int], None] | None = None
         self._abort_callback = llama_cpp.ggml_abort_callback(self._should_abort)
         bos, eos = self._llm.token_bos(), self._llm.token_eos()
         template_source = metadata.get("tokenizer.chat_template")
@@ -154,6 +157,15 @@ class LlamaEngine:
         """The bytes a token stands for in a prompt, special tokens included (`<|im_start|>`)."""
         return self._special_piece(token_id)
 
+    def continuation_tokens(self, prompt_text: str, prompt_tokens: list[int], text: str) -> list[int]:
+        """The tokens a text adds after a prompt (the lab scores them)."""
+        return llama_scoring.continuation_tokens(self, prompt_text, prompt_tokens, text)
+
+    def score_continuations(self, prompt_tokens: list[int], continuations: list[list[int]], top: int = 10,
+                            cancel: threading.Event | None = None, exact: bool = False) -> list:
+        """Each continuation's tokens with their log-probabilities after the prompt (llama_scoring)."""
+        return llama_scoring.score_continuations(self, prompt_tokens, continuations, top, cancel, exact)
+
     def clear_cache(self) -> None:
         """Forget the KV cache, so the next prompt is evaluated in full (tests and benchmarks compare with this)."""
         self._llm.reset()
@@ -195,6 +207,7 @@ class LlamaEngine:
             temp=settings.temperature, repeat_penalty=settings.repeat_penalty, reset=True,
         )
         try:
+            self._read_prompt(prompt_tokens, cancel)
             for token in tokens:
                 if first_token_at is None:
                     first_token_at = time.perf_counter()
@@ -230,14 +243,42 @@ class LlamaEngine:
         )
         yield Finished(finish, stats, decoder.decode(b"", final=True))
 
+    def _read_prompt(self, prompt: list[int], cancel: threading.Event) -> None:
+        """Evaluate a long prompt ahead of generate(), a batch at a time, telling prompt_progress how far it got.
+
+        The batches are the ones generate() would make (n_batch tokens from the first one the KV cache
+        lacks), so the logits are the same; generate() then finds the whole prompt cached and samples.
+        """
+        hook, llm = self.prompt_progress, self._llm
+        cached = llm._input_ids
+        common = min(len(cached), len(prompt))
+        differ = np.flatnonzero(cached[:common] != np.asarray(prompt[:common], dtype=cached.dtype))
+        common = int(differ[0]) if differ.size else common
+        if hook is None or len(prompt) - common <= llm.n_batch:
+            return  # one batch: nothing worth reporting, generate() reads it
+        if not (common > 0 and llm._ctx.kv_cache_seq_rm(-1, common, -1)):
+            llm.reset()
+            common = 0
+        llm.n_tokens = common
+        hook(common, len(prompt))
+        for start in range(common, len(prompt), llm.n_batch):
+            if cancel.is_set():
+                return  # generate()'s next decode is aborted at once
+            llm.eval(prompt[start:start + llm.n_batch])
+            hook(min(start + llm.n_batch, len(prompt)), len(prompt))
+
     def _record(self, capture: ProbabilityCapture, token: int) -> TokenRecord:
         logits = np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(self._ctx, -1), shape=(self.info.n_vocab,))
-        logprob, sampled_prob, entropy, top_ids, top_logprobs = capture.measure(logits, token)
+        logprob, sampled_prob, entropy, top_ids, top_logprobs, penalised = capture.measure(logits, token)
         top = tuple(
             TopToken(alt, self.token_text(alt), lp, self.is_eog(alt))
             for alt, lp in zip(top_ids.tolist(), top_logprobs.tolist())
         )
-        return TokenRecord(token, self.token_text(token), logprob, sampled_prob, entropy, top, self.is_eog(token))
+        log_z, pairs = None, ()
+        if penalised is not None:
+            log_z, pairs = penalised[0], tuple(zip(penalised[1].tolist(), penalised[2].tolist()))
+        return TokenRecord(token, self.token_text(token), logprob, sampled_prob, entropy, top, self.is_eog(token),
+                           log_z, pairs)
 
     # --- cancellation during a long prompt evaluation ------------------------------------------
     def _should_abort(self, _data) -> bool:

@@ -142,6 +142,13 @@ def m005_long_conversations(db: Database) -> None:
 
 
 @migrations()
+def m006_reply_engine(db: Database) -> None:
+    # Which engine wrote a reply (in-process, or a named server and its kind) beside `model`, as JSON
+    # (store.shapes.EngineJson): a server's replies carry estimated entropy, and the views must say so.
+    db.execute("ALTER TABLE messages ADD COLUMN engine TEXT")
+
+
+@migrations()
 def m007_cjk_search(db: Database) -> None:
     # Chinese and Japanese are written without spaces, so unicode61 sees 我的护照什么时候到期 as one word
     # and 护照 matched only as its prefix. A trigram index finds any substring of three characters or more
@@ -175,3 +182,32 @@ def m007_cjk_search(db: Database) -> None:
         """
     )
     db.execute(f"INSERT INTO messages_cjk (rowid, content) SELECT id, content FROM messages WHERE content GLOB {cjk}")
+
+
+@migrations()
+def m008_experiments(db: Database) -> None:
+    # The lab's experiments (a comparison, a sample set, a scoring), each kept whole as JSON: its setups,
+    # seeds, prompt token ids, engine and every column's trace, so it reopens and runs again exactly.
+    # Under the conversation it was made in; SET NULL keeps it when its message is deleted.
+    db.execute(
+        """
+        CREATE TABLE experiments (
+            id INTEGER PRIMARY KEY,
+            conversation_id INTEGER NULL REFERENCES conversations(id) ON DELETE CASCADE,
+            message_id INTEGER NULL REFERENCES messages(id) ON DELETE SET NULL,
+            kind TEXT NOT NULL,
+            title TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            data TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_experiments_conversation ON experiments(conversation_id, id)")
+
+
+@migrations()
+def m009_notebook(db: Database) -> None:
+    # A base model (no chat template) gets a notebook: one document the model continues. It is stored
+    # like a chat (document and continuation as messages), so history, search and export keep working;
+    # the kind says how the window shows it.
+    db.execute("ALTER TABLE conversations ADD COLUMN kind TEXT NOT NULL DEFAULT 'chat'")

@@ -1,0 +1,53 @@
+"""`inkling score`, `sample` and `compare` end to end: real processes, the bundled model, experiments kept."""
+
+import json
+
+from desktop.core.paths import database_path
+from desktop.core.store import open_store
+from desktop.core.store.experiments import list_experiments, load_experiment
+from tests.e2e.runner import ask_json, inkling
+
+
+def run_json(*args, home) -> dict:
+    done = inkling(*args, "--json", home=home)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_score_prints_candidates_best_first_with_their_tokens(inkling_home):
+    result = run_json("score", "What is the capital of France?", "Lyon.", "Paris.", "--top-logprobs", "3", home=inkling_home)
+    candidates = result["candidates"]
+    assert [c["text"] for c in candidates] == ["Paris.", "Lyon."]
+    for candidate in candidates:
+        assert set(candidate) == {"text", "logprob", "perplexity", "tokens"}
+        assert candidate["logprob"] == sum(t["logprob"] for t in candidate["tokens"])
+        assert all(set(t) == {"id", "text", "logprob", "rank", "top"} and len(t["top"]) == 3 for t in candidate["tokens"])
+
+
+def test_sample_and_compare_are_kept_as_experiments_and_survive_a_restart(inkling_home):
+    sampled = run_json("sample", "Name a colour.", "-n", "3", "--seed", "4", "--max-tokens", "4", "--temperature", "1",
+                       home=inkling_home)
+    assert [s["seed"] for s in sampled["samples"]] == [4, 5, 6]
+    assert sum(g["count"] for g in sampled["groups"]) == 3
+    reply = ask_json("Name a colour.", "--max-tokens", "6", home=inkling_home)
+    compared = run_json("compare", str(reply["message_id"]), "--setup", "temperature=0", "--setup", "temperature=1.5,seed=2",
+                        "--max-tokens", "6", home=inkling_home)
+    assert len(compared["columns"]) == 2
+    assert compared["columns"][0]["settings"]["temperature"] == 0
+    store = open_store(database_path())  # a new process's view of the database: the restart
+    try:
+        kinds = [e.kind for e in list_experiments(store)]
+        assert kinds == ["compare", "sample"]
+        kept = load_experiment(store, list_experiments(store)[0].id)
+        assert kept.data["columns"][1]["text"] == compared["columns"][1]["text"]
+        assert kept.conversation_id == reply["conversation_id"]
+    finally:
+        store.close()
+
+
+def test_a_bad_setup_or_message_is_one_line_and_exit_2(inkling_home):
+    done = inkling("compare", "999", "--setup", "warmth=3", "--setup", "temperature=0", home=inkling_home)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "warmth" in done.stderr
+    done = inkling("compare", "999", "--setup", "temperature=1", "--setup", "temperature=0", home=inkling_home)
+    assert done.returncode == 2 and "no message with id 999" in done.stderr
