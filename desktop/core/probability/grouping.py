@@ -90,3 +90,21 @@ def cell_of(cells: list[Cell], n_tokens: int) -> list[int]:
 def joint_probability(probabilities, cell: Cell) -> float:
     """The probability of the cell's text: the product of its tokens' probabilities."""
     return math.prod(float(p) for p in probabilities[cell.first:cell.end])
+
+
+def character_of(texts: list[str], index: int) -> Cell | None:
+    """The cell of several tokens that token `index` is a part of (None when it is text on its own).
+
+    A token without byte marks is always a cell of its own, so only the run of marked tokens
+    around `index` needs grouping, not the whole reply.
+    """
+    if "<0x" not in texts[index]:
+        return None
+    start, end = index, index + 1
+    while start > 0 and "<0x" in texts[start - 1]:
+        start -= 1
+    while end < len(texts) and "<0x" in texts[end]:
+        end += 1
+    cells, _pending = group(texts[start:end])
+    cell = next(cell for cell in cells if cell.first <= index - start < cell.end)
+    return Cell(cell.first + start, cell.end + start, cell.text) if cell.parts > 1 else None

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from desktop.core.probability.grouping import Cell, cell_of, group, joint_probability, token_bytes
+from desktop.core.probability.grouping import Cell, cell_of, character_of, group, joint_probability, token_bytes
 from desktop.core.probability.heatmap import heatmap_cells
 from desktop.core.probability.summary import summarize
 from desktop.core.probability.trace import piece_text
@@ -46,6 +46,10 @@ def check(pieces: list[bytes], probabilities: list[float]) -> list[Cell]:
         cell = cells[number]
         assert cell.first <= token < cell.end
         assert laid.starts[cell.first] <= laid.starts[token] <= laid.starts[token + 1] <= laid.starts[cell.end]
+    # the panel asks for one token's character without grouping the whole reply: the same answer
+    for token in range(len(texts)):
+        alone = character_of(texts, token)
+        assert alone == (cells[owner[token]] if cells[owner[token]].parts > 1 else None)
     # streaming: whatever prefix has arrived, the cells before its pending bytes are the final ones
     for cut in range(1, len(texts)):
         early, waiting = group(texts[:cut])
