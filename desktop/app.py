@@ -1,5 +1,6 @@
 """Composition root: the workspace (data folder, lock, store), the engine factory, then the main window."""
 
+import os
 import sys
 from pathlib import Path
 
@@ -12,7 +13,9 @@ from desktop.core.models import default_chat_model
 from desktop.core.errors import InklingError
 from desktop.core.store import DatabaseDamagedError, DatabaseTooNewError
 from desktop.core.workspace import Workspace, open_workspace, restore_backup, set_aside_damaged
+from desktop.ui.ime import choose_input_method, input_context_plugins
 from desktop.ui.inert import message_box
+from desktop.ui.language import LANGUAGE_KEY, SYSTEM, Language
 from desktop.ui.main_window import MODEL_PATH_KEY, MainWindow
 from desktop.ui.recovery import ask_how_to_recover
 from desktop.ui.thread_stop import leave_if_abandoned
@@ -33,6 +36,7 @@ def startup_model(store, requested: Path | None) -> Path:
 
 
 def run_window(model_path: Path | None = None) -> int:
+    choose_input_method(os.environ, input_context_plugins())  # before Qt reads QT_IM_MODULE
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Inkling")
     app.setApplicationVersion(__version__)
