@@ -17,7 +17,7 @@ LLAMA_SERVER_CMAKE_ARGS := $(CMAKE_ARGS) -DCMAKE_BUILD_TYPE=Release -DBUILD_SHAR
 	-DLLAMA_CURL=OFF -DLLAMA_OPENSSL=OFF -DLLAMA_BUILD_UI=OFF -DLLAMA_USE_PREBUILT_UI=OFF \
 	-DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF
 
-.PHONY: setup models translations run test bench clean package test-package llama-server
+.PHONY: setup models translations run test soak bench clean package test-package llama-server
 
 setup: $(STAMP) models translations
 
@@ -73,6 +73,11 @@ $(LLAMA_SERVER_CACHE)/llama-server: | $(STAMP)
 
 bench: setup
 	$(PY) tests/bench/run.py $(NAME)
+
+# kill -9 during ask, notes add and the window, SOAK_N times each (default 20, about 20 minutes):
+# database integrity after every kill and the decoding lost per kill; last line one JSON object.
+soak: setup
+	QT_QPA_PLATFORM=offscreen $(PY) tests/reliability/soak.py
 
 clean:
 	rm -rf $(VENV) models/.cache
