@@ -5,6 +5,7 @@ from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from desktop.core.prompt.budget import BudgetSplit
+from desktop.ui.theme import blend
 
 # Shared with the prompt inspector, so a part has one colour everywhere.
 PART_COLOURS = {
@@ -12,9 +13,14 @@ PART_COLOURS = {
     "notes": "#e69138",
     "history": "#6fa8dc",
     "message": "#38a169",
-    "reply": "#d9d9d9",
+    "framing": "#a0a0a0",
 }
-PART_LABELS = {"system": "System", "notes": "Notes", "history": "History", "message": "Message", "reply": "Reply room"}
+PART_LABELS = {"system": "System", "notes": "Notes", "history": "History", "message": "Message",
+               "framing": "Template", "reply": "Reply room"}
+PART_TIPS = {
+    "framing": "The chat template's own tokens around the next turn: the markers that open your message and the reply",
+}
+EMPTY_SHARE = 0.15  # the bar's free part: the window colour a little towards the text colour, in either theme
 
 
 class BudgetBar(QWidget):
@@ -36,7 +42,7 @@ class BudgetBar(QWidget):
     def paintEvent(self, _event):  # noqa: N802 (Qt override)
         painter = QPainter(self)
         width, height = self.width(), self.height()
-        painter.fillRect(self.rect(), QColor(PART_COLOURS["reply"]))
+        painter.fillRect(self.rect(), blend(self.palette(), EMPTY_SHARE))
         if self.n_ctx > 0:
             x = 0.0
             for part, tokens in self.segments:
@@ -69,12 +75,10 @@ class BudgetMeter(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.legend, 1)
         row.addWidget(self.total)
-        self.warning = QLabel()
+        # One line that is always there, empty or not: a warning coming and going never moves the
+        # transcript or the composer. A long warning is cut with "…"; the whole of it is the tooltip.
+        self.warning = ElidedLabel()
         self.warning.setObjectName("budgetWarning")
-        self.warning.setWordWrap(True)
-        self.warning.setTextFormat(Qt.TextFormat.PlainText)  # it quotes the user's and the model's text
-        self.warning.setStyleSheet("color: #b45309;")
-        self.warning.setVisible(False)
         layout.addWidget(self.bar)
         layout.addLayout(row)
         layout.addWidget(self.warning)
@@ -83,7 +87,8 @@ class BudgetMeter(QWidget):
 
     def show_split(self, split: BudgetSplit) -> None:
         self.split = split
-        parts = [("system", split.system), ("notes", split.notes), ("history", split.history), ("message", split.message)]
+        parts = [("system", split.system), ("notes", split.notes), ("history", split.history), ("message", split.message),
+                 ("framing", split.framing)]
         self.bar.set_segments(parts, split.n_ctx, split.reserve)
         legend = " ".join(
             f"<span style='color:{PART_COLOURS[part]}'>■</span>&nbsp;{PART_LABELS[part]}&nbsp;"
@@ -91,6 +96,7 @@ class BudgetMeter(QWidget):
             for part, tokens in parts
         )
         self.legend.setText(legend)
+        self.legend.setToolTip(f"{PART_LABELS['framing']}: {PART_TIPS['framing']}")
         self.total.setText(f"Reply room {split.reply_room:,} of {split.n_ctx:,} tokens")
         self.total.setToolTip(
             f"{split.used:,} tokens of prompt; at least {split.reserve:,} are always kept free for the reply "
@@ -107,16 +113,38 @@ class BudgetMeter(QWidget):
                 f"({split.dropped_messages} messages): {names}"
             )
         else:
-            self.warning.setVisible(False)
+            self.warning.set_full_text("")
 
     def show_problem(self, text: str) -> None:
         self.split = None
         self.bar.set_segments([], 0, 0)
         self.legend.setText("")
         self.total.setText(text)
-        self.warning.setVisible(False)
+        self.warning.set_full_text("")
 
     def _warn(self, text: str, error: bool = False) -> None:
-        self.warning.setStyleSheet(f"color: {'#c0392b' if error else '#b45309'};")
-        self.warning.setText(text)
-        self.warning.setVisible(True)
+        self.warning.setStyleSheet(f"color: {'#e5484d' if error else '#d97706'};")  # readable on light and dark
+        self.warning.set_full_text(text)
+
+
+class ElidedLabel(QLabel):
+    """One line of plain text at a fixed height, cut with "…" to the width; the whole text is its tooltip."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)  # it quotes the user's and the model's text
+        self.setFixedHeight(self.fontMetrics().height())
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.full_text = ""
+
+    def set_full_text(self, text: str) -> None:
+        self.full_text = text
+        self.setToolTip(text)
+        self._elide()
+
+    def resizeEvent(self, event):  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        self.setText(self.fontMetrics().elidedText(self.full_text, Qt.TextElideMode.ElideRight, max(self.width(), 1)))

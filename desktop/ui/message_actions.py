@@ -1,4 +1,4 @@
-"""The small buttons in a message's header: edit or regenerate, the prompt inspector, and a menu with delete and duplicate."""
+"""The small buttons in a message's header: edit or regenerate, the prompt inspector, and a menu (copy, duplicate, delete)."""
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QMenu, QToolButton, QWidget
@@ -14,6 +14,7 @@ class MessageActions(QWidget):
     inspectRequested = Signal(int)
     deleteRequested = Signal(int)
     duplicateRequested = Signal(int)
+    copyRequested = Signal(int, bool)  # message id, as Markdown
 
     def __init__(self, message: Message, parent=None):
         super().__init__(parent)
@@ -37,6 +38,9 @@ class MessageActions(QWidget):
         more.setAutoRaise(True)
         more.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.menu = QMenu(more)
+        self.menu.addAction("Copy message", lambda: self.copyRequested.emit(self.message_id, False))
+        self.menu.addAction("Copy as Markdown", lambda: self.copyRequested.emit(self.message_id, True))
+        self.menu.addSeparator()
         self.menu.addAction("Duplicate conversation from here", lambda: self.duplicateRequested.emit(self.message_id))
         self.menu.addAction("Delete message and the replies below it", lambda: self.deleteRequested.emit(self.message_id))
         more.setMenu(self.menu)

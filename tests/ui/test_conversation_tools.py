@@ -35,7 +35,7 @@ def test_meter_splits_the_context_and_follows_typing(qtbot, make_window):
     window.composer.setPlainText("one two three four five six seven eight nine ten")
     qtbot.waitUntil(lambda: window.tools.meter.split.message >= empty.message + 8, timeout=10000)
     assert "Reply room" in window.tools.meter.total.text()
-    assert not window.tools.meter.warning.isVisible()
+    assert window.tools.meter.warning.full_text == ""
     window.composer.clear()
     send(qtbot, window, "A first question")
     qtbot.waitUntil(lambda: window.tools.meter.split.history > 0, timeout=10000)
@@ -54,7 +54,8 @@ def test_meter_warns_which_turns_will_be_left_out(qtbot, make_window):
     qtbot.waitUntil(lambda: measured(window) and window.tools.meter.split.dropped_messages > 0, timeout=10000)
     warning = window.tools.meter.warning
     assert not warning.isHidden()
-    assert "leave out" in warning.text() and "“Question 0 word word" in warning.text()
+    assert "leave out" in warning.full_text and "“Question 0 word word" in warning.full_text
+    assert warning.toolTip() == warning.full_text  # the line is cut to the width; the tooltip has all of it
 
 
 def test_prompt_inspector_shows_parts_and_tokens(qtbot, make_window):

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from desktop.core.engine.types import PromptTooLongError
 from desktop.core.prompt.build import ChatMessage, build_prompt, reply_reserve
-from desktop.core.prompt.record import record_prompt
+from desktop.core.prompt.record import PromptRecord, record_prompt
 from desktop.core.text import one_line
 
 PREVIEW_CHARS = 40
@@ -33,10 +33,11 @@ class BudgetSplit:
     dropped_messages: int  # oldest messages that will be left out
     dropped_turns: tuple[str, ...]  # the start of each user message left out, oldest first
     too_long: str = ""  # set when even the newest message and the system prompt do not fit
+    framing: int = 0  # the chat template's tokens around the message being typed and the reply's header
 
     @property
     def used(self) -> int:
-        return self.system + self.notes + self.history + self.message
+        return self.system + self.notes + self.history + self.message + self.framing
 
     @property
     def reply_room(self) -> int:
@@ -56,12 +57,27 @@ def measure_budget(fmt, n_ctx: int, request: BudgetRequest) -> BudgetSplit:
         built = build_prompt(fmt, request.system_prompt, history, budget)
     except PromptTooLongError as error:
         return BudgetSplit(n_ctx, reserve, 0, 0, 0, 0, len(history) - 1, _turns(history[:-1]), str(error))
-    counts = record_prompt(fmt, built, request.typed, n_ctx, reserve).counts()
+    record = record_prompt(fmt, built, request.typed, n_ctx, reserve)
+    counts = record.counts()
+    typed = typed_tokens(record, request.typed)
     notes = max(0, min(request.notes_tokens, budget - len(built.tokens)))
     dropped = history[:built.dropped_messages]
     return BudgetSplit(
-        n_ctx, reserve, counts["system"], notes, counts["history"], counts["message"],
-        built.dropped_messages, _turns(dropped),
+        n_ctx, reserve, counts["system"], notes, counts["history"], typed,
+        built.dropped_messages, _turns(dropped), framing=counts["message"] - typed,
+    )
+
+
+def typed_tokens(record: PromptRecord, typed: str) -> int:
+    """Tokens of the message part that hold the typed text; the rest of that part is the template's framing."""
+    at = record.text.rfind(typed) if typed else -1
+    if at < 0:
+        return 0
+    end = at + len(typed)
+    starts = (0, *record.token_ends[:-1])
+    return sum(
+        1 for part, first, last in record.parts if part == "message"
+        for index in range(first, last) if starts[index] < end and record.token_ends[index] > at
     )
 
 

@@ -161,6 +161,70 @@ def restore(store: Store, deleted: Deleted) -> dict[int, int]:
     return id_map
 
 
+@dataclass(frozen=True)
+class DeletedConversation:
+    """What delete_conversation removed: the conversation's row, its messages, and rows that reference it."""
+
+    conversation: dict
+    rows: MessageRows
+    referencing: dict[str, list[dict]] = field(default_factory=dict)
+
+
+def _conversation_tables(store: Store) -> list[tuple[str, str]]:
+    """(table, column) of every table besides messages with a foreign key to conversations."""
+    found = []
+    for row in store.db.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('messages', 'conversations')"):
+        for key in store.db.execute(f"PRAGMA foreign_key_list([{row['name']}])").fetchall():
+            if key[2] == "conversations":
+                found.append((row["name"], key[3]))
+    return found
+
+
+def delete_conversation(store: Store, conversation_id: int) -> DeletedConversation:
+    """Delete a conversation with everything in it, keeping what restore_conversation needs to put it back."""
+    found = list(store.db.query("SELECT * FROM conversations WHERE id = ?", [conversation_id]))
+    if not found:
+        raise KeyError(f"no conversation {conversation_id}")
+    # ids grow with time and a parent (or a branch's source) is always older: id order is parents first
+    ids = [r["id"] for r in store.db.query("SELECT id FROM messages WHERE conversation_id = ? ORDER BY id", [conversation_id])]
+    rows = read_rows(store, ids)
+    referencing = {
+        table: [dict(r) for r in store.db.query(f"SELECT * FROM [{table}] WHERE [{column}] = ?", [conversation_id])]
+        for table, column in _conversation_tables(store)
+    }
+    store.delete_conversation(conversation_id)
+    return DeletedConversation(dict(found[0]), rows, referencing)
+
+
+def restore_conversation(store: Store, deleted: DeletedConversation) -> int:
+    """Undo delete_conversation: the same id (when free), its messages with their ids, the branch shown."""
+    values = dict(deleted.conversation, leaf_message_id=None)
+    if store.get_conversation(values["id"]) is not None:
+        del values["id"]
+    with write_transaction(store.db):
+        columns = list(values)
+        cursor = store.db.execute(
+            f"INSERT INTO conversations ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            [values[c] for c in columns],
+        )
+        conversation_id = cursor.lastrowid
+        id_map = insert_rows(store, deleted.rows, conversation_id, keep_ids=True)
+        leaf = deleted.conversation["leaf_message_id"]
+        store.db.execute("UPDATE conversations SET leaf_message_id = ? WHERE id = ?",
+                         [id_map.get(leaf), conversation_id])
+        tables = dict(_conversation_tables(store))
+        for table, table_rows in deleted.referencing.items():
+            for row in table_rows:
+                row = dict(row, **{tables[table]: conversation_id})
+                row_columns = list(row)
+                store.db.execute(
+                    f"INSERT OR IGNORE INTO [{table}] ({', '.join(f'[{c}]' for c in row_columns)}) "
+                    f"VALUES ({', '.join('?' * len(row_columns))})",
+                    [row[c] for c in row_columns],
+                )
+    return conversation_id
+
+
 def duplicate_path(store: Store, message_id: int, title: str | None = None) -> Conversation:
     """A new conversation holding the branch from the root down to this message (with traces, sources, prompts)."""
     message = store.get_message(message_id)
@@ -168,7 +232,7 @@ def duplicate_path(store: Store, message_id: int, title: str | None = None) -> C
         raise KeyError(f"no message {message_id}")
     source = store.get_conversation(message.conversation_id)
     rows = read_rows(store, [m.id for m in store.path(message_id)])
-    copy = store.create_conversation(title or f"{source.title} (copy)", source.system_prompt)
+    copy = store.create_conversation(title or f"{source.title} (copy)", source.system_prompt, source.kind)
     with write_transaction(store.db):
         id_map = insert_rows(store, rows, copy.id)
         store.db.execute(

@@ -24,7 +24,7 @@ from desktop.core.transactions import write_transaction
 ROLES = frozenset({"system", "user", "assistant"})
 STATUSES = frozenset({"streaming", "complete", "cancelled", "error", "interrupted"})
 
-_CONVERSATION_COLUMNS = "id, title, system_prompt, created_at, updated_at, leaf_message_id, pinned"
+_CONVERSATION_COLUMNS = "id, title, system_prompt, created_at, updated_at, leaf_message_id, pinned, kind"
 # How the conversation list can be sorted; pinned conversations always come first.
 CONVERSATION_ORDERS = {
     "updated": "updated_at DESC, id DESC",
@@ -61,6 +61,7 @@ class Conversation:
     updated_at: str
     leaf_message_id: int | None  # last message of the branch currently shown
     pinned: bool = False
+    kind: str = "chat"  # "chat", or "notebook": one document a base model continues
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,14 +159,14 @@ class Store:
 
     # Conversations
 
-    def create_conversation(self, title: str = "New chat", system_prompt: str = "") -> Conversation:
+    def create_conversation(self, title: str = "New chat", system_prompt: str = "", kind: str = "chat") -> Conversation:
         now = _now()
         with write_transaction(self.db):
             cursor = self.db.execute(
-                "INSERT INTO conversations (title, system_prompt, created_at, updated_at) VALUES (?, ?, ?, ?)",
-                [title, system_prompt, now, now],
+                "INSERT INTO conversations (title, system_prompt, created_at, updated_at, kind) VALUES (?, ?, ?, ?, ?)",
+                [title, system_prompt, now, now, kind],
             )
-        return Conversation(cursor.lastrowid, title, system_prompt, now, now, None)
+        return Conversation(cursor.lastrowid, title, system_prompt, now, now, None, kind=kind)
 
     def list_conversations(self, order: str = "updated") -> list[Conversation]:
         """Every conversation, pinned ones first, then in `order` (a key of CONVERSATION_ORDERS)."""
@@ -185,6 +186,10 @@ class Store:
 
     def set_system_prompt(self, conversation_id: int, text: str) -> None:
         self._update_conversation(conversation_id, "system_prompt", text)
+
+    def set_kind(self, conversation_id: int, kind: str) -> None:
+        """Show the conversation as a chat or as a notebook (see desktop.core.conversation.notebook)."""
+        self._update_conversation(conversation_id, "kind", kind)
 
     def set_pinned(self, conversation_id: int, pinned: bool) -> None:
         # Not through _update_conversation: pinning is not an update that should reorder the list.

@@ -1,0 +1,44 @@
+"""The welcome view of an empty conversation: what Inkling is, and first prompts that show its features."""
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QCommandLinkButton, QLabel, QVBoxLayout, QWidget
+
+# (prompt put in the composer, what to try with its reply)
+SUGGESTIONS = (
+    ("Why is the sky blue? Answer in two sentences.",
+     "Then press Ctrl+H for the heatmap and click a word to see what else the model considered."),
+    ("Write a four-line poem about the sea.",
+     "Then Regenerate it at temperature 0 and 1.5 (Sampling panel) and compare the branches with ‹ ›."),
+    ("What do my notes say about my next trip?",
+     "Add a note first (Notes → Add note…); the reply lists the notes it used, with scores."),
+    ("Name three uses of a paperclip.",
+     "Click a token, then an alternative in the Probabilities panel: the reply continues from it as a branch."),
+)
+
+
+class WelcomeView(QWidget):
+    """Shown instead of an empty transcript; a suggestion fills the composer (it is not sent)."""
+
+    promptChosen = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("welcome")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 24, 24, 24)
+        layout.addStretch(1)
+        self.title = QLabel("<h2>Welcome to Inkling</h2>")
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.intro = QLabel("A private chat with a small model on this computer, nothing sent anywhere. "
+                            "Every word of a reply shows how likely it was and what else the model considered.")
+        self.intro.setWordWrap(True)
+        layout.addWidget(self.title)
+        layout.addWidget(self.intro)
+        self.buttons: list[QCommandLinkButton] = []
+        for index, (prompt, hint) in enumerate(SUGGESTIONS):
+            button = QCommandLinkButton(prompt, hint)
+            button.setObjectName(f"suggestion{index}")
+            button.clicked.connect(lambda _checked=False, text=prompt: self.promptChosen.emit(text))
+            layout.addWidget(button)
+            self.buttons.append(button)
+        layout.addStretch(2)
