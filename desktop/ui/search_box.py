@@ -19,7 +19,7 @@ HIT_ROLE = Qt.ItemDataRole.UserRole
 def hit_html(hit: SearchHit) -> str:
     """Title and snippet as rich text; every piece of stored text is escaped first."""
     snippet = "".join(
-        f"<b style='background-color:#fde68a'>{html.escape(text)}</b>" if matched else html.escape(text)
+        f"<b style='background-color:#fde68a; color:#1f2937'>{html.escape(text)}</b>" if matched else html.escape(text)
         for text, matched in hit.snippet_parts()
     )
     who = tr("You") if hit.role == "user" else tr("Reply")

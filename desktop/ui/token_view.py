@@ -13,6 +13,7 @@ from desktop.core.probability.heatmap import (
     LEGEND_TICKS, cell_tooltip_html, gradient_stops, heatmap_cells, heatmap_html, percent, swatch, token_at, visible,
 )
 from desktop.core.probability.summary import ReplySummary
+from desktop.ui.help import tip
 from desktop.ui.inert import InertTextBrowser
 
 
@@ -261,6 +262,7 @@ class ReplySummaryView(QWidget):
             self.tr("Confidence: mean log-prob {mean} · perplexity {perplexity} · {count} tokens").format(
                 mean=f"{summary.mean_logprob:.2f}", perplexity=f"{summary.perplexity:.2f}", count=summary.n_tokens)
         )
+        self.toggle.setToolTip(f"mean log-prob: {tip('mean log-prob')}\nperplexity: {tip('perplexity')}")
         self.toggle.toggled.connect(self._expand)
         # One wrapping label of links, not a row of buttons: a row would force the transcript wider.
         links = " &nbsp; ".join(

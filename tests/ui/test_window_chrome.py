@@ -159,3 +159,11 @@ def test_bundled_models_are_in_the_model_menu(make_window):
     submenu = window.findChild(QMenu, "bundledModels")
     names = [a.text() for a in submenu.actions()]
     assert any("SmolLM2" in n for n in names) and any("Gemma" in n and "notebook" in n for n in names)
+
+
+def test_the_confidence_terms_explain_themselves(qtbot, make_window):
+    window = make_window()
+    send(qtbot, window, "Capital?")
+    reply = window.inspector.replies[window.chat.views()[-1].message_id]
+    assert "average surprise" in reply.summary.toggle.toolTip()  # perplexity, in the Help's words
+    assert "natural log" in reply.summary.toggle.toolTip()
