@@ -4,11 +4,11 @@ import json
 from pathlib import Path
 
 from desktop.cli.usage import UsageError
-from desktop.core.engine.types import EngineConfig, ModelLoadError
-from desktop.core.models.facts import read_facts
 from desktop.core.models.fit import estimate_fit, gib
 from desktop.core.models.library import LibraryModel, ModelLibrary, Scan
-from desktop.core.models.settings import CPU_BUILD, library_folders, load_model_settings, opened_models
+from desktop.core.models.settings import (
+    CPU_BUILD, library_folders, load_model_settings, opened_models,
+)
 from desktop.core.store import Store
 from desktop.core.workspace import open_workspace
 
@@ -35,15 +35,6 @@ def resolve_model(store: Store, name_or_path: str | Path) -> Path:
         names = ", ".join(m.name for m in matches[:6])
         raise UsageError(f"{str(name_or_path)!r} matches {len(matches)} models ({names}); name one exactly")
     return matches[0].path
-
-
-def model_engine_config(store: Store, path: Path) -> EngineConfig:
-    """The settings the user chose for this model (context, threads, flash attention, KV type…), else its defaults."""
-    try:
-        facts = read_facts(Path(path))
-    except ModelLoadError:
-        facts = None  # the engine says why when it loads it
-    return load_model_settings(store, Path(path), facts).engine_config()
 
 
 def describe(store: Store, model: LibraryModel, memory_limit: int | None) -> dict:

@@ -4,8 +4,8 @@ import os
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
-from desktop.core.engine.types import DEFAULT_CONTEXT, EngineConfig, default_threads
-from desktop.core.models.facts import ModelFacts
+from desktop.core.engine.types import DEFAULT_CONTEXT, EngineConfig, ModelLoadError, default_threads
+from desktop.core.models.facts import ModelFacts, read_facts
 from desktop.core.store import Store
 
 KEY_PREFIX = "model_settings:"
@@ -93,6 +93,17 @@ def load_model_settings(store: Store, path: Path, facts: ModelFacts | None = Non
 
 def save_model_settings(store: Store, path: Path, settings: ModelSettings, facts: ModelFacts | None = None) -> None:
     store.set_setting(settings_key(path), asdict(settings.validated(facts)))
+
+
+def model_engine_config(store: Store, path: Path, fallback: EngineConfig | None = None) -> EngineConfig:
+    """The settings saved for this model file; with none saved, `fallback` if given, else the model's defaults."""
+    if fallback is not None and not isinstance(store.get_setting(settings_key(path)), dict):
+        return fallback
+    try:
+        facts = read_facts(Path(path))
+    except ModelLoadError:
+        facts = None  # the engine says why when it loads the file
+    return load_model_settings(store, Path(path), facts).engine_config()
 
 
 def flash_attention_label(facts: ModelFacts | None) -> str:

@@ -1,0 +1,262 @@
+"""Model → Model library: every model found, its facts and fit, its remembered settings; open one, rescan, add a folder."""
+
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QListWidget, QListWidgetItem, QMessageBox,
+    QPlainTextEdit, QPushButton, QSpinBox, QSplitter, QVBoxLayout, QWidget,
+)
+
+from desktop.core.engine.types import EngineConfig
+from desktop.core.models.fit import estimate_fit, gib
+from desktop.core.models.library import LibraryModel, ModelLibrary, Scan
+from desktop.core.models.settings import (
+    ALL_LAYERS, CPU_BUILD, KV_TYPES, ModelSettings, add_library_folder, flash_attention_label, library_folders,
+    load_model_settings, opened_models, save_model_settings,
+)
+from desktop.core.store import Store
+from desktop.ui.inert import message_box, plain_label
+
+PATH_ROLE = Qt.ItemDataRole.UserRole
+
+
+class ModelLibraryDialog(QDialog):
+    """Reads the library and the per-model settings; asks the window to open a model with openRequested."""
+
+    openRequested = Signal(object, object)  # Path, EngineConfig
+
+    def __init__(self, store: Store, library: ModelLibrary, current: Path | None = None, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Model library")
+        self.setObjectName("modelLibrary")
+        self.resize(980, 640)
+        self.store, self.library, self.current = store, library, current
+        self.scan: Scan | None = None
+        self.models: dict[str, LibraryModel] = {}
+        self._build()
+        self.rescan()
+
+    # --- layout --------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.list = QListWidget()
+        self.list.setObjectName("modelList")
+        self.list.currentItemChanged.connect(lambda *_: self._show_selected())
+        self.skipped = QPlainTextEdit()
+        self.skipped.setReadOnly(True)
+        self.skipped.setObjectName("skippedPlaces")
+        self.skipped.setMaximumHeight(110)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.list, 1)
+        self.skipped_label = plain_label("Skipped")
+        left_layout.addWidget(self.skipped_label)
+        left_layout.addWidget(self.skipped)
+
+        self.facts = plain_label()
+        self.facts.setObjectName("modelFacts")
+        self.facts.setWordWrap(True)
+        self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.fit = plain_label()
+        self.fit.setObjectName("fitVerdict")
+        self.fit.setWordWrap(True)
+        self.context = QSpinBox()
+        self.context.setRange(64, 64)
+        self.context.setSingleStep(256)
+        self.gpu_layers = QSpinBox()
+        self.gpu_layers.setRange(ALL_LAYERS, 999)
+        self.gpu_layers.setSpecialValueText("all")
+        self.gpu_layers.setToolTip(CPU_BUILD)
+        self.threads = QSpinBox()
+        self.threads.setRange(1, 512)
+        self.batch = QSpinBox()
+        self.batch.setRange(1, 8192)
+        self.flash = QCheckBox()
+        self.kv_type = QComboBox()
+        self.kv_type.addItems(KV_TYPES)
+        self.system_prompt = QPlainTextEdit()
+        self.system_prompt.setPlaceholderText("Inkling's default system prompt")
+        self.system_prompt.setMaximumHeight(70)
+        self.sampling = plain_label()
+        self.sampling.setWordWrap(True)
+        for widget in (self.context, self.batch, self.gpu_layers):
+            widget.valueChanged.connect(lambda *_: self._update_fit())
+        self.flash.toggled.connect(lambda *_: self._update_fit())
+        self.kv_type.currentTextChanged.connect(lambda *_: self._update_fit())
+        form = QFormLayout()
+        form.addRow("Context (tokens)", self.context)
+        form.addRow("GPU layers", self.gpu_layers)
+        form.addRow("", plain_label(CPU_BUILD))
+        form.addRow("CPU threads", self.threads)
+        form.addRow("Batch size", self.batch)
+        form.addRow("Flash attention", self.flash)
+        form.addRow("KV cache type", self.kv_type)
+        form.addRow("Samplers from the file", self.sampling)
+        form.addRow("Default system prompt", self.system_prompt)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.addWidget(self.facts)
+        right_layout.addWidget(self.fit)
+        right_layout.addLayout(form)
+        right_layout.addStretch(1)
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setSizes([380, 600])
+
+        self.rescan_button = QPushButton("&Rescan")
+        self.rescan_button.clicked.connect(self.rescan)
+        self.add_folder_button = QPushButton("&Add folder…")
+        self.add_folder_button.clicked.connect(self.add_folder)
+        self.save_button = QPushButton("&Save settings")
+        self.save_button.clicked.connect(self.save_settings)
+        self.open_button = QPushButton("&Open model")
+        self.open_button.setDefault(True)
+        self.open_button.clicked.connect(self.open_selected)
+        close = QPushButton("Close")
+        close.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        for button in (self.rescan_button, self.add_folder_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        for button in (self.save_button, self.open_button, close):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(buttons)
+
+    # --- what is shown -------------------------------------------------------------------------
+    def rescan(self) -> None:
+        selected = self.selected()
+        self.scan = self.library.scan(library_folders(self.store), opened_models(self.store))
+        self.models = {str(m.path): m for m in self.scan.models}
+        self.list.clear()
+        for model in self.scan.models:
+            settings = load_model_settings(self.store, model.path, model.facts)
+            fit = estimate_fit(model.facts, model.size, settings.n_ctx, kv_type=settings.kv_type,
+                               n_batch=settings.n_batch, flash_attention=settings.flash_attention)
+            mode = "chat" if model.kind == "chat" else "text completion"
+            item = QListWidgetItem(f"{model.name}\n    {model.places[0].source} · {mode} · {gib(model.size)} · {fit.verdict}")
+            item.setData(PATH_ROLE, str(model.path))
+            item.setToolTip(str(model.path))
+            self.list.addItem(item)
+        self.skipped_label.setText(f"Skipped ({len(self.scan.skipped)}) — scanned in {self.scan.seconds * 1000:.0f} ms")
+        self.skipped.setPlainText("\n".join(f"{s.path}: {s.reason}" for s in self.scan.skipped) or "nothing")
+        wanted = str(selected.path) if selected else str(self.current) if self.current else None
+        rows = [i for i in range(self.list.count()) if self.list.item(i).data(PATH_ROLE) == wanted]
+        self.list.setCurrentRow(rows[0] if rows else 0)
+
+    def selected(self) -> LibraryModel | None:
+        item = self.list.currentItem()
+        return self.models.get(item.data(PATH_ROLE)) if item is not None else None
+
+    def _show_selected(self) -> None:
+        model = self.selected()
+        for widget in (self.save_button, self.open_button):
+            widget.setEnabled(model is not None)
+        if model is None:
+            self.facts.setText("No model found.")
+            self.fit.setText("")
+            return
+        facts = model.facts
+        lines = [
+            model.name,
+            f"{facts.architecture or 'unknown architecture'} · {facts.parameter_label} parameters · "
+            f"{facts.file_type or 'unknown quantization'} · {gib(model.size)} on disk"
+            + (f" in {model.parts} parts" if model.parts > 1 else ""),
+            f"Trained context: {facts.context_length or 'unknown'} tokens · vocabulary {facts.vocabulary or 'unknown'}",
+            "Mode: chat (template in the file)" if model.kind == "chat" else "Mode: text completion (no chat template)",
+        ]
+        if facts.license or facts.base_model:
+            lines.append(" · ".join(x for x in (facts.license and f"License: {facts.license}",
+                                                facts.base_model and f"Base model: {facts.base_model}") if x))
+        if model.projectors:
+            lines.append(f"Vision projector beside it: {', '.join(p.name for p in model.projectors)} (not used by Inkling)")
+        lines.append("Found at:")
+        lines += [f"  {p.source}: {p.label} — {p.path}" for p in model.places]
+        self.facts.setText("\n".join(lines))
+        settings = load_model_settings(self.store, model.path, facts)
+        self.context.setRange(64, facts.context_length or max(settings.n_ctx, 131072))
+        self.context.setValue(settings.n_ctx)
+        self.gpu_layers.setValue(settings.n_gpu_layers)
+        self.threads.setValue(settings.n_threads)
+        self.batch.setValue(settings.n_batch)
+        self.flash.setChecked(settings.flash_attention)
+        self.flash.setText(f"on: {flash_attention_label(facts)}")
+        self.kv_type.setCurrentText(settings.kv_type)
+        self.system_prompt.setPlainText(settings.system_prompt or "")
+        self.sampling.setText(", ".join(f"{k} {v:g}" for k, v in facts.sampling.items()) or "none (Inkling's own)")
+        self._update_fit()
+
+    def _update_fit(self) -> None:
+        model = self.selected()
+        if model is None:
+            return
+        fit = estimate_fit(model.facts, model.size, self.context.value(), kv_type=self.kv_type.currentText(),
+                           n_batch=self.batch.value(), flash_attention=self.flash.isChecked())
+        self.fit.setText(f"Will it fit? {fit.describe()}")
+
+    def chosen_settings(self, model: LibraryModel) -> ModelSettings:
+        base = load_model_settings(self.store, model.path, model.facts)
+        prompt = self.system_prompt.toPlainText().strip()
+        return replace(
+            base, n_ctx=self.context.value(), n_gpu_layers=self.gpu_layers.value(), n_threads=self.threads.value(),
+            n_batch=self.batch.value(), flash_attention=self.flash.isChecked(), kv_type=self.kv_type.currentText(),
+            system_prompt=prompt or None,
+        )
+
+    # --- actions -------------------------------------------------------------------------------
+    def save_settings(self) -> None:
+        """Remember the settings; if this model is the one loaded and the change needs a reload, offer it."""
+        model = self.selected()
+        if model is None:
+            return
+        before = load_model_settings(self.store, model.path, model.facts)
+        chosen = self.chosen_settings(model)
+        try:
+            save_model_settings(self.store, model.path, chosen, model.facts)
+        except ValueError as error:
+            message_box(self, QMessageBox.Icon.Warning, "Model settings", str(error))
+            return
+        loaded = self.current is not None and Path(self.current).resolve() == Path(model.path).resolve()
+        if loaded and before.needs_reload(chosen) and self.confirm_reload(model.name):
+            self.openRequested.emit(model.path, chosen.engine_config())
+        self.rescan()
+
+    def confirm_reload(self, name: str) -> bool:  # tests replace this
+        answer = message_box(self, QMessageBox.Icon.Question, "Reload model",
+                             f"These settings take effect when {name} is loaded again. Reload it now?",
+                             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def open_selected(self) -> None:
+        model = self.selected()
+        if model is None:
+            return
+        self.openRequested.emit(model.path, self.engine_config_for(model))
+        self.accept()
+
+    def engine_config_for(self, model: LibraryModel) -> EngineConfig:
+        """The settings as shown (saved first, so the model opens as it will open next time)."""
+        chosen = self.chosen_settings(model)
+        try:
+            save_model_settings(self.store, model.path, chosen, model.facts)
+        except ValueError:
+            chosen = load_model_settings(self.store, model.path, model.facts)
+        return chosen.engine_config()
+
+    def add_folder(self) -> None:
+        folder = self.ask_folder()
+        if folder is not None:
+            add_library_folder(self.store, folder)
+            self.rescan()
+
+    def ask_folder(self) -> Path | None:  # tests replace this
+        chosen = QFileDialog.getExistingDirectory(self, "Add a folder of GGUF models")
+        return Path(chosen) if chosen else None
+
+    def on_model_loaded(self, path: Path) -> None:
+        self.current = path
+
