@@ -324,7 +324,7 @@ class ConversationTools(QObject):
             data.setData("text/markdown", message.content.encode("utf-8"))
         else:
             view = self.chat.view_for(message_id)
-            data.setText(view.text() if view is not None else message.content)
+            data.setText(view.text().rstrip() if view is not None else message.content)
         QGuiApplication.clipboard().setMimeData(data)
         self.notify.emit("Message copied as Markdown." if markdown else "Message copied.", 3000)
 

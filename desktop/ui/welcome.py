@@ -1,7 +1,7 @@
 """The welcome view of an empty conversation: what Inkling is, and first prompts that show its features."""
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QCommandLinkButton, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCommandLinkButton, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 # (prompt put in the composer, what to try with its reply)
 SUGGESTIONS = (
@@ -24,6 +24,8 @@ class WelcomeView(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("welcome")
+        # the suggestions wrap: their one-line width must not squeeze the conversation list
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 24, 24, 24)
         layout.addStretch(1)
