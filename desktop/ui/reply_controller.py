@@ -15,6 +15,14 @@ DRAW_INTERVAL_MS = 40  # tokens are drawn in batches, never one relayout per tok
 NOTICE_MS = 8000
 
 
+def stats_line(stats: dict) -> str:
+    """A finished reply's speed and context use, for the status bar (also for a reply shown later)."""
+    if not {"tokens_per_s", "ttft_ms", "prompt_tokens", "completion_tokens", "n_ctx"} <= stats.keys():
+        return ""  # saved by an engine that did not measure them all
+    return (f"{stats['tokens_per_s']:.1f} tok/s · TTFT {stats['ttft_ms']:.0f} ms · "
+            f"context {stats['prompt_tokens'] + stats['completion_tokens']} / {stats['n_ctx']}")
+
+
 class ReplyController(QObject):
     """Owns the active ReplySession; the engine worker's signals come in tagged with a request id.
 
@@ -24,6 +32,8 @@ class ReplyController(QObject):
     started = Signal(object, int)  # the ReplySession just begun (its message saved, streaming), conversation id
     groundRequested = Signal(object)  # ReplyRequest: find its notes, then call on_grounded
     streamed = Signal(object, str)  # ReplySession, the text that arrived since the last draw
+    prompted = Signal(object)  # ReplySession whose prompt is built (session.prompt: what was left out)
+    reading = Signal(object, int, int)  # ReplySession, prompt tokens read, of how many (a long prompt)
     ended = Signal(object)  # the ReplySession, ended; session.message is the saved message
     statsChanged = Signal(str)
     notify = Signal(str, int)  # text, milliseconds
@@ -45,6 +55,7 @@ class ReplyController(QObject):
         # Queued explicitly: the session writes SQLite, which only the GUI thread may touch.
         worker, queued = engine.worker, Qt.ConnectionType.QueuedConnection
         worker.promptReady.connect(self.on_prompt_ready, queued)
+        worker.promptProgress.connect(self.on_prompt_progress, queued)
         worker.token.connect(self.on_token, queued)
         worker.finished.connect(self.on_finished, queued)
         worker.failed.connect(self.on_failed, queued)
@@ -111,6 +122,11 @@ class ReplyController(QObject):
         if prompt.dropped_messages:
             self.notify.emit(f"The conversation is longer than the context: the {prompt.dropped_messages} "
                              "oldest messages were left out.", NOTICE_MS)
+        self.prompted.emit(self.active)
+
+    def on_prompt_progress(self, request_id: int, done: int, total: int) -> None:
+        if self._is_current(request_id):
+            self.reading.emit(self.active, done, total)
 
     def on_token(self, request_id: int, event: TokenEvent) -> None:
         if not self._is_current(request_id):
@@ -131,9 +147,7 @@ class ReplyController(QObject):
             return
         self._draw()
         self.active.apply(finished)
-        stats = finished.stats
-        self.statsChanged.emit(f"{stats.tokens_per_s:.1f} tok/s · TTFT {stats.ttft_ms:.0f} ms · "
-                               f"context {stats.prompt_tokens + stats.completion_tokens} / {stats.n_ctx}")
+        self.statsChanged.emit(stats_line(finished.stats.to_dict()))
         self._say_save_error()
         self._end()
 

@@ -1,5 +1,6 @@
 """The engine's own thread: one long-lived QThread owns the model; the GUI talks to it with tagged signals."""
 
+import dataclasses
 import itertools
 import threading
 
@@ -17,7 +18,9 @@ class EngineWorker(QObject):
 
     modelLoaded = Signal(int, object)  # request id, ModelInfo
     modelFailed = Signal(int, str)
+    modelProgress = Signal(int, float)  # request id, fraction of the file llama.cpp has loaded
     promptReady = Signal(int, object)  # request id, PromptReady
+    promptProgress = Signal(int, int, int)  # request id, prompt tokens read, of how many (a long prompt only)
     token = Signal(int, object)  # request id, TokenEvent
     finished = Signal(int, object)  # request id, Finished
     failed = Signal(int, str)
@@ -28,9 +31,13 @@ class EngineWorker(QObject):
         self._engine_factory = engine_factory
         self._engine = None
         self.latest_measure = 0  # set by the GUI thread; older measure requests still queued are skipped
+        self.cancel_load = threading.Event()  # set by the GUI thread to stop a model load in progress
 
     @Slot(int, str, object)
     def load_model(self, request_id: int, path: str, config: EngineConfig) -> None:
+        self.cancel_load.clear()
+        if isinstance(config, EngineConfig):  # a model file: llama.cpp reports its progress, and stops when asked
+            config = dataclasses.replace(config, progress=lambda fraction: self._load_progress(request_id, fraction))
         try:
             engine = self._engine_factory(path, config)
         except EngineError as error:
@@ -41,11 +48,17 @@ class EngineWorker(QObject):
         self._engine = engine
         self.modelLoaded.emit(request_id, engine.info)
 
+    def _load_progress(self, request_id: int, fraction: float) -> bool:
+        self.modelProgress.emit(request_id, fraction)
+        return not self.cancel_load.is_set()
+
     @Slot(object, object)
     def generate(self, request: ReplyRequest, cancel: threading.Event) -> None:
         if self._engine is None:
             self.failed.emit(request.request_id, "No model is loaded. Open one with File → Open model….")
             return
+        # an engine that reads long prompts in steps reports them (LlamaEngine.prompt_progress)
+        self._engine.prompt_progress = lambda done, total: self.promptProgress.emit(request.request_id, done, total)
         try:
             generate = generate_branch if isinstance(request, BranchRequest) else generate_reply
             for event in generate(self._engine, request, cancel):
@@ -60,6 +73,8 @@ class EngineWorker(QObject):
         except Exception as error:
             self.failed.emit(request.request_id, f"Internal error: {error!r}")
             raise
+        finally:
+            self._engine.prompt_progress = None
 
     @Slot(object)
     def measure(self, request: BudgetRequest) -> None:
@@ -110,6 +125,10 @@ class EngineController(QObject):
         request_id = self.next_request_id()
         self._loadRequested.emit(request_id, path, config)
         return request_id
+
+    def cancel_load(self) -> None:
+        """Stop the model load in progress (the previous model stays loaded)."""
+        self.worker.cancel_load.set()
 
     def generate(self, request: ReplyRequest) -> None:
         cancel = threading.Event()
