@@ -86,6 +86,7 @@ class ConversationJson(TypedDict):
     created_at: str
     updated_at: str
     pinned: NotRequired[bool]
+    kind: NotRequired[Literal["chat", "notebook"]]  # absent: a chat (exports before notebooks)
 
 
 @with_config(STRICT)

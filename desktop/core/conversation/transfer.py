@@ -43,7 +43,7 @@ def export_json(store: Store, conversation_id: int, branches: str = "current") -
         "conversation": {
             "title": conversation.title, "system_prompt": conversation.system_prompt,
             "created_at": conversation.created_at, "updated_at": conversation.updated_at,
-            "pinned": conversation.pinned,
+            "pinned": conversation.pinned, "kind": conversation.kind,
         },
         "leaf": number.get(conversation.leaf_message_id),
         "messages": [_message_json(store, m, number) for m in messages],
@@ -136,7 +136,7 @@ def _write(store: Store, export: ExportJson) -> int:
     meta, messages = export["conversation"], export["messages"]
     rows = MessageRows([_message_row(m) for m in messages])
     with write_transaction(store.db):
-        conversation = store.create_conversation(meta["title"], meta["system_prompt"])
+        conversation = store.create_conversation(meta["title"], meta["system_prompt"], meta.get("kind", "chat"))
         id_map = insert_rows(store, rows, conversation.id)
         for message in messages:
             message_id = id_map[message["id"]]

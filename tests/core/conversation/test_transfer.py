@@ -35,10 +35,20 @@ def branched(store: Store) -> int:
 def test_all_branches_round_trip_exactly(store):
     original = export_json(store, branched(store), "all")
     assert len(original["messages"]) == 10 and original["conversation"]["pinned"] is True
+    assert original["conversation"]["kind"] == "chat"
     imported = import_json(store, json.loads(json.dumps(original)))
     again = export_json(store, imported, "all")
     assert again == original
     assert [m.content for m in store.thread(imported)][-1] == "answer 2 alpacas"  # the same branch is shown
+
+
+def test_a_notebook_comes_back_as_a_notebook_and_an_older_export_as_a_chat(store):
+    notebook = store.create_conversation("Draft", kind="notebook")
+    store.add_message(notebook.id, "user", "Once upon a time")
+    data = export_json(store, notebook.id)
+    assert store.get_conversation(import_json(store, data)).kind == "notebook"
+    del data["conversation"]["kind"]
+    assert store.get_conversation(import_json(store, data)).kind == "chat"
 
 
 def test_current_branch_export_has_only_the_shown_branch_with_everything(store):
