@@ -1,7 +1,7 @@
 """The declared shape of a conversation export (version 1), checked whole by pydantic before an import writes."""
 
 import math
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, TypeAdapter, ValidationError, with_config
 from typing_extensions import NotRequired, TypedDict
@@ -106,7 +106,7 @@ EXPORT = TypeAdapter(ExportJson)
 @with_config(STRICT)
 class EnvelopeJson(TypedDict):
     format: Literal["inkling.conversation"]
-    version: int
+    version: NotRequired[Any]  # any: a version that is not a number is a damaged export, not another format
 
 
 ENVELOPE = TypeAdapter(EnvelopeJson)
@@ -132,7 +132,9 @@ def _explain(error: ValidationError, data: bytes | str) -> str:
         envelope = ENVELOPE.validate_json(data)
     except ValidationError:
         return "is not an Inkling conversation export"
-    _check_version(envelope["version"])
+    version = envelope.get("version")
+    if isinstance(version, int) and not isinstance(version, bool):
+        _check_version(version)
     return f"is damaged: {first_problem(error)}"
 
 

@@ -1,5 +1,6 @@
 """Export a conversation to Markdown or JSON (current branch or all), import the JSON back exactly, archive them all."""
 
+import codecs
 import json
 import lzma
 import re
@@ -273,8 +274,8 @@ def import_file(store: Store, path: Path, limits: ImportLimits = ImportLimits())
     except OSError as error:
         raise TransferError(f"Cannot read {path.name}: {error.strerror or error}") from None
     if archive is None:
-        with write_transaction(store.db):
-            return [_write(store, _checked(text, path.name))]
+        with write_transaction(store.db):  # a byte-order mark is what some editors add when they save
+            return [_write(store, _checked(text.removeprefix(codecs.BOM_UTF8), path.name))]
     with archive, write_transaction(store.db):
         return [_write(store, _checked(entry, name)) for name, entry in _entries(archive, limits)]
 

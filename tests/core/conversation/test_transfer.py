@@ -1,5 +1,6 @@
 """Export and import: JSON round-trips exactly (traces, sources, prompts, branches), Markdown reads well, archives."""
 
+import codecs
 import json
 import math
 import zipfile
@@ -107,6 +108,12 @@ def test_markdown_current_and_all_branches(store):
     assert "— error" in every
 
 
+def test_a_file_saved_with_a_byte_order_mark_imports(store, tmp_path):
+    path = tmp_path / "edited.json"
+    path.write_bytes(codecs.BOM_UTF8 + export_text(store, branched(store), "json", "all").encode())
+    assert len(import_file(store, path)) == 1
+
+
 def test_export_all_archive_imports_back(store, tmp_path):
     first = branched(store)
     second = store.create_conversation("Empty one")
@@ -136,6 +143,11 @@ def test_bad_files_are_refused_without_writing_anything(store, tmp_path):
         import_file(store, bad)
     with pytest.raises(TransferError, match="Cannot read"):
         import_file(store, tmp_path / "missing.json")
+    for text, message in [(b"", "not valid JSON"), ("[]", "not an Inkling"), ('"x"', "not an Inkling"),
+                          ('{"format": "inkling.conversation", "version": "1"}', 'damaged: version: .* found "1"')]:
+        bad.write_bytes(text if isinstance(text, bytes) else text.encode())
+        with pytest.raises(TransferError, match=message):
+            import_file(store, bad)
     assert len(store.list_conversations()) == before
     with pytest.raises(TransferError):
         export_text(store, conversation_id, "html")
