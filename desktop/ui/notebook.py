@@ -253,11 +253,15 @@ class NotebookView(QWidget):
         index = int(np.searchsorted(starts, position, side="right")) - 1
         return min(index, len(starts) - 2)
 
+    def select(self, index: int | None) -> None:
+        """Mark a continuation token as the one the Probabilities panel shows (underlined, in bold)."""
+        self.selected = index
+        self._paint()
+
     def _clicked(self, position: int) -> None:
         index = self.token_at(position)
         if index is not None and self.page.continuation is not None:
-            self.selected = index
-            self._paint()
+            self.select(index)
             self.tokenSelected.emit(self.page.continuation.id, index)
 
     # --- editing ------------------------------------------------------------------------------------

@@ -147,3 +147,21 @@ def test_the_bundled_base_model_opens_a_notebook_from_the_menu(qtbot, make_windo
 def test_a_token_position_maps_to_its_token():
     assert token_spans([" Paris", ".", "<0xE2>", "<0x9C>", "<0x93>", "!"], " Paris.✓!") == [
         (0, 6), (6, 7), (7, 7), (7, 7), (7, 8), (8, 9)]
+
+
+def test_a_clicked_continued_word_is_marked_and_inspected(qtbot, make_window):
+    window = make_window(BaseFake)
+    window.resize(900, 600)
+    window.show()
+    type_document(qtbot, window, "Once upon a time")
+    continue_with_tab(qtbot, window, 20000)
+    window.inspector.heatmap_action.setChecked(True)
+    editor = window.notebook.editor
+    cursor = QTextCursor(editor.document())
+    cursor.setPosition(len("Once upon a time") + 5)  # inside " capital", the second continued token
+    with qtbot.waitSignal(window.notebook.tokenSelected, timeout=5000) as selected:
+        qtbot.mouseClick(editor.viewport(), Qt.MouseButton.LeftButton, pos=editor.cursorRect(cursor).center())
+    assert selected.args[1] == 1
+    marked = [s for s in editor.extraSelections() if s.format.fontUnderline()]
+    assert len(marked) == 1 and marked[0].cursor.selectedText() == " capital"
+    assert window.inspector.panel.heading.text().startswith("Token 2 of 7")
