@@ -7,7 +7,7 @@ from desktop.cli.usage import UsageError
 from desktop.core.models.fit import estimate_fit, gib
 from desktop.core.models.library import LibraryModel, ModelLibrary, Scan
 from desktop.core.models.settings import (
-    CPU_BUILD, library_folders, load_model_settings, opened_models,
+    CPU_BUILD, gpu_build, library_folders, load_model_settings, opened_models,
 )
 from desktop.core.store import Store
 from desktop.core.workspace import open_workspace
@@ -56,7 +56,7 @@ def run(args) -> int:
             "models": described,
             "projectors": [p.to_json() for p in scan.projectors],
             "skipped": [{"path": str(s.path), "reason": s.reason} for s in scan.skipped],
-            "gpu": CPU_BUILD,
+            "gpu": "GPU build" if gpu_build() else CPU_BUILD,
             "scan_seconds": round(scan.seconds, 3),
         }, ensure_ascii=False))
         return 0
@@ -66,7 +66,7 @@ def run(args) -> int:
         print(f"projector (not a chat model): {projector.path}")
     for skipped in scan.skipped:
         print(f"skipped {skipped.path}: {skipped.reason}")
-    print(f"GPU: {CPU_BUILD}")
+    print(f"GPU: {'GPU build (set GPU layers per model)' if gpu_build() else CPU_BUILD}")
     return 0
 
 

@@ -15,6 +15,8 @@ from desktop.core.conversation.transfer import TransferError, export_text, impor
 from desktop.core.conversation.turns import start_turn
 from desktop.core.engine.types import EngineConfig, ModelInfo
 from desktop.core.models import bundled_models, display_name
+from desktop.core.models.library import ModelLibrary
+from desktop.core.models.settings import load_model_settings, model_engine_config, remember_opened
 from desktop.core.backups import backup_database
 from desktop.core.errors import InklingError
 from desktop.core.paths import database_path
@@ -36,6 +38,7 @@ from desktop.ui.system_prompt_panel import SystemPromptPanel
 from desktop.ui.theme import ThemeController
 from desktop.ui.welcome import WelcomeView
 from desktop.ui.worker import EngineController
+from desktop.ui.model_library import ModelLibraryDialog
 from desktop.ui.inert import message_box, plain_label, plain_tip
 
 MODEL_PATH_KEY = "model_path"
@@ -62,6 +65,7 @@ class MainWindow(QMainWindow):
         self.store = store
         self.engine_config = engine_config
         self.model_info: ModelInfo | None = None
+        self.model_library = ModelLibrary()  # kept for the window's life: its header cache makes a rescan cheap
         self.model_name = ""
         self._notice_before_show: tuple[str, int] | None = None  # shown again once the window is (notify)
         self.conversation_id: int | None = None
@@ -71,6 +75,7 @@ class MainWindow(QMainWindow):
         self.engine = EngineController(engine_factory, self)
         self.engine.worker.modelLoaded.connect(self._model_loaded)
         self.engine.worker.modelFailed.connect(self._model_failed)
+        self.engine.worker.modelProgress.connect(self._model_progress)
         self.replies = ReplyController(store, self.engine, self)
 
         self._older: list = []  # messages of the open conversation not yet given a view (oldest first)
@@ -143,7 +148,7 @@ class MainWindow(QMainWindow):
         self.model_label = plain_label("No model")
         self.model_label.setObjectName("modelLabel")
         self.load_progress = QProgressBar()
-        self.load_progress.setRange(0, 0)  # llama.cpp gives no load progress through this API: busy indicator
+        self.load_progress.setRange(0, 0)  # busy until llama.cpp reports progress (_model_progress)
         self.load_progress.setMaximumWidth(120)
         self.load_progress.setVisible(False)
         self.stats_label = QLabel()
@@ -212,6 +217,9 @@ class MainWindow(QMainWindow):
                 action = bundled.addAction(f"{model.name} ({kind})")
                 action.setEnabled(model.path.is_file())
                 action.triggered.connect(lambda _checked=False, path=model.path: self.load_model(path))
+        library = self._action(self.model_menu, "Model &library…", QKeySequence("Ctrl+M"), self.show_model_library)
+        library.setObjectName("modelLibraryAction")
+        self._action(self.model_menu, "&Cancel loading", None, self.engine.cancel_load)
         self.help = HelpMenu(self, lambda: self.model_name)
         self.help.install(self.menuBar().addMenu("&Help"))
 
@@ -270,11 +278,37 @@ class MainWindow(QMainWindow):
         if path:
             self.load_model(Path(path))
 
-    def load_model(self, path: Path) -> None:
+    def load_model(self, path: Path, config: EngineConfig | None = None) -> None:
+        """Load a model file with the given settings, else those remembered for it, else the window's."""
         self._loading_path = Path(path)
-        self._loading_request = self.engine.load_model(str(path), self.engine_config)
+        config = config or model_engine_config(self.store, Path(path), self.engine_config)
+        self._loading_request = self.engine.load_model(str(path), config)
         self.model_label.setText(f"Loading {display_name(Path(path))}…")
+        self.load_progress.setRange(0, 0)  # busy until llama.cpp reports how far it is
         self.load_progress.setVisible(True)
+
+    def _model_progress(self, request_id: int, fraction: float) -> None:
+        if request_id == self._loading_request:
+            self.load_progress.setRange(0, 100)
+            self.load_progress.setValue(int(fraction * 100))
+
+    def _local_model_path(self) -> Path | None:
+        """The loaded model's file (None when none is loaded, or for a server's model)."""
+        path = self.model_info.path if self.model_info is not None else None
+        return Path(path) if path is not None and Path(path).is_file() else None
+
+    def _model_system_prompt(self) -> str | None:
+        """The default system prompt the user gave the loaded model file in the library, if any."""
+        path = self._local_model_path()
+        return load_model_settings(self.store, path).system_prompt if path is not None else None
+
+    def show_model_library(self) -> None:
+        """Model → Model library (Ctrl+M): the dialog asks for a model with its settings; the window loads it."""
+        dialog = ModelLibraryDialog(self.store, self.model_library, self._local_model_path(), self)
+        dialog.openRequested.connect(self.load_model)
+        self.model_library_dialog = dialog
+        dialog.open()
+
 
     def _model_loaded(self, request_id: int, info: ModelInfo) -> None:
         if request_id != self._loading_request:
@@ -290,6 +324,7 @@ class MainWindow(QMainWindow):
         self.system_prompt.set_completion_mode(info.mode == "completion")
         self.stats_label.setText(f"context 0 / {info.n_ctx}")
         self.store.set_setting(MODEL_PATH_KEY, str(info.path))
+        remember_opened(self.store, info.path)
         self.tools.set_model(info, self.model_name)
 
     def _model_failed(self, request_id: int, message: str) -> None:
@@ -318,7 +353,7 @@ class MainWindow(QMainWindow):
 
     def new_conversation(self) -> None:
         self.system_prompt.flush()
-        conversation = self.store.create_conversation(system_prompt=DEFAULT_SYSTEM_PROMPT)
+        conversation = self.store.create_conversation(system_prompt=self._model_system_prompt() or DEFAULT_SYSTEM_PROMPT)
         self.conversation_id = conversation.id
         self.sidebar.refresh(conversation.id)
         self.open_conversation(conversation.id)

@@ -13,7 +13,7 @@ from desktop.core.engine.types import EngineConfig
 from desktop.core.models.fit import estimate_fit, gib
 from desktop.core.models.library import LibraryModel, ModelLibrary, Scan
 from desktop.core.models.settings import (
-    ALL_LAYERS, CPU_BUILD, KV_TYPES, ModelSettings, add_library_folder, flash_attention_label, library_folders,
+    ALL_LAYERS, CPU_BUILD, KV_TYPES, ModelSettings, add_library_folder, flash_attention_label, gpu_build, library_folders,
     load_model_settings, opened_models, save_model_settings,
 )
 from desktop.core.store import Store
@@ -88,7 +88,9 @@ class ModelLibraryDialog(QDialog):
         form = QFormLayout()
         form.addRow("Context (tokens)", self.context)
         form.addRow("GPU layers", self.gpu_layers)
-        form.addRow("", plain_label(CPU_BUILD))
+        if not gpu_build():
+            self.gpu_layers.setEnabled(False)
+            form.addRow("", plain_label(CPU_BUILD))
         form.addRow("CPU threads", self.threads)
         form.addRow("Batch size", self.batch)
         form.addRow("Flash attention", self.flash)

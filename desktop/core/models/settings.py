@@ -106,6 +106,13 @@ def model_engine_config(store: Store, path: Path, fallback: EngineConfig | None 
     return load_model_settings(store, Path(path), facts).engine_config()
 
 
+def gpu_build() -> bool:
+    """Whether this llama.cpp was built with a GPU backend (CUDA, Vulkan, Metal): only then do GPU layers mean anything."""
+    import llama_cpp  # loads the library: only when a window or command asks
+
+    return bool(llama_cpp.llama_supports_gpu_offload())
+
+
 def flash_attention_label(facts: ModelFacts | None) -> str:
     drift = FLASH_ATTENTION_DRIFT.get(facts.architecture if facts else None, max(FLASH_ATTENTION_DRIFT.values()))
     return f"faster decoding; probabilities approximate, typically ±{drift:g} nats on this model"
