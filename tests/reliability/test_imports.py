@@ -58,6 +58,8 @@ VARIANTS = {
     "a source's score as text": _set("messages.1.sources", [{**SOURCE, "score": "high"}]),
     "a trace as an object": _set("messages.1.trace", {"0": 1}),
     "alternatives as a string": _set("messages.1.trace.0.top", "abc"),
+    "65 alternatives at one position": _set("messages.1.trace.0.top", [{"id": n, "text": "x", "logprob": -1.0}
+                                                                        for n in range(65)]),
     "a log-probability as text": _set("messages.1.trace.0.logprob", "low"),
     "prompt token ids as strings": _set("messages.1.prompt.token_ids", ["1", "2"]),
     "a prompt token id of 2**40": _set("messages.1.prompt.token_ids", [2**40]),

@@ -16,6 +16,9 @@ VERSION = 1
 TokenId = Annotated[int, Field(ge=0, le=2**31 - 1)]
 Position = Annotated[int, Field(ge=0, le=2**31 - 1)]
 FLOAT32_MAX = 3.4028234663852886e38
+# The engines keep at most 20 alternatives. A trace is stored as n tokens x the most alternatives any
+# position has, so one position with 100,000 of them in a 10 MB file would ask for gigabytes.
+MAX_ALTERNATIVES = 64
 
 
 def _float32(value: float) -> float:
@@ -46,7 +49,7 @@ class TokenJson(TypedDict):
     sampled_prob: Float32
     entropy: Float32
     eog: NotRequired[bool]
-    top: list[TopJson]
+    top: Annotated[list[TopJson], Field(max_length=MAX_ALTERNATIVES)]
 
 
 @with_config(STRICT)
