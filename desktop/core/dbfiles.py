@@ -113,6 +113,10 @@ def check_header(path: Path) -> None:
     page_size = int.from_bytes(header[16:18], "big")
     page_size = 65536 if page_size == 1 else page_size
     pages = int.from_bytes(header[28:32], "big")
-    # The header's page count is only valid when its change counter matches "version valid for".
-    if header[24:28] == header[92:96] and pages and size < pages * page_size:
+    # The header's page count is only valid when its change counter matches "version valid for". Pages past
+    # the end may still be in the -wal (a checkpoint that found the disk full wrote page 1 but could not grow
+    # the file): SQLite reads them from there, so only a file without a WAL is judged by its size.
+    wal = path.with_name(path.name + "-wal")
+    in_wal = wal.exists() and wal.stat().st_size > 0
+    if header[24:28] == header[92:96] and pages and size < pages * page_size and not in_wal:
         raise DatabaseDamagedError(path, f"the file is cut short: {size} of {pages * page_size} bytes")

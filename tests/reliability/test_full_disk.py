@@ -174,3 +174,27 @@ def test_the_window_controller_ends_the_reply_and_stays_usable(small_disk, smoll
         store.close()
     assert integrity(small_disk / "home" / "inkling.db") == "ok"
     assert os.path.exists(small_disk / "home" / "inkling.db")
+
+
+def test_a_database_closed_on_a_full_disk_opens_again_when_space_is_freed(small_disk):
+    """Closing checkpoints: on a full disk page 1 (saying 27 pages) is written but the file cannot grow, and the
+    pages stay in the -wal. That file is sound (SQLite reads them from the WAL), not a file cut short."""
+    path = small_disk / "inkling.db"
+    store = open_store(path)
+    conversation = store.create_conversation(title="kept")
+    for n in range(30):
+        store.add_message(conversation.id, "user", f"message {n} " * 300)
+    filler = Filler(small_disk)
+    filler.fill()
+    store.close()
+    filler.free()
+    with open(path, "rb") as handle:
+        header = handle.read(100)
+    claimed = int.from_bytes(header[28:32], "big") * int.from_bytes(header[16:18], "big")
+    size = os.path.getsize(path)
+    reopened = open_store(path)
+    assert [c.title for c in reopened.list_conversations()] == ["kept"]
+    assert reopened.db.execute("SELECT count(*) FROM messages").fetchone()[0] == 30
+    reopened.close()
+    assert integrity(path) == "ok"
+    print(f"file {size} bytes, header says {claimed}")
