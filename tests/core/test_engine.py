@@ -460,7 +460,7 @@ def test_capture_matches_a_float64_log_softmax_whatever_the_logits_offset(reques
         # a common offset changes no probability; the sweep centres on the max, so no digits are lost to it
         shifted = logits + np.float32(offset)
         row = log_softmax(shifted)
-        logprob, _, entropy, top, top_logprobs = capture.measure(shifted, chosen)
+        logprob, _, entropy, top, top_logprobs, _ = capture.measure(shifted, chosen)
         assert logprob == pytest.approx(row[chosen], abs=1e-4)
         assert entropy == pytest.approx(float(-(np.exp(row) * row).sum()), abs=1e-4)
         assert top_logprobs.tolist() == pytest.approx(np.sort(row)[::-1][:10].tolist(), abs=1e-4)

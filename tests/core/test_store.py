@@ -321,7 +321,7 @@ def test_trace_round_trip_through_store(store):
     store.save_trace(message.id, tokens)
     assert_same_trace(store.load_trace(message.id), tokens)
     row = next(store.db.query("SELECT format, n_tokens FROM token_traces WHERE message_id = ?", [message.id]))
-    assert row == {"format": 1, "n_tokens": 3}
+    assert row == {"format": 2, "n_tokens": 3}
 
     store.save_trace(message.id, tokens[:1])  # upsert replaces
     assert_same_trace(store.load_trace(message.id), tokens[:1])

@@ -16,6 +16,8 @@ SAMPLE_STRIDE = 64
 # capture is memory-bound on a 262k vocabulary, and one sweep costs less than five passes over 1 MB.
 CHUNK = 65536
 
+Penalised = tuple[float, np.ndarray, np.ndarray] | None  # log Z, penalised ids, their raw logits
+
 
 class ProbabilityCapture:
     """Turns the logits that produced each drawn token into the numbers a trace stores.
@@ -33,8 +35,12 @@ class ProbabilityCapture:
         self._recent: deque[int] = deque(maxlen=PENALTY_WINDOW)
         self._recent_counts: Counter[int] = Counter()
 
-    def measure(self, logits: np.ndarray, chosen: int) -> tuple[float, float, float, np.ndarray, np.ndarray]:
-        """Return (logprob, sampled_prob, entropy, top ids, top logprobs) for the token drawn from `logits`."""
+    def measure(self, logits: np.ndarray, chosen: int) -> tuple[float, float, float, np.ndarray, np.ndarray, Penalised]:
+        """(logprob, sampled_prob, entropy, top ids, top logprobs, penalised) for the token drawn from `logits`.
+
+        `penalised` is what a view needs to apply the repeat penalty exactly later: None when the
+        reply runs without one, else log Z and the raw logits of the tokens the penalty touches here.
+        """
         recent = np.fromiter(self._recent_counts, dtype=np.int64, count=len(self._recent_counts))
         head_size = max(self.top_logprobs, self._sampler_head_size(len(recent)), 1)
         shift = float(logits.max())
@@ -47,8 +53,9 @@ class ProbabilityCapture:
         top = head[: self.top_logprobs]
         top_logprobs = logits[top] - np.float32(log_z)
         sampled_prob = self._sampled_prob(logits, shift, total, head, recent, chosen)
+        penalised = (log_z, recent, logits[recent].copy()) if self.settings.repeat_penalty != 1.0 else None
         self._remember(chosen)
-        return logprob, sampled_prob, entropy, top, top_logprobs
+        return logprob, sampled_prob, entropy, top, top_logprobs, penalised
 
     def _sweep(self, logits: np.ndarray, shift: float, threshold: np.float32) -> tuple[float, float, np.ndarray]:
         """Sum of w = exp(logits - shift), sum of w * (logits - shift), and the ids at or above `threshold`."""

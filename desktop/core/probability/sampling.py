@@ -14,7 +14,8 @@ class SamplerSettings:
     top_p: float = 0.9
     top_k: int = 40
     min_p: float = 0.05
-    repeat_penalty: float = 1.1
+    # Off, as in llama.cpp: with a penalty, temperature 0 no longer always picks the most likely token.
+    repeat_penalty: float = 1.0
     seed: int | None = None  # None: a fresh random seed per reply
     max_tokens: int = 512
 

@@ -32,3 +32,18 @@ def test_builder_bytes_equal_encode_trace(trace, capacity):
     assert len(builder) == len(trace)
     assert builder.encode() == encode_trace(trace)
     assert decode_trace(builder.encode()) == decode_trace(encode_trace(trace))
+
+
+def test_the_repeat_penalty_inputs_round_trip_and_version_1_traces_still_read():
+    import zlib
+
+    top = (TopToken(5, "a", -0.5), TopToken(6, "b", -1.5))
+    plain = TokenRecord(5, "a", -0.5, 0.75, 1.0, top)
+    penalised = TokenRecord(6, "b", -1.5, 0.375, 1.0, top, False, 12.25, ((5, 11.75), (9, -3.5)))
+    first = TokenRecord(5, "a", -0.5, 0.75, 1.0, top, False, 12.0, ())  # nothing drawn yet: an empty window
+    assert decode_trace(encode_trace([first, penalised])) == [first, penalised]
+    blob = encode_trace([plain])
+    assert blob[0] == 2
+    # version 1 wrote the same body without the penalty section (its 4-byte "absent" flag)
+    version_1 = bytes([1]) + zlib.compress(zlib.decompress(blob[1:])[:-4])
+    assert decode_trace(version_1) == [plain]

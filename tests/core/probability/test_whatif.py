@@ -5,7 +5,7 @@ import pytest
 
 from desktop.core.probability.sampling import SamplerSettings
 from desktop.core.probability.trace import TokenRecord, TopToken, TraceTable
-from desktop.core.probability.whatif import model_distribution, sampler_view
+from desktop.core.probability.whatif import inspect_position, model_distribution, sampler_view
 
 VOCAB = 5000
 HEAD = 20
@@ -136,3 +136,49 @@ def test_whatif_through_the_stored_float16_trace_is_close():
     stored = sampler_view(table.top_logprobs[0].astype(np.float64), settings)
     reference = brute_force(logits, settings)
     np.testing.assert_allclose(stored.probs, reference[ids], atol=5e-3)
+
+
+def poem_trace(engine, settings: SamplerSettings) -> list[TokenRecord]:
+    messages = [{"role": "user", "content": "Write a short poem about the sea, with many repeated words."}]
+    events = engine.stream(engine.tokenize(engine.render(messages)), settings, top_logprobs=20)
+    records = [event.record for event in events if getattr(event, "record", None) is not None]
+    # through the stored format, as the window reads it
+    return TraceTable.decode(TraceTable.from_records(records).encode()).records()
+
+
+def test_greedy_with_a_repeat_penalty_never_contradicts_itself(smollm2):
+    """At T 0 with a penalty the drawn token is the argmax *after* the penalty: never marked excluded, drawn 100%."""
+    used = SamplerSettings(temperature=0.0, repeat_penalty=1.3, max_tokens=64)
+    trace = poem_trace(smollm2, used)
+    not_top = 0
+    for record in trace:
+        assert record.log_z is not None  # recorded because the penalty was on
+        view = inspect_position(record, used, used, drawn=False)  # raw marks, nothing forced
+        chosen = [alt for alt in view.alternatives if alt.chosen]
+        assert chosen and chosen[0].excluded_by is None and chosen[0].whatif == pytest.approx(1.0)
+        assert view.whatif_exact and view.penalty_applied
+        not_top += record.top[0].id != record.id
+    assert not_top, "the penalty never changed the greedy choice: the test would not catch the old marks"
+
+
+def test_whatif_at_the_replys_own_settings_gives_the_probability_it_was_drawn_with(smollm2):
+    used = SamplerSettings(temperature=0.8, top_k=10, top_p=0.95, min_p=0.0, repeat_penalty=1.3, seed=5, max_tokens=48)
+    trace = poem_trace(smollm2, used)
+    compared = 0
+    for record in trace:
+        view = inspect_position(record, used, used, drawn=False)
+        chosen = [alt for alt in view.alternatives if alt.chosen]
+        if chosen and view.whatif_exact:
+            assert chosen[0].excluded_by is None
+            assert chosen[0].whatif == pytest.approx(record.sampled_prob, abs=2e-3)
+            compared += 1
+    assert compared == len(trace)  # top-k within the stored 20: decidable at every position
+
+
+def test_a_trace_without_the_penalty_data_says_so_and_never_marks_the_drawn_token():
+    top = (TopToken(1, "a", np.log(0.6)), TopToken(2, "b", np.log(0.3)))
+    record = TokenRecord(2, "b", float(np.log(0.3)), 1.0, 1.0, top)  # drawn although not the argmax: a penalty ran
+    used = SamplerSettings(temperature=0.0, repeat_penalty=1.1)
+    view = inspect_position(record, used, used)
+    assert not view.penalty_applied and not view.whatif_exact
+    assert [alt.excluded_by for alt in view.alternatives] == ["greedy", None]
