@@ -7,7 +7,8 @@ the database kept: the saved text must be a prefix of it, and the time from the 
 on screen that was not saved to the kill is the decoding lost (target: at most 1 s). At the end the
 data folder is opened as the app does (crash recovery) and every reply must have a final status.
 
-Environment: SOAK_N (trials per kind, default 20), SOAK_KINDS (default "ask,notes,window").
+Environment: SOAK_N (kills at work per kind, default 20; a fifth as many more while the process starts),
+SOAK_KINDS (default "ask,notes,window").
 Last line: one JSON object {"bench": "soak", ...}.
 """
 
@@ -110,16 +111,16 @@ def lost(screen: list[tuple[float, str]], saved: str, killed: float) -> dict:
     raise AssertionError("unreachable")
 
 
-def reply_trial(kind: str, home: Path, rng: random.Random) -> dict:
+def reply_trial(kind: str, home: Path, rng: random.Random, early: bool) -> dict:
+    """Killed 0-2.5 s after its first text (the first second included), or early: while it starts or loads."""
     command = [sys.executable, "-m", "desktop", *ASK] if kind == "ask" else [sys.executable, str(WINDOW_DRIVER)]
     run = Run(command, home)
-    early = rng.random() < 0.2  # some kills while it starts or loads the model, before any text
     if early:
         time.sleep(rng.uniform(0.5, 6.0))
     else:
         if run.first_output(START_TIMEOUT_S) is None:
             raise RuntimeError(f"{kind}: no output within {START_TIMEOUT_S} s (exit {run.process.poll()})")
-        time.sleep(rng.uniform(0.0, 2.5))  # the first second included: the first token is saved at once
+        time.sleep(rng.uniform(0.0, 2.5))
     killed = run.kill()
     trial = {"kind": kind, "early": early, "integrity": integrity(home)}
     saved = newest_reply(home) if (home / "inkling.db").exists() else None
@@ -129,14 +130,34 @@ def reply_trial(kind: str, home: Path, rng: random.Random) -> dict:
     return trial
 
 
-def notes_trial(home: Path, folder: Path, rng: random.Random) -> dict:
-    """A new folder each time (30 files), so every kill can land in reading and embedding, not only a rescan."""
+def notes_trial(home: Path, folder: Path, rng: random.Random, early: bool) -> dict:
+    """A new folder each time (30 files), killed while it reads and embeds them, or early: while it starts."""
     make_vault(folder)
     run = Run([sys.executable, "-m", "desktop", "notes", "add", str(folder)], home)
-    time.sleep(rng.uniform(1.0, 15.0))  # imports, opening chromadb, embedding: all of them
+    if early:
+        time.sleep(rng.uniform(0.5, 6.0))
+    else:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while _notes_from(home, folder) == (0, 0):  # its first note row: the import is under way
+            if run.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"notes add: no note within {START_TIMEOUT_S} s (exit {run.process.poll()})")
+            time.sleep(0.02)
+        time.sleep(rng.uniform(0.0, 3.0))
     finished = run.process.poll() is not None
     run.kill()
-    return {"kind": "notes", "finished_before_kill": finished, "integrity": integrity(home)}
+    rows, indexed = _notes_from(home, folder)
+    return {"kind": "notes", "early": early, "finished_before_kill": finished, "notes": rows, "indexed": indexed,
+            "integrity": integrity(home)}
+
+
+def _notes_from(home: Path, folder: Path) -> tuple[int, int]:
+    """(notes of this folder, of which indexed), read without waiting on the writer."""
+    try:
+        with sqlite3.connect(f"file:{home / 'notes.db'}?mode=ro", uri=True, timeout=0.2) as db:
+            return db.execute("SELECT count(*), count(CASE WHEN status = 'indexed' THEN 1 END) FROM notes"
+                              " WHERE source LIKE ?", [f"{folder}/%"]).fetchone()
+    except sqlite3.Error:  # not created yet, or its schema not written yet
+        return 0, 0
 
 
 def make_vault(folder: Path) -> None:
@@ -182,11 +203,12 @@ def main() -> int:
         scratch = Path(scratch)
         for kind in kinds:
             home = scratch / kind
-            for index in range(n):
+            for index in range(n + n // 5):  # n kills at work, then a fifth as many while starting
+                early = index >= n
                 if kind == "notes":
-                    trial = notes_trial(home, scratch / "vault" / f"folder-{index:02}", rng)
+                    trial = notes_trial(home, scratch / "vault" / f"folder-{index:02}", rng, early)
                 else:
-                    trial = reply_trial(kind, home, rng)
+                    trial = reply_trial(kind, home, rng, early)
                 trials.append(trial)
                 print(json.dumps({"trial": index + 1, **trial}), flush=True)
             finals[kind] = final_check(home)
@@ -198,6 +220,7 @@ def main() -> int:
         "bench": "soak",
         "trials": len(trials),
         "per_kind": {kind: sum(1 for t in trials if t["kind"] == kind) for kind in kinds},
+        "early_kills": sum(1 for t in trials if t["early"]),
         "corrupt": corrupt,
         "max_lost_s": max(measured, default=0.0),
         "median_lost_s": statistics.median(measured) if measured else 0.0,
