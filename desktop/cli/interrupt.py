@@ -9,7 +9,7 @@ from contextlib import contextmanager
 EXIT_CODE = 130  # 128 + SIGINT, what shells report for a command stopped by Ctrl+C
 # How long cancellable work gets to stop and save before the process leaves without it; a kill is
 # safe for the databases (WAL, transactions), and an unfinished reply is recovered as interrupted.
-GRACE_S = 0.8
+GRACE_S = 0.6
 MESSAGE = "inkling: interrupted (what was finished is kept)"
 
 _received = threading.Event()
