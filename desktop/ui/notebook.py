@@ -177,7 +177,8 @@ class NotebookView(QWidget):
         self.editor.setReadOnly(busy)  # the model is writing at the end of it
 
     # --- the continuation as it is written ------------------------------------------------------------
-    def append_text(self, text: str) -> None:
+    def append_text(self, text: str, table: TraceTable | None = None) -> None:
+        """Streaming: the new text at the end of the document, coloured as it comes when the trace is given."""
         self._loading = True
         try:
             cursor = QTextCursor(self.editor.document())
@@ -185,6 +186,9 @@ class NotebookView(QWidget):
             cursor.insertText(text)
         finally:
             self._loading = False
+        if table is not None and self.heat_on:
+            self.table = table
+            self._paint()
         self.editor.ensureCursorVisible()
 
     def show_reading(self, done: int, total: int) -> None:
@@ -215,8 +219,9 @@ class NotebookView(QWidget):
             self.editor.setExtraSelections([])
             return
         base = utf16_length(self.page.document)
-        spans = token_spans(table.token_texts(), message.content)
-        offsets = np.cumsum([0] + [utf16_length(c) for c in message.content])
+        content = self.text()[len(self.page.document):]  # the continuation as written so far (or saved)
+        spans = token_spans(table.token_texts(), content)
+        offsets = np.cumsum([0] + [utf16_length(c) for c in content])
         self._starts = [base + int(offsets[a]) for a, _ in spans] + [base + int(offsets[spans[-1][1]])]
         if not self.heat_on:
             self.editor.setExtraSelections([])

@@ -165,3 +165,14 @@ def test_a_clicked_continued_word_is_marked_and_inspected(qtbot, make_window):
     marked = [s for s in editor.extraSelections() if s.format.fontUnderline()]
     assert len(marked) == 1 and marked[0].cursor.selectedText() == " capital"
     assert window.inspector.panel.heading.text().startswith("Token 2 of 7")
+
+
+def test_the_continuation_is_coloured_while_it_is_written(qtbot, make_window):
+    window = make_window(lambda path, config=None: BaseFake(path, delay=0.3))
+    window.inspector.heatmap_action.setChecked(True)
+    type_document(qtbot, window, "Once upon a time")
+    with qtbot.waitSignal(window.replyFinished, timeout=20000):
+        qtbot.keyClick(window.notebook.editor, Qt.Key.Key_Tab)
+        qtbot.waitUntil(lambda: len(window.notebook.editor.extraSelections()) >= 2, timeout=10000)
+        assert window.replies.active is not None  # still writing
+    assert len(window.notebook.editor.extraSelections()) == 7
