@@ -1,16 +1,20 @@
 """Composition root: the workspace (data folder, lock, store), the engine factory, then the main window."""
 
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import __version__
 from desktop.core.engine.llama_engine import LlamaEngine
 from desktop.core.models import default_chat_model
+from desktop.core.dbfiles import explain, reraise
 from desktop.core.errors import InklingError
+from desktop.core.paths import DATABASE_NAME, database_path
 from desktop.core.store import DatabaseDamagedError, DatabaseTooNewError
 from desktop.core.workspace import Workspace, open_workspace, restore_backup, set_aside_damaged
 from desktop.ui.ime import choose_input_method, input_context_plugins
@@ -57,13 +61,14 @@ def run_window(model_path: Path | None = None) -> int:
             return 1
         if workspace is None:
             return 1
-        app.setQuitOnLastWindowClosed(True)
         restore: list[Path] = []  # File > Restore from backup… closes the window and asks for this
         with workspace:
-            workspace.start_daily_backups()
             language.apply(workspace.store.get_setting(LANGUAGE_KEY, SYSTEM))
             window = MainWindow(workspace.store, open_engine, startup_model(workspace.store, model_path))
             window.restoreRequested.connect(restore.append)
+            backups = BackupNotices(window)
+            backups.failed.connect(window.notify)
+            workspace.start_daily_backups(on_error=backups.say)
             if workspace.recovered:
                 window.notify(
                     f"{workspace.recovered} reply(s) were cut off when Inkling last closed unexpectedly; "
@@ -71,6 +76,7 @@ def run_window(model_path: Path | None = None) -> int:
                     10000,
                 )
             window.show()
+            app.setQuitOnLastWindowClosed(True)  # once the window shows: the dialog's late close is no last window
             code = app.exec()
             window.deleteLater()
         if not restore:
@@ -82,11 +88,20 @@ def run_window(model_path: Path | None = None) -> int:
             message_box(None, QMessageBox.Icon.Warning, "Inkling", str(error))
 
 
+class BackupNotices(QObject):
+    """The daily copy runs on its own thread: its failure reaches the window queued, through this signal."""
+
+    failed = Signal(str, int)  # text, milliseconds
+
+    def say(self, error: InklingError) -> None:
+        self.failed.emit(f"The daily backup failed: {error}", 15000)
+
+
 def open_or_recover(ask=ask_how_to_recover) -> Workspace | None:
     """The workspace; a damaged database is first set aside as the user chooses in `ask` (None: they quit)."""
     while True:
         try:
-            return open_workspace()
+            return _open_readable()
         except DatabaseDamagedError as error:
             choice = ask(error)
             if choice is None:
@@ -97,10 +112,24 @@ def open_or_recover(ask=ask_how_to_recover) -> Workspace | None:
                 message_box(None, QMessageBox.Icon.Warning, "Inkling", str(refused))
 
 
+def _open_readable() -> Workspace:
+    """open_workspace(), then the read the window starts with: damage past the first pages shows here, not later."""
+    workspace = open_workspace()
+    try:
+        workspace.store.list_conversations()
+    except sqlite3.DatabaseError as error:
+        workspace.close()
+        reraise(error, workspace.folder / DATABASE_NAME)
+    return workspace
+
+
 def say_user_errors(default):
-    """An InklingError that escapes a slot (a full disk while renaming, say) is shown in words, not printed."""
+    """An InklingError that escapes a slot (a full disk while renaming, say) is shown in words, not printed;
+    so is a database SQLite finds damaged in the middle of a read."""
 
     def hook(kind, error, trace):
+        if isinstance(error, sqlite3.Error):
+            error = explain(error, database_path()) or error
         if isinstance(error, InklingError):
             message_box(QApplication.activeWindow(), QMessageBox.Icon.Warning, "Inkling", str(error))
         else:

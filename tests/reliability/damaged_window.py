@@ -1,4 +1,5 @@
-"""Drives the real window started on a damaged database: the recovery dialog appears, a choice is clicked, the window opens."""
+"""Drives the real window started on a damaged database: the recovery dialog appears, a choice is clicked, the window
+opens. Usage: damaged_window.py BUTTON_LABEL REPORT_FILE"""
 
 import sys
 
@@ -14,7 +15,7 @@ def choose(label: str) -> None:
     if not isinstance(box, QMessageBox) or box.objectName() != "recoveryDialog":
         QTimer.singleShot(100, lambda: choose(label))
         return
-    print("dialog:", box.text().replace("\n", " "), flush=True)
+    report("dialog: " + box.text().replace("\n", " "))
     next(button for button in box.buttons() if button.text().startswith(label)).click()
     QTimer.singleShot(100, opened)
 
@@ -24,8 +25,15 @@ def opened() -> None:
     if window is None:
         QTimer.singleShot(100, opened)
         return
-    print("window shown:", [c.title for c in window.store.list_conversations()], flush=True)
+    report(f"window shown: {[c.title for c in window.store.list_conversations()]}")
     window.close()
+
+
+def report(line: str) -> None:
+    # To a file, not stdout: the engine's thread points fd 1 at /dev/null while llama.cpp loads a model,
+    # and Inkling may leave by os._exit at Quit.
+    with open(sys.argv[2], "a") as out:
+        out.write(line + "\n")
 
 
 if __name__ == "__main__":

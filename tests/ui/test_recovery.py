@@ -108,15 +108,17 @@ def test_the_file_menu_refuses_a_file_that_is_no_backup(qtbot, make_window, tmp_
     assert window.isVisible() and "is not a usable Inkling backup" in window.errors[0][1]
 
 
-def test_the_real_window_on_a_damaged_database_shows_the_dialog_then_opens(inkling_home, damaged_with_backup):
+def test_the_real_window_on_a_damaged_database_shows_the_dialog_then_opens(inkling_home, damaged_with_backup, tmp_path):
     """It used to never appear: the error went to a box behind nothing, or a traceback."""
     driver = os.path.join(os.path.dirname(__file__), "..", "reliability", "damaged_window.py")
+    report = tmp_path / "report.txt"
     done = subprocess.run(
-        [sys.executable, driver, "Restore inkling.db of"], capture_output=True, text=True, timeout=180,
+        [sys.executable, driver, "Restore inkling.db of", str(report)], capture_output=True, text=True, timeout=180,
         env={**os.environ, "INKLING_HOME": str(inkling_home), "QT_QPA_PLATFORM": "offscreen",
              "PYTHONPATH": os.getcwd()},
     )
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
-    assert "dialog:" in done.stdout and "is damaged and cannot be opened" in done.stdout
-    assert "window shown: ['from the backup']" in done.stdout
+    said = report.read_text()
+    assert "dialog:" in said and "is damaged and cannot be opened" in said
+    assert "window shown: ['from the backup']" in said
     assert set_aside(inkling_home) == DAMAGED
