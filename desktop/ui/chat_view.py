@@ -1,15 +1,22 @@
-"""The transcript: one view per message; streamed text is appended, markdown is rendered once at the end."""
+"""The transcript: one view per message; a reply's Markdown is rendered while it streams (throttled) and at the end."""
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QTextCursor, QTextDocument
+import time
+
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QGuiApplication, QPalette
 from PySide6.QtWidgets import (
     QFrame, QGraphicsOpacityEffect, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget,
 )
 
+from desktop.core.conversation.provenance import made_with
+from desktop.core.markdown import COPY_SCHEME, render_markdown
 from desktop.core.store import Message
-from desktop.ui.inert import InertTextBrowser, plain_label
+from desktop.ui.inert import InertDocument, InertTextBrowser, plain_label, plain_tip
 
-MARKDOWN_FEATURES = QTextDocument.MarkdownFeature.MarkdownDialectGitHub | QTextDocument.MarkdownFeature.MarkdownNoHTML
+# A streaming reply is re-rendered at most this often, and never spends more than a fifth of the time
+# rendering: so it looks like the final reply all along, and nothing re-flows when it completes.
+RENDER_INTERVAL_MS = 150
+RENDER_SHARE = 5
 DIM_STYLE = "color: palette(placeholder-text); font-style: italic;"  # quiet but readable in light and dark
 UNSENT_OPACITY = 0.5
 STATUS_BADGES = {
@@ -38,8 +45,12 @@ class MessageView(QFrame):
         self.badge.setStyleSheet(DIM_STYLE)
         self.body = InertTextBrowser()
         self.body.setObjectName("messageBody")
+        self.made_with = plain_label()  # how a reply was made: model, temperature, seed, system prompt, notes
+        self.made_with.setObjectName("madeWith")
+        self.made_with.setStyleSheet(DIM_STYLE)
         self.header_row = QHBoxLayout()  # the author, then whatever decorates it (branch arrows)
-        self.header_row.addWidget(self.header, 1)
+        self.header_row.addWidget(self.header)
+        self.header_row.addWidget(self.made_with, 1)
         layout.addLayout(self.header_row)
         layout.addWidget(self.body)
         layout.addWidget(self.badge)
@@ -49,14 +60,45 @@ class MessageView(QFrame):
         self.unsent_label.setStyleSheet(DIM_STYLE)
         self.unsent_label.setVisible(False)
         self.header_row.addWidget(self.unsent_label)
+        self.content = ""
+        self.code_blocks: tuple[str, ...] = ()
+        self._render_cost_ms = 0.0
+        self._render_timer = QTimer(self)
+        self._render_timer.setSingleShot(True)
+        self._render_timer.timeout.connect(self._render)
+        self.body.anchorClicked.connect(self._anchor_clicked)
         self.show_message(message)
 
     def show_message(self, message: Message) -> None:
-        if message.role == "assistant" and message.status != "streaming":
-            self.body.document().setMarkdown(message.content, MARKDOWN_FEATURES)
+        self.content = message.content
+        self._render_timer.stop()
+        if message.role == "assistant":
+            self._render()
+            self.set_made_with(message)
         else:
             self.body.setPlainText(message.content)
         self.set_status(message.status, message.error, message.damaged)
+
+    def set_made_with(self, message: Message, system_prompt: str | None = None, notes: int | None = None) -> None:
+        """How the reply was made, on it: branches made at different settings read differently."""
+        short, full = made_with(message, system_prompt, notes)
+        self.made_with.setText(short)
+        self.made_with.setToolTip(plain_tip(full))
+
+    def _dark(self) -> bool:
+        return self.palette().color(QPalette.ColorRole.Base).lightness() < 128
+
+    def _render(self) -> None:
+        started = time.perf_counter()
+        rendered = render_markdown(self.content, self._dark())
+        self.code_blocks = rendered.code_blocks
+        self.body.setHtml(rendered.html)
+        self._render_cost_ms = (time.perf_counter() - started) * 1000.0
+
+    def _anchor_clicked(self, url: QUrl) -> None:
+        """A code block's Copy button; every other link is the browser's (InertTextBrowser) to refuse or open."""
+        if url.scheme() == COPY_SCHEME and url.path().isdigit() and int(url.path()) < len(self.code_blocks):
+            QGuiApplication.clipboard().setText(self.code_blocks[int(url.path())])
 
     def set_status(self, status: str, error: str | None = None, damaged: tuple[str, ...] = ()) -> None:
         badge = STATUS_BADGES.get(status, "")
@@ -88,12 +130,21 @@ class MessageView(QFrame):
         self.unsent_label.setVisible(unsent)
 
     def append_text(self, text: str) -> None:
-        cursor = QTextCursor(self.body.document())
-        cursor.movePosition(QTextCursor.MoveOperation.End)
-        cursor.insertText(text)
+        """Streaming: the text grows now, the view on the next throttled render."""
+        self.show_streaming(self.content + text)
+
+    def show_streaming(self, content: str) -> None:
+        self.content = content
+        if not self._render_timer.isActive():
+            self._render_timer.start(max(RENDER_INTERVAL_MS, int(RENDER_SHARE * self._render_cost_ms)))
 
     def text(self) -> str:
-        return self.body.toPlainText()
+        """The text as the transcript shows it (a code block's label and Copy button left out)."""
+        if self.role != "assistant":
+            return self.body.toPlainText()
+        document = InertDocument()
+        document.setHtml(render_markdown(self.content, plain=True).html)
+        return document.toPlainText()
 
 
 class ChatView(QScrollArea):

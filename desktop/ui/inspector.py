@@ -6,21 +6,29 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QLabel, QMainWindow, QScrollArea, QWidget
+from PySide6.QtWidgets import QComboBox, QDockWidget, QHBoxLayout, QLabel, QMainWindow, QScrollArea, QWidget
 
+from desktop.core.conversation.provenance import prompt_facts
 from desktop.core.probability.heatmap import tooltip_html
 from desktop.core.probability.sampling import SamplerSettings
 from desktop.core.store import Message, Store
 from desktop.core.probability.summary import summarize
 from desktop.core.probability.trace import TraceFormatError, TraceTable
-from desktop.core.probability.whatif import inspect_position
+from desktop.core.probability.whatif import inspect_position, with_temperature
 from desktop.ui.chat_view import MessageView
 from desktop.ui.probability_panel import ProbabilityPanel
-from desktop.ui.sampling_panel import SamplingPanel
 from desktop.ui.token_view import BranchNavigator, HeatmapLegend, ReplySummaryView, TokenBrowser
 from desktop.ui.inert import plain_label
 
 HEATMAP_KEY = "heatmap"
+COLOURING_KEY = "heatmap_colouring"
+# What a token's colour means: its probability under the model, or the one it was drawn with. A reply
+# drawn at T 0.2 looks "unlikely" by the first although each token was drawn at 70-90%.
+COLOURINGS = {
+    "model": ("model probability", "Each token is coloured by its probability under the model, before sampling"),
+    "drawn": ("probability it was drawn with",
+              "Each token is coloured by the probability it was drawn with, after the reply's sampler settings"),
+}
 
 
 @dataclass
@@ -42,13 +50,14 @@ class Reply:
 class TokenInspector(QObject):
     continueRequested = Signal(int, int, int)  # message id, position, alternative token id
     switchRequested = Signal(int)  # show the branch through this message id
+    useSettings = Signal(object)  # SamplerSettings: the what-if's, for the Sampling panel ("Use these settings")
 
-    def __init__(self, window: QMainWindow, store: Store, chat: QScrollArea, sampling: SamplingPanel, beside: QDockWidget):
+    def __init__(self, window: QMainWindow, store: Store, chat: QScrollArea, beside: QDockWidget):
         super().__init__(window)
         self.window = window
         self.store = store
         self.chat = chat
-        self.whatif = sampling.settings()
+        self.whatif: SamplerSettings | None = None  # a sandbox: the selected reply's own settings, any temperature
         self.replies: dict[int, Reply] = {}
         self.navigators: dict[int, BranchNavigator] = {}
         self.selected: tuple[int, int] | None = None
@@ -69,8 +78,15 @@ class TokenInspector(QObject):
         self.legend = QWidget()
         legend_layout = QHBoxLayout(self.legend)
         legend_layout.setContentsMargins(8, 0, 8, 0)
-        legend_layout.addWidget(QLabel("Token probability"))
-        legend_layout.addWidget(HeatmapLegend())
+        self.colouring = QComboBox()
+        self.colouring.setObjectName("heatmapColouring")
+        self.colouring.setAccessibleName("Heatmap colours")
+        for key, (label, tip) in COLOURINGS.items():
+            self.colouring.addItem(f"Colour: {label}", key)
+            self.colouring.setItemData(self.colouring.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
+        self.legend_scale = HeatmapLegend()
+        legend_layout.addWidget(self.colouring)
+        legend_layout.addWidget(self.legend_scale)
         legend_layout.addWidget(QLabel("· click a token to inspect it"))
         toolbar = window.addToolBar("Probabilities")
         toolbar.setObjectName("probabilityToolbar")
@@ -80,17 +96,20 @@ class TokenInspector(QObject):
         self.panel = ProbabilityPanel()
         self.panel.continueRequested.connect(self.continueRequested)
         self.panel.stepRequested.connect(self.step)
-        self.panel.set_temperature(self.whatif.temperature)
-        self.panel.temperatureChanged.connect(sampling.temperature.setValue)
-        sampling.changed.connect(self.set_whatif)
+        self.panel.temperatureChanged.connect(self.set_whatif_temperature)
+        self.panel.useRequested.connect(lambda: self.whatif is not None and self.useSettings.emit(self.whatif))
         self.dock = QDockWidget("Probabilities", window)
         self.dock.setObjectName("probabilityDock")
         self.dock.setWidget(self.panel)
-        # below the Sampling panel, not in its tabs: the what-if bars follow its sliders live
+        # below the Sampling panel, not in its tabs: both in sight, and the what-if never changes the panel
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock, Qt.Orientation.Vertical)
         # once the window has its size; before that, Qt ignores the request
         QTimer.singleShot(0, lambda: window.resizeDocks([beside, self.dock], [300, 600], Qt.Orientation.Vertical))
 
+        saved = store.get_setting(COLOURING_KEY, "model")
+        self.colouring.setCurrentIndex(max(0, self.colouring.findData(saved)))
+        self._show_colouring()
+        self.colouring.currentIndexChanged.connect(self.set_colouring)
         self.heatmap_action.setChecked(bool(store.get_setting(HEATMAP_KEY, False)))
         self.legend_action.setVisible(self.heatmap_action.isChecked())
         self.heatmap_action.toggled.connect(self.set_heatmap)
@@ -137,6 +156,17 @@ class TokenInspector(QObject):
         self._lazy.clear()
         self._lazy_timer.stop()
 
+    def on_thread_shown(self, message_ids: set[int]) -> None:
+        """The transcript changed (another branch, a deletion): a selection no longer on screen is dropped."""
+        if self.selected is not None and self.selected[0] not in message_ids:
+            self.clear_selection()
+
+    def clear_selection(self) -> None:
+        """No token is selected: the panel shows nothing rather than a reply that is not on screen."""
+        self.selected = None
+        self.whatif = None
+        self.panel.clear()
+
     def _prepare_next(self) -> None:
         while self._lazy:
             _key, reply = heapq.heappop(self._lazy)  # the newest first: the transcript opens at its end
@@ -176,6 +206,8 @@ class TokenInspector(QObject):
                 reply.problem = f"its token data cannot be read ({error})"
         if reply.table is None and reply.problem is None:
             reply.problem = "this reply has no token data"
+        # the system prompt and notes of "how it was made" come from the same lazy, newest-first pass
+        reply.view.set_made_with(reply.message, *prompt_facts(self.store, reply.message))
         if reply.summary is not None:
             reply.summary.deleteLater()
             reply.summary = None
@@ -204,10 +236,35 @@ class TokenInspector(QObject):
         if not self.heatmap_on or reply is None or reply.heat is None or reply.built:
             return
         start = reply.drawn
-        reply.heat.append_tokens(table.token_texts(start), np.exp(table.logprobs[start:].astype(np.float64)))
+        reply.heat.append_tokens(table.token_texts(start), self._colours(table, start))
         reply.drawn = len(table)
 
     # --- heatmap ----------------------------------------------------------------------------------
+    @property
+    def colouring_key(self) -> str:
+        return self.colouring.currentData()
+
+    def _colours(self, table: TraceTable, start: int = 0) -> np.ndarray:
+        """The value each token's colour shows, by the chosen colouring."""
+        if self.colouring_key == "drawn":
+            return table.sampled_probs[start:].astype(np.float64)
+        return np.exp(table.logprobs[start:].astype(np.float64))
+
+    def _show_colouring(self) -> None:
+        tip = COLOURINGS[self.colouring_key][1]
+        self.colouring.setToolTip(tip)
+        self.legend_scale.setToolTip(tip)
+
+    def set_colouring(self, _index: int = 0) -> None:
+        """Model probability or drawn probability: every heat document is recoloured, the legend says which."""
+        self.store.set_setting(COLOURING_KEY, self.colouring_key)
+        self._show_colouring()
+        for reply in self.replies.values():
+            if reply.heat is not None and reply.message.status != "streaming":
+                reply.built = False
+                if reply.ready and self.heatmap_on:
+                    self._show_heat(reply)
+
     def set_heatmap(self, on: bool) -> None:
         self.store.set_setting(HEATMAP_KEY, on)
         self.legend_action.setVisible(on)
@@ -240,7 +297,7 @@ class TokenInspector(QObject):
             reply.heat.hide()
             return
         elif not reply.built:
-            reply.heat.set_tokens(reply.table.token_texts(), np.exp(reply.table.logprobs.astype(np.float64)))
+            reply.heat.set_tokens(reply.table.token_texts(), self._colours(reply.table))
             reply.built = True
         if self.selected and self.selected[0] == reply.message.id:
             reply.heat.select(self.selected[1])
@@ -275,6 +332,8 @@ class TokenInspector(QObject):
             previous = self.replies.get(self.selected[0])
             if previous is not None and previous.heat is not None:
                 previous.heat.select(None)
+        if self.selected is None or self.selected[0] != message_id or self.whatif is None:
+            self.whatif = SamplerSettings.from_dict(reply.message.sampler)  # the what-if starts at the reply's own
         self.selected = (message_id, index)
         if reply.heat is not None:
             reply.heat.select(index)
@@ -292,17 +351,18 @@ class TokenInspector(QObject):
             return
         message, index = reply.message, self.selected[1]
         used = SamplerSettings.from_dict(message.sampler)
-        view = inspect_position(reply.table.record(index), used, self.whatif)
-        self.panel.show_position(
-            message.id, index, len(reply.table), view, used, self.whatif,
-            branch_point=message.branch_position == index,
-        )
+        branch_point = message.branch_position == index
+        view = inspect_position(reply.table.record(index), used, self.whatif, drawn=not branch_point)
+        # a server sends no entropy: its replies keep a lower bound from the stored alternatives
+        bound = message.engine is not None and message.engine.get("entropy", "exact") != "exact"
+        self.panel.show_position(message.id, index, len(reply.table), view, used, self.whatif, branch_point,
+                                 entropy_bound=bound)
 
-    def set_whatif(self, settings: SamplerSettings) -> None:
-        """The Sampling panel changed (for instance the temperature slider moved): redraw the what-if bars."""
-        self.whatif = settings
-        self.panel.set_temperature(settings.temperature)
-        self._show_panel()
+    def set_whatif_temperature(self, temperature: float) -> None:
+        """The what-if slider moved: redraw the what-if bars; the Sampling panel is not touched."""
+        if self.whatif is not None:
+            self.whatif = with_temperature(self.whatif, temperature)
+            self._show_panel()
 
     def step(self, delta: int) -> None:
         if self.selected is not None:

@@ -1,6 +1,7 @@
 """The main window: sidebar, transcript, composer, Sampling and System prompt docks, status bar."""
 
 import dataclasses
+import os
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
@@ -11,29 +12,38 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.conversation.branching import BranchError, start_branch
+from desktop.core.conversation.notebook import NEW_NOTEBOOK, NOTEBOOK, EmptyDocumentError, page, save_draft, start_continuation
 from desktop.core.conversation.transfer import TransferError, export_text, import_file
 from desktop.core.conversation.turns import start_turn
-from desktop.core.engine.types import EngineConfig, ModelInfo
+from desktop.core.engine.remote.engine import RemoteTarget, remote_model_name
+from desktop.core.engine.remote.http import plain_http_warning
+from desktop.core.engine.remote.servers import KeyStore
+from desktop.core.engine.types import EngineConfig, ModelInfo, default_threads
 from desktop.core.models import bundled_models, display_name
 from desktop.core.models.library import ModelLibrary
 from desktop.core.models.settings import load_model_settings, model_engine_config, remember_opened
+from desktop.core.paths import data_dir
 from desktop.core.backups import backup_database
 from desktop.core.errors import InklingError
 from desktop.core.paths import database_path
 from desktop.core.presets import DEFAULT_SYSTEM_PROMPT
-from desktop.core.settings import load_sampler_settings, save_sampler_settings
+from desktop.core.settings import load_sampler_settings, load_threads, save_sampler_settings, save_threads
 from desktop.core.store import Store
 from desktop.core.text import shown_part
 from desktop.ui.chat_view import ChatView
 from desktop.ui.composer import Composer
 from desktop.ui.conversation_tools import ConversationTools
+from desktop.ui.engine_menu import EngineMenu
 from desktop.ui.help import HelpMenu
+from desktop.ui.notebook import NotebookView
 from desktop.ui.notes_controller import NotesController
 from desktop.ui.recovery import confirm_restore, pick_backup_file
 from desktop.ui.reply_controller import ReplyController, stats_line
 from desktop.ui.inspector import TokenInspector
+from desktop.ui.language import LANGUAGE_KEY, SYSTEM, LanguageMenu
 from desktop.ui.sampling_panel import SamplingPanel
 from desktop.ui.sidebar import ORDER_KEY, ConversationList
+from desktop.ui.threads_menu import ThreadsMenu
 from desktop.ui.system_prompt_panel import SystemPromptPanel
 from desktop.ui.theme import ThemeController
 from desktop.ui.welcome import WelcomeView
@@ -63,7 +73,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Inkling")
         self.resize(*default_size(self.screen().availableGeometry().size()))
         self.store = store
-        self.engine_config = engine_config
+        threads = load_threads(store)  # the user's choice outlives the default the app passes in
+        self.engine_config = dataclasses.replace(engine_config, n_threads=threads) if threads else engine_config
         self.model_info: ModelInfo | None = None
         self.model_library = ModelLibrary()  # kept for the window's life: its header cache makes a rescan cheap
         self.model_name = ""
@@ -71,6 +82,8 @@ class MainWindow(QMainWindow):
         self.conversation_id: int | None = None
         self._loading_request: int | None = None
         self._loading_path: Path | None = None
+        self._loading_server: RemoteTarget | None = None  # a server model being opened instead of a file
+        self.engine_description: dict | None = None  # what a reply keeps of a remote engine; None: in-process
 
         self.engine = EngineController(engine_factory, self)
         self.engine.worker.modelLoaded.connect(self._model_loaded)
@@ -95,7 +108,7 @@ class MainWindow(QMainWindow):
     # --- layout --------------------------------------------------------------------------------
     def _build_widgets(self) -> None:
         self.sidebar = ConversationList(self.store.list_conversations, self.store.get_setting(ORDER_KEY, "updated"))
-        new_chat = QPushButton("New chat")
+        new_chat = self.new_button = QPushButton("New chat")
         new_chat.setObjectName("newChat")
         new_chat.clicked.connect(self.new_conversation)
         left = QWidget()
@@ -126,6 +139,9 @@ class MainWindow(QMainWindow):
         self.welcome = WelcomeView()
         self.welcome.setVisible(False)
         center_layout.addWidget(self.welcome, 1)
+        self.notebook = NotebookView(self.store.load_trace_table)
+        self.notebook.setVisible(False)
+        center_layout.addWidget(self.notebook, 1)
         center_layout.addLayout(composer_row)
 
         splitter = QSplitter()
@@ -158,6 +174,7 @@ class MainWindow(QMainWindow):
         status.addWidget(self.load_progress)
         status.addPermanentWidget(self.stats_label)
         self.notes = NotesController(self.store, self.confirm, parent=self)
+        self.engine_menu = EngineMenu(self.store, KeyStore(data_dir()), self)
         self.notes_dock = self._dock("Notes", self.notes.panel, "notesDock")
         self.tools = ConversationTools(
             self.store, self.engine, self.chat, self.composer, self.sampling, self.system_prompt, self.sidebar,
@@ -207,6 +224,9 @@ class MainWindow(QMainWindow):
         notes_menu.addAction(self.notes_dock.toggleViewAction())
         view_menu.addSeparator()
         self.theme.install(view_menu)
+        language = view_menu.addMenu(self.tr("&Language"))
+        language.setObjectName("languageMenu")
+        self.language_menu = LanguageMenu(language, self.store.get_setting(LANGUAGE_KEY, SYSTEM))
         self.model_menu = self.menuBar().addMenu("&Model")
         self.model_menu.setObjectName("modelMenu")
         bundled = self.model_menu.addMenu("&Bundled models")
@@ -220,6 +240,10 @@ class MainWindow(QMainWindow):
         library = self._action(self.model_menu, "Model &library…", QKeySequence("Ctrl+M"), self.show_model_library)
         library.setObjectName("modelLibraryAction")
         self._action(self.model_menu, "&Cancel loading", None, self.engine.cancel_load)
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        self.threads_menu = ThreadsMenu(load_threads(self.store), cores, default_threads(), self)
+        self.model_menu.addMenu(self.threads_menu)
+        self.engine_menu.install(self.menuBar().addMenu("&Engine"))
         self.help = HelpMenu(self, lambda: self.model_name)
         self.help.install(self.menuBar().addMenu("&Help"))
 
@@ -230,6 +254,11 @@ class MainWindow(QMainWindow):
         action.triggered.connect(slot)
         menu.addAction(action)
         return action
+
+    def choose_language(self, choice: str) -> None:
+        """View → Language: remembered; the window is built in it from the next start."""
+        self.store.set_setting(LANGUAGE_KEY, choice)
+        self.notify(self.tr("The new language is used when Inkling starts again."), 15000)
 
     def notify(self, text: str, milliseconds: int = 8000) -> None:
         """Every notice of the window's children reaches the status bar here."""
@@ -280,7 +309,7 @@ class MainWindow(QMainWindow):
 
     def load_model(self, path: Path, config: EngineConfig | None = None) -> None:
         """Load a model file with the given settings, else those remembered for it, else the window's."""
-        self._loading_path = Path(path)
+        self._loading_path, self._loading_server = Path(path), None
         config = config or model_engine_config(self.store, Path(path), self.engine_config)
         self._loading_request = self.engine.load_model(str(path), config)
         self.model_label.setText(f"Loading {display_name(Path(path))}…")
@@ -309,6 +338,26 @@ class MainWindow(QMainWindow):
         self.model_library_dialog = dialog
         dialog.open()
 
+    def set_threads(self, threads: int) -> None:
+        """Model → CPU threads (0: automatic): remembered, and the open model file is loaded again with it."""
+        save_threads(self.store, threads or None)
+        self.engine_config = dataclasses.replace(self.engine_config, n_threads=threads or default_threads())
+        path = self.model_info.path if self.model_info is not None and self.engine_description is None else None
+        if path is None or self.replies.busy:
+            self.notify(f"CPU threads: {threads or 'automatic'}, from the next model loaded.")
+            return
+        self.load_model(path)
+
+    def load_server(self, target: RemoteTarget) -> None:
+        """Chat through a server's model: the engine thread probes it and opens it like a model file."""
+        self._loading_path, self._loading_server = None, target
+        self._loading_request = self.engine.load_model(f"server:{target.label}", target)
+        self.model_label.setText(f"Connecting to {target.label}…")
+        self.load_progress.setVisible(True)
+
+    def use_local_model(self) -> None:
+        remembered = self.store.get_setting(MODEL_PATH_KEY)
+        self.load_model(Path(remembered) if remembered else next(m.path for m in bundled_models() if m.role == "chat"))
 
     def _model_loaded(self, request_id: int, info: ModelInfo) -> None:
         if request_id != self._loading_request:
@@ -317,14 +366,24 @@ class MainWindow(QMainWindow):
         self.load_progress.setVisible(False)
         self.model_info = info
         self.replies.set_model(info)
-        self.model_name = display_name(info.path)
+        server = self._loading_server
+        self.engine_description = server.describe(info.name) if server is not None else None
+        self.engine_menu.on_engine_changed(server.label if server is not None else None)
+        self.model_name = remote_model_name(info.name, server.label) if server is not None else display_name(info.path)
         mode = "chat" if info.mode == "chat" else "text completion (no chat template)"
         self.model_label.setText(f"{self.model_name} · {mode}")
         self.model_label.setToolTip(plain_tip(str(info.path)))
         self.system_prompt.set_completion_mode(info.mode == "completion")
+        self.new_button.setText("New notebook" if info.mode == "completion" else "New chat")
+        if info.mode == "completion":
+            self._notebook_for_base_model()
         self.stats_label.setText(f"context 0 / {info.n_ctx}")
-        self.store.set_setting(MODEL_PATH_KEY, str(info.path))
-        remember_opened(self.store, info.path)
+        if server is None:
+            self.store.set_setting(MODEL_PATH_KEY, str(info.path))
+            remember_opened(self.store, info.path)
+        else:
+            warning = plain_http_warning(server.address.url)
+            self.model_label.setToolTip(plain_tip(f"{server.address.url}\n{warning}" if warning else server.address.url))
         self.tools.set_model(info, self.model_name)
 
     def _model_failed(self, request_id: int, message: str) -> None:
@@ -352,8 +411,13 @@ class MainWindow(QMainWindow):
                 self.open_conversation(self.conversation_id)
 
     def new_conversation(self) -> None:
+        """A chat, or with a base model (no chat template) a notebook, with no chat system prompt."""
         self.system_prompt.flush()
-        conversation = self.store.create_conversation(system_prompt=self._model_system_prompt() or DEFAULT_SYSTEM_PROMPT)
+        self.notebook.flush()
+        if self.model_info is not None and self.model_info.mode == "completion":
+            conversation = self.store.create_conversation(NEW_NOTEBOOK, kind=NOTEBOOK)
+        else:
+            conversation = self.store.create_conversation(system_prompt=self._model_system_prompt() or DEFAULT_SYSTEM_PROMPT)
         self.conversation_id = conversation.id
         self.sidebar.refresh(conversation.id)
         self.open_conversation(conversation.id)
@@ -367,6 +431,7 @@ class MainWindow(QMainWindow):
         and heat document is prepared after the first paint, newest first.
         """
         self.system_prompt.flush()
+        self.notebook.flush()
         conversation = self.store.get_conversation(conversation_id)
         if conversation is None:
             return
@@ -377,6 +442,11 @@ class MainWindow(QMainWindow):
         self.inspector.forget_pending()
         self.inspector.clear_selection()
         self.chat.clear()
+        self._set_notebook_mode(conversation.kind == NOTEBOOK)
+        if conversation.kind == NOTEBOOK:
+            self._show_notebook()
+            self._show_title()
+            return
         thread = self.store.thread(conversation_id, SHOWN_MESSAGES + 1)
         complete = len(thread) <= SHOWN_MESSAGES
         thread = thread[-SHOWN_MESSAGES:]
@@ -437,6 +507,9 @@ class MainWindow(QMainWindow):
         if conversation_id != self.conversation_id:
             self.open_conversation(conversation_id)
             return
+        if self.notebook.isVisibleTo(self):
+            self._show_notebook()
+            return
         if self._older:
             self._fill_older(len(self._older))  # the comparison below needs the whole transcript
         shown = self.chat.views()
@@ -455,9 +528,75 @@ class MainWindow(QMainWindow):
         self._follow_shown(thread)
         self._update_welcome()
 
+    # --- notebooks ---------------------------------------------------------------------------------------
+    def _set_notebook_mode(self, notebook: bool) -> None:
+        """A notebook replaces the transcript and the chat composer (with its budget meter)."""
+        self.notebook.setVisible(notebook)
+        for widget in (self.composer, self.send_button, self.stop_button, self.tools.meter):
+            widget.setVisible(not notebook)
+        if notebook:
+            self.welcome.setVisible(False)
+            self.chat.setVisible(False)
+
+    def _show_notebook(self) -> None:
+        thread = self.store.thread(self.conversation_id, 2)
+        shown = page(thread)
+        siblings = [m.id for m in self.store.siblings(shown.continuation.id) if m.role == "assistant"] \
+            if shown.continuation else []
+        view = self.notebook.show_page(shown, siblings)
+        if view is not None:
+            session = self.replies.active
+            if session is not None and session.message_id == shown.continuation.id and session.text:
+                self.notebook.append_text(session.text)  # the store lags by up to a second
+                view.body.setPlainText(session.text)
+            self.inspector.attach(view, shown.continuation)
+        self.notebook.set_colouring(self.inspector.colouring_key)
+        self.notebook.set_heatmap(self.inspector.heatmap_on)
+        self._follow_shown(thread)
+        self.notebook.editor.setFocus()
+
+    def _notebook_for_base_model(self) -> None:
+        """A base model writes in a notebook: an empty chat becomes one, otherwise a new notebook opens."""
+        conversation = self.store.get_conversation(self.conversation_id) if self.conversation_id else None
+        if conversation is not None and conversation.kind == NOTEBOOK:
+            return
+        if conversation is not None and conversation.leaf_message_id is None and not self.replies.busy:
+            self.store.set_kind(conversation.id, NOTEBOOK)
+            self.store.set_system_prompt(conversation.id, "")  # no chat system prompt unless the user writes one
+            self.store.rename_conversation(conversation.id, NEW_NOTEBOOK)
+            self.sidebar.refresh(conversation.id)
+            self.open_conversation(conversation.id)
+        else:
+            self.new_conversation()
+
+    def continue_notebook(self, text: str) -> None:
+        """Tab in a notebook: the document is saved and the model writes on from its end."""
+        if self.replies.busy:
+            self.notify("Wait for the text being written to finish (or stop it) first.", 6000)
+            return
+        self.system_prompt.flush()
+        try:
+            request = start_continuation(self.store, self.conversation_id, text, self.sampling.settings(),
+                                         self.model_name, request_id=self.engine.next_request_id())
+        except EmptyDocumentError as error:
+            self.notify(str(error), 6000)
+            return
+        self.replies.begin(request)
+
+    def _save_draft(self, text: str) -> None:
+        if self.conversation_id is not None and not self.replies.busy:
+            if save_draft(self.store, self.conversation_id, text) is not None:
+                self.sidebar.touch(self.store.get_conversation(self.conversation_id))
+                self._show_title()
+
+    def _view_for(self, message_id: int):
+        return self.chat.view_for(message_id) or self.notebook.view_for(message_id)
+
     def _follow_shown(self, thread) -> None:
         """The Prompt panel and the status bar belong to a reply on screen, or show nothing."""
-        self.tools.inspector.on_thread_shown({message.id for message in thread})
+        shown = {message.id for message in thread}
+        self.tools.inspector.on_thread_shown(shown)
+        self.inspector.on_thread_shown(shown)
         if self.replies.busy and self.replies.request.conversation_id == self.conversation_id:
             return  # the reply being written reports its own figures
         last = next((m for m in reversed(thread) if m.role == "assistant" and m.stats), None)
@@ -478,7 +617,7 @@ class MainWindow(QMainWindow):
         view = self.chat.add_message(message, self._author(message), above)
         session = self.replies.active
         if session is not None and message.id == session.message_id:
-            view.body.setPlainText(session.text)  # the store lags by up to a second
+            view.show_streaming(session.text)  # the store lags by up to a second
         self.inspector.attach(view, message, lazy)
         self.notes.attach(view, message)
         self.tools.attach(view, message)
@@ -571,6 +710,11 @@ class MainWindow(QMainWindow):
         tools.revealRequested.connect(self.reveal)
         tools.openRequested.connect(self.open_conversation)
         tools.failed.connect(self.show_error)
+        self.engine_menu.serverChosen.connect(self.load_server)
+        self.engine_menu.localChosen.connect(self.use_local_model)
+        self.engine_menu.failed.connect(lambda text: self.show_error("Cannot use this server", text))
+        self.engine_menu.notify.connect(self.notify)
+        self.language_menu.chosen.connect(self.choose_language)
         tools.inspectorWanted.connect(lambda: (self.prompt_dock.show(), self.prompt_dock.raise_()))
         notes.panelWanted.connect(lambda: (self.notes_dock.show(), self.notes_dock.raise_()))
         for child in (replies, notes, tools):
@@ -579,10 +723,19 @@ class MainWindow(QMainWindow):
         replies.ended.connect(self._reply_ended)
         replies.statsChanged.connect(self._stats_changed)
         self.inspector.useSettings.connect(self.sampling.on_use)
+        self.threads_menu.chosen.connect(self.set_threads)
         replies.busyChanged.connect(self._set_streaming)
         replies.prompted.connect(tools.reply_prompted)
         replies.reading.connect(self._reply_reading)
         self.welcome.promptChosen.connect(self._fill_composer)
+        self.notebook.continueRequested.connect(self.continue_notebook)
+        self.notebook.stopRequested.connect(self.stop)
+        self.notebook.draftChanged.connect(self._save_draft)
+        self.notebook.tokenSelected.connect(self.inspector.select)
+        self.notebook.switchRequested.connect(self.switch_branch)
+        self.inspector.heatmap_action.toggled.connect(self.notebook.set_heatmap)
+        self.inspector.colouring.currentIndexChanged.connect(
+            lambda _index: self.notebook.set_colouring(self.inspector.colouring_key))
         self.theme.changed.connect(self._theme_changed)
 
     def _fill_composer(self, text: str) -> None:
@@ -607,7 +760,7 @@ class MainWindow(QMainWindow):
         model_name = self.model_name or (display_name(self._loading_path) if self._loading_path else "")
         request = start_turn(
             self.store, self.conversation_id, text, self.sampling.settings(), model_name,
-            request_id=self.engine.next_request_id(),
+            request_id=self.engine.next_request_id(), engine=self.engine_description,
         )
         self.composer.clear()
         self.replies.begin(request)
@@ -637,6 +790,7 @@ class MainWindow(QMainWindow):
     def _set_streaming(self, streaming: bool) -> None:
         self.send_button.setEnabled(not streaming)
         self.stop_button.setEnabled(streaming)
+        self.notebook.set_busy(streaming)
 
     def _reply_started(self, _session, conversation_id: int) -> None:
         self.show_changes(conversation_id)
@@ -650,20 +804,26 @@ class MainWindow(QMainWindow):
                 view.show_reading(done, total)
             else:
                 view.set_status("streaming")
+        elif self.notebook.view_for(session.message_id) is not None:
+            self.notebook.show_reading(done, total)
 
     def _reply_streamed(self, session, text: str) -> None:
-        view = self.chat.view_for(session.message_id)
+        view = self._view_for(session.message_id)
         if view is not None:
             view.append_text(text)
             self.inspector.draw_stream(view, session.table)
+            if view is self.notebook.reply_view:
+                self.notebook.append_text(text, session.table)
 
     def _reply_ended(self, session) -> None:
         message = session.message
-        view = self.chat.view_for(message.id)
+        view = self._view_for(message.id)
         if view is not None:
             view.show_message(message)
             self.inspector.finished(view, message, session.table)
             self.notes.attach(view, message)
+            if view is self.notebook.reply_view:
+                self.notebook.finished(message, session.table)
         self.sidebar.touch(self.store.get_conversation(message.conversation_id))
         self.tools.reply_ended(message)
         self.replyFinished.emit(message.id)
@@ -697,10 +857,12 @@ class MainWindow(QMainWindow):
         try:
             self._save_layout()
             self.system_prompt.flush()
+            self.notebook.flush()
         except InklingError as error:  # a full disk: the window still closes, and says what was not kept
             self.show_error("Inkling", f"The layout and an unsaved system prompt were not kept: {error}")
         self._fill_timer.stop()
         self.inspector.forget_pending()
+        self.inspector.clear_selection()  # views deleted with the window must not find a panel gone before them
         self.replies.abandon()
         self.tools.shutdown()
         self.notes.shutdown()

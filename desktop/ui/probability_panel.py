@@ -5,7 +5,7 @@ import math
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPalette
 from PySide6.QtWidgets import (
-    QAbstractItemView, QGridLayout, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QSlider, QStyle,
+    QAbstractItemView, QGridLayout, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QSlider, QStyle,
     QStyledItemDelegate, QVBoxLayout, QWidget,
 )
 
@@ -20,11 +20,14 @@ ROW = Qt.ItemDataRole.UserRole
 MODEL_COLOUR = QColor("#0072b2")
 WHATIF_COLOUR = QColor("#e69f00")
 LABEL_SHARE = 0.36
+SELECT_HINT = "Select a token: turn on the heatmap (Ctrl+H) and click a token of a reply."
 
 
 def describe(settings: SamplerSettings, temperature: bool = True) -> str:
+    """The sampler chain that runs, every stage named: a hidden stage made the view contradict itself."""
     parts = [f"T {settings.temperature:.2f}"] if temperature else []
-    parts += [f"top-k {settings.top_k or 'off'}", f"top-p {settings.top_p:.2f}", f"min-p {settings.min_p:.2f}"]
+    parts += [f"top-k {settings.top_k or 'off'}", f"top-p {settings.top_p:.2f}", f"min-p {settings.min_p:.2f}",
+              "repeat penalty " + (f"{settings.repeat_penalty:.2f}" if settings.repeat_penalty != 1.0 else "off")]
     return " · ".join(parts)
 
 
@@ -95,7 +98,8 @@ class AlternativesList(QListWidget):
 class ProbabilityPanel(QWidget):
     continueRequested = Signal(int, int, int)  # message id, token position, alternative token id
     stepRequested = Signal(int)  # -1: previous token, +1: next token
-    temperatureChanged = Signal(float)  # the what-if slider moved (it mirrors the Sampling panel's)
+    temperatureChanged = Signal(float)  # the what-if slider moved: a sandbox, the Sampling panel is not touched
+    useRequested = Signal()  # "Use these settings": copy the what-if settings to the Sampling panel
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -104,7 +108,7 @@ class ProbabilityPanel(QWidget):
         self.position: int | None = None
         self.view: PositionView | None = None
 
-        self.heading = plain_label("Select a token: turn on the heatmap (Ctrl+H) and click a token of a reply.")
+        self.heading = plain_label(SELECT_HINT)
         self.heading.setObjectName("probabilityHeading")
         self.heading.setWordWrap(True)
         self.token = QLabel()
@@ -139,13 +143,20 @@ class ProbabilityPanel(QWidget):
         self.temperature.setObjectName("whatifTemperature")
         self.temperature.setRange(0, 2 * SLIDER_STEPS)
         self.temperature.setAccessibleName("What-if temperature")
-        self.temperature.setToolTip("The Sampling panel's temperature: drag to see the distribution it would give")
+        self.temperature.setToolTip("Drag to see the distribution another temperature would give here. It starts at "
+                                    "the reply's own and changes nothing else: the next reply uses the Sampling panel.")
         self.temperature.valueChanged.connect(self._temperature_moved)
         self.temperature_value = QLabel()
+        self.use_button = QPushButton("Use these settings")
+        self.use_button.setObjectName("useWhatifSettings")
+        self.use_button.setToolTip("Copy the what-if settings (temperature, top-k, top-p, min-p, repeat penalty) "
+                                   "to the Sampling panel, for the next reply")
+        self.use_button.clicked.connect(self.useRequested)
         slider_row = QHBoxLayout()
         slider_row.addWidget(QLabel("What-if temperature"))
         slider_row.addWidget(self.temperature, 1)
         slider_row.addWidget(self.temperature_value)
+        slider_row.addWidget(self.use_button)
         self._quiet = False
 
         self.columns = QLabel()
@@ -173,16 +184,20 @@ class ProbabilityPanel(QWidget):
     def sizeHint(self):  # noqa: N802
         return QSize(380, 560)
 
-    def clear(self, reason: str | None = None) -> None:
+    def clear(self, reason: str = SELECT_HINT) -> None:
+        """Nothing (or a reason) instead of a position: what was shown belongs to a reply no longer on screen."""
         self.message_id = self.position = self.view = None
-        if reason:
-            self.heading.setText(reason)
-        for label in (self.token, self.model_prob, self.drawn_prob, self.entropy, self.used, self.columns):
+        self.heading.setText(reason)
+        for label in (self.token, self.model_prob, self.drawn_prob, self.entropy, self.used, self.columns,
+                      self.temperature_value):
             label.clear()
+        self.used.setToolTip("")
         self.alternatives.clear()
+        self.temperature.setEnabled(False)
+        self.use_button.setEnabled(False)
 
     def set_temperature(self, value: float) -> None:
-        """Follow the Sampling panel without echoing the change back."""
+        """Show the what-if temperature without announcing it as a move."""
         self._quiet = True
         try:
             self.temperature.setValue(round(value * SLIDER_STEPS))
@@ -196,19 +211,30 @@ class ProbabilityPanel(QWidget):
             self.temperatureChanged.emit(steps / SLIDER_STEPS)
 
     def show_position(self, message_id: int, position: int, n_tokens: int, view: PositionView,
-                      used: SamplerSettings, whatif: SamplerSettings, branch_point: bool) -> None:
+                      used: SamplerSettings, whatif: SamplerSettings, branch_point: bool,
+                      entropy_bound: bool = False) -> None:
         self.message_id, self.position, self.view = message_id, position, view
+        self.temperature.setEnabled(True)
+        self.use_button.setEnabled(True)
+        self.set_temperature(whatif.temperature)
         record = view.record
         self.heading.setText(f"Token {position + 1} of {n_tokens}"
                              + (" · put here by you (branch point)" if branch_point else ""))
         self.token.setText(token_label(record.text, record.eog))
         self.model_prob.setText(f"model {percent(min(1.0, math.exp(record.logprob)))}")
         self.drawn_prob.setText("drawn: chosen by you" if branch_point else f"drawn {percent(record.sampled_prob)}")
-        self.entropy.setText(f"entropy {view.entropy_bits:.2f} bits")
-        self.used.setText(f"Reply: {describe(used)}")
-        self.used.setToolTip("The settings the reply was generated with; ✕ marks the alternatives they excluded"
-                             + ("" if used.repeat_penalty == 1.0 else
-                                f" (without its repeat penalty {used.repeat_penalty:.2f}: a trace keeps no raw logits)"))
+        if entropy_bound:
+            self.entropy.setText(f"entropy ≥ {view.entropy_bits:.2f} bits ≈ (from the top {len(record.top)})")
+        else:
+            self.entropy.setText(f"entropy {view.entropy_bits:.2f} bits")
+        missing = "" if view.penalty_applied else " (not recorded for this reply: left out ≈)"
+        self.used.setText(f"Reply: {describe(used)}{missing}")
+        self.used.setToolTip(
+            "The settings the reply was generated with; ✕ marks the alternatives they excluded. "
+            + ("" if view.penalty_applied else
+               "This reply was written before Inkling recorded what the repeat penalty needs, so the what-if "
+               "and the marks leave it out: they are estimates.")
+        )
         estimate = " ≈ estimated" if not view.whatif_exact else ""
         self.columns.setText(
             f"<span style='color:{MODEL_COLOUR.name()}'>■</span> model &nbsp; "
@@ -216,7 +242,8 @@ class ProbabilityPanel(QWidget):
             f"<i>{estimate}</i>"
         )
         self.columns.setToolTip(
-            "What-if: the distribution the sampler would draw from at the Sampling panel's settings."
+            "What-if: the distribution the sampler would draw from at these settings (the reply's own, "
+            "at the what-if temperature)."
             + ("" if view.whatif_exact else " Estimated: the stored alternatives end before the sampler's cut, "
                "so the unseen rest of the vocabulary is assumed as likely as the last stored token.")
         )

@@ -15,6 +15,7 @@ from desktop.core.store import Store
 from desktop.ui.budget_meter import PART_COLOURS, PART_LABELS
 from desktop.ui.inert import InertTextBrowser
 
+CHOOSE_HINT = "Choose “Prompt” on a reply to see exactly what the model read."
 TINT = 70  # alpha of a part's colour behind its text: readable in light and dark themes
 
 
@@ -87,7 +88,7 @@ class PromptInspector(QWidget):
         self._token_ids: list[int] | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        self.title = QLabel("Choose “Prompt” on a reply to see exactly what the model read.")
+        self.title = QLabel(CHOOSE_HINT)
         self.title.setObjectName("promptTitle")
         self.title.setWordWrap(True)
         self.title.setTextFormat(Qt.TextFormat.PlainText)
@@ -115,6 +116,17 @@ class PromptInspector(QWidget):
         layout.addWidget(self.title)
         layout.addLayout(row)
         layout.addWidget(self.pages, 1)
+
+    def on_thread_shown(self, message_ids: set[int]) -> None:
+        """The transcript changed: a prompt of a reply no longer on screen is not shown."""
+        if self.message_id is not None and self.message_id not in message_ids:
+            self.message_id = self.record = self._token_ids = None
+            self.tokens_button.setChecked(False)
+            self.tokens_button.setEnabled(False)
+            self.table.setModel(None)
+            self.title.setText(CHOOSE_HINT)
+            self.counts.setText("")
+            self.text.clear()
 
     def show_message(self, message_id: int) -> None:
         self.message_id = message_id

@@ -1,5 +1,7 @@
 """The Sampling side panel: temperature and the other samplers, seed, max new tokens, reset."""
 
+from dataclasses import replace
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QPushButton, QSlider, QSpinBox, QVBoxLayout, QWidget,
@@ -24,10 +26,10 @@ class SamplingPanel(QWidget):
         self.temperature_slider.setObjectName("temperatureSlider")
         self.temperature_slider.setRange(0, 2 * SLIDER_STEPS)
         self.temperature_slider.setAccessibleName("Temperature")
+        # Each follows the other without echoing back: a slider echo rewrote the box while it was typed in
+        # (0.7 became 0.00 when "0" was typed first).
         self.temperature_slider.valueChanged.connect(lambda v: self.temperature.setValue(v / SLIDER_STEPS))
-        self.temperature.valueChanged.connect(
-            lambda v: self.temperature_slider.setValue(round(v * SLIDER_STEPS))
-        )
+        self.temperature.valueChanged.connect(self._follow_temperature)
         self.top_p = self._double("topP", 0.01, 1.0, 0.01, 2, "Keep the smallest set of tokens whose probabilities add up to this.")
         self.top_k = self._int("topK", 0, 1000, "Keep only the k most likely tokens (0: off).")
         self.min_p = self._double("minP", 0.0, 0.99, 0.01, 2, "Drop tokens less likely than this fraction of the best one.")
@@ -62,8 +64,14 @@ class SamplingPanel(QWidget):
         layout.addStretch(1)
         self.set_settings(settings)
 
+    def _follow_temperature(self, value: float) -> None:
+        blocked = self.temperature_slider.blockSignals(True)
+        self.temperature_slider.setValue(round(value * SLIDER_STEPS))
+        self.temperature_slider.blockSignals(blocked)
+
     def _double(self, name, low, high, step, decimals, tip) -> QDoubleSpinBox:
         box = QDoubleSpinBox()
+        box.setKeyboardTracking(False)  # a typed value counts when it is complete (Enter, Tab, focus out)
         box.setObjectName(name)
         box.setRange(low, high)
         box.setSingleStep(step)
@@ -74,6 +82,7 @@ class SamplingPanel(QWidget):
 
     def _int(self, name, low, high, tip) -> QSpinBox:
         box = QSpinBox()
+        box.setKeyboardTracking(False)
         box.setObjectName(name)
         box.setRange(low, high)
         box.setToolTip(tip)
@@ -106,6 +115,11 @@ class SamplingPanel(QWidget):
             self._quiet = False
         if emit:
             self._emit()
+
+    def on_use(self, settings: SamplerSettings) -> None:
+        """Take another set's sampler values ("Use these settings" in the what-if); seed and length stay."""
+        mine = self.settings()
+        self.set_settings(replace(settings, seed=mine.seed, max_tokens=mine.max_tokens), emit=True)
 
     def _emit(self, *_):
         if not self._quiet:

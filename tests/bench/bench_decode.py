@@ -11,12 +11,17 @@ Tokens/s counts decode only: from the arrival of the first token to the arrival 
 prompt evaluation and time to first token are excluded. The machine is shared and noisy, so the
 variants run interleaved (rotating order each round) and each figure is a median over rounds; the
 capture/no-capture ratios are paired per round, with their spread (min, max over rounds).
+  threads          capture at the default thread count (default_threads()), 1 thread and every core, each
+                   idle and with the busy process: tokens/s and the busy/idle ratio per thread count
+                   (INKLING_BENCH_THREAD_TOKENS tokens per run, 64 by default: a busy run at every core
+                   crawls at a few tokens/s)
 INKLING_BENCH_VARIANTS (e.g. "capture,no_capture,capture_busy,no_capture_busy") runs fewer variants,
-INKLING_BENCH_TOKENS fewer tokens per run.
+INKLING_BENCH_TOKENS fewer tokens per run. A figure a skipped variant would give is null in the JSON.
 Peak RSS of `capture` and `builtin` (and of plain llama_cpp, for reference) comes from fresh processes.
 """
 
 import gc
+import math
 import os
 import subprocess
 import sys
@@ -29,7 +34,7 @@ import llama_cpp
 from benchlib import in_fresh_process, median, model_path, peak_rss_mb, progress, rounded
 from desktop.core.engine.capture import ProbabilityCapture
 from desktop.core.engine.llama_engine import LlamaEngine
-from desktop.core.engine.types import EngineConfig, Finished, TokenEvent
+from desktop.core.engine.types import EngineConfig, Finished, TokenEvent, default_threads
 from desktop.core.probability.sampling import SamplerSettings
 
 N_TOKENS = int(os.environ.get("INKLING_BENCH_TOKENS", "256"))  # fewer for a quick look on a loaded machine
@@ -41,7 +46,8 @@ ROUNDS = int(os.environ.get("INKLING_BENCH_ROUNDS", "5"))
 BUILTIN_ROUNDS = min(3, ROUNDS)
 MODELS = (("smollm2", "chat"), ("gemma", "base"))
 ONLY = os.environ.get("INKLING_BENCH_MODELS", "")  # e.g. "smollm2" for a quick run of one model
-ALL_VARIANTS = ("capture", "no_capture", "capture_busy", "no_capture_busy", "llama_cpp", "builtin")
+ALL_VARIANTS = ("capture", "no_capture", "capture_busy", "no_capture_busy", "llama_cpp", "builtin", "threads")
+THREAD_TOKENS = int(os.environ.get("INKLING_BENCH_THREAD_TOKENS", "64"))
 VARIANTS = tuple(
     name for name in ALL_VARIANTS
     if name in (os.environ.get("INKLING_BENCH_VARIANTS") or ",".join(ALL_VARIANTS)).split(",")
@@ -207,10 +213,14 @@ def bench_model(key: str, role: str) -> dict:
     notes: list[str] = []
     progress(f"{key}: loading {path.name}")
     engine = LlamaEngine(path, EngineConfig(n_ctx=N_CTX, n_threads=THREADS))
-    plain = llama_cpp.Llama(str(path), n_ctx=N_CTX, n_threads=THREADS, flash_attn=True, verbose=False)
-    builtin = llama_cpp.Llama(
-        str(path), n_ctx=N_CTX, n_threads=THREADS, flash_attn=True, verbose=False, logits_all=True,
-    )
+    # only what the chosen variants run: the built-in path's logits_all costs n_ctx x n_vocab x 4 bytes
+    plain = builtin = None
+    if "llama_cpp" in VARIANTS:
+        plain = llama_cpp.Llama(str(path), n_ctx=N_CTX, n_threads=THREADS, flash_attn=True, verbose=False)
+    if "builtin" in VARIANTS:
+        builtin = llama_cpp.Llama(
+            str(path), n_ctx=N_CTX, n_threads=THREADS, flash_attn=True, verbose=False, logits_all=True,
+        )
     try:
         prompt = pick_prompt(engine, notes)
         progress(f"{key}: prompt of {len(prompt)} tokens; warming up")
@@ -227,11 +237,12 @@ def bench_model(key: str, role: str) -> dict:
                 run(16 if name == "builtin" else N_TOKENS)  # loads pages, caches the prompt, fills piece caches
         load_before = load()
 
-        tps: dict[str, list[float]] = {name: [] for name in VARIANTS}
+        runs = tuple(name for name in VARIANTS if name in variants)
+        tps: dict[str, list[float]] = {name: [] for name in runs}
         by_round: list[dict[str, float]] = []
         texts: dict[str, str] = {}
-        for round_ in range(ROUNDS):
-            order = VARIANTS[round_ % len(VARIANTS):] + VARIANTS[:round_ % len(VARIANTS)]
+        for round_ in range(ROUNDS if runs else 0):
+            order = runs[round_ % len(runs):] + runs[:round_ % len(runs)]
             this_round = {}
             for name in order:
                 if name == "builtin" and round_ >= BUILTIN_ROUNDS:
@@ -257,13 +268,14 @@ def bench_model(key: str, role: str) -> dict:
             notes.append("all variants produced the same text")
 
         load_after = load()
-        progress(f"{key}: timing ProbabilityCapture.measure inside one more capture run")
-        cost = capture_cost(engine, prompt)
+        cost = {"measure_us": float("nan"), "record_us": float("nan")}
+        if "capture" in VARIANTS:
+            progress(f"{key}: timing ProbabilityCapture.measure inside one more capture run")
+            cost = capture_cost(engine, prompt)
     finally:
-        engine.close()
-        plain.close()
-        builtin.close()
-        del engine, plain, builtin
+        for model in (engine, plain, builtin):
+            if model is not None:
+                model.close()  # frees llama.cpp's memory before the fresh-process runs below
         gc.collect()
 
     rss = {name: {"rss_mb": float("nan")} for name in ("capture", "builtin", "llama_cpp")}
@@ -301,8 +313,77 @@ def bench_model(key: str, role: str) -> dict:
         "capture_record_us": cost["record_us"],
         "capture_share_of_step": rounded(cost["record_us"] / 1000.0 / ms_per_token, 4),
         "runs_tps": {name: [rounded(v, 1) for v in values] for name, values in tps.items()},
+        "threads": bench_threads(key, path, prompt) if "threads" in VARIANTS else None,
         "notes": notes,
     }
+
+
+def thread_counts() -> dict[str, int]:
+    """The thread counts compared: the default, one, and every core (a count named twice runs once)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    counts: dict[str, int] = {}
+    for name, count in (("default", default_threads()), ("one", 1), ("all", cores)):
+        if count not in counts.values():
+            counts[name] = count
+    return counts
+
+
+def bench_threads(key: str, path, prompt: list[int]) -> dict:
+    """Capture at each thread count, idle and beside one busy process, interleaved over rounds."""
+    counts = thread_counts()
+    engines = {name: LlamaEngine(path, EngineConfig(n_ctx=N_CTX, n_threads=count)) for name, count in counts.items()}
+    cases = [(name, busy) for name in counts for busy in (False, True)]
+    runs: dict[tuple[str, bool], list[float]] = {case: [] for case in cases}
+    ratios: dict[str, list[float]] = {name: [] for name in counts}
+    load_before = load()
+    try:
+        for engine in engines.values():
+            run_engine(engine, prompt, True, 16)  # warm: pages, prompt cache, piece caches
+        for round_ in range(ROUNDS):
+            order = cases[round_ % len(cases):] + cases[:round_ % len(cases)]
+            this_round = {}
+            for name, busy in order:
+                gc.collect()
+                if busy:
+                    with busy_process():
+                        run = run_engine(engines[name], prompt, True, THREAD_TOKENS)
+                else:
+                    run = run_engine(engines[name], prompt, True, THREAD_TOKENS)
+                runs[(name, busy)].append(run.tps)
+                this_round[(name, busy)] = run.tps
+                progress(f"{key} threads round {round_ + 1}/{ROUNDS} {name} ({counts[name]}) "
+                         f"{'busy' if busy else 'idle'} {run.tps:7.1f} tok/s")
+            for name in counts:
+                ratios[name].append(this_round[(name, True)] / this_round[(name, False)])
+    finally:
+        for engine in engines.values():
+            engine.close()
+    result = {}
+    for name, count in counts.items():
+        spread = sorted(ratios[name])
+        result[name] = {
+            "n_threads": count,
+            "tps_idle": rounded(median(runs[(name, False)]), 1),
+            "tps_busy": rounded(median(runs[(name, True)]), 1),
+            "busy_vs_idle_paired": {"median": rounded(median(spread), 3), "min": rounded(spread[0], 3),
+                                    "max": rounded(spread[-1], 3)},
+            "runs_idle": [rounded(v, 1) for v in runs[(name, False)]],
+            "runs_busy": [rounded(v, 1) for v in runs[(name, True)]],
+        }
+    result["tokens_per_run"] = THREAD_TOKENS
+    result["load_before"], result["load_after"] = load_before, load()
+    return result
+
+
+def json_safe(value):
+    """NaN (a figure no run gave) as null: json.dumps would write NaN, which is not JSON."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: json_safe(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(item) for item in value]
+    return value
 
 
 def main() -> dict:
@@ -318,10 +399,10 @@ def main() -> dict:
             f"a/b {figures['capture_vs_no_capture']}, a/c {figures['capture_vs_llama_cpp']}; paired a/b quiet "
             f"{figures['capture_vs_no_capture_paired']}, busy {figures['capture_vs_no_capture_busy_paired']}"
         )
-    return result
+    return json_safe(result)
 
 
 if __name__ == "__main__":
     import json
 
-    print(json.dumps({"bench": "decode", **main()}))
+    print(json.dumps({"bench": "decode", **main()}, allow_nan=False))

@@ -136,24 +136,30 @@ def test_keyboard_only_inspection_and_branching(qtbot, make_window):
     assert window.chat.views()[-1].message_id == branch.id
 
 
-def test_whatif_follows_the_sampling_panel_live(qtbot, make_window):
+def test_whatif_is_a_sandbox_that_starts_at_the_replys_own_settings(qtbot, make_window):
     window = shown(make_window)
+    window.sampling.temperature.setValue(0.3)
     send(qtbot, window, "Capital?")
+    window.sampling.temperature.setValue(0.9)  # the next reply's setting, not this reply's
     window.inspector.heatmap_action.setChecked(True)
     reply = last_reply(window)
     window.inspector.select(reply.message.id, 1)
     panel = window.inspector.panel
     record = reply.table.record(1)
     used = SamplerSettings.from_dict(reply.message.sampler)
+    assert panel.temperature.value() == 30 and panel.temperature_value.text() == "0.30"
     for steps in (30, 100, 180):
-        window.sampling.temperature_slider.setValue(steps)  # as a drag does, one value at a time
-        expected = inspect_position(record, used, window.sampling.settings())
+        panel.temperature.setValue(steps)  # as a drag does, one value at a time
+        expected = inspect_position(record, used, SamplerSettings.from_dict({**reply.message.sampler,
+                                                                             "temperature": steps / 100}))
         assert [a.whatif for a in panel.view.alternatives] == pytest.approx([a.whatif for a in expected.alternatives])
-        assert panel.temperature.value() == steps
-    hot = [a.whatif for a in panel.view.alternatives]
-    panel.temperature.setValue(20)  # the panel's own slider drives the Sampling panel
-    assert window.sampling.temperature.value() == pytest.approx(0.2)
-    assert panel.view.alternatives[0].whatif > hot[0]
+    assert window.sampling.temperature.value() == pytest.approx(0.9)  # the Sampling panel was not touched
+    assert window.sampling.temperature_slider.value() == 90
+    window.sampling.temperature.setValue(1.2)
+    assert panel.temperature.value() == 180  # and the sandbox does not follow it either
+    qtbot.mouseClick(panel.use_button, Qt.MouseButton.LeftButton)
+    assert window.sampling.settings().temperature == pytest.approx(1.8)
+    assert window.sampling.settings().top_k == used.top_k
 
 
 def test_tooltip_shows_the_token_its_probability_and_top_alternatives(qtbot, make_window):
@@ -233,18 +239,25 @@ def test_completion_mode_branch_on_the_base_model(qtbot, make_window, gemma_path
     assert window.model_info.mode == "completion"
     window.sampling.temperature.setValue(0.0)
     window.sampling.max_tokens.setValue(8)
-    send(qtbot, window, "The capital of France is")
+    notebook = window.notebook  # a base model writes in a notebook: the document, continued in place
+    notebook.editor.setPlainText("The capital of France is")
+    with qtbot.waitSignal(window.replyFinished, timeout=60000):
+        qtbot.keyClick(notebook.editor, Qt.Key.Key_Tab)
     window.inspector.heatmap_action.setChecked(True)
-    reply = last_reply(window)
+    reply = window.inspector.replies[notebook.page.continuation.id]
     original = reply.message
-    click_token(qtbot, reply.heat, 1)
+    with qtbot.waitSignal(notebook.tokenSelected, timeout=5000):  # a click on the second continued token
+        cursor = QTextCursor(notebook.editor.document())
+        cursor.setPosition(notebook._starts[1] + 1)
+        qtbot.mouseClick(notebook.editor.viewport(), Qt.MouseButton.LeftButton,
+                         pos=notebook.editor.cursorRect(cursor).center())
     panel = window.inspector.panel
     row = next(i for i, a in enumerate(panel.view.alternatives) if not a.chosen and not a.eog)
     alternative = panel.view.alternatives[row]
     with qtbot.waitSignal(window.replyFinished, timeout=60000):
         click_alternative(qtbot, panel, row)
     qtbot.waitUntil(lambda: window.replies.active is None)
-    branch = window.store.get_message(window.chat.views()[-1].message_id)
+    branch = window.store.get_message(notebook.page.continuation.id)
     trace = window.store.load_trace(branch.id)
     assert branch.branch_of == original.id and trace[0].id == reply.table.record(0).id and trace[1].id == alternative.id
     assert len(trace) == 8 and np.isfinite([t.logprob for t in trace]).all()
@@ -284,3 +297,51 @@ def test_panel_names_the_end_of_text_and_marks_what_the_reply_excluded(qtbot):
         panel.alternatives.setCurrentRow(1)
         qtbot.keyClick(panel.alternatives, Qt.Key.Key_Return)
     assert continued.args == [7, 4, 2]
+
+
+def test_panels_follow_the_reply_on_screen_through_conversation_and_branch_switches(qtbot, make_window):
+    from PySide6.QtWidgets import QToolButton, QWidget
+
+    window = shown(make_window)
+    send(qtbot, window, "Capital?")
+    first_conversation = window.conversation_id
+    window.inspector.heatmap_action.setChecked(True)
+    reply = last_reply(window)
+    click_token(qtbot, reply.heat, 2)
+    panel = window.inspector.panel
+    assert panel.heading.text().startswith("Token 3 of")
+    reply.view.findChild(QWidget, "messageActions").findChild(QToolButton, "prompt").click()
+    prompt = window.tools.inspector
+    assert prompt.message_id == reply.message.id and prompt.record is not None
+    shown_stats = window.stats_label.text()
+    assert "tok/s" in shown_stats
+
+    qtbot.mouseClick(window.findChild(QWidget, "newChat"), Qt.MouseButton.LeftButton)
+    assert window.conversation_id != first_conversation
+    assert panel.view is None and not panel.heading.text().startswith("Token") and not panel.temperature.isEnabled()
+    assert prompt.message_id is None and prompt.text.toPlainText() == ""
+    assert window.stats_label.text() == ""
+
+    window.sidebar.setCurrentItem(window.sidebar.item_for(first_conversation))  # back, as a click in the list does
+    assert window.conversation_id == first_conversation
+    assert panel.view is None  # nothing selected in the reopened transcript
+    assert window.stats_label.text() == shown_stats  # the shown reply's own figures
+    qtbot.waitUntil(lambda: last_reply(window).ready)
+    click_token(qtbot, last_reply(window).heat, 1)
+    assert panel.heading.text().startswith("Token 2 of")
+    panel.temperature.setValue(150)  # the what-if follows its slider again
+    assert panel.temperature_value.text() == "1.50" and window.inspector.whatif.temperature == 1.5
+
+    original = last_reply(window).message.id
+    with qtbot.waitSignal(window.replyFinished, timeout=10000):
+        window.chat.views()[-1].findChild(QWidget, "messageActions").findChild(QToolButton, "regenerate").click()
+    qtbot.waitUntil(lambda: window.replies.active is None)
+    regenerated = last_reply(window)
+    assert regenerated.message.id != original
+    qtbot.waitUntil(lambda: regenerated.ready)
+    click_token(qtbot, regenerated.heat, 1)
+    assert panel.message_id == regenerated.message.id
+    qtbot.keyClick(window, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)  # the other branch
+    assert window.chat.views()[-1].message_id == original
+    qtbot.waitUntil(lambda: panel.view is None)
+    assert not panel.heading.text().startswith("Token")

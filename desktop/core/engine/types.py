@@ -24,9 +24,16 @@ class PromptTooLongError(EngineError):
 
 
 def default_threads() -> int:
-    # llama.cpp decodes fastest with one thread per physical core; leave one core for the GUI on big machines.
-    count = os.cpu_count() or 2
-    return count if count <= 4 else count - 1
+    """One core fewer than the process may use (at least 1, at most 8).
+
+    llama.cpp's threads meet at a barrier after every step, so when another program takes one core
+    every thread waits for the descheduled one: on the 2-core development machine with one busy
+    process, 2 threads decoded at 1-7 tok/s against 83-102 idle, 1 thread at 10-24 (see the decode
+    benchmark's `threads` figures). One core left free costs a little idle speed and keeps a busy
+    laptop usable; past 8 threads decoding a small model is memory-bound and gains nothing.
+    """
+    available = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 2)
+    return max(1, min(available - 1, 8))
 
 
 def default_gpu_layers() -> int:
@@ -50,7 +57,6 @@ class EngineConfig:
     kv_type: str = "f16"  # or "q8_0": half the KV cache; the values stay f16 unless flash attention is on
     # Called with the load fraction (0..1) from llama.cpp's loader; returning False cancels the load.
     progress: Callable[[float], bool] | None = field(default=None, compare=False, repr=False)
-
 
 
 @dataclass(frozen=True)

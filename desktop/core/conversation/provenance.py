@@ -1,0 +1,77 @@
+"""How a reply was made, in words: model, sampler settings, seed, system prompt and notes, short and in full."""
+
+from desktop.core.errors import DamagedDataError
+from desktop.core.presets import PRESETS
+from desktop.core.probability.sampling import SamplerSettings
+from desktop.core.prompt.record import PromptRecord
+from desktop.core.store import Message, Store
+
+
+def system_prompt_name(text: str | None) -> str | None:
+    """A preset's name when the text is one, "custom system prompt" otherwise; None for no system prompt."""
+    if text is None:
+        return None
+    stripped = text.strip()
+    if not stripped:
+        return "no system prompt"
+    return next((name for name, preset in PRESETS.items() if preset.strip() == stripped), "custom system prompt")
+
+
+def recorded_system_prompt(record: PromptRecord | None, presets: dict[str, str] = PRESETS) -> str | None:
+    """The system prompt the reply's recorded prompt held: a preset's text if one is in it, else its part's text."""
+    if record is None:
+        return None
+    starts = (0, *record.token_ends)
+    system = "".join(record.text[starts[first]:starts[end]] for part, first, end in record.parts if part == "system")
+    if not system:
+        return ""
+    if not record.exact:
+        system = record.text  # the parts' offsets are estimates: look in the whole prompt
+    # the part includes the template's framing (<|im_start|>system …): a preset is found inside it
+    return next((preset for preset in presets.values() if preset.strip() and preset.strip() in system), system)
+
+
+def made_with(message: Message, system_prompt: str | None = None, notes: int | None = None) -> tuple[str, str]:
+    """(one short line, the full settings) for a reply; `system_prompt`/`notes` when known from its prompt record."""
+    settings = SamplerSettings.from_dict(message.sampler) if message.sampler else None
+    stats = message.stats or {}
+    seed = settings.seed if settings is not None and settings.seed is not None else stats.get("seed")
+    short = [message.model or "unknown model"]
+    if settings is not None:
+        short.append(f"T {settings.temperature:g}")
+    if seed is not None:
+        short.append(f"seed {seed}")
+    name = system_prompt_name(system_prompt)
+    if name is not None:
+        short.append(name)
+    if notes is not None:
+        short.append(f"notes on ({notes} tokens)" if notes else "notes off")
+    full = [f"Model: {message.model or 'unknown'}"]
+    if settings is not None:
+        full += [
+            f"Temperature {settings.temperature:g} · top-k {settings.top_k or 'off'} · top-p {settings.top_p:g} · "
+            f"min-p {settings.min_p:g} · repeat penalty "
+            + (f"{settings.repeat_penalty:g}" if settings.repeat_penalty != 1.0 else "off"),
+            f"Seed {seed if seed is not None else 'not recorded'}"
+            + (" (random)" if settings.seed is None and seed is not None else "")
+            + f" · at most {settings.max_tokens} tokens",
+        ]
+    if name is not None:
+        full.append(f"System prompt: {name}")
+    if notes is not None:
+        full.append(f"Notes: {notes} tokens of notes in the prompt" if notes else "Notes: none in the prompt")
+    return " · ".join(short), "\n".join(full)
+
+
+def prompt_facts(store: Store, message: Message) -> tuple[str | None, int | None]:
+    """(system prompt text, notes tokens) from the reply's recorded prompt (a continued reply: its source's)."""
+    blob = store.load_prompt_record(message.id)
+    if blob is None and message.branch_of is not None:
+        blob = store.load_prompt_record(message.branch_of)
+    if blob is None:
+        return None, None
+    try:
+        record = PromptRecord.decode(blob)
+    except DamagedDataError:
+        return None, None  # the prompt panel says so; the line keeps what the message itself knows
+    return recorded_system_prompt(record), record.counts()["notes"]

@@ -1,0 +1,92 @@
+"""Messages as a user reads them: line breaks kept, streaming looks like the end, code with a Copy button,
+and how each reply was made (pytest-qt, the real window on a scripted engine)."""
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QGuiApplication, QTextCursor
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QToolButton, QWidget
+
+from tests.fakes import FakeEngine
+from tests.ui.conftest import send
+
+pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)\(\)")
+
+POEM = ["Roses", " are", " red", "\n", "Violets", " are", " blue", "\n", "Sugar", " is", " sweet"]
+CODE = ["Run", " this", ":\n\n", "```", "python", "\n", "print", "(", "'hi'", ")", "\n", "```", "\n\n",
+        "Then", " `", "exit", "()`", "."]
+
+
+def scripted(script, delay=0.002):
+    return lambda path, config: FakeEngine(path, config, delay=delay, script=script)
+
+
+def test_a_poem_keeps_its_line_breaks_when_the_reply_completes(qtbot, make_window):
+    window = make_window(scripted(POEM))
+    send(qtbot, window, "A poem, please")
+    assert [line.strip() for line in window.chat.views()[-1].body.toPlainText().splitlines()] == [
+        "Roses are red", "Violets are blue", "Sugar is sweet"]
+
+
+def test_the_streaming_view_already_looks_like_the_final_one(qtbot, make_window):
+    window = make_window(scripted(CODE, delay=0.05))
+    window.resize(1000, 700)
+    window.show()
+    window.composer.setPlainText("Code?")
+    with qtbot.waitSignal(window.replies.started, timeout=10000):
+        qtbot.keyClick(window.composer, "\r")
+    view = window.chat.views()[-1]
+    qtbot.waitUntil(lambda: "exit" in view.body.toPlainText(), timeout=20000)  # rendered while streaming
+    streamed_text = view.body.toPlainText()
+    streamed_height = view.body.height()
+    assert "```" not in streamed_text and "`" not in streamed_text  # Markdown rendered, not shown raw
+    assert view.code_blocks == ("print('hi')\n",)
+    qtbot.waitUntil(lambda: window.replies.active is None, timeout=20000)
+    assert view.body.toPlainText().startswith(streamed_text.rstrip("."))
+    assert view.body.height() == streamed_height  # nothing re-flows at the end
+
+
+def test_code_blocks_have_a_language_label_and_a_copy_button(qtbot, make_window):
+    window = make_window(scripted(CODE))
+    window.resize(1000, 700)
+    window.show()
+    send(qtbot, window, "Code?")
+    view = window.chat.views()[-1]
+    body = view.body
+    text = body.toPlainText()
+    assert "python" in text and "Copy" in text and "print('hi')" in text
+    cursor = QTextCursor(body.document())
+    cursor.setPosition(text.index("Copy") + 1)
+    point = body.cursorRect(cursor).center()
+    QGuiApplication.clipboard().clear()
+    QTest.mouseClick(body.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(point.x(), point.y()))
+    assert QGuiApplication.clipboard().text() == "print('hi')\n"
+    assert "Copy" not in view.text() and "print('hi')" in view.text()  # copying the message leaves the button out
+
+
+def test_branch_headers_say_how_each_reply_was_made(qtbot, make_window):
+    window = make_window()
+    window.show()
+    temperature = window.sampling.temperature
+    temperature.selectAll()
+    QTest.keyClicks(temperature, "0")
+    QTest.keyClick(temperature, Qt.Key.Key_Return)
+    send(qtbot, window, "Capital?")
+    first = window.chat.views()[-1]
+    first_id = first.message_id
+    temperature.selectAll()
+    QTest.keyClicks(temperature, "1.5")
+    QTest.keyClick(temperature, Qt.Key.Key_Return)
+    with qtbot.waitSignal(window.replyFinished, timeout=10000):
+        first.findChild(QWidget, "messageActions").findChild(QToolButton, "regenerate").click()
+    qtbot.waitUntil(lambda: window.replies.active is None)
+    second = window.chat.views()[-1]
+    assert second.message_id != first_id
+    qtbot.waitUntil(lambda: "notes" in second.made_with.text())  # the prompt's facts are read once it is saved
+    made = second.made_with.text()
+    assert made.startswith("fake · T 1.5 · seed ") and "Plain assistant" in made and "notes off" in made
+    assert "repeat penalty off" in second.made_with.toolTip() and "Temperature 1.5" in second.made_with.toolTip()
+    qtbot.keyClick(window, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)  # back to the first branch
+    back = window.chat.views()[-1]
+    assert back.message_id == first_id
+    assert back.made_with.text().startswith("fake · T 0 · seed ") and back.made_with.text() != made
