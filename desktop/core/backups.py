@@ -61,14 +61,19 @@ def list_backups(data_folder: Path, database: str | None = None) -> list[Backup]
     return sorted(backups, key=lambda b: b.made_at, reverse=True)
 
 
-def _copy(source: sqlite3.Connection, target: Path) -> None:
-    """A consistent copy of source's database at target: written beside it, synced, then renamed into place."""
+def _copy(source: sqlite3.Connection, source_path: Path, target: Path) -> None:
+    """A consistent copy of source's database at target: written beside it, checked, synced, then renamed into place.
+
+    A damaged database is refused (naming it), so its copy can never push a sound one out of backups/.
+    """
     part = target.with_name(target.name + ".part")
     try:
         copy = sqlite3.connect(part)
         try:
             source.backup(copy)
             copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
+            if copy.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                raise DatabaseDamagedError(source_path, "SQLite's check of a copy of it failed")
         finally:
             copy.close()
         with open(part, "rb") as handle:
@@ -76,7 +81,10 @@ def _copy(source: sqlite3.Connection, target: Path) -> None:
         os.replace(part, target)
     except sqlite3.Error as error:
         part.unlink(missing_ok=True)
-        reraise(error, target)
+        reraise(error, source_path)
+    except DatabaseDamagedError:
+        part.unlink(missing_ok=True)
+        raise
     except OSError as error:
         part.unlink(missing_ok=True)
         raise BackupError(f"Cannot write the backup {target}: {error.strerror}") from error
@@ -94,7 +102,7 @@ def make_backup(data_folder: Path, database: str, before: str | None = None,
     stem = Path(database).stem
     target = folder / (f"{stem}-{made_at:{_STAMP}}" + (f"-before-{before}" if before else "") + ".db")
     if source is not None:
-        _copy(source, target)
+        _copy(source, database_file(source), target)
     else:
         path = Path(data_folder) / database
         if not path.is_file():
@@ -102,9 +110,7 @@ def make_backup(data_folder: Path, database: str, before: str | None = None,
         check_header(path)
         connection = sqlite3.connect(path, timeout=10)
         try:
-            _copy(connection, target)
-        except sqlite3.Error as error:
-            reraise(error, path)
+            _copy(connection, path, target)
         finally:
             connection.close()
     prune(data_folder, database)

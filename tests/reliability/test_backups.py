@@ -11,7 +11,7 @@ from sqlite_utils.migrations import Migrations
 from desktop.core import backups
 from desktop.core.backups import DailyBackups, list_backups, make_backup, restore
 from desktop.core.notes import db as notes_db
-from desktop.core.store import open_store
+from desktop.core.store import DatabaseDamagedError, open_store
 from desktop.core.store import store as store_module
 from desktop.core.store.migrations import migrations as inkling_migrations
 from tests.e2e.runner import another_inkling_holding, inkling
@@ -210,3 +210,22 @@ def test_a_file_that_is_not_a_backup_is_refused(inkling_home, tmp_path):
     done = inkling("restore", str(stranger))
     assert done.returncode == 2 and "is not a usable Inkling backup" in done.stderr
     assert not (inkling_home / "inkling.db").exists()
+
+
+def test_a_damaged_database_is_not_copied_over_sound_backups(inkling_home):
+    inkling_home.mkdir()
+    path = inkling_home / "inkling.db"
+    store = open_store(path)
+    conversation = store.create_conversation(title="kept")
+    for n in range(200):
+        store.add_message(conversation.id, "user", f"message {n} " * 40)
+    store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+    sound = [make_backup(inkling_home, "inkling.db", now=datetime(2026, 1, day, tzinfo=timezone.utc)) for day in (1, 2, 3)]
+    with open(path, "r+b") as handle:  # header and schema intact, the rest garbage
+        handle.seek(2 * 4096)
+        handle.write(b"\xff" * (path.stat().st_size - 2 * 4096))
+    with pytest.raises(DatabaseDamagedError, match="inkling.db is damaged"):
+        make_backup(inkling_home, "inkling.db")
+    assert list_backups(inkling_home) == sorted(sound, key=lambda b: b.made_at, reverse=True)
+    assert not list((inkling_home / "backups").glob("*.part"))

@@ -86,10 +86,15 @@ def damage(home, how: str) -> bytes:
     elif how == "cut in half":
         a_chat_database(path)
         os.truncate(path, path.stat().st_size // 2)
+    elif how == "damaged inside":  # header and schema intact, every later page garbage: found only by a query
+        a_chat_database(path)
+        with open(path, "r+b") as handle:
+            handle.seek(2 * 4096)
+            handle.write(random.Random(3).randbytes(path.stat().st_size - 2 * 4096))
     return path.read_bytes()
 
 
-@pytest.mark.parametrize("how", ["random bytes", "cut in half"])
+@pytest.mark.parametrize("how", ["random bytes", "cut in half", "damaged inside"])
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
 def test_a_damaged_inkling_db_is_one_line_naming_it(inkling_home, tmp_path, how, command):
     before = damage(inkling_home, how)
