@@ -69,6 +69,8 @@ class BudgetMeter(QWidget):
         self.legend = QLabel()
         self.legend.setObjectName("budgetLegend")
         self.legend.setTextFormat(Qt.TextFormat.RichText)
+        # cut at the right edge rather than widening the chat column (which would squeeze the conversation list)
+        self.legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.total = QLabel()
         self.total.setObjectName("budgetTotal")
         row = QHBoxLayout()
@@ -93,12 +95,13 @@ class BudgetMeter(QWidget):
         legend = " ".join(
             f"<span style='color:{PART_COLOURS[part]}'>■</span>&nbsp;{PART_LABELS[part]}&nbsp;"
             f"{'~' if part == 'notes' and tokens else ''}{tokens:,}&nbsp;"
-            for part, tokens in parts
+            for part, tokens in parts if tokens or part == "message"  # an empty part is only noise
         )
         self.legend.setText(legend)
         self.legend.setToolTip(f"{PART_LABELS['framing']}: {PART_TIPS['framing']}")
-        self.total.setText(f"Reply room {split.reply_room:,} of {split.n_ctx:,} tokens")
+        self.total.setText(f"Reply room {split.reply_room:,} / {split.n_ctx:,}")
         self.total.setToolTip(
+            f"{split.reply_room:,} of the context's {split.n_ctx:,} tokens are left for the reply. "
             f"{split.used:,} tokens of prompt; at least {split.reserve:,} are always kept free for the reply "
             "(the line on the bar). Notes are an estimate until they are retrieved when you send."
         )

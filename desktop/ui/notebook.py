@@ -122,7 +122,7 @@ class NotebookView(QWidget):
         self.heat_on = False
         self.drawn_colours = False  # colour by the probability each token was drawn with, not the model's
         self.selected: int | None = None
-        self._starts: list[int] = []  # UTF-16 start of each continuation token in the editor, then its end
+        self.starts: list[int] = []  # UTF-16 start of each continuation token in the editor, then its end
         self._loading = False
 
     # --- what is shown ----------------------------------------------------------------------------
@@ -213,7 +213,7 @@ class NotebookView(QWidget):
     # --- heat and selection ---------------------------------------------------------------------------
     def _paint(self) -> None:
         """Colour the continuation's tokens by probability (extra selections: the document is not touched)."""
-        self._starts = []
+        self.starts = []
         message, table = self.page.continuation, self.table
         if message is None or table is None or not len(table):
             self.editor.setExtraSelections([])
@@ -222,13 +222,13 @@ class NotebookView(QWidget):
         content = self.text()[len(self.page.document):]  # the continuation as written so far (or saved)
         spans = token_spans(table.token_texts(), content)
         offsets = np.cumsum([0] + [utf16_length(c) for c in content])
-        self._starts = [base + int(offsets[a]) for a, _ in spans] + [base + int(offsets[spans[-1][1]])]
+        self.starts = [base + int(offsets[a]) for a, _ in spans] + [base + int(offsets[spans[-1][1]])]
         if not self.heat_on:
             self.editor.setExtraSelections([])
             return
         selections = []
         values = table.sampled_probs if self.drawn_colours else np.exp(table.logprobs.astype(np.float64))
-        for index, (start, end) in enumerate(zip(self._starts, self._starts[1:])):
+        for index, (start, end) in enumerate(zip(self.starts, self.starts[1:])):
             if end <= start:
                 continue
             colours = swatch(float(values[index]))
@@ -252,7 +252,7 @@ class NotebookView(QWidget):
 
     def token_at(self, position: int) -> int | None:
         """The continuation token at a character position of the editor, or None outside the continuation."""
-        starts = self._starts
+        starts = self.starts
         if len(starts) < 2 or not starts[0] <= position < starts[-1]:
             return None
         index = int(np.searchsorted(starts, position, side="right")) - 1

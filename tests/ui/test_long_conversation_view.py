@@ -97,6 +97,9 @@ def test_the_budget_warning_does_not_move_the_transcript(qtbot, make_window):
     window = make_window()
     window.show()
     qtbot.waitUntil(lambda: measured(window), timeout=10000)
+    window.send("Hello")  # the transcript shown (not the welcome) before and after
+    qtbot.waitUntil(lambda: window.replies.active is None and measured(window), timeout=10000)
+    qtbot.wait(50)  # the saved layout and the first sizes are applied from the event loop
     before = (window.chat.geometry(), window.composer.geometry())
     window.open_conversation(conversation_id)
     qtbot.waitUntil(lambda: measured(window) and window.tools.meter.split.dropped_messages > 0, timeout=10000)
