@@ -17,9 +17,10 @@ def test_real_model_answers_in_the_window(qtbot, make_window, smollm2_path):
     assert window.model_info.mode == "chat"
     window.findChild(QDoubleSpinBox, "temperature").setValue(0.0)
     window.sampling.max_tokens.setValue(24)
-    send(qtbot, window, "What is the capital of France?")
+    # "capital city": with exact probabilities (flash attention off) the plainer question starts "La femme de France"
+    send(qtbot, window, "What is the capital city of France?")
     user_view, reply_view = window.chat.views()
-    assert user_view.text() == "What is the capital of France?"
+    assert user_view.text() == "What is the capital city of France?"
     assert "Paris" in reply_view.text()
     message = window.store.get_message(reply_view.message_id)
     assert message.status == "complete" and "Paris" in message.content
@@ -190,11 +191,13 @@ def test_base_model_opens_in_text_completion_mode(qtbot, make_window, gemma_path
     assert window.model_info.mode == "completion"
     assert "text completion" in window.model_label.text()
     assert "no chat template" in window.system_prompt.note.text()
-    window.system_prompt.editor.setPlainText("")  # an edit: saved before sending
+    assert not window.notebook.isHidden()  # a base model writes in a notebook (tests/ui/test_notebook.py)
     window.sampling.temperature.setValue(0.0)
     window.sampling.max_tokens.setValue(8)
-    send(qtbot, window, "The capital of France is")
-    reply = window.store.get_message(window.chat.views()[-1].message_id)
+    window.notebook.editor.setPlainText("The capital of France is")
+    with qtbot.waitSignal(window.replyFinished, timeout=60000):
+        qtbot.keyClick(window.notebook.editor, Qt.Key.Key_Tab)
+    reply = window.store.get_message(window.notebook.page.continuation.id)
     assert reply.status == "complete" and reply.content.strip()
     assert reply.stats["prompt_tokens"] <= 8  # the plain text, no made-up chat format around it
 
