@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import __version__
 from desktop.core.engine.llama_engine import LlamaEngine
+from desktop.core.engine.remote.engine import RemoteTarget, connect
 from desktop.core.models import default_chat_model
 from desktop.core.dbfiles import explain, reraise
 from desktop.core.errors import InklingError
@@ -29,6 +30,13 @@ APP_ID = "io.github.inkling.Inkling"
 ICON = Path(__file__).resolve().parent / "ui" / "icons" / f"{APP_ID}.svg"
 
 
+def open_engine(path: str, config):
+    """The engine thread's factory: a server's model (a RemoteTarget) or a GGUF file in-process."""
+    if isinstance(config, RemoteTarget):
+        return connect(config)
+    return LlamaEngine(path, config)
+
+
 def startup_model(store, requested: Path | None) -> Path:
     """The model asked for on the command line, else the last one opened, else the bundled default."""
     if requested is not None:
@@ -39,9 +47,9 @@ def startup_model(store, requested: Path | None) -> Path:
     return default_chat_model().path
 
 
-def run_window(model_path: Path | None = None) -> int:
+def run_window(model_path: Path | None = None, qt_arguments: list[str] = ()) -> int:
     choose_input_method(os.environ, input_context_plugins())  # before Qt reads QT_IM_MODULE
-    app = QApplication.instance() or QApplication(sys.argv)
+    app = QApplication.instance() or QApplication([sys.argv[0], *qt_arguments])
     app.setApplicationName("Inkling")
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)

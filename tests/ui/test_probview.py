@@ -248,7 +248,7 @@ def test_completion_mode_branch_on_the_base_model(qtbot, make_window, gemma_path
     original = reply.message
     with qtbot.waitSignal(notebook.tokenSelected, timeout=5000):  # a click on the second continued token
         cursor = QTextCursor(notebook.editor.document())
-        cursor.setPosition(notebook._starts[1] + 1)
+        cursor.setPosition(notebook.starts[1] + 1)
         qtbot.mouseClick(notebook.editor.viewport(), Qt.MouseButton.LeftButton,
                          pos=notebook.editor.cursorRect(cursor).center())
     panel = window.inspector.panel
@@ -345,3 +345,35 @@ def test_panels_follow_the_reply_on_screen_through_conversation_and_branch_switc
     assert window.chat.views()[-1].message_id == original
     qtbot.waitUntil(lambda: panel.view is None)
     assert not panel.heading.text().startswith("Token")
+
+
+def test_heatmap_colours_by_model_or_drawn_probability_and_the_legend_says_which(qtbot, make_window):
+    window = shown(make_window)
+    send(qtbot, window, "Capital?")
+    inspector = window.inspector
+    inspector.heatmap_action.setChecked(True)
+    heat = last_reply(window).heat
+    first = QTextCursor(heat.document())
+    first.setPosition(1)
+    assert first.charFormat().background().color().name() == swatch(math.exp(-0.5)).background  # the model's 60.7%
+    assert inspector.colouring.currentText() == "Colour: model probability"
+    inspector.colouring.setCurrentIndex(inspector.colouring.findData("drawn"))  # as choosing it in the list does
+    assert inspector.colouring.currentText() == "Colour: probability it was drawn with"
+    assert "drawn with" in inspector.legend_scale.toolTip()
+    first = QTextCursor(last_reply(window).heat.document())
+    first.setPosition(1)
+    assert first.charFormat().background().color().name() == swatch(0.9).background  # drawn at 90%
+    window.close()
+    again = make_window()
+    assert again.inspector.colouring.currentData() == "drawn"  # remembered
+
+
+def test_the_replys_settings_line_names_the_repeat_penalty(qtbot, make_window):
+    window = shown(make_window)
+    window.sampling.repeat_penalty.setValue(1.1)
+    send(qtbot, window, "Capital?")
+    window.inspector.heatmap_action.setChecked(True)
+    click_token(qtbot, last_reply(window).heat, 1)
+    used = window.inspector.panel.used.text()
+    assert "repeat penalty 1.10" in used
+    assert "not recorded" in used  # the scripted engine records no penalty data: said, not hidden
