@@ -290,7 +290,7 @@ class TokenInspector(QObject):
             if reply.note is None:
                 reply.note = plain_label()
                 reply.note.setObjectName("heatmapNote")
-                reply.note.setStyleSheet("color: palette(mid); font-style: italic;")
+                reply.note.setStyleSheet("color: palette(placeholder-text); font-style: italic;")
                 view.layout().insertWidget(view.layout().indexOf(view.body) + 1, reply.note)
             reply.note.setText(f"No heatmap: {reply.problem}.")
             reply.note.show()

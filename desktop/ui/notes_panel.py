@@ -110,7 +110,7 @@ class NotesPanel(QWidget):
         self.delete_button.clicked.connect(self._delete)
         self.editor_hint = plain_label()
         self.editor_hint.setWordWrap(True)
-        self.editor_hint.setStyleSheet("color: palette(mid);")
+        self.editor_hint.setStyleSheet("color: palette(placeholder-text);")
         editor_buttons = QHBoxLayout()
         editor_buttons.addWidget(self.editor_hint, 1)
         editor_buttons.addWidget(self.delete_button)

@@ -23,7 +23,7 @@ class SourcesRow(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 2, 0, 0)
         label = QLabel(self.tr("Sources:"))
-        label.setStyleSheet("color: palette(mid);")
+        label.setStyleSheet("color: palette(placeholder-text);")
         layout.addWidget(label)
         self.buttons: list[QPushButton] = []
         for n, source in enumerate(sources, start=1):

@@ -27,7 +27,7 @@ class SystemPromptPanel(QWidget):
         self.editor.textChanged.connect(self._text_changed)
         self.note = QLabel()
         self.note.setWordWrap(True)
-        self.note.setStyleSheet("color: palette(mid);")
+        self.note.setStyleSheet("color: palette(placeholder-text);")
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(SAVE_DELAY_MS)
