@@ -1,6 +1,7 @@
 """`inkling models [--json]`: every model in the library with its facts and fit; `--model NAME` resolved to a file."""
 
 import json
+import os
 from pathlib import Path
 
 from desktop.cli.usage import UsageError
@@ -24,10 +25,10 @@ def scan_library(store: Store) -> Scan:
 
 
 def resolve_model(store: Store, name_or_path: str | Path) -> Path:
-    """A path to an existing file as it is; otherwise one library model whose name, label or key matches."""
+    """A path as it is; otherwise one library model whose name, label, file name or key matches."""
     path = Path(name_or_path).expanduser()
-    if path.is_file():
-        return path
+    if path.is_file() or os.sep in str(name_or_path) or path.suffix.lower() == ".gguf":
+        return path  # a path: a missing file is the engine's to report ("Model file not found")
     matches = scan_library(store).find(str(name_or_path))
     if not matches:
         raise UsageError(f"no model file or library model named {str(name_or_path)!r} (`inkling models` lists them)")

@@ -10,7 +10,7 @@ TOKEN_KEYS = {"id", "text", "logprob", "sampled_prob", "entropy", "top"}
 
 
 def test_ask_json_prints_the_reply_tokens_and_stats(inkling_home):
-    reply = ask_json("What is the capital of France?", "--max-tokens", "24", "--top-logprobs", "5", home=inkling_home)
+    reply = ask_json("What is the capital city of France?", "--max-tokens", "24", "--top-logprobs", "5", home=inkling_home)
     assert set(reply) == {
         "conversation_id", "message_id", "model", "text", "finish_reason", "tokens", "sources", "stats",
     }
@@ -51,7 +51,7 @@ def test_ask_conversation_continues_and_is_stored_for_the_window(inkling_home):
 
 
 def test_plain_ask_streams_text(inkling_home):
-    done = inkling("ask", "What is the capital of France?", "--temperature", "0", "--max-tokens", "16",
+    done = inkling("ask", "What is the capital city of France?", "--temperature", "0", "--max-tokens", "16",
                    home=inkling_home)
     assert done.returncode == 0, done.stderr
     assert "Paris" in done.stdout
