@@ -41,6 +41,8 @@ N_TOKENS = int(os.environ.get("INKLING_BENCH_TOKENS", "256"))  # fewer for a qui
 N_CTX = 1024
 THREADS = 2
 TOP_LOGPROBS = 10
+# llama-cpp-python runs with the engine's default, so the comparison is like for like
+ENGINE_FLASH_ATTENTION = EngineConfig().flash_attention
 ROUNDS = int(os.environ.get("INKLING_BENCH_ROUNDS", "5"))
 # the built-in logprobs path runs at a few tokens/s on Gemma (about 90 s a run): fewer rounds
 BUILTIN_ROUNDS = min(3, ROUNDS)
@@ -201,7 +203,7 @@ def rss_child(variant: str, path: str, prompt: list[int]) -> dict:
         run = run_engine(engine, prompt, capture=True)
     else:
         llm = llama_cpp.Llama(
-            path, n_ctx=N_CTX, n_threads=THREADS, flash_attn=True, verbose=False, logits_all=variant == "builtin",
+            path, n_ctx=N_CTX, n_threads=THREADS, flash_attn=ENGINE_FLASH_ATTENTION, verbose=False, logits_all=variant == "builtin",
         )
         run = run_completion(llm, prompt, TOP_LOGPROBS if variant == "builtin" else None)
     return {"rss_mb": round(peak_rss_mb(), 1), "tokens": run.tokens}
@@ -216,10 +218,10 @@ def bench_model(key: str, role: str) -> dict:
     # only what the chosen variants run: the built-in path's logits_all costs n_ctx x n_vocab x 4 bytes
     plain = builtin = None
     if "llama_cpp" in VARIANTS:
-        plain = llama_cpp.Llama(str(path), n_ctx=N_CTX, n_threads=THREADS, flash_attn=True, verbose=False)
+        plain = llama_cpp.Llama(str(path), n_ctx=N_CTX, n_threads=THREADS, flash_attn=ENGINE_FLASH_ATTENTION, verbose=False)
     if "builtin" in VARIANTS:
         builtin = llama_cpp.Llama(
-            str(path), n_ctx=N_CTX, n_threads=THREADS, flash_attn=True, verbose=False, logits_all=True,
+            str(path), n_ctx=N_CTX, n_threads=THREADS, flash_attn=ENGINE_FLASH_ATTENTION, verbose=False, logits_all=True,
         )
     try:
         prompt = pick_prompt(engine, notes)
