@@ -125,7 +125,7 @@ def reply_trial(kind: str, home: Path, rng: random.Random, early: bool) -> dict:
     trial = {"kind": kind, "early": early, "integrity": integrity(home)}
     saved = newest_reply(home) if (home / "inkling.db").exists() else None
     screen = run.screen()
-    if screen and saved is not None:
+    if saved is not None and (screen or not early):  # a reply just begun has nothing on screen yet: lost 0
         trial.update(lost(screen, saved, killed))
     return trial
 
