@@ -24,9 +24,10 @@ SAMPLES = {
     "export": ["1"], "import": ["NOTE"], "show": ["1"],
     "engines add": ["box", "http://127.0.0.1:9", "--no-probe"], "engines remove": ["box"], "engines test": ["box"],
 }
-EXTRA = [["export", "--all", "-o", "ARCHIVE"], ["backup", "--list"], ["--version"]]
+EXTRA = [["export", "--all", "-o", "ARCHIVE"], ["backup", "--list"], ["--version"], ["--self-test"]]
 # Commands known to open a database: each must name the damaged file. Every other one (--version, restore
-# with no backup yet, a command added later without sample arguments) must still never print a traceback.
+# with no backup yet, --self-test in its own temporary folder, a command added later without sample arguments)
+# must still never print a traceback.
 DATA_COMMANDS = {"ask", "notes", "export", "import", "show", "backup"}
 
 
