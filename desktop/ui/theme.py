@@ -63,11 +63,14 @@ class ThemeController(QObject):
         super().__init__(parent)
         self.app = app
         self.store = store
-        self.light = QPalette(app.style().standardPalette())  # before any dark palette replaces it
+        # the platform's own palette when it is a light one (a desktop theme's colours), else the style's
+        start = app.palette()
+        self.light = QPalette(app.style().standardPalette() if is_dark(start) else start)
         self.choice = store.get_setting(THEME_KEY, "system")
         if self.choice not in THEMES:
             self.choice = "system"
-        app.styleHints().colorSchemeChanged.connect(lambda _scheme: self.apply())
+        self.system_scheme = app.styleHints().colorScheme()
+        app.styleHints().colorSchemeChanged.connect(self.on_system_scheme)
         self.actions = QActionGroup(self)
         for key, label in THEMES.items():
             action = self.actions.addAction(label)
@@ -85,8 +88,14 @@ class ThemeController(QObject):
     @property
     def dark(self) -> bool:
         if self.choice == "system":
-            return self.app.styleHints().colorScheme() == Qt.ColorScheme.Dark
+            return self.system_scheme == Qt.ColorScheme.Dark
         return self.choice == "dark"
+
+    def on_system_scheme(self, scheme: Qt.ColorScheme) -> None:
+        """The desktop switched between light and dark: followed when the choice is System."""
+        self.system_scheme = scheme
+        if self.choice == "system":
+            self.apply()
 
     def choose(self, choice: str) -> None:
         self.choice = choice

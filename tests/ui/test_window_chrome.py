@@ -167,3 +167,16 @@ def test_the_confidence_terms_explain_themselves(qtbot, make_window):
     reply = window.inspector.replies[window.chat.views()[-1].message_id]
     assert "average surprise" in reply.summary.toggle.toolTip()  # perplexity, in the Help's words
     assert "natural log" in reply.summary.toggle.toolTip()
+
+
+def test_system_follows_the_desktops_light_and_dark(qtbot, make_window):
+    window = make_window()
+    app = QApplication.instance()
+    assert window.theme.choice == "system" and not is_dark(app.palette())
+    app.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Dark)  # what the platform says when the desktop switches
+    assert is_dark(app.palette())
+    app.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Light)
+    assert not is_dark(app.palette())
+    _menu_action(window, "View", "Light").trigger()
+    app.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Dark)
+    assert not is_dark(app.palette())  # a chosen theme stays
