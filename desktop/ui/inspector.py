@@ -9,6 +9,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QDockWidget, QHBoxLayout, QLabel, QMainWindow, QScrollArea, QWidget
 
 from desktop.core.conversation.provenance import prompt_facts
+from desktop.core.probability.grouping import character_of
 from desktop.core.probability.heatmap import tooltip_html
 from desktop.core.probability.sampling import SamplerSettings
 from desktop.core.store import Message, Store
@@ -355,8 +356,11 @@ class TokenInspector(QObject):
         view = inspect_position(reply.table.record(index), used, self.whatif, drawn=not branch_point)
         # a server sends no entropy: its replies keep a lower bound from the stored alternatives
         bound = message.engine is not None and message.engine.get("entropy", "exact") != "exact"
+        cell = character_of(reply.table.token_texts(), index)  # a byte of a character the heatmap groups
+        character = None if cell is None else (
+            cell.text, index - cell.first + 1, cell.parts, float(np.exp(reply.table.logprobs[cell.first:cell.end].sum())))
         self.panel.show_position(message.id, index, len(reply.table), view, used, self.whatif, branch_point,
-                                 entropy_bound=bound)
+                                 entropy_bound=bound, character=character)
 
     def set_whatif_temperature(self, temperature: float) -> None:
         """The what-if slider moved: redraw the what-if bars; the Sampling panel is not touched."""

@@ -212,13 +212,16 @@ class ProbabilityPanel(QWidget):
 
     def show_position(self, message_id: int, position: int, n_tokens: int, view: PositionView,
                       used: SamplerSettings, whatif: SamplerSettings, branch_point: bool,
-                      entropy_bound: bool = False) -> None:
+                      entropy_bound: bool = False, character: tuple[str, int, int, float] | None = None) -> None:
+        """character: (text, part, parts, joint probability) when the token is a byte of a longer character."""
         self.message_id, self.position, self.view = message_id, position, view
         self.temperature.setEnabled(True)
         self.use_button.setEnabled(True)
         self.set_temperature(whatif.temperature)
         record = view.record
-        self.heading.setText(f"Token {position + 1} of {n_tokens}"
+        part = "" if character is None else (
+            f" · byte {character[1]} of {character[2]} of “{character[0]}” (together {percent(character[3])})")
+        self.heading.setText(f"Token {position + 1} of {n_tokens}{part}"
                              + (" · put here by you (branch point)" if branch_point else ""))
         self.token.setText(token_label(record.text, record.eog))
         self.model_prob.setText(f"model {percent(min(1.0, math.exp(record.logprob)))}")

@@ -1,9 +1,12 @@
 """The heatmap draws a character cut into byte tokens as one cell, built at once or streamed token by token."""
 
 import numpy as np
-from PySide6.QtCore import QPointF
+import pytest
+from PySide6.QtCore import QPointF, Qt
 
 from desktop.ui.token_view import TokenBrowser
+from tests.fakes import FakeEngine
+from tests.ui.conftest import send
 
 TEXTS = ["Hi", " <0xE4>", "<0xBD><0xA0>", "<0xE5>", "<0xA5>", "<0xBD>", "!", "<0xF0><0x9F>", "<0x91><0x8D>"]
 PROBABILITIES = np.array([0.9, 0.5, 0.4, 0.5, 0.5, 0.5, 0.9, 0.3, 0.9])
@@ -53,7 +56,39 @@ def test_streaming_one_token_at_a_time_ends_as_the_built_document(qtbot):
 
 
 def _key_right():
-    from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtCore import QEvent
     from PySide6.QtGui import QKeyEvent
 
     return QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Right, Qt.KeyboardModifier.NoModifier)
+
+
+
+# A shown window (for focus) makes the offscreen platform say it cannot resize docks or raise tooltips.
+@pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)\(\)")
+def test_in_the_window_a_byte_of_a_character_is_inspected_and_branched_from(qtbot, make_window):
+    script = ["你", "<0xE5>", "<0xA5>", "<0xBD>", "!"]
+    window = make_window(lambda path, config: FakeEngine(path, config, script=script))
+    window.resize(1200, 800)
+    window.show()
+    send(qtbot, window, "Say hello")
+    original_id = window.chat.views()[-1].message_id
+    window.inspector.heatmap_action.setChecked(True)  # View → Probability heatmap
+    window.inspector.select(original_id, 0)  # a click on the first character
+    reply = window.inspector.replies[original_id]
+    qtbot.waitUntil(lambda: reply.heat is not None and len(reply.heat) == len(script), timeout=5000)
+    heat = reply.heat
+    assert heat.document().toPlainText() == "你好!"
+    qtbot.keyClick(heat, Qt.Key.Key_Right)
+    qtbot.keyClick(heat, Qt.Key.Key_Right)
+    panel = window.inspector.panel
+    assert window.inspector.selected == (original_id, 2) and heat.extraSelections()[0].cursor.selectedText() == "好"
+    assert "byte 2 of 3 of “好” (together 22.3%)" in panel.heading.text()  # the fake's e^-0.5, cubed
+    qtbot.keyClick(heat, Qt.Key.Key_Return)  # into the alternatives, and on to the second one
+    qtbot.keyClick(panel.alternatives, Qt.Key.Key_Down)
+    chosen = panel.view.alternatives[1]
+    with qtbot.waitSignal(window.replyFinished, timeout=10000):
+        qtbot.keyClick(panel.alternatives, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.replies.active is None)
+    branch = window.store.get_message(window.chat.views()[-1].message_id)
+    assert (branch.branch_of, branch.branch_position) == (original_id, 2)
+    assert window.store.load_trace(branch.id)[2].id == chosen.id
