@@ -108,15 +108,19 @@ def restore_backup(backup: Path) -> tuple[Path, Path | None]:
     return _holding_the_folder(lambda folder: restore(folder, backup))
 
 
-def set_aside_damaged(damaged: Path, backup: Path | None = None) -> Path:
-    """Move a damaged database aside (never deleting it), then put `backup` in its place or let Inkling start afresh."""
+def set_aside_damaged(damaged: Path, backup: Path | None = None, lock_held: bool = False) -> Path:
+    """Move a damaged database aside (never deleting it), then put `backup` in its place or let Inkling start afresh.
+
+    lock_held: this process owns the folder already (the window repairing its notes while its chats stay
+    open, with nothing open on notes.db); otherwise the lock is taken for the move.
+    """
 
     def work(folder: Path) -> Path:
-        if backup is not None:
-            backup_database(backup)  # a bad copy is refused before anything moves
+        if backup is not None and backup_database(backup) != damaged.name:  # a bad copy is refused before anything moves
+            raise BackupError(f"{backup} is not a backup of {damaged.name}; choose one named {damaged.stem}-….db.")
         aside = move_aside(damaged, "damaged")
         if backup is not None:
             restore(folder, backup)
         return aside
 
-    return _holding_the_folder(work)
+    return work(damaged.parent) if lock_held else _holding_the_folder(work)

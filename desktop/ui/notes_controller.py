@@ -12,9 +12,13 @@ from desktop.core.conversation.turns import ReplyRequest
 from desktop.core.conversation.grounding import attach_sources, retrieval_settings, save_limits, set_use_notes
 from desktop.core.notes import SUPPORTED_EXTENSIONS, NotesLibrary
 from desktop.core.errors import DamagedDataError
+from desktop.core.dbfiles import DatabaseDamagedError
+from desktop.core.errors import InklingError
 from desktop.core.paths import database_path
+from desktop.core.workspace import set_aside_damaged
 from desktop.ui.notes_panel import FileTypesDialog, NotesPanel
 from desktop.ui.notes_worker import NotesThreads
+from desktop.ui.recovery import ask_how_to_recover
 from desktop.ui.inert import plain_label
 from desktop.ui.sources_view import SOURCE_SCHEME, SourcesRow, link_citations
 
@@ -65,6 +69,11 @@ class NotesController(QObject):
         self.use_notes.toggled.connect(self._use_notes_toggled)
         self._connect_panel()
         self.panel.setEnabled(False)  # until the notes are open
+        self._damaged_path: Path | None = None
+        self.ask_recovery = ask_how_to_recover  # replaced in tests
+        self.repair_action = QAction("Repair damaged notes…", self)  # enabled only while notes.db is damaged
+        self.repair_action.setEnabled(False)
+        self.repair_action.triggered.connect(self.repair)
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(LIST_REFRESH_MS)
@@ -73,6 +82,7 @@ class NotesController(QObject):
         indexer = self.threads.indexer
         indexer.opened.connect(self._opened)
         indexer.openFailed.connect(self._open_failed)
+        indexer.damaged.connect(self._damaged)
         indexer.progress.connect(self._progress)
         indexer.jobDone.connect(self._job_done)
         indexer.jobFailed.connect(self._job_failed)
@@ -93,6 +103,7 @@ class NotesController(QObject):
             action.triggered.connect(slot)
             menu.addAction(action)
         menu.addSeparator()
+        menu.addAction(self.repair_action)
 
     def _connect_panel(self) -> None:
         panel = self.panel
@@ -118,6 +129,31 @@ class NotesController(QObject):
         self.submit("Checking imported folders for changes", lambda lib, cancel, progress: _changes(lib.sync_all(cancel, progress)))
         self._release_waiting()
         self.opened.emit()
+
+    @_unless_shut_down
+    def _damaged(self, path: Path) -> None:
+        self._damaged_path = path
+        self.repair_action.setEnabled(True)
+
+    def repair(self) -> None:
+        """Notes > Repair damaged notes…: restore a backup of notes.db or start with none; the damaged file is kept."""
+        path = self._damaged_path
+        if path is None:
+            return
+        choice = self.ask_recovery(DatabaseDamagedError(path, "it could not be opened"))
+        if choice is None:
+            return
+        try:
+            aside = set_aside_damaged(path, choice.backup, lock_held=True)  # nothing has notes.db open
+        except InklingError as error:
+            self.notify.emit(str(error), 15000)
+            return
+        self._damaged_path = None
+        self.repair_action.setEnabled(False)
+        self.available = True
+        self.use_notes.setEnabled(True)
+        self.panel.show_notice(f"The damaged notes were kept as {aside.name}; opening the notes again.")
+        self.threads.reopen()
 
     @_unless_shut_down
     def _open_failed(self, message: str) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from desktop.core.dbfiles import DatabaseDamagedError
 from desktop.core.errors import InklingError
 from desktop.core.notes import NotesLibrary
 from desktop.core.notes.sync import FolderWatcher
@@ -25,6 +26,7 @@ class NotesIndexer(QObject):
 
     opened = Signal(object, str)  # NotesLibrary, notice for the user ("" if none)
     openFailed = Signal(str)
+    damaged = Signal(object)  # the Path of a notes.db that cannot be opened because it is damaged (before openFailed)
     jobStarted = Signal(int)
     progress = Signal(int, str, int, int)  # job id, what, done, total
     jobDone = Signal(int, str)  # job id, summary
@@ -46,6 +48,8 @@ class NotesIndexer(QObject):
             # Opening may re-index once after an upgrade (the keyword index, notes.db m002): shown as progress.
             self.library = self._factory(self._folder, progress=lambda what, done, total: self.progress.emit(0, what, done, total))
         except USER_ERRORS as error:
+            if isinstance(error, DatabaseDamagedError):
+                self.damaged.emit(error.path)
             self.openFailed.emit(f"Notes are unavailable: {error}")
             return
         self._watcher = FolderWatcher(lambda root: self.folderChanged.emit(str(root)))
@@ -144,6 +148,10 @@ class NotesThreads(QObject):
         self.indexer.jobFailed.connect(self._forget)
         self._index_thread.start()
         self._search_thread.start()
+        self._openRequested.emit()
+
+    def reopen(self) -> None:
+        """Open the library again (after a damaged notes.db was set aside or restored)."""
         self._openRequested.emit()
 
     def submit(self, label: str, work: Work, key: str | None = None) -> int | None:
