@@ -158,6 +158,8 @@ class NotesController(QObject):
     @_unless_shut_down
     def _open_failed(self, message: str) -> None:
         self.available = False
+        if self._damaged_path is not None:  # the CLI's `inkling restore` waits for the window to close: say this
+            message += " In this window: Notes → Repair damaged notes…"
         self.panel.show_notice(message)
         self.notify.emit(f"{message} Chat works without them.", 30000)  # the panel may be hidden: say it once
         self.panel.setEnabled(False)

@@ -18,7 +18,7 @@ def test_damaged_notes_are_said_and_chat_goes_on(qtbot, make_window, inkling_hom
     qtbot.waitUntil(lambda: not window.notes.available, timeout=60000)
     said = window.statusBar().currentMessage()
     assert f"{inkling_home / 'notes.db'} is damaged" in said and "Chat works without them" in said
-    assert "inkling restore --notes" in said
+    assert "inkling restore --notes" in said and "Notes → Repair damaged notes…" in said
     assert not window.notes.panel.isEnabled() and not window.notes.use_notes.isEnabled()
     send(qtbot, window, "Hello")
     reply = window.store.thread(window.conversation_id)[-1]
