@@ -23,7 +23,7 @@ from desktop.core.probability.sampling import SamplerSettings
 
 N_TOKENS = int(os.environ.get("INKLING_BENCH_TOKENS", "64"))
 N_CTX = 256
-THREADS = 2
+THREADS = int(os.environ.get("INKLING_BENCH_THREADS", "2"))  # 1 on a machine busy with other work
 TOP = 10
 TARGET = 2e-3
 MODELS = (("smollm2", "chat"), ("gemma", "base"))
