@@ -2,9 +2,9 @@
 
 import re
 
-# Han (with extension A and compatibility ideographs), kana, Hangul syllables, half-width katakana.
-CJK_CLASS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f"
-_CJK_RUN = re.compile(f"[{CJK_CLASS}]+")
+from desktop.core.text import CJK_CLASS
+from desktop.core.text import CJK_RUN as _CJK_RUN
+
 # Question words, pronouns and particles: a question's CJK run is cut at them (longest first), so
 # 我的护照什么时候过期 asks for 护照 and 过期, not for 的护 or 照什.
 _CJK_STOP = sorted(

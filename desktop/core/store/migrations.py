@@ -154,7 +154,7 @@ def m007_cjk_search(db: Database) -> None:
     # and 护照 matched only as its prefix. A trigram index finds any substring of three characters or more
     # (desktop.core.store.search scans for shorter ones). It holds only messages with CJK characters:
     # English prefix search and its diacritic folding stay on messages_fts, and English-only users pay nothing.
-    # The character class is search.CJK_CLASS, written out here because a shipped migration never changes.
+    # The character class is core.text.CJK_CLASS, written out here because a shipped migration never changes.
     cjk = "'*[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f]*'"
     db.execute("CREATE VIRTUAL TABLE messages_cjk USING fts5(content, content='messages', content_rowid='id', tokenize='trigram')")
     db.execute(

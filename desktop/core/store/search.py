@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from desktop.core.store.store import Store
+from desktop.core.text import CJK_RUN as _CJK_RUN  # the class the GLOB of migration m007 spells out
 
 # Around each matched word in a snippet; control characters never appear in typed or model text we index.
 MARK_START, MARK_END = "\x02", "\x03"
@@ -16,10 +17,6 @@ SNIPPET_TOKENS = 12
 SNIPPET_CHARS = 24  # each side of the first match, in a snippet made in Python (CJK queries)
 DEFAULT_LIMIT = 50
 TRIGRAM = 3  # the shortest substring the trigram index can look up
-# Han (with extension A and compatibility ideographs), kana, Hangul syllables, half-width katakana:
-# the same class as the GLOB in migration m007, which decides what messages_cjk holds.
-CJK_CLASS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f"
-_CJK_RUN = re.compile(f"[{CJK_CLASS}]+")
 
 
 @dataclass(frozen=True)

@@ -99,3 +99,17 @@ def test_an_old_database_is_migrated_and_its_messages_found(tmp_path):
             assert {h.message_id for h in search_messages(store, query)} == containing(ids, query), query
     finally:
         store.close()
+
+
+def test_the_migration_indexes_exactly_the_characters_search_treats_as_cjk():
+    from desktop.core.store.migrations import m007_cjk_search
+    from desktop.core.text import CJK_CLASS
+
+    class Recorder:
+        statements: list[str] = []
+
+        def execute(self, sql, *_params):
+            self.statements.append(sql)
+
+    m007_cjk_search(Recorder())
+    assert sum(f"[{CJK_CLASS}]" in sql for sql in Recorder.statements) == 4  # two triggers, the update, the fill
