@@ -5,7 +5,7 @@ import time
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QGuiApplication, QPalette
 from PySide6.QtWidgets import (
-    QFrame, QGraphicsOpacityEffect, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget,
+    QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget,
 )
 
 from desktop.core.conversation.provenance import made_with
@@ -18,7 +18,7 @@ from desktop.ui.inert import InertDocument, InertTextBrowser, plain_label, plain
 RENDER_INTERVAL_MS = 150
 RENDER_SHARE = 5
 DIM_STYLE = "color: palette(placeholder-text); font-style: italic;"  # quiet but readable in light and dark
-UNSENT_OPACITY = 0.5
+DIM_TEXT = "color: palette(placeholder-text);"
 STATUS_BADGES = {
     "streaming": "writing…",
     "cancelled": "stopped",
@@ -48,10 +48,13 @@ class MessageView(QFrame):
         self.made_with = plain_label()  # how a reply was made: model, temperature, seed, system prompt, notes
         self.made_with.setObjectName("madeWith")
         self.made_with.setStyleSheet(DIM_STYLE)
+        self.made_with.setWordWrap(True)  # its own line under the header: wraps, never widens the transcript
+        if message.role != "assistant":
+            self.made_with.hide()  # (never show(): before it has a parent that opens a window of its own)
         self.header_row = QHBoxLayout()  # the author, then whatever decorates it (branch arrows)
-        self.header_row.addWidget(self.header)
-        self.header_row.addWidget(self.made_with, 1)
+        self.header_row.addWidget(self.header, 1)
         layout.addLayout(self.header_row)
+        layout.addWidget(self.made_with)
         layout.addWidget(self.body)
         layout.addWidget(self.badge)
         self.unsent = False
@@ -119,12 +122,8 @@ class MessageView(QFrame):
         if unsent == self.unsent:
             return
         self.unsent = unsent
-        if unsent:
-            effect = QGraphicsOpacityEffect(self)
-            effect.setOpacity(UNSENT_OPACITY)
-            self.setGraphicsEffect(effect)
-        else:
-            self.setGraphicsEffect(None)
+        # the text greyed, not a QGraphicsOpacityEffect: an effect inside a scroll area leaves ghost text behind
+        self.body.setStyleSheet(DIM_TEXT if unsent else "")
         self.setToolTip("Not sent to the model: the conversation is longer than its context, so the last "
                         "reply was written without this message." if unsent else "")
         self.unsent_label.setVisible(unsent)
