@@ -69,7 +69,7 @@ class NotesController(QObject):
         self.use_notes.toggled.connect(self._use_notes_toggled)
         self._connect_panel()
         self.panel.setEnabled(False)  # until the notes are open
-        self._damaged_path: Path | None = None
+        self._damage: DatabaseDamagedError | None = None  # why notes.db could not be opened, while it cannot
         self.ask_recovery = ask_how_to_recover  # replaced in tests
         self.repair_action = QAction("Repair damaged notes…", self)  # enabled only while notes.db is damaged
         self.repair_action.setEnabled(False)
@@ -131,34 +131,33 @@ class NotesController(QObject):
         self.opened.emit()
 
     @_unless_shut_down
-    def _damaged(self, path: Path) -> None:
-        self._damaged_path = path
+    def _damaged(self, error: DatabaseDamagedError) -> None:
+        self._damage = error
         self.repair_action.setEnabled(True)
 
     def repair(self) -> None:
         """Notes > Repair damaged notes…: restore a backup of notes.db or start with none; the damaged file is kept."""
-        path = self._damaged_path
-        if path is None:
+        if self._damage is None:
             return
-        choice = self.ask_recovery(DatabaseDamagedError(path, "it could not be opened"))
+        choice = self.ask_recovery(self._damage, cancel="Cancel")
         if choice is None:
             return
         try:
-            aside = set_aside_damaged(path, choice.backup, lock_held=True)  # nothing has notes.db open
+            aside = set_aside_damaged(self._damage.path, choice.backup, lock_held=True)  # nothing has notes.db open
         except InklingError as error:
             self.notify.emit(str(error), 15000)
             return
-        self._damaged_path = None
+        self._damage = None
         self.repair_action.setEnabled(False)
         self.available = True
         self.use_notes.setEnabled(True)
-        self.panel.show_notice(f"The damaged notes were kept as {aside.name}; opening the notes again.")
+        self.panel.show_notice(f"The damaged notes file was kept as {aside.name}, beside the new one.")
         self.threads.reopen()
 
     @_unless_shut_down
     def _open_failed(self, message: str) -> None:
         self.available = False
-        if self._damaged_path is not None:  # the CLI's `inkling restore` waits for the window to close: say this
+        if self._damage is not None:  # the CLI's `inkling restore` waits for the window to close: say this
             message += " In this window: Notes → Repair damaged notes…"
         self.panel.show_notice(message)
         self.notify.emit(f"{message} Chat works without them.", 30000)  # the panel may be hidden: say it once

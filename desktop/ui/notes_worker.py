@@ -26,7 +26,7 @@ class NotesIndexer(QObject):
 
     opened = Signal(object, str)  # NotesLibrary, notice for the user ("" if none)
     openFailed = Signal(str)
-    damaged = Signal(object)  # the Path of a notes.db that cannot be opened because it is damaged (before openFailed)
+    damaged = Signal(object)  # the DatabaseDamagedError of a notes.db that cannot be opened (before openFailed)
     jobStarted = Signal(int)
     progress = Signal(int, str, int, int)  # job id, what, done, total
     jobDone = Signal(int, str)  # job id, summary
@@ -49,7 +49,7 @@ class NotesIndexer(QObject):
             self.library = self._factory(self._folder, progress=lambda what, done, total: self.progress.emit(0, what, done, total))
         except USER_ERRORS as error:
             if isinstance(error, DatabaseDamagedError):
-                self.damaged.emit(error.path)
+                self.damaged.emit(error)
             self.openFailed.emit(f"Notes are unavailable: {error}")
             return
         self._watcher = FolderWatcher(lambda root: self.folderChanged.emit(str(root)))

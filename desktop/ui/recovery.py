@@ -24,8 +24,8 @@ def pick_backup_file(parent: QWidget | None, data_folder: Path) -> Path | None:
 
 
 def ask_how_to_recover(error: DatabaseDamagedError, parent: QWidget | None = None,
-                       pick=pick_backup_file) -> Recovery | None:
-    """The start-up dialog; None when the user quits (nothing is moved then)."""
+                       pick=pick_backup_file, cancel: str = "Quit") -> Recovery | None:
+    """The start-up dialog (and Notes → Repair damaged notes…); None when the user quits or cancels: nothing moves."""
     newest: list[Backup] = list_backups(error.path.parent, error.path.name)[:1]
     box = QMessageBox(parent)
     box.setObjectName("recoveryDialog")
@@ -41,7 +41,7 @@ def ask_how_to_recover(error: DatabaseDamagedError, parent: QWidget | None = Non
         if newest else None
     restore_other = box.addButton("Restore from backup…", QMessageBox.ButtonRole.ActionRole)
     fresh = box.addButton("Start fresh", QMessageBox.ButtonRole.DestructiveRole)
-    quit_ = box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+    quit_ = box.addButton(cancel, QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(restore_newest or restore_other)
     box.setEscapeButton(quit_)
     while True:

@@ -37,7 +37,7 @@ def test_repairing_damaged_notes_restores_a_backup_and_keeps_the_damaged_file(qt
     window = make_window()
     qtbot.waitUntil(lambda: window.notes.repair_action.isEnabled(), timeout=60000)
     asked = []
-    window.notes.ask_recovery = lambda error: asked.append(error.path) or Recovery(backup.path)
+    window.notes.ask_recovery = lambda error, cancel: asked.append(error.path) or Recovery(backup.path)
     window.notes.repair_action.trigger()
     qtbot.waitUntil(lambda: window.notes.library is not None, timeout=60000)
     assert asked == [inkling_home / "notes.db"]
@@ -54,7 +54,7 @@ def test_an_inkling_backup_is_refused_for_damaged_notes(qtbot, make_window, inkl
     (inkling_home / "notes.db").write_bytes(random.Random(9).randbytes(32 * 1024))
     window = make_window()
     qtbot.waitUntil(lambda: window.notes.repair_action.isEnabled(), timeout=60000)
-    window.notes.ask_recovery = lambda error: Recovery(chats.path)
+    window.notes.ask_recovery = lambda error, cancel: Recovery(chats.path)
     window.notes.repair_action.trigger()
     assert "is not a backup of notes.db" in window.statusBar().currentMessage()
     assert not list(inkling_home.glob("notes.db.damaged-*"))  # nothing moved
