@@ -205,6 +205,81 @@
     </message>
 </context>
 <context>
+    <name>ProbabilityPanel</name>
+    <message>
+        <source>Select a token: turn on the heatmap (Ctrl+H) and click a token of a reply.</source>
+        <translation>选择一个词元：打开热力图（Ctrl+H），然后点击回复中的一个词元。</translation>
+    </message>
+    <message>
+        <source>The token&apos;s probability under the model, before any sampler setting</source>
+        <translation>这个词元在模型下的概率，未经任何采样设置</translation>
+    </message>
+    <message>
+        <source>The probability it was drawn with, after the reply&apos;s sampler settings</source>
+        <translation>按这条回复的采样设置，实际抽中它的概率</translation>
+    </message>
+    <message>
+        <source>How spread out the model&apos;s whole distribution was here (0 bits: certain)</source>
+        <translation>模型在这一步的整个分布有多分散（0 比特：完全确定）</translation>
+    </message>
+    <message>
+        <source>What-if temperature</source>
+        <translation>假设温度</translation>
+    </message>
+    <message>
+        <source>Drag to see the distribution another temperature would give here. It starts at the reply&apos;s own and changes nothing else: the next reply uses the Sampling panel.</source>
+        <translation>拖动滑块，看看换一个温度时这里会是什么分布。它从这条回复自己的温度开始，不会改变任何别的东西：下一条回复使用采样面板的设置。</translation>
+    </message>
+    <message>
+        <source>Use these settings</source>
+        <translation>使用这些设置</translation>
+    </message>
+    <message>
+        <source>Copy the what-if settings (temperature, top-k, top-p, min-p, repeat penalty) to the Sampling panel, for the next reply</source>
+        <translation>把假设设置（温度、top-k、top-p、min-p、重复惩罚）复制到采样面板，用于下一条回复</translation>
+    </message>
+    <message>
+        <source>Alternatives: Enter continues the reply from the selected token</source>
+        <translation>候选：按 Enter 从选中的词元继续回复</translation>
+    </message>
+    <message>
+        <source>Click an alternative (or press Enter on it) to continue the reply from it as a new branch. ← → move between tokens.</source>
+        <translation>点击一个候选（或在它上面按 Enter），从它开始把回复继续写成一条新分支。← → 在词元之间移动。</translation>
+    </message>
+    <message>
+        <source> · byte {part} of {parts} of “{text}” (together {probability})</source>
+        <translation> · “{text}”的第 {part}/{parts} 个字节（合计 {probability}）</translation>
+    </message>
+    <message>
+        <source>Token {position} of {count}</source>
+        <translation>第 {position} 个词元，共 {count} 个</translation>
+    </message>
+    <message>
+        <source> · put here by you (branch point)</source>
+        <translation> · 由你放在这里（分支点）</translation>
+    </message>
+    <message>
+        <source>model {probability}</source>
+        <translation>模型 {probability}</translation>
+    </message>
+    <message>
+        <source>drawn: chosen by you</source>
+        <translation>抽中：由你选择</translation>
+    </message>
+    <message>
+        <source>drawn {probability}</source>
+        <translation>抽中 {probability}</translation>
+    </message>
+    <message>
+        <source>entropy ≥ {bits} bits ≈ (from the top {count})</source>
+        <translation>熵 ≥ {bits} 比特 ≈（由前 {count} 个候选估计）</translation>
+    </message>
+    <message>
+        <source>entropy {bits} bits</source>
+        <translation>熵 {bits} 比特</translation>
+    </message>
+</context>
+<context>
     <name>ReplySummaryView</name>
     <message>
         <source>Confidence: mean log-prob {mean} · perplexity {perplexity} · {count} tokens</source>

@@ -2,7 +2,7 @@
 
 import math
 
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView, QGridLayout, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QSlider, QStyle,
@@ -20,7 +20,7 @@ ROW = Qt.ItemDataRole.UserRole
 MODEL_COLOUR = QColor("#0072b2")
 WHATIF_COLOUR = QColor("#e69f00")
 LABEL_SHARE = 0.36
-SELECT_HINT = "Select a token: turn on the heatmap (Ctrl+H) and click a token of a reply."
+SELECT_HINT = QT_TRANSLATE_NOOP("ProbabilityPanel", "Select a token: turn on the heatmap (Ctrl+H) and click a token of a reply.")
 
 
 def describe(settings: SamplerSettings, temperature: bool = True) -> str:
@@ -108,7 +108,7 @@ class ProbabilityPanel(QWidget):
         self.position: int | None = None
         self.view: PositionView | None = None
 
-        self.heading = plain_label(SELECT_HINT)
+        self.heading = plain_label(self.tr(SELECT_HINT))
         self.heading.setObjectName("probabilityHeading")
         self.heading.setWordWrap(True)
         self.token = QLabel()
@@ -121,13 +121,13 @@ class ProbabilityPanel(QWidget):
         self.token.setFont(big)
         self.model_prob = QLabel()
         self.model_prob.setObjectName("modelProbability")
-        self.model_prob.setToolTip("The token's probability under the model, before any sampler setting")
+        self.model_prob.setToolTip(self.tr("The token's probability under the model, before any sampler setting"))
         self.drawn_prob = QLabel()
         self.drawn_prob.setObjectName("drawnProbability")
-        self.drawn_prob.setToolTip("The probability it was drawn with, after the reply's sampler settings")
+        self.drawn_prob.setToolTip(self.tr("The probability it was drawn with, after the reply's sampler settings"))
         self.entropy = QLabel()
         self.entropy.setObjectName("entropy")
-        self.entropy.setToolTip("How spread out the model's whole distribution was here (0 bits: certain)")
+        self.entropy.setToolTip(self.tr("How spread out the model's whole distribution was here (0 bits: certain)"))
         self.used = QLabel()
         self.used.setObjectName("usedSettings")
         self.used.setWordWrap(True)
@@ -142,18 +142,18 @@ class ProbabilityPanel(QWidget):
         self.temperature = QSlider(Qt.Orientation.Horizontal)
         self.temperature.setObjectName("whatifTemperature")
         self.temperature.setRange(0, 2 * SLIDER_STEPS)
-        self.temperature.setAccessibleName("What-if temperature")
-        self.temperature.setToolTip("Drag to see the distribution another temperature would give here. It starts at "
-                                    "the reply's own and changes nothing else: the next reply uses the Sampling panel.")
+        self.temperature.setAccessibleName(self.tr("What-if temperature"))
+        self.temperature.setToolTip(self.tr("Drag to see the distribution another temperature would give here. It starts at "
+                                            "the reply's own and changes nothing else: the next reply uses the Sampling panel."))
         self.temperature.valueChanged.connect(self._temperature_moved)
         self.temperature_value = QLabel()
-        self.use_button = QPushButton("Use these settings")
+        self.use_button = QPushButton(self.tr("Use these settings"))
         self.use_button.setObjectName("useWhatifSettings")
-        self.use_button.setToolTip("Copy the what-if settings (temperature, top-k, top-p, min-p, repeat penalty) "
-                                   "to the Sampling panel, for the next reply")
+        self.use_button.setToolTip(self.tr("Copy the what-if settings (temperature, top-k, top-p, min-p, repeat penalty) "
+                                           "to the Sampling panel, for the next reply"))
         self.use_button.clicked.connect(self.useRequested)
         slider_row = QHBoxLayout()
-        slider_row.addWidget(QLabel("What-if temperature"))
+        slider_row.addWidget(QLabel(self.tr("What-if temperature")))
         slider_row.addWidget(self.temperature, 1)
         slider_row.addWidget(self.temperature_value)
         slider_row.addWidget(self.use_button)
@@ -166,9 +166,9 @@ class ProbabilityPanel(QWidget):
         self.alternatives.setObjectName("alternatives")
         self.alternatives.setItemDelegate(BarDelegate(self.alternatives))
         self.alternatives.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.alternatives.setAccessibleName("Alternatives: Enter continues the reply from the selected token")
-        self.alternatives.setToolTip("Click an alternative (or press Enter on it) to continue the reply from it "
-                                     "as a new branch. ← → move between tokens.")
+        self.alternatives.setAccessibleName(self.tr("Alternatives: Enter continues the reply from the selected token"))
+        self.alternatives.setToolTip(self.tr("Click an alternative (or press Enter on it) to continue the reply from it "
+                                             "as a new branch. ← → move between tokens."))
         self.alternatives.itemClicked.connect(lambda item: self._continue(self.alternatives.row(item)))
         self.alternatives.chosen.connect(self._continue)
         self.alternatives.step.connect(self.stepRequested)
@@ -187,7 +187,7 @@ class ProbabilityPanel(QWidget):
     def clear(self, reason: str = SELECT_HINT) -> None:
         """Nothing (or a reason) instead of a position: what was shown belongs to a reply no longer on screen."""
         self.message_id = self.position = self.view = None
-        self.heading.setText(reason)
+        self.heading.setText(self.tr(SELECT_HINT) if reason == SELECT_HINT else reason)
         for label in (self.token, self.model_prob, self.drawn_prob, self.entropy, self.used, self.columns,
                       self.temperature_value):
             label.clear()
@@ -219,17 +219,19 @@ class ProbabilityPanel(QWidget):
         self.use_button.setEnabled(True)
         self.set_temperature(whatif.temperature)
         record = view.record
-        part = "" if character is None else (
-            f" · byte {character[1]} of {character[2]} of “{character[0]}” (together {percent(character[3])})")
-        self.heading.setText(f"Token {position + 1} of {n_tokens}{part}"
-                             + (" · put here by you (branch point)" if branch_point else ""))
+        part = "" if character is None else self.tr(" · byte {part} of {parts} of “{text}” (together {probability})").format(
+            part=character[1], parts=character[2], text=character[0], probability=percent(character[3]))
+        self.heading.setText(self.tr("Token {position} of {count}").format(position=position + 1, count=n_tokens) + part
+                             + (self.tr(" · put here by you (branch point)") if branch_point else ""))
         self.token.setText(token_label(record.text, record.eog))
-        self.model_prob.setText(f"model {percent(min(1.0, math.exp(record.logprob)))}")
-        self.drawn_prob.setText("drawn: chosen by you" if branch_point else f"drawn {percent(record.sampled_prob)}")
+        self.model_prob.setText(self.tr("model {probability}").format(probability=percent(min(1.0, math.exp(record.logprob)))))
+        self.drawn_prob.setText(self.tr("drawn: chosen by you") if branch_point
+                                else self.tr("drawn {probability}").format(probability=percent(record.sampled_prob)))
+        bits = f"{view.entropy_bits:.2f}"
         if entropy_bound:
-            self.entropy.setText(f"entropy ≥ {view.entropy_bits:.2f} bits ≈ (from the top {len(record.top)})")
+            self.entropy.setText(self.tr("entropy ≥ {bits} bits ≈ (from the top {count})").format(bits=bits, count=len(record.top)))
         else:
-            self.entropy.setText(f"entropy {view.entropy_bits:.2f} bits")
+            self.entropy.setText(self.tr("entropy {bits} bits").format(bits=bits))
         missing = "" if view.penalty_applied else " (not recorded for this reply: left out ≈)"
         self.used.setText(f"Reply: {describe(used)}{missing}")
         self.used.setToolTip(
