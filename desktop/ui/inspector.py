@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QComboBox, QDockWidget, QHBoxLayout, QLabel, QMainWindow, QScrollArea, QWidget
+from PySide6.QtWidgets import QComboBox, QDockWidget, QFrame, QHBoxLayout, QLabel, QMainWindow, QScrollArea, QWidget
 
 from desktop.core.conversation.provenance import prompt_facts
 from desktop.core.probability.grouping import character_of
@@ -101,7 +101,12 @@ class TokenInspector(QObject):
         self.panel.useRequested.connect(lambda: self.whatif is not None and self.useSettings.emit(self.whatif))
         self.dock = QDockWidget("Probabilities", window)
         self.dock.setObjectName("probabilityDock")
-        self.dock.setWidget(self.panel)
+        # scrolls rather than overlapping its lines when the dock is short (a small screen)
+        holder = QScrollArea()
+        holder.setWidgetResizable(True)
+        holder.setFrameShape(QFrame.Shape.NoFrame)
+        holder.setWidget(self.panel)
+        self.dock.setWidget(holder)
         # below the Sampling panel, not in its tabs: both in sight, and the what-if never changes the panel
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock, Qt.Orientation.Vertical)
         # once the window has its size; before that, Qt ignores the request

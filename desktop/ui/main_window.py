@@ -377,7 +377,8 @@ class MainWindow(QMainWindow):
         self.new_button.setText("New notebook" if info.mode == "completion" else "New chat")
         if info.mode == "completion":
             self._notebook_for_base_model()
-        self.stats_label.setText(f"context 0 / {info.n_ctx}")
+        if not self.stats_label.text() or self.stats_label.text().startswith("context 0 /"):
+            self.stats_label.setText(f"context 0 / {info.n_ctx}")  # a shown reply's own figures stay
         if server is None:
             self.store.set_setting(MODEL_PATH_KEY, str(info.path))
             remember_opened(self.store, info.path)
@@ -581,6 +582,9 @@ class MainWindow(QMainWindow):
         except EmptyDocumentError as error:
             self.notify(str(error), 6000)
             return
+        if self.model_info is not None and self.model_info.mode == "chat":
+            self.notify("A chat model answers the document as a message; a base model continues it "
+                        "(Model → Bundled models).", 8000)
         self.replies.begin(request)
 
     def _save_draft(self, text: str) -> None:

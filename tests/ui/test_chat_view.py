@@ -14,7 +14,7 @@ pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagate
 
 POEM = ["Roses", " are", " red", "\n", "Violets", " are", " blue", "\n", "Sugar", " is", " sweet"]
 CODE = ["Run", " this", ":\n\n", "```", "python", "\n", "print", "(", "'hi'", ")", "\n", "```", "\n\n",
-        "Then", " `", "exit", "()`", "."]
+        "Then", " `", "exit", "()`", ".", " That", " is", " all", " there", " is", " to", " it", "."]
 
 
 def scripted(script, delay=0.002):
@@ -36,14 +36,15 @@ def test_the_streaming_view_already_looks_like_the_final_one(qtbot, make_window)
     with qtbot.waitSignal(window.replies.started, timeout=10000):
         qtbot.keyClick(window.composer, "\r")
     view = window.chat.views()[-1]
-    qtbot.waitUntil(lambda: "exit" in view.body.toPlainText(), timeout=20000)  # rendered while streaming
+    qtbot.waitUntil(lambda: "exit()" in view.body.toPlainText(), timeout=20000)  # rendered while streaming
+    assert window.replies.active is not None
     streamed_text = view.body.toPlainText()
     streamed_height = view.body.height()
     assert "```" not in streamed_text and "`" not in streamed_text  # Markdown rendered, not shown raw
     assert view.code_blocks == ("print('hi')\n",)
     qtbot.waitUntil(lambda: window.replies.active is None, timeout=20000)
-    assert view.body.toPlainText().startswith(streamed_text.rstrip("."))
-    assert view.body.height() == streamed_height  # nothing re-flows at the end
+    assert view.body.toPlainText().startswith(streamed_text)
+    assert view.body.height() == streamed_height  # nothing re-flows at the end (the last words fit the line)
 
 
 def test_code_blocks_have_a_language_label_and_a_copy_button(qtbot, make_window):
@@ -84,9 +85,9 @@ def test_branch_headers_say_how_each_reply_was_made(qtbot, make_window):
     assert second.message_id != first_id
     qtbot.waitUntil(lambda: "notes" in second.made_with.text())  # the prompt's facts are read once it is saved
     made = second.made_with.text()
-    assert made.startswith("fake · T 1.5 · seed ") and "Plain assistant" in made and "notes off" in made
-    assert "repeat penalty off" in second.made_with.toolTip() and "Temperature 1.5" in second.made_with.toolTip()
+    assert made.startswith("T 1.5 · seed ") and "Plain assistant" in made and "notes off" in made
+    assert "Model: fake" in second.made_with.toolTip() and "repeat penalty off" in second.made_with.toolTip() and "Temperature 1.5" in second.made_with.toolTip()
     qtbot.keyClick(window, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)  # back to the first branch
     back = window.chat.views()[-1]
     assert back.message_id == first_id
-    assert back.made_with.text().startswith("fake · T 0 · seed ") and back.made_with.text() != made
+    assert back.made_with.text().startswith("T 0 · seed ") and back.made_with.text() != made

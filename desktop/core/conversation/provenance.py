@@ -32,11 +32,14 @@ def recorded_system_prompt(record: PromptRecord | None, presets: dict[str, str] 
 
 
 def made_with(message: Message, system_prompt: str | None = None, notes: int | None = None) -> tuple[str, str]:
-    """(one short line, the full settings) for a reply; `system_prompt`/`notes` when known from its prompt record."""
+    """(one short line, the full settings) for a reply; `system_prompt`/`notes` when known from its prompt record.
+
+    The short line leaves the model out: the message's header already names it as the author.
+    """
     settings = SamplerSettings.from_dict(message.sampler) if message.sampler else None
     stats = message.stats or {}
     seed = settings.seed if settings is not None and settings.seed is not None else stats.get("seed")
-    short = [message.model or "unknown model"]
+    short = []
     if settings is not None:
         short.append(f"T {settings.temperature:g}")
     if seed is not None:
