@@ -70,7 +70,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self, store: Store, engine_factory, model_path: Path, engine_config: EngineConfig = EngineConfig()):
         super().__init__()
-        self.setWindowTitle("Inkling")
+        self.setWindowTitle(self.tr("Inkling"))
         self.resize(*default_size(self.screen().availableGeometry().size()))
         self.store = store
         threads = load_threads(store)  # the user's choice outlives the default the app passes in
@@ -108,7 +108,7 @@ class MainWindow(QMainWindow):
     # --- layout --------------------------------------------------------------------------------
     def _build_widgets(self) -> None:
         self.sidebar = ConversationList(self.store.list_conversations, self.store.get_setting(ORDER_KEY, "updated"))
-        new_chat = self.new_button = QPushButton("New chat")
+        new_chat = self.new_button = QPushButton(self.tr("New chat"))
         new_chat.setObjectName("newChat")
         new_chat.clicked.connect(self.new_conversation)
         left = QWidget()
@@ -119,10 +119,10 @@ class MainWindow(QMainWindow):
 
         self.chat = ChatView()
         self.composer = Composer()
-        self.send_button = QPushButton("Send")
+        self.send_button = QPushButton(self.tr("Send"))
         self.send_button.setObjectName("send")
         self.send_button.clicked.connect(self.composer.submit)
-        self.stop_button = QPushButton("Stop")
+        self.stop_button = QPushButton(self.tr("Stop"))
         self.stop_button.setObjectName("stop")
         self.stop_button.setEnabled(False)
         self.stop_button.clicked.connect(self.stop)
@@ -155,13 +155,13 @@ class MainWindow(QMainWindow):
         self.sampling.changed.connect(lambda settings: save_sampler_settings(self.store, settings))
         self.system_prompt = SystemPromptPanel()
         self.system_prompt.edited.connect(self._system_prompt_edited)
-        self.sampling_dock = self._dock("Sampling", self.sampling, "samplingDock")
-        self.system_dock = self._dock("System prompt", self.system_prompt, "systemPromptDock")
+        self.sampling_dock = self._dock(self.tr("Sampling"), self.sampling, "samplingDock")
+        self.system_dock = self._dock(self.tr("System prompt"), self.system_prompt, "systemPromptDock")
         self.tabifyDockWidget(self.sampling_dock, self.system_dock)
         self.sampling_dock.raise_()
         self.inspector = TokenInspector(self, self.store, self.chat, self.sampling_dock)
 
-        self.model_label = plain_label("No model")
+        self.model_label = plain_label(self.tr("No model"))
         self.model_label.setObjectName("modelLabel")
         self.load_progress = QProgressBar()
         self.load_progress.setRange(0, 0)  # busy until llama.cpp reports progress (_model_progress)
@@ -175,12 +175,12 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.stats_label)
         self.notes = NotesController(self.store, self.confirm, parent=self)
         self.engine_menu = EngineMenu(self.store, KeyStore(data_dir()), self)
-        self.notes_dock = self._dock("Notes", self.notes.panel, "notesDock")
+        self.notes_dock = self._dock(self.tr("Notes"), self.notes.panel, "notesDock")
         self.tools = ConversationTools(
             self.store, self.engine, self.chat, self.composer, self.sampling, self.system_prompt, self.sidebar,
             is_busy=lambda: self.replies.busy, has_notes=lambda: self.notes.has_notes, parent=self,
         )
-        self.prompt_dock = self._dock("Prompt", self.tools.inspector, "promptDock")
+        self.prompt_dock = self._dock(self.tr("Prompt"), self.tools.inspector, "promptDock")
         for dock in (self.notes_dock, self.prompt_dock):
             self.tabifyDockWidget(self.sampling_dock, dock)
         self.sampling_dock.raise_()
@@ -199,27 +199,27 @@ class MainWindow(QMainWindow):
         return dock
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        self._action(file_menu, "&New chat", QKeySequence.StandardKey.New, self.new_conversation)
-        self._action(file_menu, "&Open model…", QKeySequence.StandardKey.Open, self.choose_model)
-        self._action(file_menu, "&Export conversation…", QKeySequence("Ctrl+Shift+E"), self.export_conversation)
-        self._action(file_menu, "&Import conversations…", None, self.import_conversations)
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        self._action(file_menu, self.tr("&New chat"), QKeySequence.StandardKey.New, self.new_conversation)
+        self._action(file_menu, self.tr("&Open model…"), QKeySequence.StandardKey.Open, self.choose_model)
+        self._action(file_menu, self.tr("&Export conversation…"), QKeySequence("Ctrl+Shift+E"), self.export_conversation)
+        self._action(file_menu, self.tr("&Import conversations…"), None, self.import_conversations)
         file_menu.addSeparator()
-        self._action(file_menu, "&Restore from backup…", None, self.restore_from_backup)
+        self._action(file_menu, self.tr("&Restore from backup…"), None, self.restore_from_backup)
         file_menu.addSeparator()
-        self._action(file_menu, "&Quit", QKeySequence.StandardKey.Quit, self.close)
-        chat_menu = self.menuBar().addMenu("&Conversation")
-        self._action(chat_menu, "&Rename", QKeySequence(Qt.Key.Key_F2), self._rename_current)
-        self._action(chat_menu, "&Delete…", None, self.sidebar.request_delete_current)
-        self._action(chat_menu, "&Stop reply", QKeySequence(Qt.Key.Key_Escape), self.stop)
-        view_menu = self.menuBar().addMenu("&View")
+        self._action(file_menu, self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close)
+        chat_menu = self.menuBar().addMenu(self.tr("&Conversation"))
+        self._action(chat_menu, self.tr("&Rename"), QKeySequence(Qt.Key.Key_F2), self._rename_current)
+        self._action(chat_menu, self.tr("&Delete…"), None, self.sidebar.request_delete_current)
+        self._action(chat_menu, self.tr("&Stop reply"), QKeySequence(Qt.Key.Key_Escape), self.stop)
+        view_menu = self.menuBar().addMenu(self.tr("&View"))
         view_menu.addAction(self.sampling_dock.toggleViewAction())
         view_menu.addAction(self.system_dock.toggleViewAction())
         view_menu.addSeparator()
         self.inspector.install(view_menu)
         self.tools.install(chat_menu)
         view_menu.addAction(self.prompt_dock.toggleViewAction())
-        notes_menu = self.menuBar().addMenu("&Notes")
+        notes_menu = self.menuBar().addMenu(self.tr("&Notes"))
         self.notes.install(notes_menu)
         notes_menu.addAction(self.notes_dock.toggleViewAction())
         view_menu.addSeparator()
@@ -227,9 +227,9 @@ class MainWindow(QMainWindow):
         language = view_menu.addMenu(self.tr("&Language"))
         language.setObjectName("languageMenu")
         self.language_menu = LanguageMenu(language, self.store.get_setting(LANGUAGE_KEY, SYSTEM))
-        self.model_menu = self.menuBar().addMenu("&Model")
+        self.model_menu = self.menuBar().addMenu(self.tr("&Model"))
         self.model_menu.setObjectName("modelMenu")
-        bundled = self.model_menu.addMenu("&Bundled models")
+        bundled = self.model_menu.addMenu(self.tr("&Bundled models"))
         bundled.setObjectName("bundledModels")
         for model in bundled_models():
             if model.role in ("chat", "base"):
@@ -243,9 +243,9 @@ class MainWindow(QMainWindow):
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
         self.threads_menu = ThreadsMenu(load_threads(self.store), cores, default_threads(), self)
         self.model_menu.addMenu(self.threads_menu)
-        self.engine_menu.install(self.menuBar().addMenu("&Engine"))
+        self.engine_menu.install(self.menuBar().addMenu(self.tr("&Engine")))
         self.help = HelpMenu(self, lambda: self.model_name)
-        self.help.install(self.menuBar().addMenu("&Help"))
+        self.help.install(self.menuBar().addMenu(self.tr("&Help")))
 
     def _action(self, menu, text, shortcut, slot) -> QAction:
         action = QAction(text, self)
@@ -303,7 +303,7 @@ class MainWindow(QMainWindow):
 
     # --- model ---------------------------------------------------------------------------------
     def choose_model(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open model", "", "GGUF models (*.gguf);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open model"), "", self.tr("GGUF models (*.gguf);;All files (*)"))
         if path:
             self.load_model(Path(path))
 
@@ -312,7 +312,7 @@ class MainWindow(QMainWindow):
         self._loading_path, self._loading_server = Path(path), None
         config = config or model_engine_config(self.store, Path(path), self.engine_config)
         self._loading_request = self.engine.load_model(str(path), config)
-        self.model_label.setText(f"Loading {display_name(Path(path))}…")
+        self.model_label.setText(self.tr("Loading {name}…").format(name=display_name(Path(path))))
         self.load_progress.setRange(0, 0)  # busy until llama.cpp reports how far it is
         self.load_progress.setVisible(True)
 
@@ -352,7 +352,7 @@ class MainWindow(QMainWindow):
         """Chat through a server's model: the engine thread probes it and opens it like a model file."""
         self._loading_path, self._loading_server = None, target
         self._loading_request = self.engine.load_model(f"server:{target.label}", target)
-        self.model_label.setText(f"Connecting to {target.label}…")
+        self.model_label.setText(self.tr("Connecting to {name}…").format(name=target.label))
         self.load_progress.setVisible(True)
 
     def use_local_model(self) -> None:
@@ -374,7 +374,7 @@ class MainWindow(QMainWindow):
         self.model_label.setText(f"{self.model_name} · {mode}")
         self.model_label.setToolTip(plain_tip(str(info.path)))
         self.system_prompt.set_completion_mode(info.mode == "completion")
-        self.new_button.setText("New notebook" if info.mode == "completion" else "New chat")
+        self.new_button.setText(self.tr("New notebook") if info.mode == "completion" else self.tr("New chat"))
         if info.mode == "completion":
             self._notebook_for_base_model()
         if not self.stats_label.text() or self.stats_label.text().startswith("context 0 /"):
@@ -395,9 +395,9 @@ class MainWindow(QMainWindow):
         if self.model_info is not None:
             self.model_label.setText(f"{self.model_name} · {self.model_info.mode}")
         else:
-            self.model_label.setText("No model: open one with File → Open model…")
+            self.model_label.setText(self.tr("No model: open one with File → Open model…"))
         kept = f"\n\n{self.model_name} is still loaded." if self.model_info else ""
-        self.show_error("Cannot open model", f"{message}{kept}")
+        self.show_error(self.tr("Cannot open model"), f"{message}{kept}")
 
     # --- conversations ---------------------------------------------------------------------------
     def refresh_conversations(self, select_first: bool = False) -> None:
@@ -573,7 +573,7 @@ class MainWindow(QMainWindow):
     def continue_notebook(self, text: str) -> None:
         """Tab in a notebook: the document is saved and the model writes on from its end."""
         if self.replies.busy:
-            self.notify("Wait for the text being written to finish (or stop it) first.", 6000)
+            self.notify(self.tr("Wait for the text being written to finish (or stop it) first."), 6000)
             return
         self.system_prompt.flush()
         try:
@@ -583,8 +583,8 @@ class MainWindow(QMainWindow):
             self.notify(str(error), 6000)
             return
         if self.model_info is not None and self.model_info.mode == "chat":
-            self.notify("A chat model answers the document as a message; a base model continues it "
-                        "(Model → Bundled models).", 8000)
+            self.notify(self.tr("A chat model answers the document as a message; a base model continues it "
+                                "(Model → Bundled models)."), 8000)
         self.replies.begin(request)
 
     def _save_draft(self, text: str) -> None:
@@ -669,9 +669,9 @@ class MainWindow(QMainWindow):
             text = export_text(self.store, conversation.id, fmt, "all" if fmt == "json" else "current")
             path.write_text(text, encoding="utf-8")
         except (OSError, TransferError) as error:
-            self.show_error("Cannot export", f"{path}: {getattr(error, 'strerror', None) or error}")
+            self.show_error(self.tr("Cannot export"), f"{path}: {getattr(error, 'strerror', None) or error}")
             return
-        self.notify(f"Exported “{conversation.title}” to {path}.")
+        self.notify(self.tr("Exported “{title}” to {path}.").format(title=conversation.title, path=path))
 
     def import_conversations(self) -> None:
         """File → Import conversations…: an exported JSON file or archive, checked whole before anything is added."""
@@ -681,7 +681,7 @@ class MainWindow(QMainWindow):
         try:
             ids = import_file(self.store, path)
         except TransferError as error:
-            self.show_error("Cannot import", str(error))
+            self.show_error(self.tr("Cannot import"), str(error))
             return
         if ids:
             self.conversation_id = ids[-1]
@@ -716,7 +716,7 @@ class MainWindow(QMainWindow):
         tools.failed.connect(self.show_error)
         self.engine_menu.serverChosen.connect(self.load_server)
         self.engine_menu.localChosen.connect(self.use_local_model)
-        self.engine_menu.failed.connect(lambda text: self.show_error("Cannot use this server", text))
+        self.engine_menu.failed.connect(lambda text: self.show_error(self.tr("Cannot use this server"), text))
         self.engine_menu.notify.connect(self.notify)
         self.language_menu.chosen.connect(self.choose_language)
         tools.inspectorWanted.connect(lambda: (self.prompt_dock.show(), self.prompt_dock.raise_()))
@@ -772,14 +772,14 @@ class MainWindow(QMainWindow):
     def continue_from(self, message_id: int, position: int, token_id: int) -> None:
         """A new branch of a reply: its tokens up to `position`, then `token_id`, then generated on."""
         if self.replies.busy:
-            self.notify("Wait for the reply being written to finish (or stop it) first.", 6000)
+            self.notify(self.tr("Wait for the reply being written to finish (or stop it) first."), 6000)
             return
         try:
             request, records = start_branch(
                 self.store, message_id, position, token_id, self.model_name, request_id=self.engine.next_request_id(),
             )
         except BranchError as error:
-            self.show_error("Cannot continue from this token", str(error))
+            self.show_error(self.tr("Cannot continue from this token"), str(error))
             return
         self.replies.begin(request, records, grounded=True)
 
@@ -851,7 +851,7 @@ class MainWindow(QMainWindow):
         try:
             backup_database(chosen)  # a file that is no backup is refused now, before the window closes
         except InklingError as error:
-            self.show_error("Restore from backup", str(error))
+            self.show_error(self.tr("Restore from backup"), str(error))
             return
         if confirm_restore(self, chosen):
             self.restoreRequested.emit(chosen)
@@ -863,7 +863,7 @@ class MainWindow(QMainWindow):
             self.system_prompt.flush()
             self.notebook.flush()
         except InklingError as error:  # a full disk: the window still closes, and says what was not kept
-            self.show_error("Inkling", f"The layout and an unsaved system prompt were not kept: {error}")
+            self.show_error(self.tr("Inkling"), f"The layout and an unsaved system prompt were not kept: {error}")
         self._fill_timer.stop()
         self.inspector.forget_pending()
         self.inspector.clear_selection()  # views deleted with the window must not find a panel gone before them

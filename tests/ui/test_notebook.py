@@ -176,3 +176,14 @@ def test_the_continuation_is_coloured_while_it_is_written(qtbot, make_window):
         qtbot.waitUntil(lambda: len(window.notebook.editor.extraSelections()) >= 2, timeout=10000)
         assert window.replies.active is not None  # still writing
     assert len(window.notebook.editor.extraSelections()) == 7
+
+
+def test_a_notebook_continued_by_a_chat_model_says_what_happens(qtbot, make_window):
+    window = make_window()  # the scripted chat model
+    notebook = window.store.create_conversation("Story", kind=NOTEBOOK)
+    window.open_conversation(notebook.id)
+    assert not window.notebook.isHidden()
+    type_document(qtbot, window, "Once upon a time")
+    continue_with_tab(qtbot, window, 20000)
+    assert "a base model continues it" in window.statusBar().currentMessage()
+    assert window.notebook.text().startswith("Once upon a time")
