@@ -1,5 +1,6 @@
 """Consistent copies of inkling.db and notes.db in backups/ (SQLite's online backup API), restoring one, migrating safely."""
 
+import itertools
 import os
 import re
 import sqlite3
@@ -137,14 +138,28 @@ def backup_due(data_folder: Path, database: str, now: datetime | None = None) ->
     return not regular or (now - regular[0].made_at).total_seconds() >= DAILY_S
 
 
-def move_aside(path: Path, why: str) -> Path:
-    """Rename a database (and its -wal/-shm) to PATH.WHY-STAMP beside it, never deleting it; returns the new path."""
+def move_aside(path: Path, why: str, keep_in_place: bool = False) -> Path:
+    """Rename a database (and its -wal/-shm) to PATH.WHY-STAMP beside it, never deleting it; returns the new path.
+
+    keep_in_place: the main file is hard-linked there instead, so PATH stays until the caller renames its
+    replacement over it (a crash in between leaves the old database in place, never none at all).
+    """
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     aside = path.with_name(f"{path.name}.{why}-{stamp}")
+    for n in itertools.count(2):  # twice in one second: never over an earlier one
+        if not any(aside.with_name(aside.name + s).exists() for s in ("", *SIDE_FILES)):
+            break
+        aside = path.with_name(f"{path.name}.{why}-{stamp}-{n}")
     for suffix in SIDE_FILES:  # companions first: a -wal left beside a new file would be replayed into it
         side = path.with_name(path.name + suffix)
         if side.exists():
             os.replace(side, aside.with_name(aside.name + suffix))
+    if keep_in_place:
+        try:
+            os.link(path, aside)
+            return aside
+        except OSError:
+            pass  # a file system without hard links: renamed, as below
     os.replace(path, aside)
     return aside
 
@@ -186,7 +201,7 @@ def restore(data_folder: Path, backup: Path) -> tuple[Path, Path | None]:
                 copy.write(chunk)
             copy.flush()
             os.fsync(copy.fileno())
-        aside = move_aside(target, "replaced") if target.exists() else None
+        aside = move_aside(target, "replaced", keep_in_place=True) if target.exists() else None
         os.replace(incoming, target)
     except OSError as error:
         incoming.unlink(missing_ok=True)

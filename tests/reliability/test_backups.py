@@ -229,3 +229,14 @@ def test_a_damaged_database_is_not_copied_over_sound_backups(inkling_home):
         make_backup(inkling_home, "inkling.db")
     assert list_backups(inkling_home) == sorted(sound, key=lambda b: b.made_at, reverse=True)
     assert not list((inkling_home / "backups").glob("*.part"))
+
+
+def test_two_restores_in_one_second_keep_both_replaced_files(inkling_home):
+    inkling_home.mkdir()
+    store = open_store(inkling_home / "inkling.db")
+    store.create_conversation(title="first")
+    copy = make_backup(inkling_home, "inkling.db")
+    store.close()
+    restore(inkling_home, copy.path)
+    restore(inkling_home, copy.path)
+    assert len(list(inkling_home.glob("inkling.db.replaced-*[0-9Z]"))) == 2
