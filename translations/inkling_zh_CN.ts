@@ -48,6 +48,52 @@
     </message>
 </context>
 <context>
+    <name>BudgetMeter</name>
+    <message>
+        <source>System</source>
+        <translation>系统</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>笔记</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>历史</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <source>Template</source>
+        <translation>模板</translation>
+    </message>
+    <message>
+        <source>Reply room</source>
+        <translation>回复空间</translation>
+    </message>
+    <message>
+        <source>Context budget</source>
+        <translation>上下文预算</translation>
+    </message>
+    <message>
+        <source>Context budget: waiting for the model…</source>
+        <translation>上下文预算：等待模型…</translation>
+    </message>
+    <message>
+        <source>Reply room {room} / {size}</source>
+        <translation>回复空间 {room} / {size}</translation>
+    </message>
+</context>
+<context>
+    <name>ChatView</name>
+    <message>
+        <source>Show earlier messages</source>
+        <translation>显示更早的消息</translation>
+    </message>
+</context>
+<context>
     <name>Composer</name>
     <message>
         <source>Message Inkling…  (Enter to send, Shift+Enter for a new line)</source>
@@ -56,6 +102,18 @@
 </context>
 <context>
     <name>ConversationList</name>
+    <message>
+        <source>Recent activity</source>
+        <translation>最近活动</translation>
+    </message>
+    <message>
+        <source>Newest first</source>
+        <translation>最新创建</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
     <message>
         <source>Delete conversation</source>
         <translation>删除对话</translation>
@@ -78,6 +136,57 @@
     </message>
 </context>
 <context>
+    <name>ConversationTools</name>
+    <message>
+        <source>Sort conversations by</source>
+        <translation>对话排序方式</translation>
+    </message>
+    <message>
+        <source>Editing an earlier message: sending starts a new branch (the old one is kept).</source>
+        <translation>正在编辑较早的消息：发送后会开始一条新分支（原来的分支会保留）。</translation>
+    </message>
+    <message>
+        <source>Cancel edit</source>
+        <translation>取消编辑</translation>
+    </message>
+    <message>
+        <source>Undo delete</source>
+        <translation>撤销删除</translation>
+    </message>
+    <message>
+        <source>&amp;Search all conversations</source>
+        <translation>搜索全部对话(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Undo delete</source>
+        <translation>撤销删除(&amp;U)</translation>
+    </message>
+    <message>
+        <source>Wait for the reply being written to finish (or stop it) first.</source>
+        <translation>请先等待正在生成的回复结束（或停止它）。</translation>
+    </message>
+    <message>
+        <source>Cannot do that</source>
+        <translation>无法这样做</translation>
+    </message>
+    <message>
+        <source>Cannot delete</source>
+        <translation>无法删除</translation>
+    </message>
+    <message>
+        <source>Message deleted.</source>
+        <translation>消息已删除。</translation>
+    </message>
+    <message>
+        <source>Cannot undo</source>
+        <translation>无法撤销</translation>
+    </message>
+    <message>
+        <source>Cannot duplicate</source>
+        <translation>无法复制</translation>
+    </message>
+</context>
+<context>
     <name>FileTypesDialog</name>
     <message>
         <source>Import folder</source>
@@ -96,6 +205,17 @@
     </message>
 </context>
 <context>
+    <name>HelpMenu</name>
+    <message>
+        <source>&amp;Reading the probabilities</source>
+        <translation>如何阅读概率(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;About Inkling</source>
+        <translation>关于 Inkling(&amp;A)</translation>
+    </message>
+</context>
+<context>
     <name>LanguageMenu</name>
     <message>
         <source>System</source>
@@ -105,12 +225,355 @@
 <context>
     <name>MainWindow</name>
     <message>
+        <source>Inkling</source>
+        <translation>Inkling</translation>
+    </message>
+    <message>
+        <source>New chat</source>
+        <translation>新建对话</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>发送</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Sampling</source>
+        <translation>采样</translation>
+    </message>
+    <message>
+        <source>System prompt</source>
+        <translation>系统提示词</translation>
+    </message>
+    <message>
+        <source>No model</source>
+        <translation>未加载模型</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>笔记</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;New chat</source>
+        <translation>新建对话(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Open model…</source>
+        <translation>打开模型(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>&amp;Export conversation…</source>
+        <translation>导出对话(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>&amp;Import conversations…</source>
+        <translation>导入对话(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>&amp;Restore from backup…</source>
+        <translation>从备份恢复(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Conversation</source>
+        <translation>对话(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Rename</source>
+        <translation>重命名(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Delete…</source>
+        <translation>删除(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>&amp;Stop reply</source>
+        <translation>停止回复(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Notes</source>
+        <translation>笔记(&amp;N)</translation>
+    </message>
+    <message>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
+        <source>&amp;Model</source>
+        <translation>模型(&amp;M)</translation>
+    </message>
+    <message>
+        <source>&amp;Bundled models</source>
+        <translation>随附的模型(&amp;B)</translation>
+    </message>
+    <message>
+        <source>&amp;Engine</source>
+        <translation>引擎(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
         <source>The new language is used when Inkling starts again.</source>
         <translation>新的界面语言将在 Inkling 下次启动时生效。</translation>
+    </message>
+    <message>
+        <source>Open model</source>
+        <translation>打开模型</translation>
+    </message>
+    <message>
+        <source>GGUF models (*.gguf);;All files (*)</source>
+        <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Loading {name}…</source>
+        <translation>正在加载 {name}…</translation>
+    </message>
+    <message>
+        <source>Connecting to {name}…</source>
+        <translation>正在连接 {name}…</translation>
+    </message>
+    <message>
+        <source>New notebook</source>
+        <translation>新建笔记本</translation>
+    </message>
+    <message>
+        <source>No model: open one with File → Open model…</source>
+        <translation>未加载模型：请用 文件 → 打开模型… 打开一个</translation>
+    </message>
+    <message>
+        <source>Cannot open model</source>
+        <translation>无法打开模型</translation>
+    </message>
+    <message>
+        <source>Wait for the text being written to finish (or stop it) first.</source>
+        <translation>请先等待正在生成的文本结束（或停止它）。</translation>
+    </message>
+    <message>
+        <source>A chat model answers the document as a message; a base model continues it (Model → Bundled models).</source>
+        <translation>聊天模型会把文档当作一条消息来回答；基础模型会接着写下去（模型 → 随附的模型）。</translation>
+    </message>
+    <message>
+        <source>Cannot export</source>
+        <translation>无法导出</translation>
+    </message>
+    <message>
+        <source>Exported “{title}” to {path}.</source>
+        <translation>已将「{title}」导出到 {path}。</translation>
+    </message>
+    <message>
+        <source>Cannot import</source>
+        <translation>无法导入</translation>
+    </message>
+    <message>
+        <source>You</source>
+        <translation>你</translation>
+    </message>
+    <message>
+        <source>Assistant</source>
+        <translation>助手</translation>
+    </message>
+    <message>
+        <source>Cannot use this server</source>
+        <translation>无法使用这个服务器</translation>
+    </message>
+    <message>
+        <source>Wait for the reply being written to finish (or stop it) first.</source>
+        <translation>请先等待正在生成的回复结束（或停止它）。</translation>
+    </message>
+    <message>
+        <source>Cannot continue from this token</source>
+        <translation>无法从这个词元继续</translation>
+    </message>
+    <message>
+        <source>Restore from backup</source>
+        <translation>从备份恢复</translation>
+    </message>
+</context>
+<context>
+    <name>MessageActions</name>
+    <message>
+        <source>Edit</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <source>Edit this message: the reply is written again on a new branch</source>
+        <translation>编辑这条消息：回复会在一条新分支上重新生成</translation>
+    </message>
+    <message>
+        <source>Regenerate</source>
+        <translation>重新生成</translation>
+    </message>
+    <message>
+        <source>Write this reply again, as a new branch</source>
+        <translation>重新写这条回复，作为一条新分支</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <source>Show exactly what the model read for this reply</source>
+        <translation>显示模型为这条回复实际读到的内容</translation>
+    </message>
+    <message>
+        <source>More actions</source>
+        <translation>更多操作</translation>
+    </message>
+    <message>
+        <source>Copy message</source>
+        <translation>复制消息</translation>
+    </message>
+    <message>
+        <source>Copy as Markdown</source>
+        <translation>复制为 Markdown</translation>
+    </message>
+    <message>
+        <source>Duplicate conversation from here</source>
+        <translation>从这里复制出一个新对话</translation>
+    </message>
+    <message>
+        <source>Delete message and the replies below it</source>
+        <translation>删除这条消息及其下方的回复</translation>
+    </message>
+</context>
+<context>
+    <name>MessageView</name>
+    <message>
+        <source>not sent to the model</source>
+        <translation>未发送给模型</translation>
+    </message>
+</context>
+<context>
+    <name>ModelLibraryDialog</name>
+    <message>
+        <source>Model library</source>
+        <translation>模型库</translation>
+    </message>
+    <message>
+        <source>Skipped</source>
+        <translation>已跳过</translation>
+    </message>
+    <message>
+        <source>Inkling&apos;s default system prompt</source>
+        <translation>Inkling 的默认系统提示词</translation>
+    </message>
+    <message>
+        <source>Context (tokens)</source>
+        <translation>上下文（词元）</translation>
+    </message>
+    <message>
+        <source>GPU layers</source>
+        <translation>GPU 层数</translation>
+    </message>
+    <message>
+        <source>CPU threads</source>
+        <translation>CPU 线程数</translation>
+    </message>
+    <message>
+        <source>Batch size</source>
+        <translation>批大小</translation>
+    </message>
+    <message>
+        <source>Flash attention</source>
+        <translation>Flash Attention</translation>
+    </message>
+    <message>
+        <source>KV cache type</source>
+        <translation>KV 缓存类型</translation>
+    </message>
+    <message>
+        <source>Samplers from the file</source>
+        <translation>文件中的采样设置</translation>
+    </message>
+    <message>
+        <source>Default system prompt</source>
+        <translation>默认系统提示词</translation>
+    </message>
+    <message>
+        <source>&amp;Rescan</source>
+        <translation>重新扫描(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Add folder…</source>
+        <translation>添加文件夹(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>&amp;Save settings</source>
+        <translation>保存设置(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Open model</source>
+        <translation>打开模型(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>No model found.</source>
+        <translation>没有找到模型。</translation>
+    </message>
+</context>
+<context>
+    <name>NotebookView</name>
+    <message>
+        <source>Continue ⇥</source>
+        <translation>继续 ⇥</translation>
+    </message>
+    <message>
+        <source>The model writes on from the end of the document (Tab)</source>
+        <translation>模型从文档末尾接着写（Tab）</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+</context>
+<context>
+    <name>NotesController</name>
+    <message>
+        <source>Use notes</source>
+        <translation>使用笔记</translation>
+    </message>
+    <message>
+        <source>Ground this conversation&apos;s answers on your notes (Notes panel)</source>
+        <translation>让这个对话的回答以你的笔记为依据（笔记面板）</translation>
+    </message>
+    <message>
+        <source>Repair damaged notes…</source>
+        <translation>修复损坏的笔记…</translation>
+    </message>
+    <message>
+        <source>A note needs some text.</source>
+        <translation>笔记需要有一些文字。</translation>
+    </message>
+    <message>
+        <source>That note no longer exists.</source>
+        <translation>这条笔记已经不存在了。</translation>
+    </message>
+    <message>
+        <source>Sources: damaged, they could not be read.</source>
+        <translation>来源：已损坏，无法读取。</translation>
     </message>
 </context>
 <context>
@@ -280,6 +743,20 @@
     </message>
 </context>
 <context>
+    <name>PromptInspector</name>
+    <message>
+        <source>Show tokens</source>
+        <translation>显示词元</translation>
+    </message>
+</context>
+<context>
+    <name>Recovery</name>
+    <message>
+        <source>Inkling cannot open its database</source>
+        <translation>Inkling 无法打开它的数据库</translation>
+    </message>
+</context>
+<context>
     <name>ReplySummaryView</name>
     <message>
         <source>Confidence: mean log-prob {mean} · perplexity {perplexity} · {count} tokens</source>
@@ -292,6 +769,45 @@
     <message>
         <source>Click a word to select its least likely token</source>
         <translation>点击一个词，选中其中概率最低的词元</translation>
+    </message>
+</context>
+<context>
+    <name>SamplingPanel</name>
+    <message>
+        <source>Temperature</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <source>Random</source>
+        <translation>随机</translation>
+    </message>
+    <message>
+        <source>Reset to defaults</source>
+        <translation>恢复默认值</translation>
+    </message>
+    <message>
+        <source>Top-p</source>
+        <translation>Top-p</translation>
+    </message>
+    <message>
+        <source>Top-k</source>
+        <translation>Top-k</translation>
+    </message>
+    <message>
+        <source>Min-p</source>
+        <translation>Min-p</translation>
+    </message>
+    <message>
+        <source>Repeat penalty</source>
+        <translation>重复惩罚</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>随机种子</translation>
+    </message>
+    <message>
+        <source>Max new tokens</source>
+        <translation>最多生成词元数</translation>
     </message>
 </context>
 <context>
@@ -352,6 +868,13 @@
     </message>
 </context>
 <context>
+    <name>ThemeController</name>
+    <message>
+        <source>&amp;Theme</source>
+        <translation>主题(&amp;T)</translation>
+    </message>
+</context>
+<context>
     <name>TokenBrowser</name>
     <message>
         <source>Reply tokens coloured by probability</source>
@@ -360,6 +883,68 @@
     <message>
         <source>= product of {count} tokens</source>
         <translation>= {count} 个词元概率之积</translation>
+    </message>
+</context>
+<context>
+    <name>TokenInspector</name>
+    <message>
+        <source>model probability</source>
+        <translation>模型概率</translation>
+    </message>
+    <message>
+        <source>Each token is coloured by its probability under the model, before sampling</source>
+        <translation>每个词元按模型给它的概率着色（采样之前）</translation>
+    </message>
+    <message>
+        <source>probability it was drawn with</source>
+        <translation>抽中概率</translation>
+    </message>
+    <message>
+        <source>Each token is coloured by the probability it was drawn with, after the reply&apos;s sampler settings</source>
+        <translation>每个词元按它按这条回复的采样设置被抽中的概率着色</translation>
+    </message>
+    <message>
+        <source>Probability &amp;heatmap</source>
+        <translation>概率热力图(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Colour every token of the replies by its probability (Ctrl+H)</source>
+        <translation>按概率给回复中的每个词元着色（Ctrl+H）</translation>
+    </message>
+    <message>
+        <source>&amp;Inspect tokens</source>
+        <translation>查看词元(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Previous &amp;branch</source>
+        <translation>上一个分支(&amp;B)</translation>
+    </message>
+    <message>
+        <source>Next b&amp;ranch</source>
+        <translation>下一个分支(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Heatmap colours</source>
+        <translation>热力图颜色</translation>
+    </message>
+    <message>
+        <source>Colour: {label}</source>
+        <translation>颜色：{label}</translation>
+    </message>
+    <message>
+        <source>· click a token to inspect it</source>
+        <translation>· 点击一个词元查看详情</translation>
+    </message>
+    <message>
+        <source>Probabilities</source>
+        <translation>概率</translation>
+    </message>
+</context>
+<context>
+    <name>WelcomeView</name>
+    <message>
+        <source>&lt;h2&gt;Welcome to Inkling&lt;/h2&gt;</source>
+        <translation>&lt;h2&gt;欢迎使用 Inkling&lt;/h2&gt;</translation>
     </message>
 </context>
 </TS>

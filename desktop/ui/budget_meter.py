@@ -1,6 +1,6 @@
 """The context budget meter under the composer: a bar split into prompt parts and reply room, and a warning."""
 
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
@@ -15,8 +15,10 @@ PART_COLOURS = {
     "message": "#38a169",
     "framing": "#a0a0a0",
 }
-PART_LABELS = {"system": "System", "notes": "Notes", "history": "History", "message": "Message",
-               "framing": "Template", "reply": "Reply room"}
+# Shown through QCoreApplication.translate("BudgetMeter", label).
+PART_LABELS = {"system": QT_TRANSLATE_NOOP("BudgetMeter", "System"), "notes": QT_TRANSLATE_NOOP("BudgetMeter", "Notes"),
+               "history": QT_TRANSLATE_NOOP("BudgetMeter", "History"), "message": QT_TRANSLATE_NOOP("BudgetMeter", "Message"),
+               "framing": QT_TRANSLATE_NOOP("BudgetMeter", "Template"), "reply": QT_TRANSLATE_NOOP("BudgetMeter", "Reply room")}
 PART_TIPS = {
     "framing": "The chat template's own tokens around the next turn: the markers that open your message and the reply",
 }
@@ -65,7 +67,7 @@ class BudgetMeter(QWidget):
         layout.setContentsMargins(0, 2, 0, 0)
         layout.setSpacing(2)
         self.bar = BudgetBar()
-        self.bar.setAccessibleName("Context budget")
+        self.bar.setAccessibleName(self.tr("Context budget"))
         self.legend = QLabel()
         self.legend.setObjectName("budgetLegend")
         self.legend.setTextFormat(Qt.TextFormat.RichText)
@@ -85,7 +87,7 @@ class BudgetMeter(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.warning)
         self.split: BudgetSplit | None = None
-        self.show_problem("Context budget: waiting for the model…")
+        self.show_problem(self.tr("Context budget: waiting for the model…"))
 
     def show_split(self, split: BudgetSplit) -> None:
         self.split = split
@@ -93,13 +95,13 @@ class BudgetMeter(QWidget):
                  ("framing", split.framing)]
         self.bar.set_segments(parts, split.n_ctx, split.reserve)
         legend = " ".join(
-            f"<span style='color:{PART_COLOURS[part]}'>■</span>&nbsp;{PART_LABELS[part]}&nbsp;"
+            f"<span style='color:{PART_COLOURS[part]}'>■</span>&nbsp;{self.tr(PART_LABELS[part])}&nbsp;"
             f"{'~' if part == 'notes' and tokens else ''}{tokens:,}&nbsp;"
             for part, tokens in parts if tokens or part == "message"  # an empty part is only noise
         )
         self.legend.setText(legend)
         self.legend.setToolTip(f"{PART_LABELS['framing']}: {PART_TIPS['framing']}")
-        self.total.setText(f"Reply room {split.reply_room:,} / {split.n_ctx:,}")
+        self.total.setText(self.tr("Reply room {room} / {size}").format(room=f"{split.reply_room:,}", size=f"{split.n_ctx:,}"))
         self.total.setToolTip(
             f"{split.reply_room:,} of the context's {split.n_ctx:,} tokens are left for the reply. "
             f"{split.used:,} tokens of prompt; at least {split.reserve:,} are always kept free for the reply "

@@ -58,7 +58,7 @@ class MessageView(QFrame):
         layout.addWidget(self.body)
         layout.addWidget(self.badge)
         self.unsent = False
-        self.unsent_label = plain_label("not sent to the model")
+        self.unsent_label = plain_label(self.tr("not sent to the model"))
         self.unsent_label.setObjectName("unsentNote")
         self.unsent_label.setStyleSheet(DIM_STYLE)
         self.unsent_label.setVisible(False)
@@ -160,7 +160,7 @@ class ChatView(QScrollArea):
         self.setWidgetResizable(True)
         self._column = QWidget()
         self._layout = QVBoxLayout(self._column)
-        self._earlier = QPushButton("Show earlier messages")
+        self._earlier = QPushButton(self.tr("Show earlier messages"))
         self._earlier.setObjectName("earlierMessages")
         self._earlier.setFlat(True)
         self._earlier.hide()

@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QMimeData, QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QMimeData, QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
 
@@ -68,9 +68,9 @@ class ConversationTools(QObject):
         self.search.searching.connect(lambda on: sidebar.setVisible(not on))
         self.order = QComboBox()
         self.order.setObjectName("conversationOrder")
-        self.order.setAccessibleName("Sort conversations by")
+        self.order.setAccessibleName(self.tr("Sort conversations by"))
         for key, label in ORDERS.items():
-            self.order.addItem(label, key)
+            self.order.addItem(QCoreApplication.translate("ConversationList", label), key)
         saved = self.store.get_setting(ORDER_KEY, "updated")
         self.order.setCurrentIndex(max(self.order.findData(saved), 0))
         self.order.currentIndexChanged.connect(self._order_changed)
@@ -80,14 +80,14 @@ class ConversationTools(QObject):
         self.edit_banner.setObjectName("editBanner")
         banner = QHBoxLayout(self.edit_banner)
         banner.setContentsMargins(0, 0, 0, 0)
-        banner.addWidget(QLabel("Editing an earlier message: sending starts a new branch (the old one is kept)."), 1)
-        cancel = QPushButton("Cancel edit")
+        banner.addWidget(QLabel(self.tr("Editing an earlier message: sending starts a new branch (the old one is kept).")), 1)
+        cancel = QPushButton(self.tr("Cancel edit"))
         cancel.setObjectName("cancelEdit")
         cancel.clicked.connect(self.cancel_edit)
         banner.addWidget(cancel)
         self.edit_banner.setVisible(False)
 
-        self.undo_button = QPushButton("Undo delete")
+        self.undo_button = QPushButton(self.tr("Undo delete"))
         self.undo_button.setObjectName("undoDelete")
         self.undo_button.setVisible(False)
         self.undo_button.clicked.connect(self.undo)
@@ -112,11 +112,11 @@ class ConversationTools(QObject):
         self._measure_timer.start()  # the budget is in this model's tokens
 
     def install(self, chat_menu) -> None:
-        search = QAction("&Search all conversations", self)
+        search = QAction(self.tr("&Search all conversations"), self)
         search.setShortcut(QKeySequence.StandardKey.Find)
         search.triggered.connect(lambda: (self.search.field.setFocus(), self.search.field.selectAll()))
         chat_menu.addAction(search)
-        undo = QAction("&Undo delete", self)
+        undo = QAction(self.tr("&Undo delete"), self)
         undo.setShortcut(QKeySequence("Ctrl+Shift+Z"))
         undo.triggered.connect(self.undo)
         chat_menu.addAction(undo)
@@ -217,7 +217,7 @@ class ConversationTools(QObject):
     # --- edit, regenerate, delete, duplicate -----------------------------------------------------
     def _refuse_while_busy(self) -> bool:
         if self._is_busy():
-            self.notify.emit("Wait for the reply being written to finish (or stop it) first.", 6000)
+            self.notify.emit(self.tr("Wait for the reply being written to finish (or stop it) first."), 6000)
             return True
         return False
 
@@ -260,7 +260,7 @@ class ConversationTools(QObject):
         try:
             request = make_request(self.engine.next_request_id())
         except EditError as error:
-            self.failed.emit("Cannot do that", str(error))
+            self.failed.emit(self.tr("Cannot do that"), str(error))
             return
         self.replyRequested.emit(request)
 
@@ -270,13 +270,13 @@ class ConversationTools(QObject):
         try:
             self.deleted = delete_message(self.store, message_id)
         except EditError as error:
-            self.failed.emit("Cannot delete", str(error))
+            self.failed.emit(self.tr("Cannot delete"), str(error))
             return
         if self.editing is not None and self.store.get_message(self.editing) is None:
             self.cancel_edit()
         self.undo_button.setVisible(True)
         self._undo_timer.start()
-        self.notify.emit("Message deleted.", UNDO_VISIBLE_MS)
+        self.notify.emit(self.tr("Message deleted."), UNDO_VISIBLE_MS)
         self.threadChanged.emit(self.deleted.conversation_id)
 
     def delete_conversation(self, conversation_id: int) -> None:
@@ -299,7 +299,7 @@ class ConversationTools(QObject):
         try:
             undo_delete(self.store, deleted)
         except EditError as error:
-            self.failed.emit("Cannot undo", str(error))
+            self.failed.emit(self.tr("Cannot undo"), str(error))
             return
         self.threadChanged.emit(deleted.conversation_id)
 
@@ -308,7 +308,7 @@ class ConversationTools(QObject):
         try:
             copy = duplicate_from(self.store, message_id)
         except EditError as error:
-            self.failed.emit("Cannot duplicate", str(error))
+            self.failed.emit(self.tr("Cannot duplicate"), str(error))
             return
         self.openRequested.emit(copy.id)
         self.refresh_list()

@@ -2,6 +2,7 @@
 
 import html
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
@@ -93,10 +94,10 @@ class HelpMenu:
         self.dialogs: dict[str, TextDialog] = {}
 
     def install(self, menu) -> None:
-        reading = QAction("&Reading the probabilities", self.window)
+        reading = QAction(QCoreApplication.translate("HelpMenu", "&Reading the probabilities"), self.window)
         reading.setObjectName("readingHelp")
         reading.triggered.connect(self.show_reading)
-        about = QAction("&About Inkling", self.window)
+        about = QAction(QCoreApplication.translate("HelpMenu", "&About Inkling"), self.window)
         about.setObjectName("aboutAction")
         about.setMenuRole(QAction.MenuRole.AboutRole)
         about.triggered.connect(self.show_about)

@@ -4,7 +4,7 @@ import heapq
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QDockWidget, QFrame, QHBoxLayout, QLabel, QMainWindow, QScrollArea, QWidget
 
@@ -26,9 +26,11 @@ COLOURING_KEY = "heatmap_colouring"
 # What a token's colour means: its probability under the model, or the one it was drawn with. A reply
 # drawn at T 0.2 looks "unlikely" by the first although each token was drawn at 70-90%.
 COLOURINGS = {
-    "model": ("model probability", "Each token is coloured by its probability under the model, before sampling"),
-    "drawn": ("probability it was drawn with",
-              "Each token is coloured by the probability it was drawn with, after the reply's sampler settings"),
+    "model": (QT_TRANSLATE_NOOP("TokenInspector", "model probability"),
+              QT_TRANSLATE_NOOP("TokenInspector", "Each token is coloured by its probability under the model, before sampling")),
+    "drawn": (QT_TRANSLATE_NOOP("TokenInspector", "probability it was drawn with"),
+              QT_TRANSLATE_NOOP("TokenInspector",
+                                "Each token is coloured by the probability it was drawn with, after the reply's sampler settings")),
 }
 
 
@@ -67,28 +69,28 @@ class TokenInspector(QObject):
         self._lazy_timer.setInterval(0)
         self._lazy_timer.timeout.connect(self._prepare_next)
 
-        self.heatmap_action = QAction("Probability &heatmap", window)
+        self.heatmap_action = QAction(self.tr("Probability &heatmap"), window)
         self.heatmap_action.setObjectName("heatmapAction")
         self.heatmap_action.setCheckable(True)
         self.heatmap_action.setShortcut(QKeySequence("Ctrl+H"))
-        self.heatmap_action.setToolTip("Colour every token of the replies by its probability (Ctrl+H)")
-        self.inspect_action = self._action("&Inspect tokens", "Ctrl+I", self.inspect)
-        self.previous_branch_action = self._action("Previous &branch", "Alt+Left", lambda: self.step_branch(-1))
-        self.next_branch_action = self._action("Next b&ranch", "Alt+Right", lambda: self.step_branch(1))
+        self.heatmap_action.setToolTip(self.tr("Colour every token of the replies by its probability (Ctrl+H)"))
+        self.inspect_action = self._action(self.tr("&Inspect tokens"), "Ctrl+I", self.inspect)
+        self.previous_branch_action = self._action(self.tr("Previous &branch"), "Alt+Left", lambda: self.step_branch(-1))
+        self.next_branch_action = self._action(self.tr("Next b&ranch"), "Alt+Right", lambda: self.step_branch(1))
 
         self.legend = QWidget()
         legend_layout = QHBoxLayout(self.legend)
         legend_layout.setContentsMargins(8, 0, 8, 0)
         self.colouring = QComboBox()
         self.colouring.setObjectName("heatmapColouring")
-        self.colouring.setAccessibleName("Heatmap colours")
+        self.colouring.setAccessibleName(self.tr("Heatmap colours"))
         for key, (label, tip) in COLOURINGS.items():
-            self.colouring.addItem(f"Colour: {label}", key)
+            self.colouring.addItem(self.tr("Colour: {label}").format(label=self.tr(label)), key)
             self.colouring.setItemData(self.colouring.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
         self.legend_scale = HeatmapLegend()
         legend_layout.addWidget(self.colouring)
         legend_layout.addWidget(self.legend_scale)
-        legend_layout.addWidget(QLabel("· click a token to inspect it"))
+        legend_layout.addWidget(QLabel(self.tr("· click a token to inspect it")))
         toolbar = window.addToolBar("Probabilities")
         toolbar.setObjectName("probabilityToolbar")
         toolbar.addAction(self.heatmap_action)
@@ -99,7 +101,7 @@ class TokenInspector(QObject):
         self.panel.stepRequested.connect(self.step)
         self.panel.temperatureChanged.connect(self.set_whatif_temperature)
         self.panel.useRequested.connect(lambda: self.whatif is not None and self.useSettings.emit(self.whatif))
-        self.dock = QDockWidget("Probabilities", window)
+        self.dock = QDockWidget(self.tr("Probabilities"), window)
         self.dock.setObjectName("probabilityDock")
         # scrolls rather than overlapping its lines when the dock is short (a small screen)
         holder = QScrollArea()
@@ -257,7 +259,7 @@ class TokenInspector(QObject):
         return np.exp(table.logprobs[start:].astype(np.float64))
 
     def _show_colouring(self) -> None:
-        tip = COLOURINGS[self.colouring_key][1]
+        tip = self.tr(COLOURINGS[self.colouring_key][1])
         self.colouring.setToolTip(tip)
         self.legend_scale.setToolTip(tip)
 

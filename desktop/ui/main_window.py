@@ -693,7 +693,7 @@ class MainWindow(QMainWindow):
             self.store.set_system_prompt(self.conversation_id, text)
 
     def _author(self, message) -> str:
-        return "You" if message.role == "user" else (message.model or "Assistant")
+        return self.tr("You") if message.role == "user" else (message.model or self.tr("Assistant"))
 
     # --- sending and streaming -------------------------------------------------------------------
     def _connect_signals(self) -> None:

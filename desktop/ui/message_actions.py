@@ -25,24 +25,26 @@ class MessageActions(QWidget):
         layout.setSpacing(2)
         self.buttons: dict[str, QToolButton] = {}
         if message.role == "user":
-            self._button("edit", "Edit", "Edit this message: the reply is written again on a new branch",
+            self._button("edit", self.tr("Edit"), self.tr("Edit this message: the reply is written again on a new branch"),
                          self.editRequested)
         else:
-            self._button("regenerate", "Regenerate", "Write this reply again, as a new branch", self.regenerateRequested)
-            self._button("prompt", "Prompt", "Show exactly what the model read for this reply", self.inspectRequested)
+            self._button("regenerate", self.tr("Regenerate"), self.tr("Write this reply again, as a new branch"),
+                         self.regenerateRequested)
+            self._button("prompt", self.tr("Prompt"), self.tr("Show exactly what the model read for this reply"),
+                         self.inspectRequested)
         more = QToolButton()
         more.setObjectName("more")
         more.setText("⋯")
-        more.setAccessibleName("More actions")
-        more.setToolTip("More actions")
+        more.setAccessibleName(self.tr("More actions"))
+        more.setToolTip(self.tr("More actions"))
         more.setAutoRaise(True)
         more.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.menu = QMenu(more)
-        self.menu.addAction("Copy message", lambda: self.copyRequested.emit(self.message_id, False))
-        self.menu.addAction("Copy as Markdown", lambda: self.copyRequested.emit(self.message_id, True))
+        self.menu.addAction(self.tr("Copy message"), lambda: self.copyRequested.emit(self.message_id, False))
+        self.menu.addAction(self.tr("Copy as Markdown"), lambda: self.copyRequested.emit(self.message_id, True))
         self.menu.addSeparator()
-        self.menu.addAction("Duplicate conversation from here", lambda: self.duplicateRequested.emit(self.message_id))
-        self.menu.addAction("Delete message and the replies below it", lambda: self.deleteRequested.emit(self.message_id))
+        self.menu.addAction(self.tr("Duplicate conversation from here"), lambda: self.duplicateRequested.emit(self.message_id))
+        self.menu.addAction(self.tr("Delete message and the replies below it"), lambda: self.deleteRequested.emit(self.message_id))
         more.setMenu(self.menu)
         layout.addWidget(more)
         self.buttons["more"] = more

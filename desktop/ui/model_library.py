@@ -29,7 +29,7 @@ class ModelLibraryDialog(QDialog):
 
     def __init__(self, store: Store, library: ModelLibrary, current: Path | None = None, parent=None):
         super().__init__(parent)
-        self.setWindowTitle("Model library")
+        self.setWindowTitle(self.tr("Model library"))
         self.setObjectName("modelLibrary")
         self.resize(980, 640)
         self.store, self.library, self.current = store, library, current
@@ -51,7 +51,7 @@ class ModelLibraryDialog(QDialog):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.list, 1)
-        self.skipped_label = plain_label("Skipped")
+        self.skipped_label = plain_label(self.tr("Skipped"))
         left_layout.addWidget(self.skipped_label)
         left_layout.addWidget(self.skipped)
 
@@ -77,7 +77,7 @@ class ModelLibraryDialog(QDialog):
         self.kv_type = QComboBox()
         self.kv_type.addItems(KV_TYPES)
         self.system_prompt = QPlainTextEdit()
-        self.system_prompt.setPlaceholderText("Inkling's default system prompt")
+        self.system_prompt.setPlaceholderText(self.tr("Inkling's default system prompt"))
         self.system_prompt.setMaximumHeight(70)
         self.sampling = plain_label()
         self.sampling.setWordWrap(True)
@@ -86,17 +86,17 @@ class ModelLibraryDialog(QDialog):
         self.flash.toggled.connect(lambda *_: self._update_fit())
         self.kv_type.currentTextChanged.connect(lambda *_: self._update_fit())
         form = QFormLayout()
-        form.addRow("Context (tokens)", self.context)
-        form.addRow("GPU layers", self.gpu_layers)
+        form.addRow(self.tr("Context (tokens)"), self.context)
+        form.addRow(self.tr("GPU layers"), self.gpu_layers)
         if not gpu_build():
             self.gpu_layers.setEnabled(False)
             form.addRow("", plain_label(CPU_BUILD))
-        form.addRow("CPU threads", self.threads)
-        form.addRow("Batch size", self.batch)
-        form.addRow("Flash attention", self.flash)
-        form.addRow("KV cache type", self.kv_type)
-        form.addRow("Samplers from the file", self.sampling)
-        form.addRow("Default system prompt", self.system_prompt)
+        form.addRow(self.tr("CPU threads"), self.threads)
+        form.addRow(self.tr("Batch size"), self.batch)
+        form.addRow(self.tr("Flash attention"), self.flash)
+        form.addRow(self.tr("KV cache type"), self.kv_type)
+        form.addRow(self.tr("Samplers from the file"), self.sampling)
+        form.addRow(self.tr("Default system prompt"), self.system_prompt)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.addWidget(self.facts)
@@ -108,16 +108,16 @@ class ModelLibraryDialog(QDialog):
         splitter.addWidget(right)
         splitter.setSizes([380, 600])
 
-        self.rescan_button = QPushButton("&Rescan")
+        self.rescan_button = QPushButton(self.tr("&Rescan"))
         self.rescan_button.clicked.connect(self.rescan)
-        self.add_folder_button = QPushButton("&Add folder…")
+        self.add_folder_button = QPushButton(self.tr("&Add folder…"))
         self.add_folder_button.clicked.connect(self.add_folder)
-        self.save_button = QPushButton("&Save settings")
+        self.save_button = QPushButton(self.tr("&Save settings"))
         self.save_button.clicked.connect(self.save_settings)
-        self.open_button = QPushButton("&Open model")
+        self.open_button = QPushButton(self.tr("&Open model"))
         self.open_button.setDefault(True)
         self.open_button.clicked.connect(self.open_selected)
-        close = QPushButton("Close")
+        close = QPushButton(self.tr("Close"))
         close.clicked.connect(self.reject)
         buttons = QHBoxLayout()
         for button in (self.rescan_button, self.add_folder_button):
@@ -159,7 +159,7 @@ class ModelLibraryDialog(QDialog):
         for widget in (self.save_button, self.open_button):
             widget.setEnabled(model is not None)
         if model is None:
-            self.facts.setText("No model found.")
+            self.facts.setText(self.tr("No model found."))
             self.fit.setText("")
             return
         facts = model.facts

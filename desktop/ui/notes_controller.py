@@ -63,15 +63,15 @@ class NotesController(QObject):
         self._after: dict[int, object] = {}  # job id -> callback run on the GUI thread when it is done
         limits = retrieval_settings(self.store, None, False)
         self.panel = NotesPanel(limits.top_k, limits.min_score)
-        self.use_notes = QCheckBox("Use notes")
+        self.use_notes = QCheckBox(self.tr("Use notes"))
         self.use_notes.setObjectName("useNotes")
-        self.use_notes.setToolTip("Ground this conversation's answers on your notes (Notes panel)")
+        self.use_notes.setToolTip(self.tr("Ground this conversation's answers on your notes (Notes panel)"))
         self.use_notes.toggled.connect(self._use_notes_toggled)
         self._connect_panel()
         self.panel.setEnabled(False)  # until the notes are open
         self._damage: DatabaseDamagedError | None = None  # why notes.db could not be opened, while it cannot
         self.ask_recovery = ask_how_to_recover  # replaced in tests
-        self.repair_action = QAction("Repair damaged notes…", self)  # enabled only while notes.db is damaged
+        self.repair_action = QAction(self.tr("Repair damaged notes…"), self)  # enabled only while notes.db is damaged
         self.repair_action.setEnabled(False)
         self.repair_action.triggered.connect(self.repair)
         self._refresh_timer = QTimer(self)
@@ -220,7 +220,7 @@ class NotesController(QObject):
 
     def save_note(self, note_id: int | None, title: str, text: str) -> None:
         if not text.strip():
-            self.notify.emit("A note needs some text.", 5000)
+            self.notify.emit(self.tr("A note needs some text."), 5000)
             return
         saved = {}
 
@@ -287,7 +287,7 @@ class NotesController(QObject):
     def show_note(self, note_id: int, chunk: int | None) -> None:
         note = self.library.get_note(note_id) if self.library else None
         if note is None:
-            self.notify.emit("That note no longer exists.", 6000)
+            self.notify.emit(self.tr("That note no longer exists."), 6000)
             return
         span = self.library.chunk_span(note_id, chunk) if chunk is not None else None
         self.panel.show_note(note, self.library.note_text(note_id), span)
@@ -366,7 +366,7 @@ class NotesController(QObject):
         try:
             sources = self.store.load_sources(message.id)
         except DamagedDataError:  # the answer is still shown; only its Sources row is marked
-            view.sources_row = plain_label("Sources: damaged, they could not be read.")
+            view.sources_row = plain_label(self.tr("Sources: damaged, they could not be read."))
             view.sources_row.setObjectName("damagedSources")
             view.layout().addWidget(view.sources_row)
             return

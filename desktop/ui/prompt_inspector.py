@@ -95,7 +95,7 @@ class PromptInspector(QWidget):
         self.counts = QLabel()
         self.counts.setObjectName("promptCounts")
         self.counts.setTextFormat(Qt.TextFormat.RichText)
-        self.tokens_button = QPushButton("Show tokens")
+        self.tokens_button = QPushButton(self.tr("Show tokens"))
         self.tokens_button.setObjectName("showTokens")
         self.tokens_button.setCheckable(True)
         self.tokens_button.setEnabled(False)

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from desktop.core.backups import Backup, backups_folder, list_backups
@@ -30,7 +30,7 @@ def ask_how_to_recover(error: DatabaseDamagedError, parent: QWidget | None = Non
     box = QMessageBox(parent)
     box.setObjectName("recoveryDialog")
     box.setIcon(QMessageBox.Icon.Critical)
-    box.setWindowTitle("Inkling cannot open its database")
+    box.setWindowTitle(QCoreApplication.translate("Recovery", "Inkling cannot open its database"))
     box.setTextFormat(Qt.TextFormat.PlainText)  # the reason quotes a path and SQLite's words
     box.setText(
         f"{error.path} is damaged and cannot be opened ({error.reason}).\n\nInkling can move it aside — it is "

@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QPointF, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPainter, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, QMenu
 
@@ -11,7 +11,9 @@ from desktop.ui.inert import plain_tip
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 ORDER_KEY = "conversation_order"  # the setting that remembers the order chosen
-ORDERS = {"updated": "Recent activity", "created": "Newest first", "title": "Title"}
+# Shown through QCoreApplication.translate("ConversationList", label).
+ORDERS = {"updated": QT_TRANSLATE_NOOP("ConversationList", "Recent activity"),
+          "created": QT_TRANSLATE_NOOP("ConversationList", "Newest first"), "title": QT_TRANSLATE_NOOP("ConversationList", "Title")}
 EDITABLE = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
 
 

@@ -81,7 +81,7 @@ class ThemeController(QObject):
         self.apply()
 
     def install(self, view_menu) -> None:
-        menu = view_menu.addMenu("&Theme")
+        menu = view_menu.addMenu(self.tr("&Theme"))
         menu.setObjectName("themeMenu")
         menu.addActions(self.actions.actions())
 

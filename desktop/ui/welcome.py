@@ -29,7 +29,7 @@ class WelcomeView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 24, 24, 24)
         layout.addStretch(1)
-        self.title = QLabel("<h2>Welcome to Inkling</h2>")
+        self.title = QLabel(self.tr("<h2>Welcome to Inkling</h2>"))
         self.title.setTextFormat(Qt.TextFormat.RichText)
         self.intro = QLabel("A private chat with a small model on this computer, nothing sent anywhere. "
                             "Every word of a reply shows how likely it was and what else the model considered.")

@@ -1,0 +1,143 @@
+"""The window in Simplified Chinese: every marked string translated, the locale followed, the choice remembered."""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QLocale
+from PySide6.QtWidgets import QMenu
+
+from desktop.ui.language import CHINESE, ENGLISH, SYSTEM, resolve
+
+ROOT = Path(__file__).resolve().parents[2]
+TS = ROOT / "translations" / "inkling_zh_CN.ts"
+BIN = Path(sys.executable).parent
+
+
+def sources() -> list[str]:
+    """The files whose tr() strings the .ts holds (what `pyside6-lupdate` is run on; see translations/README)."""
+    return [str(path.relative_to(ROOT)) for path in sorted((ROOT / "desktop" / "ui").glob("*.py"))] + ["desktop/app.py"]
+
+
+def messages(path: Path) -> list[ElementTree.Element]:
+    return ElementTree.parse(path).getroot().findall("./context/message")
+
+
+def test_every_string_of_the_window_has_a_finished_translation(tmp_path):
+    # lupdate on a copy: a string added to the code comes in unfinished, one removed turns vanished/obsolete
+    copy = tmp_path / TS.name
+    shutil.copy(TS, copy)
+    subprocess.run([str(BIN / "pyside6-lupdate"), *sources(), "-locations", "none", "-ts", str(copy)],
+                   cwd=ROOT, check=True, capture_output=True)
+    problems = []
+    for message in messages(copy):
+        source = message.findtext("source")
+        translation = message.find("translation")
+        if translation is None or translation.get("type") in ("unfinished", "obsolete", "vanished"):
+            problems.append(f"{translation.get('type') if translation is not None else 'missing'}: {source!r}")
+            continue
+        text = "".join(form.text or "" for form in translation.findall("numerusform")) or translation.text or ""
+        if not text.strip():
+            problems.append(f"empty: {source!r}")
+        elif source.count("{") != text.count("{") or ("&" in source) != ("&" in text) or ("%n" in source) != ("%n" in text):
+            problems.append(f"placeholders or shortcut differ: {source!r} -> {text!r}")
+    assert not problems, "run pyside6-lupdate (translations/README.md) and translate:\n" + "\n".join(problems)
+    assert len(messages(copy)) == len(messages(TS))
+
+
+def test_terms_follow_the_glossary():
+    text = TS.read_text(encoding="utf-8")
+    for wrong in ("令牌", "标记化", "温度值", "系统提示 ", "注释"):
+        assert wrong not in text, wrong
+    glossary = (ROOT / "translations" / "glossary.md").read_text(encoding="utf-8")
+    for term in ("词元", "温度", "熵", "系统提示词", "笔记", "分支"):
+        assert re.search(rf"\| {term} \|", glossary), term
+
+
+def test_the_locale_decides_when_the_choice_is_system():
+    chinese, c = QLocale("zh_CN"), QLocale("C")
+    assert resolve(SYSTEM, chinese) == CHINESE and resolve(SYSTEM, c) == ENGLISH
+    assert resolve(ENGLISH, chinese) == ENGLISH and resolve(CHINESE, c) == CHINESE
+
+
+WINDOW = """
+import json, os, sys
+from pathlib import Path
+from PySide6.QtWidgets import QApplication, QDockWidget
+from desktop.core.store import open_store
+from desktop.ui.language import Language
+from desktop.ui.main_window import MainWindow
+from tests.fakes import FakeEngine
+
+app = QApplication([])
+language = Language(app, Path(sys.argv[1]))
+used = language.apply(sys.argv[2])
+store = open_store(Path(sys.argv[3]) / "inkling.db")
+window = MainWindow(store, FakeEngine, Path("fake.gguf"))
+bar = window.menuBar()
+print(json.dumps({
+    "used": used, "translated": language.translated, "font": app.font().families(),
+    "menus": [action.text() for action in bar.actions()],
+    "items": [item.text() for action in bar.actions() for item in action.menu().actions() if item.text()],
+    "docks": sorted(dock.windowTitle() for dock in window.findChildren(QDockWidget)),
+    "qt": app.translate("QPlatformTheme", "Cancel"),
+}), flush=True)
+os._exit(0)  # what is read is printed; the window's worker threads need not be wound down for it
+"""
+
+
+@pytest.fixture(scope="module")
+def compiled(tmp_path_factory) -> Path:
+    """The .qm as `make setup` compiles it, in a folder of its own."""
+    folder = tmp_path_factory.mktemp("qm")
+    subprocess.run([str(BIN / "pyside6-lrelease"), "-silent", str(TS), "-qm", str(folder / "inkling_zh_CN.qm")],
+                   check=True)
+    return folder
+
+
+def window_under(lang: str, choice: str, compiled: Path, home: Path) -> dict:
+    environ = {**os.environ, "LANG": lang, "LC_ALL": lang, "LANGUAGE": "", "QT_QPA_PLATFORM": "offscreen",
+               "INKLING_HOME": str(home), "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, "-c", WINDOW, str(compiled), choice, str(home)], cwd=ROOT, env=environ,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_under_a_chinese_locale_the_menus_and_panels_are_chinese(compiled, tmp_path):
+    shown = window_under("zh_CN.UTF-8", SYSTEM, compiled, tmp_path)
+    assert shown["used"] == CHINESE and shown["translated"]
+    assert shown["menus"][:3] == ["文件(&F)", "对话(&C)", "视图(&V)"]
+    assert "帮助(&H)" in shown["menus"] and "笔记(&N)" in shown["menus"]
+    assert {"采样", "系统提示词", "笔记"} <= set(shown["docks"])
+    assert "语言(&L)" in shown["items"] and "新建对话(&N)" in shown["items"]
+    assert shown["qt"] == "取消"  # Qt's own strings, from PySide6's qtbase_zh_CN.qm
+
+
+def test_under_the_c_locale_the_window_is_english_unless_chinese_was_chosen(compiled, tmp_path):
+    shown = window_under("C", SYSTEM, compiled, tmp_path)
+    assert shown["used"] == ENGLISH and shown["menus"][:3] == ["&File", "&Conversation", "&View"]
+    assert "Sampling" in shown["docks"] and "&Language" in shown["items"]
+    chosen = window_under("C", CHINESE, compiled, tmp_path)
+    assert chosen["used"] == CHINESE and chosen["menus"][0] == "文件(&F)"
+
+
+def test_view_language_remembers_the_choice_for_the_next_start(qtbot, make_window):
+    from PySide6.QtGui import QAction
+
+    from desktop.ui.language import LANGUAGE_KEY
+
+    window = make_window()
+    menu = window.findChild(QMenu, "languageMenu")
+    actions = {action.objectName(): action for action in menu.actions()}
+    assert [a.text() for a in menu.actions()] == ["System", "English", "简体中文"] and actions["language_system"].isChecked()
+    assert all(isinstance(action, QAction) for action in actions.values())
+    actions["language_zh_CN"].trigger()
+    assert window.store.get_setting(LANGUAGE_KEY) == CHINESE and actions["language_zh_CN"].isChecked()
+    assert "starts again" in window.statusBar().currentMessage()
