@@ -46,6 +46,7 @@ def describe(store: Store, message_id: int) -> dict:
         "parent_id": message.parent_id,
         "role": message.role,
         "model": message.model,
+        "engine": message.engine or ({"kind": "in-process", "entropy": "exact"} if message.role == "assistant" else None),
         "status": message.status,
         "finish_reason": message.finish_reason,
         "text": message.content,
@@ -94,6 +95,10 @@ def _as_text(shown: dict) -> str:
     lines = [f"message {shown['message_id']} ({shown['role']}, {shown['status']}"
              f"{', ' + shown['model'] if shown['model'] else ''}) · branch {shown['sibling_index']}/{len(shown['siblings'])}",
              shown["text"]]
+    engine = shown["engine"]
+    if engine and engine.get("kind") != "in-process":
+        lines.append(f"written by {engine.get('kind')} {engine.get('server')!r} ({engine.get('model')}); "
+                     f"entropy: {engine.get('entropy', 'estimated')}")
     if shown["branch"]["of"] is not None:
         lines.append(f"continued from message {shown['branch']['of']} at token {shown['branch']['position']}")
     for branch in shown["branches"]:

@@ -12,8 +12,9 @@ TOKEN_KEYS = {"id", "text", "logprob", "sampled_prob", "entropy", "top"}
 def test_ask_json_prints_the_reply_tokens_and_stats(inkling_home):
     reply = ask_json("What is the capital city of France?", "--max-tokens", "24", "--top-logprobs", "5", home=inkling_home)
     assert set(reply) == {
-        "conversation_id", "message_id", "model", "text", "finish_reason", "tokens", "sources", "stats",
+        "conversation_id", "message_id", "model", "engine", "text", "finish_reason", "tokens", "sources", "stats",
     }
+    assert reply["engine"] == {"kind": "in-process"}
     assert "Paris" in reply["text"]
     assert reply["finish_reason"] in ("stop", "length")
     assert reply["sources"] == []

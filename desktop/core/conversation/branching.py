@@ -74,6 +74,7 @@ def start_branch(
     reply = store.add_message(
         source.conversation_id, "assistant", "", parent_id=source.parent_id, status="streaming",
         model=model_name, sampler=source.sampler, branch_of=source.id, branch_position=position,
+        engine=source.engine,
     )
     store.save_trace(reply.id, records)
     try:

@@ -1,0 +1,258 @@
+"""RemoteEngine: the Engine protocol over llama-server's own endpoints (/tokenize, /completion with token ids)."""
+
+import json
+import math
+import random
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import numpy as np
+from httpx_sse import EventSource, SSEError
+
+from desktop.core.engine.llama_engine import render_completion_document
+from desktop.core.engine.remote.http import (
+    RemoteError, ServerAddress, describe_transport_error, open_client, open_stream, request_json,
+)
+from desktop.core.engine.remote.probe import IDS, LLAMA_SERVER_MAX_PROBS, ServerProfile, probe
+from desktop.core.engine.template import ChatTemplate
+from desktop.core.engine.types import Capabilities, EngineError, Finished, GenerationStats, ModelInfo, TokenEvent
+from desktop.core.probability.sampling import SamplerSettings
+from desktop.core.probability.trace import TokenRecord, TopToken, piece_text
+from desktop.core.probability.whatif import sampler_view
+
+# Ids and exact branching as in-process; log-probabilities are exact (llama-server takes the softmax over
+# the whole vocabulary), but it sends no entropy, so the entropy is a lower bound from the top-k.
+LLAMA_SERVER = Capabilities(token_ids=True, exact_branching=True, full_vocabulary_entropy=False)
+# llama-cpp-python's sampler chain, which the in-process engine runs: the same draws for the same seed.
+SAMPLERS = ["penalties", "top_k", "top_p", "min_p", "temperature"]
+PENALTY_WINDOW = 64  # llama-cpp-python's last_n_tokens_size
+FINISH = {"eos": "stop", "word": "stop", "limit": "length"}
+
+
+@dataclass(frozen=True)
+class RemoteTarget:
+    """A server model to open, as plain data the GUI hands to the engine thread (the key only in memory)."""
+
+    address: ServerAddress
+    label: str  # the name the user gave the server
+    model: str | None = None  # None: the server's first model
+
+    def describe(self, model: str) -> dict:
+        """What a reply keeps about the engine that wrote it (store.shapes.EngineJson): never the address or key."""
+        return {"kind": "llama-server", "server": self.label, "model": model,
+                "entropy": "lower bound from the stored alternatives"}
+
+
+def remote_model_name(model: str, server: str) -> str:
+    """How a server's reply names its model: the model and the server, so a branch finds the same engine again."""
+    return f"{model} @ {server}"
+
+
+def connect(target: RemoteTarget) -> "RemoteEngine":
+    """Probe the server now (what it serves may have changed since it was added) and open the engine."""
+    with open_client(target.address) as client:
+        profile = probe(client, target.address)
+    return RemoteEngine(target.address, profile, target.model, label=target.label)
+
+
+class RemoteEngine:
+    """One model on a llama-server (an Engine). Like LlamaEngine, one consumer thread at a time."""
+
+    capabilities = LLAMA_SERVER
+
+    def __init__(self, address: ServerAddress, profile: ServerProfile, model: str | None = None, label: str = ""):
+        if profile.kind != "llama-server" or profile.probabilities != IDS:
+            raise RemoteError(
+                f"{address.url} is an OpenAI-compatible server without llama-server's token endpoints; Inkling "
+                "chats through llama-server for now (its /tokenize and /completion keep every token exact)."
+            )
+        model = model or profile.models[0]
+        if model not in profile.models:
+            raise RemoteError(f"{address.url} has no model {model!r}; it serves {', '.join(profile.models)}.")
+        self.address = address
+        self.profile = profile
+        self.label = label or address.url
+        self._client = open_client(address)
+        self._bytes: dict[int, bytes] = {}  # id -> bytes with special tokens by name (from /tokenize, /detokenize)
+        self._pieces: dict[int, bytes] = {}  # id -> bytes a token adds to a reply (from the stream's entries)
+        self.last_timings: dict = {}  # the server's own timings of the last reply (benchmarks compare with them)
+        self.template = ChatTemplate(profile.chat_template, profile.bos_token, profile.eos_token) \
+            if profile.chat_template else None
+        bos = self._tokenize_raw("", add_special=True)
+        self._bos_id = bos[0] if bos else None
+        self._bos_text = profile.bos_token if bos else ""
+        self._eog = set(self._tokenize_raw(profile.eos_token, add_special=False)[:1]) if profile.eos_token else set()
+        n_ctx = profile.n_ctx or 0
+        self.info = ModelInfo(path=Path(model), name=model, n_ctx=n_ctx, n_ctx_train=n_ctx,
+                              n_vocab=profile.n_vocab or 0, chat_template=profile.chat_template)
+
+    def describe(self) -> dict:
+        """What a reply keeps about the engine that wrote it (store.shapes.EngineJson): never the URL's key."""
+        return RemoteTarget(self.address, self.label).describe(self.info.name)
+
+    # --- prompt side ---------------------------------------------------------------------------
+    def render(self, messages: list[dict[str, str]]) -> str:
+        """The server's own GGUF template (from /props) rendered in Inkling's sandbox, as in-process."""
+        if self.template is not None:
+            return self.template.render(messages)
+        return render_completion_document(messages)
+
+    def tokenize(self, text: str) -> list[int]:
+        """The server's tokenizer; BOS added once if the model wants it, exactly as LlamaEngine decides."""
+        add_bos = self._bos_id is not None and not (self._bos_text and text.startswith(self._bos_text))
+        return self._tokenize_raw(text, add_special=add_bos)
+
+    def _tokenize_raw(self, text: str, add_special: bool) -> list[int]:
+        body = request_json(self._client, "POST", "/tokenize", self.address.url, json={
+            "content": text, "add_special": add_special, "parse_special": True, "with_pieces": True,
+        })
+        ids = []
+        for entry in body.get("tokens") or ():
+            piece = entry["piece"]
+            self._bytes[entry["id"]] = piece.encode("utf-8") if isinstance(piece, str) else bytes(piece)
+            ids.append(entry["id"])
+        return ids
+
+    def token_text(self, token_id: int) -> str:
+        return piece_text(self.token_bytes(token_id))
+
+    def token_bytes(self, token_id: int) -> bytes:
+        known = self._bytes.get(token_id)
+        if known is None:
+            body = request_json(self._client, "POST", "/detokenize", self.address.url, json={"tokens": [token_id]})
+            known = self._bytes[token_id] = str(body.get("content", "")).encode("utf-8")
+        return known
+
+    def token_piece(self, token_id: int) -> bytes:
+        known = self._pieces.get(token_id)
+        if known is not None:
+            return known
+        return b"" if token_id in self._eog else self.token_bytes(token_id)
+
+    def is_eog(self, token_id: int) -> bool:
+        return token_id in self._eog
+
+    # --- generation ----------------------------------------------------------------------------
+    def stream(self, prompt_tokens: list[int], settings: SamplerSettings, *, top_logprobs: int = 10,
+               cancel: threading.Event | None = None) -> Iterator[TokenEvent | Finished]:
+        """POST the prompt as token ids to /completion and yield its streamed tokens; Stop closes the stream."""
+        settings = settings.validated()
+        top_logprobs = max(0, min(top_logprobs, LLAMA_SERVER_MAX_PROBS))
+        cancel = cancel or threading.Event()
+        seed = settings.seed if settings.seed is not None else random.randrange(2**31)
+        budget = min(settings.max_tokens, self.info.n_ctx - len(prompt_tokens)) if self.info.n_ctx else settings.max_tokens
+        if budget <= 0:
+            raise EngineError(f"The prompt ({len(prompt_tokens)} tokens) fills the server's context ({self.info.n_ctx}).")
+        body = {
+            "prompt": list(prompt_tokens), "n_predict": budget, "stream": True, "return_tokens": True,
+            "cache_prompt": True, "n_probs": top_logprobs, "post_sampling_probs": False, "seed": seed,
+            "temperature": settings.temperature, "top_k": settings.top_k, "top_p": settings.top_p,
+            "min_p": settings.min_p, "repeat_penalty": settings.repeat_penalty, "repeat_last_n": PENALTY_WINDOW,
+            "samplers": SAMPLERS, "model": self.info.name,
+        }
+        started = time.perf_counter()
+        first_at, count, finish, final = None, 0, None, {}
+        try:
+            with open_stream(self._client, "/completion", body, self.address.url, cancel) as response:
+                for chunk in self._chunks(response):
+                    if chunk.get("stop"):
+                        final = chunk
+                        break
+                    for event in self._events(chunk, count, settings):
+                        if first_at is None:
+                            first_at = time.perf_counter()
+                        yield event
+                        count += 1
+                    if cancel.is_set():
+                        break
+        except httpx.HTTPError as error:
+            if not cancel.is_set():
+                raise RemoteError(describe_transport_error(error, self.address.url)) from None
+        if cancel.is_set():
+            finish = "cancelled"
+        elif not final:
+            raise RemoteError(f"{self.address.url} ended the stream without finishing the reply; the reply so far is kept.")
+        else:
+            finish = FINISH.get(final.get("stop_type"), "stop")
+        ended = time.perf_counter()
+        first = first_at or ended
+        stats = GenerationStats(
+            prompt_tokens=len(prompt_tokens), completion_tokens=count, ttft_ms=(first - started) * 1000.0,
+            tokens_per_s=(count - 1) / (ended - first) if count > 1 and ended > first else 0.0,
+            seed=seed, n_ctx=self.info.n_ctx,
+        )
+        self.last_timings = final.get("timings") or {}
+        yield Finished(finish, stats)
+
+    def _chunks(self, response: httpx.Response) -> Iterator[dict]:
+        """The stream's JSON objects; a malformed event or a server-sent error ends the reply in words."""
+        try:
+            for event in EventSource(response).iter_sse():
+                if not event.data:
+                    continue
+                try:
+                    chunk = json.loads(event.data)
+                except ValueError:
+                    raise RemoteError(f"{self.address.url} sent malformed data mid-reply; the reply so far is kept.") from None
+                if not isinstance(chunk, dict):
+                    raise RemoteError(f"{self.address.url} sent an unexpected event mid-reply; the reply so far is kept.")
+                if "error" in chunk:
+                    error = chunk["error"]
+                    message = error.get("message") if isinstance(error, dict) else error
+                    raise RemoteError(f"{self.address.url} failed mid-reply: {str(message)[:200]}")
+                yield chunk
+        except SSEError:
+            raise RemoteError(f"{self.address.url} did not answer with an event stream.") from None
+
+    def _events(self, chunk: dict, index: int, settings: SamplerSettings) -> Iterator[TokenEvent]:
+        """One partial chunk carries one token (its id, its text, its probabilities when asked)."""
+        entries = chunk.get("completion_probabilities") or ()
+        tokens = chunk.get("tokens") or [entry["id"] for entry in entries]
+        text = chunk.get("content") or ""
+        for offset, token in enumerate(tokens):
+            entry = entries[offset] if offset < len(entries) else None
+            record = self._record(entry, settings) if entry is not None else None
+            end = token in self._eog
+            yield TokenEvent(index + offset, token, "" if end or offset else text, record, end)
+
+    def _record(self, entry: dict, settings: SamplerSettings) -> TokenRecord:
+        token = entry["id"]
+        self._pieces[token] = bytes(entry.get("bytes") or ())
+        top = []
+        for alt in entry.get("top_logprobs") or ():
+            self._pieces[alt["id"]] = bytes(alt.get("bytes") or ())
+            top.append(TopToken(alt["id"], self._shown(alt), float(alt["logprob"]), alt["id"] in self._eog))
+        logprob = float(entry["logprob"])
+        known = [t.logprob for t in top] + ([logprob] if all(t.id != token for t in top) else [])
+        return TokenRecord(token, self._shown(entry), logprob, drawn_probability(known, top, token, logprob, settings),
+                           entropy_lower_bound(known), tuple(top), token in self._eog)
+
+    def _shown(self, entry: dict) -> str:
+        """How a token reads: special tokens by name (their streamed bytes are empty), others by their bytes."""
+        piece = bytes(entry.get("bytes") or ())
+        return piece_text(piece) if piece else self.token_text(entry["id"])
+
+    def close(self) -> None:
+        self._client.close()
+
+
+def drawn_probability(known: list[float], top: list[TopToken], token: int, logprob: float,
+                      settings: SamplerSettings) -> float:
+    """The sampler's probability for the drawn token from the known head (exact when the cut lies inside it)."""
+    if settings.temperature <= 0.0:
+        return 1.0
+    view = sampler_view(np.asarray(known), settings)
+    index = next((i for i, t in enumerate(top) if t.id == token), len(known) - 1)
+    return float(view.probs[index])
+
+
+def entropy_lower_bound(logprobs: list[float]) -> float:
+    """Entropy in nats of the known head plus its remainder counted as one outcome: a lower bound."""
+    probs = np.exp(np.asarray(logprobs, dtype=np.float64))
+    head = float(-(probs * np.asarray(logprobs, dtype=np.float64)).sum())
+    rest = 1.0 - float(probs.sum())
+    return head - rest * math.log(rest) if rest > 1e-12 else head

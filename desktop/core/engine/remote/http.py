@@ -1,0 +1,213 @@
+"""The HTTP side of a remote engine: one httpx client per server, its safety rules, and faults said in words."""
+
+import ipaddress
+import socket
+import ssl
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import httpx
+
+from desktop.core.engine.types import EngineError
+
+# A stall this long with no byte from the server ends the reply (the stream itself, not the whole reply).
+DEFAULT_STALL_TIMEOUT_S = 60.0
+CONNECT_TIMEOUT_S = 10.0
+# Retry-After is honoured once, and only when it asks for at most this long.
+MAX_RETRY_AFTER_S = 30.0
+
+
+class RemoteError(EngineError):
+    """A remote server could not be reached, refused the request, or answered something unreadable."""
+
+
+class AuthError(RemoteError):
+    """The server refused the API key (401/403)."""
+
+
+def check_url(url: str) -> str:
+    """The base URL as Inkling keeps it: http(s), a host, no credentials inside, no trailing slash."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise RemoteError(f"Not a server address: {url!r} (expected http://host:port or https://host)")
+    if parts.username or parts.password:
+        raise RemoteError("Put the API key in its own field, not in the address.")
+    if parts.query or parts.fragment:
+        raise RemoteError("The server address takes no ?query or #fragment.")
+    return url.strip().rstrip("/")
+
+
+def is_loopback(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def plain_http_warning(url: str) -> str | None:
+    """Plain http is allowed, but to another machine it is marked: anyone on the path can read the chat."""
+    if urlsplit(url).scheme == "http" and not is_loopback(url):
+        return "Plain http to another machine: the conversation and the API key cross the network unencrypted."
+    return None
+
+
+@dataclass(frozen=True)
+class ServerAddress:
+    """Where a server is and how to authenticate; the key lives only in memory, never in repr or errors."""
+
+    url: str
+    api_key: str | None = None
+    stall_timeout_s: float = DEFAULT_STALL_TIMEOUT_S
+
+    def __repr__(self) -> str:
+        return f"ServerAddress({self.url!r}, api_key={'set' if self.api_key else None})"
+
+
+def open_client(address: ServerAddress) -> httpx.Client:
+    """A client that verifies TLS, follows redirects only on the same host, and sends the key as a bearer token."""
+    base = check_url(address.url)
+    headers = {"Authorization": f"Bearer {address.api_key}"} if address.api_key else {}
+    host = urlsplit(base).hostname
+
+    def same_host_only(response: httpx.Response) -> None:
+        if response.is_redirect:
+            target = response.next_request.url.host if response.next_request is not None else None
+            if target != host:
+                raise RemoteError(f"The server redirected to another host ({target}); Inkling does not follow that.")
+
+    return httpx.Client(
+        base_url=base, headers=headers, verify=True, follow_redirects=True, trust_env=False,
+        timeout=httpx.Timeout(address.stall_timeout_s, connect=CONNECT_TIMEOUT_S),
+        event_hooks={"response": [same_host_only]},
+    )
+
+
+def describe_transport_error(error: httpx.HTTPError, url: str) -> str:
+    """One line for a connection-level failure; never the request's headers (they hold the key)."""
+    cause = error.__cause__ or error.__context__
+    text = str(error)
+    if isinstance(error, httpx.ConnectTimeout):
+        return f"{url} did not answer within {CONNECT_TIMEOUT_S:.0f} s (timeout)."
+    if isinstance(error, httpx.ReadTimeout):
+        return f"{url} stopped sending (no data for the stall timeout); the reply so far is kept."
+    if isinstance(error, httpx.ConnectError):
+        if isinstance(cause, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in text:
+            return f"{url}: the TLS certificate is not trusted ({getattr(cause, 'verify_message', 'verification failed')})."
+        if isinstance(cause, ssl.SSLError) or "SSL" in text:
+            return f"{url}: the TLS handshake failed."
+        if isinstance(cause, socket.gaierror) or "Name or service not known" in text or "nodename" in text:
+            return f"{url}: the host name could not be found (DNS)."
+        return f"{url} refused the connection: is the server running, on that port?"
+    if isinstance(error, (httpx.RemoteProtocolError, httpx.ReadError)):
+        return f"{url} closed the connection mid-reply; the reply so far is kept."
+    return f"{url}: {type(error).__name__}."
+
+
+def status_error(response: httpx.Response, url: str) -> RemoteError:
+    """A non-2xx answer in words, with the server's own short message when it sent one."""
+    code = response.status_code
+    detail = _server_message(response)
+    if code in (401, 403):
+        return AuthError(f"{url} refused the API key (HTTP {code}){detail}.")
+    if code == 404:
+        return RemoteError(f"{url} has no such endpoint or model (HTTP 404){detail}: is it an OpenAI-compatible server?")
+    if code in (429, 503):
+        return RemoteError(f"{url} is busy (HTTP {code}){detail}; try again in a moment.")
+    return RemoteError(f"{url} answered HTTP {code}{detail}.")
+
+
+def _server_message(response: httpx.Response) -> str:
+    try:
+        response.read()
+        body = response.json()
+    except (ValueError, httpx.HTTPError):
+        return ""
+    error = body.get("error") if isinstance(body, dict) else None
+    message = error.get("message") if isinstance(error, dict) else error if isinstance(error, str) else None
+    return f": {str(message)[:200]}" if message else ""
+
+
+def retry_after(response: httpx.Response) -> float | None:
+    """Seconds a 429/503 asks to wait (numeric Retry-After only), if it is short enough to honour."""
+    if response.status_code not in (429, 503):
+        return None
+    try:
+        seconds = float(response.headers.get("retry-after", ""))
+    except ValueError:
+        return None
+    return seconds if 0 <= seconds <= MAX_RETRY_AFTER_S else None
+
+
+def request_json(client: httpx.Client, method: str, path: str, url: str, **kwargs) -> dict:
+    """One short request (probe, tokenize, props); JSON object back, or a RemoteError in words."""
+    try:
+        response = client.request(method, path, **kwargs)
+    except httpx.HTTPError as error:
+        raise RemoteError(describe_transport_error(error, url)) from None
+    if response.status_code >= 400:
+        raise status_error(response, url)
+    try:
+        body = response.json()
+    except ValueError:
+        raise RemoteError(f"{url}{path} did not answer JSON: not an OpenAI-compatible server?") from None
+    if not isinstance(body, dict):
+        raise RemoteError(f"{url}{path} answered JSON of an unexpected shape.")
+    return body
+
+
+@contextmanager
+def open_stream(client: httpx.Client, path: str, body: dict, url: str,
+                cancel: threading.Event) -> Iterator[httpx.Response]:
+    """POST and hold the streamed response; 429/503 with Retry-After is retried once; Stop shuts the socket.
+
+    Stop must end the reply within a second even while the server is still reading the prompt and sends
+    nothing, so a watcher shuts the socket down when `cancel` is set: the blocked read returns at once.
+    """
+    for attempt in (0, 1):
+        try:
+            response = client.send(client.build_request("POST", path, json=body), stream=True)
+        except httpx.HTTPError as error:
+            raise RemoteError(describe_transport_error(error, url)) from None
+        if response.status_code < 400:
+            break
+        wait = retry_after(response) if attempt == 0 else None
+        try:
+            if wait is None:
+                raise status_error(response, url)
+        finally:
+            response.close()
+        if cancel.wait(wait):
+            raise RemoteError("Stopped while waiting for a busy server.")
+    done, lock = threading.Event(), threading.Lock()
+    watcher = threading.Thread(target=_shut_on_cancel, args=(response, cancel, done, lock), daemon=True,
+                               name="inkling-remote-stop")
+    watcher.start()
+    try:
+        yield response
+    finally:
+        with lock:  # once done, the watcher never touches the socket (the pool may hand it to the next request)
+            done.set()
+        response.close()
+
+
+def _shut_on_cancel(response: httpx.Response, cancel: threading.Event, done: threading.Event,
+                    lock: threading.Lock) -> None:
+    while not done.is_set():
+        if cancel.wait(0.05):
+            with lock:
+                if done.is_set():
+                    return
+                stream = response.extensions.get("network_stream")
+                sock = stream.get_extra_info("socket") if stream is not None else None
+                if sock is not None:
+                    try:
+                        sock.shutdown(socket.SHUT_RDWR)
+                    except OSError:
+                        pass  # already closed by the server or by the reader
+            return

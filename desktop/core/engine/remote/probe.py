@@ -1,0 +1,123 @@
+"""What a server is and what it can do, asked once per server and kept in a small record the UI reads."""
+
+from dataclasses import asdict, dataclass
+
+import httpx
+
+from desktop.core.engine.remote.http import (
+    RemoteError, ServerAddress, plain_http_warning, request_json, status_error,
+)
+
+# How much a server can say about its tokens, from most to least.
+IDS = "ids"  # top-k log-probabilities with token ids (llama-server): exact branching
+TEXT = "text"  # top-k log-probabilities as text only (Ollama, vLLM, OpenAI): branching by text
+NONE = "none"  # no log-probabilities (LM Studio today)
+LLAMA_SERVER_MAX_PROBS = 20
+
+
+@dataclass(frozen=True)
+class ServerProfile:
+    """The answer of one probe: plain data, saved beside the server's entry and shown in the Add server dialog."""
+
+    kind: str  # "llama-server" or "openai-compatible"
+    models: tuple[str, ...]
+    n_ctx: int | None  # the server's context per request, when it says
+    probabilities: str  # IDS | TEXT | NONE
+    top_k: int  # how many alternatives per token it returns (0 with NONE)
+    chat_template: str | None = None  # the GGUF template the server reports (/props), rendered in our sandbox
+    bos_token: str = ""
+    eos_token: str = ""
+    build: str = ""
+    n_vocab: int | None = None  # llama-server's /v1/models meta
+    warning: str | None = None  # plain http to another machine
+
+    @property
+    def capability_line(self) -> str:
+        """The plain-language line of the Add server dialog and `inkling engines test`."""
+        if self.probabilities == IDS:
+            line = f"Probabilities: top {self.top_k} with token ids, exact branching; entropy estimated from the top {self.top_k}"
+        elif self.probabilities == TEXT:
+            line = f"Probabilities: top {self.top_k}, no token ids: branching by text (may re-tokenize)"
+        else:
+            line = "No probabilities: the probability view stays empty for this server's replies"
+        context = f" · context {self.n_ctx:,} tokens" if self.n_ctx else ""
+        return line + context
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "models": list(self.models)}
+
+    @classmethod
+    def from_dict(cls, values: dict) -> "ServerProfile":
+        values = dict(values)
+        values["models"] = tuple(values.get("models") or ())
+        return cls(**{k: v for k, v in values.items() if k in cls.__dataclass_fields__})
+
+
+def probe(client: httpx.Client, address: ServerAddress) -> ServerProfile:
+    """Ask the server what it is: /v1/models, then llama-server's /props; others get one tiny logprobs request."""
+    url = address.url
+    listed = request_json(client, "GET", "/v1/models", url)
+    models = tuple(str(m.get("id")) for m in listed.get("data") or () if isinstance(m, dict) and m.get("id"))
+    if not models:
+        raise RemoteError(f"{url}/v1/models lists no model: not an OpenAI-compatible server, or nothing loaded.")
+    warning = plain_http_warning(url)
+    props = _props(client, url)
+    if props is not None:
+        settings = props.get("default_generation_settings") or {}
+        n_ctx = settings.get("n_ctx") or _model_context(listed)
+        return ServerProfile(
+            kind="llama-server", models=models, n_ctx=int(n_ctx) if n_ctx else None, probabilities=IDS,
+            top_k=LLAMA_SERVER_MAX_PROBS, chat_template=props.get("chat_template") or None,
+            bos_token=props.get("bos_token") or "", eos_token=props.get("eos_token") or "",
+            build=str(props.get("build_info") or ""), warning=warning, n_vocab=_model_meta(listed, "n_vocab"),
+        )
+    probabilities, top_k = _logprobs_support(client, url, models[0])
+    return ServerProfile(kind="openai-compatible", models=models, n_ctx=_model_context(listed),
+                         probabilities=probabilities, top_k=top_k, warning=warning)
+
+
+def _props(client: httpx.Client, url: str) -> dict | None:
+    """llama-server's /props, or None when the server is not llama-server."""
+    try:
+        response = client.get("/props")
+    except httpx.HTTPError:
+        return None
+    if response.status_code in (401, 403):
+        raise status_error(response, url)
+    try:
+        body = response.json() if response.status_code == 200 else None
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) and "default_generation_settings" in body else None
+
+
+def _model_context(listed: dict) -> int | None:
+    """The context a server names for its model: vLLM's max_model_len, else llama-server's training context."""
+    for model in listed.get("data") or ():
+        if isinstance(model, dict) and isinstance(model.get("max_model_len"), int):
+            return model["max_model_len"]
+    return _model_meta(listed, "n_ctx_train")
+
+
+def _model_meta(listed: dict, key: str) -> int | None:
+    for model in listed.get("data") or ():
+        meta = model.get("meta") if isinstance(model, dict) else None
+        value = meta.get(key) if isinstance(meta, dict) else None
+        if isinstance(value, int):
+            return value
+    return None
+
+
+def _logprobs_support(client: httpx.Client, url: str, model: str) -> tuple[str, int]:
+    """One token of a chat completion with logprobs asked: does the answer carry them, and with ids?"""
+    body = request_json(client, "POST", "/v1/chat/completions", url, json={
+        "model": model, "messages": [{"role": "user", "content": "Hi"}], "max_tokens": 1,
+        "logprobs": True, "top_logprobs": LLAMA_SERVER_MAX_PROBS, "temperature": 0,
+    })
+    choices = body.get("choices") or [{}]
+    content = ((choices[0] or {}).get("logprobs") or {}).get("content") or []
+    if not content:
+        return NONE, 0
+    entry = content[0]
+    top = len(entry.get("top_logprobs") or ())
+    return (IDS if "id" in entry else TEXT), top

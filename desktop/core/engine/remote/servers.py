@@ -1,0 +1,168 @@
+"""The servers a user added (plain entries, kept in the app's settings) and their API keys (keyring or a 0600 file)."""
+
+import json
+import os
+import re
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+from desktop.core.engine.remote.http import RemoteError, ServerAddress, check_url, open_client
+from desktop.core.engine.remote.probe import ServerProfile, probe
+
+SETTINGS_KEY = "remote_engines"
+KEYRING_SERVICE = "Inkling remote engines"
+KEY_FILE = "remote-keys.json"  # only when no system keyring exists; mode 0600, in the data folder
+NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
+
+
+@dataclass(frozen=True)
+class ServerEntry:
+    """One added server: what the settings keep. Never the key itself: where it lives, at most."""
+
+    name: str
+    url: str
+    api_key_env: str | None = None  # read from this environment variable at use time
+    key_in: str | None = None  # "keyring" | "file" | None: where a typed-in key was stored
+    profile: dict | None = None  # the last probe (ServerProfile.to_dict)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, values: dict) -> "ServerEntry":
+        return cls(**{k: v for k, v in values.items() if k in cls.__dataclass_fields__})
+
+    @property
+    def server_profile(self) -> ServerProfile | None:
+        return ServerProfile.from_dict(self.profile) if self.profile else None
+
+
+def parse_entries(stored) -> list[ServerEntry]:
+    return [ServerEntry.from_dict(item) for item in stored or () if isinstance(item, dict) and item.get("name")]
+
+
+def load_entries(store) -> list[ServerEntry]:
+    """The added servers from the app's settings (any object with get_setting: the store)."""
+    return parse_entries(store.get_setting(SETTINGS_KEY))
+
+
+def save_entries(store, entries: list[ServerEntry]) -> None:
+    store.set_setting(SETTINGS_KEY, [entry.to_dict() for entry in entries])
+
+
+def check_name(name: str) -> str:
+    if not NAME.match(name):
+        raise RemoteError(f"A server name is 1-40 letters, digits, '.', '_' or '-', starting with a letter or digit: {name!r}")
+    return name
+
+
+def find(entries: list[ServerEntry], name: str) -> ServerEntry:
+    for entry in entries:
+        if entry.name == name:
+            return entry
+    known = ", ".join(e.name for e in entries) or "none yet (inkling engines add NAME URL)"
+    raise RemoteError(f"No server named {name!r}; added: {known}.")
+
+
+class KeyStore:
+    """API keys by server name: the system keyring when it has a backend, else a 0600 file in the data folder."""
+
+    def __init__(self, data_folder: Path):
+        self.file = data_folder / KEY_FILE
+        self._keyring = _usable_keyring()
+
+    @property
+    def where(self) -> str:
+        return "keyring" if self._keyring is not None else "file"
+
+    @property
+    def note(self) -> str:
+        if self._keyring is not None:
+            return "API keys are kept in the system keyring."
+        return f"No system keyring here: API keys are kept in {self.file} (readable only by you, mode 0600)."
+
+    def put(self, name: str, key: str) -> str:
+        if self._keyring is not None:
+            self._keyring.set_password(KEYRING_SERVICE, name, key)
+            return "keyring"
+        keys = self._read_file()
+        keys[name] = key
+        self._write_file(keys)
+        return "file"
+
+    def get(self, name: str) -> str | None:
+        if self._keyring is not None:
+            return self._keyring.get_password(KEYRING_SERVICE, name)
+        return self._read_file().get(name)
+
+    def delete(self, name: str) -> None:
+        if self._keyring is not None:
+            from keyring.errors import PasswordDeleteError
+
+            try:
+                self._keyring.delete_password(KEYRING_SERVICE, name)
+            except PasswordDeleteError:
+                pass  # nothing stored under that name
+        keys = self._read_file()
+        if keys.pop(name, None) is not None:
+            self._write_file(keys)
+
+    def _read_file(self) -> dict:
+        try:
+            keys = json.loads(self.file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return keys if isinstance(keys, dict) else {}
+
+    def _write_file(self, keys: dict) -> None:
+        temporary = self.file.with_suffix(".tmp")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(keys, handle)
+        os.chmod(temporary, 0o600)  # an older file with wider bits is replaced, not widened
+        os.replace(temporary, self.file)
+
+
+def _usable_keyring():
+    """The keyring backend, or None when it is the 'fail' or a plaintext one (no real keyring on this system)."""
+    try:
+        import keyring
+        from keyring.backends import fail
+    except ImportError:
+        return None
+    backend = keyring.get_keyring()
+    if isinstance(backend, fail.Keyring) or type(backend).__module__.startswith(("keyrings.alt", "keyring.backends.null")):
+        return None
+    return backend
+
+
+def api_key(entry: ServerEntry, keys: KeyStore) -> str | None:
+    """The entry's key at use time: from its environment variable or the key store; never saved elsewhere."""
+    if entry.api_key_env:
+        value = os.environ.get(entry.api_key_env)
+        if not value:
+            raise RemoteError(f"Server {entry.name!r} takes its API key from ${entry.api_key_env}, which is not set.")
+        return value
+    return keys.get(entry.name) if entry.key_in else None
+
+
+def address_of(entry: ServerEntry, keys: KeyStore) -> ServerAddress:
+    return ServerAddress(entry.url, api_key(entry, keys))
+
+
+def probe_entry(entry: ServerEntry, keys: KeyStore) -> ServerEntry:
+    """Probe the server once and keep the answer with its entry."""
+    return probe_with(entry, address_of(entry, keys))
+
+
+def probe_with(entry: ServerEntry, address: ServerAddress) -> ServerEntry:
+    """The same with a key not stored yet (the Add server dialog probes before OK)."""
+    with open_client(address) as client:
+        profile = probe(client, address)
+    return replace(entry, profile=profile.to_dict())
+
+
+def new_entry(name: str, url: str, api_key_env: str | None = None) -> ServerEntry:
+    if api_key_env is not None and not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", api_key_env):
+        raise RemoteError(f"Not an environment variable name: {api_key_env!r}")
+    return ServerEntry(check_name(name), check_url(url), api_key_env)

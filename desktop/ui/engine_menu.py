@@ -1,0 +1,81 @@
+"""The Engine menu: add a server (with its probe), switch between this laptop's model and a server's."""
+
+from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtGui import QAction, QActionGroup
+from PySide6.QtWidgets import QDialog, QMenu
+
+from desktop.core.engine.remote.engine import RemoteTarget
+from desktop.core.engine.remote.servers import KeyStore, ServerEntry, address_of, load_entries, save_entries
+from desktop.core.errors import InklingError
+
+LOCAL = "This laptop (in-process model)"
+
+
+class EngineMenu(QObject):
+    """Owns the servers list in the settings; says which engine the user picked, never loads one itself."""
+
+    serverChosen = Signal(object)  # RemoteTarget
+    localChosen = Signal()
+    failed = Signal(str)  # a server that cannot be used (its key's variable is not set…), in words
+    notify = Signal(str)
+
+    def __init__(self, store, keys: KeyStore, dialog_parent=None):
+        super().__init__(dialog_parent)
+        self.store = store
+        self.keys = keys
+        self._dialog_parent = dialog_parent
+        self._current: str | None = None  # the server in use; None: in-process
+        self.menu: QMenu | None = None
+
+    def install(self, menu: QMenu) -> None:
+        self.menu = menu
+        menu.setObjectName("engineMenu")
+        self._rebuild()
+
+    def on_engine_changed(self, server: str | None) -> None:
+        """The engine that is loaded now (None: in-process): its entry is checked."""
+        self._current = server
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        menu = self.menu
+        menu.clear()
+        add = QAction("&Add server…", menu, objectName="addServer")
+        add.triggered.connect(self.on_add)
+        menu.addAction(add)
+        menu.addSeparator()
+        group = QActionGroup(menu)
+        local = QAction(LOCAL, menu, checkable=True, checked=self._current is None)
+        local.triggered.connect(self.localChosen)
+        group.addAction(local)
+        menu.addAction(local)
+        for entry in load_entries(self.store):
+            profile = entry.server_profile
+            about = f" — {profile.models[0]}" if profile is not None and profile.models else ""
+            action = QAction(f"{entry.name}{about}", menu, checkable=True, checked=self._current == entry.name)
+            action.setToolTip(profile.capability_line if profile is not None else entry.url)
+            action.triggered.connect(lambda _checked=False, chosen=entry: self._choose(chosen))
+            group.addAction(action)
+            menu.addAction(action)
+        menu.setToolTipsVisible(True)
+
+    def _choose(self, entry: ServerEntry) -> None:
+        try:
+            target = RemoteTarget(address_of(entry, self.keys), entry.name)
+        except InklingError as error:
+            self.failed.emit(str(error))
+            self._rebuild()  # the check mark goes back to the engine in use
+            return
+        self.serverChosen.emit(target)
+
+    @Slot()
+    def on_add(self) -> None:
+        from desktop.ui.server_dialog import AddServerDialog
+
+        entries = load_entries(self.store)
+        dialog = AddServerDialog(self.keys, {e.name for e in entries}, self._dialog_parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.entry is None:
+            return
+        save_entries(self.store, [*entries, dialog.entry])
+        self._rebuild()
+        self.notify.emit(f"Added {dialog.entry.name}: choose it in the Engine menu to chat through it.")

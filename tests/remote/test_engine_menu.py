@@ -1,0 +1,58 @@
+"""Engine → Add server… probes a real llama-server; choosing it makes the window chat through it, recorded per reply."""
+
+from PySide6.QtWidgets import QDialogButtonBox
+
+from desktop.app import open_engine
+from desktop.core.engine.remote.servers import KeyStore, load_entries
+from desktop.ui.server_dialog import AddServerDialog
+from tests.remote.server import free_port
+from tests.ui.conftest import send
+
+
+def test_the_dialog_shows_the_probe_and_a_failed_probe_says_why(qtbot, server_url, tmp_path):
+    dialog = AddServerDialog(KeyStore(tmp_path), {"taken"})
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    dialog.name.setText("down")
+    dialog.url.setText(f"http://127.0.0.1:{free_port()}")
+    dialog.on_probe()
+    qtbot.waitUntil(lambda: dialog.result.text().startswith("Probe failed"), timeout=15000)
+    assert "refused the connection" in dialog.result.text() and not ok.isEnabled()
+    dialog.name.setText("local")
+    dialog.url.setText(server_url)
+    dialog.on_probe()
+    qtbot.waitUntil(ok.isEnabled, timeout=15000)
+    assert "top 20 with token ids, exact branching" in dialog.result.text()
+    assert "llama-server" in dialog.result.text()
+    dialog.accept()
+    assert dialog.entry.name == "local" and dialog.entry.profile["kind"] == "llama-server"
+
+
+def test_choosing_a_server_chats_through_it_and_each_reply_names_its_engine(qtbot, make_window, server_url,
+                                                                           smollm2_path, monkeypatch):
+    window = make_window(open_engine, smollm2_path)
+    monkeypatch.setattr(AddServerDialog, "exec", lambda dialog: _filled(qtbot, dialog, server_url))
+    window.engine_menu.on_add()
+    assert [e.name for e in load_entries(window.store)] == ["local"]
+    served = next(a for a in window.engine_menu.menu.actions() if a.text().startswith("local"))
+    served_text = served.text()
+    served.trigger()
+    qtbot.waitUntil(lambda: window.engine_description is not None, timeout=30000)
+    checked = [a.text() for a in window.engine_menu.menu.actions() if a.isChecked()]
+    assert window.model_name.endswith("@ local") and checked == [served_text]
+    send(qtbot, window, "Name a colour.")
+    reply = window.store.thread(window.conversation_id)[-1]
+    assert reply.status == "complete" and reply.engine["server"] == "local" and reply.model.endswith("@ local")
+    assert window.store.load_trace(reply.id)[0].top  # the probability view has alternatives with ids
+    window.inspector.select(reply.id, 0)
+    assert window.inspector.panel.entropy.text().startswith("entropy ≥ ")  # a lower bound, and it says so
+    assert "from the top 10" in window.inspector.panel.entropy.text()
+
+
+def _filled(qtbot, dialog: AddServerDialog, url: str) -> int:
+    dialog.name.setText("local")
+    dialog.url.setText(url)
+    dialog.on_probe()
+    qtbot.waitUntil(lambda: dialog.entry is not None, timeout=15000)
+    dialog.accept()
+    return AddServerDialog.DialogCode.Accepted

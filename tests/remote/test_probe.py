@@ -1,0 +1,83 @@
+"""The probe's plain-language line for servers without llama-server's endpoints (a scripted OpenAI-compatible fake)."""
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from desktop.core.engine.remote.engine import RemoteEngine
+from desktop.core.engine.remote.http import RemoteError, ServerAddress, check_url, open_client, plain_http_warning
+from desktop.core.engine.remote.probe import NONE, TEXT, ServerProfile, probe
+from desktop.core.engine.remote.servers import KeyStore
+
+
+def fake_openai(logprobs: dict | None):
+    """/v1/models and a one-token chat completion whose logprobs are `logprobs` (None: `logprobs: null`)."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *_args):
+            pass
+
+        def _json(self, status: int, body: dict) -> None:
+            data = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_GET(self):
+            if self.path == "/v1/models":
+                self._json(200, {"object": "list", "data": [{"id": "llama3.2:1b", "object": "model"}]})
+            else:
+                self._json(404, {"error": "not found"})
+
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("content-length") or 0))
+            self._json(200, {"choices": [{"message": {"role": "assistant", "content": "Hi"}, "logprobs": logprobs}]})
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.mark.parametrize(("logprobs", "kind", "top", "line"), [
+    ({"content": [{"token": "Hi", "logprob": -0.1, "top_logprobs": [{"token": "Hi", "logprob": -0.1}] * 20}]},
+     TEXT, 20, "Probabilities: top 20, no token ids: branching by text (may re-tokenize)"),
+    (None, NONE, 0, "No probabilities: the probability view stays empty for this server's replies"),
+])
+def test_a_server_without_ids_is_described_honestly(logprobs, kind, top, line):
+    server = fake_openai(logprobs)
+    try:
+        address = ServerAddress(f"http://127.0.0.1:{server.server_address[1]}")
+        with open_client(address) as client:
+            profile = probe(client, address)
+        assert (profile.kind, profile.probabilities, profile.top_k) == ("openai-compatible", kind, top)
+        assert profile.capability_line == line and profile.models == ("llama3.2:1b",)
+        assert ServerProfile.from_dict(json.loads(json.dumps(profile.to_dict()))) == profile
+        with pytest.raises(RemoteError, match="Inkling chats through llama-server for now"):
+            RemoteEngine(address, profile)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_addresses_are_checked_and_plain_http_to_another_machine_marked():
+    assert check_url(" http://127.0.0.1:8080/ ") == "http://127.0.0.1:8080"
+    for bad in ("ftp://host", "127.0.0.1:8080", "http://u:p@host", "http://host/?x=1"):
+        with pytest.raises(RemoteError):
+            check_url(bad)
+    assert plain_http_warning("http://localhost:1") is None and plain_http_warning("http://[::1]:1") is None
+    assert plain_http_warning("https://gpu.example") is None
+    assert "unencrypted" in plain_http_warning("http://192.168.1.5:8080")
+
+
+def test_without_a_keyring_keys_go_to_a_0600_file(tmp_path, monkeypatch):
+    monkeypatch.setattr("desktop.core.engine.remote.servers._usable_keyring", lambda: None)
+    keys = KeyStore(tmp_path)
+    assert keys.where == "file" and "mode 0600" in keys.note
+    assert keys.put("gpu", "sk-1") == "file" and keys.get("gpu") == "sk-1"
+    assert (tmp_path / "remote-keys.json").stat().st_mode & 0o777 == 0o600
+    keys.delete("gpu")
+    assert keys.get("gpu") is None

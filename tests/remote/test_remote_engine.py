@@ -1,0 +1,147 @@
+"""RemoteEngine against a real llama-server on SmolLM2: parity with in-process, exact branching, Stop within 1 s."""
+
+import math
+import threading
+import time
+
+import pytest
+from sqlite_utils import Database
+
+from desktop.core.conversation.branching import generate_branch, start_branch
+from desktop.core.conversation.session import ReplySession
+from desktop.core.conversation.turns import generate_reply, start_turn
+from desktop.core.engine import Engine
+from desktop.core.engine.remote.engine import LLAMA_SERVER, RemoteEngine, entropy_lower_bound
+from desktop.core.engine.types import Finished, TokenEvent
+from desktop.core.probability.sampling import SamplerSettings
+from desktop.core.store import Store
+from tests.core.test_engine_protocol import MEMBERS, shape
+
+GREEDY = SamplerSettings(temperature=0.0, max_tokens=40, repeat_penalty=1.0, seed=7)
+MESSAGES = [{"role": "system", "content": "You are a helpful assistant."},
+            {"role": "user", "content": "Name three fruits and say why people like them."}]
+# Measured on this machine: over 120 greedy tokens the server's log-probabilities differ from the
+# in-process ones by at most 1.7e-4 nats (same commit, batch size and threads; the server takes
+# log(float32 softmax)). 2e-3 leaves room for that rounding on other CPUs.
+LOGPROB_TOLERANCE = 2e-3
+
+
+def collect(engine, prompt, settings, top=10, cancel=None):
+    tokens, finished = [], None
+    for event in engine.stream(prompt, settings, top_logprobs=top, cancel=cancel):
+        if isinstance(event, TokenEvent):
+            tokens.append(event)
+        else:
+            finished = event
+    return tokens, finished
+
+
+@pytest.fixture
+def store():
+    s = Store(Database(memory=True))
+    yield s
+    s.close()
+
+
+@pytest.mark.parametrize("member", MEMBERS)
+def test_remote_engine_has_the_protocols_signatures(member):
+    assert shape(getattr(RemoteEngine, member)) == shape(getattr(Engine, member))
+
+
+def test_remote_engine_is_an_engine_with_honest_capabilities(remote):
+    assert isinstance(remote, Engine)
+    assert remote.capabilities == LLAMA_SERVER and not LLAMA_SERVER.full_vocabulary_entropy
+    assert remote.info.n_ctx == 2048
+
+
+def test_same_prompt_tokens_and_greedy_reply_as_in_process(remote, smollm2):
+    prompt = smollm2.tokenize(smollm2.render(MESSAGES))
+    assert remote.tokenize(remote.render(MESSAGES)) == prompt
+    smollm2.clear_cache()
+    local, local_end = collect(smollm2, prompt, GREEDY)
+    served, served_end = collect(remote, prompt, GREEDY)
+    assert [t.token_id for t in served] == [t.token_id for t in local]
+    assert "".join(t.delta for t in served) == "".join(t.delta for t in local)
+    assert served_end.finish_reason == local_end.finish_reason
+    worst = max(abs(s.record.logprob - c.record.logprob) for s, c in zip(served, local))
+    print(f"largest log-probability difference, server vs in-process: {worst:.2e} nats")
+    assert worst < LOGPROB_TOLERANCE
+    for s, c in zip(served, local):
+        assert [a.id for a in s.record.top[:3]] == [a.id for a in c.record.top[:3]]
+        assert s.record.sampled_prob == 1.0  # greedy: exact
+        # a lower bound from the top 10: never above the exact full-vocabulary entropy (up to float noise)
+        assert s.record.entropy <= c.record.entropy + 1e-3
+
+
+def test_entropy_lower_bound_counts_the_rest_as_one_outcome():
+    assert entropy_lower_bound([math.log(0.5), math.log(0.5)]) == pytest.approx(math.log(2))
+    assert entropy_lower_bound([math.log(0.5)]) == pytest.approx(math.log(2))  # 0.5 known, 0.5 lumped
+    assert entropy_lower_bound([math.log(0.25)] * 2) < 4 * 0.25 * math.log(4)  # four equal tokens: log 4
+
+
+def test_branch_through_the_server_puts_exactly_that_token_there(remote, store):
+    conversation = store.create_conversation()
+    request = start_turn(store, conversation.id, "Name three fruits.", GREEDY, remote.info.name)
+    session = ReplySession(store, request.message_id)
+    for event in generate_reply(remote, request, threading.Event()):
+        session.apply(event)
+    source = store.get_message(request.message_id)
+    trace = store.load_trace(source.id)
+    position = 2
+    alternative = trace[position].top[1]
+    branch_request, records = start_branch(store, source.id, position, alternative.id, remote.info.name)
+    session = ReplySession(store, branch_request.message_id, records)
+    for event in generate_branch(remote, branch_request, threading.Event()):
+        session.apply(event)
+    branch = store.get_message(branch_request.message_id)
+    branched = store.load_trace(branch.id)
+    assert branch.status == "complete" and branch.branch_position == position
+    assert [t.id for t in branched[:position]] == [t.id for t in trace[:position]]
+    assert branched[position].id == alternative.id and len(branched) > position + 1
+    prefix = b"".join(remote.token_piece(t.id) for t in branched[: position + 1]).decode()
+    assert branch.content.startswith(prefix)
+
+
+def test_branch_continues_as_the_model_would_from_those_ids(remote, smollm2):
+    prompt = smollm2.tokenize(smollm2.render(MESSAGES))
+    smollm2.clear_cache()
+    first, _ = collect(smollm2, prompt, GREEDY)
+    alternative = first[1].record.top[1].id
+    prefix = prompt + [first[0].token_id, alternative]
+    smollm2.clear_cache()
+    local, _ = collect(smollm2, prefix, GREEDY)
+    served, _ = collect(remote, prefix, GREEDY)
+    assert [t.token_id for t in served] == [t.token_id for t in local]
+
+
+def test_stop_ends_the_stream_within_a_second(remote):
+    prompt = remote.tokenize(remote.render(MESSAGES))
+    cancel = threading.Event()
+    long_reply = SamplerSettings(temperature=1.0, max_tokens=1500, seed=3, top_k=0, top_p=1.0, min_p=0.0)
+    seen, stopped_at, finished = 0, None, None
+    for event in remote.stream(prompt, long_reply, top_logprobs=20, cancel=cancel):
+        if isinstance(event, TokenEvent):
+            seen += 1
+            if seen == 5:
+                cancel.set()
+                stopped_at = time.perf_counter()
+        else:
+            finished = event
+    assert isinstance(finished, Finished) and finished.finish_reason == "cancelled"
+    assert time.perf_counter() - stopped_at < 1.0
+    # the server is free again at once: the next reply starts normally
+    tokens, end = collect(remote, prompt, GREEDY)
+    assert tokens and end.finish_reason in ("stop", "length")
+
+
+def test_stop_during_a_long_prompt_ends_within_a_second(remote):
+    text = " ".join(["The quick brown fox jumps over the lazy dog."] * 150)
+    prompt = remote.tokenize(remote.render([{"role": "user", "content": text}]))
+    cancel = threading.Event()
+    timer = threading.Timer(0.05, cancel.set)
+    timer.start()
+    started = time.perf_counter()
+    tokens, finished = collect(remote, prompt, GREEDY, cancel=cancel)
+    timer.join()
+    assert finished.finish_reason == "cancelled"
+    assert time.perf_counter() - started < 1.05
