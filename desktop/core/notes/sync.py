@@ -98,12 +98,9 @@ class FolderWatcher:
     """Calls on_change(root) on a watchdog thread, once per burst of changes under a watched folder."""
 
     def __init__(self, on_change: Callable[[Path], None], debounce_s: float = DEBOUNCE_S):
-        from watchdog.observers import Observer
-
         self._on_change = on_change
         self._debounce_s = debounce_s
-        self._observer = Observer()
-        self._observer.daemon = True
+        self._observer = None  # made at the first watch: it takes an inotify instance, which can run out
         self._watches: dict[Path, object] = {}
         self._timers: dict[Path, threading.Timer] = {}
         self._lock = threading.Lock()
@@ -125,12 +122,17 @@ class FolderWatcher:
             if root in self._watches:
                 return None
             try:
+                if self._observer is None:
+                    from watchdog.observers import Observer
+
+                    self._observer = Observer()  # OSError when the user's inotify instances are all taken
+                    self._observer.daemon = True
                 self._watches[root] = self._observer.schedule(Handler(), str(root), recursive=True)
                 if not self._started:
                     self._observer.start()
                     self._started = True
             except OSError as error:
-                # Typically the inotify watch limit (fs.inotify.max_user_watches): start-up rescans still work.
+                # The inotify limits (fs.inotify.max_user_watches, max_user_instances): start-up rescans still work.
                 return f"cannot watch {root} for changes ({error.strerror or error}); changes are picked up at start-up"
         return None
 
