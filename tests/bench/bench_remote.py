@@ -74,7 +74,10 @@ def spread(values: list[float]) -> list[float]:
 def main() -> dict:
     if not BINARY.exists():
         raise RuntimeError(MISSING)
-    with tempfile.TemporaryDirectory() as folder, llama_server(model_path("chat"), Path(folder) / "server.log") as url:
+    # One server thread: two OpenMP threads wait on each other whenever one is descheduled, and on the
+    # shared machine (load 8) that made the server itself run at 1.8 tok/s; the comparison is client-side.
+    with tempfile.TemporaryDirectory() as folder, \
+            llama_server(model_path("chat"), Path(folder) / "server.log", threads=1) as url:
         address = ServerAddress(url)
         with open_client(address) as client:
             profile = probe(client, address)

@@ -11,7 +11,7 @@ import httpx
 
 BINARY = Path(sys.prefix) / "bin" / "llama-server"  # `make llama-server` puts it there
 MISSING = f"llama-server is not built ({BINARY}); run `make llama-server`"
-THREADS = 2
+THREADS = 2  # like the in-process engine (the parity test compares their numbers)
 
 
 def free_port() -> int:
@@ -21,14 +21,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def llama_server(model: Path, log: Path, n_ctx: int = 2048, extra: tuple[str, ...] = ()):
+def llama_server(model: Path, log: Path, n_ctx: int = 2048, extra: tuple[str, ...] = (), threads: int = THREADS):
     """Start llama-server on the model, wait until /health says ok, yield its base URL, stop it."""
     port = free_port()
     # Like the in-process engine: one slot, the same batch and threads, no web UI. -fa off: with it the
     # server's log-probabilities matched the in-process engine's to 1.7e-4 nats over 120 greedy tokens
     # (same tokens); with -fa on they differed by up to 0.17 nats and the greedy reply forked at token 37.
     command = [str(BINARY), "-m", str(model), "--host", "127.0.0.1", "--port", str(port), "-c", str(n_ctx),
-               "-np", "1", "-t", str(THREADS), "-tb", str(THREADS), "-b", "512", "-ub", "512", "-fa", "off",
+               "-np", "1", "-t", str(threads), "-tb", str(threads), "-b", "512", "-ub", "512", "-fa", "off",
                "--no-webui", *extra]
     with open(log, "wb") as output:
         process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
