@@ -2,41 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name></name>
-    <message>
-        <source>indexed, with a warning</source>
-        <translation>已索引（有警告）</translation>
-    </message>
-    <message>
-        <source>indexed</source>
-        <translation>已索引</translation>
-    </message>
-    <message>
-        <source>error: {reason}</source>
-        <translation>出错：{reason}</translation>
-    </message>
-    <message>
-        <source>cancelled: {reason}</source>
-        <translation>已取消：{reason}</translation>
-    </message>
-    <message>
-        <source>waiting</source>
-        <translation>等待中</translation>
-    </message>
-    <message>
-        <source>indexing…</source>
-        <translation>正在索引…</translation>
-    </message>
-    <message>
-        <source>You</source>
-        <translation>你</translation>
-    </message>
-    <message>
-        <source>Reply</source>
-        <translation>回复</translation>
-    </message>
-</context>
-<context>
     <name>BranchNavigator</name>
     <message>
         <source>Previous branch</source>
@@ -349,6 +314,14 @@
         <translation>正在加载 {name}…</translation>
     </message>
     <message>
+        <source>CPU threads: {threads}, from the next model loaded.</source>
+        <translation>CPU 线程数：{threads}，从下一次加载模型起生效。</translation>
+    </message>
+    <message>
+        <source>automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
         <source>Connecting to {name}…</source>
         <translation>正在连接 {name}…</translation>
     </message>
@@ -383,6 +356,12 @@
     <message>
         <source>Cannot import</source>
         <translation>无法导入</translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported %n conversation(s) from {name}.</source>
+        <translation>
+            <numerusform>已从 {name} 导入 %n 个对话。</numerusform>
+        </translation>
     </message>
     <message>
         <source>You</source>
@@ -578,6 +557,30 @@
 </context>
 <context>
     <name>NotesPanel</name>
+    <message>
+        <source>indexed, with a warning</source>
+        <translation>已索引（有警告）</translation>
+    </message>
+    <message>
+        <source>indexed</source>
+        <translation>已索引</translation>
+    </message>
+    <message>
+        <source>error: {reason}</source>
+        <translation>出错：{reason}</translation>
+    </message>
+    <message>
+        <source>cancelled: {reason}</source>
+        <translation>已取消：{reason}</translation>
+    </message>
+    <message>
+        <source>waiting</source>
+        <translation>等待中</translation>
+    </message>
+    <message>
+        <source>indexing…</source>
+        <translation>正在索引…</translation>
+    </message>
     <message>
         <source>Search notes…</source>
         <translation>搜索笔记…</translation>
@@ -812,6 +815,14 @@
 </context>
 <context>
     <name>SearchBox</name>
+    <message>
+        <source>You</source>
+        <translation>你</translation>
+    </message>
+    <message>
+        <source>Reply</source>
+        <translation>回复</translation>
+    </message>
     <message>
         <source>Search all conversations…</source>
         <translation>搜索全部对话…</translation>

@@ -344,7 +344,8 @@ class MainWindow(QMainWindow):
         self.engine_config = dataclasses.replace(self.engine_config, n_threads=threads or default_threads())
         path = self.model_info.path if self.model_info is not None and self.engine_description is None else None
         if path is None or self.replies.busy:
-            self.notify(f"CPU threads: {threads or 'automatic'}, from the next model loaded.")
+            self.notify(self.tr("CPU threads: {threads}, from the next model loaded.").format(
+                threads=threads or self.tr("automatic")))
             return
         self.load_model(path)
 
@@ -686,7 +687,7 @@ class MainWindow(QMainWindow):
         if ids:
             self.conversation_id = ids[-1]
         self.refresh_conversations(select_first=True)
-        self.notify(f"Imported {len(ids)} conversation{'' if len(ids) == 1 else 's'} from {path.name}.")
+        self.notify(self.tr("Imported %n conversation(s) from {name}.", "", len(ids)).format(name=path.name))
 
     def _system_prompt_edited(self, text: str) -> None:
         if self.conversation_id is not None:

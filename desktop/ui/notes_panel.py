@@ -18,15 +18,15 @@ FILE_TYPES = {".txt": (".txt",), ".md": (".md", ".markdown"), ".pdf": (".pdf",),
 
 
 def status_text(note: Note) -> str:
+    translate = QCoreApplication.translate
     if note.status == "indexed":
-        return tr("indexed, with a warning") if note.warning else tr("indexed")
-    if note.status in ("error", "cancelled"):
-        return (tr("error: {reason}") if note.status == "error" else tr("cancelled: {reason}")).format(reason=note.error)
-    return {"pending": tr("waiting"), "indexing": tr("indexing…")}.get(note.status, note.status)
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("NotesPanel", text)
+        return translate("NotesPanel", "indexed, with a warning") if note.warning else translate("NotesPanel", "indexed")
+    if note.status == "error":
+        return translate("NotesPanel", "error: {reason}").format(reason=note.error)
+    if note.status == "cancelled":
+        return translate("NotesPanel", "cancelled: {reason}").format(reason=note.error)
+    return {"pending": translate("NotesPanel", "waiting"),
+            "indexing": translate("NotesPanel", "indexing…")}.get(note.status, note.status)
 
 
 class NotesPanel(QWidget):

@@ -8,10 +8,6 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, Q
 from desktop.core.store.search import DEFAULT_LIMIT, SearchHit
 from desktop.ui.ime import guard_enter
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("SearchBox", text)
-
-
 DEBOUNCE_MS = 150  # one query per pause in typing, not per key
 HIT_ROLE = Qt.ItemDataRole.UserRole
 
@@ -22,7 +18,7 @@ def hit_html(hit: SearchHit) -> str:
         f"<b style='background-color:#fde68a; color:#1f2937'>{html.escape(text)}</b>" if matched else html.escape(text)
         for text, matched in hit.snippet_parts()
     )
-    who = tr("You") if hit.role == "user" else tr("Reply")
+    who = QCoreApplication.translate("SearchBox", "You") if hit.role == "user" else QCoreApplication.translate("SearchBox", "Reply")
     return (f"<span style='color:gray'>{html.escape(hit.conversation_title)} · {who} · "
             f"{hit.created_at[:10]}</span><br>{snippet}")
 

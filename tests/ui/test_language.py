@@ -47,6 +47,9 @@ def test_every_string_of_the_window_has_a_finished_translation(tmp_path):
             problems.append(f"empty: {source!r}")
         elif source.count("{") != text.count("{") or ("&" in source) != ("&" in text) or ("%n" in source) != ("%n" in text):
             problems.append(f"placeholders or shortcut differ: {source!r} -> {text!r}")
+    # a string lupdate found outside any class or translate("Context", …) call has no context: never looked up
+    problems += [f"no context: {m.findtext('source')!r}" for c in ElementTree.parse(copy).getroot().findall("context")
+                 if not (c.findtext("name") or "").strip() for m in c.findall("message")]
     assert not problems, "run pyside6-lupdate (translations/README.md) and translate:\n" + "\n".join(problems)
     assert len(messages(copy)) == len(messages(TS))
 
