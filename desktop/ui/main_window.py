@@ -29,8 +29,11 @@ from desktop.core.paths import database_path
 from desktop.core.presets import DEFAULT_SYSTEM_PROMPT
 from desktop.core.settings import load_sampler_settings, load_threads, save_sampler_settings, save_threads
 from desktop.core.store import Store
-from desktop.core.text import shown_part
+from desktop.core.lab.context import latest_turn
+from desktop.core.store.experiments import list_experiments, load_experiment, save_experiment
+from desktop.core.text import one_line, shown_part
 from desktop.ui.chat_view import ChatView
+from desktop.ui.lab_dialog import LabDialog
 from desktop.ui.composer import Composer
 from desktop.ui.conversation_tools import ConversationTools
 from desktop.ui.engine_menu import EngineMenu
@@ -81,6 +84,7 @@ class MainWindow(QMainWindow):
         self._notice_before_show: tuple[str, int] | None = None  # shown again once the window is (notify)
         self.conversation_id: int | None = None
         self._loading_request: int | None = None
+        self.lab: LabDialog | None = None  # the Lab window, made when first asked for
         self._loading_path: Path | None = None
         self._loading_server: RemoteTarget | None = None  # a server model being opened instead of a file
         self.engine_description: dict | None = None  # what a reply keeps of a remote engine; None: in-process
@@ -244,8 +248,45 @@ class MainWindow(QMainWindow):
         self.threads_menu = ThreadsMenu(load_threads(self.store), cores, default_threads(), self)
         self.model_menu.addMenu(self.threads_menu)
         self.engine_menu.install(self.menuBar().addMenu(self.tr("&Engine")))
+        lab_menu = self.menuBar().addMenu(self.tr("&Lab"))
+        lab_menu.setObjectName("labMenu")
+        self._action(lab_menu, self.tr("&How likely is this?…"), None, lambda: self.show_lab("score"))
+        self._action(lab_menu, self.tr("&Sample many…"), None, lambda: self.show_lab("sample"))
+        self._action(lab_menu, self.tr("&Compare setups…"), QKeySequence("Ctrl+Shift+C"), lambda: self.show_lab("compare"))
         self.help = HelpMenu(self, lambda: self.model_name)
         self.help.install(self.menuBar().addMenu(self.tr("&Help")))
+
+    # --- the lab ----------------------------------------------------------------------------------
+    def show_lab(self, kind: str) -> None:
+        """The Lab window on the newest message of the open conversation, with the runs kept under it."""
+        if self.lab is None:
+            self.lab = LabDialog(self.engine, lambda: latest_turn(self.store, self.conversation_id),
+                                 self.sampling.settings, self)
+            self.lab.runFinished.connect(self._keep_experiment)
+            self.lab.failed.connect(lambda text: self.show_error(self.tr("Lab"), text))
+            self.lab.reopenRequested.connect(self._reopen_experiment)
+        self.lab.set_history(list_experiments(self.store, self.conversation_id))
+        self.lab.open_tab(kind)
+        self.lab.show()
+        self.lab.raise_()
+
+    def _keep_experiment(self, kind: str, data: dict) -> None:
+        try:
+            _system, history, message_id = latest_turn(self.store, self.conversation_id)
+        except InklingError:
+            return
+        title = f"{kind.capitalize()}: {one_line(history[-1].content, 40)}"
+        save_experiment(self.store, kind, title, data, self.conversation_id, message_id)
+        self.lab.set_history(list_experiments(self.store, self.conversation_id))
+
+    def _reopen_experiment(self, experiment_id: int) -> None:
+        try:
+            experiment = load_experiment(self.store, experiment_id)
+        except InklingError as error:
+            self.show_error(self.tr("Lab"), str(error))
+            return
+        if experiment is not None:
+            self.lab.show_result(experiment.kind, experiment.data)
 
     def _action(self, menu, text, shortcut, slot) -> QAction:
         action = QAction(text, self)

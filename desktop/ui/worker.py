@@ -25,6 +25,8 @@ class EngineWorker(QObject):
     finished = Signal(int, object)  # request id, Finished
     failed = Signal(int, str)
     budgetMeasured = Signal(int, object)  # request id, BudgetSplit, or a str saying why it cannot be measured
+    jobProgress = Signal(int, object)  # request id, whatever a lab job reports as it goes
+    jobDone = Signal(int, object)  # request id, the job's result
 
     def __init__(self, engine_factory):
         super().__init__()
@@ -86,6 +88,19 @@ class EngineWorker(QObject):
             split = str(error)
         self.budgetMeasured.emit(request.request_id, split)
 
+    @Slot(int, object, object)
+    def run_job(self, request_id: int, job, cancel: threading.Event) -> None:
+        """A lab job, job(engine, cancel, report) -> result, on this thread: the one that owns the engine."""
+        if self._engine is None:
+            self.failed.emit(request_id, "No model is loaded. Open one with File → Open model….")
+            return
+        try:
+            result = job(self._engine, cancel, lambda item: self.jobProgress.emit(request_id, item))
+        except (EngineError, ValueError) as error:  # ValueError: a setup the core refused
+            self.failed.emit(request_id, str(error))
+            return
+        self.jobDone.emit(request_id, result)
+
     @Slot()
     def close_engine(self) -> None:
         if self._engine is not None:
@@ -100,6 +115,7 @@ class EngineController(QObject):
     _loadRequested = Signal(int, str, object)
     _generateRequested = Signal(object, object)
     _measureRequested = Signal(object)
+    _jobRequested = Signal(int, object, object)
     _closeRequested = Signal()
 
     def __init__(self, engine_factory, parent=None):
@@ -113,6 +129,8 @@ class EngineController(QObject):
         self._loadRequested.connect(self.worker.load_model)
         self._generateRequested.connect(self.worker.generate)
         self._measureRequested.connect(self.worker.measure)
+        self._jobRequested.connect(self.worker.run_job)
+        self.worker.jobDone.connect(self._forget)
         self._closeRequested.connect(self.worker.close_engine)  # queued: it waits for the step in progress
         self.worker.finished.connect(self._forget)
         self.worker.failed.connect(self._forget)
@@ -139,6 +157,13 @@ class EngineController(QObject):
         """Ask for the context budget; only the newest request is answered (budgetMeasured)."""
         self.worker.latest_measure = request.request_id
         self._measureRequested.emit(request)
+
+    def run_job(self, job) -> int:
+        """Run job(engine, cancel, report) on the engine's thread; answers come as jobProgress/jobDone/failed."""
+        request_id = self.next_request_id()
+        self._cancels[request_id] = threading.Event()
+        self._jobRequested.emit(request_id, job, self._cancels[request_id])
+        return request_id
 
     def cancel(self, request_id: int) -> None:
         # Set directly, not through the worker's queue: the worker is busy in the token loop.

@@ -1,0 +1,277 @@
+"""The Lab window: score texts, sample many replies, compare setups on the newest turn; runs kept and reopened."""
+
+import math
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox, QDialog, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton,
+    QSpinBox, QSplitter, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
+)
+
+from desktop.core.errors import InklingError
+from desktop.core.lab.compare import MAX_SETUPS, Setup, SetupError
+from desktop.core.lab.sample import MAX_SAMPLES, SHORT_REPLY
+
+KIND_TABS = {"score": 0, "sample": 1, "compare": 2}
+
+
+def _table(headers: list[str]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
+    # QTableWidgetItem shows plain text: model output stays inert here
+    table.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.setItem(r, c, QTableWidgetItem(value))
+
+
+def _tokens_rows(tokens: list[dict]) -> list[list[str]]:
+    return [[t["text"], f"{math.exp(t['logprob']):.1%}", str(t.get("rank", "")),
+             "  ".join(f"{a['text']} {math.exp(a['logprob']):.0%}" for a in t["top"][:5])] for t in tokens]
+
+
+class LabDialog(QDialog):
+    """Gets the engine controller and callables for the current turn and settings; asks the window to keep runs."""
+
+    runFinished = Signal(str, dict)  # kind, the experiment's data: the window saves it under the conversation
+    failed = Signal(str)
+    reopenRequested = Signal(int)  # an experiment id
+
+    def __init__(self, engine, turn, settings, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Lab")
+        self.resize(900, 620)
+        self.engine, self.turn, self.settings = engine, turn, settings
+        self._request: int | None = None
+        self._kind = ""
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._score_tab(), "How likely is this?")
+        self.tabs.addTab(self._sample_tab(), "Sample many")
+        self.tabs.addTab(self._compare_tab(), "Compare")
+        self.status = QLabel()
+        self.stop_button = QPushButton("Stop")
+        self.stop_button.setEnabled(False)
+        self.stop_button.clicked.connect(self.stop)
+        self.history = QListWidget()
+        self.history.setObjectName("labHistory")
+        self.history.itemActivated.connect(lambda item: self.reopenRequested.emit(item.data(Qt.ItemDataRole.UserRole)))
+        splitter = QSplitter()
+        splitter.addWidget(self.tabs)
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.addWidget(QLabel("Kept runs (double-click to reopen)"))
+        side_layout.addWidget(self.history)
+        splitter.addWidget(side)
+        splitter.setSizes([680, 220])
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status, 1)
+        bottom.addWidget(self.stop_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(bottom)
+        worker = engine.worker
+        worker.jobProgress.connect(self.on_progress)
+        worker.jobDone.connect(self.on_done)
+        worker.failed.connect(self.on_failed)
+
+    # --- tabs ---------------------------------------------------------------------------------
+    def _score_tab(self) -> QWidget:
+        tab = QWidget()
+        self.candidates = QPlainTextEdit()
+        self.candidates.setObjectName("labCandidates")
+        self.candidates.setPlaceholderText("One text per line, e.g.\nParis\nLyon\nMarseille")
+        self.exact = QCheckBox("Exact (a token at a time, as generation computes them; slower)")
+        run = QPushButton("Score")
+        run.clicked.connect(self.score)
+        self.score_table = _table(["Text", "Log-prob", "Perplexity", "Tokens"])
+        self.score_table.currentCellChanged.connect(lambda row, *_: self._show_scored_tokens(row))
+        self.score_tokens = _table(["Token", "Probability", "Rank", "Top alternatives"])
+        layout = QVBoxLayout(tab)
+        layout.addWidget(QLabel("How probable does the model find each text as the reply to your newest message?"))
+        layout.addWidget(self.candidates, 1)
+        row = QHBoxLayout()
+        row.addWidget(self.exact, 1)
+        row.addWidget(run)
+        layout.addLayout(row)
+        layout.addWidget(self.score_table, 1)
+        layout.addWidget(self.score_tokens, 2)
+        self._scored: list[dict] = []
+        return tab
+
+    def _sample_tab(self) -> QWidget:
+        tab = QWidget()
+        self.sample_count = QSpinBox()
+        self.sample_count.setRange(1, MAX_SAMPLES)
+        self.sample_count.setValue(20)
+        self.sample_tokens = QSpinBox()
+        self.sample_tokens.setRange(1, 512)
+        self.sample_tokens.setValue(SHORT_REPLY)
+        run = QPushButton("Sample")
+        run.clicked.connect(self.sample)
+        row = QHBoxLayout()
+        for widget in (QLabel("Replies"), self.sample_count, QLabel("tokens each"), self.sample_tokens, run):
+            row.addWidget(widget)
+        row.addStretch(1)
+        self.groups = _table(["Answer", "Count"])
+        self.first_tokens = _table(["First token", "Model probability", "Drawn"])
+        layout = QVBoxLayout(tab)
+        layout.addWidget(QLabel("Replies to your newest message at the Sampling panel's settings, each with its own seed."))
+        layout.addLayout(row)
+        layout.addWidget(self.groups, 2)
+        layout.addWidget(self.first_tokens, 1)
+        return tab
+
+    def _compare_tab(self) -> QWidget:
+        tab = QWidget()
+        self.setup_fields = []
+        row = QHBoxLayout()
+        for index, text in enumerate(["temperature=0", "temperature=1.2,seed=7", "", ""][:MAX_SETUPS]):
+            field = QLineEdit(text)
+            field.setPlaceholderText("e.g. temperature=1.5 or system=Answer in one word.")
+            field.setObjectName(f"labSetup{index}")
+            self.setup_fields.append(field)
+            row.addWidget(field)
+        run = QPushButton("Compare")
+        run.clicked.connect(self.compare)
+        row.addWidget(run)
+        self.columns = QHBoxLayout()
+        self.divergence = QLabel()
+        self.divergence.setTextFormat(Qt.TextFormat.PlainText)
+        self.divergence.setWordWrap(True)
+        layout = QVBoxLayout(tab)
+        layout.addWidget(QLabel("Your newest message answered under each setup (empty fields are left out)."))
+        layout.addLayout(row)
+        layout.addLayout(self.columns, 1)
+        layout.addWidget(self.divergence)
+        return tab
+
+    # --- running ------------------------------------------------------------------------------
+    def open_tab(self, kind: str) -> None:
+        self.tabs.setCurrentIndex(KIND_TABS[kind])
+
+    def set_history(self, experiments) -> None:
+        self.history.clear()
+        for experiment in experiments:
+            item = QListWidgetItem(f"{experiment.title}  ({experiment.created_at[:16].replace('T', ' ')})")
+            item.setData(Qt.ItemDataRole.UserRole, experiment.id)
+            self.history.addItem(item)
+
+    def _start(self, kind: str, make_job) -> None:
+        if self._request is not None:
+            return
+        try:
+            system, history, _message_id = self.turn()
+            job = make_job(system, history)
+        except (SetupError, ValueError, InklingError) as error:
+            self.failed.emit(str(error))
+            return
+        self._kind = kind
+        self._request = self.engine.run_job(job)
+        self.stop_button.setEnabled(True)
+        self.status.setText("Running…")
+
+    def score(self) -> None:
+        from desktop.core.lab.jobs import score_job
+
+        texts = [line.strip() for line in self.candidates.toPlainText().splitlines() if line.strip()]
+        if not texts:
+            self.status.setText("Write at least one text to score.")
+            return
+        self._start("score", lambda system, history: score_job(system, history, texts, self.settings(),
+                                                               exact=self.exact.isChecked()))
+
+    def sample(self) -> None:
+        from desktop.core.lab.jobs import sample_job
+
+        settings = self.settings().__class__.from_dict({**self.settings().to_dict(), "max_tokens": self.sample_tokens.value()})
+        self._start("sample", lambda system, history: sample_job(system, history, settings, self.sample_count.value()))
+
+    def compare(self) -> None:
+        from desktop.core.lab.jobs import compare_job
+
+        texts = [f.text() for f in self.setup_fields if f.text().strip()]
+        # parsed inside _start, where a setup it cannot read is said in words
+        self._start("compare", lambda system, history: compare_job(
+            system, history, self.settings(), [Setup.parse(text) for text in texts]))
+
+    def stop(self) -> None:
+        if self._request is not None:
+            self.engine.cancel(self._request)
+
+    def on_progress(self, request_id: int, item) -> None:
+        if request_id == self._request:
+            done, total = item
+            self.status.setText(f"{done} of {total} done…")
+
+    def on_done(self, request_id: int, data) -> None:
+        if request_id != self._request:
+            return
+        self._request = None
+        self.stop_button.setEnabled(False)
+        self.status.setText("Done; kept under this conversation.")
+        self.show_result(self._kind, data)
+        self.runFinished.emit(self._kind, data)
+
+    def on_failed(self, request_id: int, message: str) -> None:
+        if request_id == self._request:
+            self._request = None
+            self.stop_button.setEnabled(False)
+            self.status.setText("")
+            self.failed.emit(message)
+
+    # --- results (from the same JSON that is kept, so a reopened run looks the same) -----------
+    def show_result(self, kind: str, data: dict) -> None:
+        self.open_tab(kind)
+        getattr(self, f"_show_{kind}")(data)
+
+    def _show_score(self, data: dict) -> None:
+        self._scored = data["candidates"]
+        _fill(self.score_table, [[c["text"], f"{c['logprob']:.3f}", f"{c['perplexity']:.2f}", str(len(c["tokens"]))]
+                                 for c in self._scored])
+        self.score_table.setCurrentCell(0, 0)
+        self._show_scored_tokens(0)
+
+    def _show_scored_tokens(self, row: int) -> None:
+        if 0 <= row < len(self._scored):
+            _fill(self.score_tokens, _tokens_rows(self._scored[row]["tokens"]))
+
+    def _show_sample(self, data: dict) -> None:
+        total = len(data["samples"])
+        _fill(self.groups, [[g["text"], f"×{g['count']}"] for g in data["groups"]])
+        _fill(self.first_tokens, [[r["text"], f"{r['model_prob']:.1%}", f"{r['count']}/{total} ({r['count'] / total:.0%})"]
+                                  for r in data["first_token"][:10]])
+
+    def _show_compare(self, data: dict) -> None:
+        while self.columns.count():
+            self.columns.takeAt(0).widget().deleteLater()
+        for column in data["columns"]:
+            view = QPlainTextEdit()  # plain text: model output stays inert
+            view.setReadOnly(True)
+            mean = column["mean_logprob"]
+            stats = (f"mean log-prob {mean:.3f}, perplexity {column['perplexity']:.2f}" if mean is not None else "no tokens")
+            view.setPlainText(f"[{column['label']}]\n{column['text'].strip()}\n\n{stats}, "
+                              f"{len(column['tokens'])} tokens, {column['finish_reason']}")
+            self.columns.addWidget(view)
+        self.divergence.setText(_divergence_text(data))
+
+
+def _divergence_text(data: dict) -> str:
+    position = data["first_divergence"]
+    if position is None:
+        return "The answers never part: every column drew the same tokens."
+    parts = []
+    for column in data["columns"]:
+        tokens = column["tokens"]
+        if position >= len(tokens):
+            parts.append(f"[{column['label']}] had ended")
+            continue
+        token = tokens[position]
+        top = ", ".join(f"{a['text']!r} {math.exp(a['logprob']):.0%}" for a in token["top"][:4])
+        parts.append(f"[{column['label']}] drew {token['text']!r} ({math.exp(token['logprob']):.0%}); model's top: {top}")
+    return f"The answers part at token {position + 1}:\n" + "\n".join(parts)

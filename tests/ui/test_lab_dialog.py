@@ -1,0 +1,67 @@
+"""The Lab window on the real bundled model: score, sample and compare the newest turn; runs kept and reopened."""
+
+import pytest
+from PySide6.QtWidgets import QPlainTextEdit
+
+from desktop.core.engine.llama_engine import LlamaEngine
+from desktop.core.probability.sampling import SamplerSettings
+from desktop.core.store.experiments import list_experiments
+from tests.ui.conftest import send
+
+pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)\(\)")  # offscreen, a shown window
+
+
+def lab_window(qtbot, make_window, smollm2_path):
+    window = make_window(LlamaEngine, smollm2_path)
+    window.sampling.set_settings(SamplerSettings(temperature=1.0, top_k=0, top_p=1.0, min_p=0.0, max_tokens=6, seed=3))
+    send(qtbot, window, "What is the capital city of France?")
+    return window
+
+
+def run(qtbot, lab, button_text: str) -> None:
+    from PySide6.QtWidgets import QPushButton
+
+    button = next(b for b in lab.tabs.currentWidget().findChildren(QPushButton) if b.text() == button_text)
+    button.click()
+    qtbot.waitUntil(lambda: lab._request is None, timeout=120_000)
+
+
+def test_score_sample_and_compare_from_the_window_are_kept(qtbot, make_window, smollm2_path):
+    window = lab_window(qtbot, make_window, smollm2_path)
+    window.show_lab("score")
+    lab = window.lab
+    lab.candidates.setPlainText("Lyon.\nParis.")
+    run(qtbot, lab, "Score")
+    assert [lab.score_table.item(r, 0).text() for r in range(2)] == ["Paris.", "Lyon."]
+    assert lab.score_tokens.rowCount() >= 1
+
+    lab.open_tab("sample")
+    lab.sample_count.setValue(4)
+    lab.sample_tokens.setValue(3)
+    run(qtbot, lab, "Sample")
+    counts = [int(lab.groups.item(r, 1).text().lstrip("×")) for r in range(lab.groups.rowCount())]
+    assert sum(counts) == 4
+
+    lab.open_tab("compare")
+    lab.setup_fields[0].setText("temperature=0")
+    lab.setup_fields[1].setText("temperature=0")
+    run(qtbot, lab, "Compare")
+    columns = lab.tabs.currentWidget().findChildren(QPlainTextEdit)
+    assert len(columns) == 2 and columns[0].toPlainText() == columns[1].toPlainText()
+    assert "never part" in lab.divergence.text()
+
+    kept = list_experiments(window.store, window.conversation_id)
+    assert [e.kind for e in kept] == ["compare", "sample", "score"]
+    assert lab.history.count() == 3
+    lab.history.itemActivated.emit(lab.history.item(2))  # reopen the score
+    assert lab.tabs.currentIndex() == 0 and lab.score_table.item(0, 0).text() == "Paris."
+
+
+def test_a_bad_setup_is_said_in_words(qtbot, make_window, smollm2_path, monkeypatch):
+    window = lab_window(qtbot, make_window, smollm2_path)
+    errors = []
+    monkeypatch.setattr(window, "show_error", lambda title, text: errors.append(text))
+    window.show_lab("compare")
+    window.lab.setup_fields[0].setText("warmth=3")
+    window.lab.compare()
+    assert errors and "warmth" in errors[0]
