@@ -294,8 +294,28 @@
         <translation>引擎(&amp;E)</translation>
     </message>
     <message>
+        <source>&amp;Lab</source>
+        <translation>实验(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;How likely is this?…</source>
+        <translation>这有多大可能(&amp;H)？…</translation>
+    </message>
+    <message>
+        <source>&amp;Sample many…</source>
+        <translation>多次采样(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>&amp;Compare setups…</source>
+        <translation>比较设置(&amp;C)…</translation>
+    </message>
+    <message>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Lab</source>
+        <translation>实验</translation>
     </message>
     <message>
         <source>The new language is used when Inkling starts again.</source>
@@ -543,8 +563,56 @@
         <translation>修复损坏的笔记…</translation>
     </message>
     <message>
+        <source>Checking imported folders for changes</source>
+        <translation>正在检查导入的文件夹有无变化</translation>
+    </message>
+    <message>
+        <source>Indexing {what}: {percent}%</source>
+        <translation>正在索引 {what}：{percent}%</translation>
+    </message>
+    <message>
         <source>A note needs some text.</source>
         <translation>笔记需要有一些文字。</translation>
+    </message>
+    <message>
+        <source>Saving the note</source>
+        <translation>正在保存笔记</translation>
+    </message>
+    <message>
+        <source>Remove folder</source>
+        <translation>移除文件夹</translation>
+    </message>
+    <message>
+        <source>Stop syncing {path} and remove its notes from Inkling? The files stay on disk.</source>
+        <translation>停止同步 {path} 并把它的笔记从 Inkling 中移除吗？磁盘上的文件保持不变。</translation>
+    </message>
+    <message>
+        <source>Removing the folder</source>
+        <translation>正在移除文件夹</translation>
+    </message>
+    <message>
+        <source>Delete note</source>
+        <translation>删除笔记</translation>
+    </message>
+    <message>
+        <source>Delete the note “{title}”?</source>
+        <translation>删除笔记「{title}」吗？</translation>
+    </message>
+    <message>
+        <source>Deleting the note</source>
+        <translation>正在删除笔记</translation>
+    </message>
+    <message>
+        <source>Importing {name}</source>
+        <translation>正在导入 {name}</translation>
+    </message>
+    <message>
+        <source>Syncing {name}</source>
+        <translation>正在同步 {name}</translation>
+    </message>
+    <message>
+        <source>Rebuilding the search index</source>
+        <translation>正在重建搜索索引</translation>
     </message>
     <message>
         <source>That note no longer exists.</source>

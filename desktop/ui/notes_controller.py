@@ -126,7 +126,7 @@ class NotesController(QObject):
             self.panel.show_notice(notice)
             self.notify.emit(notice, 15000)
         self.refresh()
-        self.submit("Checking imported folders for changes", lambda lib, cancel, progress: _changes(lib.sync_all(cancel, progress)))
+        self.submit(self.tr("Checking imported folders for changes"), lambda lib, cancel, progress: _changes(lib.sync_all(cancel, progress)))
         self._release_waiting()
         self.opened.emit()
 
@@ -186,7 +186,7 @@ class NotesController(QObject):
 
     @_unless_shut_down
     def _progress(self, job_id: int, what: str, done: int, total: int) -> None:
-        self.panel.show_progress(f"Indexing {what}: {100 * done // max(total, 1)}%", done, total)
+        self.panel.show_progress(self.tr("Indexing {what}: {percent}%").format(what=what, percent=100 * done // max(total, 1)), done, total)
         if not self._refresh_timer.isActive():
             self._refresh_timer.start()
 
@@ -229,7 +229,7 @@ class NotesController(QObject):
             saved["note"] = note
             return f"Note “{note.title}” saved ({note.n_chunks} chunks)."
 
-        self.submit("Saving the note", work, after=lambda: self._show_saved(saved.get("note")))
+        self.submit(self.tr("Saving the note"), work, after=lambda: self._show_saved(saved.get("note")))
 
     def _show_saved(self, note) -> None:
         if note is not None and self.panel.editing in (None, note.id):
@@ -239,15 +239,16 @@ class NotesController(QObject):
         if kind == "folder":
             folder = next((f for f in self.library.list_folders() if f.id == item_id), None)
             if folder is None or not self._confirm(
-                "Remove folder", f"Stop syncing {folder.path} and remove its notes from Inkling? The files stay on disk."
+                self.tr("Remove folder"),
+                self.tr("Stop syncing {path} and remove its notes from Inkling? The files stay on disk.").format(path=folder.path)
             ):
                 return
-            self.submit("Removing the folder", lambda lib, _c, _p: (lib.remove_folder(item_id), f"Removed {folder.path}.")[1])
+            self.submit(self.tr("Removing the folder"), lambda lib, _c, _p: (lib.remove_folder(item_id), f"Removed {folder.path}.")[1])
         else:
             note = self.library.get_note(item_id)
-            if note is None or not self._confirm("Delete note", f"Delete the note “{note.title}”?"):
+            if note is None or not self._confirm(self.tr("Delete note"), self.tr("Delete the note “{title}”?").format(title=note.title)):
                 return
-            self.submit("Deleting the note", lambda lib, _c, _p: (lib.remove(item_id), f"Deleted “{note.title}”.")[1])
+            self.submit(self.tr("Deleting the note"), lambda lib, _c, _p: (lib.remove(item_id), f"Deleted “{note.title}”.")[1])
         self.panel.new_note()
 
     def choose_files(self) -> None:
@@ -266,7 +267,7 @@ class NotesController(QObject):
     def import_paths(self, paths: list[Path], extensions: tuple[str, ...] = SUPPORTED_EXTENSIONS) -> None:
         """Import files and folders in the background; each unreadable file is listed with its reason."""
         for path in paths:
-            self.submit(f"Importing {path.name}", lambda lib, cancel, progress, path=path: (
+            self.submit(self.tr("Importing {name}").format(name=path.name), lambda lib, cancel, progress, path=path: (
                 f"{path.name}: {lib.add_path(path, extensions, cancel, progress).summary()}"))
 
     @_unless_shut_down
@@ -276,12 +277,12 @@ class NotesController(QObject):
             return
         folder = next((f for f in self.library.list_folders() if f.path == path), None)
         if folder is not None:
-            self.submit(f"Syncing {Path(path).name}", lambda lib, cancel, progress: _changes(
+            self.submit(self.tr("Syncing {name}").format(name=Path(path).name), lambda lib, cancel, progress: _changes(
                 lib.sync_folder(folder, cancel, progress)), key=f"sync:{path}")
 
     def rebuild_index(self) -> None:
         self.panel.show_notice("")
-        self.submit("Rebuilding the search index", lambda lib, _c, progress: (
+        self.submit(self.tr("Rebuilding the search index"), lambda lib, _c, progress: (
             f"Search index rebuilt from your notes: {lib.rebuild_index(progress)} chunks."))
 
     def show_note(self, note_id: int, chunk: int | None) -> None:
