@@ -42,6 +42,7 @@ class LabDialog(QDialog):
     runFinished = Signal(str, dict)  # kind, the experiment's data: the window saves it under the conversation
     failed = Signal(str)
     reopenRequested = Signal(int)  # an experiment id
+    keepRequested = Signal(dict)  # a reply of a run ({"text", "tokens", "settings", …}) to keep as a branch
 
     def __init__(self, engine, turn, settings, parent=None):
         super().__init__(parent)
@@ -102,6 +103,7 @@ class LabDialog(QDialog):
         layout.addWidget(self.score_table, 1)
         layout.addWidget(self.score_tokens, 2)
         self._scored: list[dict] = []
+        self._sampled: dict | None = None
         return tab
 
     def _sample_tab(self) -> QWidget:
@@ -119,11 +121,15 @@ class LabDialog(QDialog):
             row.addWidget(widget)
         row.addStretch(1)
         self.groups = _table(["Answer", "Count"])
+        keep = QPushButton("Keep the selected answer as a branch")
+        keep.setObjectName("keepSample")
+        keep.clicked.connect(self._keep_sample)
         self.first_tokens = _table(["First token", "Model probability", "Drawn"])
         layout = QVBoxLayout(tab)
         layout.addWidget(QLabel("Replies to your newest message at the Sampling panel's settings, each with its own seed."))
         layout.addLayout(row)
         layout.addWidget(self.groups, 2)
+        layout.addWidget(keep)
         layout.addWidget(self.first_tokens, 1)
         return tab
 
@@ -241,7 +247,19 @@ class LabDialog(QDialog):
         if 0 <= row < len(self._scored):
             _fill(self.score_tokens, _tokens_rows(self._scored[row]["tokens"]))
 
+    def _keep_sample(self) -> None:
+        row = self.groups.currentRow()
+        data = self._sampled
+        if data is None or row < 0:
+            return
+        wanted = self.groups.item(row, 0).text()
+        sample = next(s for s in data["samples"] if s["text"].strip() == wanted)
+        self.keepRequested.emit({"text": sample["text"], "tokens": sample["tokens"], "finish_reason": sample["finish_reason"],
+                                 "settings": {**data["settings"], "seed": sample["seed"]},
+                                 "prompt_tokens": data["prompt_tokens"], "model": data["engine"]["model"]})
+
     def _show_sample(self, data: dict) -> None:
+        self._sampled = data
         total = len(data["samples"])
         _fill(self.groups, [[g["text"], f"×{g['count']}"] for g in data["groups"]])
         _fill(self.first_tokens, [[r["text"], f"{r['model_prob']:.1%}", f"{r['count']}/{total} ({r['count'] / total:.0%})"]
@@ -251,13 +269,21 @@ class LabDialog(QDialog):
         while self.columns.count():
             self.columns.takeAt(0).widget().deleteLater()
         for column in data["columns"]:
+            box = QWidget()
+            box_layout = QVBoxLayout(box)
+            box_layout.setContentsMargins(0, 0, 0, 0)
             view = QPlainTextEdit()  # plain text: model output stays inert
             view.setReadOnly(True)
             mean = column["mean_logprob"]
             stats = (f"mean log-prob {mean:.3f}, perplexity {column['perplexity']:.2f}" if mean is not None else "no tokens")
             view.setPlainText(f"[{column['label']}]\n{column['text'].strip()}\n\n{stats}, "
                               f"{len(column['tokens'])} tokens, {column['finish_reason']}")
-            self.columns.addWidget(view)
+            keep = QPushButton("Keep as a branch")
+            keep.clicked.connect(lambda _checked=False, c=column, model=data["engine"]["model"]: self.keepRequested.emit(
+                {**{k: c[k] for k in ("text", "tokens", "finish_reason", "settings", "prompt_tokens")}, "model": model}))
+            box_layout.addWidget(view, 1)
+            box_layout.addWidget(keep)
+            self.columns.addWidget(box)
         self.divergence.setText(_divergence_text(data))
 
 

@@ -30,6 +30,7 @@ from desktop.core.presets import DEFAULT_SYSTEM_PROMPT
 from desktop.core.settings import load_sampler_settings, load_threads, save_sampler_settings, save_threads
 from desktop.core.store import Store
 from desktop.core.lab.context import latest_turn
+from desktop.core.lab.keep import keep_as_branch
 from desktop.core.store.experiments import list_experiments, load_experiment, save_experiment
 from desktop.core.text import one_line, shown_part
 from desktop.ui.chat_view import ChatView
@@ -265,6 +266,7 @@ class MainWindow(QMainWindow):
             self.lab.runFinished.connect(self._keep_experiment)
             self.lab.failed.connect(lambda text: self.show_error(self.tr("Lab"), text))
             self.lab.reopenRequested.connect(self._reopen_experiment)
+            self.lab.keepRequested.connect(self._keep_lab_reply)
         self.lab.set_history(list_experiments(self.store, self.conversation_id))
         self.lab.open_tab(kind)
         self.lab.show()
@@ -278,6 +280,17 @@ class MainWindow(QMainWindow):
         title = f"{kind.capitalize()}: {one_line(history[-1].content, 40)}"
         save_experiment(self.store, kind, title, data, self.conversation_id, message_id)
         self.lab.set_history(list_experiments(self.store, self.conversation_id))
+
+    def _keep_lab_reply(self, reply: dict) -> None:
+        """A compare column or a sample becomes a reply to the newest message of yours: a branch, shown."""
+        try:
+            _system, _history, message_id = latest_turn(self.store, self.conversation_id)
+        except InklingError as error:
+            self.show_error(self.tr("Lab"), str(error))
+            return
+        kept = keep_as_branch(self.store, message_id, reply, reply["model"])
+        self.show_changes(kept.conversation_id)
+        self.notify(self.tr("Kept as a new branch of the conversation."))
 
     def _reopen_experiment(self, experiment_id: int) -> None:
         try:

@@ -49,6 +49,17 @@ def test_score_sample_and_compare_from_the_window_are_kept(qtbot, make_window, s
     columns = lab.tabs.currentWidget().findChildren(QPlainTextEdit)
     assert len(columns) == 2 and columns[0].toPlainText() == columns[1].toPlainText()
     assert "never part" in lab.divergence.text()
+    from PySide6.QtWidgets import QPushButton
+
+    reply_before = window.store.thread(window.conversation_id)[-1]
+    keep = [b for b in lab.tabs.currentWidget().findChildren(QPushButton) if b.text() == "Keep as a branch"]
+    keep[1].click()
+    kept = window.store.thread(window.conversation_id)[-1]
+    assert kept.id != reply_before.id and kept.parent_id == reply_before.parent_id  # a sibling: a new branch
+    assert kept.content.strip() and kept.content.strip() in columns[1].toPlainText()
+    trace = window.store.load_trace(kept.id)
+    assert trace and "".join(t.text for t in trace if not t.eog).strip() == kept.content.strip()
+    assert window.chat.views()[-1].message_id == kept.id
 
     kept = list_experiments(window.store, window.conversation_id)
     assert [e.kind for e in kept] == ["compare", "sample", "score"]

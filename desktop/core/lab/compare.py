@@ -5,6 +5,7 @@ import math
 import threading
 from dataclasses import dataclass, field
 
+from desktop.core.lab.keep import token_json
 from desktop.core.lab.sample import draw_reply
 from desktop.core.probability.sampling import SamplerSettings
 from desktop.core.prompt.build import ChatMessage, build_prompt, reply_reserve
@@ -87,7 +88,7 @@ class Column:
             "setup": self.setup.to_json(), "label": self.setup.label(), "settings": self.settings.to_dict(),
             "text": self.text, "finish_reason": self.finish_reason, "ttft_ms": self.ttft_ms,
             "mean_logprob": _finite(self.mean_logprob), "perplexity": _finite(self.perplexity),
-            "tokens": [record.to_json() for record in self.tokens],
+            "prompt_tokens": list(self.prompt_tokens), "tokens": [token_json(record) for record in self.tokens],
         }
 
 

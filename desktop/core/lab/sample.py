@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from desktop.core.engine.types import Finished, TokenEvent
+from desktop.core.lab.keep import token_json
 from desktop.core.probability.sampling import SamplerSettings
 from desktop.core.prompt.build import BuiltPrompt
 
@@ -23,7 +24,7 @@ class Sample:
 
     def to_json(self) -> dict:
         return {"seed": self.seed, "text": self.text, "finish_reason": self.finish_reason,
-                "tokens": [record.to_json() for record in self.tokens]}
+                "tokens": [token_json(record) for record in self.tokens]}
 
 
 @dataclass(frozen=True)
