@@ -14,7 +14,8 @@ from desktop.core.paths import data_dir
 
 HANDLERS = {"ask": ask.run, "engines": engines.run, "notes": notes.run, "export": transfer.run, "import": transfer.run,
             "show": show.run, "backup": backup.run, "restore": backup.run,
-            "score": lab.run, "sample": lab.run, "compare": lab.run, "models": models.run}
+            "score": lab.run, "sample": lab.run, "compare": lab.run, "experiments": lab.run_experiments,
+            "models": models.run}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", parser_class=OneLineParser)
     ask.add_commands(commands)
     lab.add_commands(commands)
+    lab.add_experiment_commands(commands)
     engines.add_commands(commands)
     notes.add_commands(commands)
     transfer.add_commands(commands)

@@ -18,7 +18,8 @@ from desktop.core.models import default_chat_model
 from desktop.core.presets import DEFAULT_SYSTEM_PROMPT
 from desktop.core.prompt.build import ChatMessage, build_prompt, reply_reserve
 from desktop.core.settings import load_sampler_settings
-from desktop.core.store.experiments import save_experiment
+from desktop.core.lab.report import experiment_markdown
+from desktop.core.store.experiments import list_experiments, load_experiment, save_experiment
 from desktop.core.text import one_line
 from desktop.core.workspace import open_workspace
 
@@ -141,3 +142,30 @@ def _compare(store, engine, message, settings, setups, args, cancel) -> int:
         print(f"[{column.setup.label()}] {column.text.strip()}")
     print("the answers never part" if divergence is None else f"first divergence at token {divergence}")
     return 0
+
+
+def add_experiment_commands(commands) -> None:
+    experiments = commands.add_parser("experiments", help="the lab's kept runs: list them, or print one")
+    experiments.add_argument("id", nargs="?", type=int, help="print this run (Markdown table, or --json with everything)")
+    experiments.add_argument("--json", action="store_true")
+
+
+def run_experiments(args) -> int:
+    with open_workspace(write=False) as workspace:
+        store = workspace.store
+        if args.id is None:
+            kept = list_experiments(store)
+            if args.json:
+                print(json.dumps([{"id": e.id, "kind": e.kind, "title": e.title, "created_at": e.created_at,
+                                   "conversation_id": e.conversation_id, "message_id": e.message_id} for e in kept],
+                                 ensure_ascii=False))
+            for experiment in [] if args.json else kept:
+                print(f"{experiment.id:>5}  {experiment.created_at[:16].replace('T', ' ')}  {experiment.title}")
+            return 0
+        experiment = load_experiment(store, args.id)
+        if experiment is None:
+            raise UsageError(f"no experiment with id {args.id}")
+        print(json.dumps({"id": experiment.id, "kind": experiment.kind, "title": experiment.title,
+                          "created_at": experiment.created_at, **experiment.data}, ensure_ascii=False)
+              if args.json else experiment_markdown(experiment), end="\n" if args.json else "")
+        return 0

@@ -43,6 +43,12 @@ def test_sample_and_compare_are_kept_as_experiments_and_survive_a_restart(inklin
         assert kept.conversation_id == reply["conversation_id"]
     finally:
         store.close()
+    listed = inkling("experiments", home=inkling_home)
+    assert listed.returncode == 0 and len(listed.stdout.splitlines()) == 2
+    compare_id = listed.stdout.split()[0]
+    table = inkling("experiments", compare_id, home=inkling_home).stdout
+    assert "| Setup | Reply |" in table and "temperature=0" in table
+    assert run_json("experiments", compare_id, home=inkling_home)["columns"][1]["text"] == compared["columns"][1]["text"]
 
 
 def test_a_bad_setup_or_message_is_one_line_and_exit_2(inkling_home):
