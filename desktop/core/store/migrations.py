@@ -152,22 +152,25 @@ def m006_reply_engine(db: Database) -> None:
 def m007_cjk_search(db: Database) -> None:
     # Chinese and Japanese are written without spaces, so unicode61 sees 我的护照什么时候到期 as one word
     # and 护照 matched only as its prefix. A trigram index finds any substring of three characters or more
-    # (desktop.core.store.search scans for shorter ones). It holds only messages with CJK characters:
+    # (two through its list of trigrams, messages_cjk_terms; one by a scan). It holds only messages with CJK characters:
     # English prefix search and its diacritic folding stay on messages_fts, and English-only users pay nothing.
     # The character class is core.text.CJK_CLASS, written out here because a shipped migration never changes.
     cjk = "'*[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f]*'"
+    # Each text is indexed with a newline after it, so a pair of characters that ends a message still begins
+    # a trigram (护照 in 我的护照 is found through "护照\n"); every statement below passes the same value.
     db.execute("CREATE VIRTUAL TABLE messages_cjk USING fts5(content, content='messages', content_rowid='id', tokenize='trigram')")
+    db.execute("CREATE VIRTUAL TABLE messages_cjk_terms USING fts5vocab(messages_cjk, 'row')")
     db.execute(
         f"""
         CREATE TRIGGER messages_cjk_insert AFTER INSERT ON messages WHEN new.content GLOB {cjk} BEGIN
-            INSERT INTO messages_cjk (rowid, content) VALUES (new.id, new.content);
+            INSERT INTO messages_cjk (rowid, content) VALUES (new.id, new.content || char(10));
         END
         """
     )
     db.execute(
         f"""
         CREATE TRIGGER messages_cjk_delete AFTER DELETE ON messages WHEN old.content GLOB {cjk} BEGIN
-            INSERT INTO messages_cjk (messages_cjk, rowid, content) VALUES ('delete', old.id, old.content);
+            INSERT INTO messages_cjk (messages_cjk, rowid, content) VALUES ('delete', old.id, old.content || char(10));
         END
         """
     )
@@ -176,12 +179,12 @@ def m007_cjk_search(db: Database) -> None:
         f"""
         CREATE TRIGGER messages_cjk_update AFTER UPDATE OF content ON messages BEGIN
             INSERT INTO messages_cjk (messages_cjk, rowid, content)
-                SELECT 'delete', old.id, old.content WHERE old.content GLOB {cjk};
-            INSERT INTO messages_cjk (rowid, content) SELECT new.id, new.content WHERE new.content GLOB {cjk};
+                SELECT 'delete', old.id, old.content || char(10) WHERE old.content GLOB {cjk};
+            INSERT INTO messages_cjk (rowid, content) SELECT new.id, new.content || char(10) WHERE new.content GLOB {cjk};
         END
         """
     )
-    db.execute(f"INSERT INTO messages_cjk (rowid, content) SELECT id, content FROM messages WHERE content GLOB {cjk}")
+    db.execute(f"INSERT INTO messages_cjk (rowid, content) SELECT id, content || char(10) FROM messages WHERE content GLOB {cjk}")
 
 
 @migrations()

@@ -2,7 +2,8 @@
 
 Words of space-separated scripts are matched as prefixes in messages_fts (unicode61, diacritics folded);
 runs of Chinese, Japanese or Korean characters as substrings: through the trigram index messages_cjk
-(migration m007) from three characters, by a scan of the messages for one or two.
+(migration m007) from three characters, through the trigrams that begin with them for two, by a scan
+of the messages for one.
 """
 
 import re
@@ -17,6 +18,7 @@ SNIPPET_TOKENS = 12
 SNIPPET_CHARS = 24  # each side of the first match, in a snippet made in Python (CJK queries)
 DEFAULT_LIMIT = 50
 TRIGRAM = 3  # the shortest substring the trigram index can look up
+MAX_PAIR_TRIGRAMS = 2000  # a pair of characters begun more ways than this is looked up by a scan instead
 
 
 @dataclass(frozen=True)
@@ -106,10 +108,21 @@ def _search_cjk(store: Store, terms: QueryTerms, limit: int) -> list[SearchHit]:
         params.append(" ".join(f'"{term}"' for term in long_terms))
     # Terms too short for trigrams: instr() on the text, over the rows the index left (all, if it had no term).
     # The newest-first walk stops at the limit, so a common character costs little; a rare one scans.
-    # Measured on 100,000 messages (30% Chinese, 2 cores): a two-character run no message holds scans all
-    # in ~50 ms, one in many messages ~1 ms, against < 0.1 ms through the index; SQLite's trigram cannot
-    # look up shorter strings and a second (bigram) index built in triggers would outweigh the text.
+    # SQLite's trigram index cannot look up fewer than three characters. A pair is looked up as every
+    # trigram that begins with it (the index's term list, messages_cjk_terms; each text is indexed with a
+    # newline after it, so a pair at the very end is one too). Measured (tests/bench/bench_cjk_search.py,
+    # 100,000 messages, 30% Chinese): a pair no message holds took 126 ms by a scan, a few ms this way.
+    # A single character stays a scan, newest first: a common one is found at once (~1 ms), and its
+    # trigrams would be thousands.
     for run in terms.cjk:
+        if len(run) == TRIGRAM - 1:
+            trigrams = _trigrams_beginning(store, run)
+            if trigrams is not None:
+                if not trigrams:
+                    return []
+                conditions.append("messages.id IN (SELECT rowid FROM messages_cjk WHERE messages_cjk MATCH ?)")
+                params.append(" OR ".join('"' + trigram.replace('"', '""') + '"' for trigram in trigrams))
+                continue
         if len(run) < TRIGRAM:
             conditions.append("instr(messages.content, ?) > 0")  # no case to fold: no lower() copy per row
             params.append(run)
@@ -133,6 +146,15 @@ def _search_cjk(store: Store, terms: QueryTerms, limit: int) -> list[SearchHit]:
                   marked_snippet(row["content"], terms), row["created_at"])
         for row in rows
     ]
+
+
+def _trigrams_beginning(store: Store, pair: str) -> list[str] | None:
+    """The indexed trigrams that begin with `pair` (None: too many, scan instead)."""
+    rows = store.db.execute(
+        "SELECT term FROM messages_cjk_terms WHERE term >= ? AND term < ? LIMIT ?",
+        [pair, pair + "\U0010ffff", MAX_PAIR_TRIGRAMS + 1],
+    ).fetchall()
+    return None if len(rows) > MAX_PAIR_TRIGRAMS else [term for (term,) in rows]
 
 
 def marked_snippet(content: str, terms: QueryTerms) -> str:
