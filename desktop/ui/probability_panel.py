@@ -225,8 +225,10 @@ class ProbabilityPanel(QWidget):
                              + (self.tr(" · put here by you (branch point)") if branch_point else ""))
         self.token.setText(token_label(record.text, record.eog))
         self.model_prob.setText(self.tr("model {probability}").format(probability=percent(min(1.0, math.exp(record.logprob)))))
+        # a server's reply above temperature 0: the drawn probability came from its top alternatives only
+        drawn = ("≈ " if entropy_bound and used.temperature > 0 else "") + percent(record.sampled_prob)
         self.drawn_prob.setText(self.tr("drawn: chosen by you") if branch_point
-                                else self.tr("drawn {probability}").format(probability=percent(record.sampled_prob)))
+                                else self.tr("drawn {probability}").format(probability=drawn))
         bits = f"{view.entropy_bits:.2f}"
         if entropy_bound:
             self.entropy.setText(self.tr("entropy ≥ {bits} bits ≈ (from the top {count})").format(bits=bits, count=len(record.top)))

@@ -30,6 +30,7 @@ OTHER = [{"role": "user", "content": "List twenty kinds of trees with one fact a
 
 
 def inkling_run(engine: RemoteEngine, prompt: list[int], top: int) -> dict:
+    cpu = time.process_time()
     started = time.perf_counter()
     first = end = None
     count = 0
@@ -39,7 +40,7 @@ def inkling_run(engine: RemoteEngine, prompt: list[int], top: int) -> dict:
             count += 1
         elif isinstance(event, Finished):
             end = time.perf_counter()
-    return _figures(started, first, end, count, engine.last_timings)
+    return _figures(started, first, end, count, engine.last_timings, time.process_time() - cpu)
 
 
 def bare_run(client: httpx.Client, prompt: list[int], top: int, model: str) -> dict:
@@ -48,6 +49,7 @@ def bare_run(client: httpx.Client, prompt: list[int], top: int, model: str) -> d
             "n_probs": top, "post_sampling_probs": False, "seed": 1, "temperature": 0.0, "top_k": GREEDY.top_k,
             "top_p": GREEDY.top_p, "min_p": GREEDY.min_p, "repeat_penalty": 1.0, "repeat_last_n": PENALTY_WINDOW,
             "samplers": SAMPLERS, "model": model}
+    cpu = time.process_time()
     started = time.perf_counter()
     first = None
     count, last = 0, ""
@@ -59,12 +61,15 @@ def bare_run(client: httpx.Client, prompt: list[int], top: int, model: str) -> d
                 last = line
     end = time.perf_counter()
     timings = json.loads(last[5:]).get("timings") or {}
-    return _figures(started, first, end, count - 1, timings)  # the last event is the summary, not a token
+    # the last event is the summary, not a token
+    return _figures(started, first, end, count - 1, timings, time.process_time() - cpu)
 
 
-def _figures(started, first, end, count, timings) -> dict:
+def _figures(started, first, end, count, timings, cpu_s) -> dict:
+    """Wall-clock figures, and this process's CPU time per token: the client's own cost, whatever the load."""
     return {"tps": (count - 1) / (end - first) if count > 1 else float("nan"), "ttft_ms": (first - started) * 1000,
-            "tokens": count, "server_tps": float(timings.get("predicted_per_second") or float("nan"))}
+            "tokens": count, "server_tps": float(timings.get("predicted_per_second") or float("nan")),
+            "cpu_ms_per_token": cpu_s * 1000 / max(count, 1)}
 
 
 def spread(values: list[float]) -> list[float]:
@@ -113,6 +118,12 @@ def main() -> dict:
             "tps_inkling": spread(tps["inkling10"]), "tps_bare_client": spread(tps["bare10"]),
             "inkling_vs_bare": spread(ratio), "ttft_overhead_ms": spread(overhead),
             "branch_ttft_cached_ms": spread(cached), "branch_ttft_cold_ms": spread(cold),
+        },
+        "client_cpu_ms_per_token": {
+            "inkling": {str(top): rounded(median([r["cpu_ms_per_token"] for r in results[f"inkling{top}"]]), 3)
+                        for top in (0, 10, 20)},
+            "bare": {str(top): rounded(median([r["cpu_ms_per_token"] for r in results[f"bare{top}"]]), 3)
+                     for top in (0, 10, 20)},
         },
         "tokens_per_reply": results["inkling10"][0]["tokens"],
         "prompt_tokens": len(prompt),

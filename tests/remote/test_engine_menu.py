@@ -47,6 +47,7 @@ def test_choosing_a_server_chats_through_it_and_each_reply_names_its_engine(qtbo
     window.inspector.select(reply.id, 0)
     assert window.inspector.panel.entropy.text().startswith("entropy ≥ ")  # a lower bound, and it says so
     assert "from the top 10" in window.inspector.panel.entropy.text()
+    assert window.inspector.panel.drawn_prob.text().startswith("drawn ≈ ")  # temperature 0.2: from the top 10 only
 
 
 def _filled(qtbot, dialog: AddServerDialog, url: str) -> int:
