@@ -318,6 +318,10 @@
         <translation>实验</translation>
     </message>
     <message>
+        <source>Kept as a new branch of the conversation.</source>
+        <translation>已作为对话的一条新分支保存。</translation>
+    </message>
+    <message>
         <source>The new language is used when Inkling starts again.</source>
         <translation>新的界面语言将在 Inkling 下次启动时生效。</translation>
     </message>
