@@ -59,6 +59,11 @@ class LabDialog(QDialog):
         self.stop_button = QPushButton("Stop")
         self.stop_button.setEnabled(False)
         self.stop_button.clicked.connect(self.stop)
+        self.again_button = QPushButton("Run again")
+        self.again_button.setToolTip("The shown run again, from the prompt tokens, settings and seeds it recorded")
+        self.again_button.setEnabled(False)
+        self.again_button.clicked.connect(self.run_again)
+        self._shown: tuple[str, dict] | None = None
         self.history = QListWidget()
         self.history.setObjectName("labHistory")
         self.history.itemActivated.connect(lambda item: self.reopenRequested.emit(item.data(Qt.ItemDataRole.UserRole)))
@@ -72,6 +77,7 @@ class LabDialog(QDialog):
         splitter.setSizes([680, 220])
         bottom = QHBoxLayout()
         bottom.addWidget(self.status, 1)
+        bottom.addWidget(self.again_button)
         bottom.addWidget(self.stop_button)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
@@ -168,11 +174,18 @@ class LabDialog(QDialog):
             item.setData(Qt.ItemDataRole.UserRole, experiment.id)
             self.history.addItem(item)
 
-    def _start(self, kind: str, make_job) -> None:
+    def run_again(self) -> None:
+        from desktop.core.lab.jobs import rerun_job
+
+        if self._shown is not None:
+            kind, data = self._shown
+            self._start(kind, lambda _system, _history: rerun_job(kind, data), needs_turn=False)
+
+    def _start(self, kind: str, make_job, needs_turn: bool = True) -> None:
         if self._request is not None:
             return
         try:
-            system, history, _message_id = self.turn()
+            system, history, _message_id = self.turn() if needs_turn else ("", [], None)
             job = make_job(system, history)
         except (SetupError, ValueError, InklingError) as error:
             self.failed.emit(str(error))
@@ -233,6 +246,8 @@ class LabDialog(QDialog):
 
     # --- results (from the same JSON that is kept, so a reopened run looks the same) -----------
     def show_result(self, kind: str, data: dict) -> None:
+        self._shown = (kind, data)
+        self.again_button.setEnabled(True)
         self.open_tab(kind)
         getattr(self, f"_show_{kind}")(data)
 

@@ -66,6 +66,12 @@ def test_score_sample_and_compare_from_the_window_are_kept(qtbot, make_window, s
     assert lab.history.count() == 3
     lab.history.itemActivated.emit(lab.history.item(2))  # reopen the score
     assert lab.tabs.currentIndex() == 0 and lab.score_table.item(0, 0).text() == "Paris."
+    lab.history.itemActivated.emit(lab.history.item(1))  # reopen the sample set and run it again: the same draws
+    drawn = [lab.groups.item(r, 0).text() for r in range(lab.groups.rowCount())]
+    lab.again_button.click()
+    qtbot.waitUntil(lambda: lab._request is None, timeout=120_000)
+    assert [lab.groups.item(r, 0).text() for r in range(lab.groups.rowCount())] == drawn
+    assert lab.history.count() == 4
 
 
 def test_a_bad_setup_is_said_in_words(qtbot, make_window, smollm2_path, monkeypatch):

@@ -6,7 +6,7 @@ import threading
 from dataclasses import dataclass, field
 
 from desktop.core.lab.keep import token_json
-from desktop.core.lab.sample import draw_reply
+from desktop.core.lab.sample import draw_reply, start_fresh
 from desktop.core.probability.sampling import SamplerSettings
 from desktop.core.prompt.build import ChatMessage, build_prompt, reply_reserve
 
@@ -122,6 +122,7 @@ def run_compare(engine, system_prompt: str, history: list[ChatMessage], base: Sa
         system = system_prompt if setup.system_prompt is None else setup.system_prompt
         budget = engine.info.n_ctx - reply_reserve(settings.max_tokens, engine.info.n_ctx)
         built = build_prompt(engine, system, turns + list(history), budget)
+        start_fresh(engine)  # each column as if alone: the same setup gives the same numbers in any column
         text, records, finished = draw_reply(engine, built.tokens, settings, top_logprobs, cancel)
         column = Column(setup, settings, tuple(built.tokens), text, records, finished.finish_reason,
                         finished.stats.ttft_ms)

@@ -84,6 +84,7 @@ def sample_many(engine, prompt: BuiltPrompt, settings: SamplerSettings, n: int, 
     if not 1 <= n <= MAX_SAMPLES:
         raise ValueError(f"between 1 and {MAX_SAMPLES} samples")
     cancel = cancel or threading.Event()
+    start_fresh(engine)
     samples = []
     for index in range(n):
         if cancel.is_set():
@@ -95,6 +96,14 @@ def sample_many(engine, prompt: BuiltPrompt, settings: SamplerSettings, n: int, 
         if on_sample is not None:
             on_sample(index, sample)
     return SampleSet(settings, tuple(samples))
+
+
+def start_fresh(engine) -> None:
+    """Forget the KV cache where the engine can: llama.cpp's numbers depend a little on what it holds (a
+    prompt's last token evaluated alone or within a batch), and a run must come out the same when run again."""
+    clear = getattr(engine, "clear_cache", None)
+    if clear is not None:
+        clear()
 
 
 def draw_reply(engine, prompt_tokens, settings: SamplerSettings, top_logprobs: int,

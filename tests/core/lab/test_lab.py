@@ -119,3 +119,22 @@ def test_groups_count_near_identical_answers():
     result = SampleSet(SamplerSettings(), tuple(Sample(i, t, (), "stop") for i, t in enumerate(texts)))
     assert result.groups() == [("Paris.", 3), ("Lyon", 1), ("The capital is Paris", 1)]
     assert Counter(dict(result.groups())).total() == len(texts)
+
+
+def test_a_kept_run_runs_again_exactly_from_what_it_recorded(smollm2):
+    from desktop.core.lab.jobs import compare_job, rerun_job, sample_job, score_job
+
+    history = [ChatMessage("user", "Name a colour.")]
+    warm = dataclasses.replace(PURE, max_tokens=5, seed=21)
+    report = lambda _item: None  # noqa: E731
+    for job in (compare_job("You are a helpful assistant.", history, warm, [Setup(), Setup({"temperature": 1.5})]),
+                sample_job("You are a helpful assistant.", history, warm, 3),
+                score_job("You are a helpful assistant.", history, ["Blue.", "Red."], warm)):
+        first = job(smollm2, None, report)
+        kind = "compare" if "columns" in first else "sample" if "samples" in first else "score"
+        smollm2.score_continuations(list(prompt_for(smollm2, "Something else.").tokens), [[1, 2]])  # a different cache
+        again = rerun_job(kind, first)(smollm2, None, report)
+        for run in (first, again):  # how long the first token took is a time, not a result
+            for column in run.get("columns", ()):
+                column.pop("ttft_ms")
+        assert again == first, kind
