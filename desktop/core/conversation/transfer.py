@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop import __version__
+from desktop.core.conversation.notebook import NOTEBOOK, page
 from desktop.core.conversation.export_format import FORMAT, VERSION, ExportJson, read_export
 from desktop.core.errors import DamagedDataError, InklingError
 from desktop.core.prompt.record import PromptRecord
@@ -179,6 +180,8 @@ def export_markdown(store: Store, conversation_id: int, branches: str = "current
     lines = [f"# {conversation.title}", "", f"*Exported from Inkling {__version__} · started {started} UTC*", ""]
     if conversation.system_prompt:
         lines += ["**System prompt:**", "", _quote(conversation.system_prompt), ""]
+    if conversation.kind == NOTEBOOK and branches != "all":
+        return "\n".join([*lines, "*A notebook: the document as it stands.*", "", page(messages).text]).rstrip() + "\n"
     if branches == "all":
         children: dict[int | None, list] = {}
         for message in messages:

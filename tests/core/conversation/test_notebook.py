@@ -43,3 +43,14 @@ def test_a_notebook_is_a_document_and_its_continuations(store):
     assert [m.role for m in store.thread(notebook.id)] == ["user", "assistant", "user", "assistant"]
     assert store.get_message(second.message_id).parent_id == thread[-1].id  # the draft was continued
     assert store.thread(notebook.id)[-2].content.endswith("fox. It")
+
+
+def test_a_notebook_exports_as_its_document(store):
+    from desktop.core.conversation.transfer import export_markdown
+
+    notebook = store.create_conversation(NEW_NOTEBOOK, kind=NOTEBOOK)
+    request = start_continuation(store, notebook.id, "Once upon a time", SamplerSettings(), "Gemma")
+    store.update_message(request.message_id, content=" there was a fox.", status="complete")
+    text = export_markdown(store, notebook.id)
+    assert text.endswith("Once upon a time there was a fox.\n")  # one document, not "You" and a reply
+    assert "Once upon a time" in export_markdown(store, notebook.id, "all")  # every branch: turn by turn
