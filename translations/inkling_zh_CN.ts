@@ -152,6 +152,13 @@
     </message>
 </context>
 <context>
+    <name>EngineWorker</name>
+    <message>
+        <source>No model is loaded. Open one with File → Open model….</source>
+        <translation>尚未加载模型。请用 文件 → 打开模型… 打开一个。</translation>
+    </message>
+</context>
+<context>
     <name>FileTypesDialog</name>
     <message>
         <source>Import folder</source>
@@ -628,6 +635,17 @@
     </message>
 </context>
 <context>
+    <name>NotesIndexer</name>
+    <message>
+        <source>Notes are unavailable: {error}</source>
+        <translation>笔记不可用：{error}</translation>
+    </message>
+    <message>
+        <source>Notes are unavailable.</source>
+        <translation>笔记不可用。</translation>
+    </message>
+</context>
+<context>
     <name>NotesPanel</name>
     <message>
         <source>indexed, with a warning</source>
@@ -829,6 +847,17 @@
     <message>
         <source>Inkling cannot open its database</source>
         <translation>Inkling 无法打开它的数据库</translation>
+    </message>
+</context>
+<context>
+    <name>ReplyController</name>
+    <message>
+        <source>The reply could not be saved: {error}</source>
+        <translation>回复无法保存：{error}</translation>
+    </message>
+    <message>
+        <source>The reply failed: {error}</source>
+        <translation>回复失败：{error}</translation>
     </message>
 </context>
 <context>

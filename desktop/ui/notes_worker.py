@@ -50,7 +50,7 @@ class NotesIndexer(QObject):
         except USER_ERRORS as error:
             if isinstance(error, DatabaseDamagedError):
                 self.damaged.emit(error)
-            self.openFailed.emit(f"Notes are unavailable: {error}")
+            self.openFailed.emit(self.tr("Notes are unavailable: {error}").format(error=error))
             return
         self._watcher = FolderWatcher(lambda root: self.folderChanged.emit(str(root)))
         self.opened.emit(self.library, self.library.notice or "")
@@ -58,7 +58,7 @@ class NotesIndexer(QObject):
     @Slot(int, object, object)
     def run(self, job_id: int, work: Work, cancel: threading.Event) -> None:
         if self.library is None:
-            self.jobFailed.emit(job_id, "Notes are unavailable.")
+            self.jobFailed.emit(job_id, self.tr("Notes are unavailable."))
             return
         self.jobStarted.emit(job_id)
         try:

@@ -153,14 +153,14 @@ class ReplyController(QObject):
 
     def _say_save_error(self) -> None:
         if self.active.save_error is not None:
-            self.notify.emit(f"The reply could not be saved: {self.active.save_error}", NOTICE_MS)
+            self.notify.emit(self.tr("The reply could not be saved: {error}").format(error=self.active.save_error), NOTICE_MS)
 
     def on_failed(self, request_id: int, error: str) -> None:
         if not self._is_current(request_id):
             return
         self._draw()
         self.active.fail(error)
-        self.notify.emit(f"The reply failed: {error}", NOTICE_MS)
+        self.notify.emit(self.tr("The reply failed: {error}").format(error=error), NOTICE_MS)
         self._end()
 
     def _draw(self) -> None:

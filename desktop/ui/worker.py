@@ -57,7 +57,7 @@ class EngineWorker(QObject):
     @Slot(object, object)
     def generate(self, request: ReplyRequest, cancel: threading.Event) -> None:
         if self._engine is None:
-            self.failed.emit(request.request_id, "No model is loaded. Open one with File → Open model….")
+            self.failed.emit(request.request_id, self.tr("No model is loaded. Open one with File → Open model…."))
             return
         # an engine that reads long prompts in steps reports them (LlamaEngine.prompt_progress)
         self._engine.prompt_progress = lambda done, total: self.promptProgress.emit(request.request_id, done, total)
@@ -92,7 +92,7 @@ class EngineWorker(QObject):
     def run_job(self, request_id: int, job, cancel: threading.Event) -> None:
         """A lab job, job(engine, cancel, report) -> result, on this thread: the one that owns the engine."""
         if self._engine is None:
-            self.failed.emit(request_id, "No model is loaded. Open one with File → Open model….")
+            self.failed.emit(request_id, self.tr("No model is loaded. Open one with File → Open model…."))
             return
         try:
             result = job(self._engine, cancel, lambda item: self.jobProgress.emit(request_id, item))

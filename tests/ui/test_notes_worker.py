@@ -1,27 +1,31 @@
-"""The notes indexer reports the one-time keyword re-index of an upgraded notes.db as progress on opening."""
+"""The notes indexer passes the library's opening progress (a one-time re-index after an upgrade) to the panel."""
 
-import sqlite3
-
-from sqlite_utils import Database
-
-from desktop.core.notes import NotesLibrary
 from desktop.ui.notes_worker import NotesIndexer
 
 
+class OpeningLibrary:
+    """Stands for NotesLibrary.open: reports the keyword re-index it does on opening an upgraded notes.db.
+
+    The re-index itself is tested on a real notes.db in tests/core/notes/test_cjk_retrieval.py.
+    """
+
+    notice = None
+
+    def __init__(self, folder, progress):
+        self.folder = folder
+        progress("keyword index", 1, 1)
+
+    def close(self) -> None:
+        pass
+
+
 def test_opening_an_upgraded_library_shows_the_keyword_reindex_as_progress(tmp_path):
-    with NotesLibrary.open(tmp_path) as notes:
-        notes.add_text("护照", "护照有效期到2031年3月。")
-    db = Database(sqlite3.connect(tmp_path / "notes.db"))
-    db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm002_cjk_keywords'")  # as a notes.db before it
-    db.conn.commit()
-    db.close()
-    indexer = NotesIndexer(tmp_path, NotesLibrary.open)
+    indexer = NotesIndexer(tmp_path, OpeningLibrary)
     seen, opened = [], []
     indexer.progress.connect(lambda *args: seen.append(args))
     indexer.opened.connect(lambda library, notice: opened.append(library))
     indexer.open()
     try:
-        assert seen == [(0, "keyword index", 1, 1)] and opened
-        assert [s.title for s in opened[0].search("护照什么时候过期", k=1, mode="keyword")] == ["护照"]
+        assert seen == [(0, "keyword index", 1, 1)] and isinstance(opened[0], OpeningLibrary)
     finally:
-        indexer.close()
+        indexer._watcher.stop()  # not close(): that also ends the thread it runs in, here the test's own
