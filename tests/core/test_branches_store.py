@@ -105,7 +105,7 @@ def test_a_trace_without_the_eog_section_still_reads():
     body = zlib.decompress(blob[1:])
     n, k, text_len = struct.unpack_from("<III", body)
     cut = 12 + n * 16 + n * k * 6 + text_len
-    old = blob[:1] + zlib.compress(body[:cut])
+    old = bytes([1]) + zlib.compress(body[:cut])  # they were format 1 (format 2 added the repeat-penalty section after it)
     records = decode_trace(old)
     assert [r.id for r in records] == [5, 2] and not any(r.eog for r in records)
 

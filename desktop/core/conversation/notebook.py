@@ -7,6 +7,7 @@ A document edited after that is a user message with no reply below it yet (a dra
 
 from dataclasses import dataclass
 
+from desktop.core.errors import InklingError
 from desktop.core.conversation.turns import TITLE_LENGTH, ReplyRequest
 from desktop.core.prompt.build import ChatMessage
 from desktop.core.probability.sampling import SamplerSettings
@@ -17,7 +18,7 @@ NOTEBOOK = "notebook"
 NEW_NOTEBOOK = "New notebook"
 
 
-class EmptyDocumentError(ValueError):
+class EmptyDocumentError(InklingError, ValueError):
     """There is nothing to continue."""
 
 

@@ -5,6 +5,7 @@ import math
 import threading
 from dataclasses import dataclass, field
 
+from desktop.core.errors import InklingError
 from desktop.core.lab.keep import token_json
 from desktop.core.lab.sample import draw_reply, start_fresh
 from desktop.core.probability.sampling import SamplerSettings
@@ -15,7 +16,7 @@ SAMPLER_KEYS = {"temperature": float, "top_p": float, "top_k": int, "min_p": flo
                 "seed": int, "max_tokens": int}
 
 
-class SetupError(ValueError):
+class SetupError(InklingError, ValueError):
     """A setup written on the command line cannot be read."""
 
 

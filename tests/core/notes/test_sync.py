@@ -13,7 +13,10 @@ def test_a_watcher_without_an_inotify_instance_says_why_and_the_notes_still_open
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     # Every descriptor taken: inotify_init fails with EMFILE, as when the user's 128 instances are in use
     # (other programs hold them); the notes' thread made its watcher then, and died with a traceback.
-    resource.setrlimit(resource.RLIMIT_NOFILE, (len(os.listdir("/proc/self/fd")) - 1, hard))
+    # A new descriptor takes the lowest free number, and the limit bounds that number: a limit at the
+    # lowest free one leaves none (counting them was not enough once a long test run left holes).
+    taken = {int(name) for name in os.listdir("/proc/self/fd")}
+    resource.setrlimit(resource.RLIMIT_NOFILE, (next(n for n in range(len(taken) + 2) if n not in taken), hard))
     try:
         watcher = FolderWatcher(lambda root: None)
         problem = watcher.watch(tmp_path)
