@@ -94,7 +94,9 @@ def test_hostile_templates_are_refused_within_budget_without_taking_memory():
     results = json.loads(done.stdout)
     for name, (outcome, seconds, peak_mb) in results.items():
         assert outcome.startswith("refused: the model's chat template was stopped"), (name, outcome)
-        assert peak_mb < 1200, (name, peak_mb)  # the render's memory budget plus the interpreter
+        # the render's 512 MB budget plus the interpreter, and what a loaded machine allocates between two
+        # of the watchdog's looks (1,395 MB seen at load 4); unguarded, each one hits the 2 GB limit instead
+        assert peak_mb < 1700, (name, peak_mb)
         assert seconds < 30, (name, seconds)  # budgets are 1 s (render) and 3 s (compile); a hang would be hours
 
 
