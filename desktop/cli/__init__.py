@@ -2,6 +2,8 @@
 
 import argparse
 import errno
+import os
+import signal
 import sqlite3
 import sys
 from pathlib import Path
@@ -47,11 +49,23 @@ def run(args: argparse.Namespace) -> int:
     with interrupt.watching():
         try:
             code = _run(args)
+            sys.stdout.flush()  # here, not at exit, so a closed pipe is caught below
         except KeyboardInterrupt:
             code = interrupt.EXIT_CODE
+        except BrokenPipeError:
+            code = reader_left()
     if interrupt.received():
         interrupt.leave()
     return code
+
+
+def reader_left() -> int:
+    """The output's reader closed the pipe (`inkling show 7 | head`): stop quietly, as `cat` would."""
+    # Python flushes stdout again at exit; pointing it at /dev/null keeps that from raising too.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return 128 + signal.SIGPIPE
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -2,6 +2,10 @@
 
 import json
 import math
+import os
+import signal
+import subprocess
+import sys
 
 from desktop.core.engine.llama_engine import LlamaEngine
 from desktop.core.engine.types import EngineConfig
@@ -50,3 +54,19 @@ def test_show_prints_a_stored_reply_with_tokens_summary_and_branches(inkling_hom
 def test_show_of_a_missing_message_is_a_one_line_error(inkling_home):
     done = inkling("show", "12345", home=inkling_home)
     assert done.returncode == 2 and done.stderr.strip() == "inkling: error: no message with id 12345"
+
+
+def test_show_into_a_pipe_closed_early_ends_quietly(inkling_home):
+    """`inkling show ID | head -1`: the reader leaves after one line; no traceback, the usual SIGPIPE status."""
+    store = open_store(database_path())
+    conversation = store.create_conversation("Long")
+    message = store.add_message(conversation.id, "user", "line of text\n" * 50_000)  # far beyond a pipe's buffer
+    store.close()
+
+    with subprocess.Popen([sys.executable, "-m", "desktop", "show", str(message.id)],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ)) as process:
+        process.stdout.readline()
+        process.stdout.close()
+        stderr = process.stderr.read().decode()
+        assert process.wait(timeout=60) == 128 + signal.SIGPIPE
+    assert stderr == ""
