@@ -188,6 +188,17 @@
     </message>
 </context>
 <context>
+    <name>LabController</name>
+    <message>
+        <source>The message this run answered was deleted: its replies cannot be kept as a branch.</source>
+        <translation>这次运行所回答的消息已被删除：它的回复无法保存为分支。</translation>
+    </message>
+    <message>
+        <source>Kept as a new branch of the conversation.</source>
+        <translation>已作为对话的一条新分支保存。</translation>
+    </message>
+</context>
+<context>
     <name>LanguageMenu</name>
     <message>
         <source>System</source>
@@ -323,10 +334,6 @@
     <message>
         <source>Lab</source>
         <translation>实验</translation>
-    </message>
-    <message>
-        <source>Kept as a new branch of the conversation.</source>
-        <translation>已作为对话的一条新分支保存。</translation>
     </message>
     <message>
         <source>The new language is used when Inkling starts again.</source>

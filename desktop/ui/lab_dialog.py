@@ -39,7 +39,7 @@ def _tokens_rows(tokens: list[dict]) -> list[list[str]]:
 class LabDialog(QDialog):
     """Gets the engine controller and callables for the current turn and settings; asks the window to keep runs."""
 
-    runFinished = Signal(str, dict)  # kind, the experiment's data: the window saves it under the conversation
+    runFinished = Signal(str, dict, object)  # kind, the experiment's data, the id of the message it answered
     failed = Signal(str)
     reopenRequested = Signal(int)  # an experiment id
     keepRequested = Signal(dict)  # a reply of a run ({"text", "tokens", "settings", …}) to keep as a branch
@@ -64,6 +64,8 @@ class LabDialog(QDialog):
         self.again_button.setEnabled(False)
         self.again_button.clicked.connect(self.run_again)
         self._shown: tuple[str, dict] | None = None
+        self._message_id: int | None = None  # the message of yours the shown run answered
+        self._run_message: int | None = None  # and the running one
         self.history = QListWidget()
         self.history.setObjectName("labHistory")
         self.history.itemActivated.connect(lambda item: self.reopenRequested.emit(item.data(Qt.ItemDataRole.UserRole)))
@@ -179,17 +181,18 @@ class LabDialog(QDialog):
 
         if self._shown is not None:
             kind, data = self._shown
-            self._start(kind, lambda _system, _history: rerun_job(kind, data), needs_turn=False)
+            self._start(kind, lambda _system, _history: rerun_job(kind, data), needs_turn=False)  # same message
 
     def _start(self, kind: str, make_job, needs_turn: bool = True) -> None:
         if self._request is not None:
             return
         try:
-            system, history, _message_id = self.turn() if needs_turn else ("", [], None)
+            system, history, message_id = self.turn() if needs_turn else ("", [], self._message_id)
             job = make_job(system, history)
         except (SetupError, ValueError, InklingError) as error:
             self.failed.emit(str(error))
             return
+        self._run_message = message_id
         self._kind = kind
         self._request = self.engine.run_job(job)
         self.stop_button.setEnabled(True)
@@ -234,8 +237,8 @@ class LabDialog(QDialog):
         self._request = None
         self.stop_button.setEnabled(False)
         self.status.setText("Done; kept under this conversation.")
-        self.show_result(self._kind, data)
-        self.runFinished.emit(self._kind, data)
+        self.show_result(self._kind, data, self._run_message)
+        self.runFinished.emit(self._kind, data, self._run_message)
 
     def on_failed(self, request_id: int, message: str) -> None:
         if request_id == self._request:
@@ -245,8 +248,9 @@ class LabDialog(QDialog):
             self.failed.emit(message)
 
     # --- results (from the same JSON that is kept, so a reopened run looks the same) -----------
-    def show_result(self, kind: str, data: dict) -> None:
-        self._shown = (kind, data)
+    def show_result(self, kind: str, data: dict, message_id: int | None) -> None:
+        """A run's results; `message_id`: the message of yours it answered (its replies are kept under it)."""
+        self._shown, self._message_id = (kind, data), message_id
         self.again_button.setEnabled(True)
         self.open_tab(kind)
         getattr(self, f"_show_{kind}")(data)
@@ -271,7 +275,8 @@ class LabDialog(QDialog):
         sample = next(s for s in data["samples"] if s["text"].strip() == wanted)
         self.keepRequested.emit({"text": sample["text"], "tokens": sample["tokens"], "finish_reason": sample["finish_reason"],
                                  "settings": {**data["settings"], "seed": sample["seed"]},
-                                 "prompt_tokens": data["prompt_tokens"], "model": data["engine"]["model"]})
+                                 "prompt_tokens": data["prompt_tokens"], "model": data["engine"]["model"],
+                                 "message_id": self._message_id})
 
     def _show_sample(self, data: dict) -> None:
         self._sampled = data
@@ -295,7 +300,8 @@ class LabDialog(QDialog):
                               f"{len(column['tokens'])} tokens, {column['finish_reason']}")
             keep = QPushButton("Keep as a branch")
             keep.clicked.connect(lambda _checked=False, c=column, model=data["engine"]["model"]: self.keepRequested.emit(
-                {**{k: c[k] for k in ("text", "tokens", "finish_reason", "settings", "prompt_tokens")}, "model": model}))
+                {**{k: c[k] for k in ("text", "tokens", "finish_reason", "settings", "prompt_tokens")}, "model": model,
+                 "message_id": self._message_id}))
             box_layout.addWidget(view, 1)
             box_layout.addWidget(keep)
             self.columns.addWidget(box)

@@ -29,12 +29,9 @@ from desktop.core.paths import database_path
 from desktop.core.presets import DEFAULT_SYSTEM_PROMPT
 from desktop.core.settings import load_sampler_settings, load_threads, save_sampler_settings, save_threads
 from desktop.core.store import Store
-from desktop.core.lab.context import latest_turn
-from desktop.core.lab.keep import keep_as_branch
-from desktop.core.store.experiments import list_experiments, load_experiment, save_experiment
-from desktop.core.text import one_line, shown_part
+from desktop.core.text import shown_part
 from desktop.ui.chat_view import ChatView
-from desktop.ui.lab_dialog import LabDialog
+from desktop.ui.lab_controller import LabController
 from desktop.ui.composer import Composer
 from desktop.ui.conversation_tools import ConversationTools
 from desktop.ui.engine_menu import EngineMenu
@@ -85,7 +82,6 @@ class MainWindow(QMainWindow):
         self._notice_before_show: tuple[str, int] | None = None  # shown again once the window is (notify)
         self.conversation_id: int | None = None
         self._loading_request: int | None = None
-        self.lab: LabDialog | None = None  # the Lab window, made when first asked for
         self._loading_path: Path | None = None
         self._loading_server: RemoteTarget | None = None  # a server model being opened instead of a file
         self.engine_description: dict | None = None  # what a reply keeps of a remote engine; None: in-process
@@ -95,6 +91,10 @@ class MainWindow(QMainWindow):
         self.engine.worker.modelFailed.connect(self._model_failed)
         self.engine.worker.modelProgress.connect(self._model_progress)
         self.replies = ReplyController(store, self.engine, self)
+        self.labs = LabController(store, self.engine, lambda: self.conversation_id, lambda: self.sampling.settings(), self)
+        self.labs.failed.connect(lambda text: self.show_error(self.tr("Lab"), text))
+        self.labs.notify.connect(self.notify)
+        self.labs.branchKept.connect(self.show_changes)
 
         self._older: list = []  # messages of the open conversation not yet given a view (oldest first)
         self._fill_timer = QTimer(self)
@@ -251,55 +251,11 @@ class MainWindow(QMainWindow):
         self.engine_menu.install(self.menuBar().addMenu(self.tr("&Engine")))
         lab_menu = self.menuBar().addMenu(self.tr("&Lab"))
         lab_menu.setObjectName("labMenu")
-        self._action(lab_menu, self.tr("&How likely is this?…"), None, lambda: self.show_lab("score"))
-        self._action(lab_menu, self.tr("&Sample many…"), None, lambda: self.show_lab("sample"))
-        self._action(lab_menu, self.tr("&Compare setups…"), QKeySequence("Ctrl+Shift+C"), lambda: self.show_lab("compare"))
+        self._action(lab_menu, self.tr("&How likely is this?…"), None, lambda: self.labs.show("score"))
+        self._action(lab_menu, self.tr("&Sample many…"), None, lambda: self.labs.show("sample"))
+        self._action(lab_menu, self.tr("&Compare setups…"), QKeySequence("Ctrl+Shift+C"), lambda: self.labs.show("compare"))
         self.help = HelpMenu(self, lambda: self.model_name)
         self.help.install(self.menuBar().addMenu(self.tr("&Help")))
-
-    # --- the lab ----------------------------------------------------------------------------------
-    def show_lab(self, kind: str) -> None:
-        """The Lab window on the newest message of the open conversation, with the runs kept under it."""
-        if self.lab is None:
-            self.lab = LabDialog(self.engine, lambda: latest_turn(self.store, self.conversation_id),
-                                 self.sampling.settings, self)
-            self.lab.runFinished.connect(self._keep_experiment)
-            self.lab.failed.connect(lambda text: self.show_error(self.tr("Lab"), text))
-            self.lab.reopenRequested.connect(self._reopen_experiment)
-            self.lab.keepRequested.connect(self._keep_lab_reply)
-        self.lab.set_history(list_experiments(self.store, self.conversation_id))
-        self.lab.open_tab(kind)
-        self.lab.show()
-        self.lab.raise_()
-
-    def _keep_experiment(self, kind: str, data: dict) -> None:
-        try:
-            _system, history, message_id = latest_turn(self.store, self.conversation_id)
-        except InklingError:
-            return
-        title = f"{kind.capitalize()}: {one_line(history[-1].content, 40)}"
-        save_experiment(self.store, kind, title, data, self.conversation_id, message_id)
-        self.lab.set_history(list_experiments(self.store, self.conversation_id))
-
-    def _keep_lab_reply(self, reply: dict) -> None:
-        """A compare column or a sample becomes a reply to the newest message of yours: a branch, shown."""
-        try:
-            _system, _history, message_id = latest_turn(self.store, self.conversation_id)
-        except InklingError as error:
-            self.show_error(self.tr("Lab"), str(error))
-            return
-        kept = keep_as_branch(self.store, message_id, reply, reply["model"])
-        self.show_changes(kept.conversation_id)
-        self.notify(self.tr("Kept as a new branch of the conversation."))
-
-    def _reopen_experiment(self, experiment_id: int) -> None:
-        try:
-            experiment = load_experiment(self.store, experiment_id)
-        except InklingError as error:
-            self.show_error(self.tr("Lab"), str(error))
-            return
-        if experiment is not None:
-            self.lab.show_result(experiment.kind, experiment.data)
 
     def _action(self, menu, text, shortcut, slot) -> QAction:
         action = QAction(text, self)

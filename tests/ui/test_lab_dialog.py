@@ -1,7 +1,7 @@
 """The Lab window on the real bundled model: score, sample and compare the newest turn; runs kept and reopened."""
 
 import pytest
-from PySide6.QtWidgets import QPlainTextEdit
+from PySide6.QtWidgets import QPlainTextEdit, QPushButton
 
 from desktop.core.engine.llama_engine import LlamaEngine
 from desktop.core.probability.sampling import SamplerSettings
@@ -28,8 +28,8 @@ def run(qtbot, lab, button_text: str) -> None:
 
 def test_score_sample_and_compare_from_the_window_are_kept(qtbot, make_window, smollm2_path):
     window = lab_window(qtbot, make_window, smollm2_path)
-    window.show_lab("score")
-    lab = window.lab
+    window.labs.show("score")
+    lab = window.labs.dialog
     lab.candidates.setPlainText("Lyon.\nParis.")
     run(qtbot, lab, "Score")
     assert [lab.score_table.item(r, 0).text() for r in range(2)] == ["Paris.", "Lyon."]
@@ -78,7 +78,26 @@ def test_a_bad_setup_is_said_in_words(qtbot, make_window, smollm2_path, monkeypa
     window = lab_window(qtbot, make_window, smollm2_path)
     errors = []
     monkeypatch.setattr(window, "show_error", lambda title, text: errors.append(text))
-    window.show_lab("compare")
-    window.lab.setup_fields[0].setText("warmth=3")
-    window.lab.compare()
+    window.labs.show("compare")
+    window.labs.dialog.setup_fields[0].setText("warmth=3")
+    window.labs.dialog.compare()
     assert errors and "warmth" in errors[0]
+
+
+def test_a_reopened_run_keeps_its_replies_under_its_own_message(qtbot, make_window, smollm2_path):
+    window = lab_window(qtbot, make_window, smollm2_path)
+    asked = window.store.thread(window.conversation_id)[-2]
+    window.labs.show("compare")
+    lab = window.labs.dialog
+    lab.setup_fields[0].setText("temperature=0")
+    lab.setup_fields[1].setText("temperature=0,system=Answer in French.")
+    run(qtbot, lab, "Compare")
+    send(qtbot, window, "And of Italy?")  # a newer message of yours, asked after the run
+    newest = window.store.thread(window.conversation_id)[-2]
+    assert newest.id != asked.id and newest.role == asked.role == "user"
+    lab.history.itemActivated.emit(lab.history.item(0))  # the run, reopened (as after a restart)
+    keep = [b for b in lab.tabs.currentWidget().findChildren(QPushButton) if b.text() == "Keep as a branch"]
+    keep[0].click()
+    kept = window.store.thread(window.conversation_id)[-1]
+    assert kept.parent_id == asked.id  # under the message the run answered, not the newest
+    assert [e.message_id for e in list_experiments(window.store, window.conversation_id)] == [asked.id]
