@@ -54,6 +54,7 @@ class ConversationTools(QObject):
         self.conversation_id: int | None = None
         self.model_info = None
         self.model_name = ""
+        self.engine_description: dict | None = None
         self.editing: int | None = None  # the user message being edited in the composer
         self.deleted = None  # the last deletion, until undone or replaced
         self.actions: dict[int, MessageActions] = {}
@@ -107,8 +108,9 @@ class ConversationTools(QObject):
         system_prompt.edited.connect(lambda _text: self._measure_timer.start())
         engine.worker.budgetMeasured.connect(self._measured)
 
-    def set_model(self, info, name: str) -> None:
-        self.model_info, self.model_name = info, name
+    def set_model(self, info, name: str, engine: dict | None = None) -> None:
+        """The loaded model, its name and what a remote engine says of itself (kept with each new reply)."""
+        self.model_info, self.model_name, self.engine_description = info, name, engine
         self._measure_timer.start()  # the budget is in this model's tokens
 
     def install(self, chat_menu) -> None:
@@ -246,14 +248,16 @@ class ConversationTools(QObject):
         editing, self.editing = self.editing, None
         self.edit_banner.setVisible(False)
         self._start(lambda request_id: start_edit(
-            self.store, editing, text, self.sampling.settings(), self.model_name, request_id=request_id))
+            self.store, editing, text, self.sampling.settings(), self.model_name, request_id=request_id,
+            engine=self.engine_description))
         self.composer.clear()
 
     def regenerate(self, message_id: int) -> None:
         if self._refuse_while_busy():
             return
         self._start(lambda request_id: start_regenerate(
-            self.store, message_id, self.sampling.settings(), self.model_name, request_id=request_id))
+            self.store, message_id, self.sampling.settings(), self.model_name, request_id=request_id,
+            engine=self.engine_description))
 
     def _start(self, make_request) -> None:
         self.system_prompt.flush()

@@ -396,7 +396,7 @@ class MainWindow(QMainWindow):
         else:
             warning = plain_http_warning(server.address.url)
             self.model_label.setToolTip(plain_tip(f"{server.address.url}\n{warning}" if warning else server.address.url))
-        self.tools.set_model(info, self.model_name)
+        self.tools.set_model(info, self.model_name, self.engine_description)
 
     def _model_failed(self, request_id: int, message: str) -> None:
         if request_id != self._loading_request:

@@ -48,6 +48,16 @@ def test_choosing_a_server_chats_through_it_and_each_reply_names_its_engine(qtbo
     assert window.inspector.panel.entropy.text().startswith("entropy ≥ ")  # a lower bound, and it says so
     assert "from the top 10" in window.inspector.panel.entropy.text()
     assert window.inspector.panel.drawn_prob.text().startswith("drawn ≈ ")  # temperature 0.2: from the top 10 only
+    # a regenerated reply and the reply to an edited message name the server too
+    with qtbot.waitSignal(window.replyFinished, timeout=60000):
+        window.tools.regenerate(reply.id)
+    qtbot.waitUntil(lambda: window.replies.active is None, timeout=60000)
+    regenerated = window.store.thread(window.conversation_id)[-1]
+    assert regenerated.id != reply.id and regenerated.engine == reply.engine
+    window.tools.begin_edit(regenerated.parent_id)
+    send(qtbot, window, "Name a fruit.")
+    edited = window.store.thread(window.conversation_id)[-1]
+    assert edited.parent_id != reply.parent_id and edited.engine == reply.engine and edited.status == "complete"
 
 
 def _filled(qtbot, dialog: AddServerDialog, url: str) -> int:

@@ -19,23 +19,23 @@ def history_before(store: Store, message: Message) -> list[ChatMessage]:
 
 def start_edit(
     store: Store, message_id: int, text: str, settings: SamplerSettings, model_name: str,
-    *, request_id: int = 0, top_logprobs: int = 10,
+    *, request_id: int = 0, top_logprobs: int = 10, engine: dict | None = None,
 ) -> ReplyRequest:
-    """A new user message beside the edited one (same parent), and an empty reply to it."""
+    """A new user message beside the edited one (same parent), and an empty reply to it (`engine`: as start_turn)."""
     original = _require(store, message_id, "user", "Only your own messages can be edited.")
     text = text.strip()
     if not text:
         raise EditError("The edited message is empty.")
     user = store.add_message(original.conversation_id, "user", text, parent_id=original.parent_id)
     history = [*history_before(store, user), ChatMessage("user", text)]
-    return _reply_to(store, user, history, settings, model_name, request_id, top_logprobs)
+    return _reply_to(store, user, history, settings, model_name, request_id, top_logprobs, engine)
 
 
 def start_regenerate(
     store: Store, message_id: int, settings: SamplerSettings, model_name: str,
-    *, request_id: int = 0, top_logprobs: int = 10,
+    *, request_id: int = 0, top_logprobs: int = 10, engine: dict | None = None,
 ) -> ReplyRequest:
-    """A new reply beside this one, to the same user message."""
+    """A new reply beside this one, to the same user message (`engine`: as start_turn)."""
     original = _require(store, message_id, "assistant", "Only the model's replies can be regenerated.")
     if original.status == "streaming":
         raise EditError("Wait until the reply is finished.")
@@ -43,14 +43,14 @@ def start_regenerate(
     if user is None or user.role != "user":
         raise EditError("This reply does not answer a message of yours, so there is nothing to regenerate it from.")
     history = [*history_before(store, user), ChatMessage("user", user.content)]
-    return _reply_to(store, user, history, settings, model_name, request_id, top_logprobs)
+    return _reply_to(store, user, history, settings, model_name, request_id, top_logprobs, engine)
 
 
-def _reply_to(store, user: Message, history, settings, model_name, request_id, top_logprobs) -> ReplyRequest:
+def _reply_to(store, user: Message, history, settings, model_name, request_id, top_logprobs, engine) -> ReplyRequest:
     conversation = store.get_conversation(user.conversation_id)
     reply = store.add_message(
         user.conversation_id, "assistant", "", parent_id=user.id, status="streaming",
-        model=model_name, sampler=settings.to_dict(),
+        model=model_name, sampler=settings.to_dict(), engine=engine,
     )
     return ReplyRequest(
         request_id, user.conversation_id, reply.id, conversation.system_prompt, tuple(history), settings, top_logprobs,
