@@ -18,7 +18,7 @@ from desktop.core.models import default_chat_model
 from desktop.core.presets import DEFAULT_SYSTEM_PROMPT
 from desktop.core.prompt.build import ChatMessage, build_prompt, reply_reserve
 from desktop.core.settings import load_sampler_settings
-from desktop.core.lab.report import experiment_markdown
+from desktop.core.conversation.experiment_report import experiment_markdown
 from desktop.core.store.experiments import list_experiments, load_experiment, save_experiment
 from desktop.core.text import one_line
 from desktop.core.workspace import open_workspace

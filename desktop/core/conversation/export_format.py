@@ -7,6 +7,7 @@ from pydantic import AfterValidator, Field, TypeAdapter, ValidationError, with_c
 from typing_extensions import NotRequired, TypedDict
 
 from desktop.core.prompt.record import PromptRecord, RecordJson
+from desktop.core.store.experiment_shapes import check_experiment_data
 from desktop.core.store.shapes import STRICT, EngineJson, Int64, SamplerJson, SourceJson, StatsJson, first_problem
 
 FORMAT = "inkling.conversation"
@@ -93,6 +94,18 @@ class ConversationJson(TypedDict):
 
 
 @with_config(STRICT)
+class ExperimentJson(TypedDict):
+    """A lab run kept under the conversation; its data is checked by desktop.core.store.experiment_shapes."""
+
+    kind: Literal["compare", "sample", "score"]
+    title: str
+    created_at: str
+    message_id: NotRequired[Int64 | None]  # the export's number of the message it answered
+    data: NotRequired[dict[str, Any]]  # absent: it was damaged in the database it came from
+    damaged: NotRequired[bool]
+
+
+@with_config(STRICT)
 class ExportJson(TypedDict):
     """The whole file `inkling export --format json` writes; unknown keys are ignored."""
 
@@ -101,6 +114,7 @@ class ExportJson(TypedDict):
     conversation: ConversationJson
     leaf: Int64 | None
     messages: list[MessageJson]
+    experiments: NotRequired[list[ExperimentJson]]  # absent: an export made before the lab
 
 
 EXPORT = TypeAdapter(ExportJson)
@@ -124,6 +138,7 @@ def read_export(data: bytes | str) -> ExportJson:
     _check_version(export["version"])
     _check_links(export)
     _check_records(export)
+    _check_experiments(export)
     return export
 
 
@@ -170,3 +185,16 @@ def _check_records(export: ExportJson) -> None:
                 PromptRecord.from_json(record)
             except ValueError as error:
                 raise ValueError(f"is damaged: messages[{index}].prompt.record: {error}") from None
+
+
+def _check_experiments(export: ExportJson) -> None:
+    numbers = {message["id"] for message in export["messages"]}
+    for index, experiment in enumerate(export.get("experiments", [])):
+        if experiment.get("message_id") is not None and experiment["message_id"] not in numbers:
+            raise ValueError(f"is damaged: experiments[{index}].message_id names message {experiment['message_id']}, "
+                             "which it does not hold")
+        if "data" in experiment:
+            try:
+                check_experiment_data(experiment["kind"], experiment["data"])
+            except ValueError as error:
+                raise ValueError(f"is damaged: experiments[{index}].data: {error}") from None

@@ -12,10 +12,12 @@ from pathlib import Path
 
 from desktop import __version__
 from desktop.core.conversation.notebook import NOTEBOOK, page
+from desktop.core.conversation.experiment_report import experiment_markdown
 from desktop.core.conversation.export_format import FORMAT, VERSION, ExportJson, read_export
 from desktop.core.errors import DamagedDataError, InklingError
 from desktop.core.prompt.record import PromptRecord
 from desktop.core.store import Store
+from desktop.core.store.experiments import ExperimentDamagedError, list_experiments, load_experiment, save_experiment
 from desktop.core.store.rows import MESSAGE_FIELDS, MessageRows, insert_rows
 from desktop.core.probability.trace import TokenRecord, TopToken
 from desktop.core.transactions import write_transaction
@@ -31,7 +33,7 @@ class TransferError(InklingError):
 # --- JSON ------------------------------------------------------------------------------------------
 def export_json(store: Store, conversation_id: int, branches: str = "current") -> dict:
     """Everything about the conversation: messages (numbered 1.. in the export), sampler settings, model,
-    stats, sources with scores, token traces with alternatives, and each reply's prompt."""
+    stats, sources with scores, token traces with alternatives, each reply's prompt, and the lab's experiments."""
     conversation = store.get_conversation(conversation_id)
     if conversation is None:
         raise TransferError(f"There is no conversation {conversation_id}.")
@@ -49,6 +51,7 @@ def export_json(store: Store, conversation_id: int, branches: str = "current") -
         },
         "leaf": number.get(conversation.leaf_message_id),
         "messages": [_message_json(store, m, number) for m in messages],
+        "experiments": [_experiment_json(store, e.id, number) for e in list_experiments(store, conversation_id, True)],
     }
 
 
@@ -88,6 +91,27 @@ def _message_json(store: Store, message, number: dict[int, int]) -> dict:
     if damaged:  # left out: the export says so rather than carry bytes nothing can read
         exported["damaged"] = damaged
     return exported
+
+
+def _experiment_json(store: Store, experiment_id: int, number: dict[int, int]) -> dict:
+    """An experiment whole, linked to its message by the export's number (null: the message is not exported)."""
+    try:
+        experiment = load_experiment(store, experiment_id)
+    except ExperimentDamagedError:
+        experiment, damaged = _experiment_row(store, experiment_id), True
+    else:
+        damaged = False
+    exported = {"kind": experiment.kind, "title": experiment.title, "created_at": experiment.created_at,
+                "message_id": number.get(experiment.message_id)}
+    if damaged:  # its data cannot be read: the export says so rather than carry what nothing can show
+        exported["damaged"] = True
+    else:
+        exported["data"] = experiment.data
+    return exported
+
+
+def _experiment_row(store: Store, experiment_id: int):
+    return next(e for e in list_experiments(store) if e.id == experiment_id)
 
 
 def _readable(load, message_id: int, part: str, damaged: list[str]):
@@ -151,6 +175,10 @@ def _write(store: Store, export: ExportJson) -> int:
                 store.save_prompt_tokens(message_id, prompt["token_ids"])
             if prompt.get("record") is not None:
                 store.save_prompt_record(message_id, PromptRecord.from_json(prompt["record"]).encode())
+        for experiment in export.get("experiments", []):  # absent from exports made before the lab
+            if "data" in experiment:
+                save_experiment(store, experiment["kind"], experiment["title"], experiment["data"], conversation.id,
+                                id_map.get(experiment.get("message_id")), experiment["created_at"])
         store.db.execute(
             "UPDATE conversations SET leaf_message_id = ?, created_at = ?, updated_at = ?, pinned = ? WHERE id = ?",
             [id_map.get(export["leaf"]), meta["created_at"], meta["updated_at"], int(meta.get("pinned", False)),
@@ -191,7 +219,21 @@ def export_markdown(store: Store, conversation_id: int, branches: str = "current
         entries = [(message, 0, 1) for message in messages]
     for message, position, count in entries:
         lines += _message_markdown(store, message, position, count)
-    return "\n".join(lines).rstrip() + "\n"
+    return "\n".join(lines + _experiments_markdown(store, conversation_id)).rstrip() + "\n"
+
+
+def _experiments_markdown(store: Store, conversation_id: int) -> list[str]:
+    """The lab's runs kept under the conversation, each a readable table, oldest first."""
+    experiments = list_experiments(store, conversation_id, oldest_first=True)
+    if not experiments:
+        return []
+    lines = ["## Experiments", ""]
+    for listed in experiments:
+        try:
+            lines += [experiment_markdown(load_experiment(store, listed.id), level=3)]
+        except ExperimentDamagedError:
+            lines += [f"### {listed.title}", "", "*(damaged)*", ""]
+    return lines
 
 
 def _depth_first(children: dict, parent_id):

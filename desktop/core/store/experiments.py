@@ -4,7 +4,9 @@ import json
 from dataclasses import dataclass
 
 from desktop.core.errors import InklingError
+from desktop.core.store.experiment_shapes import check_experiment_data
 from desktop.core.store.store import Store, _now
+from desktop.core.transactions import write_transaction
 
 KINDS = frozenset({"compare", "sample", "score"})
 
@@ -24,13 +26,14 @@ class Experiment:
     data: dict
 
 
-def save_experiment(store: Store, kind: str, title: str, data: dict,
-                    conversation_id: int | None = None, message_id: int | None = None) -> Experiment:
+def save_experiment(store: Store, kind: str, title: str, data: dict, conversation_id: int | None = None,
+                    message_id: int | None = None, created_at: str | None = None) -> Experiment:
+    """Keep a run; `created_at` is given only when an import brings one back."""
     if kind not in KINDS:
         raise ValueError(f"unknown experiment kind {kind!r}")
     text = json.dumps(data, ensure_ascii=False, allow_nan=False)
-    created = _now()
-    with store.db.conn:
+    created = created_at or _now()
+    with write_transaction(store.db):  # a savepoint inside an import's transaction
         cursor = store.db.conn.execute(
             "INSERT INTO experiments (conversation_id, message_id, kind, title, created_at, data) VALUES (?, ?, ?, ?, ?, ?)",
             (conversation_id, message_id, kind, title, created, text),
@@ -38,11 +41,12 @@ def save_experiment(store: Store, kind: str, title: str, data: dict,
     return Experiment(cursor.lastrowid, conversation_id, message_id, kind, title, created, data)
 
 
-def list_experiments(store: Store, conversation_id: int | None = None) -> list[Experiment]:
+def list_experiments(store: Store, conversation_id: int | None = None, oldest_first: bool = False) -> list[Experiment]:
     """Newest first, without their data (a sample set of 50 replies is large): data is {} until loaded."""
     where, params = ("WHERE conversation_id = ?", [conversation_id]) if conversation_id is not None else ("", [])
+    order = "ASC" if oldest_first else "DESC"
     rows = store.db.execute(
-        f"SELECT id, conversation_id, message_id, kind, title, created_at FROM experiments {where} ORDER BY id DESC",
+        f"SELECT id, conversation_id, message_id, kind, title, created_at FROM experiments {where} ORDER BY id {order}",
         params,
     ).fetchall()
     return [Experiment(*row, {}) for row in rows]
@@ -59,6 +63,8 @@ def load_experiment(store: Store, experiment_id: int) -> Experiment | None:
         data = json.loads(row[6])
     except ValueError as error:
         raise ExperimentDamagedError(f"Experiment {row[0]} is damaged in the database: {error}") from None
-    if not isinstance(data, dict):
-        raise ExperimentDamagedError(f"Experiment {row[0]} is damaged in the database.")
+    try:  # checked whole: the Lab window and the reports read every key without asking
+        check_experiment_data(row[3], data)
+    except ValueError as error:
+        raise ExperimentDamagedError(f"Experiment {row[0]} is damaged in the database: {error}") from None
     return Experiment(*row[:6], data)

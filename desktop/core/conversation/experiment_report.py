@@ -9,9 +9,10 @@ def _cell(text: str) -> str:
     return " ".join(str(text).split()).replace("|", "\\|")
 
 
-def experiment_markdown(experiment: Experiment) -> str:
+def experiment_markdown(experiment: Experiment, level: int = 1) -> str:
+    """The experiment under a heading of `level` (1: a document of its own; deeper inside a conversation's export)."""
     data = experiment.data
-    lines = [f"# {_cell(experiment.title)}", "",
+    lines = [f"{'#' * level} {_cell(experiment.title)}", "",
              f"{experiment.kind} · {experiment.created_at[:19].replace('T', ' ')} · model {_cell(data['engine']['model'])}", ""]
     if experiment.kind == "score":
         lines += ["| Text | Log-prob | Perplexity | Tokens |", "|---|---:|---:|---:|"]
