@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.errors import InklingError
 from desktop.core.lab.compare import MAX_SETUPS, Setup, SetupError
-from desktop.core.lab.sample import MAX_SAMPLES, SHORT_REPLY
+from desktop.core.lab.sample import MAX_SAMPLES, SHORT_REPLY, next_tokens
 
 KIND_TABS = {"score": 0, "sample": 1, "compare": 2}
 
@@ -129,15 +129,29 @@ class LabDialog(QDialog):
             row.addWidget(widget)
         row.addStretch(1)
         self.groups = _table(["Answer", "Count"])
+        self.groups.currentCellChanged.connect(lambda row, *_: self._show_answer(row))
         keep = QPushButton("Keep the selected answer as a branch")
         keep.setObjectName("keepSample")
         keep.clicked.connect(self._keep_sample)
-        self.first_tokens = _table(["First token", "Model probability", "Drawn"])
+        # the selected answer token by token: a click picks the position whose distribution is shown below
+        self.answer_tokens = QListWidget()
+        self.answer_tokens.setObjectName("sampleTokens")
+        self.answer_tokens.setFlow(QListWidget.Flow.LeftToRight)
+        self.answer_tokens.setWrapping(True)
+        self.answer_tokens.setMaximumHeight(64)
+        self.answer_tokens.currentRowChanged.connect(self._show_position)
+        self.position_label = QLabel()
+        self.position_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.position_label.setWordWrap(True)
+        self.first_tokens = _table(["Token", "Model probability", "Sampler probability", "Drawn"])
         layout = QVBoxLayout(tab)
         layout.addWidget(QLabel("Replies to your newest message at the Sampling panel's settings, each with its own seed."))
         layout.addLayout(row)
         layout.addWidget(self.groups, 2)
         layout.addWidget(keep)
+        layout.addWidget(QLabel("The selected answer, token by token (click one to see what the replies drew there):"))
+        layout.addWidget(self.answer_tokens)
+        layout.addWidget(self.position_label)
         layout.addWidget(self.first_tokens, 1)
         return tab
 
@@ -267,12 +281,9 @@ class LabDialog(QDialog):
             _fill(self.score_tokens, _tokens_rows(self._scored[row]["tokens"]))
 
     def _keep_sample(self) -> None:
-        row = self.groups.currentRow()
-        data = self._sampled
-        if data is None or row < 0:
+        data, sample = self._sampled, self._answer(self.groups.currentRow())
+        if sample is None:
             return
-        wanted = self.groups.item(row, 0).text()
-        sample = next(s for s in data["samples"] if s["text"].strip() == wanted)
         self.keepRequested.emit({"text": sample["text"], "tokens": sample["tokens"], "finish_reason": sample["finish_reason"],
                                  "settings": {**data["settings"], "seed": sample["seed"]},
                                  "prompt_tokens": data["prompt_tokens"], "model": data["engine"]["model"],
@@ -280,10 +291,45 @@ class LabDialog(QDialog):
 
     def _show_sample(self, data: dict) -> None:
         self._sampled = data
-        total = len(data["samples"])
         _fill(self.groups, [[g["text"], f"×{g['count']}"] for g in data["groups"]])
-        _fill(self.first_tokens, [[r["text"], f"{r['model_prob']:.1%}", f"{r['count']}/{total} ({r['count'] / total:.0%})"]
-                                  for r in data["first_token"][:10]])
+        self.groups.setCurrentCell(0, 0)
+        self._show_answer(0)
+
+    def _answer(self, row: int) -> dict | None:
+        """The first sample of the answer group in `row`."""
+        if self._sampled is None or not 0 <= row < self.groups.rowCount():
+            return None
+        wanted = self.groups.item(row, 0).text()
+        return next((s for s in self._sampled["samples"] if s["text"].strip() == wanted), None)
+
+    def _show_answer(self, row: int) -> None:
+        sample = self._answer(row)
+        self.answer_tokens.blockSignals(True)
+        self.answer_tokens.clear()
+        for token in sample["tokens"] if sample else []:
+            self.answer_tokens.addItem(_visible(token["text"]))
+        self.answer_tokens.blockSignals(False)
+        self.answer_tokens.setCurrentRow(0)
+        self._show_position(0)
+
+    def _show_position(self, position: int) -> None:
+        """At the selected answer's token `position`: the model's probabilities beside the draws of the replies
+        that began the same way up to there (for the first token, every reply)."""
+        sample = self._answer(self.groups.currentRow())
+        if sample is None or not 0 <= position < len(sample["tokens"]):
+            _fill(self.first_tokens, [])
+            self.position_label.setText("")
+            return
+        prefix = [t["id"] for t in sample["tokens"][:position]]
+        rows, sharing = next_tokens(self._sampled["samples"], prefix)
+        total = len(self._sampled["samples"])
+        before = "".join(t["text"] for t in sample["tokens"][:position]).strip()
+        self.position_label.setText(
+            f"Token {position + 1}: all {total} replies start here." if position == 0 else
+            f"Token {position + 1}, after “{before[-40:]}”: {sharing} of {total} replies began this way.")
+        _fill(self.first_tokens, [[_visible(r["text"]), f"{r['model_prob']:.1%}",
+                                   "" if r["sampler_prob"] is None else f"{r['sampler_prob']:.1%}",
+                                   f"{r['count']}/{sharing} ({r['count'] / sharing:.0%})"] for r in rows[:10]])
 
     def _show_compare(self, data: dict) -> None:
         while self.columns.count():
@@ -306,6 +352,11 @@ class LabDialog(QDialog):
             box_layout.addWidget(keep)
             self.columns.addWidget(box)
         self.divergence.setText(_divergence_text(data))
+
+
+def _visible(text: str) -> str:
+    """A token as a list shows it: a leading space or a line break made visible."""
+    return text.replace("\n", "⏎").replace(" ", "␣") or "∅"
 
 
 def _divergence_text(data: dict) -> str:

@@ -1,6 +1,9 @@
 """The Lab window on the real bundled model: score, sample and compare the newest turn; runs kept and reopened."""
 
+import math
+
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPlainTextEdit, QPushButton
 
 from desktop.core.engine.llama_engine import LlamaEngine
@@ -101,3 +104,33 @@ def test_a_reopened_run_keeps_its_replies_under_its_own_message(qtbot, make_wind
     kept = window.store.thread(window.conversation_id)[-1]
     assert kept.parent_id == asked.id  # under the message the run answered, not the newest
     assert [e.message_id for e in list_experiments(window.store, window.conversation_id)] == [asked.id]
+
+
+def click_row(qtbot, view, rect) -> None:
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def test_sample_many_shows_model_probability_beside_the_draws_at_a_clicked_position(qtbot, make_window, smollm2_path):
+    window = lab_window(qtbot, make_window, smollm2_path)
+    window.labs.show("sample")
+    lab = window.labs.dialog
+    lab.sample_count.setValue(12)
+    lab.sample_tokens.setValue(4)
+    run(qtbot, lab, "Sample")
+    samples = lab._sampled["samples"]
+    assert lab.position_label.text() == "Token 1: all 12 replies start here."
+    assert sum(int(lab.first_tokens.item(r, 3).text().split("/")[0]) for r in range(lab.first_tokens.rowCount())) <= 12
+    click_row(qtbot, lab.groups, lab.groups.visualItemRect(lab.groups.item(0, 0)))  # the commonest answer
+    answer = next(s for s in samples if s["text"].strip() == lab.groups.item(0, 0).text())
+    assert lab.answer_tokens.count() == len(answer["tokens"])
+    click_row(qtbot, lab.answer_tokens, lab.answer_tokens.visualItemRect(lab.answer_tokens.item(1)))  # its 2nd token
+    sharing = [s for s in samples if s["tokens"][0]["id"] == answer["tokens"][0]["id"]]
+    assert f"{len(sharing)} of 12 replies began this way" in lab.position_label.text()
+    drawn = {lab.first_tokens.item(r, 0).text(): lab.first_tokens.item(r, 3).text() for r in range(lab.first_tokens.rowCount())}
+    second = answer["tokens"][1]
+    shown = second["text"].replace(" ", "␣")
+    count = sum(s["tokens"][1]["id"] == second["id"] for s in sharing)
+    assert drawn[shown].startswith(f"{count}/{len(sharing)} ")
+    row = next(r for r in range(lab.first_tokens.rowCount()) if lab.first_tokens.item(r, 0).text() == shown)
+    assert lab.first_tokens.item(row, 1).text() == f"{math.exp(second['logprob']):.1%}"
+    assert lab.first_tokens.item(row, 2).text() == f"{second['sampled_prob']:.1%}"

@@ -54,15 +54,8 @@ class SampleSet:
 
     def first_tokens(self) -> list[FirstToken]:
         """The model's first-token alternatives (same prompt: same distribution for every sample) and their frequency."""
-        firsts = [s.tokens[0] for s in self.samples if s.tokens]
-        if not firsts:
-            return []
-        drawn = Counter(record.id for record in firsts)
-        alternatives = {alt.id: alt for alt in firsts[0].top}
-        for record in firsts:  # a drawn token outside the first sample's top list still gets its row
-            alternatives.setdefault(record.id, record)
-        rows = [FirstToken(a.id, a.text, math.exp(a.logprob), drawn.get(a.id, 0)) for a in alternatives.values()]
-        return sorted(rows, key=lambda r: (-r.model_prob, r.id))
+        rows, _sharing = next_tokens([s.to_json() for s in self.samples], [])
+        return [FirstToken(r["id"], r["text"], r["model_prob"], r["count"]) for r in rows]
 
     def to_json(self) -> dict:
         return {
@@ -96,6 +89,29 @@ def sample_many(engine, prompt: BuiltPrompt, settings: SamplerSettings, n: int, 
         if on_sample is not None:
             on_sample(index, sample)
     return SampleSet(settings, tuple(samples))
+
+
+def next_tokens(samples: list[dict], prefix: list[int]) -> tuple[list[dict], int]:
+    """At the position after `prefix` (token ids): each next token's probability under the model beside how
+    often the samples that began with exactly that prefix drew it; and how many samples did.
+
+    `samples` as a sample set keeps them (Sample.to_json). Samples with the same prefix were computed from the
+    same tokens, so the model gave them one distribution there; the first one's alternatives are shown, and a
+    drawn token outside them still gets its row. `sampler_prob` is the probability the sampler drew it with
+    (after temperature, top-k…), known for drawn tokens only.
+    """
+    k = len(prefix)
+    sharing = [s["tokens"][k] for s in samples if len(s["tokens"]) > k and [t["id"] for t in s["tokens"][:k]] == prefix]
+    if not sharing:
+        return [], 0
+    drawn = Counter(token["id"] for token in sharing)
+    alternatives = {alt["id"]: alt for alt in sharing[0]["top"]}
+    for token in sharing:
+        alternatives.setdefault(token["id"], token)
+    sampler = {token["id"]: token.get("sampled_prob") for token in sharing}
+    rows = [{"id": a["id"], "text": a["text"], "model_prob": math.exp(a["logprob"]), "count": drawn.get(a["id"], 0),
+             "sampler_prob": sampler.get(a["id"])} for a in alternatives.values()]
+    return sorted(rows, key=lambda r: (-r["model_prob"], r["id"])), len(sharing)
 
 
 def start_fresh(engine) -> None:

@@ -84,6 +84,26 @@ def test_first_token_frequencies_follow_the_model_probabilities(smollm2):
     assert chi2 < critical, (observed, expected)
 
 
+def test_any_position_shows_the_model_probability_beside_how_often_the_samples_sharing_it_drew_each_token(smollm2):
+    from desktop.core.lab.sample import next_tokens
+
+    result = sample_many(smollm2, prompt_for(smollm2), dataclasses.replace(PURE, max_tokens=3), 30, first_seed=7)
+    samples = [s.to_json() for s in result.samples]
+    first = Counter(s["tokens"][0]["id"] for s in samples)
+    common, n = first.most_common(1)[0]
+    rows, sharing = next_tokens(samples, [common])
+    assert sharing == n > 1 and sum(r["count"] for r in rows) == n
+    seconds = [s["tokens"][1] for s in samples if s["tokens"][0]["id"] == common]
+    # the same prefix, the same computation: every sample sharing it saw one distribution there
+    assert all(t["top"] == seconds[0]["top"] and t["entropy"] == seconds[0]["entropy"] for t in seconds)
+    for token in seconds:
+        row = next(r for r in rows if r["id"] == token["id"])
+        assert row["model_prob"] == pytest.approx(math.exp(token["logprob"]))
+        assert row["sampler_prob"] == token["sampled_prob"] and row["count"] >= 1
+    assert next_tokens(samples, [])[1] == 30
+    assert next_tokens(samples, [common, -5]) == ([], 0)
+
+
 def test_compare_identical_setups_agree_and_the_divergence_is_the_first_differing_id(smollm2):
     history = [ChatMessage("user", "Name a colour.")]
     base = dataclasses.replace(GREEDY, max_tokens=10)
