@@ -206,6 +206,25 @@
     </message>
 </context>
 <context>
+    <name>LibraryController</name>
+    <message>
+        <source>Use a model already on this computer: {count} found</source>
+        <translation>使用这台电脑上已有的模型：找到 {count} 个</translation>
+    </message>
+    <message>
+        <source>In {sources}. The model library (Ctrl+M) shows what each one is and whether it fits; nothing is copied or moved.</source>
+        <translation>位于 {sources}。模型库（Ctrl+M）会说明每个模型是什么、能否装得下；不会复制或移动任何文件。</translation>
+    </message>
+    <message>
+        <source>Find the models on this computer</source>
+        <translation>查找这台电脑上的模型</translation>
+    </message>
+    <message>
+        <source>The model library (Ctrl+M) looks where LM Studio, Ollama, Jan, GPT4All, llama.cpp and the Hugging Face cache keep GGUF files, and in folders you add.</source>
+        <translation>模型库（Ctrl+M）会在 LM Studio、Ollama、Jan、GPT4All、llama.cpp 和 Hugging Face 缓存存放 GGUF 文件的位置查找，也会查找你添加的文件夹。</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Inkling</source>
@@ -545,6 +564,22 @@
     <message>
         <source>Close</source>
         <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Scanning…</source>
+        <translation>正在扫描…</translation>
+    </message>
+    <message>
+        <source>Scanning for models…</source>
+        <translation>正在扫描模型…</translation>
+    </message>
+    <message>
+        <source>Scanning {place}…</source>
+        <translation>正在扫描 {place}…</translation>
+    </message>
+    <message>
+        <source>{count} models</source>
+        <translation>{count} 个模型</translation>
     </message>
     <message>
         <source>No model found.</source>

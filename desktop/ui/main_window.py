@@ -49,7 +49,7 @@ from desktop.ui.system_prompt_panel import SystemPromptPanel
 from desktop.ui.theme import ThemeController
 from desktop.ui.welcome import WelcomeView
 from desktop.ui.worker import EngineController
-from desktop.ui.model_library import ModelLibraryDialog
+from desktop.ui.library_controller import LibraryController
 from desktop.ui.inert import message_box, plain_label, plain_tip
 
 MODEL_PATH_KEY = "model_path"
@@ -77,7 +77,7 @@ class MainWindow(QMainWindow):
         threads = load_threads(store)  # the user's choice outlives the default the app passes in
         self.engine_config = dataclasses.replace(engine_config, n_threads=threads) if threads else engine_config
         self.model_info: ModelInfo | None = None
-        self.model_library = ModelLibrary()  # kept for the window's life: its header cache makes a rescan cheap
+        self.library = LibraryController(store, ModelLibrary(), self)
         self.model_name = ""
         self._notice_before_show: tuple[str, int] | None = None  # shown again once the window is (notify)
         self.conversation_id: int | None = None
@@ -343,10 +343,7 @@ class MainWindow(QMainWindow):
 
     def show_model_library(self) -> None:
         """Model → Model library (Ctrl+M): the dialog asks for a model with its settings; the window loads it."""
-        dialog = ModelLibraryDialog(self.store, self.model_library, self._local_model_path(), self)
-        dialog.openRequested.connect(self.load_model)
-        self.model_library_dialog = dialog
-        dialog.open()
+        self.model_library_dialog = self.library.show(self._local_model_path(), self)
 
     def set_threads(self, threads: int) -> None:
         """Model → CPU threads (0: automatic): remembered, and the open model file is loaded again with it."""
@@ -397,6 +394,7 @@ class MainWindow(QMainWindow):
             warning = plain_http_warning(server.address.url)
             self.model_label.setToolTip(plain_tip(f"{server.address.url}\n{warning}" if warning else server.address.url))
         self.tools.set_model(info, self.model_name, self.engine_description)
+        self.library.on_model_loaded(info.path if server is None else None)
 
     def _model_failed(self, request_id: int, message: str) -> None:
         if request_id != self._loading_request:
@@ -743,6 +741,9 @@ class MainWindow(QMainWindow):
         replies.prompted.connect(tools.reply_prompted)
         replies.reading.connect(self._reply_reading)
         self.welcome.promptChosen.connect(self._fill_composer)
+        self.welcome.libraryWanted.connect(self.show_model_library)
+        self.library.offerChanged.connect(self.welcome.on_library_offer)
+        self.library.openRequested.connect(self.load_model)
         self.notebook.continueRequested.connect(self.continue_notebook)
         self.notebook.stopRequested.connect(self.stop)
         self.notebook.draftChanged.connect(self._save_draft)
@@ -881,6 +882,7 @@ class MainWindow(QMainWindow):
         self.replies.abandon()
         self.tools.shutdown()
         self.notes.shutdown()
+        self.library.shutdown()
         self.engine.shutdown()
         super().closeEvent(event)
 

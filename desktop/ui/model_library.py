@@ -6,18 +6,19 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QListWidget, QListWidgetItem, QMessageBox,
-    QPlainTextEdit, QPushButton, QSpinBox, QSplitter, QVBoxLayout, QWidget,
+    QPlainTextEdit, QProgressBar, QPushButton, QSpinBox, QSplitter, QVBoxLayout, QWidget,
 )
 
 from desktop.core.engine.types import EngineConfig
 from desktop.core.models.fit import estimate_fit, gib
-from desktop.core.models.library import LibraryModel, ModelLibrary, Scan
+from desktop.core.models.library import LibraryModel, Scan
 from desktop.core.models.settings import (
     ALL_LAYERS, CPU_BUILD, KV_TYPES, ModelSettings, add_library_folder, flash_attention_label, gpu_build, library_folders,
     load_model_settings, opened_models, save_model_settings,
 )
 from desktop.core.store import Store
 from desktop.ui.inert import message_box, plain_label
+from desktop.ui.library_scanner import LibraryScanner
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
 
@@ -27,15 +28,22 @@ class ModelLibraryDialog(QDialog):
 
     openRequested = Signal(object, object)  # Path, EngineConfig
 
-    def __init__(self, store: Store, library: ModelLibrary, current: Path | None = None, parent=None):
+    def __init__(self, store: Store, scanner: LibraryScanner, current: Path | None = None, parent=None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Model library"))
         self.setObjectName("modelLibrary")
         self.resize(980, 640)
-        self.store, self.library, self.current = store, library, current
+        self.store, self.scanner, self.current = store, scanner, current
         self.scan: Scan | None = None
         self.models: dict[str, LibraryModel] = {}
+        self._request: int | None = None  # the scan whose results are awaited; older ones are dropped
+        self._listening = True
         self._build()
+        scanner.progress.connect(self._scan_progress)
+        scanner.scanned.connect(self._scanned)
+        self.finished.connect(self._stop_listening)
+        if scanner.latest is not None:  # the last scan at once, then a fresh one behind it
+            self._show_scan(scanner.latest[1])
         self.rescan()
 
     # --- layout --------------------------------------------------------------------------------
@@ -119,9 +127,17 @@ class ModelLibraryDialog(QDialog):
         self.open_button.clicked.connect(self.open_selected)
         close = QPushButton(self.tr("Close"))
         close.clicked.connect(self.reject)
+        self.scanning = QProgressBar()
+        self.scanning.setObjectName("scanProgress")
+        self.scanning.setRange(0, 0)  # busy: a scan does not know how many places it will read
+        self.scanning.setMaximumWidth(120)
+        self.scan_status = plain_label()
+        self.scan_status.setObjectName("scanStatus")
         buttons = QHBoxLayout()
         for button in (self.rescan_button, self.add_folder_button):
             buttons.addWidget(button)
+        buttons.addWidget(self.scanning)
+        buttons.addWidget(self.scan_status)
         buttons.addStretch(1)
         for button in (self.save_button, self.open_button, close):
             buttons.addWidget(button)
@@ -131,9 +147,41 @@ class ModelLibraryDialog(QDialog):
 
     # --- what is shown -------------------------------------------------------------------------
     def rescan(self) -> None:
+        """Ask the library's thread for a scan; the list shown stays usable until the new one arrives."""
+        self._request = self.scanner.scan(library_folders(self.store), opened_models(self.store))
+        self.rescan_button.setEnabled(False)
+        self.scanning.setVisible(True)
+        self.scan_status.setText(self.tr("Scanning…"))
+        if self.scan is None:
+            self.facts.setText(self.tr("Scanning for models…"))
+            self.save_button.setEnabled(False)
+            self.open_button.setEnabled(False)
+
+    def _scan_progress(self, request_id: int, where: str) -> None:
+        if request_id == self._request:
+            self.scan_status.setText(self.tr("Scanning {place}…").format(place=where))
+
+    def _scanned(self, request_id: int, scan: Scan) -> None:
+        if request_id != self._request:
+            return
+        self._request = None
+        self.rescan_button.setEnabled(True)
+        self.scanning.setVisible(False)
+        self.scan_status.setText(self.tr("{count} models").format(count=len(scan.models)))
+        self._show_scan(scan)
+
+    def _stop_listening(self) -> None:
+        if not self._listening:  # finished twice: accepted, then rejected as the window closes
+            return
+        self._listening = False
+        self.scanner.progress.disconnect(self._scan_progress)
+        self.scanner.scanned.disconnect(self._scanned)
+
+    def _show_scan(self, scan: Scan) -> None:
         selected = self.selected()
-        self.scan = self.library.scan(library_folders(self.store), opened_models(self.store))
+        self.scan = scan
         self.models = {str(m.path): m for m in self.scan.models}
+        blocked = self.list.blockSignals(True)  # one selection change, after the list is filled
         self.list.clear()
         for model in self.scan.models:
             settings = load_model_settings(self.store, model.path, model.facts)
@@ -149,6 +197,8 @@ class ModelLibraryDialog(QDialog):
         wanted = str(selected.path) if selected else str(self.current) if self.current else None
         rows = [i for i in range(self.list.count()) if self.list.item(i).data(PATH_ROLE) == wanted]
         self.list.setCurrentRow(rows[0] if rows else 0)
+        self.list.blockSignals(blocked)
+        self._show_selected()
 
     def selected(self) -> LibraryModel | None:
         item = self.list.currentItem()

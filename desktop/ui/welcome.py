@@ -20,6 +20,7 @@ class WelcomeView(QWidget):
     """Shown instead of an empty transcript; a suggestion fills the composer (it is not sent)."""
 
     promptChosen = Signal(str)
+    libraryWanted = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -36,6 +37,12 @@ class WelcomeView(QWidget):
         self.intro.setWordWrap(True)
         layout.addWidget(self.title)
         layout.addWidget(self.intro)
+        # first, while the bundled model is the only one used: the models already on this computer
+        self.library_offer = QCommandLinkButton()
+        self.library_offer.setObjectName("libraryOffer")
+        self.library_offer.clicked.connect(self.libraryWanted)
+        self.library_offer.setVisible(False)
+        layout.addWidget(self.library_offer)
         self.buttons: list[QCommandLinkButton] = []
         for index, (prompt, hint) in enumerate(SUGGESTIONS):
             button = QCommandLinkButton(prompt, hint)
@@ -44,3 +51,8 @@ class WelcomeView(QWidget):
             layout.addWidget(button)
             self.buttons.append(button)
         layout.addStretch(2)
+
+    def on_library_offer(self, title: str, description: str) -> None:
+        self.library_offer.setText(title)
+        self.library_offer.setDescription(description)
+        self.library_offer.setVisible(bool(title))

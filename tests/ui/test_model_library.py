@@ -1,5 +1,7 @@
 """The Model library dialog and its wiring: facts, fit, remembered settings, open with them, add a folder, real load progress."""
 
+import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -9,17 +11,30 @@ from desktop.core.models.library import ModelLibrary
 from desktop.core.models.settings import load_model_settings, opened_models
 from desktop.core.paths import database_path
 from desktop.core.store import open_store
+from desktop.ui.library_scanner import LibraryScanner
 from desktop.ui.model_library import ModelLibraryDialog
-from tests.core.models.homes import link
+from tests.core.models.homes import build_home, link, write_gguf
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")  # offscreen, a shown dialog
 
 
-def make_dialog(qtbot, tmp_path, current=None):
+@pytest.fixture
+def scanner(tmp_path):
+    made = LibraryScanner(ModelLibrary(tmp_path / "empty-home", env={}))
+    yield made
+    made.shutdown()
+
+
+def make_dialog(qtbot, tmp_path, scanner, current=None):
     store = open_store(database_path())
-    dialog = ModelLibraryDialog(store, ModelLibrary(tmp_path / "empty-home", env={}), current)
+    dialog = ModelLibraryDialog(store, scanner, current)
     qtbot.addWidget(dialog)
+    wait_for_scan(qtbot, dialog)
     return store, dialog
+
+
+def wait_for_scan(qtbot, dialog) -> None:
+    qtbot.waitUntil(lambda: dialog._request is None, timeout=30000)
 
 
 def select(dialog, path: Path) -> None:
@@ -27,8 +42,8 @@ def select(dialog, path: Path) -> None:
     dialog.list.setCurrentRow(rows[0])
 
 
-def test_the_dialog_shows_facts_fit_and_the_cpu_build_note(qtbot, tmp_path, smollm2_path, gemma_path):
-    store, dialog = make_dialog(qtbot, tmp_path)
+def test_the_dialog_shows_facts_fit_and_the_cpu_build_note(qtbot, tmp_path, scanner, smollm2_path, gemma_path):
+    store, dialog = make_dialog(qtbot, tmp_path, scanner)
     try:
         assert dialog.list.count() == 2
         select(dialog, smollm2_path)
@@ -44,11 +59,12 @@ def test_the_dialog_shows_facts_fit_and_the_cpu_build_note(qtbot, tmp_path, smol
         select(dialog, gemma_path)
         assert "Mode: text completion" in dialog.facts.text()
     finally:
+        dialog.reject()  # stops listening to the scanner before the store closes
         store.close()
 
 
-def test_saved_settings_are_remembered_and_open_uses_them(qtbot, tmp_path, smollm2_path):
-    store, dialog = make_dialog(qtbot, tmp_path)
+def test_saved_settings_are_remembered_and_open_uses_them(qtbot, tmp_path, scanner, smollm2_path):
+    store, dialog = make_dialog(qtbot, tmp_path, scanner)
     try:
         select(dialog, smollm2_path)
         dialog.context.setValue(1024)
@@ -57,20 +73,24 @@ def test_saved_settings_are_remembered_and_open_uses_them(qtbot, tmp_path, smoll
         dialog.save_settings()
         saved = load_model_settings(store, smollm2_path)
         assert (saved.n_ctx, saved.kv_type, saved.system_prompt, saved.flash_attention) == (1024, "q8_0", "You are terse.", False)
-        again = ModelLibraryDialog(store, ModelLibrary(tmp_path / "empty-home", env={}))  # as after a restart
+        restarted = LibraryScanner(ModelLibrary(tmp_path / "empty-home", env={}))  # as after a restart
+        again = ModelLibraryDialog(store, restarted)
         qtbot.addWidget(again)
+        wait_for_scan(qtbot, again)
         select(again, smollm2_path)
         assert again.context.value() == 1024 and again.kv_type.currentText() == "q8_0"
         with qtbot.waitSignal(again.openRequested) as opened:
             again.open_selected()
         path, config = opened.args
         assert path == smollm2_path and (config.n_ctx, config.kv_type, config.flash_attention) == (1024, "q8_0", False)
+        restarted.shutdown()
     finally:
+        dialog.reject()  # stops listening to the scanner before the store closes
         store.close()
 
 
-def test_a_change_that_needs_a_reload_asks_first(qtbot, tmp_path, smollm2_path):
-    store, dialog = make_dialog(qtbot, tmp_path, current=smollm2_path)
+def test_a_change_that_needs_a_reload_asks_first(qtbot, tmp_path, scanner, smollm2_path):
+    store, dialog = make_dialog(qtbot, tmp_path, scanner, current=smollm2_path)
     try:
         select(dialog, smollm2_path)
         asked = []
@@ -83,22 +103,25 @@ def test_a_change_that_needs_a_reload_asks_first(qtbot, tmp_path, smollm2_path):
             dialog.save_settings()
         assert asked and reload.args[1].flash_attention is True
     finally:
+        dialog.reject()  # stops listening to the scanner before the store closes
         store.close()
 
 
-def test_add_folder_lists_its_models(qtbot, tmp_path, smollm2_path):
+def test_add_folder_lists_its_models(qtbot, tmp_path, scanner, smollm2_path):
     folder = tmp_path / "my-models"
     link(smollm2_path, folder / "sub" / "mine.gguf")
     (folder / "bad.gguf").write_text("not a model")
-    store, dialog = make_dialog(qtbot, tmp_path)
+    store, dialog = make_dialog(qtbot, tmp_path, scanner)
     try:
         dialog.ask_folder = lambda: folder
         dialog.add_folder()
+        wait_for_scan(qtbot, dialog)
         assert dialog.list.count() == 2  # the same bytes as the bundled SmolLM2: one entry, two places
         select(dialog, smollm2_path)
         assert "Added folder: sub" in dialog.facts.text()
         assert "bad.gguf: not a GGUF file" in dialog.skipped.toPlainText()
     finally:
+        dialog.reject()  # stops listening to the scanner before the store closes
         store.close()
 
 
@@ -111,6 +134,7 @@ def test_ctrl_m_opens_the_library_and_a_model_loads_with_its_settings_and_progre
     assert action.shortcut().toString() == "Ctrl+M"
     action.trigger()
     dialog = window.model_library_dialog
+    wait_for_scan(qtbot, dialog)
     select(dialog, gemma_path)
     dialog.context.setValue(512)
     dialog.open_selected()
@@ -130,3 +154,75 @@ def test_a_cancelled_load_keeps_the_previous_model(qtbot, make_window, smollm2_p
     qtbot.waitUntil(lambda: bool(window.errors), timeout=60000)
     assert "Loading gemma-3-270m-q4_k_m.gguf was cancelled" in window.errors[0][1]
     assert window.model_info is before and "still loaded" in window.errors[0][1]
+
+
+class GatedLibrary(ModelLibrary):
+    """The real library, held at its first place until the test opens the gate (a slow disk, a network folder)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.gate = threading.Event()
+
+    def scan(self, folders=(), opened=(), include_bundled=True, progress=None):
+        progress("a slow folder")
+        self.gate.wait(30)  # the bound only keeps a broken test from hanging
+        return super().scan(folders, opened, include_bundled, progress)
+
+
+def test_the_scan_runs_on_its_own_thread_and_the_dialog_answers_meanwhile(qtbot, tmp_path, smollm2_path):
+    library = GatedLibrary(tmp_path / "empty-home", env={})
+    gated = LibraryScanner(library)
+    store = open_store(database_path())
+    dialog = ModelLibraryDialog(store, gated)
+    qtbot.addWidget(dialog)
+    try:
+        assert not library.gate.is_set()  # the dialog exists while the scan is still held
+        qtbot.waitUntil(lambda: dialog.scan_status.text() == "Scanning a slow folder…")
+        assert dialog.list.count() == 0 and not dialog.rescan_button.isEnabled() and not dialog.open_button.isEnabled()
+        assert dialog.scanning.isVisibleTo(dialog) and dialog.facts.text() == "Scanning for models…"
+        dialog.rescan()  # a second request while the first is held: only the newest one is shown
+        newest = dialog._request
+        library.gate.set()
+        wait_for_scan(qtbot, dialog)
+        assert gated.latest[0] == newest and dialog.list.count() == 2 and dialog.rescan_button.isEnabled()
+        assert dialog.scan_status.text() == "2 models" and not dialog.scanning.isVisibleTo(dialog)
+        select(dialog, smollm2_path)
+        assert dialog.open_button.isEnabled()
+        reopened = ModelLibraryDialog(store, gated)  # the last scan at once, a fresh one behind it
+        qtbot.addWidget(reopened)
+        assert reopened.list.count() == 2 and reopened._request is not None
+        wait_for_scan(qtbot, reopened)
+        reopened.reject()
+    finally:
+        library.gate.set()
+        dialog.reject()
+        gated.shutdown()
+        store.close()
+
+
+def test_the_library_is_offered_first_while_the_bundled_model_is_the_only_one(qtbot, make_window, tmp_path, monkeypatch,
+                                                                              smollm2_path, gemma_path):
+    home = tmp_path / "home"
+    build_home(home, smollm2_path, gemma_path, write_gguf(tmp_path / "outside.gguf", {"general.architecture": "llama"}))
+    monkeypatch.setenv("HOME", str(home))
+    for variable in ("OLLAMA_MODELS", "HF_HUB_CACHE", "HF_HOME", "LLAMA_CACHE"):
+        monkeypatch.delenv(variable, raising=False)
+    window = make_window(LlamaEngine, smollm2_path)
+    offer = window.welcome.library_offer
+    qtbot.waitUntil(lambda: offer.isVisibleTo(window.welcome), timeout=30000)
+    assert offer.text() == "Use a model already on this computer: 1 found"  # Big, the split model: the rest are the bundled bytes
+    assert offer.description().startswith("In LM Studio.")
+    offer.click()
+    dialog = window.model_library_dialog
+    assert dialog.isVisible()
+    wait_for_scan(qtbot, dialog)
+    dialog.reject()
+    mine = tmp_path / "mine.gguf"  # a model file of the user's own
+    shutil.copyfile(smollm2_path, mine)
+    window.load_model(mine)
+    qtbot.waitUntil(lambda: window._loading_request is None, timeout=60000)
+    assert not offer.isVisibleTo(window.welcome)
+    window.load_model(smollm2_path)  # back to the bundled model: another model was used, no offer
+    qtbot.waitUntil(lambda: window._loading_request is None, timeout=60000)
+    qtbot.wait(200)
+    assert not offer.isVisibleTo(window.welcome)

@@ -46,3 +46,8 @@ def display_name(path: Path) -> str:
         if model.path.resolve() == resolved:
             return model.name
     return resolved.stem
+
+
+def is_bundled(path: Path) -> bool:
+    resolved = Path(path).resolve()
+    return any(model.path.resolve() == resolved for model in bundled_models())

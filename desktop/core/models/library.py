@@ -4,7 +4,7 @@ import os
 import re
 import stat
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -91,12 +91,16 @@ class ModelLibrary:
         self._headers: dict[tuple[str, int, int], tuple[ModelFacts, int] | str] = {}
         self._gguf: set[tuple[str, int, int]] = set()
 
-    def scan(self, folders: list[Path] = (), opened: list[Path] = (), include_bundled: bool = True) -> Scan:
+    def scan(self, folders: list[Path] = (), opened: list[Path] = (), include_bundled: bool = True,
+             progress: Callable[[str], None] | None = None) -> Scan:
+        """`progress` is called with the name of each place before it is read (a window shows "Scanning Ollama…")."""
         started = time.perf_counter()
+        report = progress or (lambda _where: None)
         found = Found([], [])
         if include_bundled:
             found.candidates += [
-                Candidate(m.path, "Bundled", m.name, Path(os.path.realpath(m.path.parent)), m.sha256)
+                # Inkling's own file: its link (a worktree, a package's models folder) may be followed
+                Candidate(m.path, "Bundled", m.name, Path(os.path.realpath(m.path)).parent, m.sha256)
                 for m in bundled_models() if m.path.name.endswith(".gguf") and m.path.is_file()
             ]
         for path in opened:
@@ -105,8 +109,12 @@ class ModelLibrary:
                     Candidate(Path(path), "Opened before", Path(path).stem, Path(os.path.realpath(path)).parent)
                 )
         for folder in folders:
+            report(str(folder))
             found.extend(sources.folder(Path(folder)))
-        found.extend(sources.other_apps(self.home, self.env))
+        for name, source in sources.OTHER_APPS:
+            report(name)
+            found.extend(source(self.home, self.env))
+        report("model headers")
         scan = self._assemble(found)
         scan.seconds = time.perf_counter() - started
         return scan

@@ -46,6 +46,13 @@ def _root(path: Path) -> Path:
     return Path(os.path.realpath(path))
 
 
+def _read_text(path: Path) -> str:
+    """A small text file another app wrote; OSError for anything but a regular file (reading a FIFO would hang the scan)."""
+    if not path.is_file():
+        raise OSError(f"{path} is not a regular file")
+    return path.read_text(encoding="utf-8")
+
+
 def walk_gguf(folder: Path, found: Found, depth: int = 0) -> Iterator[Path]:
     """*.gguf files under a folder, not entering linked folders, noting folders that cannot be read."""
     try:
@@ -76,7 +83,7 @@ def lm_studio(home: Path, env: Mapping[str, str]) -> Found:
     pointer = home / ".lmstudio-home-pointer"
     choices = []
     try:
-        choices.append(Path(pointer.read_text(encoding="utf-8").strip()).expanduser())
+        choices.append(Path(_read_text(pointer).strip()).expanduser())
     except (OSError, UnicodeDecodeError):
         pass
     choices += [home / ".cache" / "lm-studio", home / ".lmstudio"]
@@ -170,7 +177,7 @@ def hub_cache(cache: Path, source: str) -> Found:
         label = "/".join(repo.split("--")[1:])
         snapshots = cache / repo / "snapshots"
         try:
-            commit = (cache / repo / "refs" / "main").read_text(encoding="ascii").strip()
+            commit = _read_text(cache / repo / "refs" / "main").strip()
             chosen = [snapshots / commit]
         except (OSError, UnicodeDecodeError):  # downloaded at a pinned revision only: every snapshot
             chosen = sorted(snapshots.iterdir()) if snapshots.is_dir() else []
@@ -218,7 +225,7 @@ def jan(home: Path, env: Mapping[str, str]) -> Found:
 def _jan_name(model_yml: Path) -> str | None:
     """The top-level `name:` of Jan's model.yml (flat key: value lines; no YAML library needed for one key)."""
     try:
-        for line in model_yml.read_text(encoding="utf-8").splitlines():
+        for line in _read_text(model_yml).splitlines():
             if line.startswith("name:"):
                 return line.partition(":")[2].strip().strip("'\"") or None
     except (OSError, UnicodeDecodeError):
@@ -255,11 +262,7 @@ def folder(path: Path, source: str = "Added folder") -> Found:
     return found
 
 
-OTHER_APPS = (lm_studio, ollama, hugging_face, llama_cpp_cache, jan, gpt4all)
-
-
-def other_apps(home: Path, env: Mapping[str, str]) -> Found:
-    found = Found([], [])
-    for source in OTHER_APPS:
-        found.extend(source(home, env))
-    return found
+OTHER_APPS = (  # (name shown while scanning, reader)
+    ("LM Studio", lm_studio), ("Ollama", ollama), ("Hugging Face", hugging_face), ("llama.cpp", llama_cpp_cache),
+    ("Jan", jan), ("GPT4All", gpt4all),
+)

@@ -12,7 +12,7 @@ HEX_GEMMA = "a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818"
 
 def link(source: Path, target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
-    os.link(source, target)
+    os.link(os.path.realpath(source), target)  # the file's bytes, even where models/ holds links (a worktree)
     return target
 
 

@@ -179,3 +179,16 @@ def test_a_folder_the_user_cannot_read_is_listed_with_the_reason(smollm2_path):
         assert result["skipped"] == [[str(models / "pub" / "locked"), "permission denied: the folder cannot be read"]]
     finally:
         shutil.rmtree(base)
+
+
+def test_a_fifo_where_an_app_keeps_a_small_file_does_not_hang_the_scan(fake_home):
+    """Jan's model.yml, the hub's refs/main, LM Studio's home pointer: reading a FIFO there would block forever."""
+    home, where = fake_home
+    for path in (where["jan"] / "model.yml", where["hf"] / "refs" / "main", home / ".lmstudio-home-pointer"):
+        path.unlink()
+        os.mkfifo(path)
+    seen = []
+    scan = ModelLibrary(home, env={}).scan(progress=seen.append)
+    assert seen == ["LM Studio", "Ollama", "Hugging Face", "llama.cpp", "Jan", "GPT4All", "model headers"]
+    jan = next(p for m in scan.models for p in m.places if p.source == "Jan")
+    assert jan.label == "HuggingFaceTB/SmolLM2-135M"  # its folder names it when model.yml cannot be read
