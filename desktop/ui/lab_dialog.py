@@ -32,8 +32,14 @@ def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
 
 
 def _tokens_rows(tokens: list[dict]) -> list[list[str]]:
-    return [[t["text"], f"{math.exp(t['logprob']):.1%}", str(t.get("rank", "")),
+    return [[t["text"], f"{math.exp(t['logprob']):.1%}", _rank(t),
              "  ".join(f"{a['text']} {math.exp(a['logprob']):.0%}" for a in t["top"][:5])] for t in tokens]
+
+
+def _rank(token: dict) -> str:
+    """Its rank among the model's choices; a server sends only its top alternatives, and below them it is not guessed."""
+    rank = token.get("rank", "")
+    return f"below the top {len(token['top'])}" if rank is None else str(rank)
 
 
 class LabDialog(QDialog):

@@ -15,6 +15,10 @@ def _prompt(engine, system: str, history: list[ChatMessage], settings: SamplerSe
 
 
 def _engine(engine) -> dict:
+    """Which engine ran it: a server's own description (never its address or key), or the model file."""
+    describe = getattr(engine, "describe", None)
+    if describe is not None:
+        return describe()
     return {"kind": "in-process", "model": engine.info.name, "path": str(engine.info.path)}
 
 

@@ -29,7 +29,7 @@ class LabTokenJson(TypedDict):
     sampled_prob: NotRequired[float]
     entropy: NotRequired[float]
     eog: NotRequired[bool]
-    rank: NotRequired[Count]
+    rank: NotRequired[Count | None]  # None: below the top alternatives a server sent
     top: Annotated[list[AlternativeJson], Field(max_length=MAX_ALTERNATIVES)]
 
 

@@ -136,6 +136,16 @@ class RemoteEngine:
     def is_eog(self, token_id: int) -> bool:
         return token_id in self._eog
 
+    # --- scoring (the lab's "How likely is this?": remote/scoring.py, which imports this module) ------
+    def continuation_tokens(self, prompt_text: str, prompt_tokens: list[int], text: str) -> list[int]:
+        from desktop.core.engine.remote import scoring
+        return scoring.continuation_tokens(self, prompt_text, prompt_tokens, text)
+
+    def score_continuations(self, prompt_tokens: list[int], continuations: list[list[int]], top: int = 10,
+                            cancel: threading.Event | None = None, exact: bool = True) -> list:
+        from desktop.core.engine.remote import scoring
+        return scoring.score_continuations(self, prompt_tokens, continuations, top, cancel, exact)
+
     # --- generation ----------------------------------------------------------------------------
     def stream(self, prompt_tokens: list[int], settings: SamplerSettings, *, top_logprobs: int = 10,
                cancel: threading.Event | None = None) -> Iterator[TokenEvent | Finished]:
