@@ -208,6 +208,10 @@
 <context>
     <name>LibraryController</name>
     <message>
+        <source>Sampling set from {name}&apos;s defaults: {values} (Model library to change them).</source>
+        <translation>采样设置已改为 {name} 的默认值：{values}（可在模型库中修改）。</translation>
+    </message>
+    <message>
         <source>Use a model already on this computer: {count} found</source>
         <translation>使用这台电脑上已有的模型：找到 {count} 个</translation>
     </message>
@@ -379,6 +383,10 @@
         <translation>自动</translation>
     </message>
     <message>
+        <source>{name} keeps its own {own} threads (Model library); other models use this choice.</source>
+        <translation>{name} 保留它自己的 {own} 个线程（在模型库中设置）；其他模型使用这个选择。</translation>
+    </message>
+    <message>
         <source>Connecting to {name}…</source>
         <translation>正在连接 {name}…</translation>
     </message>
@@ -510,6 +518,14 @@
         <translation>已跳过</translation>
     </message>
     <message>
+        <source>Model → CPU threads ({threads})</source>
+        <translation>模型 → CPU 线程数（{threads}）</translation>
+    </message>
+    <message>
+        <source>A number of its own for this model; otherwise it follows Model → CPU threads.</source>
+        <translation>为这个模型单独设定的线程数；不设定时跟随 模型 → CPU 线程数。</translation>
+    </message>
+    <message>
         <source>Inkling&apos;s default system prompt</source>
         <translation>Inkling 的默认系统提示词</translation>
     </message>
@@ -538,8 +554,40 @@
         <translation>KV 缓存类型</translation>
     </message>
     <message>
-        <source>Samplers from the file</source>
-        <translation>文件中的采样设置</translation>
+        <source>Temperature</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <source>Top-p</source>
+        <translation>Top-p</translation>
+    </message>
+    <message>
+        <source>Top-k</source>
+        <translation>Top-k</translation>
+    </message>
+    <message>
+        <source>Min-p</source>
+        <translation>Min-p</translation>
+    </message>
+    <message>
+        <source>Repeat penalty</source>
+        <translation>重复惩罚</translation>
+    </message>
+    <message>
+        <source>Default samplers</source>
+        <translation>默认采样设置</translation>
+    </message>
+    <message>
+        <source>The file recommends {values}.</source>
+        <translation>文件推荐 {values}。</translation>
+    </message>
+    <message>
+        <source>The file recommends none: Inkling&apos;s defaults.</source>
+        <translation>文件没有推荐值：使用 Inkling 的默认值。</translation>
+    </message>
+    <message>
+        <source>The Sampling panel starts from these when you switch to this model.</source>
+        <translation>切换到这个模型时，采样面板会从这些值开始。</translation>
     </message>
     <message>
         <source>Default system prompt</source>

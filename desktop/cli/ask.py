@@ -12,7 +12,7 @@ from desktop.core.conversation.session import ReplySession
 from desktop.core.engine import Engine, EngineError, TokenEvent
 from desktop.core.engine.llama_engine import MAX_TOP_LOGPROBS, LlamaEngine
 from desktop.core.models import default_chat_model, display_name
-from desktop.core.models.settings import model_engine_config
+from desktop.core.models.settings import model_engine_config, model_samplers
 from desktop.core.presets import DEFAULT_SYSTEM_PROMPT
 from desktop.core.probability.sampling import SamplerSettings
 from desktop.core.settings import load_sampler_settings
@@ -64,7 +64,7 @@ def run(args) -> int:
     # Beside an open window too: SQLite (WAL) lets both write; the window keeps the lock and the recovery.
     with open_workspace(share_if_busy=True) as workspace:
         store = workspace.store
-        settings = sampler_from_args(args, load_sampler_settings(store))
+        base = load_sampler_settings(store)
         # The engine before any conversation exists: a bad model or an unreachable server leaves nothing behind.
         if args.engine:
             from desktop.cli.engines import open_remote  # httpx only when a server is asked
@@ -72,10 +72,12 @@ def run(args) -> int:
 
             engine = open_remote(workspace, args.engine, str(args.ask_model) if args.ask_model else None)
             model_name, described = remote_model_name(engine.info.name, engine.label), engine.describe()
+            settings = sampler_from_args(args, base)
         else:
             model_path = resolve_model(store, model_path)
             engine = LlamaEngine(model_path, model_engine_config(store, model_path))
             model_name, described = display_name(Path(model_path)), None
+            settings = sampler_from_args(args, model_samplers(store, model_path, base))  # the flags over the model's own
         conversation_id = _conversation_for(store, args)
         request = start_turn(
             store, conversation_id, args.text, settings, model_name, top_logprobs=args.top_logprobs, engine=described,

@@ -77,7 +77,7 @@ class MainWindow(QMainWindow):
         threads = load_threads(store)  # the user's choice outlives the default the app passes in
         self.engine_config = dataclasses.replace(engine_config, n_threads=threads) if threads else engine_config
         self.model_info: ModelInfo | None = None
-        self.library = LibraryController(store, ModelLibrary(), self)
+        self.library = LibraryController(store, ModelLibrary(), store.get_setting(MODEL_PATH_KEY), self)
         self.model_name = ""
         self._notice_before_show: tuple[str, int] | None = None  # shown again once the window is (notify)
         self.conversation_id: int | None = None
@@ -353,6 +353,11 @@ class MainWindow(QMainWindow):
         if path is None or self.replies.busy:
             self.notify(self.tr("CPU threads: {threads}, from the next model loaded.").format(
                 threads=threads or self.tr("automatic")))
+            return
+        own = load_model_settings(self.store, path).n_threads  # the rule: a model's own number wins
+        if own:
+            self.notify(self.tr("{name} keeps its own {own} threads (Model library); other models use this choice.").format(
+                name=self.model_name, own=own))
             return
         self.load_model(path)
 
@@ -744,6 +749,8 @@ class MainWindow(QMainWindow):
         self.welcome.libraryWanted.connect(self.show_model_library)
         self.library.offerChanged.connect(self.welcome.on_library_offer)
         self.library.openRequested.connect(self.load_model)
+        self.library.samplersChanged.connect(self.sampling.on_model_samplers)
+        self.library.notify.connect(self.notify)
         self.notebook.continueRequested.connect(self.continue_notebook)
         self.notebook.stopRequested.connect(self.stop)
         self.notebook.draftChanged.connect(self._save_draft)

@@ -5,17 +5,19 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QListWidget, QListWidgetItem, QMessageBox,
-    QPlainTextEdit, QProgressBar, QPushButton, QSpinBox, QSplitter, QVBoxLayout, QWidget,
+    QAbstractSpinBox, QCheckBox, QComboBox, QDialog, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout, QListWidget,
+    QListWidgetItem, QMessageBox, QPlainTextEdit, QProgressBar, QPushButton, QSpinBox, QSplitter, QVBoxLayout, QWidget,
 )
 
-from desktop.core.engine.types import EngineConfig
+from desktop.core.engine.types import EngineConfig, default_threads
 from desktop.core.models.fit import estimate_fit, gib
 from desktop.core.models.library import LibraryModel, Scan
 from desktop.core.models.settings import (
-    ALL_LAYERS, CPU_BUILD, KV_TYPES, ModelSettings, add_library_folder, flash_attention_label, gpu_build, library_folders,
-    load_model_settings, opened_models, save_model_settings,
+    ALL_LAYERS, CPU_BUILD, FOLLOW_MENU, KV_TYPES, SAMPLER_FIELDS, ModelSettings, add_library_folder, defaults_for,
+    flash_attention_label, gpu_build, library_folders, load_model_settings, opened_models, save_model_settings,
 )
+from desktop.core.probability.sampling import SamplerSettings
+from desktop.core.settings import load_threads
 from desktop.core.store import Store
 from desktop.ui.inert import message_box, plain_label
 from desktop.ui.library_scanner import LibraryScanner
@@ -27,6 +29,7 @@ class ModelLibraryDialog(QDialog):
     """Reads the library and the per-model settings; asks the window to open a model with openRequested."""
 
     openRequested = Signal(object, object)  # Path, EngineConfig
+    settingsSaved = Signal(object)  # Path of the model whose settings were saved
 
     def __init__(self, store: Store, scanner: LibraryScanner, current: Path | None = None, parent=None):
         super().__init__(parent)
@@ -78,7 +81,10 @@ class ModelLibraryDialog(QDialog):
         self.gpu_layers.setSpecialValueText("all")
         self.gpu_layers.setToolTip(CPU_BUILD)
         self.threads = QSpinBox()
-        self.threads.setRange(1, 512)
+        self.threads.setRange(FOLLOW_MENU, 512)
+        self.threads.setSpecialValueText(self.tr("Model → CPU threads ({threads})").format(
+            threads=load_threads(self.store) or default_threads()))
+        self.threads.setToolTip(self.tr("A number of its own for this model; otherwise it follows Model → CPU threads."))
         self.batch = QSpinBox()
         self.batch.setRange(1, 8192)
         self.flash = QCheckBox()
@@ -87,7 +93,9 @@ class ModelLibraryDialog(QDialog):
         self.system_prompt = QPlainTextEdit()
         self.system_prompt.setPlaceholderText(self.tr("Inkling's default system prompt"))
         self.system_prompt.setMaximumHeight(70)
+        self.samplers = {name: self._sampler_box(name) for name in SAMPLER_FIELDS}
         self.sampling = plain_label()
+        self.sampling.setObjectName("samplerSource")
         self.sampling.setWordWrap(True)
         for widget in (self.context, self.batch, self.gpu_layers):
             widget.valueChanged.connect(lambda *_: self._update_fit())
@@ -103,7 +111,12 @@ class ModelLibraryDialog(QDialog):
         form.addRow(self.tr("Batch size"), self.batch)
         form.addRow(self.tr("Flash attention"), self.flash)
         form.addRow(self.tr("KV cache type"), self.kv_type)
-        form.addRow(self.tr("Samplers from the file"), self.sampling)
+        sampler_form = QFormLayout()
+        for name, label in zip(SAMPLER_FIELDS, (self.tr("Temperature"), self.tr("Top-p"), self.tr("Top-k"), self.tr("Min-p"),
+                                                self.tr("Repeat penalty")), strict=True):
+            sampler_form.addRow(label, self.samplers[name])
+        sampler_form.addRow(self.sampling)
+        form.addRow(self.tr("Default samplers"), sampler_form)
         form.addRow(self.tr("Default system prompt"), self.system_prompt)
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -144,6 +157,20 @@ class ModelLibraryDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
         layout.addLayout(buttons)
+
+    def _sampler_box(self, name: str) -> QAbstractSpinBox:
+        """The Sampling panel's ranges: a model's defaults are values the panel can show."""
+        if name == "top_k":
+            box = QSpinBox()
+            box.setRange(0, 1000)
+        else:
+            box = QDoubleSpinBox()
+            box.setDecimals(2)
+            box.setSingleStep(0.05)
+            box.setRange(*{"temperature": (0.0, 2.0), "top_p": (0.01, 1.0), "min_p": (0.0, 0.99),
+                           "repeat_penalty": (0.5, 2.0)}[name])
+        box.setObjectName(f"default_{name}")
+        return box
 
     # --- what is shown -------------------------------------------------------------------------
     def rescan(self) -> None:
@@ -239,7 +266,15 @@ class ModelLibraryDialog(QDialog):
         self.flash.setText(f"on: {flash_attention_label(facts)}")
         self.kv_type.setCurrentText(settings.kv_type)
         self.system_prompt.setPlainText(settings.system_prompt or "")
-        self.sampling.setText(", ".join(f"{k} {v:g}" for k, v in facts.sampling.items()) or "none (Inkling's own)")
+        recommended = defaults_for(facts).sampling
+        for name, box in self.samplers.items():
+            box.setValue(settings.sampling.get(name, getattr(SamplerSettings(), name)))
+        if recommended:
+            source = self.tr("The file recommends {values}.").format(
+                values=", ".join(f"{name} {value:g}" for name, value in recommended.items()))
+        else:
+            source = self.tr("The file recommends none: Inkling's defaults.")
+        self.sampling.setText(source + " " + self.tr("The Sampling panel starts from these when you switch to this model."))
         self._update_fit()
 
     def _update_fit(self) -> None:
@@ -253,10 +288,15 @@ class ModelLibraryDialog(QDialog):
     def chosen_settings(self, model: LibraryModel) -> ModelSettings:
         base = load_model_settings(self.store, model.path, model.facts)
         prompt = self.system_prompt.toPlainText().strip()
+        recommended, inkling = defaults_for(model.facts).sampling, SamplerSettings()
+        values = {name: round(box.value(), 2) if name != "top_k" else box.value() for name, box in self.samplers.items()}
+        # kept: what the file recommends, what the user set before, and any value that is not Inkling's own default
+        sampling = {name: value for name, value in values.items()
+                    if name in recommended or name in base.sampling or value != getattr(inkling, name)}
         return replace(
             base, n_ctx=self.context.value(), n_gpu_layers=self.gpu_layers.value(), n_threads=self.threads.value(),
             n_batch=self.batch.value(), flash_attention=self.flash.isChecked(), kv_type=self.kv_type.currentText(),
-            system_prompt=prompt or None,
+            system_prompt=prompt or None, sampling=sampling,
         )
 
     # --- actions -------------------------------------------------------------------------------
@@ -272,6 +312,7 @@ class ModelLibraryDialog(QDialog):
         except ValueError as error:
             message_box(self, QMessageBox.Icon.Warning, "Model settings", str(error))
             return
+        self.settingsSaved.emit(model.path)
         loaded = self.current is not None and Path(self.current).resolve() == Path(model.path).resolve()
         if loaded and before.needs_reload(chosen) and self.confirm_reload(model.name):
             self.openRequested.emit(model.path, chosen.engine_config())

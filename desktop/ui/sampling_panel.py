@@ -42,7 +42,8 @@ class SamplingPanel(QWidget):
         self.max_tokens = self._int("maxTokens", 1, 32768, "The reply stops after this many tokens.")
         reset = QPushButton(self.tr("Reset to defaults"))
         reset.setObjectName("resetSampling")
-        reset.clicked.connect(lambda: self.set_settings(SamplerSettings(), emit=True))
+        self.defaults = SamplerSettings()  # Inkling's, or with the loaded model's own samplers
+        reset.clicked.connect(lambda: self.set_settings(self.defaults, emit=True))
 
         temperature_row = QHBoxLayout()
         temperature_row.addWidget(self.temperature_slider, 1)
@@ -120,6 +121,12 @@ class SamplingPanel(QWidget):
         """Take another set's sampler values ("Use these settings" in the what-if); seed and length stay."""
         mine = self.settings()
         self.set_settings(replace(settings, seed=mine.seed, max_tokens=mine.max_tokens), emit=True)
+
+    def on_model_samplers(self, values: dict, apply: bool) -> None:
+        """A model's own sampler values: the defaults "Reset" returns to, and (when `apply`) the values from now on."""
+        self.defaults = replace(SamplerSettings(), **values)
+        if apply and values:
+            self.set_settings(replace(self.settings(), **values), emit=True)
 
     def _emit(self, *_):
         if not self._quiet:

@@ -5,7 +5,7 @@ import json
 from desktop.core.models.settings import ModelSettings, save_model_settings
 from desktop.core.paths import database_path
 from desktop.core.store import open_store
-from tests.core.models.homes import HEX_GEMMA, ollama_manifest, link
+from tests.core.models.homes import HEX_GEMMA, link, ollama_manifest, with_metadata
 from tests.e2e.runner import inkling
 
 
@@ -42,3 +42,17 @@ def test_ask_model_resolves_a_library_name_and_uses_its_settings(tmp_path, inkli
     assert unknown.stderr.strip() == (
         "inkling: error: no model file or library model named 'no-such-model' (`inkling models` lists them)"
     )
+
+
+def test_ask_starts_from_the_models_recommended_samplers_and_the_flags_win(tmp_path, inkling_home, smollm2_path):
+    recommending = with_metadata(smollm2_path, tmp_path / "recommends.gguf", {"general.sampling.temp": 0.6})
+    plain = inkling("ask", "--json", "hi", "--model", str(recommending), "--max-tokens", "2", "--seed", "1")
+    flagged = inkling("ask", "--json", "hi", "--model", str(recommending), "--max-tokens", "2", "--temperature", "0")
+    assert plain.returncode == 0 and flagged.returncode == 0, plain.stderr + flagged.stderr
+    store = open_store(database_path())
+    try:
+        used = [store.get_message(json.loads(done.stdout)["message_id"]).sampler for done in (plain, flagged)]
+    finally:
+        store.close()
+    assert used[0]["temperature"] == 0.6 and used[0]["seed"] == 1  # the file's recommendation; the user's seed
+    assert used[1]["temperature"] == 0.0

@@ -5,15 +5,17 @@ import threading
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QPushButton
 
 from desktop.core.engine.llama_engine import LlamaEngine
 from desktop.core.models.library import ModelLibrary
 from desktop.core.models.settings import load_model_settings, opened_models
 from desktop.core.paths import database_path
+from desktop.core.probability.sampling import SamplerSettings
 from desktop.core.store import open_store
 from desktop.ui.library_scanner import LibraryScanner
 from desktop.ui.model_library import ModelLibraryDialog
-from tests.core.models.homes import build_home, link, write_gguf
+from tests.core.models.homes import build_home, link, with_metadata, write_gguf
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")  # offscreen, a shown dialog
 
@@ -226,3 +228,41 @@ def test_the_library_is_offered_first_while_the_bundled_model_is_the_only_one(qt
     qtbot.waitUntil(lambda: window._loading_request is None, timeout=60000)
     qtbot.wait(200)
     assert not offer.isVisibleTo(window.welcome)
+
+
+def test_a_models_recommended_samplers_are_shown_editable_and_start_the_panel(qtbot, make_window, tmp_path, smollm2_path):
+    recommending = with_metadata(smollm2_path, tmp_path / "recommends.gguf",
+                                 {"general.sampling.temp": 0.6, "general.sampling.top_p": 0.95, "general.sampling.top_k": 20})
+    window = make_window(LlamaEngine, smollm2_path)
+    window.sampling.temperature.setValue(1.1)
+    window.sampling.max_tokens.setValue(99)
+    window.load_model(recommending)
+    qtbot.waitUntil(lambda: window._loading_request is None, timeout=60000)
+    chosen = window.sampling.settings()
+    assert (chosen.temperature, chosen.top_p, chosen.top_k, chosen.max_tokens) == (0.6, 0.95, 20, 99)  # length stays the user's
+    assert "Sampling set from recommends's defaults: temperature 0.6, top p 0.95, top k 20" in window.statusBar().currentMessage()
+    window.sampling.temperature.setValue(1.3)  # the panel overrides for now…
+    window.findChild(QPushButton, "resetSampling").click()
+    assert window.sampling.settings().temperature == 0.6  # …and Reset returns to the model's defaults
+    window.show_model_library()
+    dialog = window.model_library_dialog
+    wait_for_scan(qtbot, dialog)
+    select(dialog, recommending)
+    assert dialog.samplers["temperature"].value() == pytest.approx(0.6) and dialog.samplers["top_k"].value() == 20
+    assert dialog.sampling.text().startswith("The file recommends temperature 0.6, top_p 0.95, top_k 20.")
+    dialog.samplers["temperature"].setValue(0.4)
+    dialog.save_settings()
+    assert window.sampling.settings().temperature == 0.4  # the loaded model's edited defaults take effect now
+    assert load_model_settings(window.store, recommending).sampling == {"temperature": 0.4, "top_p": 0.95, "top_k": 20}
+    dialog.reject()
+    window.sampling.temperature.setValue(1.2)
+    window.close()
+    again = make_window(LlamaEngine, recommending)  # a restart with the same model: the user's panel values stay
+    assert again.sampling.settings().temperature == 1.2
+    again.findChild(QPushButton, "resetSampling").click()
+    assert again.sampling.settings().temperature == 0.4
+    again.load_model(smollm2_path)  # a model that brings none: the panel keeps its values, Reset is Inkling's
+    qtbot.waitUntil(lambda: again._loading_request is None, timeout=60000)
+    assert again.sampling.settings().temperature == 0.4
+    again.findChild(QPushButton, "resetSampling").click()
+    assert again.sampling.settings() == SamplerSettings()

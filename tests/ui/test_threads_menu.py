@@ -1,16 +1,26 @@
 """Model → CPU threads: chosen in the window, applied by reloading the model, remembered (pytest-qt)."""
 
+from dataclasses import replace
+from pathlib import Path
+
 from desktop.core.engine.types import default_threads
+from desktop.core.models.settings import FOLLOW_MENU, load_model_settings, save_model_settings
 from tests.fakes import FakeEngine
 
 
-def test_choosing_threads_reloads_the_model_and_is_remembered(qtbot, make_window):
+def recording_factory():
+    """A FakeEngine factory that keeps each load's EngineConfig."""
     configs = []
 
     def factory(path, config):
         configs.append(config)
         return FakeEngine(path, config)
 
+    return configs, factory
+
+
+def test_choosing_threads_reloads_the_model_and_is_remembered(qtbot, make_window):
+    configs, factory = recording_factory()
     window = make_window(factory)
     assert configs[-1].n_threads == default_threads()
     menu = window.threads_menu
@@ -31,3 +41,18 @@ def test_the_default_leaves_a_core_free(monkeypatch):
     for cores, expected in ((1, 1), (2, 1), (4, 3), (32, 8)):
         monkeypatch.setattr("os.sched_getaffinity", lambda _pid, n=cores: set(range(n)))
         assert default_threads() == expected
+
+
+def test_a_model_with_its_own_threads_keeps_them_when_the_menu_changes(qtbot, make_window):
+    """The one rule: a number set for a model in the library wins; the menu is for every other model."""
+    configs, factory = recording_factory()
+    window = make_window(factory)
+    path = Path(window.model_info.path)
+    save_model_settings(window.store, path, replace(load_model_settings(window.store, path), n_threads=2))
+    window.threads_menu.choices[1].trigger()
+    assert window._loading_request is None and len(configs) == 1  # not reloaded: nothing would change
+    assert "keeps its own 2 threads" in window.statusBar().currentMessage()
+    save_model_settings(window.store, path, replace(load_model_settings(window.store, path), n_threads=FOLLOW_MENU))
+    window.load_model(path)
+    qtbot.waitUntil(lambda: window._loading_request is None, timeout=10000)
+    assert configs[-1].n_threads == 1  # following the menu again

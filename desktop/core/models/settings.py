@@ -6,6 +6,8 @@ from pathlib import Path
 
 from desktop.core.engine.types import DEFAULT_CONTEXT, EngineConfig, ModelLoadError, default_threads
 from desktop.core.models.facts import ModelFacts, read_facts
+from desktop.core.probability.sampling import SamplerSettings
+from desktop.core.settings import load_threads
 from desktop.core.store import Store
 
 KEY_PREFIX = "model_settings:"
@@ -19,6 +21,10 @@ ALL_LAYERS = -1
 # Other architectures: the larger figures.
 FLASH_ATTENTION_DRIFT = {"llama": (0.035, 0.23), "gemma3": (0.044, 0.72)}
 CPU_BUILD = "CPU build: see README to build with CUDA or Vulkan"
+# The one threads rule: a model follows Model → CPU threads unless its library settings give it a number of its own.
+FOLLOW_MENU = 0
+SAMPLER_FIELDS = ("temperature", "top_p", "top_k", "min_p", "repeat_penalty")  # what a model may bring; seed and length are the user's
+SETTINGS_FORMAT = 2  # 1 (no "format" key) saved n_threads always, chosen or not: it is read as following the menu
 # changing these rebuilds llama.cpp's context: the model is reloaded
 RELOAD_FIELDS = ("n_ctx", "n_gpu_layers", "n_threads", "n_batch", "flash_attention", "kv_type")
 
@@ -27,16 +33,17 @@ RELOAD_FIELDS = ("n_ctx", "n_gpu_layers", "n_threads", "n_batch", "flash_attenti
 class ModelSettings:
     n_ctx: int = DEFAULT_CONTEXT
     n_gpu_layers: int = 0  # ALL_LAYERS: every layer (in a GPU build)
-    n_threads: int = field(default_factory=default_threads)
+    n_threads: int = FOLLOW_MENU
     n_batch: int = 512
     flash_attention: bool = False
     kv_type: str = "f16"
     sampling: dict = field(default_factory=dict)  # SamplerSettings fields this model starts a conversation with
     system_prompt: str | None = None  # None: the app's default
 
-    def engine_config(self) -> EngineConfig:
+    def engine_config(self, menu_threads: int | None = None) -> EngineConfig:
+        """`menu_threads`: Model → CPU threads (None: automatic), used unless this model has its own number."""
         return EngineConfig(
-            n_ctx=self.n_ctx, n_threads=self.n_threads, n_gpu_layers=self.n_gpu_layers, n_batch=self.n_batch,
+            n_ctx=self.n_ctx, n_threads=self.n_threads or menu_threads or default_threads(), n_gpu_layers=self.n_gpu_layers, n_batch=self.n_batch,
             flash_attention=self.flash_attention, kv_type=self.kv_type,
         )
 
@@ -50,12 +57,18 @@ class ModelSettings:
             problems.append(f"context must be between 64 and {limit or 'the training context'} tokens")
         if self.n_gpu_layers < ALL_LAYERS:
             problems.append("GPU layers must be 0 or more (or all)")
-        if not 1 <= self.n_threads <= 512:
-            problems.append("threads must be between 1 and 512")
+        if not FOLLOW_MENU <= self.n_threads <= 512:
+            problems.append("threads must be between 1 and 512 (or follow Model → CPU threads)")
         if not 1 <= self.n_batch <= 8192:
             problems.append("batch size must be between 1 and 8192")
         if self.kv_type not in KV_TYPES:
             problems.append(f"KV cache type must be {' or '.join(KV_TYPES)}")
+        try:
+            if set(self.sampling) - set(SAMPLER_FIELDS):
+                raise ValueError(f"samplers must be among {', '.join(SAMPLER_FIELDS)}")
+            SamplerSettings(**self.sampling).validated()
+        except (TypeError, ValueError) as error:
+            problems.append(str(error))
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -71,7 +84,17 @@ def defaults_for(facts: ModelFacts | None) -> ModelSettings:
     if facts is None:
         return ModelSettings()
     n_ctx = min(DEFAULT_CONTEXT, facts.context_length or DEFAULT_CONTEXT)
-    return ModelSettings(n_ctx=n_ctx, sampling=dict(facts.sampling))
+    recommended = {}
+    for name in SAMPLER_FIELDS:  # a value out of Inkling's range is left out, not clamped
+        value = facts.sampling.get(name)
+        if value is None:
+            continue
+        try:
+            SamplerSettings(**{name: value}).validated()
+        except (TypeError, ValueError):
+            continue
+        recommended[name] = int(value) if name == "top_k" else round(float(value), 2)
+    return ModelSettings(n_ctx=n_ctx, sampling=recommended)
 
 
 def load_model_settings(store: Store, path: Path, facts: ModelFacts | None = None) -> ModelSettings:
@@ -80,6 +103,8 @@ def load_model_settings(store: Store, path: Path, facts: ModelFacts | None = Non
     saved = store.get_setting(settings_key(path))
     if not isinstance(saved, dict):
         return base
+    if saved.get("format") != SETTINGS_FORMAT:
+        saved = {name: value for name, value in saved.items() if name != "n_threads"}
     known = {f.name for f in fields(ModelSettings)}
     chosen = base
     for name, value in saved.items():
@@ -93,18 +118,32 @@ def load_model_settings(store: Store, path: Path, facts: ModelFacts | None = Non
 
 
 def save_model_settings(store: Store, path: Path, settings: ModelSettings, facts: ModelFacts | None = None) -> None:
-    store.set_setting(settings_key(path), asdict(settings.validated(facts)))
+    store.set_setting(settings_key(path), {**asdict(settings.validated(facts)), "format": SETTINGS_FORMAT})
 
 
-def model_engine_config(store: Store, path: Path, fallback: EngineConfig | None = None) -> EngineConfig:
-    """The settings saved for this model file; with none saved, `fallback` if given, else the model's defaults."""
-    if fallback is not None and not isinstance(store.get_setting(settings_key(path)), dict):
-        return fallback
+def settings_for_file(store: Store, path: Path) -> ModelSettings:
+    """load_model_settings with the file's own facts (read from its header) when it can be read."""
     try:
         facts = read_facts(Path(path))
     except ModelLoadError:
         facts = None  # the engine says why when it loads the file
-    return load_model_settings(store, Path(path), facts).engine_config()
+    return load_model_settings(store, Path(path), facts)
+
+
+def model_engine_config(store: Store, path: Path, fallback: EngineConfig | None = None) -> EngineConfig:
+    """The settings saved for this model file; with none saved, `fallback` if given, else the model's defaults.
+
+    Threads: the model's own number, else Model → CPU threads (the one rule, also for `fallback`).
+    """
+    menu = load_threads(store)
+    if fallback is not None and not isinstance(store.get_setting(settings_key(path)), dict):
+        return replace(fallback, n_threads=menu or default_threads())
+    return settings_for_file(store, path).engine_config(menu)
+
+
+def model_samplers(store: Store, path: Path, base: SamplerSettings) -> SamplerSettings:
+    """`base` with the sampler values this model brings (its file's general.sampling.*, or the user's edits of them)."""
+    return replace(base, **settings_for_file(store, path).sampling)
 
 
 def gpu_build() -> bool:

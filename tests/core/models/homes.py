@@ -90,3 +90,23 @@ def build_home(home: Path, smol: Path, gemma: Path, outside: Path) -> dict:
     link(gemma, gpt4all / "gemma-3-270m.gguf")
     (gpt4all / "incomplete-other.gguf").write_bytes(b"GGUF")
     return {"lmstudio": lms, "ollama": ollama, "hf": repo, "gpt4all": gpt4all, "jan": jan}
+
+
+def with_metadata(source: Path, target: Path, extra: dict[str, float]) -> Path:
+    """A copy of a real GGUF with float metadata added (general.sampling.*): llama.cpp still loads it.
+
+    The new keys go right after the header's counts; the bytes added are padded to the tensor-data alignment
+    (32) with a string key, so every tensor offset stays valid.
+    """
+    def string(text: str) -> bytes:
+        return struct.pack("<Q", len(text.encode())) + text.encode()
+
+    added = b"".join(string(key) + struct.pack("<If", 6, value) for key, value in extra.items())
+    pad_key = string("inkling.test.padding") + struct.pack("<I", 8)
+    filler = -(len(added) + len(pad_key) + 8) % 32
+    added += pad_key + string("x" * filler)
+    data = source.read_bytes()
+    version, tensors, count = struct.unpack_from("<IQQ", data, 4)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data[:4] + struct.pack("<IQQ", version, tensors, count + len(extra) + 1) + added + data[24:])
+    return target
