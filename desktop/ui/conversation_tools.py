@@ -58,6 +58,7 @@ class ConversationTools(QObject):
         self.editing: int | None = None  # the user message being edited in the composer
         self.deleted = None  # the last deletion, until undone or replaced
         self.actions: dict[int, MessageActions] = {}
+        self._thread: list = []  # the conversation's history as last read (at most HISTORY_LIMIT messages)
         self._history: tuple[ChatMessage, ...] = ()
         self._notes_used: int | None = None  # notes tokens of the last reply, for the meter
         self._unsent: set[int] = set()  # messages the last reply's prompt left out (dimmed)
@@ -148,6 +149,7 @@ class ConversationTools(QObject):
         self.conversation_id = conversation_id
         if thread is None:
             thread = self.store.thread(conversation_id, HISTORY_LIMIT) if conversation_id is not None else []
+        self._thread = thread
         if self.editing is not None and self.editing not in {m.id for m in thread}:
             self.cancel_edit()
         if self.editing is not None:
@@ -162,7 +164,8 @@ class ConversationTools(QObject):
     def reply_prompted(self, session) -> None:
         """A reply's prompt is built: dim what it left out, at once (its stats are saved only when it ends)."""
         if self.conversation_id is not None and session.prompt is not None:
-            thread = self.store.thread(self.conversation_id, HISTORY_LIMIT)
+            thread = self._thread if any(m.id == session.message_id for m in self._thread) \
+                else self.store.thread(self.conversation_id, HISTORY_LIMIT)
             self.mark_unsent(thread, session.message_id, session.prompt.dropped_messages)
 
     def mark_unsent(self, thread, reply_id: int | None, dropped: int) -> None:
@@ -170,8 +173,7 @@ class ConversationTools(QObject):
         index = next((i for i, m in enumerate(thread) if m.id == reply_id), None) if dropped else None
         history = [m for m in thread[:index] if belongs_in_history(m)] if index is not None else []
         self._unsent = {m.id for m in history[:dropped]}
-        for view in self.chat.views():
-            view.set_unsent(view.message_id in self._unsent)
+        self.chat.mark_unsent(self._unsent)
 
     def reply_ended(self, message) -> None:
         actions = self.actions.get(message.id)
@@ -179,7 +181,12 @@ class ConversationTools(QObject):
             actions.set_busy(False)
         if self.inspector.message_id == message.id:
             self.inspector.show_message(message.id)
-        self.conversation_opened(self.conversation_id)
+        # The thread read when the reply began, with the reply as it ended: no second read of the history.
+        index = next((i for i, m in enumerate(self._thread) if m.id == message.id), None)
+        if index is None:
+            self.conversation_opened(self.conversation_id)
+        else:
+            self.conversation_opened(self.conversation_id, [*self._thread[:index], message, *self._thread[index + 1:]])
 
     # --- the budget meter ------------------------------------------------------------------------
     def measure(self) -> None:

@@ -1,6 +1,7 @@
 """Decode speed with and without probability capture, against plain llama-cpp-python and its built-in logprobs.
 
-For each bundled model, six variants continue the same prompt for 256 greedy tokens on 2 threads:
+For each bundled model, six variants continue the same prompt for 256 greedy tokens on the app's default
+thread count (default_threads(); INKLING_BENCH_THREADS overrides it):
   capture          our engine, LlamaEngine.stream(..., top_logprobs=10)
   no_capture       our engine, top_logprobs=0
   capture_busy     capture, while one child process spins a busy loop (a laptop doing other work)
@@ -39,7 +40,7 @@ from desktop.core.probability.sampling import SamplerSettings
 
 N_TOKENS = int(os.environ.get("INKLING_BENCH_TOKENS", "256"))  # fewer for a quick look on a loaded machine
 N_CTX = 1024
-THREADS = 2
+THREADS = int(os.environ.get("INKLING_BENCH_THREADS") or default_threads())
 TOP_LOGPROBS = 10
 # llama-cpp-python runs with the engine's default, so the comparison is like for like
 ENGINE_FLASH_ATTENTION = EngineConfig().flash_attention
@@ -293,6 +294,7 @@ def bench_model(key: str, role: str) -> dict:
     notes.append(f"medians over {ROUNDS} interleaved rounds ({BUILTIN_ROUNDS} for builtin), order rotated each round; "
                  f"variants: {', '.join(VARIANTS)}; load averages (1, 5, 15 min) before and after the rounds")
     return {
+        "n_threads": THREADS,
         "tps_capture": rounded(med["capture"], 1),
         "tps_no_capture": rounded(med["no_capture"], 1),
         "tps_llama_cpp": rounded(med["llama_cpp"], 1),

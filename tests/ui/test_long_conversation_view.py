@@ -4,6 +4,7 @@ import threading
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel
 
 from desktop.core.paths import database_path
@@ -86,7 +87,11 @@ def test_turns_left_out_of_the_prompt_are_dimmed(qtbot, make_window):
     assert not any(v.unsent for v in views[dropped:])
     note = views[0].findChild(QLabel, "unsentNote")
     assert not note.isHidden() and note.text() == "not sent to the model"
-    assert views[0].body.styleSheet() and not views[-1].body.styleSheet()  # greyed text
+    def text_colour(view):
+        return view.body.palette().color(QPalette.ColorRole.Text)
+
+    assert text_colour(views[0]) == views[0].palette().color(QPalette.ColorRole.PlaceholderText)  # greyed text
+    assert text_colour(views[-1]) == views[-1].palette().color(QPalette.ColorRole.Text)
     window.open_conversation(conversation_id)  # the reply's stats remember it
     qtbot.waitUntil(lambda: not window._older, timeout=10000)
     assert sum(v.unsent for v in window.chat.views()) == dropped
