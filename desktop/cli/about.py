@@ -6,7 +6,14 @@ import sys
 from pathlib import Path
 
 from desktop import __version__
-from desktop.core.models import models_dir
+from desktop.core.engine.runtime import devices, gpu_offload_supported
+from desktop.core.engine.types import EngineConfig, ModelLoadError
+from desktop.core.errors import InklingError
+from desktop.core.models import default_chat_model, models_dir
+from desktop.core.models.fit import gib
+from desktop.core.models.settings import CPU_BUILD, model_engine_config
+from desktop.core.paths import database_path
+from desktop.core.workspace import open_workspace
 
 
 def llama_cpp_build() -> dict:
@@ -84,7 +91,35 @@ def version_text() -> str:
         f"llama.cpp ggml {llama['ggml']} (commit {llama['commit']}) via llama-cpp-python {llama['llama_cpp_python']};"
         f" backends: {', '.join(llama['backends'])}; built for: {' '.join(llama['features'])}",
     ]
+    lines += [f"device {d.name} ({d.kind}: {d.description}; {gib(d.free)} free of {gib(d.total)})" for d in devices()]
+    lines.append("GPU offload: supported (GPU layers are set per model in the library)" if gpu_offload_supported()
+                 else f"GPU offload: none — {CPU_BUILD}")
+    lines.append(in_effect())
     for model in bundled_model_versions():
         state = "" if model["present"] else "  [MISSING]"
         lines.append(f"model {model['name']}: {model['file']} from {model['source']}, sha256 {model['sha256'][:12]}{state}")
     return "\n".join(lines)
+
+
+def in_effect() -> str:
+    """What llama.cpp actually does with the default chat model and the settings remembered for it (loaded now, ~0.3 s)."""
+    from desktop.core.engine.llama_engine import LlamaEngine
+
+    model = default_chat_model()
+    if not model.path.is_file():
+        return f"in effect: not checked ({model.name} is missing)"
+    config, whose = EngineConfig(), "Inkling's defaults"
+    if database_path().is_file():  # a read beside the window; --version never creates a data folder
+        try:
+            with open_workspace(write=False) as workspace:
+                config, whose = model_engine_config(workspace.store, model.path), "its remembered settings"
+        except InklingError as error:
+            whose = f"Inkling's defaults (the data folder cannot be read: {error})"
+    try:
+        engine = LlamaEngine(model.path, config)
+    except ModelLoadError as error:
+        return f"in effect: {model.name} could not be loaded to check ({error})"
+    try:
+        return f"in effect for {model.name} with {whose}: {engine.runtime.describe()}"
+    finally:
+        engine.close()

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from desktop.core.engine.runtime import LoadReport
 from desktop.core.models.bundled import display_name, is_bundled
 from desktop.core.models.library import ModelLibrary, Scan
 from desktop.core.models.settings import library_folders, opened_models, settings_for_file
@@ -25,6 +26,7 @@ class LibraryController(QObject):
         super().__init__(parent)
         self.store = store
         self._loaded = Path(last_model) if last_model else None
+        self._runtime: LoadReport | None = None  # what llama.cpp used for the loaded model
         self.scanner = LibraryScanner(library, self)
         self.scanner.scanned.connect(self._scanned)
         self.dialog: ModelLibraryDialog | None = None
@@ -33,19 +35,20 @@ class LibraryController(QObject):
     def show(self, current: Path | None, parent) -> ModelLibraryDialog:
         if self.dialog is not None:
             self.dialog.reject()  # it stops listening to the scanner
-        self.dialog = ModelLibraryDialog(self.store, self.scanner, current, parent)
+        self.dialog = ModelLibraryDialog(self.store, self.scanner, current, parent, self._runtime)
         self.dialog.openRequested.connect(self.openRequested)
         self.dialog.settingsSaved.connect(self._settings_saved)
         self.dialog.open()
         return self.dialog
 
-    def on_model_loaded(self, path: Path | None) -> None:
+    def on_model_loaded(self, path: Path | None, runtime: LoadReport | None = None) -> None:
         """While the bundled model is the only one ever used, the library is the first thing offered (its scan counts what it adds).
 
         Switching to a model file starts the Sampling panel from that model's samplers, when it has any.
         """
+        self._runtime = runtime
         if self.dialog is not None:
-            self.dialog.on_model_loaded(path)
+            self.dialog.on_model_loaded(path, runtime)
         switched = path is not None and (self._loaded is None or os.path.realpath(path) != os.path.realpath(self._loaded))
         self._loaded = path
         if path is not None:

@@ -385,7 +385,8 @@ class MainWindow(QMainWindow):
         self.model_name = remote_model_name(info.name, server.label) if server is not None else display_name(info.path)
         mode = "chat" if info.mode == "chat" else "text completion (no chat template)"
         self.model_label.setText(f"{self.model_name} · {mode}")
-        self.model_label.setToolTip(plain_tip(str(info.path)))
+        used = f"\nllama.cpp used: {info.runtime.describe()}" if info.runtime is not None else ""
+        self.model_label.setToolTip(plain_tip(f"{info.path}{used}"))
         self.system_prompt.set_completion_mode(info.mode == "completion")
         self.new_button.setText(self.tr("New notebook") if info.mode == "completion" else self.tr("New chat"))
         if info.mode == "completion":
@@ -399,7 +400,7 @@ class MainWindow(QMainWindow):
             warning = plain_http_warning(server.address.url)
             self.model_label.setToolTip(plain_tip(f"{server.address.url}\n{warning}" if warning else server.address.url))
         self.tools.set_model(info, self.model_name, self.engine_description)
-        self.library.on_model_loaded(info.path if server is None else None)
+        self.library.on_model_loaded(info.path if server is None else None, info.runtime)
 
     def _model_failed(self, request_id: int, message: str) -> None:
         if request_id != self._loading_request:

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem, QMessageBox, QPlainTextEdit, QProgressBar, QPushButton, QSpinBox, QSplitter, QVBoxLayout, QWidget,
 )
 
+from desktop.core.engine.runtime import LoadReport
 from desktop.core.engine.types import EngineConfig, default_threads
 from desktop.core.models.fit import estimate_fit, gib
 from desktop.core.models.library import LibraryModel, Scan
@@ -31,12 +32,14 @@ class ModelLibraryDialog(QDialog):
     openRequested = Signal(object, object)  # Path, EngineConfig
     settingsSaved = Signal(object)  # Path of the model whose settings were saved
 
-    def __init__(self, store: Store, scanner: LibraryScanner, current: Path | None = None, parent=None):
+    def __init__(self, store: Store, scanner: LibraryScanner, current: Path | None = None, parent=None,
+                 runtime: LoadReport | None = None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Model library"))
         self.setObjectName("modelLibrary")
         self.resize(980, 640)
         self.store, self.scanner, self.current = store, scanner, current
+        self.runtime = runtime  # llama.cpp's report on the loaded model (`current`)
         self.scan: Scan | None = None
         self.models: dict[str, LibraryModel] = {}
         self._request: int | None = None  # the scan whose results are awaited; older ones are dropped
@@ -253,6 +256,8 @@ class ModelLibraryDialog(QDialog):
                                                 facts.base_model and f"Base model: {facts.base_model}") if x))
         if model.projectors:
             lines.append(f"Vision projector beside it: {', '.join(p.name for p in model.projectors)} (not used by Inkling)")
+        if self.runtime is not None and self._is_current(model):
+            lines.append(f"Loaded now; llama.cpp used: {self.runtime.describe()}")
         lines.append("Found at:")
         lines += [f"  {p.source}: {p.label} — {p.path}" for p in model.places]
         self.facts.setText("\n".join(lines))
@@ -313,7 +318,7 @@ class ModelLibraryDialog(QDialog):
             message_box(self, QMessageBox.Icon.Warning, "Model settings", str(error))
             return
         self.settingsSaved.emit(model.path)
-        loaded = self.current is not None and Path(self.current).resolve() == Path(model.path).resolve()
+        loaded = self._is_current(model)
         if loaded and before.needs_reload(chosen) and self.confirm_reload(model.name):
             self.openRequested.emit(model.path, chosen.engine_config())
         self.rescan()
@@ -350,6 +355,10 @@ class ModelLibraryDialog(QDialog):
         chosen = QFileDialog.getExistingDirectory(self, "Add a folder of GGUF models")
         return Path(chosen) if chosen else None
 
-    def on_model_loaded(self, path: Path) -> None:
-        self.current = path
+    def on_model_loaded(self, path: Path | None, runtime: LoadReport | None = None) -> None:
+        self.current, self.runtime = path, runtime
+        self._show_selected()
+
+    def _is_current(self, model: LibraryModel) -> bool:
+        return self.current is not None and Path(self.current).resolve() == Path(model.path).resolve()
 

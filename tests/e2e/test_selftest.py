@@ -3,6 +3,9 @@
 import json
 
 from desktop.core.models import bundled_models, models_dir
+from desktop.core.models.settings import ModelSettings, save_model_settings
+from desktop.core.paths import database_path
+from desktop.core.store import open_store
 from tests.e2e.runner import inkling
 
 
@@ -48,3 +51,17 @@ def test_version_names_the_app_llama_cpp_and_each_bundled_model():
     assert lines[1].startswith("llama.cpp ggml ") and "backends: CPU" in lines[1]
     for model in bundled_models():
         assert any(model.path.name in line and model.sha256[:12] in line for line in lines[2:])
+
+
+def test_version_says_what_llama_cpp_has_and_actually_uses_with_the_remembered_settings(inkling_home, smollm2_path):
+    store = open_store(database_path())
+    save_model_settings(store, smollm2_path, ModelSettings(n_ctx=512, n_threads=1, kv_type="q8_0"))
+    store.close()
+    done = inkling("--version")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert any(line.startswith("device CPU (CPU: ") for line in lines)  # ggml's backend registry
+    assert "GPU offload: none — CPU build: see README to build with CUDA or Vulkan" in lines
+    effect = next(line for line in lines if line.startswith("in effect for SmolLM2"))
+    assert "with its remembered settings: 1 threads (prompt 1) · all 31 layers on the CPU" in effect
+    assert "flash attention off · KV cache K q8_0, V f16, 8.6 MiB" in effect  # 512 cells, K at q8_0: llama.cpp's own report

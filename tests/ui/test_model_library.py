@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtWidgets import QPushButton
 
 from desktop.core.engine.llama_engine import LlamaEngine
+from desktop.core.engine.types import default_threads
 from desktop.core.models.library import ModelLibrary
 from desktop.core.models.settings import load_model_settings, opened_models
 from desktop.core.paths import database_path
@@ -142,6 +143,16 @@ def test_ctrl_m_opens_the_library_and_a_model_loads_with_its_settings_and_progre
     dialog.open_selected()
     qtbot.waitUntil(lambda: window.model_info.n_ctx == 512, timeout=60000)
     assert progress and progress[-1] == 1.0
+    used = f"llama.cpp used: {default_threads()} threads (prompt {default_threads()}) · all 19 layers on the CPU (CPU build"
+    assert used in window.model_label.toolTip()
+    window.show_model_library()  # the loaded model's details say what llama.cpp did with it
+    dialog = window.model_library_dialog
+    wait_for_scan(qtbot, dialog)
+    select(dialog, gemma_path)
+    assert "Loaded now; " + used in dialog.facts.text() and "flash attention off · KV cache K f16, V f16" in dialog.facts.text()
+    select(dialog, next(m.path for m in dialog.scan.models if m.path != gemma_path))
+    assert "Loaded now" not in dialog.facts.text()
+    dialog.reject()
     assert opened_models(window.store)[0] == gemma_path
     window.load_model(gemma_path)  # opened again (a restart, the Bundled menu): its remembered settings
     qtbot.waitUntil(lambda: window._loading_request is None, timeout=60000)

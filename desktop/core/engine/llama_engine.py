@@ -12,11 +12,13 @@ from pathlib import Path
 
 import llama_cpp
 import numpy as np
+from llama_cpp import _logger as llama_logger
 from llama_cpp import llama_cpp as bindings
 
 from desktop.core.engine import llama_scoring
 from desktop.core.engine.capture import ProbabilityCapture
 from desktop.core.engine.gguf import training_context
+from desktop.core.engine.runtime import LoadReport, gpu_offload_supported, parse_load_log
 from desktop.core.engine.template import ChatTemplate
 from desktop.core.engine.types import (
     DEFAULT_CONTEXT, IN_PROCESS, EngineConfig, EngineError, Finished, GenerationStats, ModelInfo,
@@ -27,18 +29,17 @@ from desktop.core.probability.trace import TokenRecord, TopToken, piece_text
 
 MAX_TOP_LOGPROBS = 20
 KV_TYPES = {"f16": llama_cpp.GGML_TYPE_F16, "q8_0": llama_cpp.GGML_TYPE_Q8_0}
-_LOADING = threading.Lock()  # the progress hook below swaps a module function: one load at a time
+_LOADING = threading.Lock()  # the hooks below swap a module function and the global logger: one load at a time
+MAX_LOG_LINES = 100_000  # a load logs a few lines per tensor; a bound keeps a strange build from filling memory
 
 
 @contextmanager
-def _load_progress(progress, cancelled: threading.Event):
-    """Report llama.cpp's load progress. llama-cpp-python's Llama() has no parameter for it, but it builds
-    its model parameters with llama_model_default_params(): for this one load, that returns them with
-    our callback set."""
-    if progress is None:
-        yield
-        return
+def _loading(progress, cancelled: threading.Event, log: list[str]):
+    """One load at a time, with llama.cpp's log kept in `log` (what it actually did) and its progress reported.
 
+    llama-cpp-python's Llama() has no parameter for the progress callback, but it builds its model
+    parameters with llama_model_default_params(): for this one load, that returns them with our callback set.
+    """
     def report(fraction: float, _data) -> bool:
         try:
             keep_going = progress(fraction) is not False
@@ -48,7 +49,12 @@ def _load_progress(progress, cancelled: threading.Event):
             cancelled.set()
         return keep_going
 
+    def keep(_level: int, text: bytes, _data) -> None:
+        if len(log) < MAX_LOG_LINES:
+            log.append(text.decode("utf-8", errors="replace"))
+
     callback = llama_cpp.llama_progress_callback(report)
+    logger = llama_cpp.llama_log_callback(keep)
     original = bindings.llama_model_default_params
 
     def with_progress():
@@ -57,11 +63,15 @@ def _load_progress(progress, cancelled: threading.Event):
         return params
 
     with _LOADING:
-        bindings.llama_model_default_params = with_progress
+        if progress is not None:
+            bindings.llama_model_default_params = with_progress
+        llama_cpp.llama_log_set(logger, ctypes.c_void_p(0))
         try:
             yield
         finally:
             bindings.llama_model_default_params = original
+            # back to llama-cpp-python's own logger (it prints only when verbose)
+            llama_cpp.llama_log_set(llama_logger.llama_log_callback, ctypes.c_void_p(0))
 
 
 def check_model_file(path: Path) -> None:
@@ -84,9 +94,9 @@ class LlamaEngine:
         n_ctx = config.n_ctx or min(DEFAULT_CONTEXT, training_context(path) or DEFAULT_CONTEXT)
         if config.kv_type not in KV_TYPES:
             raise ModelLoadError(f"Unknown KV cache type {config.kv_type!r} (choose {' or '.join(KV_TYPES)})")
-        cancelled = threading.Event()
+        cancelled, log = threading.Event(), []
         try:
-            with _load_progress(config.progress, cancelled):
+            with _loading(config.progress, cancelled, log):
                 self._llm = _Llama(
                     str(path), n_ctx=n_ctx, n_threads=config.n_threads, n_threads_batch=config.n_threads,
                     n_gpu_layers=config.n_gpu_layers, n_batch=min(config.n_batch, n_ctx),
@@ -106,6 +116,10 @@ class LlamaEngine:
         metadata = self._llm.full_metadata
         self._vocab = self._llm._model.vocab
         self._ctx = self._llm._ctx.ctx
+        self.runtime = LoadReport(
+            threads=llama_cpp.llama_n_threads(self._ctx), threads_batch=llama_cpp.llama_n_threads_batch(self._ctx),
+            gpu_build=gpu_offload_supported(), **parse_load_log("".join(log)),
+        )
         self._special_pieces: dict[int, bytes] = {}
         self._text_pieces: dict[int, bytes] = {}
         self._eog: dict[int, bool] = {}
@@ -122,6 +136,7 @@ class LlamaEngine:
             n_ctx_train=self._llm._model.n_ctx_train(),
             n_vocab=self._llm.n_vocab(),
             chat_template=template_source,
+            runtime=self.runtime,
         )
         try:
             self.template = ChatTemplate(

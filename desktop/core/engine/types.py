@@ -5,6 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from desktop.core.engine.runtime import LoadReport
 from desktop.core.errors import InklingError
 from desktop.core.probability.trace import TokenRecord
 
@@ -67,6 +68,7 @@ class ModelInfo:
     n_ctx_train: int
     n_vocab: int
     chat_template: str | None  # None: a base model, used in text-completion mode
+    runtime: LoadReport | None = None  # what llama.cpp used (in-process only)
 
     @property
     def mode(self) -> str:
