@@ -11,7 +11,7 @@ from desktop.cli.usage import UsageError
 from desktop.core.conversation.edits import history_before
 from desktop.core.engine import EngineConfig
 from desktop.core.engine.llama_engine import LlamaEngine
-from desktop.core.lab.compare import Setup, SetupError, first_divergence, run_compare
+from desktop.core.lab.compare import Setup, SetupError, compare_data, describe_engine, run_compare
 from desktop.core.lab.sample import MAX_SAMPLES, SHORT_REPLY, sample_many
 from desktop.core.lab.score import score_texts
 from desktop.core.models import default_chat_model
@@ -62,7 +62,7 @@ def run(args) -> int:
         previous = signal.signal(signal.SIGINT, lambda *_: cancel.set())
         try:
             if args.command == "compare":
-                return _compare(store, engine, message, settings, setups, args, cancel)
+                return _compare(workspace, engine, message, settings, setups, args, cancel)
             prompt = _prompt(engine, args, settings)
             if args.command == "score":
                 return _score(store, engine, prompt, args, cancel)
@@ -86,14 +86,23 @@ def _setups(texts: list[str]) -> list[Setup]:
         raise UsageError(str(error)) from error
 
 
-def _engine_json(engine) -> dict:
-    return {"kind": "in-process", "model": engine.info.name, "path": str(engine.info.path)}
+def _open(workspace, key: str):
+    """The engine a compare column names: model=FILE in-process, or server=NAME added with `inkling engines add`."""
+    kind, _, name = key.partition(":")
+    if kind == "server":
+        from desktop.cli.engines import open_remote  # httpx only when a server is asked
+
+        return open_remote(workspace, name)
+    path = Path(name).expanduser()
+    if not path.is_file():
+        raise UsageError(f"no model file {name}")
+    return LlamaEngine(path, EngineConfig())
 
 
 def _score(store, engine, prompt, args, cancel) -> int:
     scored = score_texts(engine, prompt, args.candidates, top=args.top_logprobs or 1, cancel=cancel, exact=args.exact)
     data = {"prompt": args.prompt, "system_prompt": args.system, "prompt_tokens": list(prompt.tokens),
-            "engine": _engine_json(engine), "candidates": [s.to_json() for s in scored]}
+            "engine": describe_engine(engine), "candidates": [s.to_json() for s in scored]}
     save_experiment(store, "score", f"Score: {one_line(args.prompt, 40)}", data)
     if args.json:
         print(json.dumps({"candidates": data["candidates"]}, ensure_ascii=False))
@@ -112,7 +121,7 @@ def _sample(store, engine, prompt, settings, args, cancel) -> int:
     first_seed = settings.seed if settings.seed is not None else random.randrange(2**31)
     result = sample_many(engine, prompt, settings, args.n, first_seed, top_logprobs=args.top_logprobs, cancel=cancel)
     data = {"prompt": args.prompt, "system_prompt": args.system, "prompt_tokens": list(prompt.tokens),
-            "first_seed": first_seed, "engine": _engine_json(engine), **result.to_json()}
+            "first_seed": first_seed, "engine": describe_engine(engine), **result.to_json()}
     save_experiment(store, "sample", f"Sample ×{len(result.samples)}: {one_line(args.prompt, 40)}", data)
     if args.json:
         print(json.dumps({"samples": [{"seed": s.seed, "text": s.text, "tokens": [t.to_json() for t in s.tokens]}
@@ -125,14 +134,22 @@ def _sample(store, engine, prompt, settings, args, cancel) -> int:
     return 0
 
 
-def _compare(store, engine, message, settings, setups, args, cancel) -> int:
+def _compare(workspace, engine, message, settings, setups, args, cancel) -> int:
+    store = workspace.store
     conversation = store.get_conversation(message.conversation_id)
     system = conversation.system_prompt if args.system is None else args.system
     history = [*history_before(store, message), ChatMessage("user", message.content)]
-    columns = run_compare(engine, system, history, settings, setups, top_logprobs=args.top_logprobs or 1, cancel=cancel)
-    divergence = first_divergence(columns)
-    data = {"message_id": message.id, "engine": _engine_json(engine), "first_divergence": divergence,
-            "columns": [c.to_json() for c in columns]}
+    engines = {}
+    try:  # a setup's model=FILE or server=NAME: its own engine, opened once, its columns one at a time
+        for key in dict.fromkeys(s.engine for s in setups if s.engine is not None):
+            engines[key] = _open(workspace, key)
+        columns = run_compare(engine, system, history, settings, setups, top_logprobs=args.top_logprobs or 1,
+                              cancel=cancel, engines=engines)
+    finally:
+        for opened in engines.values():
+            opened.close()
+    data = {"message_id": message.id, **compare_data([c.to_json() for c in columns], describe_engine(engine))}
+    divergence = data["first_divergence"]
     save_experiment(store, "compare", f"Compare: {one_line(message.content, 40)}", data,
                     conversation_id=message.conversation_id, message_id=message.id)
     if args.json:

@@ -369,13 +369,16 @@ def _divergence_text(data: dict) -> str:
     position = data["first_divergence"]
     if position is None:
         return "The answers never part: every column drew the same tokens."
+    positions = data.get("divergence") or [position] * len(data["columns"])  # per column since models per column
     parts = []
-    for column in data["columns"]:
+    for column, at in zip(data["columns"], positions):
         tokens = column["tokens"]
-        if position >= len(tokens):
+        if at is None or at >= len(tokens):
             parts.append(f"[{column['label']}] had ended")
             continue
-        token = tokens[position]
+        token = tokens[at]
         top = ", ".join(f"{a['text']!r} {math.exp(a['logprob']):.0%}" for a in token["top"][:4])
-        parts.append(f"[{column['label']}] drew {token['text']!r} ({math.exp(token['logprob']):.0%}); model's top: {top}")
-    return f"The answers part at token {position + 1}:\n" + "\n".join(parts)
+        parts.append(f"[{column['label']}] drew {token['text']!r} ({math.exp(token['logprob']):.0%}) as token {at + 1}; "
+                     f"model's top: {top}")
+    same = "divergence" not in data or len(set(positions)) == 1
+    return (f"The answers part at token {position + 1}:\n" if same else "The answers part here:\n") + "\n".join(parts)

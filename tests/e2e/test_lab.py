@@ -57,3 +57,16 @@ def test_a_bad_setup_or_message_is_one_line_and_exit_2(inkling_home):
     assert "warmth" in done.stderr
     done = inkling("compare", "999", "--setup", "temperature=1", "--setup", "temperature=0", home=inkling_home)
     assert done.returncode == 2 and "no message with id 999" in done.stderr
+
+
+def test_compare_runs_a_column_on_another_model_file(inkling_home, gemma_path):
+    reply = ask_json("Name a colour.", "--max-tokens", "5", home=inkling_home)
+    compared = run_json("compare", str(reply["message_id"]), "--setup", "temperature=0",
+                        "--setup", f"temperature=0,model={gemma_path}", "--max-tokens", "5", home=inkling_home)
+    first, second = compared["columns"]
+    assert "engine" not in first and second["engine"]["path"] == str(gemma_path)
+    assert second["setup"]["engine"] == f"model:{gemma_path}" and "gemma" in second["label"]
+    assert len(compared["divergence"]) == 2
+    done = inkling("compare", str(reply["message_id"]), "--setup", "temperature=0", "--setup", "model=/nowhere.gguf",
+                   home=inkling_home)
+    assert done.returncode == 2 and "no model file /nowhere.gguf" in done.stderr and "Traceback" not in done.stderr

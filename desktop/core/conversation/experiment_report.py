@@ -33,11 +33,12 @@ def experiment_markdown(experiment: Experiment, level: int = 1) -> str:
             ppl = "" if c["perplexity"] is None else f"{c['perplexity']:.2f}"
             lines.append(f"| {_cell(c['label'])} | {_cell(c['text'])} | {mean} | {ppl} | {len(c['tokens'])} | {c['finish_reason']} |")
         position = data["first_divergence"]
-        lines += ["", "The answers never part." if position is None else f"The answers part at token {position + 1}:"]
+        positions = data.get("divergence") or [position] * len(data["columns"])  # per column since models per column
+        lines += ["", "The answers never part." if position is None else "Where the answers part:"]
         if position is not None:
-            for c in data["columns"]:
-                if position < len(c["tokens"]):
-                    token = c["tokens"][position]
-                    lines.append(f"- {_cell(c['label'])}: drew {_cell(repr(token['text']))} "
+            for c, at in zip(data["columns"], positions):
+                if at is not None and at < len(c["tokens"]):
+                    token = c["tokens"][at]
+                    lines.append(f"- {_cell(c['label'])}: token {at + 1}, drew {_cell(repr(token['text']))} "
                                  f"({math.exp(token['logprob']):.0%})")
     return "\n".join(lines) + "\n"

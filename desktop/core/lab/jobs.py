@@ -1,8 +1,10 @@
 """The lab's runs as jobs for the engine's thread: job(engine, cancel, report) -> the experiment's data (plain JSON)."""
 
 import random
+import threading
+from collections.abc import Sequence
 
-from desktop.core.lab.compare import Column, Setup, first_divergence, run_compare
+from desktop.core.lab.compare import Column, Setup, SetupError, check_count, compare_data, describe_engine, run_column
 from desktop.core.lab.sample import draw_reply, sample_many, start_fresh
 from desktop.core.lab.score import ScoredText, score_texts
 from desktop.core.probability.sampling import SamplerSettings
@@ -14,20 +16,12 @@ def _prompt(engine, system: str, history: list[ChatMessage], settings: SamplerSe
     return build_prompt(engine, system, history, budget)
 
 
-def _engine(engine) -> dict:
-    """Which engine ran it: a server's own description (never its address or key), or the model file."""
-    describe = getattr(engine, "describe", None)
-    if describe is not None:
-        return describe()
-    return {"kind": "in-process", "model": engine.info.name, "path": str(engine.info.path)}
-
-
 def score_job(system: str, history: list[ChatMessage], candidates: list[str], settings: SamplerSettings,
               top: int = 10, exact: bool = False):
     def job(engine, cancel, report):
         prompt = _prompt(engine, system, history, settings)
         scored = score_texts(engine, prompt, candidates, top=top, cancel=cancel, exact=exact)
-        return {"prompt_tokens": list(prompt.tokens), "engine": _engine(engine), "exact": exact,
+        return {"prompt_tokens": list(prompt.tokens), "engine": describe_engine(engine), "exact": exact,
                 "candidates": [s.to_json() for s in scored]}
     return job
 
@@ -39,17 +33,55 @@ def sample_job(system: str, history: list[ChatMessage], settings: SamplerSetting
         prompt = _prompt(engine, system, history, settings)
         result = sample_many(engine, prompt, settings, n, first_seed, top_logprobs=top, cancel=cancel,
                              on_sample=lambda index, sample: report((index + 1, n)))
-        return {"prompt_tokens": list(prompt.tokens), "engine": _engine(engine), "first_seed": first_seed,
+        return {"prompt_tokens": list(prompt.tokens), "engine": describe_engine(engine), "first_seed": first_seed,
                 **result.to_json()}
     return job
 
 
-def compare_job(system: str, history: list[ChatMessage], settings: SamplerSettings, setups: list[Setup], top: int = 10):
+def compare_job(system: str, history: list[ChatMessage], settings: SamplerSettings, setups: list[Setup], top: int = 10,
+                sources: Sequence = ()):
+    """Every column on one engine (a setup naming another engine is refused here: the window runs those on theirs)."""
     def job(engine, cancel, report):
-        columns = run_compare(engine, system, history, settings, setups, top_logprobs=top, cancel=cancel,
-                              on_column=lambda index, column: report((index + 1, len(setups))))
-        return {"engine": _engine(engine), "first_divergence": first_divergence(columns),
-                "columns": [c.to_json() for c in columns]}
+        check_count(setups)
+        if any(setup.engine is not None for setup in setups):
+            raise SetupError("a setup names another engine: run it where engines are opened (the Lab window, inkling compare)")
+        done = columns_job(system, history, settings, list(enumerate(setups)), top, sources)(engine, cancel, report)
+        return compare_data([column for _index, column in done["columns"]], describe_engine(engine))
+    return job
+
+
+def columns_job(system: str, history: list[ChatMessage], settings: SamplerSettings, setups: list[tuple[int, Setup]],
+                top: int = 10, sources: Sequence = ()):
+    """The columns of a comparison that share one engine, one after another; report((index, column)) as each ends."""
+    def job(engine, cancel, report):
+        cancel, done = cancel or threading.Event(), []
+        for index, setup in setups:
+            if cancel.is_set():
+                break
+            column = run_column(engine, system, history, settings, setup, top, cancel, sources).to_json()
+            done.append((index, column))
+            report((index, column))
+        return {"engine": describe_engine(engine), "columns": done}
+    return job
+
+
+def rerun_columns_job(kept: list[tuple[int, dict]]):
+    """Kept columns run again from what they recorded (prompt token ids, settings, seed) on their engine."""
+    def job(engine, cancel, report):
+        cancel, done = cancel or threading.Event(), []
+        for index, column in kept:
+            if cancel.is_set():
+                break
+            setup, settings = Setup.from_json(column["setup"]), SamplerSettings.from_dict(column["settings"])
+            top = max((len(t["top"]) for t in column["tokens"]), default=0)
+            start_fresh(engine)
+            text, records, finished = draw_reply(engine, column["prompt_tokens"], settings, top, cancel)
+            again = Column(setup, settings, tuple(column["prompt_tokens"]), text, records, finished.finish_reason,
+                           finished.stats.ttft_ms, None if setup.engine is None else describe_engine(engine),
+                           column.get("sources_used", 0)).to_json()
+            done.append((index, again))
+            report((index, again))
+        return {"engine": describe_engine(engine), "columns": done}
     return job
 
 
@@ -66,7 +98,7 @@ def rerun_job(kind: str, data: dict):
                                                top=top, cancel=cancel, exact=data.get("exact", False))
         scored = [ScoredText(c["text"], tuple(p), sum(t.logprob for t in p)) for c, p in zip(candidates, positions)]
         scored.sort(key=lambda s: s.logprob, reverse=True)
-        return {**data, "engine": _engine(engine), "candidates": [s.to_json() for s in scored]}
+        return {**data, "engine": describe_engine(engine), "candidates": [s.to_json() for s in scored]}
 
     def sample(engine, cancel, report):
         settings = SamplerSettings.from_dict(data["settings"])
@@ -74,22 +106,11 @@ def rerun_job(kind: str, data: dict):
         top = max((len(t["top"]) for s in data["samples"] for t in s["tokens"]), default=0)
         result = sample_many(engine, _Tokens(data["prompt_tokens"]), settings, n, data["first_seed"], top_logprobs=top,
                              cancel=cancel, on_sample=lambda index, _sample: report((index + 1, n)))
-        return {**data, "engine": _engine(engine), **result.to_json()}
+        return {**data, "engine": describe_engine(engine), **result.to_json()}
 
     def compare(engine, cancel, report):
-        columns = []
-        for index, kept in enumerate(data["columns"]):
-            setup = Setup(kept["setup"]["overrides"], kept["setup"]["system_prompt"],
-                          tuple(tuple(e) for e in kept["setup"]["examples"]))
-            settings = SamplerSettings.from_dict(kept["settings"])
-            top = max((len(t["top"]) for t in kept["tokens"]), default=0)
-            start_fresh(engine)
-            text, records, finished = draw_reply(engine, kept["prompt_tokens"], settings, top, cancel)
-            columns.append(Column(setup, settings, tuple(kept["prompt_tokens"]), text, records, finished.finish_reason,
-                                  finished.stats.ttft_ms))
-            report((index + 1, len(data["columns"])))
-        return {"engine": _engine(engine), "first_divergence": first_divergence(columns),
-                "columns": [c.to_json() for c in columns]}
+        done = rerun_columns_job(list(enumerate(data["columns"])))(engine, cancel, report)
+        return compare_data([column for _index, column in done["columns"]], describe_engine(engine))
 
     return {"score": score, "sample": sample, "compare": compare}[kind]
 

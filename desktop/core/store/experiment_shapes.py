@@ -98,6 +98,7 @@ class SetupJson(TypedDict):
     system_prompt: str | None
     examples: list[Annotated[list[str], Field(min_length=2, max_length=2)]]
     notes: NotRequired[bool]
+    engine: NotRequired[str | None]  # "model:PATH" or "server:NAME"; absent or None: the experiment's engine
 
 
 @with_config(OPEN)
@@ -113,6 +114,7 @@ class ColumnJson(TypedDict):
     prompt_tokens: list[TokenId]
     tokens: list[LabTokenJson]
     engine: NotRequired[LabEngineJson]  # absent: the experiment's engine (every column on one)
+    sources_used: NotRequired[Count]  # notes in its prompt (a setup with notes on)
 
 
 @with_config(OPEN)
@@ -120,6 +122,7 @@ class CompareData(TypedDict):
     kind: Literal["compare"]
     engine: LabEngineJson
     first_divergence: Count | None
+    divergence: NotRequired[list[Count | None]]  # each column's token where they part (absent before models per column)
     columns: list[ColumnJson]
 
 

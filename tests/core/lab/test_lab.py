@@ -158,3 +158,48 @@ def test_a_kept_run_runs_again_exactly_from_what_it_recorded(smollm2):
             for column in run.get("columns", ()):
                 column.pop("ttft_ms")
         assert again == first, kind
+
+
+def test_a_column_can_run_on_another_model_and_the_answers_part_where_their_texts_do(smollm2, gemma, gemma_path):
+    from desktop.core.lab.compare import compare_data, describe_engine
+
+    history = [ChatMessage("user", "Name a colour.")]
+    base = dataclasses.replace(GREEDY, max_tokens=8)
+    other = f"model:{gemma_path}"
+    columns = run_compare(smollm2, "You are a helpful assistant.", history, base,
+                          [Setup(), Setup(engine=other)], engines={other: gemma})
+    assert columns[0].engine is None and columns[1].engine == describe_engine(gemma)
+    assert "gemma" in Setup(engine=other).label()
+    data = compare_data([c.to_json() for c in columns], describe_engine(smollm2))
+    texts = [c.text for c in columns]
+    char = next(i for i, (a, b) in enumerate(zip(texts[0] + "\0", texts[1] + "\1")) if a != b)
+    for column, position in zip(data["columns"], data["divergence"]):
+        pieces = [t["text"] for t in column["tokens"] if not t["eog"]]
+        if position is None:  # this answer had ended where the other went on
+            assert len("".join(pieces)) <= char
+        else:
+            assert len("".join(pieces[:position])) <= char < len("".join(pieces[:position + 1]))
+
+
+def test_a_setup_adds_examples_as_earlier_turns_and_notes_only_when_on(smollm2):
+    from dataclasses import dataclass as plain
+
+    from desktop.core.lab.compare import run_column
+
+    @plain
+    class Note:
+        title: str
+        text: str
+
+    history = [ChatMessage("user", "What colour is the sky on Zog?")]
+    base = dataclasses.replace(GREEDY, max_tokens=4)
+    notes = [Note("Zog", "On the planet Zog the sky is purple.")]
+    setups = [Setup(), Setup(notes=True), Setup(examples=(("Colour of grass?", "Green."),)),
+              Setup.parse("notes=on,temperature=0")]
+    off, on, shown, parsed = (run_column(smollm2, "Be brief.", history, base, s, sources=notes) for s in setups)
+    text = [b"".join(smollm2.token_bytes(t) for t in c.prompt_tokens).decode() for c in (off, on, shown)]
+    assert "purple" not in text[0] and "purple" in text[1] and on.sources_used == 1 and off.sources_used == 0
+    assert text[2].index("Colour of grass?") < text[2].index("Green.") < text[2].index("Zog?")
+    assert parsed.setup.notes and parsed.prompt_tokens == on.prompt_tokens
+    assert on.to_json()["sources_used"] == 1 and "sources_used" not in off.to_json()
+    assert Setup.from_json(on.setup.to_json()) == on.setup
