@@ -29,7 +29,6 @@ from desktop.core.paths import database_path
 from desktop.core.presets import DEFAULT_SYSTEM_PROMPT
 from desktop.core.settings import load_sampler_settings, load_threads, save_sampler_settings, save_threads
 from desktop.core.store import Store
-from desktop.core.text import shown_part
 from desktop.ui.chat_view import ChatView
 from desktop.ui.lab_controller import LabController
 from desktop.ui.composer import Composer
@@ -45,6 +44,7 @@ from desktop.ui.language import LANGUAGE_KEY, SYSTEM, LanguageMenu
 from desktop.ui.sampling_panel import SamplingPanel
 from desktop.ui.sidebar import ORDER_KEY, ConversationList
 from desktop.ui.threads_menu import ThreadsMenu
+from desktop.ui.transcript import Transcript
 from desktop.ui.system_prompt_panel import SystemPromptPanel
 from desktop.ui.theme import ThemeController
 from desktop.ui.welcome import WelcomeView
@@ -57,12 +57,6 @@ GEOMETRY_KEY = "window_geometry"  # base64 of QMainWindow.saveGeometry()
 LAYOUT_KEY = "window_layout"  # base64 of saveState(): docks and toolbar
 DEFAULT_SIZE = (1200, 780)
 SCREEN_SHARE = 0.9  # the default size leaves room for a panel and the title bar
-FIRST_VIEWS = 6  # built at once when a conversation opens: more than a window shows at its end
-FILL_VIEWS = 2  # older messages added above per turn of the event loop (a long reply takes ~20 ms)
-# At most this many messages are read and built per step: a conversation of 200,000 messages opens
-# as fast as one of 200, and "Show earlier messages" adds the next ones above.
-SHOWN_MESSAGES = 200
-SHOWN_CHARS = 100_000  # of one message: Qt lays a 50 MB message out for minutes and gigabytes
 
 
 class MainWindow(QMainWindow):
@@ -96,10 +90,6 @@ class MainWindow(QMainWindow):
         self.labs.notify.connect(self.notify)
         self.labs.branchKept.connect(self.show_changes)
 
-        self._older: list = []  # messages of the open conversation not yet given a view (oldest first)
-        self._fill_timer = QTimer(self)
-        self._fill_timer.setInterval(0)
-        self._fill_timer.timeout.connect(self._fill_older)
         self.theme = ThemeController(QApplication.instance(), store, self)
         self._build_widgets()
         self._build_menus()
@@ -123,6 +113,7 @@ class MainWindow(QMainWindow):
         left_layout.addWidget(self.sidebar)
 
         self.chat = ChatView()
+        self.transcript = Transcript(self.store, self.chat, self._author, lambda: self.replies.active, self)
         self.composer = Composer()
         self.send_button = QPushButton(self.tr("Send"))
         self.send_button.setObjectName("send")
@@ -454,95 +445,36 @@ class MainWindow(QMainWindow):
         self.conversation_id = conversation_id
         self.system_prompt.set_text(conversation.system_prompt)
         self.notes.conversation_opened(conversation_id)
-        self._fill_timer.stop()
         self.inspector.forget_pending()
         self.inspector.clear_selection()
-        self.chat.clear()
         self._set_notebook_mode(conversation.kind == NOTEBOOK)
         if conversation.kind == NOTEBOOK:
+            self.transcript.clear()
             self._show_notebook()
             self._show_title()
             return
-        thread = self.store.thread(conversation_id, SHOWN_MESSAGES + 1)
-        complete = len(thread) <= SHOWN_MESSAGES
-        thread = thread[-SHOWN_MESSAGES:]
-        self.chat.set_earlier(0 if complete else None)
-        self._older, newest = thread[:-FIRST_VIEWS], thread[-FIRST_VIEWS:]
-        self._add_views(newest, lazy=True)
-        if self._older:
-            self._fill_timer.start()
-        self.chat.scroll_to_end()
-        self.tools.conversation_opened(conversation_id, thread if complete else None)
-        self._follow_shown(thread)
+        self.transcript.open(conversation_id)
         self._show_title()
-        self._update_welcome()
-
-    def show_earlier(self, until: int | None = None) -> None:
-        """Add the next SHOWN_MESSAGES messages above the transcript (`until`: as many as it takes to show that one)."""
-        self._fill_older(len(self._older))
-        views = self.chat.views()
-        if not views:
-            return
-        limit = SHOWN_MESSAGES + 2  # the first shown message, the batch, and one more to know if any are left
-        while True:
-            earlier = self.store.path(views[0].message_id, limit)[:-1]
-            complete = len(earlier) < limit - 1
-            wanted = until is None or any(m.id == until for m in earlier)
-            if complete or wanted:
-                break
-            limit *= 4
-        if not complete:
-            earlier = earlier[1:]
-        if until is not None:
-            index = next((i for i, m in enumerate(earlier) if m.id == until), None)
-            if index is None:
-                return
-            earlier = earlier[max(0, min(index, len(earlier) - SHOWN_MESSAGES)):]
-            complete = complete and index == 0
-        self.chat.set_earlier(0 if complete else None)
-        self._older = earlier
-        self._fill_older(len(earlier) if until is not None else FIRST_VIEWS)
-        if self._older:
-            self._fill_timer.start()
-
-    def reveal(self, message_id: int) -> None:
-        """Make sure the message has a view (a search result may be older than what is shown)."""
-        if self.chat.view_for(message_id) is None:
-            self.show_earlier(until=message_id)
-
-    def _fill_older(self, count: int = FILL_VIEWS) -> None:
-        batch = self._older[-count:]
-        del self._older[-count:]
-        for message in reversed(batch):
-            self._add_view(message, lazy=True, above=True)
-        if not self._older:
-            self._fill_timer.stop()
 
     def show_changes(self, conversation_id: int) -> None:
         """The conversation's thread changed (a turn, an edit, a branch, a deletion): redraw only below the fork."""
         if conversation_id != self.conversation_id:
             self.open_conversation(conversation_id)
-            return
-        if self.notebook.isVisibleTo(self):
+        elif self.notebook.isVisibleTo(self):
             self._show_notebook()
-            return
-        if self._older:
-            self._fill_older(len(self._older))  # the comparison below needs the whole transcript
-        shown = self.chat.views()
-        # Read as far back as the transcript goes, and a little more: a change only ever replaces its end.
-        limit = len(shown) + FIRST_VIEWS
-        thread = self.store.thread(conversation_id, limit)
-        complete = len(thread) < limit
-        start = next((i for i, m in enumerate(thread) if shown and m.id == shown[0].message_id), None)
-        if start is None and not (complete and not shown):
-            self.open_conversation(conversation_id)  # the fork is above what is shown
-            return
-        thread = thread[start or 0:]
-        kept = self.chat.keep_prefix([m.id for m in thread])
-        self._add_views(thread[kept:])
-        self.tools.conversation_opened(conversation_id, thread if complete and not start else None)
+        else:
+            self.transcript.show_changes(conversation_id)
+
+    def _thread_shown(self, conversation_id: int, thread: list, complete: bool) -> None:
+        self.tools.conversation_opened(conversation_id, thread if complete else None)
         self._follow_shown(thread)
         self._update_welcome()
+
+    def _decorate(self, view, message, lazy: bool) -> None:
+        """A new view gets its probabilities, its sources and its actions."""
+        self.inspector.attach(view, message, lazy)
+        self.notes.attach(view, message)
+        self.tools.attach(view, message)
 
     # --- notebooks ---------------------------------------------------------------------------------------
     def _set_notebook_mode(self, notebook: bool) -> None:
@@ -626,21 +558,6 @@ class MainWindow(QMainWindow):
         if request is not None and request.conversation_id == self.conversation_id:
             self.stats_label.setText(text)
 
-    def _add_views(self, messages, lazy: bool = False) -> None:
-        for message in messages:
-            self._add_view(message, lazy)
-
-    def _add_view(self, message, lazy: bool = False, above: bool = False) -> None:
-        if len(message.content) > SHOWN_CHARS:
-            message = dataclasses.replace(message, content=shown_part(message.content, SHOWN_CHARS))
-        view = self.chat.add_message(message, self._author(message), above)
-        session = self.replies.active
-        if session is not None and message.id == session.message_id:
-            view.show_streaming(session.text)  # the store lags by up to a second
-        self.inspector.attach(view, message, lazy)
-        self.notes.attach(view, message)
-        self.tools.attach(view, message)
-
     def rename_conversation(self, conversation_id: int, title: str) -> None:
         self.store.rename_conversation(conversation_id, title)
         self._show_title()
@@ -718,7 +635,8 @@ class MainWindow(QMainWindow):
         self.sidebar.renamed.connect(self.rename_conversation)
         self.sidebar.deleteRequested.connect(self.delete_conversation)
         self.composer.submitted.connect(self.send)
-        self.chat.earlierRequested.connect(self.show_earlier)
+        self.transcript.viewAdded.connect(self._decorate)
+        self.transcript.threadShown.connect(self._thread_shown)
         self.inspector.continueRequested.connect(self.continue_from)
         self.inspector.switchRequested.connect(self.switch_branch)
         replies.started.connect(self._reply_started)
@@ -726,7 +644,7 @@ class MainWindow(QMainWindow):
         notes.grounded.connect(replies.on_grounded)
         tools.replyRequested.connect(replies.begin)
         tools.threadChanged.connect(self.show_changes)
-        tools.revealRequested.connect(self.reveal)
+        tools.revealRequested.connect(self.transcript.reveal)
         tools.openRequested.connect(self.open_conversation)
         tools.failed.connect(self.show_error)
         self.engine_menu.serverChosen.connect(self.load_server)
@@ -884,7 +802,7 @@ class MainWindow(QMainWindow):
             self.notebook.flush()
         except InklingError as error:  # a full disk: the window still closes, and says what was not kept
             self.show_error(self.tr("Inkling"), f"The layout and an unsaved system prompt were not kept: {error}")
-        self._fill_timer.stop()
+        self.transcript.stop()
         self.inspector.forget_pending()
         self.inspector.clear_selection()  # views deleted with the window must not find a panel gone before them
         self.replies.abandon()

@@ -32,7 +32,7 @@ from benchlib import in_fresh_process, median, model_path, progress, rounded
 from desktop.core.conversation.turns import ReplyRequest, generate_reply
 from desktop.core.conversation.session import ReplySession
 from desktop.core.engine.llama_engine import LlamaEngine
-from desktop.core.engine.types import EngineConfig, Finished, TokenEvent
+from desktop.core.engine.types import EngineConfig, TokenEvent
 from desktop.core.prompt.build import ChatMessage
 from desktop.core.probability.sampling import SamplerSettings
 from desktop.core.store import open_store

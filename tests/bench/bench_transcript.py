@@ -58,7 +58,7 @@ def wait_for(app, condition, timeout: float = 60.0) -> float:
 
 def quiet(app, window) -> None:
     """The transcript is whole and every reply prepared: the next action starts from rest."""
-    wait_for(app, lambda: not window._older and all(r.ready for r in window.inspector.replies.values()))
+    wait_for(app, lambda: not window.transcript.filling and all(r.ready for r in window.inspector.replies.values()))
     settle(app, 0.3)
 
 
@@ -67,7 +67,7 @@ def full_rebuild_ms(app, window, conversation_id: int) -> float:
     started = time.perf_counter()
     window.open_conversation(conversation_id)
     inspector = window.inspector
-    window._fill_older(len(window._older))
+    window.transcript.fill_now()
     for reply in list(inspector.replies.values()):
         inspector._ready(reply)
     app.processEvents()

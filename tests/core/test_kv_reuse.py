@@ -30,6 +30,7 @@ def common_prefix(a, b) -> int:
 def test_follow_up_reuses_the_prefix_and_matches_a_fresh_evaluation(request, name):
     engine = request.getfixturevalue(name)
     history = [ChatMessage("user", "Write a short note about the moon and its phases.")]
+    previous_prompt_length = 0
     for turn in range(2):
         built = build_prompt(engine, "You are a helpful assistant.", history, 700)
         cached = list(engine._llm._input_ids[: engine._llm.n_tokens])

@@ -1,12 +1,15 @@
 """Messages as a user reads them: line breaks kept, streaming looks like the end, code with a Copy button,
 and how each reply was made (pytest-qt, the real window on a scripted engine)."""
 
+import threading
+
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QGuiApplication, QTextCursor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QToolButton, QWidget
 
+from desktop.core.engine.types import TokenEvent
 from tests.fakes import FakeEngine
 from tests.ui.conftest import send
 
@@ -28,8 +31,21 @@ def test_a_poem_keeps_its_line_breaks_when_the_reply_completes(qtbot, make_windo
         "Roses are red", "Violets are blue", "Sugar is sweet"]
 
 
+class HeldFake(FakeEngine):
+    """Holds its last piece until released: the view is looked at while the reply still streams, on any machine."""
+
+    release = threading.Event()
+
+    def stream(self, *args, **kwargs):
+        for event in super().stream(*args, **kwargs):
+            if isinstance(event, TokenEvent) and event.index == len(self.script) - 1:
+                HeldFake.release.wait(60)
+            yield event
+
+
 def test_the_streaming_view_already_looks_like_the_final_one(qtbot, make_window):
-    window = make_window(scripted(CODE, delay=0.05))
+    HeldFake.release.clear()
+    window = make_window(lambda path, config: HeldFake(path, config, delay=0.01, script=CODE))
     window.resize(1000, 700)
     window.show()
     window.composer.setPlainText("Code?")
@@ -42,6 +58,7 @@ def test_the_streaming_view_already_looks_like_the_final_one(qtbot, make_window)
     streamed_height = view.body.height()
     assert "```" not in streamed_text and "`" not in streamed_text  # Markdown rendered, not shown raw
     assert view.code_blocks == ("print('hi')\n",)
+    HeldFake.release.set()
     qtbot.waitUntil(lambda: window.replies.active is None, timeout=20000)
     assert view.body.toPlainText().startswith(streamed_text)
     assert view.body.height() == streamed_height  # nothing re-flows at the end (the last words fit the line)

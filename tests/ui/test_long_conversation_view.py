@@ -93,7 +93,7 @@ def test_turns_left_out_of_the_prompt_are_dimmed(qtbot, make_window):
     assert text_colour(views[0]) == views[0].palette().color(QPalette.ColorRole.PlaceholderText)  # greyed text
     assert text_colour(views[-1]) == views[-1].palette().color(QPalette.ColorRole.Text)
     window.open_conversation(conversation_id)  # the reply's stats remember it
-    qtbot.waitUntil(lambda: not window._older, timeout=10000)
+    qtbot.waitUntil(lambda: not window.transcript.filling, timeout=10000)
     assert sum(v.unsent for v in window.chat.views()) == dropped
 
 

@@ -3,7 +3,7 @@
 import json
 
 from desktop.core.probability.sampling import SamplerSettings
-from desktop.ui.main_window import SHOWN_CHARS, SHOWN_MESSAGES
+from desktop.ui.transcript import SHOWN_CHARS, SHOWN_MESSAGES
 from tests.ui.conftest import send
 
 
@@ -25,7 +25,7 @@ def chain(store, count: int, text: str = "message {n}") -> tuple[int, list[int]]
 
 
 def settle(qtbot, window) -> None:
-    qtbot.waitUntil(lambda: not window._older, timeout=20_000)
+    qtbot.waitUntil(lambda: not window.transcript.filling, timeout=20_000)
 
 
 def test_a_long_conversation_builds_only_its_end_and_the_rest_on_request(qtbot, make_window):
@@ -45,7 +45,7 @@ def test_a_long_conversation_builds_only_its_end_and_the_rest_on_request(qtbot, 
     settle(qtbot, window)
     assert [v.message_id for v in window.chat.views()] == ids[-2 * SHOWN_MESSAGES:]
     assert earlier.isVisibleTo(window)
-    window.reveal(ids[0])  # a search result at the very start
+    window.transcript.reveal(ids[0])  # a search result at the very start
     settle(qtbot, window)
     assert [v.message_id for v in window.chat.views()] == ids
     assert not earlier.isVisibleTo(window)

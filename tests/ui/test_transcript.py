@@ -18,7 +18,7 @@ def long_conversation(store, turns: int) -> int:
 
 def statements_of_one_send(qtbot, window, turns: int) -> int:
     window.open_conversation(long_conversation(window.store, turns))
-    qtbot.waitUntil(lambda: not window._older and all(r.ready for r in window.inspector.replies.values()))
+    qtbot.waitUntil(lambda: not window.transcript.filling and all(r.ready for r in window.inspector.replies.values()))
     window.tools.model_info = None  # the meter re-measures on a debounce timer: when it fires is timing, not a send
     statements = []
     window.store.db.conn.set_trace_callback(statements.append)
@@ -57,7 +57,7 @@ def test_regenerate_replaces_only_the_reply(qtbot, make_window):
 
 
 def test_a_long_conversation_opens_at_its_end_and_fills_upwards(qtbot, make_window):
-    from desktop.ui.main_window import FIRST_VIEWS
+    from desktop.ui.transcript import FIRST_VIEWS
 
     window = make_window()
     conversation_id = long_conversation(window.store, 20)
