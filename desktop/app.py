@@ -13,6 +13,7 @@ from desktop import __version__
 from desktop.core.engine.llama_engine import LlamaEngine
 from desktop.core.engine.remote.engine import RemoteTarget, connect
 from desktop.core.models import default_chat_model
+from desktop.core.models.gpu import apply_chosen_device
 from desktop.core.dbfiles import explain, reraise
 from desktop.core.errors import InklingError
 from desktop.core.paths import DATABASE_NAME, database_path
@@ -72,6 +73,7 @@ def run_window(model_path: Path | None = None, qt_arguments: list[str] = ()) -> 
         restore: list[Path] = []  # File > Restore from backup… closes the window and asks for this
         with workspace:
             language.apply(workspace.store.get_setting(LANGUAGE_KEY, SYSTEM))
+            apply_chosen_device(workspace.store, os.environ)  # before llama.cpp starts its backends (the first load)
             window = MainWindow(workspace.store, open_engine, startup_model(workspace.store, model_path))
             window.restoreRequested.connect(restore.append)
             backups = BackupNotices(window)

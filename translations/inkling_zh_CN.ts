@@ -538,6 +538,10 @@
         <translation>GPU 层数</translation>
     </message>
     <message>
+        <source>GPU device</source>
+        <translation>GPU 设备</translation>
+    </message>
+    <message>
         <source>CPU threads</source>
         <translation>CPU 线程数</translation>
     </message>
@@ -576,6 +580,26 @@
     <message>
         <source>Default samplers</source>
         <translation>默认采样设置</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>llama.cpp finds no GPU.</source>
+        <translation>llama.cpp 没有找到 GPU。</translation>
+    </message>
+    <message>
+        <source>Every device (llama.cpp&apos;s choice)</source>
+        <translation>所有设备（由 llama.cpp 选择）</translation>
+    </message>
+    <message>
+        <source>{device} is the only device llama.cpp sees now; choose Every device and restart to see the others.</source>
+        <translation>llama.cpp 现在只能看到 {device}；选择“所有设备”并重新启动后才能看到其他设备。</translation>
+    </message>
+    <message>
+        <source>The device takes effect when Inkling starts again.</source>
+        <translation>该设备将在 Inkling 下次启动时生效。</translation>
     </message>
     <message>
         <source>The file recommends {values}.</source>

@@ -5,10 +5,11 @@ import os
 from pathlib import Path
 
 from desktop.cli.usage import UsageError
-from desktop.core.models.fit import estimate_fit, gib
+from desktop.core.engine.runtime import Device, devices, gpu_offload_supported
+from desktop.core.models.fit import estimate_fit, gib, gpu_layers_that_fit
 from desktop.core.models.library import LibraryModel, ModelLibrary, Scan
 from desktop.core.models.settings import (
-    CPU_BUILD, gpu_build, library_folders, load_model_settings, opened_models,
+    CPU_BUILD, library_folders, load_model_settings, opened_models,
 )
 from desktop.core.store import Store
 from desktop.core.workspace import open_workspace
@@ -38,26 +39,35 @@ def resolve_model(store: Store, name_or_path: str | Path) -> Path:
     return matches[0].path
 
 
-def describe(store: Store, model: LibraryModel, memory_limit: int | None) -> dict:
+def describe(store: Store, model: LibraryModel, memory_limit: int | None, gpus: list[Device]) -> dict:
     settings = load_model_settings(store, model.path, model.facts)
     fit = estimate_fit(
         model.facts, model.size, settings.n_ctx, kv_type=settings.kv_type, n_batch=settings.n_batch,
         flash_attention=settings.flash_attention, memory_limit=memory_limit,
     )
-    return {**model.to_json(), "context": settings.n_ctx, "fit": fit.to_json(), "fit_text": fit.describe()}
+    gpu_fit = [
+        {"device": gpu.name, "free_bytes": gpu.free, "layers": (model.facts.layers or 0) + 1, "layers_that_fit_estimated":
+         gpu_layers_that_fit(model.facts, settings.n_ctx, gpu.free, kv_type=settings.kv_type, n_batch=settings.n_batch,
+                             flash_attention=settings.flash_attention)}
+        for gpu in gpus
+    ]
+    return {**model.to_json(), "context": settings.n_ctx, "fit": fit.to_json(), "fit_text": fit.describe(), "gpu_fit": gpu_fit}
 
 
 def run(args) -> int:
     limit = int(args.memory_limit * 2**30) if args.memory_limit is not None else None
     with open_workspace(write=False) as workspace:  # a read beside the window
         scan = scan_library(workspace.store)
-        described = [describe(workspace.store, model, limit) for model in scan.models]
+        gpus = [device for device in devices() if device.is_gpu]
+        described = [describe(workspace.store, model, limit, gpus) for model in scan.models]
     if args.json:
         print(json.dumps({
             "models": described,
             "projectors": [p.to_json() for p in scan.projectors],
             "skipped": [{"path": str(s.path), "reason": s.reason} for s in scan.skipped],
-            "gpu": "GPU build" if gpu_build() else CPU_BUILD,
+            "gpu": "GPU build" if gpu_offload_supported() else CPU_BUILD,
+            "devices": [{"name": d.name, "kind": d.kind, "description": d.description, "free_bytes": d.free,
+                         "total_bytes": d.total} for d in devices()],
             "scan_seconds": round(scan.seconds, 3),
         }, ensure_ascii=False))
         return 0
@@ -67,7 +77,7 @@ def run(args) -> int:
         print(f"projector (not a chat model): {projector.path}")
     for skipped in scan.skipped:
         print(f"skipped {skipped.path}: {skipped.reason}")
-    print(f"GPU: {'GPU build (set GPU layers per model)' if gpu_build() else CPU_BUILD}")
+    print(f"GPU: {'GPU build (set GPU layers per model)' if gpu_offload_supported() else CPU_BUILD}")
     return 0
 
 
@@ -85,5 +95,7 @@ def _as_text(model: dict) -> str:
     ]
     lines = [f"{model['name']}: " + ", ".join(d for d in details if d)]
     lines.append(f"  at {model['context']} tokens of context: {model['fit_text']}")
+    lines += [f"  GPU {g['device']}: about {g['layers_that_fit_estimated']} of {g['layers']} layers fit in {gib(g['free_bytes'])} free"
+              " (estimated)" for g in model["gpu_fit"]]
     lines += [f"  {p['source']}: {p['label']} — {p['path']}" for p in model["places"]]
     return "\n".join(lines)

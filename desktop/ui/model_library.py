@@ -1,5 +1,6 @@
 """Model → Model library: every model found, its facts and fit, its remembered settings; open one, rescan, add a folder."""
 
+import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -9,13 +10,14 @@ from PySide6.QtWidgets import (
     QListWidgetItem, QMessageBox, QPlainTextEdit, QProgressBar, QPushButton, QSpinBox, QSplitter, QVBoxLayout, QWidget,
 )
 
-from desktop.core.engine.runtime import LoadReport
+from desktop.core.engine.runtime import Device, LoadReport, devices, gpu_offload_supported
 from desktop.core.engine.types import EngineConfig, default_threads
-from desktop.core.models.fit import estimate_fit, gib
+from desktop.core.models.fit import estimate_fit, gib, gpu_layers_that_fit
+from desktop.core.models.gpu import choose_device, chosen_device, visible_devices
 from desktop.core.models.library import LibraryModel, Scan
 from desktop.core.models.settings import (
     ALL_LAYERS, CPU_BUILD, FOLLOW_MENU, KV_TYPES, SAMPLER_FIELDS, ModelSettings, add_library_folder, defaults_for,
-    flash_attention_label, gpu_build, library_folders, load_model_settings, opened_models, save_model_settings,
+    flash_attention_label, library_folders, load_model_settings, opened_models, save_model_settings,
 )
 from desktop.core.probability.sampling import SamplerSettings
 from desktop.core.settings import load_threads
@@ -33,13 +35,15 @@ class ModelLibraryDialog(QDialog):
     settingsSaved = Signal(object)  # Path of the model whose settings were saved
 
     def __init__(self, store: Store, scanner: LibraryScanner, current: Path | None = None, parent=None,
-                 runtime: LoadReport | None = None):
+                 runtime: LoadReport | None = None, gpus: list[Device] | None = None):
+        """`gpus`: the GPUs llama.cpp lists (ggml's registry when not given)."""
         super().__init__(parent)
         self.setWindowTitle(self.tr("Model library"))
         self.setObjectName("modelLibrary")
         self.resize(980, 640)
         self.store, self.scanner, self.current = store, scanner, current
         self.runtime = runtime  # llama.cpp's report on the loaded model (`current`)
+        self.gpus = [d for d in devices() if d.is_gpu] if gpus is None else gpus
         self.scan: Scan | None = None
         self.models: dict[str, LibraryModel] = {}
         self._request: int | None = None  # the scan whose results are awaited; older ones are dropped
@@ -107,9 +111,14 @@ class ModelLibraryDialog(QDialog):
         form = QFormLayout()
         form.addRow(self.tr("Context (tokens)"), self.context)
         form.addRow(self.tr("GPU layers"), self.gpu_layers)
-        if not gpu_build():
-            self.gpu_layers.setEnabled(False)
-            form.addRow("", plain_label(CPU_BUILD))
+        self.gpu_device = QComboBox()
+        self.gpu_device.setObjectName("gpuDevice")
+        self.gpu_note = plain_label()
+        self.gpu_note.setObjectName("gpuNote")
+        self.gpu_note.setWordWrap(True)
+        self._fill_gpu_devices()
+        form.addRow(self.tr("GPU device"), self.gpu_device)
+        form.addRow("", self.gpu_note)
         form.addRow(self.tr("CPU threads"), self.threads)
         form.addRow(self.tr("Batch size"), self.batch)
         form.addRow(self.tr("Flash attention"), self.flash)
@@ -174,6 +183,30 @@ class ModelLibraryDialog(QDialog):
                            "repeat_penalty": (0.5, 2.0)}[name])
         box.setObjectName(f"default_{name}")
         return box
+
+    def _fill_gpu_devices(self) -> None:
+        """Every GPU llama.cpp lists, or why there is none; the choice is Inkling's, for every model, from the next start."""
+        if not self.gpus:
+            self.gpu_device.addItem(self.tr("None"))
+            self.gpu_device.setEnabled(False)
+            self.gpu_layers.setEnabled(False)
+            self.gpu_note.setText(CPU_BUILD if not gpu_offload_supported() else self.tr("llama.cpp finds no GPU."))
+            return
+        chosen = chosen_device(self.store)
+        self.gpu_device.addItem(self.tr("Every device (llama.cpp's choice)"), None)
+        for gpu in self.gpus:
+            self.gpu_device.addItem(f"{gpu.name}: {gpu.description} ({gib(gpu.free)} free)", gpu.name)
+        if chosen is not None and _narrowed_to(chosen):
+            self.gpu_note.setText(self.tr("{device} is the only device llama.cpp sees now; choose Every device and "
+                                          "restart to see the others.").format(device=chosen))
+        index = self.gpu_device.findData(chosen) if chosen is not None else 0
+        self.gpu_device.setCurrentIndex(max(index, 0))
+        self.gpu_device.currentIndexChanged.connect(self._choose_gpu)
+
+    def _choose_gpu(self) -> None:
+        choose_device(self.store, self.gpu_device.currentData())
+        self.gpu_note.setText(self.tr("The device takes effect when Inkling starts again."))
+        self._update_fit()
 
     # --- what is shown -------------------------------------------------------------------------
     def rescan(self) -> None:
@@ -288,7 +321,13 @@ class ModelLibraryDialog(QDialog):
             return
         fit = estimate_fit(model.facts, model.size, self.context.value(), kv_type=self.kv_type.currentText(),
                            n_batch=self.batch.value(), flash_attention=self.flash.isChecked())
-        self.fit.setText(f"Will it fit? {fit.describe()}")
+        text = f"Will it fit? {fit.describe()}"
+        gpu = next((g for g in self.gpus if g.name == self.gpu_device.currentData()), self.gpus[0] if self.gpus else None)
+        if gpu is not None:
+            layers = gpu_layers_that_fit(model.facts, self.context.value(), gpu.free, kv_type=self.kv_type.currentText(),
+                                         n_batch=self.batch.value(), flash_attention=self.flash.isChecked())
+            text += f"\nGPU {gpu.name}: about {layers} of {(model.facts.layers or 0) + 1} layers fit in {gib(gpu.free)} free (estimated)"
+        self.fit.setText(text)
 
     def chosen_settings(self, model: LibraryModel) -> ModelSettings:
         base = load_model_settings(self.store, model.path, model.facts)
@@ -362,3 +401,10 @@ class ModelLibraryDialog(QDialog):
     def _is_current(self, model: LibraryModel) -> bool:
         return self.current is not None and Path(self.current).resolve() == Path(model.path).resolve()
 
+
+def _narrowed_to(device: str) -> bool:
+    """Whether the chosen device's backend variable is set: the registry then lists that device alone (as index 0)."""
+    try:
+        return visible_devices(device)[0] in os.environ
+    except ValueError:
+        return False

@@ -8,7 +8,10 @@ import pytest
 from PySide6.QtWidgets import QPushButton
 
 from desktop.core.engine.llama_engine import LlamaEngine
+from desktop.core.engine.runtime import Device
 from desktop.core.engine.types import default_threads
+from desktop.core.models.fit import gpu_layers_that_fit
+from desktop.core.models.gpu import chosen_device
 from desktop.core.models.library import ModelLibrary
 from desktop.core.models.settings import load_model_settings, opened_models
 from desktop.core.paths import database_path
@@ -277,3 +280,34 @@ def test_a_models_recommended_samplers_are_shown_editable_and_start_the_panel(qt
     assert again.sampling.settings().temperature == 0.4
     again.findChild(QPushButton, "resetSampling").click()
     assert again.sampling.settings() == SamplerSettings()
+
+
+def test_gpu_device_and_layers_that_fit(qtbot, tmp_path, scanner, smollm2_path):
+    """This machine's CPU build: the choice is disabled with the reason. A stand-in GPU (this test's only) shows the figure."""
+    store, dialog = make_dialog(qtbot, tmp_path, scanner)
+    try:
+        assert not dialog.gpu_device.isEnabled() and not dialog.gpu_layers.isEnabled()
+        assert dialog.gpu_note.text() == "CPU build: see README to build with CUDA or Vulkan"
+        select(dialog, smollm2_path)
+        assert "GPU" not in dialog.fit.text()
+    finally:
+        dialog.reject()
+    stand_in = Device("CUDA1", "stand-in for a test", "GPU", 180 * 2**20, 8 * 2**30)
+    dialog = ModelLibraryDialog(store, scanner, None, None, None, [stand_in])
+    qtbot.addWidget(dialog)
+    try:
+        wait_for_scan(qtbot, dialog)
+        select(dialog, smollm2_path)
+        assert dialog.gpu_device.isEnabled() and dialog.gpu_device.count() == 2
+        facts = dialog.selected().facts
+        expected = gpu_layers_that_fit(facts, 4096, stand_in.free)
+        assert f"GPU CUDA1: about {expected} of 31 layers fit in 180 MiB free (estimated)" in dialog.fit.text()
+        dialog.kv_type.setCurrentText("q8_0")  # the figure follows the settings
+        assert f"about {gpu_layers_that_fit(facts, 4096, stand_in.free, kv_type='q8_0')} of 31" in dialog.fit.text()
+        dialog.gpu_device.setCurrentIndex(1)
+        assert chosen_device(store) == "CUDA1" and "starts again" in dialog.gpu_note.text()
+        dialog.gpu_device.setCurrentIndex(0)
+        assert chosen_device(store) is None
+    finally:
+        dialog.reject()
+        store.close()

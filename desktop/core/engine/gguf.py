@@ -33,6 +33,8 @@ class GGUFHeader:
     metadata: dict = field(default_factory=dict)
     parameters: int = 0  # elements over all tensors in this file
     tensor_count: int = 0
+    # bytes of tensor data by role: "blocks" (blk.N.*), "token_embd", "output", "other" (from the data offsets)
+    tensor_bytes: dict = field(default_factory=dict)
 
     @property
     def architecture(self) -> str | None:
@@ -129,16 +131,31 @@ def _parse(reader: _Reader, tensors: bool) -> GGUFHeader:
         key = reader.string()
         header.metadata[key] = reader.value(reader.read("<I"))
     if tensors:
+        placed = []
         for _ in range(header.tensor_count):
-            reader.string()  # name
+            name = reader.string()
             elements, dims = 1, reader.read("<I")
             if dims > MAX_DIMS:
                 raise ValueError(f"a tensor with {dims:,} dimensions")
             for _ in range(dims):
                 elements *= reader.read("<Q")
-            reader.pos += 12  # type (u32), offset (u64)
+            reader.pos += 4  # type (u32)
+            placed.append((reader.read("<Q"), name))
             header.parameters += elements
+        alignment = header.metadata.get("general.alignment", 32)
+        data_start = -(-reader.pos // alignment) * alignment if isinstance(alignment, int) and alignment > 0 else reader.pos
+        header.tensor_bytes = _tensor_bytes(sorted(placed), len(reader.buffer) - data_start)
     return header
+
+
+def _tensor_bytes(placed: list[tuple[int, str]], data_size: int) -> dict[str, int]:
+    """Each tensor's size is the distance to the next one's offset (padding included): no table of ggml's types needed."""
+    sizes = {"blocks": 0, "token_embd": 0, "output": 0, "other": 0}
+    ends = [offset for offset, _ in placed[1:]] + [data_size]
+    for (offset, name), following in zip(placed, ends[: len(placed)], strict=True):
+        role = "blocks" if name.startswith("blk.") else name.removesuffix(".weight")
+        sizes[role if role in sizes else "other"] += max(0, following - offset)
+    return sizes
 
 
 def training_context(path: Path) -> int | None:

@@ -39,6 +39,8 @@ class ModelFacts:
     value_length: int | None = None
     sampling: dict = field(default_factory=dict)  # SamplerSettings field -> the GGUF's recommended value
     chat_template: bool = False
+    block_bytes: int = 0  # tensor data of the repeating blocks (blk.N.*), all of them
+    output_bytes: int = 0  # the output layer's weights (the token embeddings again when the model ties them)
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -97,7 +99,13 @@ def facts_from_header(header: GGUFHeader, file_name: str, parameters: int) -> Mo
             if isinstance(meta.get(f"general.sampling.{key}"), (int, float))
         },
         chat_template=template,
+        **tensor_roles(header.tensor_bytes),
     )
+
+
+def tensor_roles(sizes: dict) -> dict:
+    """block_bytes and output_bytes from a header's tensor_bytes (a split model's parts are added up first)."""
+    return {"block_bytes": sizes.get("blocks", 0), "output_bytes": sizes.get("output") or sizes.get("token_embd", 0)}
 
 
 def _int(value) -> int | None:

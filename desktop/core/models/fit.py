@@ -83,3 +83,24 @@ def estimate_fit(
     else:
         verdict = FITS
     return Fit(verdict, needed, available, size_on_disk, kv, compute)
+
+
+def gpu_layers_that_fit(
+    facts: ModelFacts, n_ctx: int, free_vram: int, *, kv_type: str = "f16", n_batch: int = 512,
+    flash_attention: bool = False,
+) -> int:
+    """Estimated n_gpu_layers for a GPU with `free_vram` bytes free; llama.cpp counts the blocks, then the output layer.
+
+    The GPU holds the working buffers (compute_bytes), then per offloaded block its weights (the header's tensor
+    sizes, spread evenly over the blocks) and its share of the KV cache; the token embeddings stay on the CPU.
+    Returns layers + 1 ("all") when the output layer fits too. An estimate: backends add a little of their own.
+    """
+    layers = facts.layers or 0
+    if not layers or not facts.block_bytes:
+        return 0
+    per_block = (facts.block_bytes + kv_cache_bytes(facts, n_ctx, kv_type)) / layers
+    room = free_vram - compute_bytes(facts, n_ctx, n_batch, flash_attention)
+    if room < per_block:
+        return 0
+    blocks = min(layers, int(room // per_block))
+    return layers + 1 if blocks == layers and room - layers * per_block >= facts.output_bytes else blocks

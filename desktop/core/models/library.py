@@ -1,6 +1,7 @@
 """The model library: every GGUF found (bundled, opened before, added folders, other apps), checked, grouped and explained."""
 
 import os
+from collections import Counter
 import re
 import stat
 import time
@@ -12,7 +13,7 @@ from desktop.core.engine.gguf import MAGIC, read_header
 from desktop.core.engine.types import ModelLoadError
 from desktop.core.models import sources
 from desktop.core.models.bundled import bundled_models
-from desktop.core.models.facts import ModelFacts, facts_from_header
+from desktop.core.models.facts import ModelFacts, facts_from_header, tensor_roles
 from desktop.core.models.sources import Candidate, Found, Skipped
 
 SPLIT = re.compile(r"^(?P<stem>.+)-(?P<part>\d{5})-of-(?P<total>\d{5})\.gguf$", re.IGNORECASE)
@@ -88,7 +89,7 @@ class ModelLibrary:
     def __init__(self, home: Path | None = None, env: Mapping[str, str] | None = None):
         self.home = Path(home) if home is not None else Path.home()
         self.env = os.environ if env is None else env
-        self._headers: dict[tuple[str, int, int], tuple[ModelFacts, int] | str] = {}
+        self._headers: dict[tuple[str, int, int], tuple[ModelFacts, int, dict] | str] = {}
         self._gguf: set[tuple[str, int, int]] = set()
 
     def scan(self, folders: list[Path] = (), opened: list[Path] = (), include_bundled: bool = True,
@@ -154,7 +155,7 @@ class ModelLibrary:
 
     def _facts(self, files: list[_File]) -> tuple[ModelFacts, int] | str:
         """(facts, size) of a model from its parts' headers, or why they cannot be read."""
-        parameters, size = 0, 0
+        parameters, size, tensors = 0, 0, Counter()
         first = None
         for file in files:
             cache_key = (str(file.real), file.size, file.mtime_ns)
@@ -162,7 +163,8 @@ class ModelLibrary:
             if cached is None:
                 try:
                     header = read_header(file.real)
-                    cached = (facts_from_header(header, file.candidate.path.name, header.parameters), header.parameters)
+                    cached = (facts_from_header(header, file.candidate.path.name, header.parameters), header.parameters,
+                              header.tensor_bytes)
                 except ModelLoadError as error:
                     cached = str(error)
                 self._headers[cache_key] = cached
@@ -170,8 +172,9 @@ class ModelLibrary:
                 return cached
             first = first or cached[0]
             parameters += cached[1]
+            tensors.update(cached[2])
             size += file.size
-        return ModelFacts(**{**first.to_json(), "parameters": parameters}), size
+        return ModelFacts(**{**first.to_json(), "parameters": parameters, **tensor_roles(tensors)}), size
 
     # --- grouping -------------------------------------------------------------------------------
     def _assemble(self, found: Found) -> Scan:

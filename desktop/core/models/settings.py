@@ -146,13 +146,6 @@ def model_samplers(store: Store, path: Path, base: SamplerSettings) -> SamplerSe
     return replace(base, **settings_for_file(store, path).sampling)
 
 
-def gpu_build() -> bool:
-    """Whether this llama.cpp was built with a GPU backend (CUDA, Vulkan, Metal): only then do GPU layers mean anything."""
-    import llama_cpp  # loads the library: only when a window or command asks
-
-    return bool(llama_cpp.llama_supports_gpu_offload())
-
-
 def flash_attention_label(facts: ModelFacts | None) -> str:
     mean, most = FLASH_ATTENTION_DRIFT.get(facts.architecture if facts else None, max(FLASH_ATTENTION_DRIFT.values()))
     return f"faster decoding; probabilities approximate, typically ±{mean:g} nats on this model (up to {most:g})"

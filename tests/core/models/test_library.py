@@ -109,7 +109,7 @@ def test_facts_of_the_bundled_models_match_their_known_values(smollm2_path, gemm
         "architecture": "llama", "name": "Smollm2 135M 8k Lc100K Mix1 Ep2", "kind": "chat", "parameters": 134515008,
         "file_type": "Q4_1", "context_length": 8192, "vocabulary": 49152, "license": "apache-2.0", "base_model": None,
         "layers": 30, "kv_heads": [3] * 30, "heads": 9, "key_length": 64, "value_length": 64, "sampling": {},
-        "chat_template": True,
+        "chat_template": True, "block_bytes": 66493440, "output_bytes": 30081024,
     }
     assert smol.facts.parameter_label == "135M" and smol.size == os.path.getsize(smollm2_path)
     assert (gemma.facts.architecture, gemma.facts.kind, gemma.facts.file_type) == ("gemma3", "completion", "Q4_K_M")
