@@ -7,7 +7,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractSpinBox, QCheckBox, QComboBox, QDialog, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout, QListWidget,
-    QListWidgetItem, QMessageBox, QPlainTextEdit, QProgressBar, QPushButton, QSpinBox, QSplitter, QVBoxLayout, QWidget,
+    QListWidgetItem, QMessageBox, QPlainTextEdit, QProgressBar, QPushButton, QScrollArea, QSpinBox, QSplitter,
+    QVBoxLayout, QWidget,
 )
 
 from desktop.core.engine.runtime import Device, LoadReport, devices, gpu_offload_supported
@@ -136,9 +137,12 @@ class ModelLibraryDialog(QDialog):
         right_layout.addWidget(self.fit)
         right_layout.addLayout(form)
         right_layout.addStretch(1)
+        details = QScrollArea()  # facts, fit and every setting keep their height on a small screen
+        details.setWidgetResizable(True)
+        details.setWidget(right)
         splitter = QSplitter()
         splitter.addWidget(left)
-        splitter.addWidget(right)
+        splitter.addWidget(details)
         splitter.setSizes([380, 600])
 
         self.rescan_button = QPushButton(self.tr("&Rescan"))

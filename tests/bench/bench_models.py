@@ -23,7 +23,7 @@ TARGETS = {"first_scan_s": 1.0, "rescan_s": 0.1}
 
 def _link(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    os.link(source, target)
+    os.link(os.path.realpath(source), target)  # the bytes, even where models/ holds links (a worktree)
 
 
 def build(home: Path, smol: Path, gemma: Path) -> int:

@@ -63,5 +63,5 @@ def test_version_says_what_llama_cpp_has_and_actually_uses_with_the_remembered_s
     assert any(line.startswith("device CPU (CPU: ") for line in lines)  # ggml's backend registry
     assert "GPU offload: none — CPU build: see README to build with CUDA or Vulkan" in lines
     effect = next(line for line in lines if line.startswith("in effect for SmolLM2"))
-    assert "with its remembered settings: 1 threads (prompt 1) · all 31 layers on the CPU" in effect
+    assert "with its remembered settings: 1 thread (prompt 1) · all 31 layers on the CPU" in effect
     assert "flash attention off · KV cache K q8_0, V f16, 8.6 MiB" in effect  # 512 cells, K at q8_0: llama.cpp's own report

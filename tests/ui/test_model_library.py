@@ -19,6 +19,7 @@ from desktop.core.probability.sampling import SamplerSettings
 from desktop.core.store import open_store
 from desktop.ui.library_scanner import LibraryScanner
 from desktop.ui.model_library import ModelLibraryDialog
+from tests.ui.conftest import send
 from tests.core.models.homes import build_home, link, with_metadata, write_gguf
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")  # offscreen, a shown dialog
@@ -146,7 +147,8 @@ def test_ctrl_m_opens_the_library_and_a_model_loads_with_its_settings_and_progre
     dialog.open_selected()
     qtbot.waitUntil(lambda: window.model_info.n_ctx == 512, timeout=60000)
     assert progress and progress[-1] == 1.0
-    used = f"llama.cpp used: {default_threads()} threads (prompt {default_threads()}) · all 19 layers on the CPU (CPU build"
+    threads = default_threads()
+    used = f"llama.cpp used: {threads} thread{'s' if threads > 1 else ''} (prompt {threads}) · all 19 layers on the CPU (CPU build"
     assert used in window.model_label.toolTip()
     window.show_model_library()  # the loaded model's details say what llama.cpp did with it
     dialog = window.model_library_dialog
@@ -311,3 +313,41 @@ def test_gpu_device_and_layers_that_fit(qtbot, tmp_path, scanner, smollm2_path):
     finally:
         dialog.reject()
         store.close()
+
+
+def test_a_user_picks_an_lm_studio_model_adjusts_it_chats_and_finds_it_again_after_a_restart(
+        qtbot, make_window, tmp_path, monkeypatch, smollm2_path, gemma_path):
+    """The issue's 'done when', on this CPU build (GPU layers cannot be adjusted here: the box is disabled)."""
+    home = tmp_path / "home"
+    build_home(home, smollm2_path, gemma_path, write_gguf(tmp_path / "outside.gguf", {"general.architecture": "llama"}))
+    mine = home / ".lmstudio" / "models" / "someone" / "Chat-GGUF" / "chat-Q4_1.gguf"  # its own bytes: its own entry
+    mine.parent.mkdir(parents=True)
+    shutil.copyfile(smollm2_path, mine)
+    (home / ".lmstudio-home-pointer").unlink()  # LM Studio's default home this time
+    monkeypatch.setenv("HOME", str(home))
+    window = make_window(LlamaEngine, gemma_path)
+    window.show_model_library()
+    dialog = window.model_library_dialog
+    wait_for_scan(qtbot, dialog)
+    sources = {p.source for m in dialog.scan.models for p in m.places}
+    assert {"LM Studio", "Ollama", "Hugging Face"} <= sources
+    select(dialog, mine)
+    assert "LM Studio: someone/Chat-GGUF" in dialog.facts.text() and dialog.fit.text().startswith("Will it fit? fits")
+    dialog.context.setValue(1024)
+    dialog.open_selected()
+    qtbot.waitUntil(lambda: window.model_info.path == mine, timeout=60000)
+    assert window.model_info.n_ctx == 1024 and window.model_info.mode == "chat"
+    window.new_conversation()
+    window.sampling.temperature.setValue(0.0)
+    window.sampling.max_tokens.setValue(6)
+    send(qtbot, window, "Hello!")
+    reply = window.store.thread(window.conversation_id)[-1]
+    assert reply.role == "assistant" and reply.status == "complete" and reply.model == "chat-Q4_1"
+    window.close()
+    again = make_window(LlamaEngine, Path(window.store.get_setting("model_path")))  # as app.startup_model does
+    assert again.model_info.path == mine and again.model_info.n_ctx == 1024
+    again.show_model_library()
+    wait_for_scan(qtbot, again.model_library_dialog)
+    select(again.model_library_dialog, mine)
+    assert again.model_library_dialog.context.value() == 1024
+    again.model_library_dialog.reject()

@@ -88,7 +88,7 @@ class LoadReport:
         kv = f"K {self.kv_types[0]}, V {self.kv_types[1]}" if self.kv_types else "unknown"
         flash = {True: "on", False: "off", None: "unknown"}[self.flash_attention]
         return (
-            f"{self.threads} threads (prompt {self.threads_batch}) · {offload} · flash attention {flash} · "
+            f"{self.threads} thread{'s' if self.threads != 1 else ''} (prompt {self.threads_batch}) · {offload} · flash attention {flash} · "
             f"KV cache {kv}, {self.kv_bytes / MIB:.1f} MiB · weights in {_listing(self.weights_by_buffer, 'MiB')} · "
             f"working buffers {_listing(self.compute_by_buffer, 'MiB')}"
         )
