@@ -59,6 +59,69 @@
     </message>
 </context>
 <context>
+    <name>CompareTab</name>
+    <message>
+        <source>Compare</source>
+        <translation>比较</translation>
+    </message>
+    <message>
+        <source>Your newest message answered under each setup (empty ones are left out). Columns on different engines run at the same time.</source>
+        <translation>按每种设置回答你的最新消息（空的设置不参与）。不同引擎上的列同时运行。</translation>
+    </message>
+    <message>
+        <source>Finding your notes…</source>
+        <translation>正在查找你的笔记…</translation>
+    </message>
+    <message>
+        <source>{done} of {total} columns done…</source>
+        <translation>已完成 {done} / {total} 列…</translation>
+    </message>
+    <message>
+        <source>Running…</source>
+        <translation>运行中…</translation>
+    </message>
+    <message>
+        <source>Keep as a branch</source>
+        <translation>保存为分支</translation>
+    </message>
+    <message>
+        <source>mean log-prob {mean}, perplexity {perplexity}</source>
+        <translation>平均对数概率 {mean}，困惑度 {perplexity}</translation>
+    </message>
+    <message>
+        <source>no tokens</source>
+        <translation>没有词元</translation>
+    </message>
+    <message>
+        <source>, {count} notes in its prompt</source>
+        <translation>，提示词中有 {count} 条笔记</translation>
+    </message>
+    <message>
+        <source>, {count} tokens, {finish}</source>
+        <translation>，{count} 个词元，{finish}</translation>
+    </message>
+    <message>
+        <source>The answers never part: every column drew the same tokens.</source>
+        <translation>各个回答从未分开：每一列抽中的词元都相同。</translation>
+    </message>
+    <message>
+        <source>[{label}] had ended</source>
+        <translation>[{label}] 已结束</translation>
+    </message>
+    <message>
+        <source>[{label}] drew {token} ({probability}) as token {n}; the model&apos;s top: {top}</source>
+        <translation>[{label}] 在第 {n} 个词元抽中 {token}（{probability}）；模型的前几名：{top}</translation>
+    </message>
+    <message>
+        <source>The answers part at token {n}:</source>
+        <translation>各个回答在第 {n} 个词元处分开：</translation>
+    </message>
+    <message>
+        <source>The answers part here:</source>
+        <translation>各个回答在这里分开：</translation>
+    </message>
+</context>
+<context>
     <name>Composer</name>
     <message>
         <source>Message Inkling…  (Enter to send, Shift+Enter for a new line)</source>
@@ -159,6 +222,29 @@
     </message>
 </context>
 <context>
+    <name>ExamplesDialog</name>
+    <message>
+        <source>Input (as if you wrote it)</source>
+        <translation>输入（就像你写的）</translation>
+    </message>
+    <message>
+        <source>Output (as if the model answered)</source>
+        <translation>输出（就像模型回答的）</translation>
+    </message>
+    <message>
+        <source>Add an example</source>
+        <translation>添加示例</translation>
+    </message>
+    <message>
+        <source>Few-shot examples: each pair goes into the prompt before your message, in this order.</source>
+        <translation>少样本示例：每一对按此顺序放在你的消息之前，进入提示词。</translation>
+    </message>
+    <message>
+        <source>Remove this example</source>
+        <translation>删除这个示例</translation>
+    </message>
+</context>
+<context>
     <name>FileTypesDialog</name>
     <message>
         <source>Import folder</source>
@@ -196,6 +282,10 @@
     <message>
         <source>Kept as a new branch of the conversation.</source>
         <translation>已作为对话的一条新分支保存。</translation>
+    </message>
+    <message>
+        <source>Your notes could not be searched: {message}</source>
+        <translation>无法搜索你的笔记：{message}</translation>
     </message>
 </context>
 <context>
@@ -1057,6 +1147,45 @@
         <translation>
             <numerusform>%n 条消息，最新的在前</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>SetupEditor</name>
+    <message>
+        <source>e.g. temperature=1.5 or system=Answer in one word.</source>
+        <translation>例如 temperature=1.5 或 system=用一个词回答。</translation>
+    </message>
+    <message>
+        <source>This window&apos;s model</source>
+        <translation>本窗口的模型</translation>
+    </message>
+    <message>
+        <source>Columns on different engines run at the same time; on one engine, one after another</source>
+        <translation>不同引擎上的列同时运行；同一引擎上的列依次运行</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>笔记</translation>
+    </message>
+    <message>
+        <source>Put the notes found for your message into this column&apos;s prompt</source>
+        <translation>把为你的消息找到的笔记放进这一列的提示词</translation>
+    </message>
+    <message>
+        <source>Examples for column {n}</source>
+        <translation>第 {n} 列的示例</translation>
+    </message>
+    <message>
+        <source>Examples ({count})…</source>
+        <translation>示例（{count}）…</translation>
+    </message>
+    <message>
+        <source>Examples…</source>
+        <translation>示例…</translation>
+    </message>
+    <message>
+        <source>No few-shot examples</source>
+        <translation>没有少样本示例</translation>
     </message>
 </context>
 <context>

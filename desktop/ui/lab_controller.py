@@ -1,15 +1,23 @@
 """The Lab window's wiring: the turn it works on, runs kept under their message, replies kept as branches."""
 
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from desktop.core.conversation.grounding import retrieval_settings
+from desktop.core.engine.remote.engine import RemoteTarget
+from desktop.core.engine.remote.servers import KeyStore, address_of, find, load_entries
 from desktop.core.errors import InklingError
 from desktop.core.lab.context import latest_turn
 from desktop.core.lab.keep import keep_as_branch
+from desktop.core.models import bundled_models
+from desktop.core.models.settings import model_engine_config
+from desktop.core.paths import data_dir
 from desktop.core.store.experiments import list_experiments, load_experiment, save_experiment
 from desktop.core.text import one_line
 from desktop.ui.lab_dialog import LabDialog
+from desktop.ui.lab_engines import LabEngines
 
 
 class LabController(QObject):
@@ -19,18 +27,25 @@ class LabController(QObject):
     notify = Signal(str)
     branchKept = Signal(int)  # the conversation that got a new branch: the window shows it
 
-    def __init__(self, store, engine, conversation_id: Callable[[], int | None], settings: Callable, parent=None):
+    def __init__(self, store, engine, conversation_id: Callable[[], int | None], settings: Callable, parent=None, *,
+                 engine_factory=None, engine_config: Callable | None = None, notes: Callable | None = None):
+        """`engine_factory` and `engine_config()` open the engines compare columns name (as the window opens its
+        own); `notes()` is the NotesController whose search finds the notes a column with notes on gets."""
         super().__init__(parent)
         self.store, self.engine = store, engine
         self.conversation_id, self.settings = conversation_id, settings
         self._parent = parent
+        self._engine_config, self._notes = engine_config, notes
+        self.engines = LabEngines(engine_factory or (lambda path, config: None), self._open_args, self)
+        self._notes_waiting: dict[int, Callable[[list], None]] = {}  # search id -> what gets the notes found
         self.dialog: LabDialog | None = None
 
     def show(self, kind: str) -> None:
         """The Lab window on the newest message of the open conversation, with the runs kept under it."""
         if self.dialog is None:
             self.dialog = LabDialog(self.engine, lambda: latest_turn(self.store, self.conversation_id()),
-                                    self.settings, self._parent)
+                                    self.settings, self._parent, lab_engines=self.engines,
+                                    engine_choices=self.engine_choices(), find_notes=self.find_notes)
             self.dialog.runFinished.connect(self._keep_experiment)
             self.dialog.failed.connect(self.failed)
             self.dialog.reopenRequested.connect(self._reopen)
@@ -71,3 +86,50 @@ class LabController(QObject):
             return
         if experiment is not None:
             self.dialog.show_result(experiment.kind, experiment.data, experiment.message_id)
+
+    # --- what compare columns use -----------------------------------------------------------------
+    def engine_choices(self) -> list[tuple[str, str]]:
+        """The bundled models and the servers added in the Engine menu, as (label, key) for a column."""
+        models = [(f"{m.name} (this laptop)", f"model:{m.path}") for m in bundled_models()
+                  if m.role in ("chat", "base") and m.path.is_file()]
+        return models + [(f"{e.name} (server)", f"server:{e.name}") for e in load_entries(self.store)]
+
+    def _open_args(self, key: str) -> tuple[str, object]:
+        """What EngineController.load_model takes for a column's engine key."""
+        kind, _, name = key.partition(":")
+        if kind == "server":
+            entry = find(load_entries(self.store), name)
+            return f"server:{name}", RemoteTarget(address_of(entry, KeyStore(data_dir())), name)
+        return name, model_engine_config(self.store, Path(name), self._engine_config())
+
+    def find_notes(self, query: str, done: Callable[[list], None]) -> None:
+        """The notes a reply to `query` would be grounded on (the Notes panel's limits), given to done(sources)."""
+        notes = self._notes() if self._notes is not None else None
+        if notes is None or notes.library is None or not notes.has_notes:
+            done([])
+            return
+        if not self._notes_waiting:
+            notes.threads.searcher.found.connect(self._notes_found)
+            notes.threads.searcher.failed.connect(self._notes_failed)
+        limits = retrieval_settings(self.store, None, True)
+        self._notes_waiting[notes.threads.search(notes.library, query, limits.top_k, limits.min_score)] = done
+
+    def _notes_found(self, search_id: int, sources: list) -> None:
+        done = self._notes_waiting.pop(search_id, None)
+        if done is not None:
+            self._disconnect_notes()
+            done(sources)
+
+    def _notes_failed(self, search_id: int, message: str) -> None:
+        if self._notes_waiting.pop(search_id, None) is not None:
+            self._disconnect_notes()
+            self.failed.emit(self.tr("Your notes could not be searched: {message}").format(message=message))
+
+    def _disconnect_notes(self) -> None:
+        if not self._notes_waiting:
+            searcher = self._notes().threads.searcher
+            searcher.found.disconnect(self._notes_found)
+            searcher.failed.disconnect(self._notes_failed)
+
+    def shutdown(self) -> None:
+        self.engines.shutdown()

@@ -4,13 +4,14 @@ import math
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QDialog, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton,
+    QCheckBox, QDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton,
     QSpinBox, QSplitter, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from desktop.core.errors import InklingError
-from desktop.core.lab.compare import MAX_SETUPS, Setup, SetupError
+from desktop.core.lab.compare import SetupError
 from desktop.core.lab.sample import MAX_SAMPLES, SHORT_REPLY, next_tokens
+from desktop.ui.lab_compare import CompareTab
 
 KIND_TABS = {"score": 0, "sample": 1, "compare": 2}
 
@@ -50,18 +51,27 @@ class LabDialog(QDialog):
     reopenRequested = Signal(int)  # an experiment id
     keepRequested = Signal(dict)  # a reply of a run ({"text", "tokens", "settings", …}) to keep as a branch
 
-    def __init__(self, engine, turn, settings, parent=None):
+    def __init__(self, engine, turn, settings, parent=None, *, lab_engines=None, engine_choices=(), find_notes=None):
+        """`lab_engines` (LabEngines) opens the engines compare columns name among `engine_choices` ((label, key)
+        pairs); `find_notes(query, done)` calls done(sources) with the notes found for a question."""
         super().__init__(parent)
         self.setWindowTitle("Lab")
         self.resize(900, 620)
         self.engine, self.turn, self.settings = engine, turn, settings
         self._request: int | None = None
         self._kind = ""
+        self.status = QLabel()
         self.tabs = QTabWidget()
         self.tabs.addTab(self._score_tab(), "How likely is this?")
         self.tabs.addTab(self._sample_tab(), "Sample many")
-        self.tabs.addTab(self._compare_tab(), "Compare")
-        self.status = QLabel()
+        self.compare_tab = CompareTab(engine, lab_engines, list(engine_choices), find_notes)
+        self.compare_tab.runRequested.connect(self.compare)
+        self.compare_tab.finished.connect(lambda data: self._finish("compare", data))
+        self.compare_tab.failed.connect(self._compare_failed)
+        self.compare_tab.progress.connect(self.status.setText)
+        self.compare_tab.keepRequested.connect(lambda reply: self.keepRequested.emit({**reply, "message_id": self._message_id}))
+        self.setup_fields, self.divergence = self.compare_tab.setup_fields, self.compare_tab.divergence
+        self.tabs.addTab(self.compare_tab, "Compare")
         self.stop_button = QPushButton("Stop")
         self.stop_button.setEnabled(False)
         self.stop_button.clicked.connect(self.stop)
@@ -161,30 +171,6 @@ class LabDialog(QDialog):
         layout.addWidget(self.first_tokens, 1)
         return tab
 
-    def _compare_tab(self) -> QWidget:
-        tab = QWidget()
-        self.setup_fields = []
-        row = QHBoxLayout()
-        for index, text in enumerate(["temperature=0", "temperature=1.2,seed=7", "", ""][:MAX_SETUPS]):
-            field = QLineEdit(text)
-            field.setPlaceholderText("e.g. temperature=1.5 or system=Answer in one word.")
-            field.setObjectName(f"labSetup{index}")
-            self.setup_fields.append(field)
-            row.addWidget(field)
-        run = QPushButton("Compare")
-        run.clicked.connect(self.compare)
-        row.addWidget(run)
-        self.columns = QHBoxLayout()
-        self.divergence = QLabel()
-        self.divergence.setTextFormat(Qt.TextFormat.PlainText)
-        self.divergence.setWordWrap(True)
-        layout = QVBoxLayout(tab)
-        layout.addWidget(QLabel("Your newest message answered under each setup (empty fields are left out)."))
-        layout.addLayout(row)
-        layout.addLayout(self.columns, 1)
-        layout.addWidget(self.divergence)
-        return tab
-
     # --- running ------------------------------------------------------------------------------
     def open_tab(self, kind: str) -> None:
         self.tabs.setCurrentIndex(KIND_TABS[kind])
@@ -199,12 +185,22 @@ class LabDialog(QDialog):
     def run_again(self) -> None:
         from desktop.core.lab.jobs import rerun_job
 
-        if self._shown is not None:
-            kind, data = self._shown
-            self._start(kind, lambda _system, _history: rerun_job(kind, data), needs_turn=False)  # same message
+        if self._shown is None or self.busy:
+            return
+        kind, data = self._shown
+        if kind == "compare":  # each column on the engine it names
+            self._run_message, self._kind = self._message_id, kind
+            self.stop_button.setEnabled(True)
+            self.compare_tab.rerun(data)
+            return
+        self._start(kind, lambda _system, _history: rerun_job(kind, data), needs_turn=False)  # same message
+
+    @property
+    def busy(self) -> bool:
+        return self._request is not None or self.compare_tab.busy
 
     def _start(self, kind: str, make_job, needs_turn: bool = True) -> None:
-        if self._request is not None:
+        if self.busy:
             return
         try:
             system, history, message_id = self.turn() if needs_turn else ("", [], self._message_id)
@@ -235,16 +231,28 @@ class LabDialog(QDialog):
         self._start("sample", lambda system, history: sample_job(system, history, settings, self.sample_count.value()))
 
     def compare(self) -> None:
-        from desktop.core.lab.jobs import compare_job
+        if self.busy:
+            return
+        try:
+            setups = self.compare_tab.setups()
+            system, history, message_id = self.turn()
+        except (SetupError, InklingError) as error:
+            self.failed.emit(str(error))
+            return
+        self._run_message, self._kind = message_id, "compare"
+        self.stop_button.setEnabled(True)
+        self.status.setText("Running…")
+        self.compare_tab.start(system, history, self.settings(), setups)
 
-        texts = [f.text() for f in self.setup_fields if f.text().strip()]
-        # parsed inside _start, where a setup it cannot read is said in words
-        self._start("compare", lambda system, history: compare_job(
-            system, history, self.settings(), [Setup.parse(text) for text in texts]))
+    def _compare_failed(self, message: str) -> None:
+        self.stop_button.setEnabled(False)
+        self.status.setText("")
+        self.failed.emit(message)
 
     def stop(self) -> None:
         if self._request is not None:
             self.engine.cancel(self._request)
+        self.compare_tab.stop()
 
     def on_progress(self, request_id: int, item) -> None:
         if request_id == self._request:
@@ -255,10 +263,13 @@ class LabDialog(QDialog):
         if request_id != self._request:
             return
         self._request = None
+        self._finish(self._kind, data)
+
+    def _finish(self, kind: str, data: dict) -> None:
         self.stop_button.setEnabled(False)
         self.status.setText("Done; kept under this conversation.")
-        self.show_result(self._kind, data, self._run_message)
-        self.runFinished.emit(self._kind, data, self._run_message)
+        self.show_result(kind, data, self._run_message)
+        self.runFinished.emit(kind, data, self._run_message)
 
     def on_failed(self, request_id: int, message: str) -> None:
         if request_id == self._request:
@@ -273,7 +284,10 @@ class LabDialog(QDialog):
         self._shown, self._message_id = (kind, data), message_id
         self.again_button.setEnabled(True)
         self.open_tab(kind)
-        getattr(self, f"_show_{kind}")(data)
+        if kind == "compare":
+            self.compare_tab.show_data(data)
+        else:
+            getattr(self, f"_show_{kind}")(data)
 
     def _show_score(self, data: dict) -> None:
         self._scored = data["candidates"]
@@ -337,48 +351,7 @@ class LabDialog(QDialog):
                                    "" if r["sampler_prob"] is None else f"{r['sampler_prob']:.1%}",
                                    f"{r['count']}/{sharing} ({r['count'] / sharing:.0%})"] for r in rows[:10]])
 
-    def _show_compare(self, data: dict) -> None:
-        while self.columns.count():
-            self.columns.takeAt(0).widget().deleteLater()
-        for column in data["columns"]:
-            box = QWidget()
-            box_layout = QVBoxLayout(box)
-            box_layout.setContentsMargins(0, 0, 0, 0)
-            view = QPlainTextEdit()  # plain text: model output stays inert
-            view.setReadOnly(True)
-            mean = column["mean_logprob"]
-            stats = (f"mean log-prob {mean:.3f}, perplexity {column['perplexity']:.2f}" if mean is not None else "no tokens")
-            view.setPlainText(f"[{column['label']}]\n{column['text'].strip()}\n\n{stats}, "
-                              f"{len(column['tokens'])} tokens, {column['finish_reason']}")
-            keep = QPushButton("Keep as a branch")
-            keep.clicked.connect(lambda _checked=False, c=column, model=data["engine"]["model"]: self.keepRequested.emit(
-                {**{k: c[k] for k in ("text", "tokens", "finish_reason", "settings", "prompt_tokens")}, "model": model,
-                 "message_id": self._message_id}))
-            box_layout.addWidget(view, 1)
-            box_layout.addWidget(keep)
-            self.columns.addWidget(box)
-        self.divergence.setText(_divergence_text(data))
-
 
 def _visible(text: str) -> str:
     """A token as a list shows it: a leading space or a line break made visible."""
     return text.replace("\n", "⏎").replace(" ", "␣") or "∅"
-
-
-def _divergence_text(data: dict) -> str:
-    position = data["first_divergence"]
-    if position is None:
-        return "The answers never part: every column drew the same tokens."
-    positions = data.get("divergence") or [position] * len(data["columns"])  # per column since models per column
-    parts = []
-    for column, at in zip(data["columns"], positions):
-        tokens = column["tokens"]
-        if at is None or at >= len(tokens):
-            parts.append(f"[{column['label']}] had ended")
-            continue
-        token = tokens[at]
-        top = ", ".join(f"{a['text']!r} {math.exp(a['logprob']):.0%}" for a in token["top"][:4])
-        parts.append(f"[{column['label']}] drew {token['text']!r} ({math.exp(token['logprob']):.0%}) as token {at + 1}; "
-                     f"model's top: {top}")
-    same = "divergence" not in data or len(set(positions)) == 1
-    return (f"The answers part at token {position + 1}:\n" if same else "The answers part here:\n") + "\n".join(parts)

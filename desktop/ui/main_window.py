@@ -85,7 +85,9 @@ class MainWindow(QMainWindow):
         self.engine.worker.modelFailed.connect(self._model_failed)
         self.engine.worker.modelProgress.connect(self._model_progress)
         self.replies = ReplyController(store, self.engine, self)
-        self.labs = LabController(store, self.engine, lambda: self.conversation_id, lambda: self.sampling.settings(), self)
+        self.labs = LabController(store, self.engine, lambda: self.conversation_id, lambda: self.sampling.settings(), self,
+                                  engine_factory=engine_factory, engine_config=lambda: self.engine_config,
+                                  notes=lambda: self.notes)
         self.labs.failed.connect(lambda text: self.show_error(self.tr("Lab"), text))
         self.labs.notify.connect(self.notify)
         self.labs.branchKept.connect(self.show_changes)
@@ -809,6 +811,7 @@ class MainWindow(QMainWindow):
         self.tools.shutdown()
         self.notes.shutdown()
         self.library.shutdown()
+        self.labs.shutdown()
         self.engine.shutdown()
         super().closeEvent(event)
 

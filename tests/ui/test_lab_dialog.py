@@ -26,7 +26,7 @@ def run(qtbot, lab, button_text: str) -> None:
 
     button = next(b for b in lab.tabs.currentWidget().findChildren(QPushButton) if b.text() == button_text)
     button.click()
-    qtbot.waitUntil(lambda: lab._request is None, timeout=120_000)
+    qtbot.waitUntil(lambda: not lab.busy, timeout=120_000)
 
 
 def test_score_sample_and_compare_from_the_window_are_kept(qtbot, make_window, smollm2_path):
@@ -72,7 +72,7 @@ def test_score_sample_and_compare_from_the_window_are_kept(qtbot, make_window, s
     lab.history.itemActivated.emit(lab.history.item(1))  # reopen the sample set and run it again: the same draws
     drawn = [lab.groups.item(r, 0).text() for r in range(lab.groups.rowCount())]
     lab.again_button.click()
-    qtbot.waitUntil(lambda: lab._request is None, timeout=120_000)
+    qtbot.waitUntil(lambda: not lab.busy, timeout=120_000)
     assert [lab.groups.item(r, 0).text() for r in range(lab.groups.rowCount())] == drawn
     assert lab.history.count() == 4
 

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 from pydantic import Field, TypeAdapter, ValidationError, with_config
 from typing_extensions import NotRequired, TypedDict
 
-from desktop.core.store.shapes import OPEN, Count, Int64, SamplerJson, first_problem
+from desktop.core.store.shapes import OPEN, Count, Int64, SamplerJson, SourceJson, first_problem
 
 TokenId = Annotated[int, Field(ge=0, le=2**31 - 1)]
 MAX_ALTERNATIVES = 64  # as in a conversation export: the engines keep at most 20
@@ -122,6 +122,7 @@ class CompareData(TypedDict):
     kind: Literal["compare"]
     engine: LabEngineJson
     first_divergence: Count | None
+    sources: NotRequired[list[SourceJson]]  # the notes found for the message, for the columns with notes on
     divergence: NotRequired[list[Count | None]]  # each column's token where they part (absent before models per column)
     columns: list[ColumnJson]
 

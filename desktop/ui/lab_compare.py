@@ -1,0 +1,195 @@
+"""The Lab's Compare tab: 2-4 column setups, the columns as each ends (engines side by side), where the answers part."""
+
+import math
+from collections.abc import Callable
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+
+from desktop.core.errors import InklingError
+from desktop.core.lab.compare import MAX_SETUPS, Setup, check_count
+from desktop.core.lab.jobs import columns_job, rerun_columns_job
+from desktop.ui.lab_engines import CompareRun
+from desktop.ui.lab_setup import SetupEditor
+
+FIRST_SETUPS = ["temperature=0", "temperature=1.2,seed=7", "", ""]
+
+
+class CompareTab(QWidget):
+    """Gets the window's engine controller, the Lab's other engines and a notes finder; runs one comparison at a time."""
+
+    runRequested = Signal()  # the Compare button: the dialog gives the turn to run()
+    finished = Signal(dict)  # the comparison as it is kept (compare_data)
+    failed = Signal(str)
+    progress = Signal(str)
+    keepRequested = Signal(dict)  # a column to keep as a branch ({"text", "tokens", …, "model"}); the dialog adds the message
+
+    def __init__(self, engine, lab_engines, engine_choices: list[tuple[str, str]],
+                 find_notes: Callable[[str, Callable[[list], None]], None] | None, parent=None):
+        super().__init__(parent)
+        self.engine, self.lab_engines, self.find_notes = engine, lab_engines, find_notes
+        self.run: CompareRun | None = None
+        self._finding_notes = False  # waiting for the notes a column wants, before anything runs
+        self.editors = [SetupEditor(i, text, engine_choices) for i, text in enumerate(FIRST_SETUPS[:MAX_SETUPS])]
+        self.setup_fields = [editor.field for editor in self.editors]
+        row = QHBoxLayout()
+        for editor in self.editors:
+            row.addWidget(editor, 1)
+        button = QPushButton(self.tr("Compare"))
+        button.clicked.connect(self.runRequested)
+        row.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+        self.columns = QHBoxLayout()
+        self.divergence = QLabel()
+        self.divergence.setTextFormat(Qt.TextFormat.PlainText)
+        self.divergence.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(self.tr("Your newest message answered under each setup (empty ones are left out). "
+                                        "Columns on different engines run at the same time.")))
+        layout.addLayout(row)
+        layout.addLayout(self.columns, 1)
+        layout.addWidget(self.divergence)
+
+    @property
+    def busy(self) -> bool:
+        return self.run is not None or self._finding_notes
+
+    def setups(self) -> list[Setup]:
+        """The used columns' setups (SetupError when one cannot be read)."""
+        setups = [editor.setup() for editor in self.editors if editor.is_used()]
+        check_count(setups)
+        return setups
+
+    def start(self, system: str, history, settings, setups: list[Setup]) -> None:
+        """Find the notes first when a column wants them, then run every engine's columns at once."""
+        def go(sources):
+            if self._finding_notes is None:  # stopped while the notes were looked up
+                self._finding_notes = False
+                return
+            self._finding_notes = False
+            groups: dict = {}
+            for index, setup in enumerate(setups):
+                groups.setdefault(setup.engine, []).append((index, setup))
+            self._launch(len(setups), {key: columns_job(system, history, settings, members, sources=sources)
+                                       for key, members in groups.items()},
+                         [source.to_json() for source in sources])
+
+        if any(setup.notes for setup in setups) and self.find_notes is not None:
+            self.progress.emit(self.tr("Finding your notes…"))
+            self._finding_notes = True
+            self.find_notes(history[-1].content, go)
+        else:
+            go([])
+
+    def rerun(self, data: dict) -> None:
+        """A kept comparison again, each column on the engine it names, from what it recorded."""
+        groups: dict = {}
+        for index, column in enumerate(data["columns"]):
+            groups.setdefault(column["setup"].get("engine"), []).append((index, column))
+        self._launch(len(data["columns"]), {key: rerun_columns_job(members) for key, members in groups.items()},
+                     data.get("sources"))
+
+    def _launch(self, n_columns: int, jobs: dict, sources) -> None:
+        run = self.run = CompareRun(self)
+        shown: list = [None] * n_columns
+        self._show_columns(shown, {})
+        run.columnDone.connect(lambda index, column: self._column_done(shown, index, column))
+        run.finished.connect(lambda data: self._finished(data, sources))
+        run.failed.connect(self._failed)
+        try:
+            for key, job in jobs.items():
+                run.start(self.engine if key is None else self.lab_engines.controller(key), job, own=key is None)
+        except InklingError as error:  # a server whose key cannot be read: what started is stopped
+            run.cancel()
+            self.run = None
+            self.failed.emit(str(error))
+            return
+        self.progress.emit(self.tr("{done} of {total} columns done…").format(done=0, total=n_columns))
+
+    def stop(self) -> None:
+        if self.run is not None:
+            self.run.cancel()
+        elif self._finding_notes:
+            self._finding_notes = None
+
+    def _column_done(self, shown: list, index: int, column: dict) -> None:
+        shown[index] = column
+        self._fill_column(index, column, None)  # only that column changes; kept once the run is whole
+        self.progress.emit(self.tr("{done} of {total} columns done…").format(done=sum(c is not None for c in shown), total=len(shown)))
+
+    def _finished(self, data: dict, sources) -> None:
+        self.run = None
+        if sources:
+            data = {**data, "sources": sources}
+        self.finished.emit(data)
+
+    def _failed(self, text: str) -> None:
+        self.run = None
+        self.failed.emit(text)
+
+    # --- showing (from the JSON that is kept, so a reopened run looks the same) ---------------------
+    def show_data(self, data: dict) -> None:
+        self._show_columns(data["columns"], data["engine"])
+        self.divergence.setText(divergence_text(data))
+
+    def _show_columns(self, columns: list, engine: dict) -> None:
+        """One box per column (None: still running)."""
+        while self.columns.count():
+            old = self.columns.takeAt(0).widget()
+            old.setParent(None)
+            old.deleteLater()
+        self.divergence.setText("")
+        self._boxes = []
+        for index, column in enumerate(columns):
+            box = QWidget()
+            box_layout = QVBoxLayout(box)
+            box_layout.setContentsMargins(0, 0, 0, 0)
+            view = QPlainTextEdit(self.tr("Running…"))  # plain text: model output stays inert
+            view.setReadOnly(True)
+            keep = QPushButton(self.tr("Keep as a branch"))
+            keep.setVisible(False)
+            box_layout.addWidget(view, 1)
+            box_layout.addWidget(keep)
+            self.columns.addWidget(box)
+            self._boxes.append((view, keep))
+            if column is not None:
+                self._fill_column(index, column, engine)
+
+    def _fill_column(self, index: int, column: dict, engine: dict | None) -> None:
+        view, keep = self._boxes[index]
+        view.setPlainText(column_text(column))
+        if engine is None:
+            return
+        model = (column.get("engine") or engine).get("model", "")
+        keep.clicked.connect(lambda _checked=False, c=column, m=model: self.keepRequested.emit(
+            {**{k: c[k] for k in ("text", "tokens", "finish_reason", "settings", "prompt_tokens")}, "model": m}))
+        keep.setVisible(True)
+
+
+def column_text(column: dict) -> str:
+    mean = column["mean_logprob"]
+    stats = (QCoreApplication.translate("CompareTab", "mean log-prob {mean}, perplexity {perplexity}").format(mean=f"{mean:.3f}", perplexity=f"{column['perplexity']:.2f}")
+             if mean is not None else QCoreApplication.translate("CompareTab", "no tokens"))
+    notes = QCoreApplication.translate("CompareTab", ", {count} notes in its prompt").format(count=column["sources_used"]) if "sources_used" in column else ""
+    ending = QCoreApplication.translate("CompareTab", ", {count} tokens, {finish}").format(count=len(column["tokens"]), finish=column["finish_reason"])
+    return f"[{column['label']}]\n{column['text'].strip()}\n\n{stats}{ending}{notes}"
+
+
+def divergence_text(data: dict) -> str:
+    position = data["first_divergence"]
+    if position is None:
+        return QCoreApplication.translate("CompareTab", "The answers never part: every column drew the same tokens.")
+    positions = data.get("divergence") or [position] * len(data["columns"])  # per column since models per column
+    parts = []
+    for column, at in zip(data["columns"], positions):
+        tokens = column["tokens"]
+        if at is None or at >= len(tokens):
+            parts.append(QCoreApplication.translate("CompareTab", "[{label}] had ended").format(label=column["label"]))
+            continue
+        token = tokens[at]
+        top = ", ".join(f"{a['text']!r} {math.exp(a['logprob']):.0%}" for a in token["top"][:4])
+        parts.append(QCoreApplication.translate("CompareTab", "[{label}] drew {token} ({probability}) as token {n}; the model's top: {top}").format(
+            label=column["label"], token=repr(token["text"]), probability=f"{math.exp(token['logprob']):.0%}", n=at + 1,
+            top=top))
+    same = "divergence" not in data or len(set(positions)) == 1
+    heading = QCoreApplication.translate("CompareTab", "The answers part at token {n}:").format(n=position + 1) if same else QCoreApplication.translate("CompareTab", "The answers part here:")
+    return heading + "\n" + "\n".join(parts)

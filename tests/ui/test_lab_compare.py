@@ -1,0 +1,98 @@
+"""The Lab's Compare tab by its widgets: few-shot examples typed in, notes per column, a column on another model."""
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QPushButton
+
+from desktop.core.engine.llama_engine import LlamaEngine
+from desktop.core.probability.sampling import SamplerSettings
+from desktop.core.store.experiments import list_experiments, load_experiment
+from tests.ui.conftest import send
+from tests.ui.test_notes_ui import add_note, ready
+
+import pytest
+
+pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (propagateSizeHints|raise)\(\)")
+GREEDY = SamplerSettings(temperature=0.0, top_k=0, top_p=1.0, min_p=0.0, max_tokens=6, seed=3)
+LEFT = Qt.MouseButton.LeftButton
+
+
+def type_into(qtbot, field, text: str) -> None:
+    field.clear()
+    qtbot.keyClicks(field, text)
+
+
+def compare(qtbot, lab) -> dict:
+    qtbot.mouseClick(next(b for b in lab.compare_tab.findChildren(QPushButton) if b.text() == "Compare"), LEFT)
+    qtbot.waitUntil(lambda: not lab.busy, timeout=180_000)
+    assert lab.status.text() == "Done; kept under this conversation.", lab.status.text()
+    return lab._shown[1]
+
+
+def test_examples_typed_in_and_notes_switched_on_per_column(qtbot, make_window, smollm2_path):
+    window = make_window(LlamaEngine, smollm2_path)
+    window.sampling.set_settings(GREEDY)
+    ready(qtbot, window)
+    add_note(qtbot, window, "Zog", "On the planet Zog the sky is purple.")
+    send(qtbot, window, "What colour is the sky on Zog?")
+    window.labs.show("compare")
+    lab = window.labs.dialog
+    plain, noted, shown, unused = lab.compare_tab.editors
+    for editor in (plain, noted, shown):
+        type_into(qtbot, editor.field, "temperature=0")
+    type_into(qtbot, unused.field, "")
+    qtbot.mouseClick(noted.notes, LEFT, pos=noted.notes.rect().center())
+    assert noted.notes.isChecked()
+
+    def fill_examples():
+        dialog = shown.dialog
+        qtbot.keyClicks(dialog.rows[0][0], "Colour of grass?")
+        qtbot.keyClicks(dialog.rows[0][1], "Green.")
+        qtbot.mouseClick(dialog.findChild(QPushButton, "addExample"), LEFT)
+        qtbot.keyClicks(dialog.rows[1][0], "Colour of snow?")
+        qtbot.keyClicks(dialog.rows[1][1], "White.")
+        qtbot.mouseClick(dialog.findChild(QPushButton, "addExample"), LEFT)  # an empty third pair is left out
+        dialog.accept()
+
+    QTimer.singleShot(0, fill_examples)
+    qtbot.mouseClick(shown.examples_button, LEFT)
+    assert shown.examples == (("Colour of grass?", "Green."), ("Colour of snow?", "White."))
+    assert shown.examples_button.text() == "Examples (2)…"
+
+    data = compare(qtbot, lab)
+    first, second, third = data["columns"]
+    assert "sources_used" not in first and second["sources_used"] == 1 and data["sources"][0]["title"] == "Zog"
+    assert second["setup"]["notes"] is True and "notes on" in second["label"]
+    assert third["setup"]["examples"] == [["Colour of grass?", "Green."], ["Colour of snow?", "White."]]
+    assert "2 examples" in third["label"]
+    assert len(second["prompt_tokens"]) > len(first["prompt_tokens"]) < len(third["prompt_tokens"])
+    kept = load_experiment(window.store, list_experiments(window.store, window.conversation_id)[0].id)
+    assert kept.data["columns"][2]["setup"]["examples"] == third["setup"]["examples"]
+
+
+def test_a_column_on_another_model_runs_beside_this_one(qtbot, make_window, smollm2_path, gemma_path):
+    window = make_window(LlamaEngine, smollm2_path)
+    window.sampling.set_settings(GREEDY)
+    send(qtbot, window, "Name a colour.")
+    window.labs.show("compare")
+    lab = window.labs.dialog
+    first, second = lab.compare_tab.editors[:2]
+    type_into(qtbot, first.field, "temperature=0")
+    type_into(qtbot, second.field, "temperature=0")
+    index = second.engine.findData(f"model:{gemma_path}")
+    assert index > 0 and "(this laptop)" in second.engine.itemText(index)
+    second.engine.setCurrentIndex(index)
+    qtbot.mouseClick(next(b for b in lab.compare_tab.findChildren(QPushButton) if b.text() == "Compare"), LEFT)
+    assert len(lab.compare_tab.run._requests) == 2  # both engines at work at once, each on its own thread
+    qtbot.waitUntil(lambda: not lab.busy, timeout=180_000)
+    data = lab._shown[1]
+    assert "engine" not in data["columns"][0] and data["engine"]["model"] == window.model_info.name
+    assert data["columns"][1]["engine"]["path"] == str(gemma_path)
+    assert data["columns"][1]["setup"]["engine"] == f"model:{gemma_path}"
+    assert len(data["divergence"]) == 2
+    texts = [box[0].toPlainText() for box in lab.compare_tab._boxes]
+    assert "gemma" in texts[1].splitlines()[0]
+
+    lab.again_button.click()  # run again: each column on the engine it names, the same replies
+    qtbot.waitUntil(lambda: not lab.busy, timeout=180_000)
+    assert [c["text"] for c in lab._shown[1]["columns"]] == [c["text"] for c in data["columns"]]
+    assert lab._shown[1]["columns"][1]["engine"]["path"] == str(gemma_path)
