@@ -74,7 +74,7 @@ def test_addresses_are_checked_and_plain_http_to_another_machine_marked():
 
 
 def test_without_a_keyring_keys_go_to_a_0600_file(tmp_path, monkeypatch):
-    monkeypatch.setattr("desktop.core.engine.remote.servers._usable_keyring", lambda: None)
+    monkeypatch.setattr("desktop.core.secrets._usable_keyring", lambda: None)
     keys = KeyStore(tmp_path)
     assert keys.where == "file" and "mode 0600" in keys.note
     assert keys.put("gpu", "sk-1") == "file" and keys.get("gpu") == "sk-1"

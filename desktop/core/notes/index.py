@@ -71,6 +71,8 @@ def parse_chroma_id(value: str) -> tuple[int, int]:
 class VectorIndex:
     """One chromadb PersistentClient and its collection (cosine space); ids are "note_id:chunk"."""
 
+    notice: str | None = None  # nothing to tell: unlike a Chroma server, the folder is always there
+
     def __init__(self, folder: Path, embedder: MiniLMEmbedder):
         self.folder = Path(folder)
         self.embedding_function = InklingMiniLM(embedder)

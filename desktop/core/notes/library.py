@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from desktop.core.errors import InklingError
+from desktop.core.notes.chroma_server import STALE_MARKER, ChromaServer
 from desktop.core.notes.chunking import iter_chunks
 from desktop.core.notes.db import Folder, Note, NotesDB, blob_vectors, connect, now, vector_blob
 from desktop.core.notes.embedding import MiniLMEmbedder, shared_embedder
@@ -47,12 +48,15 @@ class NotesLibrary:
 
     Each thread gets its own SQLite connection; changes are serialised by one lock. The chromadb
     collection is checked against SQLite on opening and rebuilt (without re-embedding) if it is
-    broken or disagrees; `notice` then says so in words for the user.
+    broken or disagrees; `notice` then says so in words for the user. With `server`, the collection
+    is on a Chroma server (notes.db stays the truth); while that server is away, searches read the
+    vectors in notes.db and `index_notice` says so.
     """
 
     def __init__(self, folder: Path, embedder: MiniLMEmbedder | None = None, read_only: bool = False,
-                 progress: Progress = _no_progress):
+                 progress: Progress = _no_progress, server: ChromaServer | None = None):
         self.folder = Path(folder)
+        self.server = server
         self.folder.mkdir(parents=True, exist_ok=True)
         self.embedder = embedder or shared_embedder()
         self.read_only = read_only
@@ -76,6 +80,10 @@ class NotesLibrary:
         if self.db.keyword_index_stale():  # once, after the upgrade to CJK-aware keywords (notes.db m002)
             self.db.refill_keyword_index(lambda done, total: progress("keyword index", done, total))
         self._index_path = self.folder / INDEX_FOLDER
+        if server is not None:
+            self.index = self._server_index(server, strict=False, progress=progress)
+            self.notice = self.index.notice
+            return
         try:
             self.index = VectorIndex(self._index_path, self.embedder)
         except IndexUnavailable as error:
@@ -91,13 +99,15 @@ class NotesLibrary:
 
     @classmethod
     def open(cls, folder: Path, embedder: MiniLMEmbedder | None = None, read_only: bool = False,
-             progress: Progress = _no_progress) -> "NotesLibrary":
+             progress: Progress = _no_progress, server: ChromaServer | None = None) -> "NotesLibrary":
         """Open (creating if needed) the notes of the data folder `folder` (its notes.db and chroma/).
 
         read_only: for a process that does not hold the data folder's lock; search works, changes raise.
         progress: told of work done on opening (a one-time re-index after an upgrade).
+        server: keep the vector index on this Chroma server instead of in chroma/ (ignored read-only:
+        such a process searches the vectors in notes.db).
         """
-        return cls(folder, embedder, read_only, progress)
+        return cls(folder, embedder, read_only, progress, server)
 
     def __enter__(self) -> "NotesLibrary":
         return self
@@ -146,6 +156,11 @@ class NotesLibrary:
 
     def list_folders(self) -> list[Folder]:
         return self.db.list_folders()
+
+    @property
+    def index_notice(self) -> str | None:
+        """What the user should know about the vector index now (a Chroma server that is away), or None."""
+        return self.index.notice if self.index is not None else None
 
     def search(self, query: str, k: int = 5, min_score: float = 0.0, mode: str = "hybrid") -> list[Source]:
         """The k best chunks for query (hybrid vector + keyword search), best first."""
@@ -323,19 +338,53 @@ class NotesLibrary:
 
     # --- the vector index -------------------------------------------------------------------------------
     def rebuild_index(self, progress: Progress = _no_progress) -> int:
-        """Recreate the chromadb collection from the vectors kept in SQLite (no embedding); returns chunks added."""
+        """Recreate the chromadb collection (embedded, or on the Chroma server) from the vectors kept in SQLite.
+
+        Nothing is embedded; returns the chunks added. A Chroma server that fails raises ChromaServerError.
+        """
         self._check_writable()
         with self._lock, self._index_lock:
+            if self.server is not None:
+                return self.index.rebuild(progress)
+            return self._rebuild_local(progress)
+
+    def use_index(self, server: ChromaServer | None, progress: Progress = _no_progress) -> int:
+        """Move the vector index to a Chroma server (None: back into the data folder), built from notes.db.
+
+        Returns the chunks pushed. If the server fails (refused, timeout, token, version: ChromaServerError
+        in words), the index in use stays as it was and nothing in notes.db changes.
+        """
+        self._check_writable()
+        with self._lock, self._index_lock:
+            if server is not None:
+                new = self._server_index(server, strict=True, progress=progress)
+                old, self.index, self.server = self.index, new, server
+                if old is not None:
+                    old.close()
+                return self.db.chunk_count()
             if self.index is not None:
                 self.index.close()
-            self._wipe(self._index_path)
-            self.index = self._VectorIndex(self._index_path, self.embedder)
-            total, done = self.db.chunk_count(), 0
-            for rows in self.db.iter_all_chunks():
-                self.index.upsert([(n, c) for n, c, _ in rows], blob_vectors([blob for _, _, blob in rows]))
-                done += len(rows)
-                progress("search index", done, total)
-            return done
+            self.server = None
+            (self.folder / STALE_MARKER).unlink(missing_ok=True)  # that server is no longer kept in step
+            return self._rebuild_local(progress)
+
+    def _server_index(self, server: ChromaServer, strict: bool, progress: Progress):
+        from desktop.core.notes.chroma_server import ServerIndex
+        from desktop.core.notes.index import InklingMiniLM
+
+        return ServerIndex(server, InklingMiniLM(self.embedder), lambda: self.db, self.folder, strict, progress)
+
+    def _rebuild_local(self, progress: Progress) -> int:
+        if self.index is not None:
+            self.index.close()
+        self._wipe(self._index_path)
+        self.index = self._VectorIndex(self._index_path, self.embedder)
+        total, done = self.db.chunk_count(), 0
+        for rows in self.db.iter_all_chunks():
+            self.index.upsert([(n, c) for n, c, _ in rows], blob_vectors([blob for _, _, blob in rows]))
+            done += len(rows)
+            progress("search index", done, total)
+        return done
 
     # --- indexing ---------------------------------------------------------------------------------------
     def _check_writable(self) -> None:

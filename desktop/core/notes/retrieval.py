@@ -85,6 +85,8 @@ def fuse(rankings: list[list[int]], weights: list[float] | None = None) -> list[
 class StoredVectors:
     """Exact vector search over the embeddings kept in SQLite, for a process that may not open chromadb."""
 
+    notice: str | None = None
+
     def __init__(self, db_for_thread):
         self._db_for_thread = db_for_thread
 

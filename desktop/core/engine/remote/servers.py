@@ -1,6 +1,5 @@
 """The servers a user added (plain entries, kept in the app's settings) and their API keys (keyring or a 0600 file)."""
 
-import json
 import os
 import re
 from dataclasses import asdict, dataclass, replace
@@ -8,6 +7,7 @@ from pathlib import Path
 
 from desktop.core.engine.remote.http import RemoteError, ServerAddress, check_url, open_client
 from desktop.core.engine.remote.probe import ServerProfile, probe
+from desktop.core.secrets import SecretStore
 
 SETTINGS_KEY = "remote_engines"
 KEYRING_SERVICE = "Inkling remote engines"
@@ -64,76 +64,11 @@ def find(entries: list[ServerEntry], name: str) -> ServerEntry:
     raise RemoteError(f"No server named {name!r}; added: {known}.")
 
 
-class KeyStore:
-    """API keys by server name: the system keyring when it has a backend, else a 0600 file in the data folder."""
+class KeyStore(SecretStore):
+    """API keys by server name (desktop.core.secrets: the system keyring, else a 0600 file in the data folder)."""
 
     def __init__(self, data_folder: Path):
-        self.file = data_folder / KEY_FILE
-        self._keyring = _usable_keyring()
-
-    @property
-    def where(self) -> str:
-        return "keyring" if self._keyring is not None else "file"
-
-    @property
-    def note(self) -> str:
-        if self._keyring is not None:
-            return "API keys are kept in the system keyring."
-        return f"No system keyring here: API keys are kept in {self.file} (readable only by you, mode 0600)."
-
-    def put(self, name: str, key: str) -> str:
-        if self._keyring is not None:
-            self._keyring.set_password(KEYRING_SERVICE, name, key)
-            return "keyring"
-        keys = self._read_file()
-        keys[name] = key
-        self._write_file(keys)
-        return "file"
-
-    def get(self, name: str) -> str | None:
-        if self._keyring is not None:
-            return self._keyring.get_password(KEYRING_SERVICE, name)
-        return self._read_file().get(name)
-
-    def delete(self, name: str) -> None:
-        if self._keyring is not None:
-            from keyring.errors import PasswordDeleteError
-
-            try:
-                self._keyring.delete_password(KEYRING_SERVICE, name)
-            except PasswordDeleteError:
-                pass  # nothing stored under that name
-        keys = self._read_file()
-        if keys.pop(name, None) is not None:
-            self._write_file(keys)
-
-    def _read_file(self) -> dict:
-        try:
-            keys = json.loads(self.file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        return keys if isinstance(keys, dict) else {}
-
-    def _write_file(self, keys: dict) -> None:
-        temporary = self.file.with_suffix(".tmp")
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(keys, handle)
-        os.chmod(temporary, 0o600)  # an older file with wider bits is replaced, not widened
-        os.replace(temporary, self.file)
-
-
-def _usable_keyring():
-    """The keyring backend, or None when it is the 'fail' or a plaintext one (no real keyring on this system)."""
-    try:
-        import keyring
-        from keyring.backends import fail
-    except ImportError:
-        return None
-    backend = keyring.get_keyring()
-    if isinstance(backend, fail.Keyring) or type(backend).__module__.startswith(("keyrings.alt", "keyring.backends.null")):
-        return None
-    return backend
+        super().__init__(data_folder / KEY_FILE, KEYRING_SERVICE, "API keys")
 
 
 def api_key(entry: ServerEntry, keys: KeyStore) -> str | None:

@@ -1,0 +1,355 @@
+"""The notes index on a Chroma server (chromadb's HttpClient): faults in words, and notes.db's vectors while it is away."""
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+import numpy as np
+
+from desktop.core.errors import InklingError
+from desktop.core.notes.db import blob_vectors
+from desktop.core.notes.retrieval import StoredVectors
+
+API = "/api/v2"
+CONNECT_TIMEOUT_S = 5.0
+REQUEST_TIMEOUT_S = 30.0  # a push of 512 vectors to a busy server; a stalled server is said to be one after this
+RETRY_AFTER_S = 30.0  # while the server is away, it is asked again at most this often
+STALE_MARKER = "chroma-server.stale"  # in the data folder: changes the server has not seen yet (a rebuild clears it)
+# Progress(what, done, total), as in desktop.core.notes.library
+Progress = Callable[[str, int, int], None]
+
+
+class ChromaServerError(InklingError):
+    """The Chroma server could not be reached, refused the token, is not a Chroma 1.x server, or failed a request."""
+
+
+@dataclass(frozen=True)
+class ChromaServer:
+    """Where the index lives: the server, the token sent as a bearer header, this library's own collection."""
+
+    url: str
+    collection: str
+    token: str | None = None
+    timeout_s: float = REQUEST_TIMEOUT_S
+
+    def __repr__(self) -> str:  # the token never reaches a log or an error message
+        return f"ChromaServer({self.url!r}, {self.collection!r}, token={'set' if self.token else None})"
+
+
+def check_url(url: str) -> str:
+    """The server address as kept: http(s), a host, no credentials, no query; a path is a reverse proxy's prefix."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ChromaServerError(f"Not a Chroma server address: {url!r} (expected http://host:8000 or https://host)")
+    if parts.username or parts.password:
+        raise ChromaServerError("Put the token in its own field, not in the address.")
+    if parts.query or parts.fragment:
+        raise ChromaServerError("The Chroma server address takes no ?query or #fragment.")
+    return url.strip().rstrip("/")
+
+
+def _headers(server: ChromaServer) -> dict[str, str]:
+    return {"Authorization": f"Bearer {server.token}"} if server.token else {}
+
+
+def _transport_words(error: httpx.HTTPError, url: str) -> str:
+    """A connection-level failure in one line; never the request's headers (they hold the token)."""
+    text = str(error)
+    if isinstance(error, httpx.ConnectTimeout):
+        return f"the Chroma server at {url} did not answer within {CONNECT_TIMEOUT_S:.0f} s (timeout)"
+    if isinstance(error, httpx.TimeoutException):
+        return f"the Chroma server at {url} stopped answering (timeout)"
+    if isinstance(error, httpx.ConnectError):
+        if "CERTIFICATE_VERIFY_FAILED" in text:
+            return f"the Chroma server at {url} has a TLS certificate that is not trusted"
+        if "SSL" in text:
+            return f"the TLS handshake with the Chroma server at {url} failed"
+        if "Name or service not known" in text or "nodename" in text or "Temporary failure in name resolution" in text:
+            return f"the host name of the Chroma server {url} could not be found (DNS)"
+        return f"the Chroma server at {url} refused the connection: is `chroma run` running there, on that port?"
+    return f"the connection to the Chroma server at {url} failed ({type(error).__name__})"
+
+
+def _status_words(response: httpx.Response, url: str, token: bool) -> str | None:
+    code = response.status_code
+    if code in (401, 403):
+        if token:
+            return f"the Chroma server at {url} refused the token (HTTP {code})"
+        return f"the Chroma server at {url} asks for a token (HTTP {code}): give the one its proxy checks"
+    if code == 404:
+        return f"{url} has no {API} API: it is not a Chroma 1.x server (an older Chroma, or another program)"
+    if code >= 400:
+        return f"the Chroma server at {url} answered HTTP {code}"
+    return None
+
+
+def probe(server: ChromaServer) -> str:
+    """Ask the server who it is before chromadb's client does (that one has no timeout): its API version.
+
+    Raises ChromaServerError saying why: refused, timeout, DNS, TLS, a refused token, not Chroma 1.x.
+    """
+    url = server.url
+    timeout = httpx.Timeout(server.timeout_s, connect=min(CONNECT_TIMEOUT_S, server.timeout_s))
+    # trust_env=False: no proxy from the environment; redirects are not followed (never to another host).
+    with httpx.Client(base_url=url + API, headers=_headers(server), timeout=timeout, trust_env=False) as client:
+        try:
+            response = client.get("/version")
+        except httpx.HTTPError as error:
+            raise ChromaServerError(_transport_words(error, url) + ".") from None
+        problem = _status_words(response, url, bool(server.token))
+        if problem:
+            raise ChromaServerError(problem + ".")
+        try:
+            version = response.json()
+        except ValueError:
+            version = None
+    if not isinstance(version, str):
+        raise ChromaServerError(f"{url} answered {API}/version with something other than a version: not a Chroma server?")
+    if version.split(".")[0] != "1":
+        raise ChromaServerError(f"The Chroma server at {url} speaks API {version}; Inkling needs a Chroma 1.x server.")
+    return version
+
+
+def _chroma_error_words(error: Exception, server: ChromaServer) -> str:
+    """chromadb raises httpx errors, its ChromaErrors, and a bare Exception(body) for a non-JSON error answer."""
+    if isinstance(error, httpx.HTTPError):
+        return _transport_words(error, server.url)
+    if isinstance(error, _HTTPStatus):
+        return str(error)
+    message = " ".join(str(error).split())[:200]
+    return f"the Chroma server at {server.url} failed the request ({type(error).__name__}: {message})"
+
+
+class _HTTPStatus(Exception):
+    """Raised from the response hook, so a proxy's 401 page is said as such and not as chromadb's bare Exception."""
+
+
+def _open(server: ChromaServer, embedding_function):
+    """The HttpClient and this library's collection (created if missing), with a timeout on every request."""
+    import chromadb
+    from chromadb.config import Settings
+
+    probe(server)
+    client = None
+    try:
+        client = chromadb.HttpClient(host=server.url, headers=_headers(server),
+                                     settings=Settings(anonymized_telemetry=False))
+        _harden(client, server)
+        collection = client.get_or_create_collection(
+            server.collection, embedding_function=embedding_function, configuration={"hnsw": {"space": "cosine"}}
+        )
+    except Exception as error:  # see _chroma_error_words: chromadb's errors have no common type
+        if client is not None:
+            close_client(client)
+        raise ChromaServerError(_chroma_error_words(error, server) + ".") from None
+    return client, collection
+
+
+def _session(client) -> httpx.Client:
+    """The httpx.Client inside chromadb's FastAPI client: close() of the chromadb client leaves it open."""
+    return client._server._session
+
+
+def close_client(client) -> None:
+    """Close a chromadb HttpClient and the httpx clients it leaves open (its own, and its admin client's)."""
+    admin = getattr(client, "_admin_client", None)  # a second System with its own FastAPI, made in __init__
+    try:
+        client.close()
+    finally:
+        _session(client).close()
+        if admin is not None:
+            _session(admin).close()
+
+
+def _harden(client, server: ChromaServer) -> None:
+    """chromadb's FastAPI client makes its httpx.Client with timeout=None (a stalled server would hang Inkling)
+    and turns a non-JSON error answer into a bare Exception; set a timeout and name the HTTP status instead."""
+    session = _session(client)
+    session.timeout = httpx.Timeout(server.timeout_s, connect=min(CONNECT_TIMEOUT_S, server.timeout_s))
+
+    def say_status(response: httpx.Response) -> None:
+        if response.status_code in (401, 403, 404) or response.status_code >= 500:
+            response.read()
+            if response.status_code == 404 and "application/json" in response.headers.get("content-type", ""):
+                return  # chromadb's own NotFoundError (a missing collection), which it handles
+            raise _HTTPStatus(_status_words(response, server.url, bool(server.token)))
+
+    session.event_hooks["response"].append(say_status)
+
+
+def rows_to_batch(rows) -> tuple[list[tuple[int, int]], np.ndarray]:
+    return [(note_id, chunk) for note_id, chunk, _ in rows], blob_vectors([blob for _, _, blob in rows])
+
+
+class ServerIndex:
+    """This library's collection on a Chroma server, with the same methods as the embedded VectorIndex.
+
+    While the server is away (refused, timeout, a refused token) searches read the vectors kept in notes.db,
+    changes go to notes.db only and a marker file records that the server missed some; the next time the
+    server answers, the collection is rebuilt from notes.db (no embedding). `notice` says so in words.
+    """
+
+    def __init__(self, server: ChromaServer, embedding_function, db_for_thread, data_folder: Path,
+                 strict: bool = False, progress: Progress | None = None):
+        self.server = server
+        self.notice: str | None = None
+        self._embedding_function = embedding_function
+        self._db_for_thread = db_for_thread
+        self._stored = StoredVectors(db_for_thread)
+        self._marker = Path(data_folder) / STALE_MARKER
+        self._client = None
+        self._collection = None
+        self._retry_at = 0.0
+        if strict:  # the user is choosing this server now: a failure is theirs to see, nothing changes
+            self._connect(progress, force_rebuild=True)  # what it holds may predate changes made meanwhile
+        else:
+            self._try_connect(progress)
+
+    @property
+    def online(self) -> bool:
+        return self._collection is not None
+
+    def close(self) -> None:
+        if self._client is not None:
+            try:
+                close_client(self._client)
+            finally:
+                self._client = None
+                self._collection = None
+
+    # --- connecting ---------------------------------------------------------------------------------
+    def _connect(self, progress: Progress | None, force_rebuild: bool = False) -> None:
+        """Open the collection and catch up: rebuilt when asked, when changes were missed, or when counts differ."""
+        self._client, self._collection = _open(self.server, self._embedding_function)
+        try:
+            stored = self._db_for_thread().chunk_count()
+            if force_rebuild or self._marker.exists() or self._call(self._collection.count) != stored:
+                self._push_all(progress)
+        except ChromaServerError:
+            self.close()
+            raise
+
+    def _try_connect(self, progress: Progress | None = None) -> bool:
+        """Connect (and catch up) unless the last try was too recent; True when the server is in use."""
+        if self.online:
+            return True
+        if time.monotonic() < self._retry_at:
+            return False
+        was_away = self.notice is not None
+        try:
+            self._connect(progress)
+        except ChromaServerError as error:
+            self._went_away(str(error))
+            return False
+        self.notice = (f"The Chroma server at {self.server.url} answers again; its index was brought up to date "
+                       "from your notes.") if was_away else None
+        return True
+
+    def _went_away(self, reason: str) -> None:
+        self.close()
+        self._retry_at = time.monotonic() + RETRY_AFTER_S
+        self.notice = (f"Notes search is using the copy in notes.db: {reason.rstrip('.')}. Nothing is lost; "
+                       "the server's index is rebuilt from your notes when it answers again.")
+
+    def _call(self, method, *args, **kwargs):
+        try:
+            return method(*args, **kwargs)
+        except ChromaServerError:
+            raise
+        except Exception as error:  # see _chroma_error_words: chromadb's errors have no common type
+            raise ChromaServerError(_chroma_error_words(error, self.server) + ".") from None
+
+    def _change(self, method, *args, **kwargs) -> None:
+        """A change the server must see; when it cannot, notes.db (already written) keeps it and the marker says so."""
+        if self._try_connect():
+            try:
+                self._call(method(), *args, **kwargs)
+                return
+            except ChromaServerError as error:
+                self._went_away(str(error))
+        self._marker.touch()
+
+    def _push_all(self, progress: Progress | None) -> int:
+        """Replace the collection by the vectors kept in notes.db (nothing is embedded); the marker stays until done."""
+        from chromadb.errors import NotFoundError
+
+        self._marker.touch()
+        try:
+            self._client.delete_collection(self.server.collection)
+        except NotFoundError:
+            pass  # a new server, or a collection someone deleted: created below
+        except Exception as error:  # see _chroma_error_words
+            raise ChromaServerError(_chroma_error_words(error, self.server) + ".") from None
+        self._collection = self._call(
+            self._client.create_collection, self.server.collection, embedding_function=self._embedding_function,
+            configuration={"hnsw": {"space": "cosine"}},
+        )
+        notes_db = self._db_for_thread()
+        total, done = notes_db.chunk_count(), 0
+        for rows in notes_db.iter_all_chunks():
+            self._upsert(*rows_to_batch(rows))
+            done += len(rows)
+            if progress is not None:
+                progress("search index", done, total)
+        self._marker.unlink(missing_ok=True)
+        return done
+
+    # --- the index's methods (the library calls them holding its index lock) ---------------------------
+    def rebuild(self, progress: Progress | None = None) -> int:
+        """Replace the collection by the vectors in notes.db; raises ChromaServerError (said in words) if it fails."""
+        try:
+            if not self.online:
+                self._client, self._collection = _open(self.server, self._embedding_function)
+            done = self._push_all(progress)
+        except ChromaServerError as error:
+            self._went_away(str(error))
+            raise
+        self.notice = None
+        return done
+
+    def count(self) -> int:
+        if self._try_connect():
+            try:
+                return self._call(self._collection.count)
+            except ChromaServerError as error:
+                self._went_away(str(error))
+        return self._db_for_thread().chunk_count()
+
+    def upsert(self, keys: list[tuple[int, int]], vectors: np.ndarray) -> None:
+        if keys:
+            self._change(lambda: self._upsert, keys, vectors)
+
+    def _upsert(self, keys: list[tuple[int, int]], vectors: np.ndarray) -> None:
+        self._call(
+            self._collection.upsert, ids=[f"{n}:{c}" for n, c in keys],
+            embeddings=np.asarray(vectors, dtype=np.float32), metadatas=[{"note_id": n, "chunk": c} for n, c in keys],
+        )
+
+    def delete_note(self, note_id: int) -> None:
+        self._change(lambda: self._collection.delete, where={"note_id": note_id})
+
+    def delete_keys(self, keys: list[tuple[int, int]]) -> None:
+        if keys:
+            self._change(lambda: self._collection.delete, ids=[f"{n}:{c}" for n, c in keys])
+
+    def query(self, vector: np.ndarray, limit: int) -> list[tuple[tuple[int, int], float]]:
+        """((note_id, chunk), cosine similarity) best first; from notes.db's vectors while the server is away."""
+        if self._try_connect():
+            try:
+                result = self._call(
+                    self._collection.query, query_embeddings=np.asarray(vector, dtype=np.float32)[None, :],
+                    n_results=limit, include=["distances"],
+                )
+            except ChromaServerError as error:
+                self._went_away(str(error))
+            else:
+                return [(_key(i), 1.0 - d) for i, d in zip(result["ids"][0], result["distances"][0])]
+        return self._stored.query(vector, limit)
+
+
+def _key(chroma_id: str) -> tuple[int, int]:
+    note_id, chunk = chroma_id.split(":")
+    return int(note_id), int(chunk)

@@ -1,0 +1,143 @@
+"""A real `chroma run` server on 127.0.0.1 (stop and start it again: an outage), and a bearer-token proxy in front."""
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import httpx
+import pytest
+
+from desktop.core.offline import OFFLINE_ENVIRONMENT
+from tests.remote.server import free_port
+
+CHROMA = Path(sys.prefix) / "bin" / "chroma"  # the CLI the installed chromadb provides
+HOP_HEADERS = {"connection", "transfer-encoding", "content-length", "keep-alive", "host"}
+
+
+class ChromaRun:
+    """`chroma run --path PATH --host 127.0.0.1 --port N`; the same path and port after stop() and start()."""
+
+    def __init__(self, path: Path, log: Path):
+        self.path, self.log = path, log
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen | None = None
+
+    def start(self, prefix: tuple[str, ...] = ()) -> None:
+        with open(self.log, "ab") as output:
+            self.process = subprocess.Popen(
+                [*prefix, str(CHROMA), "run", "--path", str(self.path), "--host", "127.0.0.1", "--port", str(self.port)],
+                stdout=output, stderr=subprocess.STDOUT, env={**os.environ, **OFFLINE_ENVIRONMENT},
+            )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"chroma run exited ({self.process.returncode}): {self.log.read_text(errors='replace')[-2000:]}")
+            try:
+                if httpx.get(f"{self.url}/api/v2/heartbeat", timeout=1.0).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError("chroma run did not answer within 60 s")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+            self.process = None
+
+
+@dataclass
+class ProxyFault:
+    """What the proxy does instead of forwarding; the tests change it between requests."""
+
+    stall: bool = False  # accept the request and answer nothing until released
+    version: str | None = None  # answer /api/v2/version with this (an older Chroma)
+
+
+class BearerProxy:
+    """What the README's reverse proxy does: forward to Chroma only with `Authorization: Bearer TOKEN`, else 401."""
+
+    def __init__(self, upstream: str, token: str):
+        self.upstream, self.token = upstream, token
+        self.fault = ProxyFault()
+        self.seen_authorization: list[str] = []
+        self.release = threading.Event()
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *_args):
+                pass
+
+            def do_GET(self):
+                proxy._handle(self)
+
+            do_POST = do_PUT = do_DELETE = do_GET
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.release.set()
+        self._server.shutdown()
+        self._server.server_close()
+
+    def _handle(self, handler: BaseHTTPRequestHandler) -> None:
+        body = handler.rfile.read(int(handler.headers.get("content-length") or 0))
+        authorization = handler.headers.get("authorization") or ""
+        self.seen_authorization.append(authorization)
+        if self.fault.stall:
+            self.release.wait()
+            return
+        if authorization != f"Bearer {self.token}":
+            return _answer(handler, 401, b"401 Unauthorized", "text/plain")
+        if self.fault.version is not None and handler.path.endswith("/version"):
+            return _answer(handler, 200, f'"{self.fault.version}"'.encode(), "application/json")
+        headers = {k: v for k, v in handler.headers.items() if k.lower() not in HOP_HEADERS | {"authorization"}}
+        response = httpx.request(handler.command, self.upstream + handler.path, content=body, headers=headers, timeout=60)
+        _answer(handler, response.status_code, response.content, response.headers.get("content-type", "application/json"))
+
+
+def _answer(handler: BaseHTTPRequestHandler, status: int, payload: bytes, content_type: str) -> None:
+    handler.send_response(status)
+    handler.send_header("Content-Type", content_type)
+    handler.send_header("Content-Length", str(len(payload)))
+    handler.end_headers()
+    handler.wfile.write(payload)
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory):
+    """One `chroma run` for the session: each library on it has its own collection, as on a shared server."""
+    if not CHROMA.exists():
+        pytest.skip(f"the installed chromadb has no `chroma` CLI at {CHROMA}")
+    folder = tmp_path_factory.mktemp("chroma-server")
+    server = ChromaRun(folder / "db", folder / "server.log")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def own_chroma_server(tmp_path):
+    """A `chroma run` this test may stop and start again (an outage)."""
+    if not CHROMA.exists():
+        pytest.skip(f"the installed chromadb has no `chroma` CLI at {CHROMA}")
+    server = ChromaRun(tmp_path / "chroma-db", tmp_path / "chroma.log")
+    server.start()
+    yield server
+    server.stop()

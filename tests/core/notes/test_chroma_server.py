@@ -1,0 +1,183 @@
+"""Notes indexed on a real `chroma run` on 127.0.0.1: search, switching, rebuild, faults in words, an outage, secrets."""
+
+import time
+import uuid
+
+import chromadb
+import pytest
+from chromadb.config import Settings
+
+from desktop.core.notes import NotesLibrary
+from desktop.core.notes.chroma_server import STALE_MARKER, ChromaServer, ChromaServerError, close_client
+from desktop.core.notes.server_setting import load_server, new_server, save_server, token_store
+from desktop.core.workspace import open_workspace
+from tests.core.notes.chroma_run import BearerProxy, chroma_server, own_chroma_server  # noqa: F401  (fixtures)
+
+CAT = "The lighthouse keeper has a cat. The cat is named Biscuit and sleeps on the stairs of the lamp room."
+BUDGET = "Project INK-4471 has a budget of 12,500 euros for the third quarter, approved by Margaret Oyelaran."
+TRAINS = "The night train from Vienna to Rome leaves at 19:40 and arrives the next morning at ten."
+QUESTIONS = ("What is the keeper's pet called?", "INK-4471", "when does the train leave", "budget approval")
+
+
+def target(url: str, **kwargs) -> ChromaServer:
+    return ChromaServer(url, f"inkling-notes-test-{uuid.uuid4().hex[:8]}", **kwargs)
+
+
+def server_count(url: str, collection: str) -> int:
+    client = chromadb.HttpClient(host=url, settings=Settings(anonymized_telemetry=False))
+    try:
+        return client.get_collection(collection).count()
+    finally:
+        close_client(client)
+
+
+def fill(library: NotesLibrary) -> None:
+    for title, text in (("Lighthouse", CAT), ("Budget", BUDGET), ("Trains", TRAINS)):
+        assert library.add_text(title, text).status == "indexed"
+
+
+def shown(sources) -> list[tuple[str, int, float]]:
+    return [(s.title, s.chunk, round(s.score, 4)) for s in sources]
+
+
+def test_notes_are_indexed_and_searched_on_the_server_like_locally(tmp_path, embedder, chroma_server):
+    server = target(chroma_server.url)
+    with NotesLibrary.open(tmp_path / "remote", embedder, server=server) as remote, \
+            NotesLibrary.open(tmp_path / "local", embedder) as local:
+        fill(remote)
+        fill(local)
+        assert remote.index.online and remote.index_notice is None
+        assert server_count(chroma_server.url, server.collection) == remote.db.chunk_count() == 3
+        assert not (tmp_path / "remote" / "chroma").exists()  # no embedded index beside a server one
+        for question in QUESTIONS:
+            for mode in ("hybrid", "vector"):
+                assert shown(remote.search(question, k=3, mode=mode)) == shown(local.search(question, k=3, mode=mode))
+        remote.remove(remote.search("INK-4471", k=1)[0].note_id)
+        assert server_count(chroma_server.url, server.collection) == 2
+
+
+def test_two_libraries_share_one_server_without_touching_each_other(tmp_path, embedder, chroma_server):
+    first, second = target(chroma_server.url), target(chroma_server.url)
+    with NotesLibrary.open(tmp_path / "a", embedder, server=first) as a, \
+            NotesLibrary.open(tmp_path / "b", embedder, server=second) as b:
+        fill(a)
+        b.add_text("Only here", TRAINS)
+        b.rebuild_index()
+        assert server_count(chroma_server.url, first.collection) == 3
+        assert server_count(chroma_server.url, second.collection) == 1
+
+
+def test_switching_to_a_server_and_back_keeps_every_note(tmp_path, embedder, chroma_server):
+    server = target(chroma_server.url)
+    with NotesLibrary.open(tmp_path / "data", embedder) as library:
+        fill(library)
+        assert library.use_index(server) == 3 and library.server == server
+        assert server_count(chroma_server.url, server.collection) == 3
+        library.add_text("Ferry", "The ferry to the island leaves every hour from pier 4.")
+        assert library.search("ferry to the island", k=1, mode="vector")[0].title == "Ferry"
+        assert library.use_index(None) == 4 and library.server is None
+        assert library.index.count() == 4  # the embedded index caught up with what was added on the server
+        assert library.search("ferry to the island", k=1, mode="vector")[0].title == "Ferry"
+
+
+def test_a_rebuild_pushes_the_stored_vectors_without_embedding(tmp_path, embedder, chroma_server, monkeypatch):
+    server = target(chroma_server.url)
+    with NotesLibrary.open(tmp_path / "data", embedder, server=server) as library:
+        fill(library)
+        client = chromadb.HttpClient(host=chroma_server.url, settings=Settings(anonymized_telemetry=False))
+        client.delete_collection(server.collection)  # someone wiped it on the server
+        close_client(client)
+        monkeypatch.setattr(embedder, "embed", lambda texts: pytest.fail("a rebuild must not embed"))
+        assert library.rebuild_index() == 3
+        assert server_count(chroma_server.url, server.collection) == 3
+    # Reopening finds the collection in step (no rebuild), and one out of step is rebuilt.
+    with NotesLibrary.open(tmp_path / "data", embedder, server=server) as library:
+        assert library.notice is None and library.index.online
+        library.index._collection.delete(ids=["1:0"])
+    with NotesLibrary.open(tmp_path / "data", embedder, server=server) as library:
+        assert server_count(chroma_server.url, server.collection) == 3
+
+
+@pytest.mark.parametrize("case", ["refused", "not chroma", "older chroma", "no token", "wrong token", "timeout"])
+def test_a_server_that_fails_is_said_in_words_and_changes_nothing(tmp_path, embedder, chroma_server, case):
+    from tests.remote.server import free_port
+
+    proxy = BearerProxy(chroma_server.url, token="s3cret-token")
+    url, token = {
+        "refused": (f"http://127.0.0.1:{free_port()}", None),
+        "not chroma": (chroma_server.url + "/not-chroma", None),
+        "older chroma": (proxy.url, "s3cret-token"),
+        "no token": (proxy.url, None),
+        "wrong token": (proxy.url, "wrong-token-123"),
+        "timeout": (proxy.url, "s3cret-token"),
+    }[case]
+    proxy.fault.version = "0.6.3" if case == "older chroma" else None
+    proxy.fault.stall = case == "timeout"
+    expected = {"refused": "refused the connection", "not chroma": "not a Chroma 1.x server",
+                "older chroma": "speaks API 0.6.3; Inkling needs a Chroma 1.x server", "no token": "asks for a token",
+                "wrong token": "refused the token (HTTP 401)", "timeout": "(timeout)"}[case]
+    try:
+        with NotesLibrary.open(tmp_path / "data", embedder) as library:
+            fill(library)
+            started = time.monotonic()
+            with pytest.raises(ChromaServerError, match=expected.replace("(", r"\(").replace(")", r"\)")) as raised:
+                library.use_index(target(url, token=token, timeout_s=1.0))
+            assert time.monotonic() - started < 10
+            assert "wrong-token" not in str(raised.value) and "s3cret" not in str(raised.value)
+            assert library.server is None and library.index.count() == 3  # the local index is still in use
+            assert library.search("What is the keeper's pet called?", k=1)[0].title == "Lighthouse"
+    finally:
+        proxy.close()
+
+
+def test_the_token_goes_as_a_bearer_header_through_a_checking_proxy(tmp_path, embedder, chroma_server):
+    proxy = BearerProxy(chroma_server.url, token="s3cret-token")
+    try:
+        server = target(proxy.url, token="s3cret-token")
+        assert "s3cret" not in repr(server)
+        with NotesLibrary.open(tmp_path / "data", embedder, server=server) as library:
+            fill(library)
+            assert library.index.online and library.search("INK-4471", k=1)[0].title == "Budget"
+        assert set(proxy.seen_authorization) == {"Bearer s3cret-token"}
+    finally:
+        proxy.close()
+
+
+def test_an_outage_falls_back_to_notes_db_and_the_server_catches_up(tmp_path, embedder, own_chroma_server, monkeypatch):
+    server = target(own_chroma_server.url, timeout_s=3.0)
+    folder = tmp_path / "data"
+    with NotesLibrary.open(folder, embedder, server=server) as library:
+        fill(library)
+        own_chroma_server.stop()
+        assert library.search("What is the keeper's pet called?", k=1)[0].title == "Lighthouse"
+        assert "copy in notes.db" in library.index_notice and "refused the connection" in library.index_notice
+        ferry = library.add_text("Ferry", "The ferry to the island leaves every hour from pier 4.")
+        assert ferry.status == "indexed" and (folder / STALE_MARKER).exists()  # kept in notes.db, marked
+        with pytest.raises(ChromaServerError, match="refused the connection"):
+            library.rebuild_index()  # asked for explicitly: said, not swallowed
+    # Restarted while the server is still away: the notes open, with the notice.
+    with NotesLibrary.open(folder, embedder, server=server) as library:
+        assert "copy in notes.db" in library.notice
+        assert library.search("ferry to the island", k=1)[0].title == "Ferry"
+        own_chroma_server.start()
+        monkeypatch.setattr(library.index, "_retry_at", 0.0)  # instead of waiting RETRY_AFTER_S
+        assert library.search("ferry to the island", k=1, mode="vector")[0].title == "Ferry"
+        assert library.index.online and "answers again" in library.index_notice
+        assert not (folder / STALE_MARKER).exists()
+        assert server_count(own_chroma_server.url, server.collection) == 4
+
+
+def test_the_token_is_kept_in_the_secret_store_never_in_the_database(tmp_path, monkeypatch, chroma_server):
+    monkeypatch.setattr("desktop.core.secrets._usable_keyring", lambda: None)
+    with open_workspace() as workspace:
+        chosen = new_server(workspace.store, chroma_server.url + "/", "tok-very-secret-42")
+        assert chosen.url == chroma_server.url and chosen.collection.startswith("inkling-notes-")
+        assert "mode 0600" in save_server(workspace.store, workspace.folder, chosen)
+        again = load_server(workspace.store, workspace.folder)
+        assert again == chosen  # the same collection every time, the token back from the store
+        tokens = token_store(workspace.folder)
+        assert tokens.file.stat().st_mode & 0o777 == 0o600
+        for path in workspace.folder.glob("*.db*"):
+            assert b"tok-very-secret-42" not in path.read_bytes(), path
+        save_server(workspace.store, workspace.folder, None)
+        assert load_server(workspace.store, workspace.folder) is None and tokens.get("notes") is None
