@@ -18,7 +18,7 @@ from desktop.core.models.gpu import choose_device, chosen_device, visible_device
 from desktop.core.models.library import LibraryModel, Scan
 from desktop.core.models.settings import (
     ALL_LAYERS, CPU_BUILD, FOLLOW_MENU, KV_TYPES, SAMPLER_FIELDS, ModelSettings, add_library_folder, defaults_for,
-    flash_attention_label, library_folders, load_model_settings, opened_models, save_model_settings,
+    flash_attention_label, kv_type_label, library_folders, load_model_settings, opened_models, save_model_settings,
 )
 from desktop.core.probability.sampling import SamplerSettings
 from desktop.core.settings import load_threads
@@ -123,7 +123,13 @@ class ModelLibraryDialog(QDialog):
         form.addRow(self.tr("CPU threads"), self.threads)
         form.addRow(self.tr("Batch size"), self.batch)
         form.addRow(self.tr("Flash attention"), self.flash)
-        form.addRow(self.tr("KV cache type"), self.kv_type)
+        self.kv_note = plain_label()
+        self.kv_note.setObjectName("kvNote")
+        self.kv_note.setWordWrap(True)
+        kv_row = QHBoxLayout()
+        kv_row.addWidget(self.kv_type)
+        kv_row.addWidget(self.kv_note, 1)
+        form.addRow(self.tr("KV cache type"), kv_row)
         sampler_form = QFormLayout()
         for name, label in zip(SAMPLER_FIELDS, (self.tr("Temperature"), self.tr("Top-p"), self.tr("Top-k"), self.tr("Min-p"),
                                                 self.tr("Repeat penalty")), strict=True):
@@ -306,6 +312,7 @@ class ModelLibraryDialog(QDialog):
         self.batch.setValue(settings.n_batch)
         self.flash.setChecked(settings.flash_attention)
         self.flash.setText(f"on: {flash_attention_label(facts)}")
+        self.kv_note.setText(kv_type_label(facts))
         self.kv_type.setCurrentText(settings.kv_type)
         self.system_prompt.setPlainText(settings.system_prompt or "")
         recommended = defaults_for(facts).sampling

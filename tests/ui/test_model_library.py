@@ -62,6 +62,8 @@ def test_the_dialog_shows_facts_fit_and_the_cpu_build_note(qtbot, tmp_path, scan
         assert "KV cache 180 MiB" in dialog.fit.text()  # the verdict follows the settings as they are edited
         assert dialog.context.maximum() == 8192  # up to the training context
         assert "typically ±0.035 nats on this model (up to 0.23)" in dialog.flash.text()
+        assert dialog.kv_note.text() == ("q8_0: about half the KV cache's memory; probabilities approximate, "
+                                         "typically ±0.034 nats on this model (up to 0.22)")  # the fidelity benchmark's
         assert any("CPU build: see README" in label.text() for label in dialog.findChildren(type(dialog.facts)))
         select(dialog, gemma_path)
         assert "Mode: text completion" in dialog.facts.text()

@@ -20,6 +20,7 @@ ALL_LAYERS = -1
 # |Δ logprob| (mean, max) against llama.cpp's logits_all reference with it off, 4 prompts x 64 greedy tokens.
 # Other architectures: the larger figures.
 FLASH_ATTENTION_DRIFT = {"llama": (0.035, 0.23), "gemma3": (0.044, 0.72)}
+KV_Q8_DRIFT = {"llama": (0.034, 0.22), "gemma3": (0.047, 0.78)}  # a q8_0 KV cache, flash attention off (K quantized)
 CPU_BUILD = "CPU build: see README to build with CUDA or Vulkan"
 # The one threads rule: a model follows Model → CPU threads unless its library settings give it a number of its own.
 FOLLOW_MENU = 0
@@ -147,8 +148,16 @@ def model_samplers(store: Store, path: Path, base: SamplerSettings) -> SamplerSe
 
 
 def flash_attention_label(facts: ModelFacts | None) -> str:
-    mean, most = FLASH_ATTENTION_DRIFT.get(facts.architecture if facts else None, max(FLASH_ATTENTION_DRIFT.values()))
-    return f"faster decoding; probabilities approximate, typically ±{mean:g} nats on this model (up to {most:g})"
+    return f"faster decoding; {_drift(FLASH_ATTENTION_DRIFT, facts)}"
+
+
+def kv_type_label(facts: ModelFacts | None) -> str:
+    return f"q8_0: about half the KV cache's memory; {_drift(KV_Q8_DRIFT, facts)}"
+
+
+def _drift(measured: dict, facts: ModelFacts | None) -> str:
+    mean, most = measured.get(facts.architecture if facts else None, max(measured.values()))
+    return f"probabilities approximate, typically ±{mean:g} nats on this model (up to {most:g})"
 
 
 def library_folders(store: Store) -> list[Path]:
