@@ -1,5 +1,6 @@
-"""`inkling notes add|list|search|remove|reindex`, and the notes that ground `inkling ask`."""
+"""`inkling notes add|list|search|remove|reindex|server`, and the notes that ground `inkling ask`."""
 
+import getpass
 import json
 import sys
 from pathlib import Path
@@ -16,7 +17,7 @@ class NotesUsageError(InklingError):
 
 
 PROGRESS_FROM = 1_000_000  # characters: smaller files are done before a progress line would help
-CHANGES = ("add", "remove", "reindex")
+CHANGES = ("add", "remove", "reindex", "server")
 
 
 def add_ask_options(ask) -> None:
@@ -42,6 +43,12 @@ def add_commands(commands) -> None:
     remove.add_argument("ids", nargs="*", type=int)
     remove.add_argument("--folder", type=Path, help="an imported folder: remove it and its notes")
     actions.add_parser("reindex", help="retry failed notes, re-read changed files, rebuild the search index")
+    server = actions.add_parser("server", help="keep the search index on a Chroma server (`chroma run`), or back here")
+    where = server.add_mutually_exclusive_group()
+    where.add_argument("url", nargs="?", help="e.g. http://127.0.0.1:8000 or https://chroma.example/ (behind a proxy)")
+    where.add_argument("--local", action="store_true", help="keep the index in this computer's data folder again")
+    server.add_argument("--token-stdin", action="store_true",
+                        help="read a token (sent as a bearer header, for the proxy in front of Chroma) from standard input")
 
 
 def _open_workspace(change: bool) -> Workspace:
@@ -59,6 +66,8 @@ def run(args) -> int:
     with _open_workspace(args.notes_command in CHANGES) as workspace, workspace.open_notes() as library:
         if library.notice:
             print(f"inkling: {library.notice}", file=sys.stderr)
+        if args.notes_command == "server":
+            return _server(workspace, library, args)
         return handlers[args.notes_command](library, args)
 
 
@@ -165,6 +174,38 @@ def _remove(library, args) -> int:
 def _reindex(library, args) -> int:
     report = _with_cancel(lambda cancel, progress: library.reindex(cancel, progress))
     _print_report(report)
+    return 0
+
+
+def _server(workspace: Workspace, library, args) -> int:
+    """Show where the index is, or move it to a Chroma server or back; notes.db is never touched."""
+    from desktop.core.notes.server_setting import describe, new_server, save_server
+
+    store = workspace.store
+    if args.token_stdin and not args.url:
+        raise NotesUsageError("--token-stdin goes with a server address")
+    if not args.url and not args.local:
+        print(describe(store))
+        if library.index_notice:
+            print(library.index_notice)
+        return 0
+    if args.local:
+        count = _with_cancel(lambda _cancel, progress: library.use_index(None, progress))
+        save_server(store, workspace.folder, None)
+        print(f"The notes' search index is in this computer's data folder again ({count} chunks, rebuilt from notes.db).")
+        return 0
+    token = None
+    if args.token_stdin:
+        token = getpass.getpass("Token: ") if sys.stdin.isatty() else sys.stdin.readline().strip()
+        if not token:
+            raise NotesUsageError("No token was given.")
+    server = new_server(store, args.url, token)
+    count = _with_cancel(lambda _cancel, progress: library.use_index(server, progress))
+    note = save_server(store, workspace.folder, server)
+    print(f"The notes' search index is now on {server.url}, collection {server.collection}: "
+          f"{count} chunks pushed from notes.db (nothing re-embedded).")
+    if note:
+        print(note, file=sys.stderr)
     return 0
 
 

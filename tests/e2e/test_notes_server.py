@@ -1,0 +1,77 @@
+"""`inkling notes server …` end to end: real processes, a real `chroma run` on 127.0.0.1, a token through a proxy."""
+
+import json
+import os
+import subprocess
+import sys
+
+from tests.core.notes.chroma_run import BearerProxy, chroma_server  # noqa: F401  (the fixture)
+from tests.core.notes.test_chroma_server import server_count
+from tests.e2e.runner import inkling
+from tests.remote.server import free_port
+
+CAT = "The lighthouse keeper has a cat. The cat is named Biscuit and sleeps on the stairs of the lamp room."
+BUDGET = "Project INK-4471 has a budget of 12,500 euros for the third quarter."
+
+
+def run(*args, home):
+    done = inkling("notes", *args, home=home)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def collection_of(out: str) -> str:
+    return out.split("collection ")[1].split(":")[0].rstrip(".")
+
+
+def test_notes_move_to_a_chroma_server_and_back(inkling_home, tmp_path, chroma_server):
+    for name, text in (("cat.md", CAT), ("budget.txt", BUDGET)):
+        (tmp_path / name).write_text(text)
+    run("add", str(tmp_path / "cat.md"), str(tmp_path / "budget.txt"), home=inkling_home)
+    before = json.loads(run("search", "what is the cat called", "--json", home=inkling_home))
+    assert "data folder" in run("server", home=inkling_home)
+
+    refused = inkling("notes", "server", f"http://127.0.0.1:{free_port()}", home=inkling_home)
+    assert refused.returncode == 2 and refused.stderr.count("\n") == 1 and "refused the connection" in refused.stderr
+    assert "data folder" in run("server", home=inkling_home)  # nothing changed
+
+    out = run("server", chroma_server.url, home=inkling_home)
+    assert "2 chunks pushed from notes.db" in out
+    collection = collection_of(out)
+    assert server_count(chroma_server.url, collection) == 2
+    assert chroma_server.url in run("server", home=inkling_home)
+    assert json.loads(run("search", "what is the cat called", "--json", home=inkling_home)) == before
+
+    # A note added and a re-index while on the server: the server collection follows notes.db.
+    (tmp_path / "ferry.txt").write_text("The ferry to the island leaves every hour from pier 4.")
+    run("add", str(tmp_path / "ferry.txt"), home=inkling_home)
+    assert server_count(chroma_server.url, collection) == 3
+    run("reindex", home=inkling_home)
+    assert server_count(chroma_server.url, collection) == 3
+
+    assert "data folder again (3 chunks" in run("server", "--local", home=inkling_home)
+    assert "data folder" in run("server", home=inkling_home)
+    assert json.loads(run("search", "what is the cat called", "--json", home=inkling_home))[0]["title"] == "cat.md"
+
+
+def test_a_token_is_read_from_stdin_and_never_stored_in_the_database(inkling_home, tmp_path, chroma_server):
+    (tmp_path / "cat.md").write_text(CAT)
+    run("add", str(tmp_path / "cat.md"), home=inkling_home)
+    proxy = BearerProxy(chroma_server.url, token="tok-e2e-secret")
+    try:
+        command = [sys.executable, "-m", "desktop", "notes", "server", proxy.url, "--token-stdin"]
+        wrong = subprocess.run(command, input="not-the-token\n", capture_output=True, text=True, timeout=120,
+                               env={**os.environ, "INKLING_HOME": str(inkling_home)})
+        assert wrong.returncode == 2 and "refused the token (HTTP 401)" in wrong.stderr
+        assert "not-the-token" not in wrong.stderr + wrong.stdout
+        done = subprocess.run(command, input="tok-e2e-secret\n", capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "INKLING_HOME": str(inkling_home)})
+        assert done.returncode == 0, done.stderr
+        assert "1 chunks pushed" in done.stdout and "tok-e2e-secret" not in done.stdout + done.stderr
+        hits = json.loads(run("search", "what is the cat called", "--json", home=inkling_home))
+        assert hits[0]["title"] == "cat.md"
+        assert "a token in" in run("server", home=inkling_home)
+        for path in inkling_home.rglob("*.db*"):
+            assert b"tok-e2e-secret" not in path.read_bytes(), path
+    finally:
+        proxy.close()
