@@ -310,6 +310,10 @@
         <translation>位于 {sources}。模型库（Ctrl+M）会说明每个模型是什么、能否装得下；不会复制或移动任何文件。</translation>
     </message>
     <message>
+        <source>Models found on this computer: {count}. Model → Model library (Ctrl+M) shows them.</source>
+        <translation>在这台电脑上找到的模型：{count} 个。模型 → 模型库（Ctrl+M）会列出它们。</translation>
+    </message>
+    <message>
         <source>Find the models on this computer</source>
         <translation>查找这台电脑上的模型</translation>
     </message>

@@ -83,6 +83,9 @@ class LibraryController(QObject):
             title = self.tr("Use a model already on this computer: {count} found").format(count=len(others))
             description = self.tr("In {sources}. The model library (Ctrl+M) shows what each one is and whether it fits; "
                                   "nothing is copied or moved.").format(sources=", ".join(sources))
+            # also when a conversation is open (the welcome view shows only for an empty one)
+            self.notify.emit(self.tr("Models found on this computer: {count}. Model → Model library (Ctrl+M) shows them.").format(
+                count=len(others)))
         else:
             title = self.tr("Find the models on this computer")
             description = self.tr("The model library (Ctrl+M) looks where LM Studio, Ollama, Jan, GPT4All, llama.cpp and "

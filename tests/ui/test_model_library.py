@@ -232,6 +232,7 @@ def test_the_library_is_offered_first_while_the_bundled_model_is_the_only_one(qt
     qtbot.waitUntil(lambda: offer.isVisibleTo(window.welcome), timeout=30000)
     assert offer.text() == "Use a model already on this computer: 1 found"  # Big, the split model: the rest are the bundled bytes
     assert offer.description().startswith("In LM Studio.")
+    assert window.statusBar().currentMessage() == "Models found on this computer: 1. Model → Model library (Ctrl+M) shows them."
     offer.click()
     dialog = window.model_library_dialog
     assert dialog.isVisible()
