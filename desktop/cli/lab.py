@@ -3,12 +3,15 @@
 import json
 import random
 import signal
+import sys
 import threading
 from pathlib import Path
 
 from desktop.cli.ask import add_prompt_options, sampler_from_args
 from desktop.cli.usage import UsageError
 from desktop.core.conversation.edits import history_before
+from desktop.core.conversation.grounding import retrieval_settings
+from desktop.core.errors import InklingError
 from desktop.core.engine import EngineConfig
 from desktop.core.engine.llama_engine import LlamaEngine
 from desktop.core.lab.compare import Setup, SetupError, compare_data, describe_engine, run_compare
@@ -86,6 +89,22 @@ def _setups(texts: list[str]) -> list[Setup]:
         raise UsageError(str(error)) from error
 
 
+def _notes_for(workspace, query: str) -> list:
+    """The notes `ask` would ground the message on, for the columns with notes=on (none: said, not fatal)."""
+    from desktop.core.notes import has_notes
+
+    try:
+        if not has_notes(workspace.notes_folder):
+            return []
+        limits = retrieval_settings(workspace.store, None, notes_exist=True)
+        library = workspace.open_notes()
+    except InklingError as error:
+        print(f"inkling: notes unavailable, comparing without them: {error}", file=sys.stderr)
+        return []
+    with library:
+        return library.search(query, limits.top_k, limits.min_score)
+
+
 def _open(workspace, key: str):
     """The engine a compare column names: model=FILE in-process, or server=NAME added with `inkling engines add`."""
     kind, _, name = key.partition(":")
@@ -143,12 +162,15 @@ def _compare(workspace, engine, message, settings, setups, args, cancel) -> int:
     try:  # a setup's model=FILE or server=NAME: its own engine, opened once, its columns one at a time
         for key in dict.fromkeys(s.engine for s in setups if s.engine is not None):
             engines[key] = _open(workspace, key)
+        sources = _notes_for(workspace, message.content) if any(s.notes for s in setups) else []
         columns = run_compare(engine, system, history, settings, setups, top_logprobs=args.top_logprobs or 1,
-                              cancel=cancel, engines=engines)
+                              cancel=cancel, engines=engines, sources=sources)
     finally:
         for opened in engines.values():
             opened.close()
     data = {"message_id": message.id, **compare_data([c.to_json() for c in columns], describe_engine(engine))}
+    if sources:
+        data["sources"] = [source.to_json() for source in sources]
     divergence = data["first_divergence"]
     save_experiment(store, "compare", f"Compare: {one_line(message.content, 40)}", data,
                     conversation_id=message.conversation_id, message_id=message.id)

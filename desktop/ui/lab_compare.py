@@ -3,14 +3,19 @@
 import math
 from collections.abc import Callable
 
+import numpy as np
+
 from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from desktop.core.errors import InklingError
 from desktop.core.lab.compare import MAX_SETUPS, Setup, check_count
 from desktop.core.lab.jobs import columns_job, rerun_columns_job
+from desktop.core.probability.heatmap import tooltip_html
 from desktop.ui.lab_engines import CompareRun
+from desktop.ui.inert import plain_label
 from desktop.ui.lab_setup import SetupEditor
+from desktop.ui.token_view import TokenBrowser
 
 FIRST_SETUPS = ["temperature=0", "temperature=1.2,seed=7", "", ""]
 
@@ -130,6 +135,8 @@ class CompareTab(QWidget):
     def show_data(self, data: dict) -> None:
         self._show_columns(data["columns"], data["engine"])
         self.divergence.setText(divergence_text(data))
+        first = data["first_divergence"]
+        self.mark(data.get("divergence") or [first] * len(data["columns"]))
 
     def _show_columns(self, columns: list, engine: dict) -> None:
         """One box per column (None: still running)."""
@@ -138,25 +145,47 @@ class CompareTab(QWidget):
             old.setParent(None)
             old.deleteLater()
         self.divergence.setText("")
-        self._boxes = []
+        self._boxes, self._tokens = [], []
         for index, column in enumerate(columns):
             box = QWidget()
             box_layout = QVBoxLayout(box)
             box_layout.setContentsMargins(0, 0, 0, 0)
-            view = QPlainTextEdit(self.tr("Running…"))  # plain text: model output stays inert
-            view.setReadOnly(True)
+            view = plain_label(self.tr("Running…"))  # the setup and figures; the reply is the heatmap below
+            view.setObjectName(f"compareHeader{index}")
+            view.setWordWrap(True)
+            heat = TokenBrowser(lambda token, i=index: self._tooltip(i, token))  # inert, as the chat's heatmap
+            heat.setObjectName(f"compareHeatmap{index}")
             keep = QPushButton(self.tr("Keep as a branch"))
             keep.setVisible(False)
-            box_layout.addWidget(view, 1)
+            box_layout.addWidget(view)
+            box_layout.addWidget(heat, 1)
             box_layout.addWidget(keep)
             self.columns.addWidget(box)
-            self._boxes.append((view, keep))
+            self._boxes.append((view, heat, keep))
             if column is not None:
                 self._fill_column(index, column, engine)
 
+    def _tooltip(self, index: int, token: int) -> str:
+        tokens = self._tokens[index] if index < len(self._tokens) else []
+        if token >= len(tokens):
+            return ""
+        record = tokens[token]
+        alternatives = [(a["text"], a["logprob"]) for a in record["top"] if a["id"] != record["id"]]
+        return tooltip_html(record["text"], record["logprob"], alternatives, record.get("eog", False))
+
+    def mark(self, positions: list) -> None:
+        """Each column's token where the answers part, selected in its heatmap."""
+        for (_view, heat, _keep), position in zip(self._boxes, positions):
+            heat.select(position)
+
     def _fill_column(self, index: int, column: dict, engine: dict | None) -> None:
-        view, keep = self._boxes[index]
-        view.setPlainText(column_text(column))
+        view, heat, keep = self._boxes[index]
+        view.setText(column_text(column))
+        while len(self._tokens) <= index:
+            self._tokens.append([])
+        self._tokens[index] = column["tokens"]
+        heat.set_tokens([t["text"] for t in column["tokens"]],
+                        np.exp(np.array([t["logprob"] for t in column["tokens"]], dtype=np.float64)))
         if engine is None:
             return
         model = (column.get("engine") or engine).get("model", "")
@@ -171,7 +200,7 @@ def column_text(column: dict) -> str:
              if mean is not None else QCoreApplication.translate("CompareTab", "no tokens"))
     notes = QCoreApplication.translate("CompareTab", ", {count} notes in its prompt").format(count=column["sources_used"]) if "sources_used" in column else ""
     ending = QCoreApplication.translate("CompareTab", ", {count} tokens, {finish}").format(count=len(column["tokens"]), finish=column["finish_reason"])
-    return f"[{column['label']}]\n{column['text'].strip()}\n\n{stats}{ending}{notes}"
+    return f"[{column['label']}]\n{stats}{ending}{notes}"
 
 
 def divergence_text(data: dict) -> str:

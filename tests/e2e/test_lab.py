@@ -70,3 +70,15 @@ def test_compare_runs_a_column_on_another_model_file(inkling_home, gemma_path):
     done = inkling("compare", str(reply["message_id"]), "--setup", "temperature=0", "--setup", "model=/nowhere.gguf",
                    home=inkling_home)
     assert done.returncode == 2 and "no model file /nowhere.gguf" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_compare_puts_the_notes_only_into_the_columns_with_notes_on(inkling_home, tmp_path):
+    note = tmp_path / "zog.md"
+    note.write_text("# Zog\n\nOn the planet Zog the sky is purple and the grass is orange.\n")
+    assert inkling("notes", "add", str(note), home=inkling_home).returncode == 0
+    reply = ask_json("What colour is the sky on Zog?", "--max-tokens", "4", "--no-notes", home=inkling_home)
+    compared = run_json("compare", str(reply["message_id"]), "--setup", "temperature=0", "--setup", "temperature=0,notes=on",
+                        "--max-tokens", "4", home=inkling_home)
+    plain, noted = compared["columns"]
+    assert compared["sources"][0]["title"] == "zog.md" and noted["sources_used"] == 1 and "sources_used" not in plain
+    assert len(noted["prompt_tokens"]) > len(plain["prompt_tokens"]) + 10

@@ -89,8 +89,10 @@ def test_a_column_on_another_model_runs_beside_this_one(qtbot, make_window, smol
     assert data["columns"][1]["engine"]["path"] == str(gemma_path)
     assert data["columns"][1]["setup"]["engine"] == f"model:{gemma_path}"
     assert len(data["divergence"]) == 2
-    texts = [box[0].toPlainText() for box in lab.compare_tab._boxes]
-    assert "gemma" in texts[1].splitlines()[0]
+    headers = [box[0].text() for box in lab.compare_tab._boxes]
+    assert "gemma" in headers[1].splitlines()[0]
+    shown = lab.compare_tab._boxes[1][1].toPlainText().replace("↵", "")  # a line break is drawn visible
+    assert shown.strip() == data["columns"][1]["text"].strip()
 
     lab.again_button.click()  # run again: each column on the engine it names, the same replies
     qtbot.waitUntil(lambda: not lab.busy, timeout=180_000)

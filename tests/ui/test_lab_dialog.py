@@ -4,7 +4,7 @@ import math
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPlainTextEdit, QPushButton
+from PySide6.QtWidgets import QPushButton
 
 from desktop.core.engine.llama_engine import LlamaEngine
 from desktop.core.probability.sampling import SamplerSettings
@@ -49,7 +49,7 @@ def test_score_sample_and_compare_from_the_window_are_kept(qtbot, make_window, s
     lab.setup_fields[0].setText("temperature=0")
     lab.setup_fields[1].setText("temperature=0")
     run(qtbot, lab, "Compare")
-    columns = lab.tabs.currentWidget().findChildren(QPlainTextEdit)
+    columns = [heat for _header, heat, _keep in lab.compare_tab._boxes]  # each reply as its heatmap
     assert len(columns) == 2 and columns[0].toPlainText() == columns[1].toPlainText()
     assert "never part" in lab.divergence.text()
     from PySide6.QtWidgets import QPushButton
@@ -59,7 +59,7 @@ def test_score_sample_and_compare_from_the_window_are_kept(qtbot, make_window, s
     keep[1].click()
     kept = window.store.thread(window.conversation_id)[-1]
     assert kept.id != reply_before.id and kept.parent_id == reply_before.parent_id  # a sibling: a new branch
-    assert kept.content.strip() and kept.content.strip() in columns[1].toPlainText()
+    assert kept.content.strip() and kept.content.strip() in columns[1].toPlainText().replace("↵", "")
     trace = window.store.load_trace(kept.id)
     assert trace and "".join(t.text for t in trace if not t.eog).strip() == kept.content.strip()
     assert window.chat.views()[-1].message_id == kept.id
