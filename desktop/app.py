@@ -5,7 +5,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -21,9 +21,10 @@ from desktop.core.store import DatabaseDamagedError, DatabaseTooNewError
 from desktop.core.workspace import Workspace, open_workspace, restore_backup, set_aside_damaged
 from desktop.ui.ime import choose_input_method, input_context_plugins
 from desktop.ui.inert import message_box
-from desktop.ui.language import LANGUAGE_KEY, SYSTEM, Language
+from desktop.ui.language import LANGUAGE_KEY, SYSTEM, Language, said
 from desktop.ui.main_window import MODEL_PATH_KEY, MainWindow
 from desktop.ui.recovery import ask_how_to_recover
+from desktop.ui.relaunch import Handover, Relauncher
 from desktop.ui.thread_stop import leave_if_abandoned
 
 APP_ID = "io.github.inkling.Inkling"
@@ -63,10 +64,10 @@ def run_window(model_path: Path | None = None, qt_arguments: list[str] = ()) -> 
         try:
             workspace = open_or_recover()
         except DatabaseTooNewError as error:  # the data itself: nothing opens until Inkling is updated
-            message_box(None, QMessageBox.Icon.Critical, "Inkling", str(error))
+            message_box(None, QMessageBox.Icon.Critical, "Inkling", said(error))
             return 1
         except InklingError as error:  # a busy or unwritable data folder
-            message_box(None, QMessageBox.Icon.Warning, "Inkling", str(error))
+            message_box(None, QMessageBox.Icon.Warning, "Inkling", said(error))
             return 1
         if workspace is None:
             return 1
@@ -74,28 +75,35 @@ def run_window(model_path: Path | None = None, qt_arguments: list[str] = ()) -> 
         with workspace:
             language.apply(workspace.store.get_setting(LANGUAGE_KEY, SYSTEM))
             apply_chosen_device(workspace.store, os.environ)  # before llama.cpp starts its backends (the first load)
-            window = MainWindow(workspace.store, open_engine, startup_model(workspace.store, model_path))
-            window.restoreRequested.connect(restore.append)
-            backups = BackupNotices(window)
-            backups.failed.connect(window.notify)
+            backups = BackupNotices()  # outlives a window built again in another language
             workspace.start_daily_backups(on_error=backups.say)
+
+            def build(handover: Handover | None, workspace=workspace, backups=backups, restore=restore) -> MainWindow:
+                model = handover.model_path if handover is not None and handover.model_path else None
+                window = MainWindow(workspace.store, open_engine, model or startup_model(workspace.store, model_path))
+                window.restoreRequested.connect(restore.append)
+                backups.failed.connect(window.notify)
+                if handover is not None:
+                    window.take_over(handover)
+                return window
+
+            relauncher = Relauncher(app, language, build)
+            window = relauncher.start()
             if workspace.recovered:
-                window.notify(
-                    f"{workspace.recovered} reply(s) were cut off when Inkling last closed unexpectedly; "
-                    "they are kept, marked interrupted.",
-                    10000,
-                )
+                window.notify(QCoreApplication.translate(
+                    "Inkling", "%n reply(s) were cut off when Inkling last closed unexpectedly; they are kept, marked "
+                               "interrupted.", "", workspace.recovered), 10000)
             window.show()
             app.setQuitOnLastWindowClosed(True)  # once the window shows: the dialog's late close is no last window
             code = app.exec()
-            window.deleteLater()
+            relauncher.window.deleteLater()
         if not restore:
             leave_if_abandoned(code)  # a worker still busy at Quit (a model loading): the process leaves anyway
             return code
         try:
             restore_backup(restore[-1])  # the window and its database are closed: the file can be swapped
         except InklingError as error:
-            message_box(None, QMessageBox.Icon.Warning, "Inkling", str(error))
+            message_box(None, QMessageBox.Icon.Warning, "Inkling", said(error))
 
 
 class BackupNotices(QObject):
@@ -104,7 +112,7 @@ class BackupNotices(QObject):
     failed = Signal(str, int)  # text, milliseconds
 
     def say(self, error: InklingError) -> None:
-        self.failed.emit(f"The daily backup failed: {error}", 15000)
+        self.failed.emit(QCoreApplication.translate("BackupNotices", "The daily backup failed: {error}").format(error=said(error)), 15000)
 
 
 def open_or_recover(ask=ask_how_to_recover) -> Workspace | None:
@@ -119,7 +127,7 @@ def open_or_recover(ask=ask_how_to_recover) -> Workspace | None:
             try:
                 set_aside_damaged(error.path, choice.backup)
             except InklingError as refused:  # a copy that is no backup, say: back to the choices
-                message_box(None, QMessageBox.Icon.Warning, "Inkling", str(refused))
+                message_box(None, QMessageBox.Icon.Warning, "Inkling", said(refused))
 
 
 def _open_readable() -> Workspace:
@@ -141,7 +149,7 @@ def say_user_errors(default):
         if isinstance(error, sqlite3.Error):
             error = explain(error, database_path()) or error
         if isinstance(error, InklingError):
-            message_box(QApplication.activeWindow(), QMessageBox.Icon.Warning, "Inkling", str(error))
+            message_box(QApplication.activeWindow(), QMessageBox.Icon.Warning, "Inkling", said(error))
         else:
             default(kind, error, trace)
 

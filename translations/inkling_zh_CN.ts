@@ -2,6 +2,87 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>About</name>
+    <message>
+        <source> (missing)</source>
+        <translation>（缺失）</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Loaded now: {model}&lt;/p&gt;</source>
+        <translation>&lt;p&gt;当前已加载：{model}&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Offline chat that shows why the model said each word.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;离线聊天，并让你看到模型为什么说出每一个词。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;llama.cpp ggml {ggml} (commit {commit}) via llama-cpp-python {version}; backends: {backends}&lt;/p&gt;</source>
+        <translation>&lt;p&gt;llama.cpp ggml {ggml}（提交 {commit}），通过 llama-cpp-python {version}；后端：{backends}&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Bundled models:&lt;/p&gt;</source>
+        <translation>&lt;p&gt;随附的模型：&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Data folder: {path}&lt;/p&gt;</source>
+        <translation>&lt;p&gt;数据文件夹：{path}&lt;/p&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>AddServerDialog</name>
+    <message>
+        <source>Add server</source>
+        <translation>添加服务器</translation>
+    </message>
+    <message>
+        <source>optional</source>
+        <translation>可选</translation>
+    </message>
+    <message>
+        <source>&amp;Probe</source>
+        <translation>探测(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Inkling asks the server once what it is and what it can do.</source>
+        <translation>Inkling 会询问服务器一次：它是什么、能做什么。</translation>
+    </message>
+    <message>
+        <source>&amp;Name</source>
+        <translation>名称(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Address</source>
+        <translation>地址(&amp;A)</translation>
+    </message>
+    <message>
+        <source>API &amp;key</source>
+        <translation>API 密钥(&amp;K)</translation>
+    </message>
+    <message>
+        <source>A server named “{name}” exists already.</source>
+        <translation>已经有名为“{name}”的服务器了。</translation>
+    </message>
+    <message>
+        <source>Asking {address}…</source>
+        <translation>正在询问 {address}…</translation>
+    </message>
+    <message>
+        <source>Probe failed: {error}</source>
+        <translation>探测失败：{error}</translation>
+    </message>
+    <message>
+        <source>{kind} · models: {models}</source>
+        <translation>{kind} · 模型：{models}</translation>
+    </message>
+</context>
+<context>
+    <name>BackupNotices</name>
+    <message>
+        <source>The daily backup failed: {error}</source>
+        <translation>每日备份失败：{error}</translation>
+    </message>
+</context>
+<context>
     <name>BranchNavigator</name>
     <message>
         <source>Previous branch</source>
@@ -39,6 +120,10 @@
         <translation>回复空间</translation>
     </message>
     <message>
+        <source>The chat template&apos;s own tokens around the next turn: the markers that open your message and the reply</source>
+        <translation>聊天模板在下一轮前后加入的词元：标记你的消息和回复开头的那些记号</translation>
+    </message>
+    <message>
         <source>Context budget</source>
         <translation>上下文预算</translation>
     </message>
@@ -50,12 +135,26 @@
         <source>Reply room {room} / {size}</source>
         <translation>回复空间 {room} / {size}</translation>
     </message>
+    <message>
+        <source>{room} of the context&apos;s {size} tokens are left for the reply. {used} tokens of prompt; at least {reserve} are always kept free for the reply (the line on the bar). Notes are an estimate until they are retrieved when you send.</source>
+        <translation>上下文的 {size} 个词元中还剩 {room} 个留给回复。提示词占 {used} 个词元；始终至少为回复留出 {reserve} 个（条上的那条线）。笔记部分在发送时检索之前只是估计值。</translation>
+    </message>
+    <message numerus="yes">
+        <source>The conversation no longer fits: sending will leave out the %n oldest turn(s) ({messages} messages): {names}</source>
+        <translation>
+            <numerusform>对话已经放不下了：发送时将略去最早的 %n 轮（{messages} 条消息）：{names}</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>ChatView</name>
     <message>
         <source>Show earlier messages</source>
         <translation>显示更早的消息</translation>
+    </message>
+    <message>
+        <source>Show {count} earlier messages</source>
+        <translation>显示更早的 {count} 条消息</translation>
     </message>
 </context>
 <context>
@@ -131,6 +230,14 @@
 <context>
     <name>ConversationList</name>
     <message>
+        <source>New chat</source>
+        <translation>新建对话</translation>
+    </message>
+    <message>
+        <source>New notebook</source>
+        <translation>新建笔记本</translation>
+    </message>
+    <message>
         <source>Recent activity</source>
         <translation>最近活动</translation>
     </message>
@@ -145,6 +252,10 @@
     <message>
         <source>Delete conversation</source>
         <translation>删除对话</translation>
+    </message>
+    <message>
+        <source>pinned</source>
+        <translation>已置顶</translation>
     </message>
     <message>
         <source>Unpin</source>
@@ -190,6 +301,10 @@
         <translation>撤销删除(&amp;U)</translation>
     </message>
     <message>
+        <source>Context budget unavailable: {reason}</source>
+        <translation>无法计算上下文预算：{reason}</translation>
+    </message>
+    <message>
         <source>Wait for the reply being written to finish (or stop it) first.</source>
         <translation>请先等待正在生成的回复结束（或停止它）。</translation>
     </message>
@@ -206,12 +321,39 @@
         <translation>消息已删除。</translation>
     </message>
     <message>
+        <source>Conversation “{title}” deleted.</source>
+        <translation>已删除对话“{title}”。</translation>
+    </message>
+    <message>
         <source>Cannot undo</source>
         <translation>无法撤销</translation>
     </message>
     <message>
         <source>Cannot duplicate</source>
         <translation>无法复制</translation>
+    </message>
+    <message>
+        <source>Message copied as Markdown.</source>
+        <translation>已将消息复制为 Markdown。</translation>
+    </message>
+    <message>
+        <source>Message copied.</source>
+        <translation>已复制消息。</translation>
+    </message>
+</context>
+<context>
+    <name>EngineMenu</name>
+    <message>
+        <source>This laptop (in-process model)</source>
+        <translation>本机（进程内模型）</translation>
+    </message>
+    <message>
+        <source>&amp;Add server…</source>
+        <translation>添加服务器(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>Added {name}: choose it in the Engine menu to chat through it.</source>
+        <translation>已添加 {name}：在“引擎”菜单中选择它，即可通过它聊天。</translation>
     </message>
 </context>
 <context>
@@ -256,6 +398,85 @@
     </message>
 </context>
 <context>
+    <name>Glossary</name>
+    <message>
+        <source>model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>The token&apos;s probability under the model, before any sampler setting: how likely the model itself found it.</source>
+        <translation>这个词元在模型下的概率，未经任何采样设置：模型本身认为它有多大可能。</translation>
+    </message>
+    <message>
+        <source>drawn</source>
+        <translation>抽中</translation>
+    </message>
+    <message>
+        <source>The probability the token was drawn with, after the reply&apos;s sampler settings (temperature, top-k, top-p, min-p, repeat penalty). At temperature 0 the most likely token is always drawn (100%).</source>
+        <translation>按这条回复的采样设置（温度、top-k、top-p、min-p、重复惩罚）抽中这个词元的概率。温度为 0 时总是抽中最可能的词元（100%）。</translation>
+    </message>
+    <message>
+        <source>entropy</source>
+        <translation>熵</translation>
+    </message>
+    <message>
+        <source>How spread out the model&apos;s whole distribution was at that token, in bits: 0 means certain; higher means many tokens were plausible.</source>
+        <translation>模型在这个位置上整个分布的分散程度，单位为比特：0 表示完全确定；越高表示有越多词元都说得通。</translation>
+    </message>
+    <message>
+        <source>perplexity</source>
+        <translation>困惑度</translation>
+    </message>
+    <message>
+        <source>The reply&apos;s average surprise: e to the minus mean log-probability. 1 means every token was certain; higher means the model was less sure overall.</source>
+        <translation>回复的平均“意外程度”：e 的负平均对数概率次方。1 表示每个词元都是确定的；越高表示模型整体越没有把握。</translation>
+    </message>
+    <message>
+        <source>mean log-prob</source>
+        <translation>平均对数概率</translation>
+    </message>
+    <message>
+        <source>The average natural log of each token&apos;s model probability (0 is certain, more negative is less likely).</source>
+        <translation>每个词元模型概率的自然对数的平均值（0 表示确定，越负表示越不可能）。</translation>
+    </message>
+    <message>
+        <source>what-if</source>
+        <translation>假设</translation>
+    </message>
+    <message>
+        <source>The Probabilities panel&apos;s sandbox: how the same position&apos;s alternatives would be weighted at other sampler settings. It never changes the settings of the next reply.</source>
+        <translation>“概率”面板里的沙盒：在别的采样设置下，同一位置的各个候选会得到怎样的权重。它不会改变下一条回复的设置。</translation>
+    </message>
+    <message>
+        <source>An estimated figure: for example entropy from a server that returns only the top alternatives.</source>
+        <translation>估计值：例如服务器只返回排名靠前的候选时算出的熵。</translation>
+    </message>
+    <message>
+        <source>A space inside a token (tokens often start with one).</source>
+        <translation>词元中的空格（词元常以空格开头）。</translation>
+    </message>
+    <message>
+        <source>A line break inside a token.</source>
+        <translation>词元中的换行。</translation>
+    </message>
+    <message>
+        <source>A byte token: part of a character that spans several tokens (an emoji, an accented or Chinese character); the character appears once all its bytes have been drawn.</source>
+        <translation>字节词元：一个跨越多个词元的字符的一部分（表情符号、带重音的字母或汉字）；它的所有字节都被抽中后，这个字符才会出现。</translation>
+    </message>
+    <message>
+        <source>An alternative the reply&apos;s sampler settings excluded: it could not have been drawn.</source>
+        <translation>被这条回复的采样设置排除的候选：它不可能被抽中。</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;Reading the probabilities&lt;/h3&gt;&lt;p&gt;Turn on &lt;b&gt;View → Probability heatmap&lt;/b&gt; (Ctrl+H): every token of a reply is coloured by its probability (the legend above the transcript says which). Click a token to see it in the &lt;b&gt;Probabilities&lt;/b&gt; panel: its probabilities, the entropy and the top alternatives. Click an alternative to continue the reply from it as a new branch (‹ 1/2 › switches between branches).&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;如何读懂概率&lt;/h3&gt;&lt;p&gt;打开&lt;b&gt;视图 → 概率热力图&lt;/b&gt;（Ctrl+H）：回复中的每个词元都按它的概率着色（对话上方的图例说明用的是哪种概率）。点击一个词元，就能在&lt;b&gt;概率&lt;/b&gt;面板中看到它：它的各项概率、熵和主要候选。点击一个候选，回复会从它开始作为新分支接着写（‹ 1/2 › 在分支之间切换）。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Under each reply, &lt;b&gt;Confidence&lt;/b&gt; gives the mean log-prob, the perplexity and the least confident words.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;每条回复下方的&lt;b&gt;置信度&lt;/b&gt;给出平均对数概率、困惑度，以及模型最没有把握的几个词。&lt;/p&gt;</translation>
+    </message>
+</context>
+<context>
     <name>HeatmapLegend</name>
     <message>
         <source>Each token of a reply is coloured by its probability under the model</source>
@@ -272,6 +493,14 @@
         <source>&amp;About Inkling</source>
         <translation>关于 Inkling(&amp;A)</translation>
     </message>
+    <message>
+        <source>Reading the probabilities</source>
+        <translation>如何读懂概率</translation>
+    </message>
+    <message>
+        <source>About Inkling</source>
+        <translation>关于 Inkling</translation>
+    </message>
 </context>
 <context>
     <name>LabController</name>
@@ -286,6 +515,167 @@
     <message>
         <source>Your notes could not be searched: {message}</source>
         <translation>无法搜索你的笔记：{message}</translation>
+    </message>
+</context>
+<context>
+    <name>LabDialog</name>
+    <message>
+        <source>below the top {count}</source>
+        <translation>在前 {count} 名之外</translation>
+    </message>
+    <message>
+        <source>Lab</source>
+        <translation>实验</translation>
+    </message>
+    <message>
+        <source>How likely is this?</source>
+        <translation>这有多大可能？</translation>
+    </message>
+    <message>
+        <source>Sample many</source>
+        <translation>多次采样</translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation>比较</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Run again</source>
+        <translation>再运行一次</translation>
+    </message>
+    <message>
+        <source>The shown run again, from the prompt tokens, settings and seeds it recorded</source>
+        <translation>按记录下的提示词词元、设置和随机种子，把显示的这次运行再跑一遍</translation>
+    </message>
+    <message>
+        <source>Kept runs (double-click to reopen)</source>
+        <translation>保存的运行（双击重新打开）</translation>
+    </message>
+    <message>
+        <source>One text per line, e.g.
+Paris
+Lyon
+Marseille</source>
+        <translation>每行一段文本，例如：
+北京
+上海
+广州</translation>
+    </message>
+    <message>
+        <source>Exact (a token at a time, as generation computes them; slower)</source>
+        <translation>精确（像生成时一样逐个词元计算；较慢）</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>评分</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <source>Log-prob</source>
+        <translation>对数概率</translation>
+    </message>
+    <message>
+        <source>Perplexity</source>
+        <translation>困惑度</translation>
+    </message>
+    <message>
+        <source>Tokens</source>
+        <translation>词元数</translation>
+    </message>
+    <message>
+        <source>Token</source>
+        <translation>词元</translation>
+    </message>
+    <message>
+        <source>Probability</source>
+        <translation>概率</translation>
+    </message>
+    <message>
+        <source>Rank</source>
+        <translation>排名</translation>
+    </message>
+    <message>
+        <source>Top alternatives</source>
+        <translation>主要候选</translation>
+    </message>
+    <message>
+        <source>How probable does the model find each text as the reply to your newest message?</source>
+        <translation>把每段文本当作对你最新一条消息的回复，模型认为它的概率有多大？</translation>
+    </message>
+    <message>
+        <source>Sample</source>
+        <translation>采样</translation>
+    </message>
+    <message>
+        <source>Replies</source>
+        <translation>回复数</translation>
+    </message>
+    <message>
+        <source>tokens each</source>
+        <translation>每条词元数</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>回答</translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation>次数</translation>
+    </message>
+    <message>
+        <source>Keep the selected answer as a branch</source>
+        <translation>把选中的回答保存为分支</translation>
+    </message>
+    <message>
+        <source>Model probability</source>
+        <translation>模型概率</translation>
+    </message>
+    <message>
+        <source>Drawn</source>
+        <translation>抽中</translation>
+    </message>
+    <message>
+        <source>Sampler probability</source>
+        <translation>采样器概率</translation>
+    </message>
+    <message>
+        <source>Replies to your newest message at the Sampling panel&apos;s settings, each with its own seed.</source>
+        <translation>按“采样”面板的设置回复你最新的一条消息，每条回复用各自的随机种子。</translation>
+    </message>
+    <message>
+        <source>The selected answer, token by token (click one to see what the replies drew there):</source>
+        <translation>选中的回答，逐个词元（点击一个，查看各条回复在那里抽中了什么）：</translation>
+    </message>
+    <message>
+        <source>Running…</source>
+        <translation>正在运行…</translation>
+    </message>
+    <message>
+        <source>Write at least one text to score.</source>
+        <translation>请至少写一段要评分的文本。</translation>
+    </message>
+    <message>
+        <source>{done} of {total} done…</source>
+        <translation>已完成 {done}/{total}…</translation>
+    </message>
+    <message>
+        <source>Done; kept under this conversation.</source>
+        <translation>完成；已保存在这个对话下。</translation>
+    </message>
+    <message>
+        <source>Token {position}: all {total} replies start here.</source>
+        <translation>第 {position} 个词元：全部 {total} 条回复都从这里开始。</translation>
+    </message>
+    <message>
+        <source>Token {position}, after “{before}”: {sharing} of {total} replies began this way.</source>
+        <translation>第 {position} 个词元，在“{before}”之后：{total} 条回复中有 {sharing} 条以这样开头。</translation>
     </message>
 </context>
 <context>
@@ -425,6 +815,22 @@
         <translation>随附的模型(&amp;B)</translation>
     </message>
     <message>
+        <source>chat</source>
+        <translation>聊天</translation>
+    </message>
+    <message>
+        <source>base model: notebook</source>
+        <translation>基础模型：笔记本</translation>
+    </message>
+    <message>
+        <source>Model &amp;library…</source>
+        <translation>模型库(&amp;L)…</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel loading</source>
+        <translation>取消加载(&amp;C)</translation>
+    </message>
+    <message>
         <source>&amp;Engine</source>
         <translation>引擎(&amp;E)</translation>
     </message>
@@ -449,12 +855,24 @@
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <source>Lab</source>
-        <translation>实验</translation>
+        <source>The window changes language when the reply being written ends.</source>
+        <translation>正在写的回复结束后，窗口会切换语言。</translation>
     </message>
     <message>
-        <source>The new language is used when Inkling starts again.</source>
-        <translation>新的界面语言将在 Inkling 下次启动时生效。</translation>
+        <source>{name} keeps its own {own} threads (Model library); other models use this choice.</source>
+        <translation>{name} 保留它自己的 {own} 个线程（在模型库中设置）；其他模型使用这个选择。</translation>
+    </message>
+    <message>
+        <source>llama.cpp used: {runtime}</source>
+        <translation>llama.cpp 使用：{runtime}</translation>
+    </message>
+    <message>
+        <source>The layout and an unsaved system prompt were not kept: {error}</source>
+        <translation>窗口布局和未保存的系统提示词没能保存：{error}</translation>
+    </message>
+    <message>
+        <source>Lab</source>
+        <translation>实验</translation>
     </message>
     <message>
         <source>Open model</source>
@@ -477,10 +895,6 @@
         <translation>自动</translation>
     </message>
     <message>
-        <source>{name} keeps its own {own} threads (Model library); other models use this choice.</source>
-        <translation>{name} 保留它自己的 {own} 个线程（在模型库中设置）；其他模型使用这个选择。</translation>
-    </message>
-    <message>
         <source>Connecting to {name}…</source>
         <translation>正在连接 {name}…</translation>
     </message>
@@ -489,12 +903,24 @@
         <translation>新建笔记本</translation>
     </message>
     <message>
+        <source>context 0 / {n_ctx}</source>
+        <translation>上下文 0 / {n_ctx}</translation>
+    </message>
+    <message>
         <source>No model: open one with File → Open model…</source>
         <translation>未加载模型：请用 文件 → 打开模型… 打开一个</translation>
     </message>
     <message>
+        <source>{name} is still loaded.</source>
+        <translation>当前仍在使用 {name}。</translation>
+    </message>
+    <message>
         <source>Cannot open model</source>
         <translation>无法打开模型</translation>
+    </message>
+    <message>
+        <source>text completion (no chat template)</source>
+        <translation>文本续写（没有聊天模板）</translation>
     </message>
     <message>
         <source>Wait for the text being written to finish (or stop it) first.</source>
@@ -505,12 +931,28 @@
         <translation>聊天模型会把文档当作一条消息来回答；基础模型会接着写下去（模型 → 随附的模型）。</translation>
     </message>
     <message>
+        <source>Export conversation</source>
+        <translation>导出对话</translation>
+    </message>
+    <message>
+        <source>Markdown, the branch shown (*.md);;JSON, every branch with token data (*.json)</source>
+        <translation>Markdown，当前显示的分支 (*.md);;JSON，所有分支及词元数据 (*.json)</translation>
+    </message>
+    <message>
         <source>Cannot export</source>
         <translation>无法导出</translation>
     </message>
     <message>
         <source>Exported “{title}” to {path}.</source>
         <translation>已将「{title}」导出到 {path}。</translation>
+    </message>
+    <message>
+        <source>Import conversations</source>
+        <translation>导入对话</translation>
+    </message>
+    <message>
+        <source>Inkling exports (*.json *.zip);;All files (*)</source>
+        <translation>Inkling 导出文件 (*.json *.zip);;所有文件 (*)</translation>
     </message>
     <message>
         <source>Cannot import</source>
@@ -597,8 +1039,44 @@
 <context>
     <name>MessageView</name>
     <message>
+        <source>writing…</source>
+        <translation>正在写…</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>interrupted: Inkling closed while this was being written</source>
+        <translation>已中断：写这条回复时 Inkling 关闭了</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>出错</translation>
+    </message>
+    <message>
         <source>not sent to the model</source>
         <translation>未发送给模型</translation>
+    </message>
+    <message>
+        <source>error: {error}</source>
+        <translation>出错：{error}</translation>
+    </message>
+    <message>
+        <source>damaged {parts}: could not be read</source>
+        <translation>{parts}已损坏：无法读取</translation>
+    </message>
+    <message>
+        <source> and </source>
+        <translation>和</translation>
+    </message>
+    <message>
+        <source>reading the conversation: {done} of {total} tokens</source>
+        <translation>正在读取对话：{done} / {total} 个词元</translation>
+    </message>
+    <message>
+        <source>Not sent to the model: the conversation is longer than its context, so the last reply was written without this message.</source>
+        <translation>没有发送给模型：对话超出了模型的上下文，所以最后一条回复是在没有这条消息的情况下写的。</translation>
     </message>
 </context>
 <context>
@@ -610,6 +1088,10 @@
     <message>
         <source>Skipped</source>
         <translation>已跳过</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>全部</translation>
     </message>
     <message>
         <source>Model → CPU threads ({threads})</source>
@@ -676,38 +1158,6 @@
         <translation>默认采样设置</translation>
     </message>
     <message>
-        <source>None</source>
-        <translation>无</translation>
-    </message>
-    <message>
-        <source>llama.cpp finds no GPU.</source>
-        <translation>llama.cpp 没有找到 GPU。</translation>
-    </message>
-    <message>
-        <source>Every device (llama.cpp&apos;s choice)</source>
-        <translation>所有设备（由 llama.cpp 选择）</translation>
-    </message>
-    <message>
-        <source>{device} is the only device llama.cpp sees now; choose Every device and restart to see the others.</source>
-        <translation>llama.cpp 现在只能看到 {device}；选择“所有设备”并重新启动后才能看到其他设备。</translation>
-    </message>
-    <message>
-        <source>The device takes effect when Inkling starts again.</source>
-        <translation>该设备将在 Inkling 下次启动时生效。</translation>
-    </message>
-    <message>
-        <source>The file recommends {values}.</source>
-        <translation>文件推荐 {values}。</translation>
-    </message>
-    <message>
-        <source>The file recommends none: Inkling&apos;s defaults.</source>
-        <translation>文件没有推荐值：使用 Inkling 的默认值。</translation>
-    </message>
-    <message>
-        <source>The Sampling panel starts from these when you switch to this model.</source>
-        <translation>切换到这个模型时，采样面板会从这些值开始。</translation>
-    </message>
-    <message>
         <source>Default system prompt</source>
         <translation>默认系统提示词</translation>
     </message>
@@ -732,6 +1182,26 @@
         <translation>关闭</translation>
     </message>
     <message>
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>llama.cpp finds no GPU.</source>
+        <translation>llama.cpp 没有找到 GPU。</translation>
+    </message>
+    <message>
+        <source>Every device (llama.cpp&apos;s choice)</source>
+        <translation>所有设备（由 llama.cpp 选择）</translation>
+    </message>
+    <message>
+        <source>{device} is the only device llama.cpp sees now; choose Every device and restart to see the others.</source>
+        <translation>llama.cpp 现在只能看到 {device}；选择“所有设备”并重新启动后才能看到其他设备。</translation>
+    </message>
+    <message>
+        <source>The device takes effect when Inkling starts again.</source>
+        <translation>该设备将在 Inkling 下次启动时生效。</translation>
+    </message>
+    <message>
         <source>Scanning…</source>
         <translation>正在扫描…</translation>
     </message>
@@ -748,12 +1218,136 @@
         <translation>{count} 个模型</translation>
     </message>
     <message>
+        <source>chat</source>
+        <translation>聊天</translation>
+    </message>
+    <message>
+        <source>text completion</source>
+        <translation>文本续写</translation>
+    </message>
+    <message>
+        <source>Skipped ({count}) — scanned in {ms} ms</source>
+        <translation>已跳过（{count}）— 扫描用时 {ms} 毫秒</translation>
+    </message>
+    <message>
+        <source>nothing</source>
+        <translation>无</translation>
+    </message>
+    <message>
         <source>No model found.</source>
         <translation>没有找到模型。</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>{architecture} · {parameters} parameters · {quantization} · {size} on disk</source>
+        <translation>{architecture} · {parameters} 参数 · {quantization} · 占用磁盘 {size}</translation>
+    </message>
+    <message>
+        <source>unknown architecture</source>
+        <translation>未知架构</translation>
+    </message>
+    <message>
+        <source>unknown quantization</source>
+        <translation>未知量化</translation>
+    </message>
+    <message>
+        <source> in {parts} parts</source>
+        <translation>，分为 {parts} 个文件</translation>
+    </message>
+    <message>
+        <source>Trained context: {context} tokens · vocabulary {vocabulary}</source>
+        <translation>训练上下文：{context} 个词元 · 词表 {vocabulary}</translation>
+    </message>
+    <message>
+        <source>Mode: chat (template in the file)</source>
+        <translation>模式：聊天（文件中带有模板）</translation>
+    </message>
+    <message>
+        <source>Mode: text completion (no chat template)</source>
+        <translation>模式：文本续写（没有聊天模板）</translation>
+    </message>
+    <message>
+        <source>License: {license}</source>
+        <translation>许可证：{license}</translation>
+    </message>
+    <message>
+        <source>Base model: {model}</source>
+        <translation>基础模型：{model}</translation>
+    </message>
+    <message>
+        <source>Vision projector beside it: {names} (not used by Inkling)</source>
+        <translation>旁边有视觉投影文件：{names}（Inkling 不使用）</translation>
+    </message>
+    <message>
+        <source>Loaded now; llama.cpp used: {runtime}</source>
+        <translation>当前已加载；llama.cpp 使用：{runtime}</translation>
+    </message>
+    <message>
+        <source>Found at:</source>
+        <translation>所在位置：</translation>
+    </message>
+    <message>
+        <source>on: {what}</source>
+        <translation>开启：{what}</translation>
+    </message>
+    <message>
+        <source>The file recommends {values}.</source>
+        <translation>文件推荐 {values}。</translation>
+    </message>
+    <message>
+        <source>The file recommends none: Inkling&apos;s defaults.</source>
+        <translation>文件没有推荐值：使用 Inkling 的默认值。</translation>
+    </message>
+    <message>
+        <source>The Sampling panel starts from these when you switch to this model.</source>
+        <translation>切换到这个模型时，采样面板会从这些值开始。</translation>
+    </message>
+    <message>
+        <source>Will it fit? {verdict}</source>
+        <translation>装得下吗？{verdict}</translation>
+    </message>
+    <message>
+        <source>GPU {name}: about {layers} of {total} layers fit in {free} free (estimated)</source>
+        <translation>GPU {name}：{total} 层中大约有 {layers} 层能放进 {free} 的可用显存（估计值）</translation>
+    </message>
+    <message>
+        <source>Model settings</source>
+        <translation>模型设置</translation>
+    </message>
+    <message>
+        <source>Reload model</source>
+        <translation>重新加载模型</translation>
+    </message>
+    <message>
+        <source>These settings take effect when {name} is loaded again. Reload it now?</source>
+        <translation>这些设置在重新加载 {name} 后生效。现在重新加载吗？</translation>
+    </message>
+    <message>
+        <source>Add a folder of GGUF models</source>
+        <translation>添加存放 GGUF 模型的文件夹</translation>
+    </message>
+    <message>
+        <source>Bundled</source>
+        <translation>随附</translation>
+    </message>
+    <message>
+        <source>Opened before</source>
+        <translation>打开过的</translation>
+    </message>
+    <message>
+        <source>Added folder</source>
+        <translation>添加的文件夹</translation>
     </message>
 </context>
 <context>
     <name>NotebookView</name>
+    <message>
+        <source>Write the start of a document (a story, a list, a few examples of a pattern) and press Tab: the model writes on from where the text ends.</source>
+        <translation>写下一篇文档的开头（一个故事、一份清单、几个同一格式的例子），然后按 Tab：模型会从文本结尾处接着写。</translation>
+    </message>
     <message>
         <source>Continue ⇥</source>
         <translation>继续 ⇥</translation>
@@ -766,9 +1360,29 @@
         <source>Stop</source>
         <translation>停止</translation>
     </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>reading the document: {done} of {total} tokens</source>
+        <translation>正在读取文档：{done} / {total} 个词元</translation>
+    </message>
+    <message>
+        <source>error: {error}</source>
+        <translation>出错：{error}</translation>
+    </message>
+    <message>
+        <source>{count} tokens continued</source>
+        <translation>已续写 {count} 个词元</translation>
+    </message>
 </context>
 <context>
     <name>NotesController</name>
+    <message>
+        <source>Notes (*.txt *.md *.markdown *.pdf *.html *.htm);;All files (*)</source>
+        <translation>笔记 (*.txt *.md *.markdown *.pdf *.html *.htm);;所有文件 (*)</translation>
+    </message>
     <message>
         <source>Use notes</source>
         <translation>使用笔记</translation>
@@ -782,16 +1396,56 @@
         <translation>修复损坏的笔记…</translation>
     </message>
     <message>
+        <source>&amp;New note</source>
+        <translation>新建笔记(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Import files…</source>
+        <translation>导入文件(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>Import &amp;folder…</source>
+        <translation>导入文件夹(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>&amp;Rebuild search index</source>
+        <translation>重建搜索索引(&amp;R)</translation>
+    </message>
+    <message>
         <source>Checking imported folders for changes</source>
         <translation>正在检查导入的文件夹有无变化</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>The damaged notes file was kept as {name}, beside the new one.</source>
+        <translation>损坏的笔记文件已保留为 {name}，就在新文件旁边。</translation>
+    </message>
+    <message>
+        <source> In this window: Notes → Repair damaged notes…</source>
+        <translation>在这个窗口中：笔记 → 修复损坏的笔记…</translation>
+    </message>
+    <message>
+        <source>{message} Chat works without them.</source>
+        <translation>{message}没有笔记也可以聊天。</translation>
     </message>
     <message>
         <source>Indexing {what}: {percent}%</source>
         <translation>正在索引 {what}：{percent}%</translation>
     </message>
     <message>
+        <source>Notes: {message}</source>
+        <translation>笔记：{message}</translation>
+    </message>
+    <message>
         <source>A note needs some text.</source>
         <translation>笔记需要有一些文字。</translation>
+    </message>
+    <message>
+        <source>Note “{title}” saved ({chunks} chunks).</source>
+        <translation>笔记“{title}”已保存（{chunks} 个片段）。</translation>
     </message>
     <message>
         <source>Saving the note</source>
@@ -810,6 +1464,10 @@
         <translation>正在移除文件夹</translation>
     </message>
     <message>
+        <source>Removed {path}.</source>
+        <translation>已移除 {path}。</translation>
+    </message>
+    <message>
         <source>Delete note</source>
         <translation>删除笔记</translation>
     </message>
@@ -820,6 +1478,18 @@
     <message>
         <source>Deleting the note</source>
         <translation>正在删除笔记</translation>
+    </message>
+    <message>
+        <source>Deleted “{title}”.</source>
+        <translation>已删除“{title}”。</translation>
+    </message>
+    <message>
+        <source>Import files as notes</source>
+        <translation>把文件导入为笔记</translation>
+    </message>
+    <message>
+        <source>Import a folder of notes</source>
+        <translation>导入一个笔记文件夹</translation>
     </message>
     <message>
         <source>Importing {name}</source>
@@ -834,12 +1504,24 @@
         <translation>正在重建搜索索引</translation>
     </message>
     <message>
+        <source>Search index rebuilt from your notes: {chunks} chunks.</source>
+        <translation>已根据你的笔记重建搜索索引：{chunks} 个片段。</translation>
+    </message>
+    <message>
         <source>That note no longer exists.</source>
         <translation>这条笔记已经不存在了。</translation>
     </message>
     <message>
+        <source>Notes could not be searched: {message}</source>
+        <translation>无法搜索笔记：{message}</translation>
+    </message>
+    <message>
         <source>Sources: damaged, they could not be read.</source>
         <translation>来源：已损坏，无法读取。</translation>
+    </message>
+    <message>
+        <source>Notes folders: {summary}.</source>
+        <translation>笔记文件夹：{summary}。</translation>
     </message>
 </context>
 <context>
@@ -940,6 +1622,14 @@
         <translation>最低分数</translation>
     </message>
     <message>
+        <source>folder, {count} files</source>
+        <translation>文件夹，{count} 个文件</translation>
+    </message>
+    <message>
+        <source>kept in sync; file types: {types}</source>
+        <translation>保持同步；文件类型：{types}</translation>
+    </message>
+    <message>
         <source>Score</source>
         <translation>分数</translation>
     </message>
@@ -973,6 +1663,18 @@
     <message>
         <source>Select a token: turn on the heatmap (Ctrl+H) and click a token of a reply.</source>
         <translation>选择一个词元：打开热力图（Ctrl+H），然后点击回复中的一个词元。</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>关</translation>
+    </message>
+    <message>
+        <source>repeat penalty {value}</source>
+        <translation>重复惩罚 {value}</translation>
+    </message>
+    <message>
+        <source>  (end of text)</source>
+        <translation>  （文本结束）</translation>
     </message>
     <message>
         <source>The token&apos;s probability under the model, before any sampler setting</source>
@@ -1042,23 +1744,147 @@
         <source>entropy {bits} bits</source>
         <translation>熵 {bits} 比特</translation>
     </message>
+    <message>
+        <source> (not recorded for this reply: left out ≈)</source>
+        <translation>（这条回复没有记录：已略去 ≈）</translation>
+    </message>
+    <message>
+        <source>Reply: {settings}</source>
+        <translation>回复：{settings}</translation>
+    </message>
+    <message>
+        <source>The settings the reply was generated with; ✕ marks the alternatives they excluded. </source>
+        <translation>生成这条回复时的设置；✕ 标出被这些设置排除的候选。</translation>
+    </message>
+    <message>
+        <source>This reply was written before Inkling recorded what the repeat penalty needs, so the what-if and the marks leave it out: they are estimates.</source>
+        <translation>这条回复写于 Inkling 开始记录重复惩罚所需信息之前，所以假设分布和标记都没有计入它：它们是估计值。</translation>
+    </message>
+    <message>
+        <source> ≈ estimated</source>
+        <translation> ≈ 估计值</translation>
+    </message>
+    <message>
+        <source>model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>what-if ({settings})</source>
+        <translation>假设（{settings}）</translation>
+    </message>
+    <message>
+        <source>What-if: the distribution the sampler would draw from at these settings (the reply&apos;s own, at the what-if temperature).</source>
+        <translation>假设：在这些设置下采样器会从中抽取的分布（这条回复自己的设置，温度用假设温度）。</translation>
+    </message>
+    <message>
+        <source> Estimated: the stored alternatives end before the sampler&apos;s cut, so the unseen rest of the vocabulary is assumed as likely as the last stored token.</source>
+        <translation>估计值：保存的候选在采样器的截断点之前就结束了，所以词表中未见到的其余部分按与最后一个保存的词元同样可能来估计。</translation>
+    </message>
+    <message>
+        <source>{token} (id {id}): click or Enter to continue from it</source>
+        <translation>{token}（id {id}）：点击或按 Enter，从它接着写</translation>
+    </message>
+    <message>
+        <source>everything else</source>
+        <translation>其余所有词元</translation>
+    </message>
 </context>
 <context>
     <name>PromptInspector</name>
     <message>
+        <source>Choose “Prompt” on a reply to see exactly what the model read.</source>
+        <translation>在一条回复上选择“提示词”，即可看到模型读到的确切内容。</translation>
+    </message>
+    <message>
         <source>Show tokens</source>
         <translation>显示词元</translation>
+    </message>
+    <message>
+        <source>No prompt was recorded for this reply (it was written before Inkling kept prompts, or it failed before the prompt was built).</source>
+        <translation>这条回复没有记录提示词（它写于 Inkling 开始保存提示词之前，或在提示词构建之前就失败了）。</translation>
+    </message>
+    <message>
+        <source>This reply&apos;s prompt cannot be shown: its {error}.</source>
+        <translation>无法显示这条回复的提示词：{error}。</translation>
+    </message>
+    <message>
+        <source> · {count} oldest messages left out</source>
+        <translation> · 略去了最早的 {count} 条消息</translation>
+    </message>
+    <message>
+        <source> · token boundaries estimated</source>
+        <translation> · 词元边界为估计值</translation>
+    </message>
+    <message>
+        <source>Prompt of the reply by {model}: {total} tokens of a {n_ctx}-token context, {reserve} kept for the reply</source>
+        <translation>{model} 这条回复的提示词：共 {total} 个词元，上下文 {n_ctx} 个词元，为回复留出 {reserve} 个</translation>
+    </message>
+    <message>
+        <source>the model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Show text</source>
+        <translation>显示文本</translation>
     </message>
 </context>
 <context>
     <name>Recovery</name>
     <message>
+        <source>Inkling backups (*.db);;All files (*)</source>
+        <translation>Inkling 备份 (*.db);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Restore from backup</source>
+        <translation>从备份恢复</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
         <source>Inkling cannot open its database</source>
         <translation>Inkling 无法打开它的数据库</translation>
+    </message>
+    <message>
+        <source>{path} is damaged and cannot be opened ({reason}).
+
+Inkling can move it aside — it is renamed, never deleted — and then put back a backup, or start with a new, empty database.</source>
+        <translation>{path} 已损坏，无法打开（{reason}）。
+
+Inkling 可以把它移到一旁（只是改名，绝不删除），然后放回一个备份，或者用一个新的空数据库重新开始。</translation>
+    </message>
+    <message>
+        <source>There is no backup in {path} yet.</source>
+        <translation>{path} 中还没有备份。</translation>
+    </message>
+    <message>
+        <source>Restore {backup}</source>
+        <translation>恢复 {backup}</translation>
+    </message>
+    <message>
+        <source>Restore from backup…</source>
+        <translation>从备份恢复…</translation>
+    </message>
+    <message>
+        <source>Start fresh</source>
+        <translation>重新开始</translation>
+    </message>
+    <message>
+        <source>Inkling will close, put back {name} and open again. The current database is kept beside it, renamed (…replaced-DATE), never deleted.</source>
+        <translation>Inkling 将关闭，放回 {name}，然后重新打开。当前的数据库会改名（…replaced-日期）保留在它旁边，绝不删除。</translation>
     </message>
 </context>
 <context>
     <name>ReplyController</name>
+    <message>
+        <source>{rate} tok/s · TTFT {ttft} ms · context {used} / {n_ctx}</source>
+        <translation>{rate} 词元/秒 · 首词元 {ttft} 毫秒 · 上下文 {used} / {n_ctx}</translation>
+    </message>
+    <message>
+        <source>The conversation is longer than the context: the {count} oldest messages were left out.</source>
+        <translation>对话超出了上下文：略去了最早的 {count} 条消息。</translation>
+    </message>
     <message>
         <source>The reply could not be saved: {error}</source>
         <translation>回复无法保存：{error}</translation>
@@ -1067,12 +1893,22 @@
         <source>The reply failed: {error}</source>
         <translation>回复失败：{error}</translation>
     </message>
+    <message>
+        <source>{rate} tok/s · context {used} / {n_ctx}</source>
+        <translation>{rate} 词元/秒 · 上下文 {used} / {n_ctx}</translation>
+    </message>
 </context>
 <context>
     <name>ReplySummaryView</name>
     <message>
         <source>Confidence: mean log-prob {mean} · perplexity {perplexity} · {count} tokens</source>
         <translation>置信度：平均对数概率 {mean} · 困惑度 {perplexity} · {count} 个词元</translation>
+    </message>
+    <message>
+        <source>mean log-prob: {mean}
+perplexity: {perplexity}</source>
+        <translation>平均对数概率：{mean}
+困惑度：{perplexity}</translation>
     </message>
     <message>
         <source>Least confident: {links}</source>
@@ -1086,12 +1922,40 @@
 <context>
     <name>SamplingPanel</name>
     <message>
+        <source>How much randomness: 0 always picks the most likely token.</source>
+        <translation>随机程度：0 表示总是选最可能的词元。</translation>
+    </message>
+    <message>
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
+        <source>Keep the smallest set of tokens whose probabilities add up to this.</source>
+        <translation>只保留概率加起来达到这个值的最少词元。</translation>
+    </message>
+    <message>
+        <source>Keep only the k most likely tokens (0: off).</source>
+        <translation>只保留最可能的 k 个词元（0：关闭）。</translation>
+    </message>
+    <message>
+        <source>Drop tokens less likely than this fraction of the best one.</source>
+        <translation>丢弃概率低于最优词元这个比例的词元。</translation>
+    </message>
+    <message>
+        <source>Make recently written tokens less likely (1: off).</source>
+        <translation>降低最近写过的词元的概率（1：关闭）。</translation>
+    </message>
+    <message>
+        <source>The same seed and settings give the same reply.</source>
+        <translation>相同的随机种子和设置会得到相同的回复。</translation>
+    </message>
+    <message>
         <source>Random</source>
         <translation>随机</translation>
+    </message>
+    <message>
+        <source>The reply stops after this many tokens.</source>
+        <translation>回复写到这么多词元后停止。</translation>
     </message>
     <message>
         <source>Reset to defaults</source>
@@ -1199,12 +2063,20 @@
         <translation>来源：</translation>
     </message>
     <message>
+        <source>&lt;b&gt;{title}&lt;/b&gt; — chunk {chunk}, match {score}</source>
+        <translation>&lt;b&gt;{title}&lt;/b&gt; — 第 {chunk} 个片段，匹配度 {score}</translation>
+    </message>
+    <message>
         <source>Source {n}</source>
         <translation>来源 {n}</translation>
     </message>
 </context>
 <context>
     <name>SystemPromptPanel</name>
+    <message>
+        <source>Custom</source>
+        <translation>自定义</translation>
+    </message>
     <message>
         <source>System prompt preset</source>
         <translation>系统提示词预设</translation>
@@ -1229,8 +2101,41 @@
 <context>
     <name>ThemeController</name>
     <message>
+        <source>&amp;System</source>
+        <translation>跟随系统(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Light</source>
+        <translation>浅色(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Dark</source>
+        <translation>深色(&amp;D)</translation>
+    </message>
+    <message>
         <source>&amp;Theme</source>
         <translation>主题(&amp;T)</translation>
+    </message>
+</context>
+<context>
+    <name>ThreadsMenu</name>
+    <message>
+        <source>CPU &amp;threads</source>
+        <translation>CPU 线程(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Automatic ({count})</source>
+        <translation>自动（{count}）</translation>
+    </message>
+    <message>
+        <source>Fewer threads than cores keeps replies fast while other programs are busy: llama.cpp&apos;s threads wait for each other whenever one of them is not running</source>
+        <translation>线程比核心少一些，其他程序繁忙时回复也能保持快速：只要 llama.cpp 的某个线程没在运行，其余线程就得等它</translation>
+    </message>
+    <message numerus="yes">
+        <source>Decode with %n thread(s)</source>
+        <translation>
+            <numerusform>用 %n 个线程解码</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1298,12 +2203,466 @@
         <source>Probabilities</source>
         <translation>概率</translation>
     </message>
+    <message>
+        <source>its token data cannot be read ({error})</source>
+        <translation>它的词元数据无法读取（{error}）</translation>
+    </message>
+    <message>
+        <source>this reply has no token data</source>
+        <translation>这条回复没有词元数据</translation>
+    </message>
+    <message>
+        <source>No heatmap: {problem}.</source>
+        <translation>没有热力图：{problem}。</translation>
+    </message>
+    <message>
+        <source>Wait until the reply is finished to inspect its tokens.</source>
+        <translation>等回复写完后再查看它的词元。</translation>
+    </message>
+    <message>
+        <source>No token data: {problem}.</source>
+        <translation>没有词元数据：{problem}。</translation>
+    </message>
+</context>
+<context>
+    <name>TokenTableModel</name>
+    <message>
+        <source>text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <source>part</source>
+        <translation>部分</translation>
+    </message>
 </context>
 <context>
     <name>WelcomeView</name>
     <message>
+        <source>Why is the sky blue? Answer in two sentences.</source>
+        <translation>天空为什么是蓝色的？用两句话回答。</translation>
+    </message>
+    <message>
+        <source>Then press Ctrl+H for the heatmap and click a word to see what else the model considered.</source>
+        <translation>然后按 Ctrl+H 打开热力图，点击一个词，看看模型还考虑过哪些词。</translation>
+    </message>
+    <message>
+        <source>Write a four-line poem about the sea.</source>
+        <translation>写一首关于大海的四行诗。</translation>
+    </message>
+    <message>
+        <source>Then Regenerate it at temperature 0 and 1.5 (Sampling panel) and compare the branches with ‹ ›.</source>
+        <translation>然后分别在温度 0 和 1.5 下重新生成（“采样”面板），用 ‹ › 比较各个分支。</translation>
+    </message>
+    <message>
+        <source>What do my notes say about my next trip?</source>
+        <translation>我的笔记里关于下一次旅行说了什么？</translation>
+    </message>
+    <message>
+        <source>Add a note first (Notes → Add note…); the reply lists the notes it used, with scores.</source>
+        <translation>先添加一条笔记（笔记 → 新建笔记）；回复会列出它用到的笔记及其分数。</translation>
+    </message>
+    <message>
+        <source>Name three uses of a paperclip.</source>
+        <translation>说出回形针的三种用途。</translation>
+    </message>
+    <message>
+        <source>Click a token, then an alternative in the Probabilities panel: the reply continues from it as a branch.</source>
+        <translation>点击一个词元，再点击“概率”面板中的一个候选：回复会作为新分支从它接着写。</translation>
+    </message>
+    <message>
         <source>&lt;h2&gt;Welcome to Inkling&lt;/h2&gt;</source>
         <translation>&lt;h2&gt;欢迎使用 Inkling&lt;/h2&gt;</translation>
+    </message>
+    <message>
+        <source>A private chat with a small model on this computer, nothing sent anywhere. Every word of a reply shows how likely it was and what else the model considered.</source>
+        <translation>在这台电脑上与一个小模型私密聊天，不向任何地方发送数据。回复中的每个词都会显示它有多大可能，以及模型还考虑过什么。</translation>
+    </message>
+</context>
+<context>
+    <name>core</name>
+    <message>
+        <source>Cannot create the data folder {path}: {reason}</source>
+        <translation>无法创建数据文件夹 {path}：{reason}</translation>
+    </message>
+    <message>
+        <source>The data folder {path} is not writable.</source>
+        <translation>数据文件夹 {path} 不可写入。</translation>
+    </message>
+    <message>
+        <source>Inkling is already running with the data folder {path}. Switch to that window, or close it first.</source>
+        <translation>Inkling 已经在使用数据文件夹 {path} 运行。请切换到那个窗口，或先把它关闭。</translation>
+    </message>
+    <message>
+        <source>{name} is not a GGUF model file (it is not a regular file)</source>
+        <translation>{name} 不是 GGUF 模型文件（它不是普通文件）</translation>
+    </message>
+    <message>
+        <source>{name} is not a GGUF model file (it does not start with the GGUF signature)</source>
+        <translation>{name} 不是 GGUF 模型文件（它的开头没有 GGUF 签名）</translation>
+    </message>
+    <message>
+        <source>{name} is damaged: its GGUF header cannot be read ({reason})</source>
+        <translation>{name} 已损坏：无法读取它的 GGUF 文件头（{reason}）</translation>
+    </message>
+    <message>
+        <source>the file ends too early</source>
+        <translation>文件提前结束</translation>
+    </message>
+    <message>
+        <source>Cannot read {path}: {reason}</source>
+        <translation>无法读取 {path}：{reason}</translation>
+    </message>
+    <message>
+        <source>Plain http to another machine: the conversation and the API key cross the network unencrypted.</source>
+        <translation>通过明文 http 连接另一台机器：对话内容和 API 密钥会未加密地经过网络。</translation>
+    </message>
+    <message>
+        <source>Probabilities: top {k} with token ids, exact branching; entropy estimated from the top {k}</source>
+        <translation>概率：前 {k} 个候选，带词元 id，可精确分支；熵由前 {k} 个候选估计</translation>
+    </message>
+    <message>
+        <source>Probabilities: top {k}, no token ids: branching by text (may re-tokenize)</source>
+        <translation>概率：前 {k} 个候选，没有词元 id：按文本分支（可能重新切分词元）</translation>
+    </message>
+    <message>
+        <source>No probabilities: the probability view stays empty for this server&apos;s replies</source>
+        <translation>没有概率：这个服务器的回复在概率视图中为空</translation>
+    </message>
+    <message>
+        <source>{line} · context {n_ctx} tokens</source>
+        <translation>{line} · 上下文 {n_ctx} 个词元</translation>
+    </message>
+    <message>
+        <source>Model file not found: {path}</source>
+        <translation>找不到模型文件：{path}</translation>
+    </message>
+    <message>
+        <source>Not a file: {path}</source>
+        <translation>不是文件：{path}</translation>
+    </message>
+    <message>
+        <source>Loading {name} was cancelled</source>
+        <translation>已取消加载 {name}</translation>
+    </message>
+    <message>
+        <source>llama.cpp could not load {name}: {error}</source>
+        <translation>llama.cpp 无法加载 {name}：{error}</translation>
+    </message>
+    <message>
+        <source>The prompt ({tokens} tokens) fills the whole context ({n_ctx}).</source>
+        <translation>提示词（{tokens} 个词元）占满了整个上下文（{n_ctx}）。</translation>
+    </message>
+    <message>
+        <source>llama.cpp failed while generating: {error}</source>
+        <translation>llama.cpp 在生成时出错：{error}</translation>
+    </message>
+    <message>
+        <source>{count} added</source>
+        <translation>新增 {count} 个</translation>
+    </message>
+    <message>
+        <source>{count} updated</source>
+        <translation>更新 {count} 个</translation>
+    </message>
+    <message>
+        <source>{count} removed</source>
+        <translation>移除 {count} 个</translation>
+    </message>
+    <message>
+        <source>{count} unchanged</source>
+        <translation>未变 {count} 个</translation>
+    </message>
+    <message>
+        <source>{count} could not be read</source>
+        <translation>{count} 个无法读取</translation>
+    </message>
+    <message>
+        <source>{summary} (cancelled)</source>
+        <translation>{summary}（已取消）</translation>
+    </message>
+    <message>
+        <source>{database} of {when} (before the upgrade {before})</source>
+        <translation>{when} 的 {database}（升级 {before} 之前）</translation>
+    </message>
+    <message>
+        <source>{database} of {when}</source>
+        <translation>{when} 的 {database}</translation>
+    </message>
+    <message>
+        <source>Cannot write the backup {path}: {reason}</source>
+        <translation>无法写入备份 {path}：{reason}</translation>
+    </message>
+    <message>
+        <source>Cannot create the backups folder {path}: {reason}</source>
+        <translation>无法创建备份文件夹 {path}：{reason}</translation>
+    </message>
+    <message>
+        <source>There is no {path} to back up.</source>
+        <translation>没有可备份的 {path}。</translation>
+    </message>
+    <message>
+        <source>{path} is damaged (SQLite&apos;s check failed); choose another backup.</source>
+        <translation>{path} 已损坏（SQLite 检查未通过）；请选择另一个备份。</translation>
+    </message>
+    <message>
+        <source>{path} is not a usable Inkling backup ({reason}); choose another one.</source>
+        <translation>{path} 不是可用的 Inkling 备份（{reason}）；请选择另一个。</translation>
+    </message>
+    <message>
+        <source>{path} is not an Inkling backup.</source>
+        <translation>{path} 不是 Inkling 备份。</translation>
+    </message>
+    <message>
+        <source>There is no backup {path}.</source>
+        <translation>没有备份 {path}。</translation>
+    </message>
+    <message>
+        <source>Cannot restore {path} to {target}: {reason}</source>
+        <translation>无法把 {path} 恢复到 {target}：{reason}</translation>
+    </message>
+    <message>
+        <source>Plain assistant</source>
+        <translation>普通助手</translation>
+    </message>
+    <message>
+        <source>Concise</source>
+        <translation>简洁</translation>
+    </message>
+    <message>
+        <source>Step-by-step reasoning</source>
+        <translation>逐步推理</translation>
+    </message>
+    <message>
+        <source>Few-shot template</source>
+        <translation>少样本模板</translation>
+    </message>
+    <message>
+        <source>fits</source>
+        <translation>装得下</translation>
+    </message>
+    <message>
+        <source>tight</source>
+        <translation>偏紧</translation>
+    </message>
+    <message>
+        <source>won&apos;t fit</source>
+        <translation>装不下</translation>
+    </message>
+    <message>
+        <source>free memory unknown</source>
+        <translation>可用内存未知</translation>
+    </message>
+    <message>
+        <source>{verdict}: needs about {needed} (weights {weights}, KV cache {kv_cache}, working buffers ~{compute}) of {available} free</source>
+        <translation>{verdict}：大约需要 {needed}（权重 {weights}，KV 缓存 {kv_cache}，工作缓冲区约 {compute}），可用 {available}</translation>
+    </message>
+    <message>
+        <source>CPU build: see README to build with CUDA or Vulkan</source>
+        <translation>CPU 版本：如需用 CUDA 或 Vulkan 构建，请参阅 README</translation>
+    </message>
+    <message>
+        <source>faster decoding; {drift}</source>
+        <translation>解码更快；{drift}</translation>
+    </message>
+    <message>
+        <source>q8_0: about half the KV cache&apos;s memory; {drift}</source>
+        <translation>q8_0：KV 缓存占用约减半；{drift}</translation>
+    </message>
+    <message>
+        <source>probabilities approximate, typically ±{mean} nats on this model (up to {most})</source>
+        <translation>概率为近似值，在这个模型上通常相差 ±{mean} 奈特（最多 {most}）</translation>
+    </message>
+    <message>
+        <source>Only your own messages can be edited.</source>
+        <translation>只能编辑你自己的消息。</translation>
+    </message>
+    <message>
+        <source>The edited message is empty.</source>
+        <translation>编辑后的消息是空的。</translation>
+    </message>
+    <message>
+        <source>Only the model&apos;s replies can be regenerated.</source>
+        <translation>只能重新生成模型的回复。</translation>
+    </message>
+    <message>
+        <source>Wait until the reply is finished.</source>
+        <translation>请等回复写完。</translation>
+    </message>
+    <message>
+        <source>This reply does not answer a message of yours, so there is nothing to regenerate it from.</source>
+        <translation>这条回复不是在回答你的消息，所以没有可以据此重新生成的内容。</translation>
+    </message>
+    <message>
+        <source>This message no longer exists.</source>
+        <translation>这条消息已经不存在了。</translation>
+    </message>
+    <message>
+        <source>Stop the reply before deleting it.</source>
+        <translation>请先停止这条回复，再删除它。</translation>
+    </message>
+    <message>
+        <source>The conversation was deleted, so the message cannot come back.</source>
+        <translation>对话已被删除，所以这条消息无法恢复。</translation>
+    </message>
+    <message>
+        <source>Only a reply of the model can be continued from another token.</source>
+        <translation>只有模型的回复才能从另一个词元接着写。</translation>
+    </message>
+    <message>
+        <source>This reply was written by {model}; open that model to continue it from another token.</source>
+        <translation>这条回复是 {model} 写的；请打开那个模型，再从另一个词元接着写。</translation>
+    </message>
+    <message>
+        <source>another model</source>
+        <translation>另一个模型</translation>
+    </message>
+    <message>
+        <source>This reply&apos;s token data cannot be read ({error}).</source>
+        <translation>无法读取这条回复的词元数据（{error}）。</translation>
+    </message>
+    <message>
+        <source>This reply has no token data at that position.</source>
+        <translation>这条回复在那个位置没有词元数据。</translation>
+    </message>
+    <message>
+        <source>That token is not among the alternatives stored for this position.</source>
+        <translation>这个词元不在这个位置保存的候选之中。</translation>
+    </message>
+    <message>
+        <source>That is the token the reply already has.</source>
+        <translation>回复在这里用的就是这个词元。</translation>
+    </message>
+    <message>
+        <source>The prompt and the reply up to this token ({tokens} tokens) fill the context.</source>
+        <translation>提示词加上到这个词元为止的回复（{tokens} 个词元）占满了上下文。</translation>
+    </message>
+    <message>
+        <source>no system prompt</source>
+        <translation>无系统提示词</translation>
+    </message>
+    <message>
+        <source>custom system prompt</source>
+        <translation>自定义系统提示词</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>关</translation>
+    </message>
+    <message>
+        <source>seed {seed}</source>
+        <translation>随机种子 {seed}</translation>
+    </message>
+    <message>
+        <source>notes on ({tokens} tokens)</source>
+        <translation>笔记开（{tokens} 个词元）</translation>
+    </message>
+    <message>
+        <source>notes off</source>
+        <translation>笔记关</translation>
+    </message>
+    <message>
+        <source>Model: {model}</source>
+        <translation>模型：{model}</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>Temperature {temperature} · top-k {top_k} · top-p {top_p} · min-p {min_p} · repeat penalty {repeat_penalty}</source>
+        <translation>温度 {temperature} · top-k {top_k} · top-p {top_p} · min-p {min_p} · 重复惩罚 {repeat_penalty}</translation>
+    </message>
+    <message>
+        <source>Seed {seed} (random) · at most {tokens} tokens</source>
+        <translation>随机种子 {seed}（随机）· 最多 {tokens} 个词元</translation>
+    </message>
+    <message>
+        <source>Seed {seed} · at most {tokens} tokens</source>
+        <translation>随机种子 {seed} · 最多 {tokens} 个词元</translation>
+    </message>
+    <message>
+        <source>not recorded</source>
+        <translation>未记录</translation>
+    </message>
+    <message>
+        <source>System prompt: {name}</source>
+        <translation>系统提示词：{name}</translation>
+    </message>
+    <message>
+        <source>Notes: {tokens} tokens of notes in the prompt</source>
+        <translation>笔记：提示词中有 {tokens} 个词元的笔记</translation>
+    </message>
+    <message>
+        <source>Notes: none in the prompt</source>
+        <translation>笔记：提示词中没有</translation>
+    </message>
+    <message>
+        <source>Write the start of a document first: the model continues it.</source>
+        <translation>请先写下文档的开头：模型会接着写。</translation>
+    </message>
+    <message>
+        <source>The export cannot be read: {error}</source>
+        <translation>无法读取导出文件：{error}</translation>
+    </message>
+    <message>
+        <source>{name} {error}; nothing was imported.</source>
+        <translation>{name} {error}；没有导入任何内容。</translation>
+    </message>
+    <message>
+        <source>Cannot import {name}: it is not a regular file.</source>
+        <translation>无法导入 {name}：它不是普通文件。</translation>
+    </message>
+    <message>
+        <source>Cannot import {name}: it is larger than {size}, more than any conversation export.</source>
+        <translation>无法导入 {name}：它大于 {size}，超过任何对话导出文件的大小。</translation>
+    </message>
+    <message>
+        <source>Cannot read {name}: {error}</source>
+        <translation>无法读取 {name}：{error}</translation>
+    </message>
+    <message>
+        <source>Inkling is running with the data folder {path}: close it before restoring a backup.</source>
+        <translation>Inkling 正在使用数据文件夹 {path} 运行：恢复备份前请先关闭它。</translation>
+    </message>
+    <message>
+        <source>{path} is not a backup of {name}; choose one named {stem}-….db.</source>
+        <translation>{path} 不是 {name} 的备份；请选择名为 {stem}-….db 的文件。</translation>
+    </message>
+    <message>
+        <source>The notes search index could not be opened ({error}); it was rebuilt from your notes.</source>
+        <translation>无法打开笔记的搜索索引（{error}）；已根据你的笔记重建。</translation>
+    </message>
+    <message>
+        <source>The notes search index did not match your notes ({indexed} vs {stored} chunks); it was rebuilt from your notes.</source>
+        <translation>笔记的搜索索引与你的笔记不一致（{indexed} 对 {stored} 个片段）；已根据你的笔记重建。</translation>
+    </message>
+    <message>
+        <source>Inkling is running with this data folder: change notes in its window, or close it first.</source>
+        <translation>Inkling 正在使用这个数据文件夹运行：请在它的窗口中修改笔记，或先把它关闭。</translation>
+    </message>
+    <message>
+        <source>The embedding model file {path} is missing; run `make setup` to fetch it.</source>
+        <translation>缺少向量模型文件 {path}；请运行 `make setup` 获取。</translation>
+    </message>
+    <message>
+        <source>Cannot load the embedding model {name}: {error}</source>
+        <translation>无法加载向量模型 {name}：{error}</translation>
+    </message>
+    <message>
+        <source>{what} are kept in the system keyring.</source>
+        <translation>{what}保存在系统密钥环中。</translation>
+    </message>
+    <message>
+        <source>No system keyring here: {what} are kept in {path} (readable only by you, mode 0600).</source>
+        <translation>这里没有系统密钥环：{what}保存在 {path}（只有你能读取，权限 0600）。</translation>
+    </message>
+    <message>
+        <source>API keys</source>
+        <translation>API 密钥</translation>
+    </message>
+    <message>
+        <source>Chroma server tokens</source>
+        <translation>Chroma 服务器令牌</translation>
     </message>
 </context>
 </TS>

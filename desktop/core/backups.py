@@ -16,6 +16,7 @@ from sqlite_utils.migrations import Migrations
 from desktop.core.dbfiles import BACKUPS_FOLDER, DatabaseDamagedError, check_header, database_file, reraise
 from desktop.core.errors import InklingError
 from desktop.core.transactions import write_transaction
+from desktop.core.words import translate
 
 DATABASES = {"inkling": "inkling.db", "inkling-notes": "notes.db"}  # migration set -> the file it belongs to
 KEEP = 3  # regular copies kept per database, besides the newest pre-migration one
@@ -39,7 +40,10 @@ class Backup:
 
     def describe(self) -> str:
         when = self.made_at.astimezone().strftime("%Y-%m-%d %H:%M")
-        return f"{self.database} of {when}" + (f" (before the upgrade {self.before})" if self.before else "")
+        if self.before:
+            return translate("core", "{database} of {when} (before the upgrade {before})").format(
+                database=self.database, when=when, before=self.before)
+        return translate("core", "{database} of {when}").format(database=self.database, when=when)
 
 
 def backups_folder(data_folder: Path) -> Path:
@@ -88,7 +92,7 @@ def _copy(source: sqlite3.Connection, source_path: Path, target: Path) -> None:
         raise
     except OSError as error:
         part.unlink(missing_ok=True)
-        raise BackupError(f"Cannot write the backup {target}: {error.strerror}") from error
+        raise BackupError(translate("core", "Cannot write the backup {path}: {reason}").format(path=target, reason=error.strerror)) from error
 
 
 def make_backup(data_folder: Path, database: str, before: str | None = None,
@@ -98,7 +102,8 @@ def make_backup(data_folder: Path, database: str, before: str | None = None,
     try:
         folder.mkdir(exist_ok=True)
     except OSError as error:
-        raise BackupError(f"Cannot create the backups folder {folder}: {error.strerror}") from error
+        raise BackupError(translate("core", "Cannot create the backups folder {path}: {reason}").format(
+            path=folder, reason=error.strerror)) from error
     made_at = now or datetime.now(timezone.utc)
     stem = Path(database).stem
     target = folder / (f"{stem}-{made_at:{_STAMP}}" + (f"-before-{before}" if before else "") + ".db")
@@ -107,7 +112,7 @@ def make_backup(data_folder: Path, database: str, before: str | None = None,
     else:
         path = Path(data_folder) / database
         if not path.is_file():
-            raise BackupError(f"There is no {path} to back up.")
+            raise BackupError(translate("core", "There is no {path} to back up.").format(path=path))
         check_header(path)
         connection = sqlite3.connect(path, timeout=10)
         try:
@@ -171,16 +176,18 @@ def backup_database(backup: Path) -> str:
         connection = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
         try:
             if connection.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-                raise BackupError(f"{backup} is damaged (SQLite's check failed); choose another backup.")
+                raise BackupError(translate("core", "{path} is damaged (SQLite's check failed); choose another backup.").format(
+                    path=backup))
             sets = {row[0] for row in connection.execute("SELECT DISTINCT migration_set FROM _sqlite_migrations")}
         finally:
             connection.close()
     except (sqlite3.Error, DatabaseDamagedError) as error:
         reason = "it is damaged or not a database" if isinstance(error, DatabaseDamagedError) else str(error)
-        raise BackupError(f"{backup} is not a usable Inkling backup ({reason}); choose another one.") from error
+        raise BackupError(translate("core", "{path} is not a usable Inkling backup ({reason}); choose another one.").format(
+            path=backup, reason=reason)) from error
     names = [DATABASES[name] for name in sets if name in DATABASES]
     if len(names) != 1:
-        raise BackupError(f"{backup} is not an Inkling backup.")
+        raise BackupError(translate("core", "{path} is not an Inkling backup.").format(path=backup))
     return names[0]
 
 
@@ -192,7 +199,7 @@ def restore(data_folder: Path, backup: Path) -> tuple[Path, Path | None]:
     """
     backup = Path(backup)
     if not backup.is_file():
-        raise BackupError(f"There is no backup {backup}.")
+        raise BackupError(translate("core", "There is no backup {path}.").format(path=backup))
     target = Path(data_folder) / backup_database(backup)
     incoming = target.with_name(target.name + ".restoring")
     try:
@@ -205,7 +212,8 @@ def restore(data_folder: Path, backup: Path) -> tuple[Path, Path | None]:
         os.replace(incoming, target)
     except OSError as error:
         incoming.unlink(missing_ok=True)
-        raise BackupError(f"Cannot restore {backup} to {target}: {error.strerror}") from error
+        raise BackupError(translate("core", "Cannot restore {path} to {target}: {reason}").format(
+            path=backup, target=target, reason=error.strerror)) from error
     return target, aside
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import platformdirs
 
 from desktop.core.errors import InklingError
+from desktop.core.words import translate
 
 APP_NAME = "Inkling"
 DATABASE_NAME = "inkling.db"
@@ -30,9 +31,10 @@ def ensure_data_dir() -> Path:
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise DataFolderError(f"Cannot create the data folder {path}: {error.strerror}") from error
+        raise DataFolderError(translate("core", "Cannot create the data folder {path}: {reason}").format(
+            path=path, reason=error.strerror)) from error
     if not os.access(path, os.W_OK):
-        raise DataFolderError(f"The data folder {path} is not writable.")
+        raise DataFolderError(translate("core", "The data folder {path} is not writable.").format(path=path))
     return path
 
 
@@ -53,10 +55,9 @@ class DataFolderLock:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             handle.close()
-            raise DataFolderBusyError(
-                f"Inkling is already running with the data folder {self.path.parent}. "
-                "Switch to that window, or close it first."
-            ) from None
+            raise DataFolderBusyError(translate(
+                "core", "Inkling is already running with the data folder {path}. Switch to that window, or close it first."
+            ).format(path=self.path.parent)) from None
         handle.seek(0)
         handle.truncate()
         handle.write(str(os.getpid()))

@@ -4,6 +4,8 @@ import json
 import os
 from pathlib import Path
 
+from desktop.core.words import translate
+
 
 class SecretStore:
     """One kind of secret (`what`, e.g. "API keys"): kept under a keyring service, or in `file` (mode 0600).
@@ -24,8 +26,9 @@ class SecretStore:
     @property
     def note(self) -> str:
         if self._keyring is not None:
-            return f"{self.what} are kept in the system keyring."
-        return f"No system keyring here: {self.what} are kept in {self.file} (readable only by you, mode 0600)."
+            return translate("core", "{what} are kept in the system keyring.").format(what=self.what)
+        return translate("core", "No system keyring here: {what} are kept in {path} (readable only by you, mode 0600).").format(
+            what=self.what, path=self.file)
 
     def put(self, name: str, secret: str) -> str:
         """Keep the secret; returns where it went ("keyring" or "file")."""

@@ -6,6 +6,7 @@ from pathlib import Path
 from desktop.core.backups import BackupError, DailyBackups, backup_database, move_aside, restore
 from desktop.core.paths import DATABASE_NAME, DataFolderBusyError, DataFolderLock, ensure_data_dir
 from desktop.core.store import Store, open_store
+from desktop.core.words import translate
 
 
 @dataclass
@@ -99,9 +100,9 @@ def _holding_the_folder(work):
     try:
         lock.acquire()
     except DataFolderBusyError:
-        raise BackupError(
-            f"Inkling is running with the data folder {folder}: close it before restoring a backup."
-        ) from None
+        raise BackupError(translate(
+            "core", "Inkling is running with the data folder {path}: close it before restoring a backup."
+        ).format(path=folder)) from None
     try:
         return work(folder)
     finally:
@@ -122,7 +123,8 @@ def set_aside_damaged(damaged: Path, backup: Path | None = None, lock_held: bool
 
     def work(folder: Path) -> Path:
         if backup is not None and backup_database(backup) != damaged.name:  # a bad copy is refused before anything moves
-            raise BackupError(f"{backup} is not a backup of {damaged.name}; choose one named {damaged.stem}-….db.")
+            raise BackupError(translate("core", "{path} is not a backup of {name}; choose one named {stem}-….db.").format(
+                path=backup, name=damaged.name, stem=damaged.stem))
         aside = move_aside(damaged, "damaged")
         if backup is not None:
             restore(folder, backup)

@@ -20,7 +20,7 @@ PART_LABELS = {"system": QT_TRANSLATE_NOOP("BudgetMeter", "System"), "notes": QT
                "history": QT_TRANSLATE_NOOP("BudgetMeter", "History"), "message": QT_TRANSLATE_NOOP("BudgetMeter", "Message"),
                "framing": QT_TRANSLATE_NOOP("BudgetMeter", "Template"), "reply": QT_TRANSLATE_NOOP("BudgetMeter", "Reply room")}
 PART_TIPS = {
-    "framing": "The chat template's own tokens around the next turn: the markers that open your message and the reply",
+    "framing": QT_TRANSLATE_NOOP("BudgetMeter", "The chat template's own tokens around the next turn: the markers that open your message and the reply"),
 }
 EMPTY_SHARE = 0.15  # the bar's free part: the window colour a little towards the text colour, in either theme
 
@@ -100,23 +100,21 @@ class BudgetMeter(QWidget):
             for part, tokens in parts if tokens or part == "message"  # an empty part is only noise
         )
         self.legend.setText(legend)
-        self.legend.setToolTip(f"{PART_LABELS['framing']}: {PART_TIPS['framing']}")
+        self.legend.setToolTip(f"{self.tr(PART_LABELS['framing'])}: {self.tr(PART_TIPS['framing'])}")
         self.total.setText(self.tr("Reply room {room} / {size}").format(room=f"{split.reply_room:,}", size=f"{split.n_ctx:,}"))
         self.total.setToolTip(
-            f"{split.reply_room:,} of the context's {split.n_ctx:,} tokens are left for the reply. "
-            f"{split.used:,} tokens of prompt; at least {split.reserve:,} are always kept free for the reply "
-            "(the line on the bar). Notes are an estimate until they are retrieved when you send."
+            self.tr("{room} of the context's {size} tokens are left for the reply. {used} tokens of prompt; at least "
+                    "{reserve} are always kept free for the reply (the line on the bar). Notes are an estimate until "
+                    "they are retrieved when you send.").format(
+                room=f"{split.reply_room:,}", size=f"{split.n_ctx:,}", used=f"{split.used:,}", reserve=f"{split.reserve:,}")
         )
         if split.too_long:
             self._warn(split.too_long, error=True)
         elif split.dropped_turns:
             count = len(split.dropped_turns)
             names = ", ".join(f"“{turn}”" for turn in split.dropped_turns[:3]) + (" …" if count > 3 else "")
-            plural = "s" if count > 1 else ""
-            self._warn(
-                f"The conversation no longer fits: sending will leave out the {count} oldest turn{plural} "
-                f"({split.dropped_messages} messages): {names}"
-            )
+            self._warn(self.tr("The conversation no longer fits: sending will leave out the %n oldest turn(s) "
+                               "({messages} messages): {names}", "", count).format(messages=split.dropped_messages, names=names))
         else:
             self.warning.set_full_text("")
 

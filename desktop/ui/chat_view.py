@@ -2,7 +2,7 @@
 
 import time
 
-from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QGuiApplication, QPalette
 from PySide6.QtWidgets import (
     QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget,
@@ -12,6 +12,7 @@ from desktop.core.conversation.provenance import made_with
 from desktop.core.markdown import COPY_SCHEME, render_markdown
 from desktop.core.store import Message
 from desktop.ui.inert import InertDocument, InertTextBrowser, plain_label, plain_tip
+from desktop.ui.language import said
 
 # A streaming reply is re-rendered at most this often, and never spends more than a fifth of the time
 # rendering: so it looks like the final reply all along, and nothing re-flows when it completes.
@@ -19,12 +20,17 @@ RENDER_INTERVAL_MS = 150
 RENDER_SHARE = 5
 UNSENT_BATCH = 12  # views dimmed per turn of the event loop (each re-lays out its header)
 DIM_STYLE = "color: palette(placeholder-text); font-style: italic;"  # quiet but readable in light and dark
+# shown through QCoreApplication.translate("MessageView", badge)
 STATUS_BADGES = {
-    "streaming": "writing…",
-    "cancelled": "stopped",
-    "interrupted": "interrupted: Inkling closed while this was being written",
-    "error": "error",
+    "streaming": QT_TRANSLATE_NOOP("MessageView", "writing…"),
+    "cancelled": QT_TRANSLATE_NOOP("MessageView", "stopped"),
+    "interrupted": QT_TRANSLATE_NOOP("MessageView", "interrupted: Inkling closed while this was being written"),
+    "error": QT_TRANSLATE_NOOP("MessageView", "error"),
 }
+
+
+def status_badge(status: str) -> str:
+    return QCoreApplication.translate("MessageView", STATUS_BADGES[status]) if status in STATUS_BADGES else ""
 
 
 class MessageView(QFrame):
@@ -85,8 +91,8 @@ class MessageView(QFrame):
     def set_made_with(self, message: Message, system_prompt: str | None = None, notes: int | None = None) -> None:
         """How the reply was made, on it: branches made at different settings read differently."""
         short, full = made_with(message, system_prompt, notes)
-        self.made_with.setText(short)
-        self.made_with.setToolTip(plain_tip(full))
+        self.made_with.setText(said(short))
+        self.made_with.setToolTip(plain_tip(said(full)))
 
     def _dark(self) -> bool:
         return self.palette().color(QPalette.ColorRole.Base).lightness() < 128
@@ -104,17 +110,18 @@ class MessageView(QFrame):
             QGuiApplication.clipboard().setText(self.code_blocks[int(url.path())])
 
     def set_status(self, status: str, error: str | None = None, damaged: tuple[str, ...] = ()) -> None:
-        badge = STATUS_BADGES.get(status, "")
+        badge = status_badge(status)
         if status == "error" and error:
-            badge = f"error: {error}"
+            badge = self.tr("error: {error}").format(error=error)
         if damaged:  # the text is shown; the stored values that could not be read are named
-            badge = " · ".join(filter(None, [badge, f"damaged {' and '.join(damaged)}: could not be read"]))
+            badge = " · ".join(filter(None, [badge, self.tr("damaged {parts}: could not be read").format(
+                parts=self.tr(" and ").join(damaged))]))
         self.badge.setText(badge)
         self.badge.setVisible(bool(badge))
 
     def show_reading(self, done: int, total: int) -> None:
         """A long prompt is read before the first token: how far it got (Stop cancels it)."""
-        self.badge.setText(f"reading the conversation: {done:,} of {total:,} tokens")
+        self.badge.setText(self.tr("reading the conversation: {done} of {total} tokens").format(done=f"{done:,}", total=f"{total:,}"))
         self.badge.setVisible(True)
 
     def set_unsent(self, unsent: bool) -> None:
@@ -128,8 +135,8 @@ class MessageView(QFrame):
         palette.setColor(QPalette.ColorRole.Text, palette.color(QPalette.ColorRole.PlaceholderText) if unsent
                          else self.palette().color(QPalette.ColorRole.Text))
         self.body.setPalette(palette)
-        self.setToolTip("Not sent to the model: the conversation is longer than its context, so the last "
-                        "reply was written without this message." if unsent else "")
+        self.setToolTip(self.tr("Not sent to the model: the conversation is longer than its context, so the last "
+                                "reply was written without this message.") if unsent else "")
         self.unsent_label.setVisible(unsent)
 
     def append_text(self, text: str) -> None:
@@ -194,7 +201,8 @@ class ChatView(QScrollArea):
     def set_earlier(self, count: int | None) -> None:
         """Messages before the first view exist (`count` of them, None: more than was counted) or not (0)."""
         self._earlier.setVisible(count != 0)
-        self._earlier.setText("Show earlier messages" if count is None else f"Show {count:,} earlier messages")
+        self._earlier.setText(self.tr("Show earlier messages") if count is None
+                              else self.tr("Show {count} earlier messages").format(count=f"{count:,}"))
 
     def mark_unsent(self, message_ids: set[int]) -> None:
         """Dim the views of these messages and undim the others; the bottom (what is on screen) first.

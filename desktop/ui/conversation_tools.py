@@ -19,6 +19,7 @@ from desktop.ui.message_actions import MessageActions
 from desktop.ui.prompt_inspector import PromptInspector
 from desktop.ui.search_box import SearchBox
 from desktop.ui.sidebar import ORDER_KEY, ORDERS
+from desktop.ui.language import said
 
 MEASURE_DELAY_MS = 120  # re-measure once typing pauses, not on every key
 NOTE_TOKENS_GUESS = 200  # a notes chunk is ~800 characters; used before any reply of the conversation had notes
@@ -221,7 +222,7 @@ class ConversationTools(QObject):
         if isinstance(split, BudgetSplit):
             self.meter.show_split(split)
         else:
-            self.meter.show_problem(f"Context budget unavailable: {split}")
+            self.meter.show_problem(self.tr("Context budget unavailable: {reason}").format(reason=split))
 
     # --- edit, regenerate, delete, duplicate -----------------------------------------------------
     def _refuse_while_busy(self) -> bool:
@@ -271,7 +272,7 @@ class ConversationTools(QObject):
         try:
             request = make_request(self.engine.next_request_id())
         except EditError as error:
-            self.failed.emit(self.tr("Cannot do that"), str(error))
+            self.failed.emit(self.tr("Cannot do that"), said(error))
             return
         self.replyRequested.emit(request)
 
@@ -281,7 +282,7 @@ class ConversationTools(QObject):
         try:
             self.deleted = delete_message(self.store, message_id)
         except EditError as error:
-            self.failed.emit(self.tr("Cannot delete"), str(error))
+            self.failed.emit(self.tr("Cannot delete"), said(error))
             return
         if self.editing is not None and self.store.get_message(self.editing) is None:
             self.cancel_edit()
@@ -295,7 +296,8 @@ class ConversationTools(QObject):
         self.deleted = delete_conversation(self.store, conversation_id)
         self.undo_button.setVisible(True)
         self._undo_timer.start()
-        self.notify.emit(f"Conversation “{self.deleted.conversation['title']}” deleted.", UNDO_VISIBLE_MS)
+        self.notify.emit(self.tr("Conversation “{title}” deleted.").format(title=self.deleted.conversation['title']),
+                         UNDO_VISIBLE_MS)
 
     def undo(self) -> None:
         deleted, self.deleted = self.deleted, None
@@ -310,7 +312,7 @@ class ConversationTools(QObject):
         try:
             undo_delete(self.store, deleted)
         except EditError as error:
-            self.failed.emit(self.tr("Cannot undo"), str(error))
+            self.failed.emit(self.tr("Cannot undo"), said(error))
             return
         self.threadChanged.emit(deleted.conversation_id)
 
@@ -319,7 +321,7 @@ class ConversationTools(QObject):
         try:
             copy = duplicate_from(self.store, message_id)
         except EditError as error:
-            self.failed.emit(self.tr("Cannot duplicate"), str(error))
+            self.failed.emit(self.tr("Cannot duplicate"), said(error))
             return
         self.openRequested.emit(copy.id)
         self.refresh_list()
@@ -337,7 +339,7 @@ class ConversationTools(QObject):
             view = self.chat.view_for(message_id)
             data.setText(view.text().rstrip() if view is not None else message.content)
         QGuiApplication.clipboard().setMimeData(data)
-        self.notify.emit("Message copied as Markdown." if markdown else "Message copied.", 3000)
+        self.notify.emit(self.tr("Message copied as Markdown.") if markdown else self.tr("Message copied."), 3000)
 
     def inspect(self, message_id: int) -> None:
         self.inspector.show_message(message_id)

@@ -1,14 +1,15 @@
 """The Engine menu: add a server (with its probe), switch between this laptop's model and a server's."""
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QDialog, QMenu
 
 from desktop.core.engine.remote.engine import RemoteTarget
 from desktop.core.engine.remote.servers import KeyStore, ServerEntry, address_of, load_entries, save_entries
 from desktop.core.errors import InklingError
+from desktop.ui.language import said
 
-LOCAL = "This laptop (in-process model)"
+LOCAL = QT_TRANSLATE_NOOP("EngineMenu", "This laptop (in-process model)")
 
 
 class EngineMenu(QObject):
@@ -40,12 +41,12 @@ class EngineMenu(QObject):
     def _rebuild(self) -> None:
         menu = self.menu
         menu.clear()
-        add = QAction("&Add server…", menu, objectName="addServer")
+        add = QAction(self.tr("&Add server…"), menu, objectName="addServer")
         add.triggered.connect(self.on_add)
         menu.addAction(add)
         menu.addSeparator()
         group = QActionGroup(menu)
-        local = QAction(LOCAL, menu, checkable=True, checked=self._current is None)
+        local = QAction(self.tr(LOCAL), menu, checkable=True, checked=self._current is None)
         local.triggered.connect(self.localChosen)
         group.addAction(local)
         menu.addAction(local)
@@ -53,7 +54,7 @@ class EngineMenu(QObject):
             profile = entry.server_profile
             about = f" — {profile.models[0]}" if profile is not None and profile.models else ""
             action = QAction(f"{entry.name}{about}", menu, checkable=True, checked=self._current == entry.name)
-            action.setToolTip(profile.capability_line if profile is not None else entry.url)
+            action.setToolTip(said(profile.capability_line) if profile is not None else entry.url)
             action.triggered.connect(lambda _checked=False, chosen=entry: self._choose(chosen))
             group.addAction(action)
             menu.addAction(action)
@@ -63,7 +64,7 @@ class EngineMenu(QObject):
         try:
             target = RemoteTarget(address_of(entry, self.keys), entry.name)
         except InklingError as error:
-            self.failed.emit(str(error))
+            self.failed.emit(said(error))
             self._rebuild()  # the check mark goes back to the engine in use
             return
         self.serverChosen.emit(target)
@@ -78,4 +79,4 @@ class EngineMenu(QObject):
             return
         save_entries(self.store, [*entries, dialog.entry])
         self._rebuild()
-        self.notify.emit(f"Added {dialog.entry.name}: choose it in the Engine menu to chat through it.")
+        self.notify.emit(self.tr("Added {name}: choose it in the Engine menu to chat through it.").format(name=dialog.entry.name))

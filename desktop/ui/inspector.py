@@ -20,6 +20,7 @@ from desktop.ui.chat_view import MessageView
 from desktop.ui.probability_panel import ProbabilityPanel
 from desktop.ui.token_view import BranchNavigator, HeatmapLegend, ReplySummaryView, TokenBrowser
 from desktop.ui.inert import plain_label
+from desktop.ui.language import said
 
 HEATMAP_KEY = "heatmap"
 COLOURING_KEY = "heatmap_colouring"
@@ -91,7 +92,7 @@ class TokenInspector(QObject):
         legend_layout.addWidget(self.colouring)
         legend_layout.addWidget(self.legend_scale)
         legend_layout.addWidget(QLabel(self.tr("· click a token to inspect it")))
-        toolbar = window.addToolBar("Probabilities")
+        toolbar = window.addToolBar(self.tr("Probabilities"))
         toolbar.setObjectName("probabilityToolbar")
         toolbar.addAction(self.heatmap_action)
         self.legend_action = toolbar.addWidget(self.legend)
@@ -211,9 +212,9 @@ class TokenInspector(QObject):
             try:
                 reply.table = self.store.load_trace_table(reply.message.id)
             except TraceFormatError as error:
-                reply.problem = f"its token data cannot be read ({error})"
+                reply.problem = self.tr("its token data cannot be read ({error})").format(error=said(error))
         if reply.table is None and reply.problem is None:
-            reply.problem = "this reply has no token data"
+            reply.problem = self.tr("this reply has no token data")
         # the system prompt and notes of "how it was made" come from the same lazy, newest-first pass
         reply.view.set_made_with(reply.message, *prompt_facts(self.store, reply.message))
         if reply.summary is not None:
@@ -300,7 +301,7 @@ class TokenInspector(QObject):
                 reply.note.setObjectName("heatmapNote")
                 reply.note.setStyleSheet("color: palette(placeholder-text); font-style: italic;")
                 view.layout().insertWidget(view.layout().indexOf(view.body) + 1, reply.note)
-            reply.note.setText(f"No heatmap: {reply.problem}.")
+            reply.note.setText(self.tr("No heatmap: {problem}.").format(problem=reply.problem))
             reply.note.show()
             reply.heat.hide()
             return
@@ -332,8 +333,9 @@ class TokenInspector(QObject):
         if reply is None:
             return
         if self._ready(reply).table is None:
-            self.panel.clear("Wait until the reply is finished to inspect its tokens."
-                             if reply.message.status == "streaming" else f"No token data: {reply.problem}.")
+            self.panel.clear(self.tr("Wait until the reply is finished to inspect its tokens.")
+                             if reply.message.status == "streaming"
+                             else self.tr("No token data: {problem}.").format(problem=reply.problem))
             return
         index = min(max(index, 0), len(reply.table) - 1)
         if self.selected and self.selected[0] != message_id:

@@ -15,6 +15,7 @@ from desktop.core.probability.heatmap import tooltip_html
 from desktop.ui.lab_engines import CompareRun
 from desktop.ui.inert import plain_label
 from desktop.ui.lab_setup import SetupEditor
+from desktop.ui.language import said
 from desktop.ui.token_view import TokenBrowser
 
 FIRST_SETUPS = ["temperature=0", "temperature=1.2,seed=7", "", ""]
@@ -106,7 +107,7 @@ class CompareTab(QWidget):
         except InklingError as error:  # a server whose key cannot be read: what started is stopped
             run.cancel()
             self.run = None
-            self.failed.emit(str(error))
+            self.failed.emit(said(error))
             return
         self.progress.emit(self.tr("{done} of {total} columns done…").format(done=0, total=n_columns))
 

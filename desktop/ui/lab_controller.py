@@ -18,6 +18,7 @@ from desktop.core.store.experiments import list_experiments, load_experiment, sa
 from desktop.core.text import one_line
 from desktop.ui.lab_dialog import LabDialog
 from desktop.ui.lab_engines import LabEngines
+from desktop.ui.language import said
 
 
 class LabController(QObject):
@@ -82,7 +83,7 @@ class LabController(QObject):
         try:
             experiment = load_experiment(self.store, experiment_id)
         except InklingError as error:
-            self.failed.emit(str(error))
+            self.failed.emit(said(error))
             return
         if experiment is not None:
             self.dialog.show_result(experiment.kind, experiment.data, experiment.message_id)

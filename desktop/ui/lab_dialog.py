@@ -2,7 +2,7 @@
 
 import math
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox, QDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton,
     QSpinBox, QSplitter, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
@@ -12,6 +12,7 @@ from desktop.core.errors import InklingError
 from desktop.core.lab.compare import SetupError
 from desktop.core.lab.sample import MAX_SAMPLES, SHORT_REPLY, next_tokens
 from desktop.ui.lab_compare import CompareTab
+from desktop.ui.language import said
 
 KIND_TABS = {"score": 0, "sample": 1, "compare": 2}
 
@@ -40,7 +41,9 @@ def _tokens_rows(tokens: list[dict]) -> list[list[str]]:
 def _rank(token: dict) -> str:
     """Its rank among the model's choices; a server sends only its top alternatives, and below them it is not guessed."""
     rank = token.get("rank", "")
-    return f"below the top {len(token['top'])}" if rank is None else str(rank)
+    if rank is None:
+        return QCoreApplication.translate("LabDialog", "below the top {count}").format(count=len(token["top"]))
+    return str(rank)
 
 
 class LabDialog(QDialog):
@@ -55,15 +58,15 @@ class LabDialog(QDialog):
         """`lab_engines` (LabEngines) opens the engines compare columns name among `engine_choices` ((label, key)
         pairs); `find_notes(query, done)` calls done(sources) with the notes found for a question."""
         super().__init__(parent)
-        self.setWindowTitle("Lab")
+        self.setWindowTitle(self.tr("Lab"))
         self.resize(900, 620)
         self.engine, self.turn, self.settings = engine, turn, settings
         self._request: int | None = None
         self._kind = ""
         self.status = QLabel()
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._score_tab(), "How likely is this?")
-        self.tabs.addTab(self._sample_tab(), "Sample many")
+        self.tabs.addTab(self._score_tab(), self.tr("How likely is this?"))
+        self.tabs.addTab(self._sample_tab(), self.tr("Sample many"))
         self.compare_tab = CompareTab(engine, lab_engines, list(engine_choices), find_notes)
         self.compare_tab.runRequested.connect(self.compare)
         self.compare_tab.finished.connect(lambda data: self._finish("compare", data))
@@ -71,12 +74,12 @@ class LabDialog(QDialog):
         self.compare_tab.progress.connect(self.status.setText)
         self.compare_tab.keepRequested.connect(lambda reply: self.keepRequested.emit({**reply, "message_id": self._message_id}))
         self.setup_fields, self.divergence = self.compare_tab.setup_fields, self.compare_tab.divergence
-        self.tabs.addTab(self.compare_tab, "Compare")
-        self.stop_button = QPushButton("Stop")
+        self.tabs.addTab(self.compare_tab, self.tr("Compare"))
+        self.stop_button = QPushButton(self.tr("Stop"))
         self.stop_button.setEnabled(False)
         self.stop_button.clicked.connect(self.stop)
-        self.again_button = QPushButton("Run again")
-        self.again_button.setToolTip("The shown run again, from the prompt tokens, settings and seeds it recorded")
+        self.again_button = QPushButton(self.tr("Run again"))
+        self.again_button.setToolTip(self.tr("The shown run again, from the prompt tokens, settings and seeds it recorded"))
         self.again_button.setEnabled(False)
         self.again_button.clicked.connect(self.run_again)
         self._shown: tuple[str, dict] | None = None
@@ -89,7 +92,7 @@ class LabDialog(QDialog):
         splitter.addWidget(self.tabs)
         side = QWidget()
         side_layout = QVBoxLayout(side)
-        side_layout.addWidget(QLabel("Kept runs (double-click to reopen)"))
+        side_layout.addWidget(QLabel(self.tr("Kept runs (double-click to reopen)")))
         side_layout.addWidget(self.history)
         splitter.addWidget(side)
         splitter.setSizes([680, 220])
@@ -110,15 +113,15 @@ class LabDialog(QDialog):
         tab = QWidget()
         self.candidates = QPlainTextEdit()
         self.candidates.setObjectName("labCandidates")
-        self.candidates.setPlaceholderText("One text per line, e.g.\nParis\nLyon\nMarseille")
-        self.exact = QCheckBox("Exact (a token at a time, as generation computes them; slower)")
-        run = QPushButton("Score")
+        self.candidates.setPlaceholderText(self.tr("One text per line, e.g.\nParis\nLyon\nMarseille"))
+        self.exact = QCheckBox(self.tr("Exact (a token at a time, as generation computes them; slower)"))
+        run = QPushButton(self.tr("Score"))
         run.clicked.connect(self.score)
-        self.score_table = _table(["Text", "Log-prob", "Perplexity", "Tokens"])
+        self.score_table = _table([self.tr("Text"), self.tr("Log-prob"), self.tr("Perplexity"), self.tr("Tokens")])
         self.score_table.currentCellChanged.connect(lambda row, *_: self._show_scored_tokens(row))
-        self.score_tokens = _table(["Token", "Probability", "Rank", "Top alternatives"])
+        self.score_tokens = _table([self.tr("Token"), self.tr("Probability"), self.tr("Rank"), self.tr("Top alternatives")])
         layout = QVBoxLayout(tab)
-        layout.addWidget(QLabel("How probable does the model find each text as the reply to your newest message?"))
+        layout.addWidget(QLabel(self.tr("How probable does the model find each text as the reply to your newest message?")))
         layout.addWidget(self.candidates, 1)
         row = QHBoxLayout()
         row.addWidget(self.exact, 1)
@@ -138,15 +141,15 @@ class LabDialog(QDialog):
         self.sample_tokens = QSpinBox()
         self.sample_tokens.setRange(1, 512)
         self.sample_tokens.setValue(SHORT_REPLY)
-        run = QPushButton("Sample")
+        run = QPushButton(self.tr("Sample"))
         run.clicked.connect(self.sample)
         row = QHBoxLayout()
-        for widget in (QLabel("Replies"), self.sample_count, QLabel("tokens each"), self.sample_tokens, run):
+        for widget in (QLabel(self.tr("Replies")), self.sample_count, QLabel(self.tr("tokens each")), self.sample_tokens, run):
             row.addWidget(widget)
         row.addStretch(1)
-        self.groups = _table(["Answer", "Count"])
+        self.groups = _table([self.tr("Answer"), self.tr("Count")])
         self.groups.currentCellChanged.connect(lambda row, *_: self._show_answer(row))
-        keep = QPushButton("Keep the selected answer as a branch")
+        keep = QPushButton(self.tr("Keep the selected answer as a branch"))
         keep.setObjectName("keepSample")
         keep.clicked.connect(self._keep_sample)
         # the selected answer token by token: a click picks the position whose distribution is shown below
@@ -159,13 +162,13 @@ class LabDialog(QDialog):
         self.position_label = QLabel()
         self.position_label.setTextFormat(Qt.TextFormat.PlainText)
         self.position_label.setWordWrap(True)
-        self.first_tokens = _table(["Token", "Model probability", "Sampler probability", "Drawn"])
+        self.first_tokens = _table([self.tr("Token"), self.tr("Model probability"), self.tr("Sampler probability"), self.tr("Drawn")])
         layout = QVBoxLayout(tab)
-        layout.addWidget(QLabel("Replies to your newest message at the Sampling panel's settings, each with its own seed."))
+        layout.addWidget(QLabel(self.tr("Replies to your newest message at the Sampling panel's settings, each with its own seed.")))
         layout.addLayout(row)
         layout.addWidget(self.groups, 2)
         layout.addWidget(keep)
-        layout.addWidget(QLabel("The selected answer, token by token (click one to see what the replies drew there):"))
+        layout.addWidget(QLabel(self.tr("The selected answer, token by token (click one to see what the replies drew there):")))
         layout.addWidget(self.answer_tokens)
         layout.addWidget(self.position_label)
         layout.addWidget(self.first_tokens, 1)
@@ -206,20 +209,20 @@ class LabDialog(QDialog):
             system, history, message_id = self.turn() if needs_turn else ("", [], self._message_id)
             job = make_job(system, history)
         except (SetupError, ValueError, InklingError) as error:
-            self.failed.emit(str(error))
+            self.failed.emit(said(error))
             return
         self._run_message = message_id
         self._kind = kind
         self._request = self.engine.run_job(job)
         self.stop_button.setEnabled(True)
-        self.status.setText("Running…")
+        self.status.setText(self.tr("Running…"))
 
     def score(self) -> None:
         from desktop.core.lab.jobs import score_job
 
         texts = [line.strip() for line in self.candidates.toPlainText().splitlines() if line.strip()]
         if not texts:
-            self.status.setText("Write at least one text to score.")
+            self.status.setText(self.tr("Write at least one text to score."))
             return
         self._start("score", lambda system, history: score_job(system, history, texts, self.settings(),
                                                                exact=self.exact.isChecked()))
@@ -237,11 +240,11 @@ class LabDialog(QDialog):
             setups = self.compare_tab.setups()
             system, history, message_id = self.turn()
         except (SetupError, InklingError) as error:
-            self.failed.emit(str(error))
+            self.failed.emit(said(error))
             return
         self._run_message, self._kind = message_id, "compare"
         self.stop_button.setEnabled(True)
-        self.status.setText("Running…")
+        self.status.setText(self.tr("Running…"))
         self.compare_tab.start(system, history, self.settings(), setups)
 
     def _compare_failed(self, message: str) -> None:
@@ -257,7 +260,7 @@ class LabDialog(QDialog):
     def on_progress(self, request_id: int, item) -> None:
         if request_id == self._request:
             done, total = item
-            self.status.setText(f"{done} of {total} done…")
+            self.status.setText(self.tr("{done} of {total} done…").format(done=done, total=total))
 
     def on_done(self, request_id: int, data) -> None:
         if request_id != self._request:
@@ -267,7 +270,7 @@ class LabDialog(QDialog):
 
     def _finish(self, kind: str, data: dict) -> None:
         self.stop_button.setEnabled(False)
-        self.status.setText("Done; kept under this conversation.")
+        self.status.setText(self.tr("Done; kept under this conversation."))
         self.show_result(kind, data, self._run_message)
         self.runFinished.emit(kind, data, self._run_message)
 
@@ -345,8 +348,10 @@ class LabDialog(QDialog):
         total = len(self._sampled["samples"])
         before = "".join(t["text"] for t in sample["tokens"][:position]).strip()
         self.position_label.setText(
-            f"Token {position + 1}: all {total} replies start here." if position == 0 else
-            f"Token {position + 1}, after “{before[-40:]}”: {sharing} of {total} replies began this way.")
+            self.tr("Token {position}: all {total} replies start here.").format(position=position + 1, total=total)
+            if position == 0 else
+            self.tr("Token {position}, after “{before}”: {sharing} of {total} replies began this way.").format(
+                position=position + 1, before=before[-40:], sharing=sharing, total=total))
         _fill(self.first_tokens, [[_visible(r["text"]), f"{r['model_prob']:.1%}",
                                    "" if r["sampler_prob"] is None else f"{r['sampler_prob']:.1%}",
                                    f"{r['count']}/{sharing} ({r['count'] / sharing:.0%})"] for r in rows[:10]])

@@ -6,6 +6,7 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, QTr
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QApplication, QMenu
 
+from desktop.core.words import Words
 from desktop.ui.fonts import use_chinese_font
 
 LANGUAGE_KEY = "ui_language"
@@ -69,3 +70,16 @@ class LanguageMenu(QObject):
             action.triggered.connect(lambda _checked=False, choice=choice: self.chosen.emit(choice))
             group.addAction(action)
             menu.addAction(action)
+
+
+def said(what) -> str:
+    """A core message (an InklingError or its text) in the window's language; any other text as it is."""
+    if isinstance(what, BaseException) and len(what.args) == 1 and isinstance(what.args[0], Words) \
+            and str(what) == what.args[0]:
+        what = what.args[0]
+    if not isinstance(what, Words):
+        return str(what)
+    # a field that is itself a message (a reason inside a sentence) is translated too; numbers keep their format
+    fields = {key: said(value) if isinstance(value, (Words, BaseException)) else value
+              for key, value in what.fields.items()}
+    return QCoreApplication.translate(what.context, what.template).format(**fields)

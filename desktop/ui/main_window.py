@@ -38,11 +38,12 @@ from desktop.ui.help import HelpMenu
 from desktop.ui.notebook import NotebookView
 from desktop.ui.notes_controller import NotesController
 from desktop.ui.recovery import confirm_restore, pick_backup_file
+from desktop.ui.relaunch import Handover
 from desktop.ui.reply_controller import ReplyController, stats_line
 from desktop.ui.inspector import TokenInspector
-from desktop.ui.language import LANGUAGE_KEY, SYSTEM, LanguageMenu
+from desktop.ui.language import LANGUAGE_KEY, SYSTEM, LanguageMenu, said
 from desktop.ui.sampling_panel import SamplingPanel
-from desktop.ui.sidebar import ORDER_KEY, ConversationList
+from desktop.ui.sidebar import ORDER_KEY, ConversationList, shown_title
 from desktop.ui.threads_menu import ThreadsMenu
 from desktop.ui.transcript import Transcript
 from desktop.ui.system_prompt_panel import SystemPromptPanel
@@ -62,6 +63,7 @@ SCREEN_SHARE = 0.9  # the default size leaves room for a panel and the title bar
 class MainWindow(QMainWindow):
     replyFinished = Signal(int)  # message id; emitted on the GUI thread once the reply is saved
     restoreRequested = Signal(object)  # Path of a backup: the window closes so the composition root can put it back
+    languageChosen = Signal(str)  # View → Language: the window is built again in it (desktop.ui.relaunch)
 
     def __init__(self, store: Store, engine_factory, model_path: Path, engine_config: EngineConfig = EngineConfig()):
         super().__init__()
@@ -79,6 +81,7 @@ class MainWindow(QMainWindow):
         self._loading_path: Path | None = None
         self._loading_server: RemoteTarget | None = None  # a server model being opened instead of a file
         self.engine_description: dict | None = None  # what a reply keeps of a remote engine; None: in-process
+        self._language_after_reply: str | None = None  # chosen while a reply was being written
 
         self.engine = EngineController(engine_factory, self)
         self.engine.worker.modelLoaded.connect(self._model_loaded)
@@ -231,13 +234,13 @@ class MainWindow(QMainWindow):
         bundled.setObjectName("bundledModels")
         for model in bundled_models():
             if model.role in ("chat", "base"):
-                kind = "chat" if model.role == "chat" else "base model: notebook"
+                kind = self.tr("chat") if model.role == "chat" else self.tr("base model: notebook")
                 action = bundled.addAction(f"{model.name} ({kind})")
                 action.setEnabled(model.path.is_file())
                 action.triggered.connect(lambda _checked=False, path=model.path: self.load_model(path))
-        library = self._action(self.model_menu, "Model &library…", QKeySequence("Ctrl+M"), self.show_model_library)
+        library = self._action(self.model_menu, self.tr("Model &library…"), QKeySequence("Ctrl+M"), self.show_model_library)
         library.setObjectName("modelLibraryAction")
-        self._action(self.model_menu, "&Cancel loading", None, self.engine.cancel_load)
+        self._action(self.model_menu, self.tr("&Cancel loading"), None, self.engine.cancel_load)
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
         self.threads_menu = ThreadsMenu(load_threads(self.store), cores, default_threads(), self)
         self.model_menu.addMenu(self.threads_menu)
@@ -259,9 +262,32 @@ class MainWindow(QMainWindow):
         return action
 
     def choose_language(self, choice: str) -> None:
-        """View → Language: remembered; the window is built in it from the next start."""
+        """View → Language: remembered, and the window is built again in it at once (languageChosen); while a
+        reply is being written, as soon as it ends (a new window would cut it off)."""
         self.store.set_setting(LANGUAGE_KEY, choice)
-        self.notify(self.tr("The new language is used when Inkling starts again."), 15000)
+        if self.replies.busy:
+            self._language_after_reply = choice
+            self.notify(self.tr("The window changes language when the reply being written ends."), 15000)
+            return
+        self.languageChosen.emit(choice)
+
+    def handover(self) -> Handover:
+        """What a window built in another language takes over: the conversation, the draft, the model in use."""
+        self.system_prompt.flush()
+        self.notebook.flush()
+        server = self._loading_server if self.engine_description is not None else None
+        return Handover(self.conversation_id, self.composer.toPlainText(), self._local_model_path(), server,
+                        self.saveGeometry().data(), self.saveState().data())
+
+    def take_over(self, handover: Handover) -> None:
+        self.restoreGeometry(QByteArray(handover.geometry))
+        QTimer.singleShot(0, self, lambda: self.restoreState(QByteArray(handover.layout)))  # after _restore_layout
+        if handover.server is not None:
+            self.load_server(handover.server)
+        if handover.conversation_id is not None and self.store.get_conversation(handover.conversation_id) is not None:
+            self.conversation_id = handover.conversation_id
+            self.refresh_conversations(select_first=True)
+        self.composer.setPlainText(handover.draft)
 
     def notify(self, text: str, milliseconds: int = 8000) -> None:
         """Every notice of the window's children reaches the status bar here."""
@@ -376,22 +402,23 @@ class MainWindow(QMainWindow):
         self.engine_description = server.describe(info.name) if server is not None else None
         self.engine_menu.on_engine_changed(server.label if server is not None else None)
         self.model_name = remote_model_name(info.name, server.label) if server is not None else display_name(info.path)
-        mode = "chat" if info.mode == "chat" else "text completion (no chat template)"
-        self.model_label.setText(f"{self.model_name} · {mode}")
-        used = f"\nllama.cpp used: {info.runtime.describe()}" if info.runtime is not None else ""
+        self.model_label.setText(f"{self.model_name} · {self._mode_name(info.mode)}")
+        used = "\n" + self.tr("llama.cpp used: {runtime}").format(runtime=said(info.runtime.describe())) \
+            if info.runtime is not None else ""
         self.model_label.setToolTip(plain_tip(f"{info.path}{used}"))
         self.system_prompt.set_completion_mode(info.mode == "completion")
         self.new_button.setText(self.tr("New notebook") if info.mode == "completion" else self.tr("New chat"))
         if info.mode == "completion":
             self._notebook_for_base_model()
-        if not self.stats_label.text() or self.stats_label.text().startswith("context 0 /"):
-            self.stats_label.setText(f"context 0 / {info.n_ctx}")  # a shown reply's own figures stay
+        idle = self.tr("context 0 / {n_ctx}")
+        if not self.stats_label.text() or self.stats_label.text().startswith(idle.split("{")[0]):
+            self.stats_label.setText(idle.format(n_ctx=info.n_ctx))  # a shown reply's own figures stay
         if server is None:
             self.store.set_setting(MODEL_PATH_KEY, str(info.path))
             remember_opened(self.store, info.path)
         else:
             warning = plain_http_warning(server.address.url)
-            self.model_label.setToolTip(plain_tip(f"{server.address.url}\n{warning}" if warning else server.address.url))
+            self.model_label.setToolTip(plain_tip(f"{server.address.url}\n{said(warning)}" if warning else server.address.url))
         self.tools.set_model(info, self.model_name, self.engine_description)
         self.library.on_model_loaded(info.path if server is None else None, info.runtime)
 
@@ -401,11 +428,14 @@ class MainWindow(QMainWindow):
         self._loading_request = None
         self.load_progress.setVisible(False)
         if self.model_info is not None:
-            self.model_label.setText(f"{self.model_name} · {self.model_info.mode}")
+            self.model_label.setText(f"{self.model_name} · {self._mode_name(self.model_info.mode)}")
         else:
             self.model_label.setText(self.tr("No model: open one with File → Open model…"))
-        kept = f"\n\n{self.model_name} is still loaded." if self.model_info else ""
+        kept = "\n\n" + self.tr("{name} is still loaded.").format(name=self.model_name) if self.model_info else ""
         self.show_error(self.tr("Cannot open model"), f"{message}{kept}")
+
+    def _mode_name(self, mode: str) -> str:
+        return self.tr("chat") if mode == "chat" else self.tr("text completion (no chat template)")
 
     # --- conversations ---------------------------------------------------------------------------
     def refresh_conversations(self, select_first: bool = False) -> None:
@@ -529,7 +559,7 @@ class MainWindow(QMainWindow):
             request = start_continuation(self.store, self.conversation_id, text, self.sampling.settings(),
                                          self.model_name, request_id=self.engine.next_request_id())
         except EmptyDocumentError as error:
-            self.notify(str(error), 6000)
+            self.notify(said(error), 6000)
             return
         if self.model_info is not None and self.model_info.mode == "chat":
             self.notify(self.tr("A chat model answers the document as a message; a base model continues it "
@@ -566,7 +596,7 @@ class MainWindow(QMainWindow):
 
     def _show_title(self) -> None:
         conversation = self.store.get_conversation(self.conversation_id) if self.conversation_id else None
-        self.setWindowTitle(f"{conversation.title} — Inkling" if conversation else "Inkling")
+        self.setWindowTitle(f"{shown_title(conversation.title)} — Inkling" if conversation else "Inkling")
 
     def _update_welcome(self) -> None:
         """An empty conversation shows the welcome view instead of an empty transcript."""
@@ -594,8 +624,8 @@ class MainWindow(QMainWindow):
         conversation = self.store.get_conversation(self.conversation_id) if self.conversation_id else None
         if conversation is None:
             return
-        path = self.ask_save_path("Export conversation", f"{conversation.title}.md",
-                                  "Markdown, the branch shown (*.md);;JSON, every branch with token data (*.json)")
+        path = self.ask_save_path(self.tr("Export conversation"), f"{conversation.title}.md",
+                                  self.tr("Markdown, the branch shown (*.md);;JSON, every branch with token data (*.json)"))
         if path is None:
             return
         fmt = "json" if path.suffix.lower() == ".json" else "md"
@@ -603,19 +633,19 @@ class MainWindow(QMainWindow):
             text = export_text(self.store, conversation.id, fmt, "all" if fmt == "json" else "current")
             path.write_text(text, encoding="utf-8")
         except (OSError, TransferError) as error:
-            self.show_error(self.tr("Cannot export"), f"{path}: {getattr(error, 'strerror', None) or error}")
+            self.show_error(self.tr("Cannot export"), f"{path}: {getattr(error, 'strerror', None) or said(error)}")
             return
         self.notify(self.tr("Exported “{title}” to {path}.").format(title=conversation.title, path=path))
 
     def import_conversations(self) -> None:
         """File → Import conversations…: an exported JSON file or archive, checked whole before anything is added."""
-        path = self.ask_open_path("Import conversations", "Inkling exports (*.json *.zip);;All files (*)")
+        path = self.ask_open_path(self.tr("Import conversations"), self.tr("Inkling exports (*.json *.zip);;All files (*)"))
         if path is None:
             return
         try:
             ids = import_file(self.store, path)
         except TransferError as error:
-            self.show_error(self.tr("Cannot import"), str(error))
+            self.show_error(self.tr("Cannot import"), said(error))
             return
         if ids:
             self.conversation_id = ids[-1]
@@ -719,7 +749,7 @@ class MainWindow(QMainWindow):
                 self.store, message_id, position, token_id, self.model_name, request_id=self.engine.next_request_id(),
             )
         except BranchError as error:
-            self.show_error(self.tr("Cannot continue from this token"), str(error))
+            self.show_error(self.tr("Cannot continue from this token"), said(error))
             return
         self.replies.begin(request, records, grounded=True)
 
@@ -732,6 +762,9 @@ class MainWindow(QMainWindow):
         self.replies.stop()
 
     def _set_streaming(self, streaming: bool) -> None:
+        if not streaming and self._language_after_reply is not None:
+            choice, self._language_after_reply = self._language_after_reply, None
+            QTimer.singleShot(0, self, lambda: self.languageChosen.emit(choice))
         self.send_button.setEnabled(not streaming)
         self.stop_button.setEnabled(streaming)
         self.notebook.set_busy(streaming)
@@ -791,7 +824,7 @@ class MainWindow(QMainWindow):
         try:
             backup_database(chosen)  # a file that is no backup is refused now, before the window closes
         except InklingError as error:
-            self.show_error(self.tr("Restore from backup"), str(error))
+            self.show_error(self.tr("Restore from backup"), said(error))
             return
         if confirm_restore(self, chosen):
             self.restoreRequested.emit(chosen)
@@ -803,7 +836,8 @@ class MainWindow(QMainWindow):
             self.system_prompt.flush()
             self.notebook.flush()
         except InklingError as error:  # a full disk: the window still closes, and says what was not kept
-            self.show_error(self.tr("Inkling"), f"The layout and an unsaved system prompt were not kept: {error}")
+            self.show_error(self.tr("Inkling"), self.tr("The layout and an unsaved system prompt were not kept: {error}").format(
+                error=said(error)))
         self.transcript.stop()
         self.inspector.forget_pending()
         self.inspector.clear_selection()  # views deleted with the window must not find a panel gone before them

@@ -25,6 +25,7 @@ from desktop.core.settings import load_threads
 from desktop.core.store import Store
 from desktop.ui.inert import message_box, plain_label
 from desktop.ui.library_scanner import LibraryScanner
+from desktop.ui.language import said
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
 
@@ -86,8 +87,8 @@ class ModelLibraryDialog(QDialog):
         self.context.setSingleStep(256)
         self.gpu_layers = QSpinBox()
         self.gpu_layers.setRange(ALL_LAYERS, 999)
-        self.gpu_layers.setSpecialValueText("all")
-        self.gpu_layers.setToolTip(CPU_BUILD)
+        self.gpu_layers.setSpecialValueText(self.tr("all"))
+        self.gpu_layers.setToolTip(said(CPU_BUILD))
         self.threads = QSpinBox()
         self.threads.setRange(FOLLOW_MENU, 512)
         self.threads.setSpecialValueText(self.tr("Model → CPU threads ({threads})").format(
@@ -200,7 +201,7 @@ class ModelLibraryDialog(QDialog):
             self.gpu_device.addItem(self.tr("None"))
             self.gpu_device.setEnabled(False)
             self.gpu_layers.setEnabled(False)
-            self.gpu_note.setText(CPU_BUILD if not gpu_offload_supported() else self.tr("llama.cpp finds no GPU."))
+            self.gpu_note.setText(said(CPU_BUILD) if not gpu_offload_supported() else self.tr("llama.cpp finds no GPU."))
             return
         chosen = chosen_device(self.store)
         self.gpu_device.addItem(self.tr("Every device (llama.cpp's choice)"), None)
@@ -260,13 +261,15 @@ class ModelLibraryDialog(QDialog):
             settings = load_model_settings(self.store, model.path, model.facts)
             fit = estimate_fit(model.facts, model.size, settings.n_ctx, kv_type=settings.kv_type,
                                n_batch=settings.n_batch, flash_attention=settings.flash_attention)
-            mode = "chat" if model.kind == "chat" else "text completion"
-            item = QListWidgetItem(f"{model.name}\n    {model.places[0].source} · {mode} · {gib(model.size)} · {fit.verdict}")
+            mode = self.tr("chat") if model.kind == "chat" else self.tr("text completion")
+            item = QListWidgetItem(f"{model.name}\n    {self._source(model.places[0].source)} · {mode} · {gib(model.size)} · "
+                                   f"{said(fit.verdict)}")
             item.setData(PATH_ROLE, str(model.path))
             item.setToolTip(str(model.path))
             self.list.addItem(item)
-        self.skipped_label.setText(f"Skipped ({len(self.scan.skipped)}) — scanned in {self.scan.seconds * 1000:.0f} ms")
-        self.skipped.setPlainText("\n".join(f"{s.path}: {s.reason}" for s in self.scan.skipped) or "nothing")
+        self.skipped_label.setText(self.tr("Skipped ({count}) — scanned in {ms} ms").format(
+            count=len(self.scan.skipped), ms=f"{self.scan.seconds * 1000:.0f}"))
+        self.skipped.setPlainText("\n".join(f"{s.path}: {said(s.reason)}" for s in self.scan.skipped) or self.tr("nothing"))
         wanted = str(selected.path) if selected else str(self.current) if self.current else None
         rows = [i for i in range(self.list.count()) if self.list.item(i).data(PATH_ROLE) == wanted]
         self.list.setCurrentRow(rows[0] if rows else 0)
@@ -286,23 +289,28 @@ class ModelLibraryDialog(QDialog):
             self.fit.setText("")
             return
         facts = model.facts
+        unknown = self.tr("unknown")
         lines = [
             model.name,
-            f"{facts.architecture or 'unknown architecture'} · {facts.parameter_label} parameters · "
-            f"{facts.file_type or 'unknown quantization'} · {gib(model.size)} on disk"
-            + (f" in {model.parts} parts" if model.parts > 1 else ""),
-            f"Trained context: {facts.context_length or 'unknown'} tokens · vocabulary {facts.vocabulary or 'unknown'}",
-            "Mode: chat (template in the file)" if model.kind == "chat" else "Mode: text completion (no chat template)",
+            self.tr("{architecture} · {parameters} parameters · {quantization} · {size} on disk").format(
+                architecture=facts.architecture or self.tr("unknown architecture"), parameters=facts.parameter_label,
+                quantization=facts.file_type or self.tr("unknown quantization"), size=gib(model.size))
+            + (self.tr(" in {parts} parts").format(parts=model.parts) if model.parts > 1 else ""),
+            self.tr("Trained context: {context} tokens · vocabulary {vocabulary}").format(
+                context=facts.context_length or unknown, vocabulary=facts.vocabulary or unknown),
+            self.tr("Mode: chat (template in the file)") if model.kind == "chat" else self.tr("Mode: text completion (no chat template)"),
         ]
         if facts.license or facts.base_model:
-            lines.append(" · ".join(x for x in (facts.license and f"License: {facts.license}",
-                                                facts.base_model and f"Base model: {facts.base_model}") if x))
+            lines.append(" · ".join(x for x in (facts.license and self.tr("License: {license}").format(license=facts.license),
+                                                facts.base_model and self.tr("Base model: {model}").format(model=facts.base_model))
+                                    if x))
         if model.projectors:
-            lines.append(f"Vision projector beside it: {', '.join(p.name for p in model.projectors)} (not used by Inkling)")
+            lines.append(self.tr("Vision projector beside it: {names} (not used by Inkling)").format(
+                names=", ".join(p.name for p in model.projectors)))
         if self.runtime is not None and self._is_current(model):
-            lines.append(f"Loaded now; llama.cpp used: {self.runtime.describe()}")
-        lines.append("Found at:")
-        lines += [f"  {p.source}: {p.label} — {p.path}" for p in model.places]
+            lines.append(self.tr("Loaded now; llama.cpp used: {runtime}").format(runtime=said(self.runtime.describe())))
+        lines.append(self.tr("Found at:"))
+        lines += [f"  {self._source(p.source)}: {p.label} — {p.path}" for p in model.places]
         self.facts.setText("\n".join(lines))
         settings = load_model_settings(self.store, model.path, facts)
         self.context.setRange(64, facts.context_length or max(settings.n_ctx, 131072))
@@ -311,8 +319,8 @@ class ModelLibraryDialog(QDialog):
         self.threads.setValue(settings.n_threads)
         self.batch.setValue(settings.n_batch)
         self.flash.setChecked(settings.flash_attention)
-        self.flash.setText(f"on: {flash_attention_label(facts)}")
-        self.kv_note.setText(kv_type_label(facts))
+        self.flash.setText(self.tr("on: {what}").format(what=said(flash_attention_label(facts))))
+        self.kv_note.setText(said(kv_type_label(facts)))
         self.kv_type.setCurrentText(settings.kv_type)
         self.system_prompt.setPlainText(settings.system_prompt or "")
         recommended = defaults_for(facts).sampling
@@ -332,12 +340,13 @@ class ModelLibraryDialog(QDialog):
             return
         fit = estimate_fit(model.facts, model.size, self.context.value(), kv_type=self.kv_type.currentText(),
                            n_batch=self.batch.value(), flash_attention=self.flash.isChecked())
-        text = f"Will it fit? {fit.describe()}"
+        text = self.tr("Will it fit? {verdict}").format(verdict=said(fit.describe()))
         gpu = next((g for g in self.gpus if g.name == self.gpu_device.currentData()), self.gpus[0] if self.gpus else None)
         if gpu is not None:
             layers = gpu_layers_that_fit(model.facts, self.context.value(), gpu.free, kv_type=self.kv_type.currentText(),
                                          n_batch=self.batch.value(), flash_attention=self.flash.isChecked())
-            text += f"\nGPU {gpu.name}: about {layers} of {(model.facts.layers or 0) + 1} layers fit in {gib(gpu.free)} free (estimated)"
+            text += "\n" + self.tr("GPU {name}: about {layers} of {total} layers fit in {free} free (estimated)").format(
+                name=gpu.name, layers=layers, total=(model.facts.layers or 0) + 1, free=gib(gpu.free))
         self.fit.setText(text)
 
     def chosen_settings(self, model: LibraryModel) -> ModelSettings:
@@ -365,7 +374,7 @@ class ModelLibraryDialog(QDialog):
         try:
             save_model_settings(self.store, model.path, chosen, model.facts)
         except ValueError as error:
-            message_box(self, QMessageBox.Icon.Warning, "Model settings", str(error))
+            message_box(self, QMessageBox.Icon.Warning, self.tr("Model settings"), said(error))
             return
         self.settingsSaved.emit(model.path)
         loaded = self._is_current(model)
@@ -374,8 +383,8 @@ class ModelLibraryDialog(QDialog):
         self.rescan()
 
     def confirm_reload(self, name: str) -> bool:  # tests replace this
-        answer = message_box(self, QMessageBox.Icon.Question, "Reload model",
-                             f"These settings take effect when {name} is loaded again. Reload it now?",
+        answer = message_box(self, QMessageBox.Icon.Question, self.tr("Reload model"),
+                             self.tr("These settings take effect when {name} is loaded again. Reload it now?").format(name=name),
                              QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
         return answer == QMessageBox.StandardButton.Yes
 
@@ -402,8 +411,13 @@ class ModelLibraryDialog(QDialog):
             self.rescan()
 
     def ask_folder(self) -> Path | None:  # tests replace this
-        chosen = QFileDialog.getExistingDirectory(self, "Add a folder of GGUF models")
+        chosen = QFileDialog.getExistingDirectory(self, self.tr("Add a folder of GGUF models"))
         return Path(chosen) if chosen else None
+
+    def _source(self, source: str) -> str:
+        """Where a model was found: Inkling's own places translated; other apps' names are names."""
+        return {"Bundled": self.tr("Bundled"), "Opened before": self.tr("Opened before"),
+                "Added folder": self.tr("Added folder")}.get(source, source)
 
     def on_model_loaded(self, path: Path | None, runtime: LoadReport | None = None) -> None:
         self.current, self.runtime = path, runtime

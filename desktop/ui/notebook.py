@@ -3,7 +3,7 @@
 from collections.abc import Callable
 
 import numpy as np
-from PySide6.QtCore import QTimer, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QTimer, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSizePolicy, QTextEdit, QVBoxLayout, QWidget,
@@ -13,11 +13,11 @@ from desktop.core.conversation.notebook import Page
 from desktop.core.probability.heatmap import swatch, utf16_length
 from desktop.core.probability.trace import TraceTable
 from desktop.core.store import Message
-from desktop.ui.chat_view import DIM_STYLE, MessageView
+from desktop.ui.chat_view import DIM_STYLE, MessageView, status_badge
 from desktop.ui.token_view import BranchNavigator
 
 DRAFT_DELAY_MS = 600  # the document is saved once typing pauses
-PLACEHOLDER = ("Write the start of a document (a story, a list, a few examples of a pattern) and press Tab: "
+PLACEHOLDER = QT_TRANSLATE_NOOP("NotebookView", "Write the start of a document (a story, a list, a few examples of a pattern) and press Tab: "
                "the model writes on from where the text ends.")
 SEARCH_AHEAD = 8  # characters a byte token's character may lie ahead of where the text was expected
 
@@ -53,7 +53,7 @@ class DocumentEditor(QPlainTextEdit):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("notebookDocument")
-        self.setPlaceholderText(PLACEHOLDER)
+        self.setPlaceholderText(QCoreApplication.translate("NotebookView", PLACEHOLDER))
         self.setTabChangesFocus(False)
 
     def keyPressEvent(self, event):  # noqa: N802 (Qt override)
@@ -146,7 +146,7 @@ class NotebookView(QWidget):
             self._paint()
             self.status.setText("")
             return None
-        self.reply_view = MessageView(message, message.model or "Model", self)
+        self.reply_view = MessageView(message, message.model or self.tr("Model"), self)
         self.reply_view.hide()
         if len(siblings) > 1:
             navigator = BranchNavigator(list(siblings), message.id, self)
@@ -192,7 +192,7 @@ class NotebookView(QWidget):
         self.editor.ensureCursorVisible()
 
     def show_reading(self, done: int, total: int) -> None:
-        self.status.setText(f"reading the document: {done:,} of {total:,} tokens")
+        self.status.setText(self.tr("reading the document: {done} of {total} tokens").format(done=f"{done:,}", total=f"{total:,}"))
 
     def finished(self, message: Message, table: TraceTable | None) -> None:
         if self.page.continuation is None or self.page.continuation.id != message.id:
@@ -205,9 +205,9 @@ class NotebookView(QWidget):
         self._paint()
 
     def _show_status(self, message: Message) -> None:
-        state = {"streaming": "writing…", "cancelled": "stopped", "error": f"error: {message.error or ''}",
-                 "interrupted": "interrupted: Inkling closed while this was being written"}.get(message.status, "")
-        tokens = f"{len(self.table):,} tokens continued" if self.table is not None else ""
+        state = (self.tr("error: {error}").format(error=message.error or "") if message.status == "error"
+                 else status_badge(message.status))
+        tokens = self.tr("{count} tokens continued").format(count=f"{len(self.table):,}") if self.table is not None else ""
         self.status.setText(" · ".join(part for part in (message.model or "", tokens, state) if part))
 
     # --- heat and selection ---------------------------------------------------------------------------

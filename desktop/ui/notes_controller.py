@@ -4,7 +4,7 @@ import functools
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, QUrl, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QCheckBox, QDialog, QFileDialog
 
@@ -21,9 +21,10 @@ from desktop.ui.notes_worker import NotesThreads
 from desktop.ui.recovery import ask_how_to_recover
 from desktop.ui.inert import plain_label
 from desktop.ui.sources_view import SOURCE_SCHEME, SourcesRow, link_citations
+from desktop.ui.language import said
 
 LIST_REFRESH_MS = 1000  # while a large file is indexed, the list is redrawn at most this often
-FILE_FILTER = "Notes (*.txt *.md *.markdown *.pdf *.html *.htm);;All files (*)"
+FILE_FILTER = QT_TRANSLATE_NOOP("NotesController", "Notes (*.txt *.md *.markdown *.pdf *.html *.htm);;All files (*)")
 
 
 def _unless_shut_down(slot):
@@ -93,9 +94,9 @@ class NotesController(QObject):
 
     def install(self, menu) -> None:
         """The Notes menu's actions (the window adds the panel's dock toggle after them)."""
-        for text, slot in (("&New note", self.new_note), ("&Import files…", self.choose_files),
-                           ("Import &folder…", self.choose_folder), (None, None),
-                           ("&Rebuild search index", self.rebuild_index)):
+        for text, slot in ((self.tr("&New note"), self.new_note), (self.tr("&Import files…"), self.choose_files),
+                           (self.tr("Import &folder…"), self.choose_folder), (None, None),
+                           (self.tr("&Rebuild search index"), self.rebuild_index)):
             if text is None:
                 menu.addSeparator()
                 continue
@@ -139,28 +140,28 @@ class NotesController(QObject):
         """Notes > Repair damaged notes…: restore a backup of notes.db or start with none; the damaged file is kept."""
         if self._damage is None:
             return
-        choice = self.ask_recovery(self._damage, cancel="Cancel")
+        choice = self.ask_recovery(self._damage, cancel=self.tr("Cancel"))
         if choice is None:
             return
         try:
             aside = set_aside_damaged(self._damage.path, choice.backup, lock_held=True)  # nothing has notes.db open
         except InklingError as error:
-            self.notify.emit(str(error), 15000)
+            self.notify.emit(said(error), 15000)
             return
         self._damage = None
         self.repair_action.setEnabled(False)
         self.available = True
         self.use_notes.setEnabled(True)
-        self.panel.show_notice(f"The damaged notes file was kept as {aside.name}, beside the new one.")
+        self.panel.show_notice(self.tr("The damaged notes file was kept as {name}, beside the new one.").format(name=aside.name))
         self.threads.reopen()
 
     @_unless_shut_down
     def _open_failed(self, message: str) -> None:
         self.available = False
         if self._damage is not None:  # the CLI's `inkling restore` waits for the window to close: say this
-            message += " In this window: Notes → Repair damaged notes…"
+            message += self.tr(" In this window: Notes → Repair damaged notes…")
         self.panel.show_notice(message)
-        self.notify.emit(f"{message} Chat works without them.", 30000)  # the panel may be hidden: say it once
+        self.notify.emit(self.tr("{message} Chat works without them.").format(message=message), 30000)  # the panel may be hidden: say it once
         self.panel.setEnabled(False)
         self.use_notes.setEnabled(False)
         self._release_waiting()
@@ -202,7 +203,7 @@ class NotesController(QObject):
     @_unless_shut_down
     def _job_failed(self, job_id: int, message: str) -> None:
         self._after.pop(job_id, None)
-        self.notify.emit(f"Notes: {message}", 10000)
+        self.notify.emit(self.tr("Notes: {message}").format(message=message), 10000)
         self.panel.show_notice(message)
         self._job_ended()
 
@@ -227,7 +228,7 @@ class NotesController(QObject):
         def work(lib, _cancel, _progress):
             note = lib.add_text(title, text) if note_id is None else lib.update_text(note_id, title, text)
             saved["note"] = note
-            return f"Note “{note.title}” saved ({note.n_chunks} chunks)."
+            return self.tr("Note “{title}” saved ({chunks} chunks).").format(title=note.title, chunks=note.n_chunks)
 
         self.submit(self.tr("Saving the note"), work, after=lambda: self._show_saved(saved.get("note")))
 
@@ -243,21 +244,21 @@ class NotesController(QObject):
                 self.tr("Stop syncing {path} and remove its notes from Inkling? The files stay on disk.").format(path=folder.path)
             ):
                 return
-            self.submit(self.tr("Removing the folder"), lambda lib, _c, _p: (lib.remove_folder(item_id), f"Removed {folder.path}.")[1])
+            self.submit(self.tr("Removing the folder"), lambda lib, _c, _p: (lib.remove_folder(item_id), self.tr("Removed {path}.").format(path=folder.path))[1])
         else:
             note = self.library.get_note(item_id)
             if note is None or not self._confirm(self.tr("Delete note"), self.tr("Delete the note “{title}”?").format(title=note.title)):
                 return
-            self.submit(self.tr("Deleting the note"), lambda lib, _c, _p: (lib.remove(item_id), f"Deleted “{note.title}”.")[1])
+            self.submit(self.tr("Deleting the note"), lambda lib, _c, _p: (lib.remove(item_id), self.tr("Deleted “{title}”.").format(title=note.title))[1])
         self.panel.new_note()
 
     def choose_files(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self.panel, "Import files as notes", "", FILE_FILTER)
+        paths, _ = QFileDialog.getOpenFileNames(self.panel, self.tr("Import files as notes"), "", self.tr(FILE_FILTER))
         if paths:
             self.import_paths([Path(p) for p in paths])
 
     def choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self.panel, "Import a folder of notes")
+        folder = QFileDialog.getExistingDirectory(self.panel, self.tr("Import a folder of notes"))
         if not folder:
             return
         dialog = FileTypesDialog(folder, self.panel)
@@ -268,7 +269,7 @@ class NotesController(QObject):
         """Import files and folders in the background; each unreadable file is listed with its reason."""
         for path in paths:
             self.submit(self.tr("Importing {name}").format(name=path.name), lambda lib, cancel, progress, path=path: (
-                f"{path.name}: {lib.add_path(path, extensions, cancel, progress).summary()}"))
+                f"{path.name}: {said(lib.add_path(path, extensions, cancel, progress).summary())}"))
 
     @_unless_shut_down
     def sync_folder(self, path: str) -> None:
@@ -283,7 +284,7 @@ class NotesController(QObject):
     def rebuild_index(self) -> None:
         self.panel.show_notice("")
         self.submit(self.tr("Rebuilding the search index"), lambda lib, _c, progress: (
-            f"Search index rebuilt from your notes: {lib.rebuild_index(progress)} chunks."))
+            self.tr("Search index rebuilt from your notes: {chunks} chunks.").format(chunks=lib.rebuild_index(progress))))
 
     def show_note(self, note_id: int, chunk: int | None) -> None:
         note = self.library.get_note(note_id) if self.library else None
@@ -346,7 +347,7 @@ class NotesController(QObject):
 
     @_unless_shut_down
     def _search_failed(self, search_id: int, message: str) -> None:
-        self.notify.emit(f"Notes could not be searched: {message}", 10000)
+        self.notify.emit(self.tr("Notes could not be searched: {message}").format(message=message), 10000)
         if search_id in self._waiting:
             self._grounded(self._waiting.pop(search_id), [])
 
@@ -398,5 +399,5 @@ class NotesController(QObject):
 def _changes(report) -> str:
     """A status-bar line for a sync, or "" when nothing changed (the start-up rescan is then silent)."""
     if report.added or report.updated or report.removed:
-        return f"Notes folders: {report.summary()}."
+        return QCoreApplication.translate("NotesController", "Notes folders: {summary}.").format(summary=said(report.summary()))
     return ""

@@ -168,15 +168,16 @@ class NotesPanel(QWidget):
         folder_items = {}
         for folder in folders:
             members = [n for n in notes if n.folder_id == folder.id]
-            item = QTreeWidgetItem([folder.path, f"folder, {len(members)} files", "", ""])
+            item = QTreeWidgetItem([folder.path, self.tr("folder, {count} files").format(count=len(members)), "", ""])
             item.setData(0, NOTE_ROLE, ("folder", folder.id))
-            item.setToolTip(0, plain_tip(f"{folder.path}\nkept in sync; file types: {' '.join(folder.extensions)}"))
+            item.setToolTip(0, plain_tip(folder.path + "\n" + self.tr("kept in sync; file types: {types}").format(
+                types=" ".join(folder.extensions))))
             folder_items[folder.id] = item
             self.tree.addTopLevelItem(item)
         for note in notes:
             item = QTreeWidgetItem([note.title, status_text(note), str(note.n_chunks), (note.indexed_at or "")[:16].replace("T", " ")])
             item.setData(0, NOTE_ROLE, ("note", note.id))
-            tip = "\n".join(t for t in (note.source or "typed note", note.error, note.warning) if t)
+            tip = "\n".join(t for t in (note.source or self.tr("typed note"), note.error, note.warning) if t)
             for column in range(4):
                 item.setToolTip(column, plain_tip(tip))
             parent = folder_items.get(note.folder_id)

@@ -13,6 +13,7 @@ from desktop.core.errors import InklingError
 from desktop.core.notes import NotesLibrary
 from desktop.core.notes.sync import FolderWatcher
 from desktop.ui.thread_stop import stop_thread
+from desktop.ui.language import said
 
 # What a job is: work(library, cancel, progress) -> a one-line summary for the status bar ("" for none).
 Work = Callable[[NotesLibrary, threading.Event, Callable[[str, int, int], None]], str]
@@ -53,7 +54,7 @@ class NotesIndexer(QObject):
             self.openFailed.emit(self.tr("Notes are unavailable: {error}").format(error=error))
             return
         self._watcher = FolderWatcher(lambda root: self.folderChanged.emit(str(root)))
-        self.opened.emit(self.library, self.library.notice or "")
+        self.opened.emit(self.library, said(self.library.notice or ""))
 
     @Slot(int, object, object)
     def run(self, job_id: int, work: Work, cancel: threading.Event) -> None:
@@ -64,7 +65,7 @@ class NotesIndexer(QObject):
         try:
             summary = work(self.library, cancel, lambda what, done, total: self.progress.emit(job_id, what, done, total))
         except USER_ERRORS as error:
-            signal, message = self.jobFailed, str(error)
+            signal, message = self.jobFailed, said(error)
         except Exception as error:
             self.jobFailed.emit(job_id, f"Internal error: {error!r}")
             raise
@@ -104,7 +105,7 @@ class NotesSearcher(QObject):
         try:
             self.found.emit(request_id, library.search(query, k, min_score))
         except USER_ERRORS as error:
-            self.failed.emit(request_id, str(error))
+            self.failed.emit(request_id, said(error))
         except Exception as error:
             self.failed.emit(request_id, f"Internal error: {error!r}")
             raise

@@ -2,7 +2,7 @@
 
 import math
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView, QGridLayout, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QSlider, QStyle,
@@ -25,14 +25,16 @@ SELECT_HINT = QT_TRANSLATE_NOOP("ProbabilityPanel", "Select a token: turn on the
 
 def describe(settings: SamplerSettings, temperature: bool = True) -> str:
     """The sampler chain that runs, every stage named: a hidden stage made the view contradict itself."""
+    off = QCoreApplication.translate("ProbabilityPanel", "off")
     parts = [f"T {settings.temperature:.2f}"] if temperature else []
-    parts += [f"top-k {settings.top_k or 'off'}", f"top-p {settings.top_p:.2f}", f"min-p {settings.min_p:.2f}",
-              "repeat penalty " + (f"{settings.repeat_penalty:.2f}" if settings.repeat_penalty != 1.0 else "off")]
+    parts += [f"top-k {settings.top_k or off}", f"top-p {settings.top_p:.2f}", f"min-p {settings.min_p:.2f}",
+              QCoreApplication.translate("ProbabilityPanel", "repeat penalty {value}").format(
+                  value=f"{settings.repeat_penalty:.2f}" if settings.repeat_penalty != 1.0 else off)]
     return " · ".join(parts)
 
 
 def token_label(text: str, eog: bool) -> str:
-    return f"{visible(text)}  (end of text)" if eog else visible(text)
+    return visible(text) + QCoreApplication.translate("ProbabilityPanel", "  (end of text)") if eog else visible(text)
 
 
 class BarDelegate(QStyledItemDelegate):
@@ -234,37 +236,41 @@ class ProbabilityPanel(QWidget):
             self.entropy.setText(self.tr("entropy ≥ {bits} bits ≈ (from the top {count})").format(bits=bits, count=len(record.top)))
         else:
             self.entropy.setText(self.tr("entropy {bits} bits").format(bits=bits))
-        missing = "" if view.penalty_applied else " (not recorded for this reply: left out ≈)"
-        self.used.setText(f"Reply: {describe(used)}{missing}")
+        missing = "" if view.penalty_applied else self.tr(" (not recorded for this reply: left out ≈)")
+        self.used.setText(self.tr("Reply: {settings}").format(settings=describe(used)) + missing)
         self.used.setToolTip(
-            "The settings the reply was generated with; ✕ marks the alternatives they excluded. "
+            self.tr("The settings the reply was generated with; ✕ marks the alternatives they excluded. ")
             + ("" if view.penalty_applied else
-               "This reply was written before Inkling recorded what the repeat penalty needs, so the what-if "
-               "and the marks leave it out: they are estimates.")
+               self.tr("This reply was written before Inkling recorded what the repeat penalty needs, so the what-if "
+                       "and the marks leave it out: they are estimates."))
         )
-        estimate = " ≈ estimated" if not view.whatif_exact else ""
+        estimate = self.tr(" ≈ estimated") if not view.whatif_exact else ""
+        model = self.tr("model")
         self.columns.setText(
-            f"<span style='color:{MODEL_COLOUR.name()}'>■</span> model &nbsp; "
-            f"<span style='color:{WHATIF_COLOUR.name()}'>■</span> what-if ({describe(whatif, temperature=False)})"
-            f"<i>{estimate}</i>"
+            f"<span style='color:{MODEL_COLOUR.name()}'>■</span> {model} &nbsp; "
+            f"<span style='color:{WHATIF_COLOUR.name()}'>■</span> "
+            + self.tr("what-if ({settings})").format(settings=describe(whatif, temperature=False))
+            + f"<i>{estimate}</i>"
         )
         self.columns.setToolTip(
-            "What-if: the distribution the sampler would draw from at these settings (the reply's own, "
-            "at the what-if temperature)."
-            + ("" if view.whatif_exact else " Estimated: the stored alternatives end before the sampler's cut, "
-               "so the unseen rest of the vocabulary is assumed as likely as the last stored token.")
+            self.tr("What-if: the distribution the sampler would draw from at these settings (the reply's own, "
+                    "at the what-if temperature).")
+            + ("" if view.whatif_exact else self.tr(" Estimated: the stored alternatives end before the sampler's cut, "
+                                                    "so the unseen rest of the vocabulary is assumed as likely as the "
+                                                    "last stored token."))
         )
         current = self.alternatives.currentRow()
         self.alternatives.clear()
         for alt in view.alternatives:
             item = QListWidgetItem()
             item.setData(ROW, (token_label(alt.text, alt.eog), alt.probability, alt.whatif, alt.excluded_by, alt.chosen))
-            item.setToolTip(plain_tip(f"{token_label(alt.text, alt.eog)} (id {alt.id}): click or Enter to continue from it"))
+            item.setToolTip(plain_tip(self.tr("{token} (id {id}): click or Enter to continue from it").format(
+                token=token_label(alt.text, alt.eog), id=alt.id)))
             item.setData(Qt.ItemDataRole.AccessibleTextRole,
                          f"{token_label(alt.text, alt.eog)} {percent(alt.probability)}")
             self.alternatives.addItem(item)
         rest = QListWidgetItem()
-        rest.setData(ROW, ("everything else", view.model_rest, view.whatif_rest, None, False))
+        rest.setData(ROW, (self.tr("everything else"), view.model_rest, view.whatif_rest, None, False))
         rest.setFlags(Qt.ItemFlag.NoItemFlags)
         self.alternatives.addItem(rest)
         if 0 <= current < len(view.alternatives):

@@ -2,7 +2,7 @@
 
 import html
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QCoreApplication, QModelIndex, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSizePolicy, QStackedWidget, QTableView,
@@ -14,8 +14,9 @@ from desktop.core.prompt.record import PARTS, PromptRecord, PromptRecordError
 from desktop.core.store import Store
 from desktop.ui.budget_meter import PART_COLOURS, PART_LABELS
 from desktop.ui.inert import InertTextBrowser
+from desktop.ui.language import said
 
-CHOOSE_HINT = "Choose “Prompt” on a reply to see exactly what the model read."
+CHOOSE_HINT = QT_TRANSLATE_NOOP("PromptInspector", "Choose “Prompt” on a reply to see exactly what the model read.")
 TINT = 70  # alpha of a part's colour behind its text: readable in light and dark themes
 
 
@@ -27,7 +28,7 @@ def visible(piece: str) -> str:
 class TokenTableModel(QAbstractTableModel):
     """One row per prompt token: position, id, text, part; built only when asked for."""
 
-    HEADERS = ("#", "id", "text", "part")
+    HEADERS = ("#", "id", QT_TRANSLATE_NOOP("TokenTableModel", "text"), QT_TRANSLATE_NOOP("TokenTableModel", "part"))
 
     def __init__(self, record: PromptRecord, token_ids: list[int] | None, parent=None):
         super().__init__(parent)
@@ -43,7 +44,7 @@ class TokenTableModel(QAbstractTableModel):
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
+            return self.tr(self.HEADERS[section])
         return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -55,7 +56,7 @@ class TokenTableModel(QAbstractTableModel):
                 return "?" if self.ids is None else self.ids[row]
             if column == 2:
                 return visible(self.pieces[row])
-            return PART_LABELS[self.parts[row]]
+            return QCoreApplication.translate("BudgetMeter", PART_LABELS[self.parts[row]])
         if role == Qt.ItemDataRole.BackgroundRole and column == 3:
             colour = QColor(PART_COLOURS[self.parts[row]])
             colour.setAlpha(TINT)
@@ -88,7 +89,7 @@ class PromptInspector(QWidget):
         self._token_ids: list[int] | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        self.title = QLabel(CHOOSE_HINT)
+        self.title = QLabel(self.tr(CHOOSE_HINT))
         self.title.setObjectName("promptTitle")
         self.title.setWordWrap(True)
         self.title.setTextFormat(Qt.TextFormat.PlainText)
@@ -124,7 +125,7 @@ class PromptInspector(QWidget):
             self.tokens_button.setChecked(False)
             self.tokens_button.setEnabled(False)
             self.table.setModel(None)
-            self.title.setText(CHOOSE_HINT)
+            self.title.setText(self.tr(CHOOSE_HINT))
             self.counts.setText("")
             self.text.clear()
 
@@ -139,28 +140,31 @@ class PromptInspector(QWidget):
         self.tokens_button.setChecked(False)
         self.table.setModel(None)
         if message is None or blob is None:
-            self._show_none("No prompt was recorded for this reply (it was written before Inkling kept prompts, "
-                            "or it failed before the prompt was built).")
+            self._show_none(self.tr("No prompt was recorded for this reply (it was written before Inkling kept prompts, "
+                                    "or it failed before the prompt was built)."))
             return
         try:
             self.record = record = PromptRecord.decode(blob)
         except PromptRecordError as error:
-            self._show_none(f"This reply's prompt cannot be shown: its {error}.")
+            self._show_none(self.tr("This reply's prompt cannot be shown: its {error}.").format(error=said(error)))
             return
         try:
             self._token_ids = self.store.load_prompt_tokens(record_id)
         except DamagedDataError:  # the record alone still shows the prompt; only the ids column is missing
             self._token_ids = None
         total = len(record.token_ends)
-        dropped = f" · {record.dropped_messages} oldest messages left out" if record.dropped_messages else ""
-        estimated = "" if record.exact else " · token boundaries estimated"
+        dropped = self.tr(" · {count} oldest messages left out").format(count=record.dropped_messages) \
+            if record.dropped_messages else ""
+        estimated = "" if record.exact else self.tr(" · token boundaries estimated")
         self.title.setText(
-            f"Prompt of the reply by {message.model or 'the model'}: {total:,} tokens of a {record.n_ctx:,}-token "
-            f"context, {record.reserve:,} kept for the reply{dropped}{estimated}"
+            self.tr("Prompt of the reply by {model}: {total} tokens of a {n_ctx}-token context, {reserve} kept for the reply")
+            .format(model=message.model or self.tr("the model"), total=f"{total:,}", n_ctx=f"{record.n_ctx:,}",
+                    reserve=f"{record.reserve:,}") + dropped + estimated
         )
         counts = record.counts()
         self.counts.setText(" ".join(
-            f"<span style='color:{PART_COLOURS[part]}'>■</span>&nbsp;{PART_LABELS[part]}&nbsp;{counts[part]:,}&nbsp;"
+            f"<span style='color:{PART_COLOURS[part]}'>■</span>&nbsp;{QCoreApplication.translate('BudgetMeter', PART_LABELS[part])}"
+            f"&nbsp;{counts[part]:,}&nbsp;"
             for part in PARTS if counts[part]
         ))
         self.text.setHtml(self._html(record))
@@ -191,4 +195,4 @@ class PromptInspector(QWidget):
         if on and self.record is not None and self.table.model() is None:
             self.table.setModel(TokenTableModel(self.record, self._token_ids, self.table))
         self.pages.setCurrentWidget(self.table if on else self.text)
-        self.tokens_button.setText("Show text" if on else "Show tokens")
+        self.tokens_button.setText(self.tr("Show text") if on else self.tr("Show tokens"))

@@ -3,14 +3,16 @@
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from desktop.core.backups import Backup, backups_folder, list_backups
 from desktop.core.dbfiles import DatabaseDamagedError
 from desktop.ui.inert import message_box
+from desktop.ui.language import said
 
-FILE_FILTER = "Inkling backups (*.db);;All files (*)"
+FILE_FILTER = QT_TRANSLATE_NOOP("Recovery", "Inkling backups (*.db);;All files (*)")
+
 
 
 @dataclass(frozen=True)
@@ -19,12 +21,12 @@ class Recovery:
 
 
 def pick_backup_file(parent: QWidget | None, data_folder: Path) -> Path | None:
-    chosen, _ = QFileDialog.getOpenFileName(parent, "Restore from backup", str(backups_folder(data_folder)), FILE_FILTER)
+    chosen, _ = QFileDialog.getOpenFileName(parent, QCoreApplication.translate("Recovery", "Restore from backup"), str(backups_folder(data_folder)), QCoreApplication.translate("Recovery", FILE_FILTER))
     return Path(chosen) if chosen else None
 
 
 def ask_how_to_recover(error: DatabaseDamagedError, parent: QWidget | None = None,
-                       pick=pick_backup_file, cancel: str = "Quit") -> Recovery | None:
+                       pick=pick_backup_file, cancel: str = QT_TRANSLATE_NOOP("Recovery", "Quit")) -> Recovery | None:
     """The start-up dialog (and Notes → Repair damaged notes…); None when the user quits or cancels: nothing moves."""
     newest: list[Backup] = list_backups(error.path.parent, error.path.name)[:1]
     box = QMessageBox(parent)
@@ -33,15 +35,16 @@ def ask_how_to_recover(error: DatabaseDamagedError, parent: QWidget | None = Non
     box.setWindowTitle(QCoreApplication.translate("Recovery", "Inkling cannot open its database"))
     box.setTextFormat(Qt.TextFormat.PlainText)  # the reason quotes a path and SQLite's words
     box.setText(
-        f"{error.path} is damaged and cannot be opened ({error.reason}).\n\nInkling can move it aside — it is "
-        "renamed, never deleted — and then put back a backup, or start with a new, empty database."
-        + ("" if newest else f"\n\nThere is no backup in {backups_folder(error.path.parent)} yet.")
+        QCoreApplication.translate("Recovery", "{path} is damaged and cannot be opened ({reason}).\n\nInkling can move it aside — it is "
+            "renamed, never deleted — and then put back a backup, or start with a new, empty database.").format(
+            path=error.path, reason=error.reason)
+        + ("" if newest else "\n\n" + QCoreApplication.translate("Recovery", "There is no backup in {path} yet.").format(path=backups_folder(error.path.parent)))
     )
-    restore_newest = box.addButton(f"Restore {newest[0].describe()}", QMessageBox.ButtonRole.AcceptRole) \
+    restore_newest = box.addButton(QCoreApplication.translate("Recovery", "Restore {backup}").format(backup=said(newest[0].describe())), QMessageBox.ButtonRole.AcceptRole) \
         if newest else None
-    restore_other = box.addButton("Restore from backup…", QMessageBox.ButtonRole.ActionRole)
-    fresh = box.addButton("Start fresh", QMessageBox.ButtonRole.DestructiveRole)
-    quit_ = box.addButton(cancel, QMessageBox.ButtonRole.RejectRole)
+    restore_other = box.addButton(QCoreApplication.translate("Recovery", "Restore from backup…"), QMessageBox.ButtonRole.ActionRole)
+    fresh = box.addButton(QCoreApplication.translate("Recovery", "Start fresh"), QMessageBox.ButtonRole.DestructiveRole)
+    quit_ = box.addButton(QCoreApplication.translate("Recovery", cancel), QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(restore_newest or restore_other)
     box.setEscapeButton(quit_)
     while True:
@@ -61,9 +64,9 @@ def ask_how_to_recover(error: DatabaseDamagedError, parent: QWidget | None = Non
 
 def confirm_restore(parent: QWidget, backup: Path) -> bool:
     answer = message_box(
-        parent, QMessageBox.Icon.Question, "Restore from backup",
-        f"Inkling will close, put back {backup.name} and open again. The current database is kept beside it, "
-        "renamed (…replaced-DATE), never deleted.",
+        parent, QMessageBox.Icon.Question, QCoreApplication.translate("Recovery", "Restore from backup"),
+        QCoreApplication.translate("Recovery", "Inkling will close, put back {name} and open again. The current database is kept beside it, "
+            "renamed (…replaced-DATE), never deleted.").format(name=backup.name),
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
     )
     return answer == QMessageBox.StandardButton.Yes

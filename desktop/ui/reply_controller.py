@@ -2,7 +2,7 @@
 
 import time
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 
 from desktop.core.conversation.turns import ReplyRequest
 from desktop.core.conversation.session import ReplySession
@@ -10,6 +10,7 @@ from desktop.core.engine.types import Finished, ModelInfo, TokenEvent
 from desktop.core.store import Store
 from desktop.core.probability.trace import TokenRecord
 from desktop.ui.worker import EngineController
+from desktop.ui.language import said
 
 DRAW_INTERVAL_MS = 40  # tokens are drawn in batches, never one relayout per token
 NOTICE_MS = 8000
@@ -19,8 +20,9 @@ def stats_line(stats: dict) -> str:
     """A finished reply's speed and context use, for the status bar (also for a reply shown later)."""
     if not {"tokens_per_s", "ttft_ms", "prompt_tokens", "completion_tokens", "n_ctx"} <= stats.keys():
         return ""  # saved by an engine that did not measure them all
-    return (f"{stats['tokens_per_s']:.1f} tok/s · TTFT {stats['ttft_ms']:.0f} ms · "
-            f"context {stats['prompt_tokens'] + stats['completion_tokens']} / {stats['n_ctx']}")
+    return QCoreApplication.translate("ReplyController", "{rate} tok/s · TTFT {ttft} ms · context {used} / {n_ctx}").format(
+        rate=f"{stats['tokens_per_s']:.1f}", ttft=f"{stats['ttft_ms']:.0f}",
+        used=stats['prompt_tokens'] + stats['completion_tokens'], n_ctx=stats['n_ctx'])
 
 
 class ReplyController(QObject):
@@ -120,8 +122,8 @@ class ReplyController(QObject):
         if self.active.text:  # a branch starts with its prefix's text
             self._pending.append(self.active.text)
         if prompt.dropped_messages:
-            self.notify.emit(f"The conversation is longer than the context: the {prompt.dropped_messages} "
-                             "oldest messages were left out.", NOTICE_MS)
+            self.notify.emit(self.tr("The conversation is longer than the context: the {count} oldest messages were left out.")
+                             .format(count=prompt.dropped_messages), NOTICE_MS)
         self.prompted.emit(self.active)
 
     def on_prompt_progress(self, request_id: int, done: int, total: int) -> None:
@@ -153,7 +155,7 @@ class ReplyController(QObject):
 
     def _say_save_error(self) -> None:
         if self.active.save_error is not None:
-            self.notify.emit(self.tr("The reply could not be saved: {error}").format(error=self.active.save_error), NOTICE_MS)
+            self.notify.emit(self.tr("The reply could not be saved: {error}").format(error=said(self.active.save_error)), NOTICE_MS)
 
     def on_failed(self, request_id: int, error: str) -> None:
         if not self._is_current(request_id):
@@ -179,7 +181,8 @@ class ReplyController(QObject):
         elapsed = time.perf_counter() - self._first_token_at
         rate = (tokens - 1) / elapsed if elapsed > 0 and tokens > 1 else 0.0
         used = (self.active.prompt.prompt_tokens if self.active.prompt else 0) + tokens
-        self.statsChanged.emit(f"{rate:.1f} tok/s · context {used} / {self.model_info.n_ctx}")
+        self.statsChanged.emit(self.tr("{rate} tok/s · context {used} / {n_ctx}").format(
+            rate=f"{rate:.1f}", used=used, n_ctx=self.model_info.n_ctx))
 
     def _end(self) -> None:
         session = self.active

@@ -21,7 +21,7 @@ class SamplingPanel(QWidget):
         self._quiet = False
 
         self.temperature = self._double("temperature", 0.0, 2.0, 0.05, 2,
-                                         "How much randomness: 0 always picks the most likely token.")
+                                         self.tr("How much randomness: 0 always picks the most likely token."))
         self.temperature_slider = QSlider(Qt.Orientation.Horizontal)
         self.temperature_slider.setObjectName("temperatureSlider")
         self.temperature_slider.setRange(0, 2 * SLIDER_STEPS)
@@ -30,16 +30,16 @@ class SamplingPanel(QWidget):
         # (0.7 became 0.00 when "0" was typed first).
         self.temperature_slider.valueChanged.connect(lambda v: self.temperature.setValue(v / SLIDER_STEPS))
         self.temperature.valueChanged.connect(self._follow_temperature)
-        self.top_p = self._double("topP", 0.01, 1.0, 0.01, 2, "Keep the smallest set of tokens whose probabilities add up to this.")
-        self.top_k = self._int("topK", 0, 1000, "Keep only the k most likely tokens (0: off).")
-        self.min_p = self._double("minP", 0.0, 0.99, 0.01, 2, "Drop tokens less likely than this fraction of the best one.")
-        self.repeat_penalty = self._double("repeatPenalty", 0.5, 2.0, 0.05, 2, "Make recently written tokens less likely (1: off).")
-        self.seed = self._int("seed", 0, 2**31 - 1, "The same seed and settings give the same reply.")
+        self.top_p = self._double("topP", 0.01, 1.0, 0.01, 2, self.tr("Keep the smallest set of tokens whose probabilities add up to this."))
+        self.top_k = self._int("topK", 0, 1000, self.tr("Keep only the k most likely tokens (0: off)."))
+        self.min_p = self._double("minP", 0.0, 0.99, 0.01, 2, self.tr("Drop tokens less likely than this fraction of the best one."))
+        self.repeat_penalty = self._double("repeatPenalty", 0.5, 2.0, 0.05, 2, self.tr("Make recently written tokens less likely (1: off)."))
+        self.seed = self._int("seed", 0, 2**31 - 1, self.tr("The same seed and settings give the same reply."))
         self.random_seed = QCheckBox(self.tr("Random"))
         self.random_seed.setObjectName("randomSeed")
         self.random_seed.toggled.connect(lambda on: self.seed.setEnabled(not on))
         self.random_seed.toggled.connect(self._emit)
-        self.max_tokens = self._int("maxTokens", 1, 32768, "The reply stops after this many tokens.")
+        self.max_tokens = self._int("maxTokens", 1, 32768, self.tr("The reply stops after this many tokens."))
         reset = QPushButton(self.tr("Reset to defaults"))
         reset.setObjectName("resetSampling")
         self.defaults = SamplerSettings()  # Inkling's, or with the loaded model's own samplers

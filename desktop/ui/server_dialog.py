@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
 from desktop.core.engine.remote.http import ServerAddress, plain_http_warning
 from desktop.core.engine.remote.servers import KeyStore, ServerEntry, new_entry, probe_with
 from desktop.core.errors import InklingError
+from desktop.ui.language import said
 
 
 class AddServerDialog(QDialog):
@@ -20,24 +21,24 @@ class AddServerDialog(QDialog):
 
     def __init__(self, keys: KeyStore, taken: set[str], parent=None):
         super().__init__(parent)
-        self.setWindowTitle("Add server")
+        self.setWindowTitle(self.tr("Add server"))
         self.keys = keys
         self.taken = taken
         self.entry: ServerEntry | None = None
         self.name = QLineEdit(objectName="serverName", placeholderText="gpu-box")
         self.url = QLineEdit(objectName="serverUrl", placeholderText="http://127.0.0.1:8080")
-        self.key = QLineEdit(objectName="serverKey", placeholderText="optional")
+        self.key = QLineEdit(objectName="serverKey", placeholderText=self.tr("optional"))
         self.key.setEchoMode(QLineEdit.EchoMode.Password)
-        self.probe_button = QPushButton("&Probe", objectName="probeServer")
-        self.result = QLabel("Inkling asks the server once what it is and what it can do.", objectName="probeResult")
+        self.probe_button = QPushButton(self.tr("&Probe"), objectName="probeServer")
+        self.result = QLabel(self.tr("Inkling asks the server once what it is and what it can do."), objectName="probeResult")
         self.result.setWordWrap(True)
         self.result.setTextFormat(self.result.textFormat().PlainText)  # a server's answer is shown as text only
-        note = QLabel(keys.note)
+        note = QLabel(said(keys.note))
         note.setWordWrap(True)
         form = QFormLayout()
-        form.addRow("&Name", self.name)
-        form.addRow("&Address", self.url)
-        form.addRow("API &key", self.key)
+        form.addRow(self.tr("&Name"), self.name)
+        form.addRow(self.tr("&Address"), self.url)
+        form.addRow(self.tr("API &key"), self.key)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
         layout = QVBoxLayout(self)
@@ -63,13 +64,13 @@ class AddServerDialog(QDialog):
         name, url, key = self.name.text().strip(), self.url.text().strip(), self.key.text().strip()
         try:
             if name in self.taken:
-                raise InklingError(f"A server named {name!r} exists already.")
+                raise InklingError(self.tr("A server named “{name}” exists already.").format(name=name))
             entry = new_entry(name, url)
         except InklingError as error:
-            self.result.setText(str(error))
+            self.result.setText(said(error))
             return
         self.probe_button.setEnabled(False)
-        self.result.setText(f"Asking {entry.url}…")
+        self.result.setText(self.tr("Asking {address}…").format(address=entry.url))
         # the probe waits on the network: a plain thread, whose answer comes back as a queued signal
         threading.Thread(target=self._probe, args=(entry, key), daemon=True, name="inkling-probe").start()
 
@@ -77,7 +78,7 @@ class AddServerDialog(QDialog):
         try:
             probed = probe_with(entry, ServerAddress(entry.url, key or None))
         except InklingError as error:
-            self.probed.emit(None, str(error))
+            self.probed.emit(None, said(error))
             return
         self.probed.emit(probed, None)
 
@@ -85,13 +86,14 @@ class AddServerDialog(QDialog):
     def _on_probed(self, entry: ServerEntry | None, error: str | None) -> None:
         self.probe_button.setEnabled(True)
         if entry is None:
-            self.result.setText(f"Probe failed: {error}")
+            self.result.setText(self.tr("Probe failed: {error}").format(error=error))
             return
         profile = entry.server_profile
-        lines = [f"{profile.kind} · models: {', '.join(profile.models)}", profile.capability_line]
+        lines = [self.tr("{kind} · models: {models}").format(kind=profile.kind, models=", ".join(profile.models)),
+                 said(profile.capability_line)]
         warning = plain_http_warning(entry.url)
         if warning:
-            lines.append(f"⚠ {warning}")
+            lines.append(f"⚠ {said(warning)}")
         self.result.setText("\n".join(lines))
         self.entry = entry
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)

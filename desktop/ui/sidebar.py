@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QPointF, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPointF, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPainter, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, QMenu
 
@@ -12,6 +12,15 @@ from desktop.ui.inert import plain_tip
 ID_ROLE = Qt.ItemDataRole.UserRole
 ORDER_KEY = "conversation_order"  # the setting that remembers the order chosen
 # Shown through QCoreApplication.translate("ConversationList", label).
+# the titles a conversation starts with (saved in English: the first message replaces them) read translated
+STARTING_TITLES = {"New chat": QT_TRANSLATE_NOOP("ConversationList", "New chat"),
+                   "New notebook": QT_TRANSLATE_NOOP("ConversationList", "New notebook")}
+
+
+def shown_title(title: str) -> str:
+    return QCoreApplication.translate("ConversationList", STARTING_TITLES[title]) if title in STARTING_TITLES else title
+
+
 ORDERS = {"updated": QT_TRANSLATE_NOOP("ConversationList", "Recent activity"),
           "created": QT_TRANSLATE_NOOP("ConversationList", "Newest first"), "title": QT_TRANSLATE_NOOP("ConversationList", "Title")}
 EDITABLE = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
@@ -69,14 +78,14 @@ class ConversationList(QListWidget):
         self.setUpdatesEnabled(False)
         try:
             self.clear()
-            self.addItems([c.title for c in conversations])  # one call for all: fast with thousands
+            self.addItems([shown_title(c.title) for c in conversations])  # one call for all: fast with thousands
             for row, conversation in enumerate(conversations):
                 item = self.item(row)
                 item.setData(ID_ROLE, conversation.id)
                 item.setFlags(EDITABLE)
                 if conversation.pinned:
                     item.setIcon(self._pin_icon)
-                    item.setToolTip(plain_tip(f"{conversation.title}\npinned"))
+                    item.setToolTip(plain_tip(conversation.title + "\n" + self.tr("pinned")))
                 if conversation.id == current_id:
                     self.setCurrentItem(item)
         finally:
@@ -103,7 +112,7 @@ class ConversationList(QListWidget):
         try:
             self._conversations.pop(row)
             item = self.takeItem(row)
-            item.setText(conversation.title)
+            item.setText(shown_title(conversation.title))
             target = row
             if self.order == "updated":
                 target = sum(1 for c in self._conversations if c.pinned) if not conversation.pinned else 0

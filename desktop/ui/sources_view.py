@@ -33,8 +33,9 @@ class SourcesRow(QWidget):
             button.setCursor(Qt.CursorShape.PointingHandCursor)
             button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
             button.setToolTip(
-                f"<b>{html.escape(source['title'], quote=False)}</b> — chunk {source['chunk'] + 1}, match {source['score']:.2f}"
-                f"<br>{html.escape(source['snippet'], quote=False)}"
+                self.tr("<b>{title}</b> — chunk {chunk}, match {score}").format(
+                    title=html.escape(source['title'], quote=False), chunk=source['chunk'] + 1, score=f"{source['score']:.2f}")
+                + f"<br>{html.escape(source['snippet'], quote=False)}"
             )
             button.clicked.connect(lambda _=False, s=source: self.sourceClicked.emit(s["note_id"], s["chunk"]))
             layout.addWidget(button)

@@ -1,11 +1,12 @@
 """The System prompt side panel: edit the conversation's system prompt or start from a preset."""
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from desktop.core.presets import PRESETS
+from desktop.ui.language import said
 
-CUSTOM = "Custom"
+CUSTOM = QT_TRANSLATE_NOOP("SystemPromptPanel", "Custom")
 SAVE_DELAY_MS = 400  # save after typing pauses, not on every keystroke
 
 
@@ -17,7 +18,9 @@ class SystemPromptPanel(QWidget):
         self.setObjectName("systemPromptPanel")
         self.presets = QComboBox()
         self.presets.setObjectName("systemPromptPreset")
-        self.presets.addItems([CUSTOM, *PRESETS])
+        self.presets.addItem(self.tr(CUSTOM), CUSTOM)
+        for name in PRESETS:  # shown in the window's language; the prompt itself stays as written
+            self.presets.addItem(said(name), name)
         self.presets.setAccessibleName(self.tr("System prompt preset"))
         self.presets.activated.connect(self._preset_chosen)
         self.editor = QPlainTextEdit()
@@ -70,11 +73,11 @@ class SystemPromptPanel(QWidget):
             self._save_timer.start()
 
     def _preset_chosen(self, index: int) -> None:
-        name = self.presets.itemText(index)
+        name = self.presets.itemData(index)
         if name in PRESETS:
             self.editor.setPlainText(PRESETS[name])
             self.flush()
 
     def _sync_preset(self, text: str) -> None:
         name = next((n for n, preset in PRESETS.items() if preset == text), CUSTOM)
-        self.presets.setCurrentText(name)
+        self.presets.setCurrentIndex(self.presets.findData(name))

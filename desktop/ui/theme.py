@@ -1,11 +1,12 @@
 """Light and dark: follow the system's colour scheme, or the one chosen in View → Theme (remembered)."""
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Qt, Signal
 from PySide6.QtGui import QActionGroup, QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
 THEME_KEY = "theme"
-THEMES = {"system": "&System", "light": "&Light", "dark": "&Dark"}
+THEMES = {"system": QT_TRANSLATE_NOOP("ThemeController", "&System"), "light": QT_TRANSLATE_NOOP("ThemeController", "&Light"),
+          "dark": QT_TRANSLATE_NOOP("ThemeController", "&Dark")}
 
 # Fusion's own dark colours are not reachable without a platform theme (Xvfb, bare X11 sessions
 # report no scheme), so the dark palette is spelled out; every role the widgets read is set.
@@ -73,7 +74,7 @@ class ThemeController(QObject):
         app.styleHints().colorSchemeChanged.connect(self.on_system_scheme)
         self.actions = QActionGroup(self)
         for key, label in THEMES.items():
-            action = self.actions.addAction(label)
+            action = self.actions.addAction(self.tr(label))
             action.setCheckable(True)
             action.setChecked(key == self.choice)
             action.setData(key)

@@ -262,7 +262,8 @@ class ReplySummaryView(QWidget):
             self.tr("Confidence: mean log-prob {mean} · perplexity {perplexity} · {count} tokens").format(
                 mean=f"{summary.mean_logprob:.2f}", perplexity=f"{summary.perplexity:.2f}", count=summary.n_tokens)
         )
-        self.toggle.setToolTip(f"mean log-prob: {tip('mean log-prob')}\nperplexity: {tip('perplexity')}")
+        self.toggle.setToolTip(self.tr("mean log-prob: {mean}\nperplexity: {perplexity}").format(
+            mean=tip("mean log-prob"), perplexity=tip("perplexity")))
         self.toggle.toggled.connect(self._expand)
         # One wrapping label of links, not a row of buttons: a row would force the transcript wider.
         links = " &nbsp; ".join(

@@ -1,18 +1,19 @@
 """The welcome view of an empty conversation: what Inkling is, and first prompts that show its features."""
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import QCommandLinkButton, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 # (prompt put in the composer, what to try with its reply)
+# (looked up in the window's language when shown: a Chinese user is offered Chinese prompts)
 SUGGESTIONS = (
-    ("Why is the sky blue? Answer in two sentences.",
-     "Then press Ctrl+H for the heatmap and click a word to see what else the model considered."),
-    ("Write a four-line poem about the sea.",
-     "Then Regenerate it at temperature 0 and 1.5 (Sampling panel) and compare the branches with ‹ ›."),
-    ("What do my notes say about my next trip?",
-     "Add a note first (Notes → Add note…); the reply lists the notes it used, with scores."),
-    ("Name three uses of a paperclip.",
-     "Click a token, then an alternative in the Probabilities panel: the reply continues from it as a branch."),
+    (QT_TRANSLATE_NOOP("WelcomeView", "Why is the sky blue? Answer in two sentences."),
+     QT_TRANSLATE_NOOP("WelcomeView", "Then press Ctrl+H for the heatmap and click a word to see what else the model considered.")),
+    (QT_TRANSLATE_NOOP("WelcomeView", "Write a four-line poem about the sea."),
+     QT_TRANSLATE_NOOP("WelcomeView", "Then Regenerate it at temperature 0 and 1.5 (Sampling panel) and compare the branches with ‹ ›.")),
+    (QT_TRANSLATE_NOOP("WelcomeView", "What do my notes say about my next trip?"),
+     QT_TRANSLATE_NOOP("WelcomeView", "Add a note first (Notes → Add note…); the reply lists the notes it used, with scores.")),
+    (QT_TRANSLATE_NOOP("WelcomeView", "Name three uses of a paperclip."),
+     QT_TRANSLATE_NOOP("WelcomeView", "Click a token, then an alternative in the Probabilities panel: the reply continues from it as a branch.")),
 )
 
 
@@ -32,8 +33,8 @@ class WelcomeView(QWidget):
         layout.addStretch(1)
         self.title = QLabel(self.tr("<h2>Welcome to Inkling</h2>"))
         self.title.setTextFormat(Qt.TextFormat.RichText)
-        self.intro = QLabel("A private chat with a small model on this computer, nothing sent anywhere. "
-                            "Every word of a reply shows how likely it was and what else the model considered.")
+        self.intro = QLabel(self.tr("A private chat with a small model on this computer, nothing sent anywhere. "
+                                    "Every word of a reply shows how likely it was and what else the model considered."))
         self.intro.setWordWrap(True)
         layout.addWidget(self.title)
         layout.addWidget(self.intro)
@@ -45,6 +46,7 @@ class WelcomeView(QWidget):
         layout.addWidget(self.library_offer)
         self.buttons: list[QCommandLinkButton] = []
         for index, (prompt, hint) in enumerate(SUGGESTIONS):
+            prompt, hint = self.tr(prompt), self.tr(hint)
             button = QCommandLinkButton(prompt, hint)
             button.setObjectName(f"suggestion{index}")
             button.clicked.connect(lambda _checked=False, text=prompt: self.promptChosen.emit(text))

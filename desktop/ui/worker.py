@@ -11,6 +11,7 @@ from desktop.core.prompt.budget import BudgetRequest, measure_budget
 from desktop.core.conversation.turns import PromptReady, ReplyRequest, generate_reply
 from desktop.core.engine.types import EngineConfig, EngineError, Finished
 from desktop.ui.thread_stop import stop_thread
+from desktop.ui.language import said
 
 
 class EngineWorker(QObject):
@@ -43,7 +44,7 @@ class EngineWorker(QObject):
         try:
             engine = self._engine_factory(path, config)
         except EngineError as error:
-            self.modelFailed.emit(request_id, str(error))  # the previous model stays loaded
+            self.modelFailed.emit(request_id, said(error))  # the previous model stays loaded
             return
         if self._engine is not None:
             self._engine.close()
@@ -71,7 +72,7 @@ class EngineWorker(QObject):
                 else:
                     self.token.emit(request.request_id, event)
         except EngineError as error:
-            self.failed.emit(request.request_id, str(error))
+            self.failed.emit(request.request_id, said(error))
         except Exception as error:
             self.failed.emit(request.request_id, f"Internal error: {error!r}")
             raise
@@ -85,7 +86,7 @@ class EngineWorker(QObject):
         try:
             split = measure_budget(self._engine, self._engine.info.n_ctx, request)
         except EngineError as error:
-            split = str(error)
+            split = said(error)
         self.budgetMeasured.emit(request.request_id, split)
 
     @Slot(int, object, object)
@@ -97,7 +98,7 @@ class EngineWorker(QObject):
         try:
             result = job(self._engine, cancel, lambda item: self.jobProgress.emit(request_id, item))
         except (EngineError, ValueError) as error:  # ValueError: a setup the core refused
-            self.failed.emit(request_id, str(error))
+            self.failed.emit(request_id, said(error))
             return
         self.jobDone.emit(request_id, result)
 

@@ -15,6 +15,7 @@ from desktop.core.probability.sampling import SamplerSettings
 from desktop.core.store import Store
 from desktop.core.probability.trace import TokenRecord, TraceFormatError
 from desktop.core.probability.whatif import sampler_view
+from desktop.core.words import translate
 
 
 class BranchError(InklingError):
@@ -43,25 +44,25 @@ def start_branch(
     """Save a new `streaming` sibling of the reply whose token at `position` is `token_id`; return its request and trace so far."""
     source = store.get_message(message_id)
     if source is None or source.role != "assistant":
-        raise BranchError("Only a reply of the model can be continued from another token.")
+        raise BranchError(translate("core", "Only a reply of the model can be continued from another token."))
     if source.status == "streaming":
-        raise BranchError("Wait until the reply is finished.")
+        raise BranchError(translate("core", "Wait until the reply is finished."))
     if source.model != model_name:
-        raise BranchError(
-            f"This reply was written by {source.model or 'another model'}; open that model to continue it from another token."
-        )
+        raise BranchError(translate(
+            "core", "This reply was written by {model}; open that model to continue it from another token."
+        ).format(model=source.model or translate("core", "another model")))
     try:
         table = store.load_trace_table(message_id)
     except TraceFormatError as error:
-        raise BranchError(f"This reply's token data cannot be read ({error}).") from error
+        raise BranchError(translate("core", "This reply's token data cannot be read ({error}).").format(error=error)) from error
     if table is None or not 0 <= position < len(table):
-        raise BranchError("This reply has no token data at that position.")
+        raise BranchError(translate("core", "This reply has no token data at that position."))
     alternatives = table.top(position)
     index = next((i for i, alt in enumerate(alternatives) if alt.id == token_id), None)
     if index is None:
-        raise BranchError("That token is not among the alternatives stored for this position.")
+        raise BranchError(translate("core", "That token is not among the alternatives stored for this position."))
     if token_id == int(table.ids[position]):
-        raise BranchError("That is the token the reply already has.")
+        raise BranchError(translate("core", "That is the token the reply already has."))
     settings = SamplerSettings.from_dict(source.sampler)
     alt = alternatives[index]
     drawn = sampler_view([a.logprob for a in alternatives], settings).probs[index]
@@ -103,7 +104,8 @@ def generate_branch(engine, request: BranchRequest, cancel: threading.Event) -> 
         built = build_prompt(engine, request.system_prompt, list(request.history), budget)
         prompt, dropped = built.tokens, built.dropped_messages
     if len(prompt) + len(prefix) >= n_ctx:
-        raise EngineError(f"The prompt and the reply up to this token ({len(prompt) + len(prefix)} tokens) fill the context.")
+        raise EngineError(translate("core", "The prompt and the reply up to this token ({tokens} tokens) fill the context.").format(
+            tokens=len(prompt) + len(prefix)))
     decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
     prefix_text = decoder.decode(b"".join(engine.token_piece(t) for t in prefix))  # end-of-text pieces are empty
     yield BranchReady(prompt_tokens=len(prompt), dropped_messages=dropped, n_ctx=n_ctx, token_ids=tuple(prompt),

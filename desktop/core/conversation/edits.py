@@ -6,6 +6,7 @@ from desktop.core.prompt.build import ChatMessage
 from desktop.core.probability.sampling import SamplerSettings
 from desktop.core.store import Conversation, Message, Store
 from desktop.core.store.rows import Deleted, delete_subtree, duplicate_path, restore
+from desktop.core.words import Words, translate
 
 
 class EditError(InklingError):
@@ -22,10 +23,10 @@ def start_edit(
     *, request_id: int = 0, top_logprobs: int = 10, engine: dict | None = None,
 ) -> ReplyRequest:
     """A new user message beside the edited one (same parent), and an empty reply to it (`engine`: as start_turn)."""
-    original = _require(store, message_id, "user", "Only your own messages can be edited.")
+    original = _require(store, message_id, "user", translate("core", "Only your own messages can be edited."))
     text = text.strip()
     if not text:
-        raise EditError("The edited message is empty.")
+        raise EditError(translate("core", "The edited message is empty."))
     user = store.add_message(original.conversation_id, "user", text, parent_id=original.parent_id)
     history = [*history_before(store, user), ChatMessage("user", text)]
     return _reply_to(store, user, history, settings, model_name, request_id, top_logprobs, engine)
@@ -36,12 +37,13 @@ def start_regenerate(
     *, request_id: int = 0, top_logprobs: int = 10, engine: dict | None = None,
 ) -> ReplyRequest:
     """A new reply beside this one, to the same user message (`engine`: as start_turn)."""
-    original = _require(store, message_id, "assistant", "Only the model's replies can be regenerated.")
+    original = _require(store, message_id, "assistant", translate("core", "Only the model's replies can be regenerated."))
     if original.status == "streaming":
-        raise EditError("Wait until the reply is finished.")
+        raise EditError(translate("core", "Wait until the reply is finished."))
     user = store.get_message(original.parent_id) if original.parent_id is not None else None
     if user is None or user.role != "user":
-        raise EditError("This reply does not answer a message of yours, so there is nothing to regenerate it from.")
+        raise EditError(translate(
+            "core", "This reply does not answer a message of yours, so there is nothing to regenerate it from."))
     history = [*history_before(store, user), ChatMessage("user", user.content)]
     return _reply_to(store, user, history, settings, model_name, request_id, top_logprobs, engine)
 
@@ -61,9 +63,9 @@ def delete_message(store: Store, message_id: int) -> Deleted:
     """Delete a message and the replies below it; keep the result to undo."""
     message = store.get_message(message_id)
     if message is None:
-        raise EditError("This message no longer exists.")
+        raise EditError(translate("core", "This message no longer exists."))
     if message.status == "streaming":
-        raise EditError("Stop the reply before deleting it.")
+        raise EditError(translate("core", "Stop the reply before deleting it."))
     return delete_subtree(store, message_id)
 
 
@@ -71,20 +73,20 @@ def undo_delete(store: Store, deleted: Deleted) -> None:
     try:
         restore(store, deleted)
     except KeyError as error:
-        raise EditError("The conversation was deleted, so the message cannot come back.") from error
+        raise EditError(translate("core", "The conversation was deleted, so the message cannot come back.")) from error
 
 
 def duplicate_from(store: Store, message_id: int) -> Conversation:
     """A new conversation with this branch up to and including the message."""
     if store.get_message(message_id) is None:
-        raise EditError("This message no longer exists.")
+        raise EditError(translate("core", "This message no longer exists."))
     return duplicate_path(store, message_id)
 
 
-def _require(store: Store, message_id: int, role: str, wrong_role: str) -> Message:
+def _require(store: Store, message_id: int, role: str, wrong_role: Words) -> Message:
     message = store.get_message(message_id)
     if message is None:
-        raise EditError("This message no longer exists.")
+        raise EditError(translate("core", "This message no longer exists."))
     if message.role != role:
         raise EditError(wrong_role)
     return message

@@ -13,6 +13,7 @@ from desktop.core.prompt.build import ChatMessage
 from desktop.core.probability.sampling import SamplerSettings
 from desktop.core.store import Message, Store
 from desktop.core.text import one_line
+from desktop.core.words import translate
 
 NOTEBOOK = "notebook"
 NEW_NOTEBOOK = "New notebook"
@@ -66,7 +67,7 @@ def start_continuation(
     """Save the document and an empty `streaming` continuation under it; the prompt is the document alone
     (after the conversation's preamble, if the user wrote one), never a chat system prompt."""
     if not text.strip():
-        raise EmptyDocumentError("Write the start of a document first: the model continues it.")
+        raise EmptyDocumentError(translate("core", "Write the start of a document first: the model continues it."))
     conversation = store.get_conversation(conversation_id)
     if conversation is None:
         raise KeyError(f"no conversation {conversation_id}")

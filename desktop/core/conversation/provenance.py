@@ -5,6 +5,7 @@ from desktop.core.presets import PRESETS
 from desktop.core.probability.sampling import SamplerSettings
 from desktop.core.prompt.record import PromptRecord
 from desktop.core.store import Message, Store
+from desktop.core.words import Words, joined, translate
 
 
 def system_prompt_name(text: str | None) -> str | None:
@@ -13,8 +14,9 @@ def system_prompt_name(text: str | None) -> str | None:
         return None
     stripped = text.strip()
     if not stripped:
-        return "no system prompt"
-    return next((name for name, preset in PRESETS.items() if preset.strip() == stripped), "custom system prompt")
+        return translate("core", "no system prompt")
+    return next((name for name, preset in PRESETS.items() if preset.strip() == stripped),
+                translate("core", "custom system prompt"))
 
 
 def recorded_system_prompt(record: PromptRecord | None, presets: dict[str, str] = PRESETS) -> str | None:
@@ -31,7 +33,7 @@ def recorded_system_prompt(record: PromptRecord | None, presets: dict[str, str] 
     return next((preset for preset in presets.values() if preset.strip() and preset.strip() in system), system)
 
 
-def made_with(message: Message, system_prompt: str | None = None, notes: int | None = None) -> tuple[str, str]:
+def made_with(message: Message, system_prompt: str | None = None, notes: int | None = None) -> tuple[Words, Words]:
     """(one short line, the full settings) for a reply; `system_prompt`/`notes` when known from its prompt record.
 
     The short line leaves the model out: the message's header already names it as the author.
@@ -39,31 +41,36 @@ def made_with(message: Message, system_prompt: str | None = None, notes: int | N
     settings = SamplerSettings.from_dict(message.sampler) if message.sampler else None
     stats = message.stats or {}
     seed = settings.seed if settings is not None and settings.seed is not None else stats.get("seed")
+    off = translate("core", "off")
     short = []
     if settings is not None:
         short.append(f"T {settings.temperature:g}")
     if seed is not None:
-        short.append(f"seed {seed}")
+        short.append(translate("core", "seed {seed}").format(seed=seed))
     name = system_prompt_name(system_prompt)
     if name is not None:
         short.append(name)
     if notes is not None:
-        short.append(f"notes on ({notes} tokens)" if notes else "notes off")
-    full = [f"Model: {message.model or 'unknown'}"]
+        short.append(translate("core", "notes on ({tokens} tokens)").format(tokens=notes) if notes
+                     else translate("core", "notes off"))
+    full = [translate("core", "Model: {model}").format(model=message.model or translate("core", "unknown"))]
     if settings is not None:
         full += [
-            f"Temperature {settings.temperature:g} · top-k {settings.top_k or 'off'} · top-p {settings.top_p:g} · "
-            f"min-p {settings.min_p:g} · repeat penalty "
-            + (f"{settings.repeat_penalty:g}" if settings.repeat_penalty != 1.0 else "off"),
-            f"Seed {seed if seed is not None else 'not recorded'}"
-            + (" (random)" if settings.seed is None and seed is not None else "")
-            + f" · at most {settings.max_tokens} tokens",
+            translate("core", "Temperature {temperature} · top-k {top_k} · top-p {top_p} · min-p {min_p} · "
+                              "repeat penalty {repeat_penalty}").format(
+                temperature=f"{settings.temperature:g}", top_k=settings.top_k or off, top_p=f"{settings.top_p:g}",
+                min_p=f"{settings.min_p:g}",
+                repeat_penalty=f"{settings.repeat_penalty:g}" if settings.repeat_penalty != 1.0 else off),
+            (translate("core", "Seed {seed} (random) · at most {tokens} tokens") if settings.seed is None and seed is not None
+             else translate("core", "Seed {seed} · at most {tokens} tokens")).format(
+                seed=seed if seed is not None else translate("core", "not recorded"), tokens=settings.max_tokens),
         ]
     if name is not None:
-        full.append(f"System prompt: {name}")
+        full.append(translate("core", "System prompt: {name}").format(name=name))
     if notes is not None:
-        full.append(f"Notes: {notes} tokens of notes in the prompt" if notes else "Notes: none in the prompt")
-    return " · ".join(short), "\n".join(full)
+        full.append(translate("core", "Notes: {tokens} tokens of notes in the prompt").format(tokens=notes) if notes
+                    else translate("core", "Notes: none in the prompt"))
+    return joined(" · ", short), joined("\n", full)
 
 
 def prompt_facts(store: Store, message: Message) -> tuple[str | None, int | None]:

@@ -21,6 +21,7 @@ from desktop.core.store.experiments import ExperimentDamagedError, list_experime
 from desktop.core.store.rows import MESSAGE_FIELDS, MessageRows, insert_rows
 from desktop.core.probability.trace import TokenRecord, TopToken
 from desktop.core.transactions import write_transaction
+from desktop.core.words import translate
 
 BRANCHES = ("current", "all")
 ARCHIVE_FOLDER = "inkling-conversations"
@@ -146,7 +147,7 @@ def import_json(store: Store, data: dict) -> int:
     try:
         text = json.dumps(data, ensure_ascii=False)
     except (TypeError, ValueError) as error:
-        raise TransferError(f"The export cannot be read: {error}") from None
+        raise TransferError(translate("core", "The export cannot be read: {error}").format(error=error)) from None
     return _write(store, _checked(text, "The export"))
 
 
@@ -155,7 +156,7 @@ def _checked(data: bytes | str, name: str) -> ExportJson:
     try:
         return read_export(data)
     except ValueError as error:
-        raise TransferError(f"{name} {error}; nothing was imported.") from None
+        raise TransferError(translate("core", "{name} {error}; nothing was imported.").format(name=name, error=error)) from None
 
 
 def _write(store: Store, export: ExportJson) -> int:
@@ -308,16 +309,17 @@ def import_file(store: Store, path: Path, limits: ImportLimits = ImportLimits())
     archive, text = None, None
     try:
         if not stat.S_ISREG(path.stat().st_mode):  # a FIFO or a device would block or never end
-            raise TransferError(f"Cannot import {path.name}: it is not a regular file.")
+            raise TransferError(translate("core", "Cannot import {name}: it is not a regular file.").format(name=path.name))
         if zipfile.is_zipfile(path):
             archive = _open_archive(path)
         elif path.stat().st_size > limits.file_bytes:
-            raise TransferError(f"Cannot import {path.name}: it is larger than {_size(limits.file_bytes)}, "
-                                "more than any conversation export.")
+            raise TransferError(translate(
+                "core", "Cannot import {name}: it is larger than {size}, more than any conversation export."
+            ).format(name=path.name, size=_size(limits.file_bytes)))
         else:
             text = path.read_bytes()
     except OSError as error:
-        raise TransferError(f"Cannot read {path.name}: {error.strerror or error}") from None
+        raise TransferError(translate("core", "Cannot read {name}: {error}").format(name=path.name, error=error.strerror or error)) from None
     if archive is None:
         with write_transaction(store.db):  # a byte-order mark is what some editors add when they save
             return [_write(store, _checked(text.removeprefix(codecs.BOM_UTF8), path.name))]
@@ -330,7 +332,7 @@ def _open_archive(path: Path) -> zipfile.ZipFile:
         return zipfile.ZipFile(path)
     # a damaged directory, or one naming a zip version or feature zipfile does not read
     except (zipfile.BadZipFile, NotImplementedError, EOFError) as error:
-        raise TransferError(f"Cannot read {path.name}: {error}") from None
+        raise TransferError(translate("core", "Cannot read {name}: {error}").format(name=path.name, error=error)) from None
 
 
 def _entries(archive: zipfile.ZipFile, limits: ImportLimits):

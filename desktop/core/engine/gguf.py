@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from desktop.core.engine.types import ModelLoadError
+from desktop.core.words import translate
 
 MAGIC = b"GGUF"
 _SCALARS = {0: "<B", 1: "<b", 2: "<H", 3: "<h", 4: "<I", 5: "<i", 6: "<f", 7: "<?", 10: "<Q", 11: "<q", 12: "<d"}
@@ -111,16 +112,18 @@ def read_header(path: Path, tensors: bool = True) -> GGUFHeader:
     """The header's metadata (long arrays as ArrayInfo) and, with `tensors`, the parameter count."""
     try:
         if path.exists() and not path.is_file():  # a FIFO would block the open, a device never end
-            raise ModelLoadError(f"{path.name} is not a GGUF model file (it is not a regular file)")
+            raise ModelLoadError(translate("core", "{name} is not a GGUF model file (it is not a regular file)").format(name=path.name))
         with open(path, "rb") as handle:
             if handle.read(4) != MAGIC:
-                raise ModelLoadError(f"{path.name} is not a GGUF model file (it does not start with the GGUF signature)")
+                raise ModelLoadError(translate(
+                    "core", "{name} is not a GGUF model file (it does not start with the GGUF signature)").format(name=path.name))
             with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as buffer:
                 return _parse(_Reader(buffer), tensors)
     except (EOFError, ValueError, struct.error, OverflowError, MemoryError) as error:
-        raise ModelLoadError(f"{path.name} is damaged: its GGUF header cannot be read ({str(error) or 'the file ends too early'})") from error
+        raise ModelLoadError(translate("core", "{name} is damaged: its GGUF header cannot be read ({reason})").format(
+            name=path.name, reason=str(error) or translate("core", "the file ends too early"))) from error
     except OSError as error:
-        raise ModelLoadError(f"Cannot read {path}: {error.strerror}") from error
+        raise ModelLoadError(translate("core", "Cannot read {path}: {reason}").format(path=path, reason=error.strerror)) from error
 
 
 def _parse(reader: _Reader, tensors: bool) -> GGUFHeader:

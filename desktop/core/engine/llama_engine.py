@@ -26,6 +26,7 @@ from desktop.core.engine.types import (
 )
 from desktop.core.probability.sampling import SamplerSettings
 from desktop.core.probability.trace import TokenRecord, TopToken, piece_text
+from desktop.core.words import translate
 
 MAX_TOP_LOGPROBS = 20
 KV_TYPES = {"f16": llama_cpp.GGML_TYPE_F16, "q8_0": llama_cpp.GGML_TYPE_Q8_0}
@@ -77,9 +78,9 @@ def _loading(progress, cancelled: threading.Event, log: list[str]):
 def check_model_file(path: Path) -> None:
     """Fail early, with a readable reason, before llama.cpp sees a file it would reject less clearly."""
     if not path.exists():
-        raise ModelLoadError(f"Model file not found: {path}")
+        raise ModelLoadError(translate("core", "Model file not found: {path}").format(path=path))
     if not path.is_file():
-        raise ModelLoadError(f"Not a file: {path}")
+        raise ModelLoadError(translate("core", "Not a file: {path}").format(path=path))
 
 
 class LlamaEngine:
@@ -111,8 +112,8 @@ class LlamaEngine:
                 )
         except (ValueError, RuntimeError, OSError) as error:
             if cancelled.is_set():
-                raise ModelLoadError(f"Loading {path.name} was cancelled") from error
-            raise ModelLoadError(f"llama.cpp could not load {path.name}: {error}") from error
+                raise ModelLoadError(translate("core", "Loading {name} was cancelled").format(name=path.name)) from error
+            raise ModelLoadError(translate("core", "llama.cpp could not load {name}: {error}").format(name=path.name, error=error)) from error
         metadata = self._llm.full_metadata
         self._vocab = self._llm._model.vocab
         self._ctx = self._llm._ctx.ctx
@@ -208,7 +209,8 @@ class LlamaEngine:
         seed = settings.seed if settings.seed is not None else random.randrange(2**31)
         budget = min(settings.max_tokens, self.info.n_ctx - len(prompt_tokens))
         if budget <= 0:
-            raise EngineError(f"The prompt ({len(prompt_tokens)} tokens) fills the whole context ({self.info.n_ctx}).")
+            raise EngineError(translate("core", "The prompt ({tokens} tokens) fills the whole context ({n_ctx}).").format(
+                tokens=len(prompt_tokens), n_ctx=self.info.n_ctx))
         capture = ProbabilityCapture(settings, top_logprobs, self.info.n_vocab) if top_logprobs else None
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         self._llm.set_seed(seed)
@@ -242,7 +244,7 @@ class LlamaEngine:
                     break
         except RuntimeError as error:
             if not cancel.is_set():
-                raise EngineError(f"llama.cpp failed while generating: {error}") from error
+                raise EngineError(translate("core", "llama.cpp failed while generating: {error}").format(error=error)) from error
             finish = "cancelled"  # llama_decode was aborted during the prompt
         finally:
             tokens.close()

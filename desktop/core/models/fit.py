@@ -3,11 +3,14 @@
 from dataclasses import dataclass
 
 from desktop.core.models.facts import ModelFacts
+from desktop.core.words import translate
 
 # bytes per cached element: q8_0 stores 32 values in 34 bytes
 KV_BYTES = {"f16": 2.0, "q8_0": 34 / 32}
 TIGHT = 0.8  # more than this share of free memory: the system will page other programs out
-FITS, IS_TIGHT, WONT_FIT, UNKNOWN = "fits", "tight", "won't fit", "free memory unknown"
+# the verdicts read as text in the CLI and, translated, in the model library
+FITS, IS_TIGHT, WONT_FIT, UNKNOWN = (translate("core", "fits"), translate("core", "tight"), translate("core", "won't fit"),
+                                    translate("core", "free memory unknown"))
 
 
 @dataclass(frozen=True)
@@ -20,10 +23,11 @@ class Fit:
     compute: int  # estimated, from llama.cpp's largest buffers
 
     def describe(self) -> str:
-        return (
-            f"{self.verdict}: needs about {gib(self.needed)} (weights {gib(self.weights)}, KV cache {gib(self.kv_cache)}, "
-            f"working buffers ~{gib(self.compute)}) of {gib(self.available)} free"
-        )
+        return translate(
+            "core", "{verdict}: needs about {needed} (weights {weights}, KV cache {kv_cache}, working buffers ~{compute}) "
+                    "of {available} free"
+        ).format(verdict=self.verdict, needed=gib(self.needed), weights=gib(self.weights), kv_cache=gib(self.kv_cache),
+                 compute=gib(self.compute), available=gib(self.available))
 
     def to_json(self) -> dict:
         return {

@@ -9,6 +9,7 @@ from desktop.core.models.facts import ModelFacts, read_facts
 from desktop.core.probability.sampling import SamplerSettings
 from desktop.core.settings import load_threads
 from desktop.core.store import Store
+from desktop.core.words import translate
 
 KEY_PREFIX = "model_settings:"
 FOLDERS_KEY = "model_library_folders"
@@ -21,7 +22,7 @@ ALL_LAYERS = -1
 # Other architectures: the larger figures.
 FLASH_ATTENTION_DRIFT = {"llama": (0.035, 0.23), "gemma3": (0.044, 0.72)}
 KV_Q8_DRIFT = {"llama": (0.034, 0.22), "gemma3": (0.047, 0.78)}  # a q8_0 KV cache, flash attention off (K quantized)
-CPU_BUILD = "CPU build: see README to build with CUDA or Vulkan"
+CPU_BUILD = translate("core", "CPU build: see README to build with CUDA or Vulkan")
 # The one threads rule: a model follows Model → CPU threads unless its library settings give it a number of its own.
 FOLLOW_MENU = 0
 SAMPLER_FIELDS = ("temperature", "top_p", "top_k", "min_p", "repeat_penalty")  # what a model may bring; seed and length are the user's
@@ -148,16 +149,17 @@ def model_samplers(store: Store, path: Path, base: SamplerSettings) -> SamplerSe
 
 
 def flash_attention_label(facts: ModelFacts | None) -> str:
-    return f"faster decoding; {_drift(FLASH_ATTENTION_DRIFT, facts)}"
+    return translate("core", "faster decoding; {drift}").format(drift=_drift(FLASH_ATTENTION_DRIFT, facts))
 
 
 def kv_type_label(facts: ModelFacts | None) -> str:
-    return f"q8_0: about half the KV cache's memory; {_drift(KV_Q8_DRIFT, facts)}"
+    return translate("core", "q8_0: about half the KV cache's memory; {drift}").format(drift=_drift(KV_Q8_DRIFT, facts))
 
 
 def _drift(measured: dict, facts: ModelFacts | None) -> str:
     mean, most = measured.get(facts.architecture if facts else None, max(measured.values()))
-    return f"probabilities approximate, typically ±{mean:g} nats on this model (up to {most:g})"
+    return translate("core", "probabilities approximate, typically ±{mean} nats on this model (up to {most})").format(
+        mean=f"{mean:g}", most=f"{most:g}")
 
 
 def library_folders(store: Store) -> list[Path]:

@@ -16,6 +16,7 @@ from desktop.core.errors import InklingError
 from desktop.core.notes.embedding import DIMENSIONS
 from desktop.core.notes.keywords import keyword_text
 from desktop.core.transactions import write_transaction
+from desktop.core.words import translate
 
 migrations = Migrations("inkling-notes")
 NOTE_STATUSES = frozenset({"pending", "indexing", "indexed", "error", "cancelled"})
@@ -149,10 +150,9 @@ def connect(path: Path) -> Database:
         known = {m.name for m in migrations.pending(Database(memory=True))}
         unknown = [m.name for m in migrations.applied(db) if m.name not in known]
         if unknown:
-            raise NotesTooNewError(
-                f"The notes were written by a newer version of Inkling ({', '.join(unknown)}); "
-                "update Inkling to open them."
-            )
+            raise NotesTooNewError(translate(
+                "core", "The notes were written by a newer version of Inkling ({migrations}); update Inkling to open them."
+            ).format(migrations=", ".join(unknown)))
         migrate(db, migrations)  # a copy in backups/ first; all or nothing
     except sqlite3.Error as error:
         db.close()

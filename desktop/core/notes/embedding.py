@@ -8,6 +8,7 @@ import numpy as np
 
 from desktop.core.errors import InklingError
 from desktop.core.models import bundled_models
+from desktop.core.words import translate
 
 MAX_TOKENS = 256  # what all-MiniLM-L6-v2 was trained to see; longer input is truncated
 BATCH_SIZE = 32
@@ -43,7 +44,8 @@ class MiniLMEmbedder:
         self.tokenizer_path = Path(tokenizer_path or default_tokenizer)
         for path in (self.model_path, self.tokenizer_path):
             if not path.is_file():
-                raise EmbedderError(f"The embedding model file {path} is missing; run `make setup` to fetch it.")
+                raise EmbedderError(translate("core", "The embedding model file {path} is missing; run `make setup` to fetch it.").format(
+                    path=path))
         options = onnxruntime.SessionOptions()
         options.log_severity_level = 3
         options.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
@@ -58,7 +60,8 @@ class MiniLMEmbedder:
             )
             tokenizer = Tokenizer.from_file(str(self.tokenizer_path))
         except Exception as error:  # onnxruntime and tokenizers raise their own untyped errors
-            raise EmbedderError(f"Cannot load the embedding model {self.model_path.name}: {error}") from error
+            raise EmbedderError(translate("core", "Cannot load the embedding model {name}: {error}").format(
+                name=self.model_path.name, error=error)) from error
         tokenizer.no_padding()
         self._counter = Tokenizer.from_str(tokenizer.to_str())
         self._counter.no_truncation()

@@ -14,6 +14,7 @@ from desktop.core.notes.embedding import MiniLMEmbedder, shared_embedder
 from desktop.core.notes.readers import SUPPORTED_EXTENSIONS, UnreadableFile, read_file
 from desktop.core.notes.retrieval import Source, StoredVectors, search
 from desktop.core.notes.sync import SyncReport, normalise_extensions, walk
+from desktop.core.words import translate
 
 BATCH_CHUNKS = 64  # chunks embedded and committed together: the unit of progress and of cancelling
 # Its own file, not the chat's inkling.db: indexing a large file writes for minutes, and the chat's
@@ -88,12 +89,13 @@ class NotesLibrary:
             self.index = VectorIndex(self._index_path, self.embedder)
         except IndexUnavailable as error:
             self.index = None
-            self.notice = f"The notes search index could not be opened ({error}); it was rebuilt from your notes."
+            self.notice = translate(
+                "core", "The notes search index could not be opened ({error}); it was rebuilt from your notes.").format(error=error)
         else:
             indexed, stored = self.index.count(), self.db.chunk_count()
             if indexed != stored:
-                self.notice = (f"The notes search index did not match your notes ({indexed} vs {stored} chunks); "
-                               "it was rebuilt from your notes.")
+                self.notice = translate("core", "The notes search index did not match your notes ({indexed} vs {stored} "
+                                                "chunks); it was rebuilt from your notes.").format(indexed=indexed, stored=stored)
         if self.notice:
             self.rebuild_index()
 
@@ -389,9 +391,8 @@ class NotesLibrary:
     # --- indexing ---------------------------------------------------------------------------------------
     def _check_writable(self) -> None:
         if self.read_only:
-            raise NotesReadOnlyError(
-                "Inkling is running with this data folder: change notes in its window, or close it first."
-            )
+            raise NotesReadOnlyError(translate(
+                "core", "Inkling is running with this data folder: change notes in its window, or close it first."))
 
     def _require(self, note_id: int) -> Note:
         note = self.db.get_note(note_id)

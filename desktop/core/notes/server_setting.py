@@ -5,6 +5,7 @@ from pathlib import Path
 
 from desktop.core.notes.chroma_server import ChromaServer, check_url
 from desktop.core.secrets import SecretStore
+from desktop.core.words import translate
 
 SETTING = "notes_chroma_server"  # {"url": ..., "token_in": "keyring" | "file" | None}; absent: in the data folder
 LIBRARY_ID = "notes_library_id"  # names this library's collection, so several people can share one server
@@ -13,7 +14,7 @@ TOKEN_FILE = "chroma-token.json"  # only when no system keyring exists; mode 060
 
 
 def token_store(data_folder: Path) -> SecretStore:
-    return SecretStore(Path(data_folder) / TOKEN_FILE, "Inkling Chroma server", "Chroma server tokens")
+    return SecretStore(Path(data_folder) / TOKEN_FILE, "Inkling Chroma server", translate("core", "Chroma server tokens"))
 
 
 def collection_name(store) -> str:

@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from desktop.core.words import Words, joined, translate
+
 DEBOUNCE_S = 1.0  # editors write a file in several steps; one rescan after they settle
 
 
@@ -35,11 +37,15 @@ class SyncReport:
         self.errors += other.errors
         self.cancelled = self.cancelled or other.cancelled
 
-    def summary(self) -> str:
-        parts = [f"{self.added} added", f"{self.updated} updated", f"{self.removed} removed", f"{self.unchanged} unchanged"]
+    def summary(self) -> Words:
+        parts = [translate("core", "{count} added").format(count=self.added),
+                 translate("core", "{count} updated").format(count=self.updated),
+                 translate("core", "{count} removed").format(count=self.removed),
+                 translate("core", "{count} unchanged").format(count=self.unchanged)]
         if self.errors:
-            parts.append(f"{len(self.errors)} could not be read")
-        return ", ".join(parts) + (" (cancelled)" if self.cancelled else "")
+            parts.append(translate("core", "{count} could not be read").format(count=len(self.errors)))
+        line = joined(", ", parts)
+        return translate("core", "{summary} (cancelled)").format(summary=line) if self.cancelled else line
 
 
 def normalise_extensions(extensions: Iterable[str]) -> tuple[str, ...]:

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from desktop.core.engine.types import EngineError
+from desktop.core.words import translate
 
 # A stall this long with no byte from the server ends the reply (the stream itself, not the whole reply).
 DEFAULT_STALL_TIMEOUT_S = 60.0
@@ -53,7 +54,7 @@ def is_loopback(url: str) -> bool:
 def plain_http_warning(url: str) -> str | None:
     """Plain http is allowed, but to another machine it is marked: anyone on the path can read the chat."""
     if urlsplit(url).scheme == "http" and not is_loopback(url):
-        return "Plain http to another machine: the conversation and the API key cross the network unencrypted."
+        return translate("core", "Plain http to another machine: the conversation and the API key cross the network unencrypted.")
     return None
 
 

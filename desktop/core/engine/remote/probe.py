@@ -7,6 +7,7 @@ import httpx
 from desktop.core.engine.remote.http import (
     RemoteError, ServerAddress, plain_http_warning, request_json, status_error,
 )
+from desktop.core.words import translate
 
 # How much a server can say about its tokens, from most to least.
 IDS = "ids"  # top-k log-probabilities with token ids (llama-server): exact branching
@@ -35,13 +36,15 @@ class ServerProfile:
     def capability_line(self) -> str:
         """The plain-language line of the Add server dialog and `inkling engines test`."""
         if self.probabilities == IDS:
-            line = f"Probabilities: top {self.top_k} with token ids, exact branching; entropy estimated from the top {self.top_k}"
+            line = translate("core", "Probabilities: top {k} with token ids, exact branching; entropy estimated from the top {k}")
         elif self.probabilities == TEXT:
-            line = f"Probabilities: top {self.top_k}, no token ids: branching by text (may re-tokenize)"
+            line = translate("core", "Probabilities: top {k}, no token ids: branching by text (may re-tokenize)")
         else:
-            line = "No probabilities: the probability view stays empty for this server's replies"
-        context = f" · context {self.n_ctx:,} tokens" if self.n_ctx else ""
-        return line + context
+            line = translate("core", "No probabilities: the probability view stays empty for this server's replies")
+        line = line.format(k=self.top_k)
+        if not self.n_ctx:
+            return line
+        return translate("core", "{line} · context {n_ctx} tokens").format(line=line, n_ctx=f"{self.n_ctx:,}")
 
     def to_dict(self) -> dict:
         return {**asdict(self), "models": list(self.models)}

@@ -8,6 +8,7 @@ from pathlib import Path
 from desktop.core.engine.remote.http import RemoteError, ServerAddress, check_url, open_client
 from desktop.core.engine.remote.probe import ServerProfile, probe
 from desktop.core.secrets import SecretStore
+from desktop.core.words import translate
 
 SETTINGS_KEY = "remote_engines"
 KEYRING_SERVICE = "Inkling remote engines"
@@ -68,7 +69,7 @@ class KeyStore(SecretStore):
     """API keys by server name (desktop.core.secrets: the system keyring, else a 0600 file in the data folder)."""
 
     def __init__(self, data_folder: Path):
-        super().__init__(data_folder / KEY_FILE, KEYRING_SERVICE, "API keys")
+        super().__init__(data_folder / KEY_FILE, KEYRING_SERVICE, translate("core", "API keys"))
 
 
 def api_key(entry: ServerEntry, keys: KeyStore) -> str | None:
