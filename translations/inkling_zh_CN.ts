@@ -513,6 +513,14 @@
         <translation>已作为对话的一条新分支保存。</translation>
     </message>
     <message>
+        <source>{name} (this laptop)</source>
+        <translation>{name}（本机）</translation>
+    </message>
+    <message>
+        <source>{name} (server)</source>
+        <translation>{name}（服务器）</translation>
+    </message>
+    <message>
         <source>Your notes could not be searched: {message}</source>
         <translation>无法搜索你的笔记：{message}</translation>
     </message>

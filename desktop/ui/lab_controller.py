@@ -91,9 +91,9 @@ class LabController(QObject):
     # --- what compare columns use -----------------------------------------------------------------
     def engine_choices(self) -> list[tuple[str, str]]:
         """The bundled models and the servers added in the Engine menu, as (label, key) for a column."""
-        models = [(f"{m.name} (this laptop)", f"model:{m.path}") for m in bundled_models()
+        models = [(self.tr("{name} (this laptop)").format(name=m.name), f"model:{m.path}") for m in bundled_models()
                   if m.role in ("chat", "base") and m.path.is_file()]
-        return models + [(f"{e.name} (server)", f"server:{e.name}") for e in load_entries(self.store)]
+        return models + [(self.tr("{name} (server)").format(name=e.name), f"server:{e.name}") for e in load_entries(self.store)]
 
     def _open_args(self, key: str) -> tuple[str, object]:
         """What EngineController.load_model takes for a column's engine key."""

@@ -136,6 +136,8 @@ def test_every_text_of_the_chinese_window_is_chinese(qtbot, inkling_home, chines
     finally:
         qtbot.wait(50)  # the window's first queued steps (its saved layout) run while the store is open
         window.close()
+        window.deleteLater()  # its theme controller must not follow the desktop's colours in later tests
+        qtbot.wait(50)
         store.close()
 
 
@@ -186,7 +188,8 @@ def test_view_language_switches_the_window_at_once_and_keeps_what_was_shown(qtbo
     finally:
         qtbot.wait(50)  # the last window's first queued steps (its saved layout) run while the store is open
         relauncher.window.close()
-        qtbot.wait(50)  # the windows built before are deleted (deleteLater) while the store is open
+        relauncher.window.deleteLater()
+        qtbot.wait(50)  # the windows are deleted (deleteLater) while the store is open
         language.apply(ENGLISH)
         store.close()
 
