@@ -2670,7 +2670,7 @@ perplexity: {perplexity}</source>
     </message>
     <message>
         <source>Chroma server tokens</source>
-        <translation>Chroma 服务器令牌</translation>
+        <translation>Chroma 服务器的访问凭据</translation>
     </message>
 </context>
 </TS>
