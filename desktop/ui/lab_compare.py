@@ -6,7 +6,7 @@ from collections.abc import Callable
 import numpy as np
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from desktop.core.errors import InklingError
 from desktop.core.lab.compare import MAX_SETUPS, Setup, check_count
@@ -158,8 +158,16 @@ class CompareTab(QWidget):
             heat.setObjectName(f"compareHeatmap{index}")
             keep = QPushButton(self.tr("Keep as a branch"))
             keep.setVisible(False)
-            box_layout.addWidget(view)
-            box_layout.addWidget(heat, 1)
+            inner = QWidget()  # the heatmap takes its text's height: a long reply scrolls
+            inner_layout = QVBoxLayout(inner)
+            inner_layout.setContentsMargins(0, 0, 0, 0)
+            inner_layout.addWidget(view)
+            inner_layout.addWidget(heat)
+            inner_layout.addStretch(1)
+            scroll = QScrollArea()
+            scroll.setWidgetResizable(True)
+            scroll.setWidget(inner)
+            box_layout.addWidget(scroll, 1)
             box_layout.addWidget(keep)
             self.columns.addWidget(box)
             self._boxes.append((view, heat, keep))

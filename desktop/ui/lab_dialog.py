@@ -15,6 +15,7 @@ from desktop.ui.lab_compare import CompareTab
 from desktop.ui.language import said
 
 KIND_TABS = {"score": 0, "sample": 1, "compare": 2}
+MAX_COLUMN_WIDTH = 420
 
 
 def _table(headers: list[str]) -> QTableWidget:
@@ -31,6 +32,9 @@ def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
             table.setItem(r, c, QTableWidgetItem(value))
+    table.resizeColumnsToContents()  # headers read whole; a long answer is cut at a width, not the table
+    for column in range(table.columnCount() - 1):
+        table.setColumnWidth(column, min(table.columnWidth(column), MAX_COLUMN_WIDTH))
 
 
 def _tokens_rows(tokens: list[dict]) -> list[list[str]]:

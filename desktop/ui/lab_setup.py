@@ -81,8 +81,12 @@ class SetupEditor(QWidget):
         self.field = QLineEdit(text)
         self.field.setPlaceholderText(self.tr("e.g. temperature=1.5 or system=Answer in one word."))
         self.field.setObjectName(f"labSetup{index}")
+        self.field.setMinimumWidth(120)
         self.engine = QComboBox()
         self.engine.setObjectName(f"labEngine{index}")
+        # long model names must not widen the Lab past a small screen: the list shows them whole
+        self.engine.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.engine.setMinimumContentsLength(12)
         self.engine.addItem(self.tr("This window's model"), None)
         for label, key in engines:
             self.engine.addItem(label, key)
