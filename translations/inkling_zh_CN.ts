@@ -158,6 +158,41 @@
     </message>
 </context>
 <context>
+    <name>ChromaServerDialog</name>
+    <message>
+        <source>Notes search index</source>
+        <translation>笔记搜索索引</translation>
+    </message>
+    <message>
+        <source>Keep the vector index in this computer&apos;s data folder</source>
+        <translation>将向量索引保存在本机的数据文件夹中</translation>
+    </message>
+    <message>
+        <source>Keep the vector index on a Chroma server</source>
+        <translation>将向量索引保存在 Chroma 服务器上</translation>
+    </message>
+    <message>
+        <source>kept (leave empty to keep it)</source>
+        <translation>已保存（留空则沿用）</translation>
+    </message>
+    <message>
+        <source>optional</source>
+        <translation>可选</translation>
+    </message>
+    <message>
+        <source>Server address</source>
+        <translation>服务器地址</translation>
+    </message>
+    <message>
+        <source>Token</source>
+        <translation>访问凭据</translation>
+    </message>
+    <message>
+        <source>Your notes stay in notes.db on this computer; the server holds a copy of their vectors, rebuilt from notes.db. Chroma has no sign-in of its own: the token is sent as a bearer header for a proxy in front of it, and kept in the system keyring (or a file only you can read).</source>
+        <translation>你的笔记保存在本机的 notes.db 中；服务器只保存其向量的副本，由 notes.db 重建。Chroma 本身没有登录功能：访问凭据以 Bearer 请求头发送给其前面的代理，并保存在系统密钥环中（或只有你能读取的文件中）。</translation>
+    </message>
+</context>
+<context>
     <name>CompareTab</name>
     <message>
         <source>Compare</source>
@@ -1420,6 +1455,10 @@ Marseille</source>
         <translation>重建搜索索引(&amp;R)</translation>
     </message>
     <message>
+        <source>Use a &amp;Chroma server…</source>
+        <translation>使用 Chroma 服务器(&amp;C)…</translation>
+    </message>
+    <message>
         <source>Checking imported folders for changes</source>
         <translation>正在检查导入的文件夹有无变化</translation>
     </message>
@@ -1514,6 +1553,10 @@ Marseille</source>
     <message>
         <source>Search index rebuilt from your notes: {chunks} chunks.</source>
         <translation>已根据你的笔记重建搜索索引：{chunks} 个片段。</translation>
+    </message>
+    <message>
+        <source>Moving the search index</source>
+        <translation>正在迁移搜索索引</translation>
     </message>
     <message>
         <source>That note no longer exists.</source>

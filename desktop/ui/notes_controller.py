@@ -11,11 +11,13 @@ from PySide6.QtWidgets import QCheckBox, QDialog, QFileDialog
 from desktop.core.conversation.turns import ReplyRequest
 from desktop.core.conversation.grounding import attach_sources, retrieval_settings, save_limits, set_use_notes
 from desktop.core.notes import SUPPORTED_EXTENSIONS, NotesLibrary
+from desktop.core.notes.server_setting import describe, load_server, new_server, save_server
 from desktop.core.errors import DamagedDataError
 from desktop.core.dbfiles import DatabaseDamagedError
 from desktop.core.errors import InklingError
 from desktop.core.paths import database_path
 from desktop.core.workspace import set_aside_damaged
+from desktop.ui.chroma_dialog import ChromaServerDialog
 from desktop.ui.notes_panel import FileTypesDialog, NotesPanel
 from desktop.ui.notes_worker import NotesThreads
 from desktop.ui.recovery import ask_how_to_recover
@@ -79,7 +81,13 @@ class NotesController(QObject):
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(LIST_REFRESH_MS)
         self._refresh_timer.timeout.connect(self.refresh)
-        self.threads = NotesThreads(folder or database_path().parent, library_factory, self)
+        self.folder = folder or database_path().parent
+        self.ask_index_place = self._ask_index_place  # replaced in tests
+        self._index_notice: str | None = None  # the last notice about a Chroma server, shown once
+        server = load_server(self.store, self.folder)  # the keyring is read here, on the GUI thread
+        if server is not None:
+            library_factory = functools.partial(library_factory, server=server)
+        self.threads = NotesThreads(self.folder, library_factory, self)
         indexer = self.threads.indexer
         indexer.opened.connect(self._opened)
         indexer.openFailed.connect(self._open_failed)
@@ -96,7 +104,8 @@ class NotesController(QObject):
         """The Notes menu's actions (the window adds the panel's dock toggle after them)."""
         for text, slot in ((self.tr("&New note"), self.new_note), (self.tr("&Import files…"), self.choose_files),
                            (self.tr("Import &folder…"), self.choose_folder), (None, None),
-                           (self.tr("&Rebuild search index"), self.rebuild_index)):
+                           (self.tr("&Rebuild search index"), self.rebuild_index),
+                           (self.tr("Use a &Chroma server…"), self.choose_index_place)):
             if text is None:
                 menu.addSeparator()
                 continue
@@ -122,6 +131,7 @@ class NotesController(QObject):
     @_unless_shut_down
     def _opened(self, library: NotesLibrary, notice: str) -> None:
         self.library = library
+        self._index_notice = library.index_notice  # said just below, with the opening notice
         self.panel.setEnabled(True)
         if notice:
             self.panel.show_notice(notice)
@@ -209,6 +219,7 @@ class NotesController(QObject):
 
     def _job_ended(self) -> None:
         self.refresh()
+        self._show_index_notice()
         if not self.threads.jobs:
             self.panel.hide_progress()
             self.jobsIdle.emit()
@@ -286,6 +297,51 @@ class NotesController(QObject):
         self.submit(self.tr("Rebuilding the search index"), lambda lib, _c, progress: (
             self.tr("Search index rebuilt from your notes: {chunks} chunks.").format(chunks=lib.rebuild_index(progress))))
 
+    def choose_index_place(self) -> None:
+        """Notes → Use a Chroma server…: the index moves (rebuilt from notes.db) and the choice is kept only if it works."""
+        if self.library is None:
+            return
+        current = load_server(self.store, self.folder)
+        answer = self.ask_index_place(describe(self.store), current)
+        if answer is None:
+            return
+        url, token, keep_token = answer
+        if keep_token and current is not None:
+            token = current.token
+        try:
+            server = new_server(self.store, url, token) if url is not None else None
+        except InklingError as error:
+            self.notify.emit(str(error), 10000)
+            self.panel.show_notice(str(error))
+            return
+        self.panel.show_notice("")
+
+        def work(lib, _cancel, progress):
+            count = lib.use_index(server, progress)
+            if server is None:
+                return f"The notes' search index is in this computer's data folder again ({count} chunks)."
+            return f"The notes' search index is now on {server.url}: {count} chunks pushed from your notes."
+
+        def keep() -> None:
+            note = save_server(self.store, self.folder, server)
+            if note:
+                self.panel.show_notice(note)
+
+        self.submit(self.tr("Moving the search index"), work, after=keep)
+
+    def _ask_index_place(self, where: str, current):
+        dialog = ChromaServerDialog(where, current.url if current else None, bool(current and current.token), self.panel)
+        return dialog.choice() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def _show_index_notice(self) -> None:
+        """A Chroma server that went away or came back: said once, in the panel and the status bar."""
+        notice = self.library.index_notice if self.library is not None else None
+        if notice != self._index_notice:
+            self._index_notice = notice
+            if notice:
+                self.panel.show_notice(notice)
+                self.notify.emit(notice, 15000)
+
     def show_note(self, note_id: int, chunk: int | None) -> None:
         note = self.library.get_note(note_id) if self.library else None
         if note is None:
@@ -340,6 +396,7 @@ class NotesController(QObject):
 
     @_unless_shut_down
     def _found(self, search_id: int, sources: list) -> None:
+        self._show_index_notice()
         if search_id == self._panel_search:
             self.panel.show_results(sources)
         elif search_id in self._waiting:

@@ -69,7 +69,7 @@ def _transport_words(error: httpx.HTTPError, url: str) -> str:
             return f"the TLS handshake with the Chroma server at {url} failed"
         if "Name or service not known" in text or "nodename" in text or "Temporary failure in name resolution" in text:
             return f"the host name of the Chroma server {url} could not be found (DNS)"
-        return f"the Chroma server at {url} refused the connection: is `chroma run` running there, on that port?"
+        return f"the Chroma server at {url} refused the connection (is `chroma run` running there, on that port?)"
     return f"the connection to the Chroma server at {url} failed ({type(error).__name__})"
 
 
