@@ -28,7 +28,7 @@ class CompareTab(QWidget):
     finished = Signal(dict)  # the comparison as it is kept (compare_data)
     failed = Signal(str)
     progress = Signal(str)
-    keepRequested = Signal(dict)  # a column to keep as a branch ({"text", "tokens", …, "model"}); the dialog adds the message
+    keepRequested = Signal(dict)  # a column to keep as a branch ({"text", "tokens", …, "engine"}); the dialog adds the message
 
     def __init__(self, engine, lab_engines, engine_choices: list[tuple[str, str]],
                  find_notes: Callable[[str, Callable[[list], None]], None] | None, parent=None):
@@ -197,9 +197,8 @@ class CompareTab(QWidget):
                         np.exp(np.array([t["logprob"] for t in column["tokens"]], dtype=np.float64)))
         if engine is None:
             return
-        model = (column.get("engine") or engine).get("model", "")
-        keep.clicked.connect(lambda _checked=False, c=column, m=model: self.keepRequested.emit(
-            {**{k: c[k] for k in ("text", "tokens", "finish_reason", "settings", "prompt_tokens")}, "model": m}))
+        keep.clicked.connect(lambda _checked=False, c=column, e=column.get("engine") or engine: self.keepRequested.emit(
+            {**{k: c[k] for k in ("text", "tokens", "finish_reason", "settings", "prompt_tokens")}, "engine": e}))
         keep.setVisible(True)
 
 

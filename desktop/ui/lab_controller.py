@@ -75,7 +75,7 @@ class LabController(QObject):
         if message_id is None or self.store.get_message(message_id) is None:
             self.failed.emit(self.tr("The message this run answered was deleted: its replies cannot be kept as a branch."))
             return
-        kept = keep_as_branch(self.store, message_id, reply, reply["model"])
+        kept = keep_as_branch(self.store, message_id, reply)
         self.branchKept.emit(kept.conversation_id)
         self.notify.emit(self.tr("Kept as a new branch of the conversation."))
 

@@ -313,7 +313,7 @@ class LabDialog(QDialog):
             return
         self.keepRequested.emit({"text": sample["text"], "tokens": sample["tokens"], "finish_reason": sample["finish_reason"],
                                  "settings": {**data["settings"], "seed": sample["seed"]},
-                                 "prompt_tokens": data["prompt_tokens"], "model": data["engine"]["model"],
+                                 "prompt_tokens": data["prompt_tokens"], "engine": data["engine"],
                                  "message_id": self._message_id})
 
     def _show_sample(self, data: dict) -> None:

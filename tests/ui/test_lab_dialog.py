@@ -103,6 +103,15 @@ def test_a_reopened_run_keeps_its_replies_under_its_own_message(qtbot, make_wind
     keep[0].click()
     kept = window.store.thread(window.conversation_id)[-1]
     assert kept.parent_id == asked.id  # under the message the run answered, not the newest
+    assert kept.model == window.model_name  # named as the window names its model: it continues like a reply
+    first = window.store.load_trace(kept.id)[0]
+    alternative = next(t for t in first.top if t.id != first.id and not t.eog)
+    with qtbot.waitSignal(window.replyFinished, timeout=60000):
+        window.continue_from(kept.id, 0, alternative.id)
+    qtbot.waitUntil(lambda: window.replies.active is None, timeout=60000)
+    assert not window.errors, window.errors
+    branch = window.store.thread(window.conversation_id)[-1]
+    assert branch.branch_of == kept.id and window.store.load_trace(branch.id)[0].id == alternative.id
     assert [e.message_id for e in list_experiments(window.store, window.conversation_id)] == [asked.id]
 
 

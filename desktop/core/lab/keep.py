@@ -1,5 +1,9 @@
 """A lab reply kept as a branch of the conversation: its tokens in JSON with everything the trace needs, and back."""
 
+from pathlib import Path
+
+from desktop.core.engine.remote.engine import remote_model_name
+from desktop.core.models import display_name
 from desktop.core.probability.sampling import SamplerSettings
 from desktop.core.probability.trace import TokenRecord, TopToken
 from desktop.core.store import Message, Store
@@ -20,18 +24,29 @@ def token_record(data: dict) -> TokenRecord:
                        data.get("eog", False))
 
 
-def keep_as_branch(store: Store, user_message_id: int, reply: dict, model: str) -> Message:
+def reply_model(engine: dict) -> tuple[str, dict | None]:
+    """How the window names the model of a run's engine (describe_engine), and what a reply keeps of the
+    engine (None: in-process). The same name the window gives its loaded model, so a kept reply can be
+    continued from another token when that model is open."""
+    if engine.get("kind") == "in-process":
+        return (display_name(Path(engine["path"])) if engine.get("path") else engine["model"]), None
+    return remote_model_name(engine["model"], engine.get("server", "")), engine
+
+
+def keep_as_branch(store: Store, user_message_id: int, reply: dict) -> Message:
     """Add a compare column or a sample as a reply to the user's message (a new branch, shown); returns it.
 
-    `reply`: {"text", "tokens" (token_json), "settings", "finish_reason", "prompt_tokens"}, as the lab keeps it.
+    `reply`: {"text", "tokens" (token_json), "settings", "finish_reason", "prompt_tokens", "engine"}, as the
+    lab keeps them (engine: the column's or the run's, describe_engine).
     """
+    model, engine = reply_model(reply["engine"])
     user = store.get_message(user_message_id)
     if user is None or user.role != "user":
         raise KeyError(f"no message of yours with id {user_message_id}")
     settings = SamplerSettings.from_dict(reply["settings"])
     message = store.add_message(
         user.conversation_id, "assistant", reply["text"], parent_id=user.id, model=model,
-        sampler=settings.to_dict(), status="complete",
+        sampler=settings.to_dict(), status="complete", engine=engine,
     )
     store.update_message(message.id, finish_reason=reply["finish_reason"])
     store.save_trace(message.id, [token_record(t) for t in reply["tokens"]])
