@@ -1,7 +1,8 @@
 """Remote engine against the same local llama-server: Inkling's stream vs a bare client, probabilities' cost, branch TTFT.
 
 Interleaved rounds (Inkling, then the bare client, on the same prompt at temperature 0 with the same body),
-medians with min-max spreads. The notes-on-a-Chroma-server figures are null: that part is not built yet.
+medians with min-max spreads. Notes: the same 10k chunks searched (hybrid, k=5, as a reply's grounding does)
+with the index on a local `chroma run` and in embedded chromadb, query by query alternately.
 """
 
 import json
@@ -13,6 +14,7 @@ import time
 from pathlib import Path
 
 import httpx
+import numpy as np
 from benchlib import median, model_path, progress, rounded
 
 from desktop.core.engine.remote.engine import PENALTY_WINDOW, SAMPLERS, RemoteEngine
@@ -20,6 +22,7 @@ from desktop.core.engine.remote.http import ServerAddress, open_client
 from desktop.core.engine.remote.probe import probe
 from desktop.core.engine.types import Finished, TokenEvent
 from desktop.core.probability.sampling import SamplerSettings
+from tests.core.notes.chroma_run import ChromaRun
 from tests.remote.server import BINARY, MISSING, llama_server
 
 ROUNDS = int(os.environ.get("INKLING_BENCH_ROUNDS", "5"))
@@ -112,8 +115,7 @@ def main() -> dict:
         "tps_by_top_logprobs": {str(top): rounded(median(tps[f"inkling{top}"])) for top in (0, 10, 20)},
         "branch_ttft_cached_ms": rounded(median(cached)),
         "branch_ttft_cold_ms": rounded(median(cold)),
-        "notes_p50_ms_server": None,
-        "notes_p50_ms_embedded": None,
+        **notes_figures(),
         "spreads": {
             "tps_inkling": spread(tps["inkling10"]), "tps_bare_client": spread(tps["bare10"]),
             "inkling_vs_bare": spread(ratio), "ttft_overhead_ms": spread(overhead),
@@ -144,3 +146,54 @@ def branch_ttfts(engine: RemoteEngine, prompt: list[int], other: list[int]) -> t
         inkling_run(engine, other, 0)  # one slot: this prompt replaces the cached one
         cold.append(inkling_run(engine, branch, 10)["ttft_ms"])
     return cached, cold
+
+
+def notes_figures() -> dict:
+    """Hybrid search p50 over 10k chunks: index on a local `chroma run` vs embedded chromadb, alternating queries."""
+    from bench_notes import BIG, SMALL, documents, fill
+
+    from desktop.core.notes import NotesLibrary, shared_embedder
+    from desktop.core.notes.chroma_server import ChromaServer
+
+    evaluation = json.loads((Path(__file__).parent / "notes_eval.json").read_text())
+    questions = [q["q"] for q in evaluation["questions"]]
+    _docs, chunks = documents(BIG)
+    chunks = chunks[:BIG]
+    progress(f"notes: embedding {SMALL} chunks (the other {BIG - SMALL} are noisy copies, as in the notes benchmark)")
+    real = shared_embedder().embed(chunks[:SMALL])
+    rng = np.random.default_rng(4)
+    noisy = real[rng.integers(0, SMALL, BIG - SMALL)] + rng.normal(0, 0.05, (BIG - SMALL, real.shape[1]))
+    noisy /= np.linalg.norm(noisy, axis=1, keepdims=True)
+    vectors = np.vstack([real, noisy.astype(np.float32)])
+    with tempfile.TemporaryDirectory() as folder:
+        folder = Path(folder)
+        server = ChromaRun(folder / "chroma-server", folder / "chroma.log")
+        server.start()
+        try:
+            with NotesLibrary.open(folder / "embedded") as embedded:
+                fill(embedded, chunks, vectors)
+                with NotesLibrary.open(folder / "embedded", server=ChromaServer(server.url, "inkling-notes-bench")) as remote:
+                    progress(f"notes: {remote.index.count()} chunks pushed to the Chroma server")
+                    times = {"server": [], "embedded": []}
+                    for query in questions[:5]:
+                        embedded.search(query, k=5), remote.search(query, k=5)  # warm-up
+                    for _round in range(ROUNDS):
+                        for query in questions:
+                            for name, library in (("embedded", embedded), ("server", remote)):
+                                started = time.perf_counter()
+                                library.search(query, k=5)
+                                times[name].append((time.perf_counter() - started) * 1000)
+                    assert remote.index.online, remote.index_notice
+        finally:
+            server.stop()
+    n = len(questions)  # one round: every question once, on each side in turn
+    per_round = {name: [median(values[r * n:(r + 1) * n]) for r in range(ROUNDS)] for name, values in times.items()}
+    progress(f"notes: p50 server {median(times['server']):.1f} ms, embedded {median(times['embedded']):.1f} ms")
+    return {
+        "notes_p50_ms_server": rounded(median(times["server"])),
+        "notes_p50_ms_embedded": rounded(median(times["embedded"])),
+        "notes_p95_ms": {name: rounded(sorted(values)[int(0.95 * (len(values) - 1))]) for name, values in times.items()},
+        "notes_p50_spread_by_round": {name: spread(values) for name, values in per_round.items()},
+        "notes_chunks": BIG, "notes_queries": len(times["server"]),
+        "notes_load_average": [round(x, 2) for x in os.getloadavg()],
+    }
