@@ -16,6 +16,7 @@ from desktop.core.store import Message, Store
 from desktop.core.probability.summary import summarize
 from desktop.core.probability.trace import TraceFormatError, TraceTable
 from desktop.core.probability.whatif import inspect_position, with_temperature
+from desktop.ui.after_paint import AfterPaint
 from desktop.ui.chat_view import MessageView
 from desktop.ui.probability_panel import ProbabilityPanel
 from desktop.ui.token_view import BranchNavigator, HeatmapLegend, ReplySummaryView, TokenBrowser
@@ -69,6 +70,9 @@ class TokenInspector(QObject):
         self._lazy_timer = QTimer(self)
         self._lazy_timer.setInterval(0)
         self._lazy_timer.timeout.connect(self._prepare_next)
+        # A conversation switch queues its replies before the new transcript is painted: the preparing
+        # starts after that paint (a 2,000-token reply's heat document takes ~250 ms).
+        self._after_paint = AfterPaint(chat.widget(), self._lazy_timer.start, parent=self)
 
         self.heatmap_action = QAction(self.tr("Probability &heatmap"), window)
         self.heatmap_action.setObjectName("heatmapAction")
@@ -156,7 +160,8 @@ class TokenInspector(QObject):
         reply = self.replies[message.id] = Reply(message, view)
         if lazy:  # a conversation switch: trace, summary and heat once the transcript has painted
             heapq.heappush(self._lazy, (-message.id, reply))  # ids are unique: replies are never compared
-            self._lazy_timer.start()
+            if not self._lazy_timer.isActive():
+                self._after_paint.arm()
         else:
             self._prepare(reply)
 
@@ -164,6 +169,7 @@ class TokenInspector(QObject):
         """Another conversation is shown: what was still to be prepared is not needed."""
         self._lazy.clear()
         self._lazy_timer.stop()
+        self._after_paint.cancel()
 
     def on_thread_shown(self, message_ids: set[int]) -> None:
         """The transcript changed (another branch, a deletion): a selection no longer on screen is dropped."""

@@ -1,18 +1,32 @@
 """Which messages of the open conversation have views: one full build on a switch, in-place changes after it."""
 
 import dataclasses
+import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.core.text import shown_part
+from desktop.ui.after_paint import AfterPaint
 
-FIRST_VIEWS = 6  # built at once when a conversation opens: more than a window shows at its end
-FILL_VIEWS = 2  # older messages added above per turn of the event loop (a long reply takes ~20 ms)
+FIRST_VIEWS = 6  # built at once when a conversation opens: more than a window shows at its end...
+FIRST_CHARS = 4_000  # ...unless fewer already hold more text than a window shows (a long reply takes ~50 ms)
+FILL_MS = 25  # older messages are added above for this long per turn of the event loop (at least one)
 # At most this many messages are read and built per step: a conversation of 200,000 messages opens
 # as fast as one of 200, and "Show earlier messages" adds the next ones above.
 SHOWN_MESSAGES = 200
 SHOWN_CHARS = 100_000  # of one message: Qt lays a 50 MB message out for minutes and gigabytes
+
+
+def first_views(thread: list) -> int:
+    """How many of the newest messages to build at once: FIRST_VIEWS, or fewer when they hold FIRST_CHARS."""
+    count = chars = 0
+    for message in reversed(thread[-FIRST_VIEWS:]):
+        count += 1
+        chars += len(message.content)
+        if chars >= FIRST_CHARS:
+            break
+    return count
 
 
 class Transcript(QObject):
@@ -36,6 +50,7 @@ class Transcript(QObject):
         self._fill_timer = QTimer(self)
         self._fill_timer.setInterval(0)
         self._fill_timer.timeout.connect(self._fill_older)
+        self._after_paint = AfterPaint(chat.widget(), self._fill_timer.start, parent=self)  # the end first
         chat.earlierRequested.connect(self.show_earlier)
 
     @property
@@ -50,6 +65,7 @@ class Transcript(QObject):
 
     def stop(self) -> None:
         """No more older views are added (the window is closing)."""
+        self._after_paint.cancel()
         self._fill_timer.stop()
 
     def open(self, conversation_id: int) -> None:
@@ -60,11 +76,12 @@ class Transcript(QObject):
         complete = len(thread) <= SHOWN_MESSAGES
         thread = thread[-SHOWN_MESSAGES:]
         self.chat.set_earlier(0 if complete else None)
-        self.older, newest = thread[:-FIRST_VIEWS], thread[-FIRST_VIEWS:]
+        first = first_views(thread)
+        self.older, newest = thread[:len(thread) - first], thread[len(thread) - first:]
         for message in newest:
             self._add_view(message, lazy=True)
         if self.older:
-            self._fill_timer.start()
+            self._after_paint.arm()
         self.chat.scroll_to_end()
         self.threadShown.emit(conversation_id, thread, complete)
 
@@ -114,7 +131,7 @@ class Transcript(QObject):
             complete = complete and index == 0
         self.chat.set_earlier(0 if complete else None)
         self.older = earlier
-        self._fill_older(len(earlier) if until is not None else FIRST_VIEWS)
+        self._fill_older(len(earlier) if until is not None else first_views(earlier))
         if self.older:
             self._fill_timer.start()
 
@@ -123,11 +140,13 @@ class Transcript(QObject):
         if self.chat.view_for(message_id) is None:
             self.show_earlier(until=message_id)
 
-    def _fill_older(self, count: int = FILL_VIEWS) -> None:
-        batch = self.older[-count:]
-        del self.older[-count:]
-        for message in reversed(batch):
-            self._add_view(message, lazy=True, above=True)
+    def _fill_older(self, count: int | None = None) -> None:
+        """Add `count` older views above the transcript, or (None) as many as FILL_MS allows, at least one."""
+        deadline = time.perf_counter() + FILL_MS / 1000
+        added = 0
+        while self.older and (added < count if count is not None else added == 0 or time.perf_counter() < deadline):
+            self._add_view(self.older.pop(), lazy=True, above=True)
+            added += 1
         if not self.older:
             self._fill_timer.stop()
 

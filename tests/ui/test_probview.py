@@ -92,6 +92,7 @@ def test_real_model_inspect_branch_switch_and_restart(qtbot, make_window, smollm
     window.close()
     again = shown(make_window)  # a restart on the same data folder (no model needed to look)
     assert again.inspector.heatmap_on
+    qtbot.waitUntil(lambda: last_reply(again).ready)  # prepared once the transcript has painted
     reply = last_reply(again)
     assert reply.message.id == branch.id and len(reply.table) == len(branch_trace)
     assert again.inspector.navigators[branch.id].label.text() == "2/2"

@@ -1,5 +1,8 @@
 """The transcript updates in place: a send reads the same number of rows whatever the conversation's length."""
 
+import pytest
+from PySide6.QtCore import QEvent, QObject
+
 from desktop.core.probability.sampling import SamplerSettings
 from tests.fakes import SCRIPT, FakeEngine
 from tests.ui.conftest import send
@@ -74,3 +77,32 @@ def test_a_send_while_the_transcript_fills_keeps_its_order(qtbot, make_window):
     window.open_conversation(conversation_id)
     send(qtbot, window, "Straight away")
     assert [v.message_id for v in window.chat.views()] == [m.id for m in window.store.thread(conversation_id)]
+
+
+@pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
+def test_a_switch_paints_its_end_before_it_builds_the_rest(qtbot, make_window):
+    """The newest messages are painted first; older views and every reply's trace and heat come after that paint."""
+    from desktop.ui.transcript import FIRST_VIEWS
+
+    window = make_window()
+    window.show()
+    conversation_id = long_conversation(window.store, 20)
+    seen = []
+
+    class PaintWatch(QObject):
+        def eventFilter(self, watched, event):  # noqa: N802
+            if event.type() == QEvent.Type.Paint:
+                seen.append(("paint", len(window.chat.views())))
+            return False
+
+    watch = PaintWatch()
+    window.chat.widget().installEventFilter(watch)
+    prepare = window.inspector._prepare
+    window.inspector._prepare = lambda reply: (seen.append(("prepare", None)), prepare(reply))
+    qtbot.waitUntil(lambda: not window.inspector._lazy_timer.isActive())
+    seen.clear()
+    window.open_conversation(conversation_id)
+    qtbot.waitUntil(lambda: not window.transcript.filling and all(r.ready for r in window.inspector.replies.values()))
+    first_paint = next(i for i, (what, _) in enumerate(seen) if what == "paint")
+    assert seen[first_paint][1] == FIRST_VIEWS  # the end of the transcript, nothing older yet
+    assert all(what == "paint" for what, _ in seen[:first_paint + 1])  # no reply was prepared before it
