@@ -211,6 +211,10 @@
         <translation>已完成 {done} / {total} 列…</translation>
     </message>
     <message>
+        <source>Running… {count} tokens</source>
+        <translation>运行中… {count} 个词元</translation>
+    </message>
+    <message>
         <source>Running…</source>
         <translation>运行中…</translation>
     </message>

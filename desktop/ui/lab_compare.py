@@ -99,6 +99,7 @@ class CompareTab(QWidget):
         shown: list = [None] * n_columns
         self._show_columns(shown, {})
         run.columnDone.connect(lambda index, column: self._column_done(shown, index, column))
+        run.tokensDrawn.connect(self._tokens_drawn)
         run.finished.connect(lambda data: self._finished(data, sources))
         run.failed.connect(self._failed)
         try:
@@ -116,6 +117,13 @@ class CompareTab(QWidget):
             self.run.cancel()
         elif self._finding_notes:
             self._finding_notes = None
+
+    def _tokens_drawn(self, index: int, tokens: list) -> None:
+        """A running column's newest tokens, added to its heatmap as they come (nothing before them redrawn)."""
+        view, heat, _keep = self._boxes[index]
+        self._tokens[index] = self._tokens[index] + tokens
+        heat.append_tokens([t["text"] for t in tokens], np.exp(np.array([t["logprob"] for t in tokens], dtype=np.float64)))
+        view.setText(self.tr("Running… {count} tokens").format(count=len(self._tokens[index])))
 
     def _column_done(self, shown: list, index: int, column: dict) -> None:
         shown[index] = column
@@ -171,6 +179,7 @@ class CompareTab(QWidget):
             box_layout.addWidget(keep)
             self.columns.addWidget(box)
             self._boxes.append((view, heat, keep))
+            self._tokens.append([])
             if column is not None:
                 self._fill_column(index, column, engine)
 
@@ -190,8 +199,6 @@ class CompareTab(QWidget):
     def _fill_column(self, index: int, column: dict, engine: dict | None) -> None:
         view, heat, keep = self._boxes[index]
         view.setText(column_text(column))
-        while len(self._tokens) <= index:
-            self._tokens.append([])
         self._tokens[index] = column["tokens"]
         heat.set_tokens([t["text"] for t in column["tokens"]],
                         np.exp(np.array([t["logprob"] for t in column["tokens"]], dtype=np.float64)))

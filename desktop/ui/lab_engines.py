@@ -47,6 +47,7 @@ class CompareRun(QObject):
     each engine's columns go one after another); columns come back as each ends, the whole when all have."""
 
     columnDone = Signal(int, dict)  # column index, Column.to_json()
+    tokensDrawn = Signal(int, list)  # column index, the tokens it drew since the last (token_json)
     finished = Signal(dict)  # compare_data: the comparison as it is kept
     failed = Signal(str)
 
@@ -76,9 +77,12 @@ class CompareRun(QObject):
 
     def _progress(self, request_id: int, item) -> None:
         if (self.sender(), request_id) in self._requests and not self._ended:
-            index, column = item
-            self._columns[index] = column
-            self.columnDone.emit(index, column)
+            what, index, value = item
+            if what == "tokens":
+                self.tokensDrawn.emit(index, value)
+            else:
+                self._columns[index] = value
+                self.columnDone.emit(index, value)
 
     def _done(self, request_id: int, data: dict) -> None:
         own = self._requests.pop((self.sender(), request_id), None)

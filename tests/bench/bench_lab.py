@@ -7,17 +7,22 @@ On the bundled SmolLM2 (n_ctx 4096, the app's default threads), rounds interleav
                              read the prompt (their model loads are left out: the ratio is a floor).
   score_tps / prompt_tps     a 2,000-token text scored after the prompt (logits at the text's positions)
                              against llama.cpp evaluating the same prompt+text as a prompt (last logits only).
-  compare_ttft_ms            each of 3 columns' time to first token, beside a single reply's.
+  compare_ttft_ms            each of 3 columns' time to first token (each from an empty cache, as the lab
+                             runs them), beside a single reply's.
+  two_engines_s / one_after_another_s   two compare columns of 32 tokens, one on SmolLM2 and one on the
+                             Gemma base model, each engine on its own thread at once (as the Lab window runs
+                             columns on different engines) against the same two one after another.
 """
 
 import os
 import statistics
+import threading
 import time
 
 from benchlib import median, model_path, progress, rounded
 from desktop.core.engine.llama_engine import LlamaEngine
 from desktop.core.engine.types import EngineConfig
-from desktop.core.lab.compare import Setup, run_compare
+from desktop.core.lab.compare import Setup, run_column, run_compare
 from desktop.core.lab.sample import draw_reply, sample_many
 from desktop.core.probability.sampling import SamplerSettings
 from desktop.core.prompt.build import ChatMessage, build_prompt
@@ -79,6 +84,13 @@ def main() -> dict:
                               [Setup({"temperature": 0.0}), Setup({"temperature": 1.0, "seed": 2}),
                                Setup(system_prompt="Answer in one word.")])
         column_ttft.append([c.ttft_ms for c in columns])
+    other = LlamaEngine(model_path("base"), EngineConfig(n_ctx=2048))
+    together_s, apart_s = [], []
+    for round_ in range(ROUNDS):
+        apart_s.append(_columns(engine, other, short, concurrent=False))
+        together_s.append(_columns(engine, other, short, concurrent=True))
+        progress(f"round {round_ + 1}: two engines at once {together_s[-1]:.1f} s, one after another {apart_s[-1]:.1f} s")
+    other.close()
     engine.close()
     ratios = [i / s for i, s in zip(independent_s, sample_s)]
     score_ratios = [s / p for s, p in zip(score_tps, prompt_tps)]
@@ -90,4 +102,23 @@ def main() -> dict:
         "score_vs_prompt": rounded(median(score_ratios)), "score_vs_prompt_spread": spread(score_ratios),
         "single_ttft_ms": rounded(median(single_ttft), 1),
         "compare_ttft_ms": [rounded(statistics.median(c[i] for c in column_ttft), 1) for i in range(3)],
+        "two_engines_s": rounded(median(together_s)), "one_after_another_s": rounded(median(apart_s)),
+        "two_engines_speedup": rounded(median([a / t for a, t in zip(apart_s, together_s)])),
     }
+
+
+def _columns(engine, other, history, concurrent: bool) -> float:
+    """Two columns of SAMPLE_TOKENS tokens, one per engine (seeded, so every round draws the same)."""
+    settings = SamplerSettings(temperature=1.0, max_tokens=SAMPLE_TOKENS, seed=5)
+    runs = [lambda e=e: run_column(e, "You are a helpful assistant.", history, settings, Setup()) for e in (engine, other)]
+    started = time.perf_counter()
+    if concurrent:
+        threads = [threading.Thread(target=run) for run in runs]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    else:
+        for run in runs:
+            run()
+    return time.perf_counter() - started

@@ -134,7 +134,8 @@ def describe_engine(engine) -> dict:
 
 
 def run_column(engine, system_prompt: str, history: list[ChatMessage], base: SamplerSettings, setup: Setup,
-               top_logprobs: int = 10, cancel: threading.Event | None = None, sources: Sequence = ()) -> Column:
+               top_logprobs: int = 10, cancel: threading.Event | None = None, sources: Sequence = (),
+               on_record=None) -> Column:
     """One column: the turn (history ends with the user's message) generated under the setup on `engine`.
 
     A setup without a seed gets seed 0, so that "the same setup twice" is the same reply.
@@ -147,7 +148,8 @@ def run_column(engine, system_prompt: str, history: list[ChatMessage], base: Sam
     budget = engine.info.n_ctx - reply_reserve(settings.max_tokens, engine.info.n_ctx)
     built = build_prompt(engine, system, turns + list(history), budget, sources if setup.notes else ())
     start_fresh(engine)  # each column as if alone: the same setup gives the same numbers in any column
-    text, records, finished = draw_reply(engine, built.tokens, settings, top_logprobs, cancel or threading.Event())
+    text, records, finished = draw_reply(engine, built.tokens, settings, top_logprobs, cancel or threading.Event(),
+                                         on_record)
     return Column(setup, settings, tuple(built.tokens), text, records, finished.finish_reason, finished.stats.ttft_ms,
                   None if setup.engine is None else describe_engine(engine), built.sources_used)
 

@@ -2,13 +2,17 @@
 
 import random
 import threading
+import time
 from collections.abc import Sequence
 
 from desktop.core.lab.compare import Column, Setup, SetupError, check_count, compare_data, describe_engine, run_column
+from desktop.core.lab.keep import token_json
 from desktop.core.lab.sample import draw_reply, sample_many, start_fresh
 from desktop.core.lab.score import ScoredText, score_texts
 from desktop.core.probability.sampling import SamplerSettings
 from desktop.core.prompt.build import ChatMessage, build_prompt, reply_reserve
+
+STREAM_S = 0.1  # a running column's new tokens go to the window at most this often
 
 
 def _prompt(engine, system: str, history: list[ChatMessage], settings: SamplerSettings):
@@ -52,17 +56,37 @@ def compare_job(system: str, history: list[ChatMessage], settings: SamplerSettin
 
 def columns_job(system: str, history: list[ChatMessage], settings: SamplerSettings, setups: list[tuple[int, Setup]],
                 top: int = 10, sources: Sequence = ()):
-    """The columns of a comparison that share one engine, one after another; report((index, column)) as each ends."""
+    """The columns of a comparison that share one engine, one after another. Reports ("tokens", index,
+    [token_json…]) as tokens are drawn (at most every STREAM_S) and ("column", index, column) as each ends."""
     def job(engine, cancel, report):
         cancel, done = cancel or threading.Event(), []
         for index, setup in setups:
             if cancel.is_set():
                 break
-            column = run_column(engine, system, history, settings, setup, top, cancel, sources).to_json()
+            stream = _Stream(index, report)
+            column = run_column(engine, system, history, settings, setup, top, cancel, sources, stream.add).to_json()
+            stream.flush()
             done.append((index, column))
-            report((index, column))
+            report(("column", index, column))
         return {"engine": describe_engine(engine), "columns": done}
     return job
+
+
+class _Stream:
+    """A column's tokens reported in small batches: a queued signal per token would flood the window."""
+
+    def __init__(self, index: int, report):
+        self.index, self.report, self.pending, self.sent = index, report, [], time.monotonic()
+
+    def add(self, record) -> None:
+        self.pending.append(token_json(record))
+        if time.monotonic() - self.sent >= STREAM_S:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            self.report(("tokens", self.index, self.pending))
+            self.pending, self.sent = [], time.monotonic()
 
 
 def rerun_columns_job(kept: list[tuple[int, dict]]):
@@ -75,12 +99,14 @@ def rerun_columns_job(kept: list[tuple[int, dict]]):
             setup, settings = Setup.from_json(column["setup"]), SamplerSettings.from_dict(column["settings"])
             top = max((len(t["top"]) for t in column["tokens"]), default=0)
             start_fresh(engine)
-            text, records, finished = draw_reply(engine, column["prompt_tokens"], settings, top, cancel)
+            stream = _Stream(index, report)
+            text, records, finished = draw_reply(engine, column["prompt_tokens"], settings, top, cancel, stream.add)
+            stream.flush()
             again = Column(setup, settings, tuple(column["prompt_tokens"]), text, records, finished.finish_reason,
                            finished.stats.ttft_ms, None if setup.engine is None else describe_engine(engine),
                            column.get("sources_used", 0)).to_json()
             done.append((index, again))
-            report((index, again))
+            report(("column", index, again))
         return {"engine": describe_engine(engine), "columns": done}
     return job
 

@@ -123,14 +123,17 @@ def start_fresh(engine) -> None:
 
 
 def draw_reply(engine, prompt_tokens, settings: SamplerSettings, top_logprobs: int,
-               cancel: threading.Event) -> tuple[str, tuple, Finished]:
-    """One whole reply from the engine: its text, its token records and how it ended."""
+               cancel: threading.Event, on_record=None) -> tuple[str, tuple, Finished]:
+    """One whole reply from the engine: its text, its token records and how it ended (`on_record(record)`
+    as each token is drawn)."""
     records, text, finished = [], "", None
     for event in engine.stream(list(prompt_tokens), settings, top_logprobs=top_logprobs, cancel=cancel):
         if isinstance(event, TokenEvent):
             text += event.delta
             if event.record is not None:
                 records.append(event.record)
+                if on_record is not None:
+                    on_record(event.record)
         elif isinstance(event, Finished):
             text += event.tail
             finished = event

@@ -203,3 +203,17 @@ def test_a_setup_adds_examples_as_earlier_turns_and_notes_only_when_on(smollm2):
     assert parsed.setup.notes and parsed.prompt_tokens == on.prompt_tokens
     assert on.to_json()["sources_used"] == 1 and "sources_used" not in off.to_json()
     assert Setup.from_json(on.setup.to_json()) == on.setup
+
+
+def test_a_running_column_reports_its_tokens_as_they_are_drawn_then_the_column(smollm2, monkeypatch):
+    from desktop.core.lab import jobs
+
+    monkeypatch.setattr(jobs, "STREAM_S", 0.0)  # every token its own report
+    reports = []
+    history = [ChatMessage("user", "Name a colour.")]
+    done = jobs.columns_job("You are a helpful assistant.", history, dataclasses.replace(GREEDY, max_tokens=6),
+                            [(1, Setup())])(smollm2, None, reports.append)
+    [(index, column)] = done["columns"]
+    streamed = [t for what, i, tokens in reports[:-1] for t in tokens if what == "tokens" and i == 1]
+    assert reports[-1] == ("column", 1, column) and index == 1
+    assert len(reports) == len(column["tokens"]) + 1 and streamed == column["tokens"]
