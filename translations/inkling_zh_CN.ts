@@ -1559,6 +1559,14 @@ Marseille</source>
         <translation>已根据你的笔记重建搜索索引：{chunks} 个片段。</translation>
     </message>
     <message>
+        <source>The notes&apos; search index is in this computer&apos;s data folder again ({count} chunks).</source>
+        <translation>笔记的搜索索引已回到本机的数据文件夹（{count} 个片段）。</translation>
+    </message>
+    <message>
+        <source>The notes&apos; search index is now on {url}: {count} chunks pushed from your notes.</source>
+        <translation>笔记的搜索索引现在位于 {url}：已从你的笔记推送 {count} 个片段。</translation>
+    </message>
+    <message>
         <source>Moving the search index</source>
         <translation>正在迁移搜索索引</translation>
     </message>
@@ -2718,6 +2726,102 @@ perplexity: {perplexity}</source>
     <message>
         <source>Chroma server tokens</source>
         <translation>Chroma 服务器的访问凭据</translation>
+    </message>
+    <message>
+        <source>The notes&apos; search index is kept in this computer&apos;s data folder.</source>
+        <translation>笔记的搜索索引保存在本机的数据文件夹中。</translation>
+    </message>
+    <message>
+        <source>a token in the system keyring</source>
+        <translation>访问凭据在系统密钥环中</translation>
+    </message>
+    <message>
+        <source>a token in the data folder (0600 file)</source>
+        <translation>访问凭据在数据文件夹中（0600 文件）</translation>
+    </message>
+    <message>
+        <source>no token</source>
+        <translation>无访问凭据</translation>
+    </message>
+    <message>
+        <source>The notes&apos; search index is kept on the Chroma server {url} ({token}), collection {collection}.</source>
+        <translation>笔记的搜索索引保存在 Chroma 服务器 {url} 上（{token}），集合 {collection}。</translation>
+    </message>
+    <message>
+        <source>Not a Chroma server address: {url} (expected http://host:8000 or https://host).</source>
+        <translation>不是 Chroma 服务器地址：{url}（应为 http://host:8000 或 https://host）。</translation>
+    </message>
+    <message>
+        <source>Put the token in its own field, not in the address.</source>
+        <translation>请把访问凭据填在单独的字段里，不要写进地址。</translation>
+    </message>
+    <message>
+        <source>The Chroma server address takes no ?query or #fragment.</source>
+        <translation>Chroma 服务器地址不能带 ?查询 或 #锚点。</translation>
+    </message>
+    <message>
+        <source>The Chroma server at {url} did not answer within {seconds} s (timeout).</source>
+        <translation>{url} 上的 Chroma 服务器在 {seconds} 秒内没有应答（超时）。</translation>
+    </message>
+    <message>
+        <source>The Chroma server at {url} stopped answering (timeout).</source>
+        <translation>{url} 上的 Chroma 服务器停止了应答（超时）。</translation>
+    </message>
+    <message>
+        <source>The Chroma server at {url} has a TLS certificate that is not trusted.</source>
+        <translation>{url} 上的 Chroma 服务器的 TLS 证书不受信任。</translation>
+    </message>
+    <message>
+        <source>The TLS handshake with the Chroma server at {url} failed.</source>
+        <translation>与 {url} 上的 Chroma 服务器的 TLS 握手失败。</translation>
+    </message>
+    <message>
+        <source>The host name of the Chroma server {url} could not be found (DNS).</source>
+        <translation>找不到 Chroma 服务器 {url} 的主机名（DNS）。</translation>
+    </message>
+    <message>
+        <source>The Chroma server at {url} refused the connection (is `chroma run` running there, on that port?).</source>
+        <translation>{url} 上的 Chroma 服务器拒绝了连接（那里是否在该端口上运行着 `chroma run`？）。</translation>
+    </message>
+    <message>
+        <source>The connection to the Chroma server at {url} failed ({error}).</source>
+        <translation>与 {url} 上的 Chroma 服务器的连接失败（{error}）。</translation>
+    </message>
+    <message>
+        <source>The Chroma server at {url} refused the token (HTTP {code}).</source>
+        <translation>{url} 上的 Chroma 服务器拒绝了访问凭据（HTTP {code}）。</translation>
+    </message>
+    <message>
+        <source>The Chroma server at {url} asks for a token (HTTP {code}): give the one its proxy checks.</source>
+        <translation>{url} 上的 Chroma 服务器要求访问凭据（HTTP {code}）：请填写其代理所检查的那个。</translation>
+    </message>
+    <message>
+        <source>{url} has no /api/v2 API: it is not a Chroma 1.x server (an older Chroma, or another program).</source>
+        <translation>{url} 没有 /api/v2 接口：它不是 Chroma 1.x 服务器（是旧版 Chroma 或其他程序）。</translation>
+    </message>
+    <message>
+        <source>The Chroma server at {url} answered HTTP {code}.</source>
+        <translation>{url} 上的 Chroma 服务器返回了 HTTP {code}。</translation>
+    </message>
+    <message>
+        <source>{url} answered /api/v2/version with something other than a version: not a Chroma server?</source>
+        <translation>{url} 对 /api/v2/version 的回答不是版本号：这不是 Chroma 服务器吗？</translation>
+    </message>
+    <message>
+        <source>The Chroma server at {url} speaks API {version}; Inkling needs a Chroma 1.x server.</source>
+        <translation>{url} 上的 Chroma 服务器使用 API {version}；Inkling 需要 Chroma 1.x 服务器。</translation>
+    </message>
+    <message>
+        <source>The Chroma server at {url} failed the request ({error}).</source>
+        <translation>{url} 上的 Chroma 服务器未能完成请求（{error}）。</translation>
+    </message>
+    <message>
+        <source>The Chroma server at {url} answers again; its index was brought up to date from your notes.</source>
+        <translation>{url} 上的 Chroma 服务器恢复应答；其索引已根据你的笔记更新。</translation>
+    </message>
+    <message>
+        <source>Notes search is using the copy in notes.db: {reason} Nothing is lost; the server&apos;s index is rebuilt from your notes when it answers again.</source>
+        <translation>笔记搜索正在使用 notes.db 中的副本：{reason} 没有丢失任何内容；服务器恢复应答后，会根据你的笔记重建其索引。</translation>
     </message>
 </context>
 </TS>

@@ -302,7 +302,7 @@ class NotesController(QObject):
         if self.library is None:
             return
         current = load_server(self.store, self.folder)
-        answer = self.ask_index_place(describe(self.store), current)
+        answer = self.ask_index_place(said(describe(self.store)), current)
         if answer is None:
             return
         url, token, keep_token = answer
@@ -311,16 +311,18 @@ class NotesController(QObject):
         try:
             server = new_server(self.store, url, token) if url is not None else None
         except InklingError as error:
-            self.notify.emit(str(error), 10000)
-            self.panel.show_notice(str(error))
+            self.notify.emit(said(error), 10000)
+            self.panel.show_notice(said(error))
             return
         self.panel.show_notice("")
 
         def work(lib, _cancel, progress):
             count = lib.use_index(server, progress)
             if server is None:
-                return f"The notes' search index is in this computer's data folder again ({count} chunks)."
-            return f"The notes' search index is now on {server.url}: {count} chunks pushed from your notes."
+                return self.tr("The notes' search index is in this computer's data folder again ({count} chunks).").format(
+                    count=count)
+            return self.tr("The notes' search index is now on {url}: {count} chunks pushed from your notes.").format(
+                url=server.url, count=count)
 
         def keep() -> None:
             note = save_server(self.store, self.folder, server)
@@ -339,8 +341,8 @@ class NotesController(QObject):
         if notice != self._index_notice:
             self._index_notice = notice
             if notice:
-                self.panel.show_notice(notice)
-                self.notify.emit(notice, 15000)
+                self.panel.show_notice(said(notice))
+                self.notify.emit(said(notice), 15000)
 
     def show_note(self, note_id: int, chunk: int | None) -> None:
         note = self.library.get_note(note_id) if self.library else None

@@ -12,6 +12,7 @@ import numpy as np
 from desktop.core.errors import InklingError
 from desktop.core.notes.db import blob_vectors
 from desktop.core.notes.retrieval import StoredVectors
+from desktop.core.words import Words, translate
 
 API = "/api/v2"
 CONNECT_TIMEOUT_S = 5.0
@@ -43,11 +44,12 @@ def check_url(url: str) -> str:
     """The server address as kept: http(s), a host, no credentials, no query; a path is a reverse proxy's prefix."""
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ChromaServerError(f"Not a Chroma server address: {url!r} (expected http://host:8000 or https://host)")
+        raise ChromaServerError(translate(
+            "core", "Not a Chroma server address: {url} (expected http://host:8000 or https://host).").format(url=repr(url)))
     if parts.username or parts.password:
-        raise ChromaServerError("Put the token in its own field, not in the address.")
+        raise ChromaServerError(translate("core", "Put the token in its own field, not in the address."))
     if parts.query or parts.fragment:
-        raise ChromaServerError("The Chroma server address takes no ?query or #fragment.")
+        raise ChromaServerError(translate("core", "The Chroma server address takes no ?query or #fragment."))
     return url.strip().rstrip("/")
 
 
@@ -55,34 +57,39 @@ def _headers(server: ChromaServer) -> dict[str, str]:
     return {"Authorization": f"Bearer {server.token}"} if server.token else {}
 
 
-def _transport_words(error: httpx.HTTPError, url: str) -> str:
-    """A connection-level failure in one line; never the request's headers (they hold the token)."""
+def _transport_words(error: httpx.HTTPError, url: str) -> Words:
+    """A connection-level failure in one sentence; never the request's headers (they hold the token)."""
     text = str(error)
     if isinstance(error, httpx.ConnectTimeout):
-        return f"the Chroma server at {url} did not answer within {CONNECT_TIMEOUT_S:.0f} s (timeout)"
+        return translate("core", "The Chroma server at {url} did not answer within {seconds} s (timeout).").format(
+            url=url, seconds=f"{CONNECT_TIMEOUT_S:.0f}")
     if isinstance(error, httpx.TimeoutException):
-        return f"the Chroma server at {url} stopped answering (timeout)"
+        return translate("core", "The Chroma server at {url} stopped answering (timeout).").format(url=url)
     if isinstance(error, httpx.ConnectError):
         if "CERTIFICATE_VERIFY_FAILED" in text:
-            return f"the Chroma server at {url} has a TLS certificate that is not trusted"
+            return translate("core", "The Chroma server at {url} has a TLS certificate that is not trusted.").format(url=url)
         if "SSL" in text:
-            return f"the TLS handshake with the Chroma server at {url} failed"
+            return translate("core", "The TLS handshake with the Chroma server at {url} failed.").format(url=url)
         if "Name or service not known" in text or "nodename" in text or "Temporary failure in name resolution" in text:
-            return f"the host name of the Chroma server {url} could not be found (DNS)"
-        return f"the Chroma server at {url} refused the connection (is `chroma run` running there, on that port?)"
-    return f"the connection to the Chroma server at {url} failed ({type(error).__name__})"
+            return translate("core", "The host name of the Chroma server {url} could not be found (DNS).").format(url=url)
+        return translate("core", "The Chroma server at {url} refused the connection (is `chroma run` running there, "
+                                 "on that port?).").format(url=url)
+    return translate("core", "The connection to the Chroma server at {url} failed ({error}).").format(
+        url=url, error=type(error).__name__)
 
 
-def _status_words(response: httpx.Response, url: str, token: bool) -> str | None:
+def _status_words(response: httpx.Response, url: str, token: bool) -> Words | None:
     code = response.status_code
     if code in (401, 403):
         if token:
-            return f"the Chroma server at {url} refused the token (HTTP {code})"
-        return f"the Chroma server at {url} asks for a token (HTTP {code}): give the one its proxy checks"
+            return translate("core", "The Chroma server at {url} refused the token (HTTP {code}).").format(url=url, code=code)
+        return translate("core", "The Chroma server at {url} asks for a token (HTTP {code}): give the one its proxy "
+                                 "checks.").format(url=url, code=code)
     if code == 404:
-        return f"{url} has no {API} API: it is not a Chroma 1.x server (an older Chroma, or another program)"
+        return translate("core", "{url} has no /api/v2 API: it is not a Chroma 1.x server (an older Chroma, or another "
+                                 "program).").format(url=url)
     if code >= 400:
-        return f"the Chroma server at {url} answered HTTP {code}"
+        return translate("core", "The Chroma server at {url} answered HTTP {code}.").format(url=url, code=code)
     return None
 
 
@@ -98,29 +105,33 @@ def probe(server: ChromaServer) -> str:
         try:
             response = client.get("/version")
         except httpx.HTTPError as error:
-            raise ChromaServerError(_transport_words(error, url) + ".") from None
+            raise ChromaServerError(_transport_words(error, url)) from None
         problem = _status_words(response, url, bool(server.token))
         if problem:
-            raise ChromaServerError(problem + ".")
+            raise ChromaServerError(problem)
         try:
             version = response.json()
         except ValueError:
             version = None
     if not isinstance(version, str):
-        raise ChromaServerError(f"{url} answered {API}/version with something other than a version: not a Chroma server?")
+        raise ChromaServerError(translate(
+            "core", "{url} answered /api/v2/version with something other than a version: not a Chroma server?").format(url=url))
     if version.split(".")[0] != "1":
-        raise ChromaServerError(f"The Chroma server at {url} speaks API {version}; Inkling needs a Chroma 1.x server.")
+        raise ChromaServerError(translate(
+            "core", "The Chroma server at {url} speaks API {version}; Inkling needs a Chroma 1.x server.").format(
+            url=url, version=version))
     return version
 
 
-def _chroma_error_words(error: Exception, server: ChromaServer) -> str:
+def _chroma_error_words(error: Exception, server: ChromaServer) -> Words:
     """chromadb raises httpx errors, its ChromaErrors, and a bare Exception(body) for a non-JSON error answer."""
     if isinstance(error, httpx.HTTPError):
         return _transport_words(error, server.url)
     if isinstance(error, _HTTPStatus):
-        return str(error)
+        return error.args[0]
     message = " ".join(str(error).split())[:200]
-    return f"the Chroma server at {server.url} failed the request ({type(error).__name__}: {message})"
+    return translate("core", "The Chroma server at {url} failed the request ({error}).").format(
+        url=server.url, error=f"{type(error).__name__}: {message}")
 
 
 class _HTTPStatus(Exception):
@@ -144,7 +155,7 @@ def _open(server: ChromaServer, embedding_function):
     except Exception as error:  # see _chroma_error_words: chromadb's errors have no common type
         if client is not None:
             close_client(client)
-        raise ChromaServerError(_chroma_error_words(error, server) + ".") from None
+        raise ChromaServerError(_chroma_error_words(error, server)) from None
     return client, collection
 
 
@@ -242,17 +253,17 @@ class ServerIndex:
         try:
             self._connect(progress)
         except ChromaServerError as error:
-            self._went_away(str(error))
+            self._went_away(error.args[0])
             return False
-        self.notice = (f"The Chroma server at {self.server.url} answers again; its index was brought up to date "
-                       "from your notes.") if was_away else None
+        self.notice = translate("core", "The Chroma server at {url} answers again; its index was brought up to date "
+                                        "from your notes.").format(url=self.server.url) if was_away else None
         return True
 
-    def _went_away(self, reason: str) -> None:
+    def _went_away(self, reason) -> None:
         self.close()
         self._retry_at = time.monotonic() + RETRY_AFTER_S
-        self.notice = (f"Notes search is using the copy in notes.db: {reason.rstrip('.')}. Nothing is lost; "
-                       "the server's index is rebuilt from your notes when it answers again.")
+        self.notice = translate("core", "Notes search is using the copy in notes.db: {reason} Nothing is lost; the "
+                                        "server's index is rebuilt from your notes when it answers again.").format(reason=reason)
 
     def _call(self, method, *args, **kwargs):
         try:
@@ -260,7 +271,7 @@ class ServerIndex:
         except ChromaServerError:
             raise
         except Exception as error:  # see _chroma_error_words: chromadb's errors have no common type
-            raise ChromaServerError(_chroma_error_words(error, self.server) + ".") from None
+            raise ChromaServerError(_chroma_error_words(error, self.server)) from None
 
     def _change(self, method, *args, **kwargs) -> None:
         """A change the server must see; when it cannot, notes.db (already written) keeps it and the marker says so."""
@@ -269,7 +280,7 @@ class ServerIndex:
                 self._call(method(), *args, **kwargs)
                 return
             except ChromaServerError as error:
-                self._went_away(str(error))
+                self._went_away(error.args[0])
         self._marker.touch()
 
     def _push_all(self, progress: Progress | None) -> int:
@@ -282,7 +293,7 @@ class ServerIndex:
         except NotFoundError:
             pass  # a new server, or a collection someone deleted: created below
         except Exception as error:  # see _chroma_error_words
-            raise ChromaServerError(_chroma_error_words(error, self.server) + ".") from None
+            raise ChromaServerError(_chroma_error_words(error, self.server)) from None
         self._collection = self._call(
             self._client.create_collection, self.server.collection, embedding_function=self._embedding_function,
             configuration={"hnsw": {"space": "cosine"}},
@@ -305,7 +316,7 @@ class ServerIndex:
                 self._client, self._collection = _open(self.server, self._embedding_function)
             done = self._push_all(progress)
         except ChromaServerError as error:
-            self._went_away(str(error))
+            self._went_away(error.args[0])
             raise
         self.notice = None
         return done
@@ -315,7 +326,7 @@ class ServerIndex:
             try:
                 return self._call(self._collection.count)
             except ChromaServerError as error:
-                self._went_away(str(error))
+                self._went_away(error.args[0])
         return self._db_for_thread().chunk_count()
 
     def upsert(self, keys: list[tuple[int, int]], vectors: np.ndarray) -> None:
@@ -344,7 +355,7 @@ class ServerIndex:
                     n_results=limit, include=["distances"],
                 )
             except ChromaServerError as error:
-                self._went_away(str(error))
+                self._went_away(error.args[0])
             else:
                 return [(_key(i), 1.0 - d) for i, d in zip(result["ids"][0], result["distances"][0])]
         return self._stored.query(vector, limit)

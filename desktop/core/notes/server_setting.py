@@ -39,10 +39,12 @@ def describe(store) -> str:
     """One line for the user: where the index is."""
     saved = store.get_setting(SETTING)
     if not isinstance(saved, dict) or not saved.get("url"):
-        return "The notes' search index is kept in this computer's data folder."
-    token = {"keyring": "a token in the system keyring", "file": "a token in the data folder (0600 file)"}.get(
-        saved.get("token_in"), "no token")
-    return f"The notes' search index is kept on the Chroma server {saved['url']} ({token}), collection {collection_name(store)}."
+        return translate("core", "The notes' search index is kept in this computer's data folder.")
+    token = {"keyring": translate("core", "a token in the system keyring"),
+             "file": translate("core", "a token in the data folder (0600 file)")}.get(
+        saved.get("token_in"), translate("core", "no token"))
+    return translate("core", "The notes' search index is kept on the Chroma server {url} ({token}), collection "
+                             "{collection}.").format(url=saved["url"], token=token, collection=collection_name(store))
 
 
 def new_server(store, url: str, token: str | None) -> ChromaServer:
