@@ -2376,8 +2376,76 @@ perplexity: {perplexity}</source>
         <translation>无法读取 {path}：{reason}</translation>
     </message>
     <message>
+        <source>Not a server address: {url} (expected http://host:port or https://host)</source>
+        <translation>不是服务器地址：{url}（应为 http://主机:端口 或 https://主机）</translation>
+    </message>
+    <message>
+        <source>Put the API key in its own field, not in the address.</source>
+        <translation>请把 API 密钥填在它自己的栏里，不要写进地址。</translation>
+    </message>
+    <message>
+        <source>The server address takes no ?query or #fragment.</source>
+        <translation>服务器地址不能带 ?查询参数 或 #片段。</translation>
+    </message>
+    <message>
         <source>Plain http to another machine: the conversation and the API key cross the network unencrypted.</source>
         <translation>通过明文 http 连接另一台机器：对话内容和 API 密钥会未加密地经过网络。</translation>
+    </message>
+    <message>
+        <source>The server redirected to another host ({target}); Inkling does not follow that.</source>
+        <translation>服务器重定向到了另一台主机（{target}）；Inkling 不会跟随。</translation>
+    </message>
+    <message>
+        <source>{url} did not answer within {seconds} s (timeout).</source>
+        <translation>{url} 在 {seconds} 秒内没有应答（超时）。</translation>
+    </message>
+    <message>
+        <source>{url} stopped sending (no data for the stall timeout); the reply so far is kept.</source>
+        <translation>{url} 停止了发送（在停滞超时内没有数据）；已写出的回复会保留。</translation>
+    </message>
+    <message>
+        <source>{url}: the TLS certificate is not trusted ({reason}).</source>
+        <translation>{url}：TLS 证书不受信任（{reason}）。</translation>
+    </message>
+    <message>
+        <source>{url}: the TLS handshake failed.</source>
+        <translation>{url}：TLS 握手失败。</translation>
+    </message>
+    <message>
+        <source>{url}: the host name could not be found (DNS).</source>
+        <translation>{url}：找不到这个主机名（DNS）。</translation>
+    </message>
+    <message>
+        <source>{url} refused the connection: is the server running, on that port?</source>
+        <translation>{url} 拒绝了连接：服务器在运行吗？端口对吗？</translation>
+    </message>
+    <message>
+        <source>{url} closed the connection mid-reply; the reply so far is kept.</source>
+        <translation>{url} 在回复途中关闭了连接；已写出的回复会保留。</translation>
+    </message>
+    <message>
+        <source>{url} refused the API key (HTTP {code}){detail}.</source>
+        <translation>{url} 拒绝了 API 密钥（HTTP {code}）{detail}。</translation>
+    </message>
+    <message>
+        <source>{url} has no such endpoint or model (HTTP 404){detail}: is it an OpenAI-compatible server?</source>
+        <translation>{url} 没有这个接口或模型（HTTP 404）{detail}：它是兼容 OpenAI 的服务器吗？</translation>
+    </message>
+    <message>
+        <source>{url} is busy (HTTP {code}){detail}; try again in a moment.</source>
+        <translation>{url} 正忙（HTTP {code}）{detail}；请稍后再试。</translation>
+    </message>
+    <message>
+        <source>{url} answered HTTP {code}{detail}.</source>
+        <translation>{url} 返回了 HTTP {code}{detail}。</translation>
+    </message>
+    <message>
+        <source>{url} did not answer JSON: not an OpenAI-compatible server?</source>
+        <translation>{url} 返回的不是 JSON：不是兼容 OpenAI 的服务器？</translation>
+    </message>
+    <message>
+        <source>Stopped while waiting for a busy server.</source>
+        <translation>在等待繁忙的服务器时已停止。</translation>
     </message>
     <message>
         <source>Probabilities: top {k} with token ids, exact branching; entropy estimated from the top {k}</source>
@@ -2684,6 +2752,18 @@ perplexity: {perplexity}</source>
         <translation>无法读取 {name}：{error}</translation>
     </message>
     <message>
+        <source>The archive holds {count} conversations; an import takes at most {limit}.</source>
+        <translation>这个压缩包里有 {count} 个对话；一次导入最多 {limit} 个。</translation>
+    </message>
+    <message>
+        <source>The archive inflates to {size}, more than an import takes ({limit}); nothing was imported.</source>
+        <translation>这个压缩包解压后有 {size}，超过一次导入的上限（{limit}）；没有导入任何内容。</translation>
+    </message>
+    <message>
+        <source>Cannot read {name} in the archive: {error}; nothing was imported.</source>
+        <translation>无法读取压缩包中的 {name}：{error}；没有导入任何内容。</translation>
+    </message>
+    <message>
         <source>Inkling is running with the data folder {path}: close it before restoring a backup.</source>
         <translation>Inkling 正在使用数据文件夹 {path} 运行：恢复备份前请先关闭它。</translation>
     </message>
@@ -2720,8 +2800,16 @@ perplexity: {perplexity}</source>
         <translation>这里没有系统密钥环：{what}保存在 {path}（只有你能读取，权限 0600）。</translation>
     </message>
     <message>
+        <source>No server named {name}; added: {known}.</source>
+        <translation>没有名为 {name} 的服务器；已添加的有：{known}。</translation>
+    </message>
+    <message>
         <source>API keys</source>
         <translation>API 密钥</translation>
+    </message>
+    <message>
+        <source>Server {name} takes its API key from ${variable}, which is not set.</source>
+        <translation>服务器 {name} 从 ${variable} 读取 API 密钥，但这个变量没有设置。</translation>
     </message>
     <message>
         <source>Chroma server tokens</source>
@@ -2748,16 +2836,36 @@ perplexity: {perplexity}</source>
         <translation>笔记的搜索索引保存在 Chroma 服务器 {url} 上（{token}），集合 {collection}。</translation>
     </message>
     <message>
+        <source>Scoring needs a prompt to score the text after.</source>
+        <translation>评分需要一段提示词，才能给它后面的文本评分。</translation>
+    </message>
+    <message>
+        <source>The prompt and the longest text need {tokens} tokens; the context holds {n_ctx}.</source>
+        <translation>提示词加上最长的文本需要 {tokens} 个词元；上下文只能容纳 {n_ctx} 个。</translation>
+    </message>
+    <message>
+        <source>{url} is an OpenAI-compatible server without llama-server&apos;s token endpoints; Inkling chats through llama-server for now (its /tokenize and /completion keep every token exact).</source>
+        <translation>{url} 是兼容 OpenAI 的服务器，但没有 llama-server 的词元接口；Inkling 目前只通过 llama-server 聊天（它的 /tokenize 和 /completion 能让每个词元保持精确）。</translation>
+    </message>
+    <message>
+        <source>The prompt ({tokens} tokens) fills the server&apos;s context ({n_ctx}).</source>
+        <translation>提示词（{tokens} 个词元）占满了服务器的上下文（{n_ctx}）。</translation>
+    </message>
+    <message>
+        <source>The prompt and the longest text need {tokens} tokens; the server&apos;s context holds {n_ctx}.</source>
+        <translation>提示词加上最长的文本需要 {tokens} 个词元；服务器的上下文只能容纳 {n_ctx} 个。</translation>
+    </message>
+    <message>
         <source>Not a Chroma server address: {url} (expected http://host:8000 or https://host).</source>
         <translation>不是 Chroma 服务器地址：{url}（应为 http://host:8000 或 https://host）。</translation>
     </message>
     <message>
         <source>Put the token in its own field, not in the address.</source>
-        <translation>请把访问凭据填在单独的字段里，不要写进地址。</translation>
+        <translation>请把访问凭据填在它自己的栏里，不要写进地址。</translation>
     </message>
     <message>
         <source>The Chroma server address takes no ?query or #fragment.</source>
-        <translation>Chroma 服务器地址不能带 ?查询 或 #锚点。</translation>
+        <translation>Chroma 服务器地址不能带 ?查询参数 或 #片段。</translation>
     </message>
     <message>
         <source>The Chroma server at {url} did not answer within {seconds} s (timeout).</source>
@@ -2822,6 +2930,34 @@ perplexity: {perplexity}</source>
     <message>
         <source>Notes search is using the copy in notes.db: {reason} Nothing is lost; the server&apos;s index is rebuilt from your notes when it answers again.</source>
         <translation>笔记搜索正在使用 notes.db 中的副本：{reason} 没有丢失任何内容；服务器恢复应答后，会根据你的笔记重建其索引。</translation>
+    </message>
+    <message>
+        <source>This engine cannot score a given text (it returns no log-probabilities for a prompt).</source>
+        <translation>这个引擎无法给指定文本评分（它不返回提示词的对数概率）。</translation>
+    </message>
+    <message>
+        <source>Give at least one non-empty text to score.</source>
+        <translation>请至少给出一段非空文本来评分。</translation>
+    </message>
+    <message>
+        <source>A text to score adds no tokens after the prompt.</source>
+        <translation>有一段要评分的文本在提示词后面没有增加任何词元。</translation>
+    </message>
+    <message>
+        <source>Open a conversation and write a message first.</source>
+        <translation>请先打开一个对话并写一条消息。</translation>
+    </message>
+    <message>
+        <source>This conversation has no message of yours yet: write one first.</source>
+        <translation>这个对话里还没有你的消息：请先写一条。</translation>
+    </message>
+    <message>
+        <source>The notes were written by a newer version of Inkling ({migrations}); update Inkling to open them.</source>
+        <translation>这些笔记是由更新版本的 Inkling 写入的（{migrations}）；请更新 Inkling 后再打开。</translation>
+    </message>
+    <message>
+        <source>The message and system prompt need {tokens} tokens, but only {budget} fit in the context window with room for the reply. Shorten them or lower &apos;max new tokens&apos;.</source>
+        <translation>消息和系统提示词需要 {tokens} 个词元，但在为回复留出空间后，上下文窗口只能放下 {budget} 个。请缩短它们，或调低“最多生成词元数”。</translation>
     </message>
 </context>
 </TS>

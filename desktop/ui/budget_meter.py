@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWi
 
 from desktop.core.prompt.budget import BudgetSplit
 from desktop.ui.theme import blend
+from desktop.ui.language import said
 
 # Shared with the prompt inspector, so a part has one colour everywhere.
 PART_COLOURS = {
@@ -109,7 +110,7 @@ class BudgetMeter(QWidget):
                 room=f"{split.reply_room:,}", size=f"{split.n_ctx:,}", used=f"{split.used:,}", reserve=f"{split.reserve:,}")
         )
         if split.too_long:
-            self._warn(split.too_long, error=True)
+            self._warn(said(split.too_long), error=True)
         elif split.dropped_turns:
             count = len(split.dropped_turns)
             names = ", ".join(f"“{turn}”" for turn in split.dropped_turns[:3]) + (" …" if count > 3 else "")

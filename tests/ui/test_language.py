@@ -23,7 +23,7 @@ BIN = Path(sys.executable).parent
 def sources() -> list[str]:
     """The files whose strings the .ts holds (what `pyside6-lupdate` is run on; see translations/README): the UI's
     tr() strings and the core's messages (desktop.core.words.translate)."""
-    core = [path for path in sorted((ROOT / "desktop" / "core").rglob("*.py")) if 'translate("' in path.read_text()]
+    core = [path for path in sorted((ROOT / "desktop" / "core").rglob("*.py")) if "from desktop.core.words import" in path.read_text()]
     ui = sorted((ROOT / "desktop" / "ui").glob("*.py"))
     return [str(path.relative_to(ROOT)) for path in ui] + ["desktop/app.py"] + [str(p.relative_to(ROOT)) for p in core]
 

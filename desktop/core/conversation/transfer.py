@@ -340,16 +340,16 @@ def _entries(archive: zipfile.ZipFile, limits: ImportLimits):
     infos = sorted((i for i in archive.infolist() if i.filename.endswith(".json") and not i.is_dir()),
                    key=lambda i: i.filename)
     if len(infos) > limits.entries:
-        raise TransferError(f"The archive holds {len(infos):,} conversations; an import takes at most "
-                            f"{limits.entries:,}.")
+        raise TransferError(translate("core", "The archive holds {count} conversations; an import takes at most {limit}.").format(
+            count=f"{len(infos):,}", limit=f"{limits.entries:,}"))
     for info in infos:
         if info.file_size > limits.file_bytes:
             raise TransferError(f"{info.filename} in the archive inflates to {_size(info.file_size)}, more than "
                                 f"any conversation export ({_size(limits.file_bytes)}); nothing was imported.")
     total = sum(i.file_size for i in infos)
     if total > limits.total_bytes:
-        raise TransferError(f"The archive inflates to {_size(total)}, more than an import takes "
-                            f"({_size(limits.total_bytes)}); nothing was imported.")
+        raise TransferError(translate("core", "The archive inflates to {size}, more than an import takes ({limit}); nothing was "
+                                              "imported.").format(size=_size(total), limit=_size(limits.total_bytes)))
     for info in infos:
         yield info.filename, _read_entry(archive, info)
 
@@ -370,7 +370,8 @@ def _read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     # what zipfile and its decompressors raise for damaged, encrypted or unsupported entries
     except (zipfile.BadZipFile, EOFError, NotImplementedError, RuntimeError, zlib.error, lzma.LZMAError,
             OSError) as error:
-        raise TransferError(f"Cannot read {info.filename} in the archive: {error}; nothing was imported.") from None
+        raise TransferError(translate("core", "Cannot read {name} in the archive: {error}; nothing was imported.").format(
+            name=info.filename, error=error)) from None
     return b"".join(chunks)
 
 

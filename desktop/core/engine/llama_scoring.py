@@ -7,6 +7,7 @@ import numpy as np
 
 from desktop.core.engine.types import EngineError
 from desktop.core.probability.trace import TopToken
+from desktop.core.words import translate
 
 
 class ScoredPosition:
@@ -47,12 +48,11 @@ def score_continuations(
     """
     llm = engine._llm
     if not prompt_tokens:
-        raise EngineError("Scoring needs a prompt to score the text after.")
+        raise EngineError(translate("core", "Scoring needs a prompt to score the text after."))
     longest = max((len(c) for c in continuations), default=0)
     if len(prompt_tokens) + longest > engine.info.n_ctx:
-        raise EngineError(
-            f"The prompt and the longest text need {len(prompt_tokens) + longest} tokens; the context holds {engine.info.n_ctx}."
-        )
+        raise EngineError(translate("core", "The prompt and the longest text need {tokens} tokens; the context holds {n_ctx}.")
+                          .format(tokens=len(prompt_tokens) + longest, n_ctx=engine.info.n_ctx))
     first = _prompt_logits(llm, prompt_tokens, fresh=exact)
     results = []
     for tokens in continuations:

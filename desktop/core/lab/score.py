@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from desktop.core.engine.types import EngineError
 from desktop.core.prompt.build import BuiltPrompt
+from desktop.core.words import translate
 
 
 @dataclass(frozen=True)
@@ -39,13 +40,13 @@ def score_texts(engine, prompt: BuiltPrompt, candidates: list[str], top: int = 1
     """
     score = getattr(engine, "score_continuations", None)
     if score is None:
-        raise EngineError("This engine cannot score a given text (it returns no log-probabilities for a prompt).")
+        raise EngineError(translate("core", "This engine cannot score a given text (it returns no log-probabilities for a prompt)."))
     candidates = [c for c in candidates if c]
     if not candidates:
-        raise EngineError("Give at least one non-empty text to score.")
+        raise EngineError(translate("core", "Give at least one non-empty text to score."))
     token_lists = [engine.continuation_tokens(prompt.text, list(prompt.tokens), c) for c in candidates]
     if not all(token_lists):
-        raise EngineError("A text to score adds no tokens after the prompt.")
+        raise EngineError(translate("core", "A text to score adds no tokens after the prompt."))
     positions = score(list(prompt.tokens), token_lists, top=top, cancel=cancel, exact=exact)
     scored = [ScoredText(text, tuple(p), sum(t.logprob for t in p)) for text, p in zip(candidates, positions)]
     return sorted(scored, key=lambda s: s.logprob, reverse=True)

@@ -56,7 +56,7 @@ def measure_budget(fmt, n_ctx: int, request: BudgetRequest) -> BudgetSplit:
     try:
         built = build_prompt(fmt, request.system_prompt, history, budget)
     except PromptTooLongError as error:
-        return BudgetSplit(n_ctx, reserve, 0, 0, 0, 0, len(history) - 1, _turns(history[:-1]), str(error))
+        return BudgetSplit(n_ctx, reserve, 0, 0, 0, 0, len(history) - 1, _turns(history[:-1]), error.args[0])  # Words
     record = record_prompt(fmt, built, request.typed, n_ctx, reserve)
     counts = record.counts()
     typed = typed_tokens(record, request.typed)

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from desktop.core.engine.types import PromptTooLongError
+from desktop.core.words import translate
 
 # Old history is dropped a quarter of the prompt budget at a time, so the prefix the KV cache holds
 # survives the next few turns instead of shifting (and being re-evaluated) on every one.
@@ -84,10 +85,10 @@ def build_prompt(fmt: PromptFormat, system_prompt: str, history: list[ChatMessag
             if not n_sources:
                 break
             n_sources -= 1
-    raise PromptTooLongError(
-        f"The message and system prompt need {len(tokens)} tokens, but only {budget} fit "
-        "in the context window with room for the reply. Shorten them or lower 'max new tokens'."
-    )
+    raise PromptTooLongError(translate(
+        "core", "The message and system prompt need {tokens} tokens, but only {budget} fit in the context window with "
+                "room for the reply. Shorten them or lower 'max new tokens'."
+    ).format(tokens=len(tokens), budget=budget))
 
 
 def trim_step(budget: int) -> int:

@@ -23,6 +23,7 @@ from desktop.core.engine.types import Capabilities, EngineError, Finished, Gener
 from desktop.core.probability.sampling import SamplerSettings
 from desktop.core.probability.trace import TokenRecord, TopToken, piece_text
 from desktop.core.probability.whatif import sampler_view
+from desktop.core.words import translate
 
 # Ids and exact branching as in-process; log-probabilities are exact (llama-server takes the softmax over
 # the whole vocabulary), but it sends no entropy, so the entropy is a lower bound from the top-k.
@@ -66,10 +67,10 @@ class RemoteEngine:
 
     def __init__(self, address: ServerAddress, profile: ServerProfile, model: str | None = None, label: str = ""):
         if profile.kind != "llama-server" or profile.probabilities != IDS:
-            raise RemoteError(
-                f"{address.url} is an OpenAI-compatible server without llama-server's token endpoints; Inkling "
-                "chats through llama-server for now (its /tokenize and /completion keep every token exact)."
-            )
+            raise RemoteError(translate(
+                "core", "{url} is an OpenAI-compatible server without llama-server's token endpoints; Inkling chats "
+                        "through llama-server for now (its /tokenize and /completion keep every token exact)."
+            ).format(url=address.url))
         model = model or profile.models[0]
         if model not in profile.models:
             raise RemoteError(f"{address.url} has no model {model!r}; it serves {', '.join(profile.models)}.")
@@ -156,7 +157,8 @@ class RemoteEngine:
         seed = settings.seed if settings.seed is not None else random.randrange(2**31)
         budget = min(settings.max_tokens, self.info.n_ctx - len(prompt_tokens)) if self.info.n_ctx else settings.max_tokens
         if budget <= 0:
-            raise EngineError(f"The prompt ({len(prompt_tokens)} tokens) fills the server's context ({self.info.n_ctx}).")
+            raise EngineError(translate("core", "The prompt ({tokens} tokens) fills the server's context ({n_ctx}).").format(
+                tokens=len(prompt_tokens), n_ctx=self.info.n_ctx))
         body = {
             "prompt": list(prompt_tokens), "n_predict": budget, "stream": True, "return_tokens": True,
             "cache_prompt": True, "n_probs": top_logprobs, "post_sampling_probs": False, "seed": seed,

@@ -33,11 +33,12 @@ def check_url(url: str) -> str:
     """The base URL as Inkling keeps it: http(s), a host, no credentials inside, no trailing slash."""
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise RemoteError(f"Not a server address: {url!r} (expected http://host:port or https://host)")
+        raise RemoteError(translate("core", "Not a server address: {url} (expected http://host:port or https://host)").format(
+            url=repr(url)))
     if parts.username or parts.password:
-        raise RemoteError("Put the API key in its own field, not in the address.")
+        raise RemoteError(translate("core", "Put the API key in its own field, not in the address."))
     if parts.query or parts.fragment:
-        raise RemoteError("The server address takes no ?query or #fragment.")
+        raise RemoteError(translate("core", "The server address takes no ?query or #fragment."))
     return url.strip().rstrip("/")
 
 
@@ -80,7 +81,8 @@ def open_client(address: ServerAddress) -> httpx.Client:
         if response.is_redirect:
             target = response.next_request.url.host if response.next_request is not None else None
             if target != host:
-                raise RemoteError(f"The server redirected to another host ({target}); Inkling does not follow that.")
+                raise RemoteError(translate(
+                    "core", "The server redirected to another host ({target}); Inkling does not follow that.").format(target=target))
 
     return httpx.Client(
         base_url=base, headers=headers, verify=True, follow_redirects=True, trust_env=False,
@@ -94,19 +96,20 @@ def describe_transport_error(error: httpx.HTTPError, url: str) -> str:
     cause = error.__cause__ or error.__context__
     text = str(error)
     if isinstance(error, httpx.ConnectTimeout):
-        return f"{url} did not answer within {CONNECT_TIMEOUT_S:.0f} s (timeout)."
+        return translate("core", "{url} did not answer within {seconds} s (timeout).").format(url=url, seconds=f"{CONNECT_TIMEOUT_S:.0f}")
     if isinstance(error, httpx.ReadTimeout):
-        return f"{url} stopped sending (no data for the stall timeout); the reply so far is kept."
+        return translate("core", "{url} stopped sending (no data for the stall timeout); the reply so far is kept.").format(url=url)
     if isinstance(error, httpx.ConnectError):
         if isinstance(cause, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in text:
-            return f"{url}: the TLS certificate is not trusted ({getattr(cause, 'verify_message', 'verification failed')})."
+            return translate("core", "{url}: the TLS certificate is not trusted ({reason}).").format(
+                url=url, reason=getattr(cause, "verify_message", "verification failed"))
         if isinstance(cause, ssl.SSLError) or "SSL" in text:
-            return f"{url}: the TLS handshake failed."
+            return translate("core", "{url}: the TLS handshake failed.").format(url=url)
         if isinstance(cause, socket.gaierror) or "Name or service not known" in text or "nodename" in text:
-            return f"{url}: the host name could not be found (DNS)."
-        return f"{url} refused the connection: is the server running, on that port?"
+            return translate("core", "{url}: the host name could not be found (DNS).").format(url=url)
+        return translate("core", "{url} refused the connection: is the server running, on that port?").format(url=url)
     if isinstance(error, (httpx.RemoteProtocolError, httpx.ReadError)):
-        return f"{url} closed the connection mid-reply; the reply so far is kept."
+        return translate("core", "{url} closed the connection mid-reply; the reply so far is kept.").format(url=url)
     return f"{url}: {type(error).__name__}."
 
 
@@ -115,12 +118,14 @@ def status_error(response: httpx.Response, url: str) -> RemoteError:
     code = response.status_code
     detail = _server_message(response)
     if code in (401, 403):
-        return AuthError(f"{url} refused the API key (HTTP {code}){detail}.")
+        return AuthError(translate("core", "{url} refused the API key (HTTP {code}){detail}.").format(url=url, code=code, detail=detail))
     if code == 404:
-        return RemoteError(f"{url} has no such endpoint or model (HTTP 404){detail}: is it an OpenAI-compatible server?")
+        return RemoteError(translate("core", "{url} has no such endpoint or model (HTTP 404){detail}: is it an OpenAI-compatible "
+                                             "server?").format(url=url, detail=detail))
     if code in (429, 503):
-        return RemoteError(f"{url} is busy (HTTP {code}){detail}; try again in a moment.")
-    return RemoteError(f"{url} answered HTTP {code}{detail}.")
+        return RemoteError(translate("core", "{url} is busy (HTTP {code}){detail}; try again in a moment.").format(
+            url=url, code=code, detail=detail))
+    return RemoteError(translate("core", "{url} answered HTTP {code}{detail}.").format(url=url, code=code, detail=detail))
 
 
 def _server_message(response: httpx.Response) -> str:
@@ -156,7 +161,8 @@ def request_json(client: httpx.Client, method: str, path: str, url: str, **kwarg
     try:
         body = response.json()
     except ValueError:
-        raise RemoteError(f"{url}{path} did not answer JSON: not an OpenAI-compatible server?") from None
+        raise RemoteError(translate("core", "{url} did not answer JSON: not an OpenAI-compatible server?").format(
+            url=f"{url}{path}")) from None
     if not isinstance(body, dict):
         raise RemoteError(f"{url}{path} answered JSON of an unexpected shape.")
     return body
@@ -184,7 +190,7 @@ def open_stream(client: httpx.Client, path: str, body: dict, url: str,
         finally:
             response.close()
         if cancel.wait(wait):
-            raise RemoteError("Stopped while waiting for a busy server.")
+            raise RemoteError(translate("core", "Stopped while waiting for a busy server."))
     done, lock = threading.Event(), threading.Lock()
     watcher = threading.Thread(target=_shut_on_cancel, args=(response, cancel, done, lock), daemon=True,
                                name="inkling-remote-stop")

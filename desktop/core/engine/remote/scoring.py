@@ -19,6 +19,7 @@ from desktop.core.engine.remote.probe import LLAMA_SERVER_MAX_PROBS
 from desktop.core.engine.remote.engine import entropy_lower_bound
 from desktop.core.engine.types import EngineError
 from desktop.core.probability.trace import TopToken
+from desktop.core.words import translate
 
 FORCE = 1.0e4  # added to the wanted token's logit: no other token comes near it
 
@@ -39,11 +40,11 @@ def score_continuations(engine, prompt_tokens: list[int], continuations: list[li
     top alternatives the server sends (at most 20); beyond them it is None ("below the top n").
     """
     if not prompt_tokens:
-        raise EngineError("Scoring needs a prompt to score the text after.")
+        raise EngineError(translate("core", "Scoring needs a prompt to score the text after."))
     longest = max((len(c) for c in continuations), default=0)
     if engine.info.n_ctx and len(prompt_tokens) + longest > engine.info.n_ctx:
-        raise EngineError(f"The prompt and the longest text need {len(prompt_tokens) + longest} tokens; "
-                          f"the server's context holds {engine.info.n_ctx}.")
+        raise EngineError(translate("core", "The prompt and the longest text need {tokens} tokens; the server's context "
+                                            "holds {n_ctx}.").format(tokens=len(prompt_tokens) + longest, n_ctx=engine.info.n_ctx))
     top = max(1, min(top, LLAMA_SERVER_MAX_PROBS))
     results = []
     for tokens in continuations:

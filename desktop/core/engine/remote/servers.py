@@ -62,7 +62,7 @@ def find(entries: list[ServerEntry], name: str) -> ServerEntry:
         if entry.name == name:
             return entry
     known = ", ".join(e.name for e in entries) or "none yet (inkling engines add NAME URL)"
-    raise RemoteError(f"No server named {name!r}; added: {known}.")
+    raise RemoteError(translate("core", "No server named {name}; added: {known}.").format(name=repr(name), known=known))
 
 
 class KeyStore(SecretStore):
@@ -77,7 +77,8 @@ def api_key(entry: ServerEntry, keys: KeyStore) -> str | None:
     if entry.api_key_env:
         value = os.environ.get(entry.api_key_env)
         if not value:
-            raise RemoteError(f"Server {entry.name!r} takes its API key from ${entry.api_key_env}, which is not set.")
+            raise RemoteError(translate("core", "Server {name} takes its API key from ${variable}, which is not set.").format(
+                name=repr(entry.name), variable=entry.api_key_env))
         return value
     return keys.get(entry.name) if entry.key_in else None
 
