@@ -78,17 +78,17 @@ def run_window(model_path: Path | None = None, qt_arguments: list[str] = ()) -> 
             backups = BackupNotices()  # outlives a window built again in another language
             workspace.start_daily_backups(on_error=backups.say)
 
-            def build(handover: Handover | None, workspace=workspace, backups=backups, restore=restore) -> MainWindow:
+            def build(handover: Handover | None, workspace=workspace, restore=restore) -> MainWindow:
                 model = handover.model_path if handover is not None and handover.model_path else None
                 window = MainWindow(workspace.store, open_engine, model or startup_model(workspace.store, model_path))
                 window.restoreRequested.connect(restore.append)
-                backups.failed.connect(window.notify)
                 if handover is not None:
                     window.take_over(handover)
                 return window
 
             relauncher = Relauncher(app, language, build)
             window = relauncher.start()
+            backups.failed.connect(relauncher.notify)
             if workspace.recovered:
                 window.notify(QCoreApplication.translate(
                     "Inkling", "%n reply(s) were cut off when Inkling last closed unexpectedly; they are kept, marked "

@@ -39,6 +39,10 @@ class Relauncher(QObject):
         self.window = self._made(None)
         return self.window
 
+    def notify(self, text: str, milliseconds: int) -> None:
+        """A notice from outside the window (the daily backup's thread) reaches the window shown now."""
+        self.window.notify(text, milliseconds)
+
     def _made(self, handover: Handover | None):
         window = self.build(handover)
         window.languageChosen.connect(self.on_language_chosen)
