@@ -32,6 +32,7 @@ ALLOWED = {
     "tab", "enter", "esc", "readme", "sqlite", "fake", "smollm", "instruct", "python", "id", "ids", "sc",
     "temperature", "system", "seed",  # the Lab's setup syntax (temperature=1.5), typed as written
     "utf", "english",  # the language menu names each language in itself
+    "chroma", "studio", "ollama", "jan", "gpt", "all", "hugging", "face", "openai",  # products, as they spell themselves
     "flash", "attention",  # the translation keeps the feature's own name (Flash Attention)
     "box", "dirty", "onnx", "int",  # a server name's example (gpu-box), a build's commit, a model file's format
 }
