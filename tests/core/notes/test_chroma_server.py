@@ -143,6 +143,19 @@ def test_the_token_goes_as_a_bearer_header_through_a_checking_proxy(tmp_path, em
         proxy.close()
 
 
+def test_a_token_refused_later_is_said_and_searches_go_on_from_notes_db(tmp_path, embedder, chroma_server):
+    proxy = BearerProxy(chroma_server.url, token="s3cret-token")
+    try:
+        with NotesLibrary.open(tmp_path / "data", embedder, server=target(proxy.url, token="s3cret-token")) as library:
+            fill(library)
+            proxy.token = "rotated-token"  # the proxy's token changed while Inkling runs
+            assert library.search("What is the keeper's pet called?", k=1)[0].title == "Lighthouse"
+            assert not library.index.online
+            assert "refused the token (HTTP 401)" in library.index_notice and "s3cret" not in library.index_notice
+    finally:
+        proxy.close()
+
+
 def test_an_outage_falls_back_to_notes_db_and_the_server_catches_up(tmp_path, embedder, own_chroma_server, monkeypatch):
     server = target(own_chroma_server.url, timeout_s=3.0)
     folder = tmp_path / "data"
