@@ -2103,6 +2103,22 @@ perplexity: {perplexity}</source>
         <translation>把为你的消息找到的笔记放进这一列的提示词</translation>
     </message>
     <message>
+        <source>{name} (this laptop)</source>
+        <translation>{name}（本机）</translation>
+    </message>
+    <message>
+        <source>Another model file…</source>
+        <translation>其他模型文件…</translation>
+    </message>
+    <message>
+        <source>A model for column {n}</source>
+        <translation>第 {n} 列的模型</translation>
+    </message>
+    <message>
+        <source>GGUF models (*.gguf);;All files (*)</source>
+        <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
+    </message>
+    <message>
         <source>Examples for column {n}</source>
         <translation>第 {n} 列的示例</translation>
     </message>

@@ -55,6 +55,10 @@ class CompareTab(QWidget):
         layout.addLayout(self.columns, 1)
         layout.addWidget(self.divergence)
 
+    def set_engine_choices(self, engines: list[tuple[str, str]]) -> None:
+        for editor in self.editors:
+            editor.set_engines(engines)
+
     @property
     def busy(self) -> bool:
         return self.run is not None or self._finding_notes

@@ -51,6 +51,8 @@ class LabController(QObject):
             self.dialog.failed.connect(self.failed)
             self.dialog.reopenRequested.connect(self._reopen)
             self.dialog.keepRequested.connect(self._keep_reply)
+        else:  # servers added in the Engine menu since
+            self.dialog.compare_tab.set_engine_choices(self.engine_choices())
         self._list()
         self.dialog.open_tab(kind)
         self.dialog.show()

@@ -2,12 +2,17 @@
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
     QScrollArea, QToolButton, QVBoxLayout, QWidget,
 )
 
+from pathlib import Path
+
 from desktop.core.lab.compare import Setup
 from desktop.ui.inert import plain_tip
+
+OTHER_FILE = "choose a file"  # the engine list's last entry: pick any GGUF file for the column
+
 
 class ExamplesDialog(QDialog):
     """Input → output pairs, inserted before the message as earlier turns (yours, then the model's)."""
@@ -87,9 +92,8 @@ class SetupEditor(QWidget):
         # long model names must not widen the Lab past a small screen: the list shows them whole
         self.engine.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.engine.setMinimumContentsLength(12)
-        self.engine.addItem(self.tr("This window's model"), None)
-        for label, key in engines:
-            self.engine.addItem(label, key)
+        self.set_engines(engines)
+        self.engine.activated.connect(self._engine_chosen)
         self.engine.setToolTip(self.tr("Columns on different engines run at the same time; on one engine, one after another"))
         self.notes = QCheckBox(self.tr("Notes"))
         self.notes.setObjectName(f"labNotes{index}")
@@ -108,6 +112,31 @@ class SetupEditor(QWidget):
         layout.addWidget(self.engine)
         layout.addLayout(row)
 
+    def set_engines(self, engines: list[tuple[str, str]]) -> None:
+        """The engines a column can use (the Engine menu's servers change), keeping the one chosen."""
+        chosen = self.engine.currentData()
+        self.engine.clear()
+        self.engine.addItem(self.tr("This window's model"), None)
+        for label, key in engines:
+            self.engine.addItem(label, key)
+        if chosen is not None and self.engine.findData(chosen) < 0:  # a file picked for this column stays
+            self.engine.addItem(self.tr("{name} (this laptop)").format(name=Path(chosen.partition(':')[2]).name), chosen)
+        self.engine.addItem(self.tr("Another model file…"), OTHER_FILE)
+        self.engine.setCurrentIndex(max(0, self.engine.findData(chosen)))
+
+    def _engine_chosen(self, index: int) -> None:
+        if self.engine.itemData(index) != OTHER_FILE:
+            return
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("A model for column {n}").format(n=self.index + 1), "",
+                                              self.tr("GGUF models (*.gguf);;All files (*)"))
+        if not path:
+            self.engine.setCurrentIndex(0)
+            return
+        key = f"model:{path}"
+        if self.engine.findData(key) < 0:
+            self.engine.insertItem(index, self.tr("{name} (this laptop)").format(name=Path(path).name), key)
+        self.engine.setCurrentIndex(self.engine.findData(key))
+
     def is_used(self) -> bool:
         """An empty column is left out: no text, no examples, notes off, this window's model."""
         return bool(self.field.text().strip() or self.examples or self.notes.isChecked()
@@ -116,8 +145,9 @@ class SetupEditor(QWidget):
     def setup(self) -> Setup:
         """The column's Setup (SetupError when the text cannot be read)."""
         parsed = Setup.parse(self.field.text())
+        chosen = self.engine.currentData()
         return Setup(parsed.overrides, parsed.system_prompt, self.examples, parsed.notes or self.notes.isChecked(),
-                     parsed.engine or self.engine.currentData())
+                     parsed.engine or (None if chosen == OTHER_FILE else chosen))
 
     def edit_examples(self) -> None:
         dialog = ExamplesDialog(self.examples, self.tr("Examples for column {n}").format(n=self.index + 1), self)

@@ -98,3 +98,31 @@ def test_a_column_on_another_model_runs_beside_this_one(qtbot, make_window, smol
     qtbot.waitUntil(lambda: not lab.busy, timeout=180_000)
     assert [c["text"] for c in lab._shown[1]["columns"]] == [c["text"] for c in data["columns"]]
     assert lab._shown[1]["columns"][1]["engine"]["path"] == str(gemma_path)
+
+
+def test_a_column_can_use_any_model_file_and_servers_added_later_are_offered(qtbot, make_window, smollm2_path,
+                                                                              gemma_path, monkeypatch, tmp_path):
+    from PySide6.QtWidgets import QFileDialog
+
+    from desktop.core.engine.remote.servers import load_entries, new_entry, save_entries
+
+    window = make_window(LlamaEngine, smollm2_path)
+    window.labs.show("compare")
+    editor = window.labs.dialog.compare_tab.editors[1]
+    own = tmp_path / "my-model.gguf"
+    own.symlink_to(gemma_path)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args: (str(own), ""))
+    last = editor.engine.count() - 1
+    assert editor.engine.itemText(last) == "Another model file…"
+    editor.engine.setCurrentIndex(last)
+    editor.engine.activated.emit(last)
+    assert editor.engine.currentData() == f"model:{own}" and editor.engine.currentText() == "my-model.gguf (this laptop)"
+    assert editor.setup().engine == f"model:{own}"
+    save_entries(window.store, [*load_entries(window.store), new_entry("later", "http://127.0.0.1:9")])
+    window.labs.show("compare")  # the Lab again: the server added since is offered, the file chosen kept
+    assert editor.engine.findData("server:later") > 0 and editor.engine.currentData() == f"model:{own}"
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args: ("", ""))  # cancelled: back to this window's
+    last = editor.engine.count() - 1
+    editor.engine.setCurrentIndex(last)
+    editor.engine.activated.emit(last)
+    assert editor.engine.currentIndex() == 0 and editor.setup().engine is None
