@@ -2975,5 +2975,37 @@ perplexity: {perplexity}</source>
         <source>The message and system prompt need {tokens} tokens, but only {budget} fit in the context window with room for the reply. Shorten them or lower &apos;max new tokens&apos;.</source>
         <translation>消息和系统提示词需要 {tokens} 个词元，但在为回复留出空间后，上下文窗口只能放下 {budget} 个。请缩短它们，或调低“最多生成词元数”。</translation>
     </message>
+    <message>
+        <source>unknown setting {setting} (use {keys}, notes=on|off, model=FILE, server=NAME or system=…)</source>
+        <translation>未知的设置 {setting}（可用 {keys}、notes=on|off、model=文件、server=名称 或 system=…）</translation>
+    </message>
+    <message>
+        <source>{key} needs a number, not {value}</source>
+        <translation>{key} 需要一个数字，而不是 {value}</translation>
+    </message>
+    <message>
+        <source>compare needs 2 to {most} setups</source>
+        <translation>比较需要 2 到 {most} 种设置</translation>
+    </message>
+    <message>
+        <source>a setup names another engine: run it where engines are opened (the Lab window, inkling compare)</source>
+        <translation>有一种设置指定了另一个引擎：请在能打开引擎的地方运行它（“实验”窗口或 inkling compare）</translation>
+    </message>
+    <message>
+        <source>cannot be read: {reason}</source>
+        <translation>无法读取：{reason}</translation>
+    </message>
+    <message>
+        <source>Ollama&apos;s own format, not GGUF</source>
+        <translation>Ollama 自己的格式，不是 GGUF</translation>
+    </message>
+    <message>
+        <source>not a GGUF file</source>
+        <translation>不是 GGUF 文件</translation>
+    </message>
+    <message>
+        <source>{what}; Inkling cannot run it</source>
+        <translation>{what}；Inkling 无法运行它</translation>
+    </message>
 </context>
 </TS>

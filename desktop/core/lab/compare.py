@@ -12,6 +12,7 @@ from desktop.core.lab.keep import token_json
 from desktop.core.lab.sample import draw_reply, start_fresh
 from desktop.core.probability.sampling import SamplerSettings
 from desktop.core.prompt.build import ChatMessage, build_prompt, reply_reserve
+from desktop.core.words import translate
 
 MAX_SETUPS = 4
 NOTES_VALUES = {"on": True, "off": False}
@@ -53,12 +54,13 @@ class Setup:
                 engine = f"{key}:{value}"
                 continue
             if not sep or key not in SAMPLER_KEYS:
-                raise SetupError(f"unknown setting {item.strip()!r} (use {', '.join(SAMPLER_KEYS)}, notes=on|off, "
-                                 "model=FILE, server=NAME or system=…)")
+                raise SetupError(translate(
+                    "core", "unknown setting {setting} (use {keys}, notes=on|off, model=FILE, server=NAME or system=…)").format(
+                    setting=repr(item.strip()), keys=", ".join(SAMPLER_KEYS)))
             try:
                 overrides[key] = SAMPLER_KEYS[key](value)
             except ValueError:
-                raise SetupError(f"{key} needs a number, not {value!r}") from None
+                raise SetupError(translate("core", "{key} needs a number, not {value}").format(key=key, value=repr(value))) from None
         return cls(overrides, system, (), notes, engine)
 
     @classmethod
@@ -173,7 +175,7 @@ def run_compare(engine, system_prompt: str, history: list[ChatMessage], base: Sa
 
 def check_count(setups: list) -> None:
     if not 2 <= len(setups) <= MAX_SETUPS:
-        raise SetupError(f"compare needs 2 to {MAX_SETUPS} setups")
+        raise SetupError(translate("core", "compare needs 2 to {most} setups").format(most=MAX_SETUPS))
 
 
 def compare_data(columns: list[dict], engine: dict) -> dict:

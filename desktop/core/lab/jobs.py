@@ -11,6 +11,7 @@ from desktop.core.lab.sample import draw_reply, sample_many, start_fresh
 from desktop.core.lab.score import ScoredText, score_texts
 from desktop.core.probability.sampling import SamplerSettings
 from desktop.core.prompt.build import ChatMessage, build_prompt, reply_reserve
+from desktop.core.words import translate
 
 STREAM_S = 0.1  # a running column's new tokens go to the window at most this often
 
@@ -48,7 +49,8 @@ def compare_job(system: str, history: list[ChatMessage], settings: SamplerSettin
     def job(engine, cancel, report):
         check_count(setups)
         if any(setup.engine is not None for setup in setups):
-            raise SetupError("a setup names another engine: run it where engines are opened (the Lab window, inkling compare)")
+            raise SetupError(translate(
+                "core", "a setup names another engine: run it where engines are opened (the Lab window, inkling compare)"))
         done = columns_job(system, history, settings, list(enumerate(setups)), top, sources)(engine, cancel, report)
         return compare_data([column for _index, column in done["columns"]], describe_engine(engine))
     return job

@@ -15,6 +15,7 @@ from desktop.core.models import sources
 from desktop.core.models.bundled import bundled_models
 from desktop.core.models.facts import ModelFacts, facts_from_header, tensor_roles
 from desktop.core.models.sources import Candidate, Found, Skipped
+from desktop.core.words import translate
 
 SPLIT = re.compile(r"^(?P<stem>.+)-(?P<part>\d{5})-of-(?P<total>\d{5})\.gguf$", re.IGNORECASE)
 SOURCE_ORDER = ("Bundled", "Opened before", "Added folder", "LM Studio", "Ollama", "Hugging Face", "llama.cpp", "Jan", "GPT4All")
@@ -144,11 +145,12 @@ class ModelLibrary:
                 with open(real, "rb") as handle:
                     magic = handle.read(4)
             except OSError as error:
-                skipped.append(Skipped(path, f"cannot be read: {error.strerror}"))
+                skipped.append(Skipped(path, translate("core", "cannot be read: {reason}").format(reason=error.strerror)))
                 return None
             if magic != MAGIC:
-                what = "Ollama's own format, not GGUF" if candidate.source == "Ollama" else "not a GGUF file"
-                skipped.append(Skipped(path, f"{what}; Inkling cannot run it"))
+                what = translate("core", "Ollama's own format, not GGUF") if candidate.source == "Ollama" \
+                    else translate("core", "not a GGUF file")
+                skipped.append(Skipped(path, translate("core", "{what}; Inkling cannot run it").format(what=what)))
                 return None
             self._gguf.add(seen)
         return _File(candidate, real, info.st_size, info.st_mtime_ns, (info.st_dev, info.st_ino))
