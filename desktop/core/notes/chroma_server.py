@@ -124,7 +124,14 @@ def probe(server: ChromaServer) -> str:
 
 
 def _chroma_error_words(error: Exception, server: ChromaServer) -> Words:
-    """chromadb raises httpx errors, its ChromaErrors, and a bare Exception(body) for a non-JSON error answer."""
+    """chromadb raises httpx errors, its ChromaErrors, and a bare Exception(body) for a non-JSON error answer.
+
+    Its client's set-up wraps the httpx error in a ValueError: the one underneath says what happened.
+    """
+    cause = error
+    while cause is not None and not isinstance(cause, (httpx.HTTPError, _HTTPStatus)):
+        cause = cause.__cause__ or cause.__context__
+    error = cause if cause is not None else error
     if isinstance(error, httpx.HTTPError):
         return _transport_words(error, server.url)
     if isinstance(error, _HTTPStatus):
@@ -139,22 +146,39 @@ class _HTTPStatus(Exception):
 
 
 def _open(server: ChromaServer, embedding_function):
-    """The HttpClient and this library's collection (created if missing), with a timeout on every request."""
-    import chromadb
-    from chromadb.config import Settings
+    """chromadb's HTTP client and this library's collection (created if missing); every request has a timeout."""
+    from chromadb.api.client import Client
+    from chromadb.config import DEFAULT_DATABASE, DEFAULT_TENANT, Settings
 
     probe(server)
+    sessions: list[httpx.Client] = []
+
+    class TimedClient(Client):
+        """chromadb.HttpClient's Client, bounded before its own set-up requests (identity, tenant, database) go out."""
+
+        def get_user_identity(self):
+            sessions.append(_harden(self, server))
+            return super().get_user_identity()
+
+        def _validate_tenant_database(self, tenant, database):
+            sessions.append(_harden(self._admin_client, server))  # a second System, with its own httpx client
+            return super()._validate_tenant_database(tenant, database)
+
+    # What chromadb.HttpClient does, with this class: the address may carry a reverse proxy's path prefix.
+    settings = Settings(anonymized_telemetry=False, chroma_api_impl="chromadb.api.fastapi.FastAPI",
+                        chroma_server_host=server.url, chroma_server_http_port=8000,
+                        chroma_server_ssl_enabled=False, chroma_server_headers=_headers(server))
     client = None
     try:
-        client = chromadb.HttpClient(host=server.url, headers=_headers(server),
-                                     settings=Settings(anonymized_telemetry=False))
-        _harden(client, server)
+        client = TimedClient(tenant=DEFAULT_TENANT, database=DEFAULT_DATABASE, settings=settings)
         collection = client.get_or_create_collection(
             server.collection, embedding_function=embedding_function, configuration={"hnsw": {"space": "cosine"}}
         )
     except Exception as error:  # see _chroma_error_words: chromadb's errors have no common type
         if client is not None:
-            close_client(client)
+            client.close()
+        for session in sessions:
+            session.close()
         raise ChromaServerError(_chroma_error_words(error, server)) from None
     return client, collection
 
@@ -175,7 +199,7 @@ def close_client(client) -> None:
             _session(admin).close()
 
 
-def _harden(client, server: ChromaServer) -> None:
+def _harden(client, server: ChromaServer) -> httpx.Client:
     """chromadb's FastAPI client makes its httpx.Client with timeout=None (a stalled server would hang Inkling)
     and turns a non-JSON error answer into a bare Exception; set a timeout and name the HTTP status instead."""
     session = _session(client)
@@ -188,7 +212,8 @@ def _harden(client, server: ChromaServer) -> None:
                 return  # chromadb's own NotFoundError (a missing collection), which it handles
             raise _HTTPStatus(_status_words(response, server.url, bool(server.token)))
 
-    session.event_hooks["response"].append(say_status)
+    session.event_hooks["response"] = [say_status]
+    return session
 
 
 def rows_to_batch(rows) -> tuple[list[tuple[int, int]], np.ndarray]:

@@ -62,6 +62,7 @@ class ProxyFault:
     """What the proxy does instead of forwarding; the tests change it between requests."""
 
     stall: bool = False  # accept the request and answer nothing until released
+    stall_after_probe: bool = False  # answer /api/v2/version, then stall every other request
     version: str | None = None  # answer /api/v2/version with this (an older Chroma)
 
 
@@ -100,7 +101,7 @@ class BearerProxy:
         body = handler.rfile.read(int(handler.headers.get("content-length") or 0))
         authorization = handler.headers.get("authorization") or ""
         self.seen_authorization.append(authorization)
-        if self.fault.stall:
+        if self.fault.stall or (self.fault.stall_after_probe and not handler.path.endswith("/version")):
             self.release.wait()
             return
         if authorization != f"Bearer {self.token}":

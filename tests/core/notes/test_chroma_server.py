@@ -98,7 +98,8 @@ def test_a_rebuild_pushes_the_stored_vectors_without_embedding(tmp_path, embedde
         assert server_count(chroma_server.url, server.collection) == 3
 
 
-@pytest.mark.parametrize("case", ["refused", "not chroma", "older chroma", "no token", "wrong token", "timeout"])
+@pytest.mark.parametrize("case", ["refused", "not chroma", "older chroma", "no token", "wrong token", "timeout",
+                                  "stall after probe"])
 def test_a_server_that_fails_is_said_in_words_and_changes_nothing(tmp_path, embedder, chroma_server, case):
     from tests.remote.server import free_port
 
@@ -110,12 +111,15 @@ def test_a_server_that_fails_is_said_in_words_and_changes_nothing(tmp_path, embe
         "no token": (proxy.url, None),
         "wrong token": (proxy.url, "wrong-token-123"),
         "timeout": (proxy.url, "s3cret-token"),
+        "stall after probe": (proxy.url, "s3cret-token"),  # chromadb's own set-up requests must time out too
     }[case]
     proxy.fault.version = "0.6.3" if case == "older chroma" else None
     proxy.fault.stall = case == "timeout"
+    proxy.fault.stall_after_probe = case == "stall after probe"
     expected = {"refused": "refused the connection", "not chroma": "not a Chroma 1.x server",
                 "older chroma": "speaks API 0.6.3; Inkling needs a Chroma 1.x server", "no token": "asks for a token",
-                "wrong token": "refused the token (HTTP 401)", "timeout": "(timeout)"}[case]
+                "wrong token": "refused the token (HTTP 401)", "timeout": "(timeout)",
+                "stall after probe": "stopped answering (timeout)"}[case]
     try:
         with NotesLibrary.open(tmp_path / "data", embedder) as library:
             fill(library)
