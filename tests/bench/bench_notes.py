@@ -217,7 +217,8 @@ def latencies(library: NotesLibrary, queries: list[str]) -> tuple[float, float]:
     return statistics.median(times), times[int(0.95 * (len(times) - 1))]
 
 
-def bench_queries(work: Path, questions: list[str]) -> dict:
+def query_corpus() -> tuple[list[str], np.ndarray]:
+    """BIG chunks and their vectors: SMALL embedded for real, the rest noisy copies of those (embedding all takes minutes)."""
     _docs, chunks = documents(BIG)
     chunks = chunks[:BIG]
     progress(f"query latency: embedding {SMALL} chunks")
@@ -225,7 +226,11 @@ def bench_queries(work: Path, questions: list[str]) -> dict:
     rng = np.random.default_rng(4)
     noisy = real[rng.integers(0, SMALL, BIG - SMALL)] + rng.normal(0, 0.05, (BIG - SMALL, real.shape[1]))
     noisy /= np.linalg.norm(noisy, axis=1, keepdims=True)
-    vectors = np.vstack([real, noisy.astype(np.float32)])
+    return chunks, np.vstack([real, noisy.astype(np.float32)])
+
+
+def bench_queries(work: Path, questions: list[str]) -> dict:
+    chunks, vectors = query_corpus()
     queries = [questions[i % len(questions)] for i in range(QUERIES)]
     figures = {}
     for size, label in ((SMALL, "1k"), (BIG, "10k")):

@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 
 import httpx
-import numpy as np
 from benchlib import median, model_path, progress, rounded
 
 from desktop.core.engine.remote.engine import PENALTY_WINDOW, SAMPLERS, RemoteEngine
@@ -150,21 +149,14 @@ def branch_ttfts(engine: RemoteEngine, prompt: list[int], other: list[int]) -> t
 
 def notes_figures() -> dict:
     """Hybrid search p50 over 10k chunks: index on a local `chroma run` vs embedded chromadb, alternating queries."""
-    from bench_notes import BIG, SMALL, documents, fill
+    from bench_notes import BIG, fill, query_corpus
 
-    from desktop.core.notes import NotesLibrary, shared_embedder
+    from desktop.core.notes import NotesLibrary
     from desktop.core.notes.chroma_server import ChromaServer
 
     evaluation = json.loads((Path(__file__).parent / "notes_eval.json").read_text())
     questions = [q["q"] for q in evaluation["questions"]]
-    _docs, chunks = documents(BIG)
-    chunks = chunks[:BIG]
-    progress(f"notes: embedding {SMALL} chunks (the other {BIG - SMALL} are noisy copies, as in the notes benchmark)")
-    real = shared_embedder().embed(chunks[:SMALL])
-    rng = np.random.default_rng(4)
-    noisy = real[rng.integers(0, SMALL, BIG - SMALL)] + rng.normal(0, 0.05, (BIG - SMALL, real.shape[1]))
-    noisy /= np.linalg.norm(noisy, axis=1, keepdims=True)
-    vectors = np.vstack([real, noisy.astype(np.float32)])
+    chunks, vectors = query_corpus()
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         server = ChromaRun(folder / "chroma-server", folder / "chroma.log")
