@@ -2528,6 +2528,22 @@ perplexity: {perplexity}</source>
         <translation>{summary}（已取消）</translation>
     </message>
     <message>
+        <source>a symbolic link loop: the link points back to itself</source>
+        <translation>符号链接循环：这个链接指回了它自己</translation>
+    </message>
+    <message>
+        <source>permission denied: Inkling may not read this</source>
+        <translation>权限不足：Inkling 无权读取它</translation>
+    </message>
+    <message>
+        <source>a broken symbolic link, or the file was deleted while being imported</source>
+        <translation>失效的符号链接，或文件在导入时被删除了</translation>
+    </message>
+    <message>
+        <source>a symbolic link loop: this folder is already imported through another path</source>
+        <translation>符号链接循环：这个文件夹已经通过另一条路径导入了</translation>
+    </message>
+    <message>
         <source>{database} of {when} (before the upgrade {before})</source>
         <translation>{when} 的 {database}（升级 {before} 之前）</translation>
     </message>
@@ -3006,6 +3022,46 @@ perplexity: {perplexity}</source>
     <message>
         <source>{what}; Inkling cannot run it</source>
         <translation>{what}；Inkling 无法运行它</translation>
+    </message>
+    <message>
+        <source>the file was deleted or moved before it could be read</source>
+        <translation>文件在读取之前被删除或移走了</translation>
+    </message>
+    <message>
+        <source>permission denied: Inkling may not read this file</source>
+        <translation>权限不足：Inkling 无权读取这个文件</translation>
+    </message>
+    <message>
+        <source>this is a folder, not a file</source>
+        <translation>这是文件夹，不是文件</translation>
+    </message>
+    <message>
+        <source>the file was deleted or moved while it was being read</source>
+        <translation>文件在读取过程中被删除或移走了</translation>
+    </message>
+    <message>
+        <source>the file is empty</source>
+        <translation>文件是空的</translation>
+    </message>
+    <message>
+        <source>the file has no text in it</source>
+        <translation>文件里没有文字</translation>
+    </message>
+    <message>
+        <source>a binary file, not text</source>
+        <translation>这是二进制文件，不是文本</translation>
+    </message>
+    <message>
+        <source>the PDF is password-protected</source>
+        <translation>这个 PDF 有密码保护</translation>
+    </message>
+    <message>
+        <source>not a readable PDF ({error})</source>
+        <translation>不是可读取的 PDF（{error}）</translation>
+    </message>
+    <message>
+        <source>the PDF has no text layer (a scan or images only); it would need OCR</source>
+        <translation>这个 PDF 没有文字层（是扫描件或只有图片）；需要先做 OCR 文字识别</translation>
     </message>
 </context>
 </TS>

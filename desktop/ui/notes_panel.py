@@ -21,10 +21,12 @@ def status_text(note: Note) -> str:
     translate = QCoreApplication.translate
     if note.status == "indexed":
         return translate("NotesPanel", "indexed, with a warning") if note.warning else translate("NotesPanel", "indexed")
+    # the reason is kept in notes.db as the core said it, in English: a fixed one reads translated
+    reason = translate("core", note.error) if note.error else note.error
     if note.status == "error":
-        return translate("NotesPanel", "error: {reason}").format(reason=note.error)
+        return translate("NotesPanel", "error: {reason}").format(reason=reason)
     if note.status == "cancelled":
-        return translate("NotesPanel", "cancelled: {reason}").format(reason=note.error)
+        return translate("NotesPanel", "cancelled: {reason}").format(reason=reason)
     return {"pending": translate("NotesPanel", "waiting"),
             "indexing": translate("NotesPanel", "indexing…")}.get(note.status, note.status)
 

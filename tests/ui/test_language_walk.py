@@ -220,3 +220,18 @@ def test_a_core_error_reads_in_chinese_in_the_window_and_in_english_on_the_comma
     assert str(raised.value).startswith("Model file not found:")
     assert [said(name) for name in PRESETS][:2] == ["普通助手", "简洁"]
     assert said(ValueError("not ours")) == "not ours"  # any other text is shown as it is
+
+
+def test_a_notes_file_that_could_not_be_read_says_why_in_chinese(chinese, tmp_path):
+    from types import SimpleNamespace
+
+    from desktop.core.notes.readers import UnreadableFile, read_file
+    from desktop.ui.notes_panel import status_text
+
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    with pytest.raises(UnreadableFile) as raised:
+        read_file(empty)
+    stored = str(raised.value)  # notes.db keeps the reason as the core said it, in English
+    assert stored == "the file is empty"
+    assert status_text(SimpleNamespace(status="error", error=stored, warning=None)) == "出错：文件是空的"

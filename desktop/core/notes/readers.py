@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from desktop.core.errors import InklingError
+from desktop.core.words import translate
 
 TEXT_EXTENSIONS = (".txt", ".md", ".markdown")
 SUPPORTED_EXTENSIONS = (*TEXT_EXTENSIONS, ".pdf", ".html", ".htm")
@@ -44,22 +45,22 @@ def read_bytes(path: Path) -> bytes:
             _require_regular(os.fstat(descriptor).st_mode)
             return handle.read()
     except FileNotFoundError:
-        raise UnreadableFile("the file was deleted or moved before it could be read") from None
+        raise UnreadableFile(translate("core", "the file was deleted or moved before it could be read")) from None
     except PermissionError:
-        raise UnreadableFile("permission denied: Inkling may not read this file") from None
+        raise UnreadableFile(translate("core", "permission denied: Inkling may not read this file")) from None
     except IsADirectoryError:
-        raise UnreadableFile("this is a folder, not a file") from None
+        raise UnreadableFile(translate("core", "this is a folder, not a file")) from None
     except OSError as error:
         if error.errno == errno.ELOOP:
-            raise UnreadableFile("a symbolic link loop: the link points back to itself") from None
-        raise UnreadableFile(f"cannot be read: {error.strerror}") from None
+            raise UnreadableFile(translate("core", "a symbolic link loop: the link points back to itself")) from None
+        raise UnreadableFile(translate("core", "cannot be read: {reason}").format(reason=error.strerror)) from None
 
 
 def _require_regular(mode: int) -> None:
     if stat.S_ISREG(mode):
         return
     if stat.S_ISDIR(mode):
-        raise UnreadableFile("this is a folder, not a file")
+        raise UnreadableFile(translate("core", "this is a folder, not a file"))
     kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
             else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a special file")
     raise UnreadableFile(f"{kind}, not a regular file: only regular files are read")
@@ -76,11 +77,11 @@ def read_file(path: Path) -> FileText:
     try:
         stat = os.stat(path)
     except OSError:
-        raise UnreadableFile("the file was deleted or moved while it was being read") from None
+        raise UnreadableFile(translate("core", "the file was deleted or moved while it was being read")) from None
     digest = content_hash(data)
     suffix = path.suffix.lower()
     if not data.strip():
-        raise UnreadableFile("the file is empty")
+        raise UnreadableFile(translate("core", "the file is empty"))
     if suffix == ".pdf":
         text, warning = _pdf_text(data), None
     else:
@@ -88,13 +89,13 @@ def read_file(path: Path) -> FileText:
         if suffix in (".html", ".htm"):
             text = html_to_text(text)
     if not text.strip():
-        raise UnreadableFile("the file has no text in it")
+        raise UnreadableFile(translate("core", "the file has no text in it"))
     return FileText(text, digest, stat.st_size, stat.st_mtime_ns, warning)
 
 
 def _decode(data: bytes) -> tuple[str, str | None]:
     if _looks_binary(data[:BINARY_SNIFF_BYTES]):
-        raise UnreadableFile("a binary file, not text")
+        raise UnreadableFile(translate("core", "a binary file, not text"))
     text = data.decode("utf-8-sig", errors="replace")
     bad = text.count("\ufffd") - data.decode("utf-8-sig", errors="ignore").count("\ufffd")
     if bad:
@@ -118,13 +119,13 @@ def _pdf_text(data: bytes) -> str:
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
-            raise UnreadableFile("the PDF is password-protected")
+            raise UnreadableFile(translate("core", "the PDF is password-protected"))
         pages = [page.extract_text() or "" for page in reader.pages]
     except (PdfReadError, ValueError, KeyError, TypeError) as error:
-        raise UnreadableFile(f"not a readable PDF ({error})") from None
+        raise UnreadableFile(translate("core", "not a readable PDF ({error})").format(error=error)) from None
     text = "\n\n".join(page.strip() for page in pages if page.strip())
     if not text:
-        raise UnreadableFile("the PDF has no text layer (a scan or images only); it would need OCR")
+        raise UnreadableFile(translate("core", "the PDF has no text layer (a scan or images only); it would need OCR"))
     return text
 
 

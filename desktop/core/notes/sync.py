@@ -54,12 +54,12 @@ def normalise_extensions(extensions: Iterable[str]) -> tuple[str, ...]:
 
 def _reason(error: OSError) -> str:
     if error.errno == errno.ELOOP:
-        return "a symbolic link loop: the link points back to itself"
+        return translate("core", "a symbolic link loop: the link points back to itself")
     if isinstance(error, PermissionError):
-        return "permission denied: Inkling may not read this"
+        return translate("core", "permission denied: Inkling may not read this")
     if isinstance(error, FileNotFoundError):
-        return "a broken symbolic link, or the file was deleted while being imported"
-    return f"cannot be read: {error.strerror}"
+        return translate("core", "a broken symbolic link, or the file was deleted while being imported")
+    return translate("core", "cannot be read: {reason}").format(reason=error.strerror)
 
 
 def walk(root: Path, extensions: tuple[str, ...]) -> Iterator[FoundFile]:
@@ -74,7 +74,7 @@ def walk(root: Path, extensions: tuple[str, ...]) -> Iterator[FoundFile]:
             yield FoundFile(folder, error=_reason(error))
             continue
         if (stat.st_dev, stat.st_ino) in visited:
-            yield FoundFile(folder, error="a symbolic link loop: this folder is already imported through another path")
+            yield FoundFile(folder, error=translate("core", "a symbolic link loop: this folder is already imported through another path"))
             continue
         visited.add((stat.st_dev, stat.st_ino))
         try:
