@@ -1,6 +1,7 @@
 """A real `chroma run` server on 127.0.0.1 (stop and start it again: an outage), and a bearer-token proxy in front."""
 
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -33,28 +34,48 @@ class ChromaRun:
             self.process = subprocess.Popen(
                 [*prefix, str(CHROMA), "run", "--path", str(self.path), "--host", "127.0.0.1", "--port", str(self.port)],
                 stdout=output, stderr=subprocess.STDOUT, env={**os.environ, **OFFLINE_ENVIRONMENT},
+                start_new_session=True,  # its own process group: stop() ends a prefix (strace) and the server together
             )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"chroma run exited ({self.process.returncode}): {self.log.read_text(errors='replace')[-2000:]}")
+                code, self.process = self.process.returncode, None
+                raise RuntimeError(f"chroma run exited ({code}): {self.log.read_text(errors='replace')[-2000:]}")
             try:
                 if httpx.get(f"{self.url}/api/v2/heartbeat", timeout=1.0).status_code == 200:
                     return
             except httpx.HTTPError:
                 pass
             time.sleep(0.1)
+        self.stop()
         raise RuntimeError("chroma run did not answer within 60 s")
 
     def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
+        """SIGTERM to the whole group (strace alone would detach and leave the server running), then SIGKILL."""
+        if self.process is None:
+            return
+        process, self.process = self.process, None
+        group = process.pid
+        for sig in (signal.SIGTERM, signal.SIGKILL):
             try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-            self.process = None
+                os.killpg(group, sig)
+            except ProcessLookupError:
+                break
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and _group_alive(group):
+                process.poll()  # reaps the leader
+                time.sleep(0.05)
+            if not _group_alive(group):
+                break
+        process.wait()
+
+
+def _group_alive(group: int) -> bool:
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 @dataclass
