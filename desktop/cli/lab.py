@@ -43,6 +43,8 @@ def add_commands(commands) -> None:
     for parser in (score, sample, compare):
         parser.add_argument("--json", action="store_true", help="print one JSON object")
         parser.add_argument("--model", type=Path, dest="lab_model", help="GGUF model file")
+        parser.add_argument("--engine", dest="lab_engine", metavar="NAME",
+                            help="a server added with `inkling engines add` instead of this laptop")
         add_prompt_options(parser)
 
 
@@ -60,7 +62,7 @@ def run(args) -> int:
                 message = store.get_message(message.parent_id) if message.parent_id else None
                 if message is None or message.role != "user":
                     raise UsageError(f"message {args.message_id} answers no message of yours")
-        engine = LlamaEngine(model_path, EngineConfig())
+        engine = _open(workspace, f"server:{args.lab_engine}") if args.lab_engine else LlamaEngine(model_path, EngineConfig())
         cancel = threading.Event()
         previous = signal.signal(signal.SIGINT, lambda *_: cancel.set())
         try:

@@ -53,3 +53,20 @@ def test_a_scoring_on_the_server_is_kept_naming_the_server(remote):
     assert data["engine"]["kind"] == "llama-server" and data["engine"]["server"] == "test"
     assert any(t["rank"] is None for t in data["candidates"][0]["tokens"])
     check_experiment_data("score", data)
+
+
+def test_inkling_score_on_a_server_agrees_with_this_laptop(server_url, inkling_home):
+    import json
+
+    from tests.e2e.runner import inkling
+
+    assert inkling("engines", "add", "lab", server_url, home=inkling_home).returncode == 0
+    runs = []
+    for where in (("--engine", "lab"), ("--exact",)):
+        done = inkling("score", "What is the capital of France?", "Paris.", "Lyon.", "--top-logprobs", "3", "--json",
+                       *where, home=inkling_home)
+        assert done.returncode == 0, done.stderr
+        runs.append(json.loads(done.stdout)["candidates"])
+    server, laptop = runs
+    assert [c["text"] for c in server] == [c["text"] for c in laptop] == ["Paris.", "Lyon."]
+    assert [c["logprob"] for c in server] == pytest.approx([c["logprob"] for c in laptop], abs=IN_PROCESS * 10)
