@@ -36,6 +36,7 @@ class CompareTab(QWidget):
         self.engine, self.lab_engines, self.find_notes = engine, lab_engines, find_notes
         self.run: CompareRun | None = None
         self._finding_notes = False  # waiting for the notes a column wants, before anything runs
+        self._attempt = 0  # which start the notes found belong to
         self.editors = [SetupEditor(i, text, engine_choices) for i, text in enumerate(FIRST_SETUPS[:MAX_SETUPS])]
         self.setup_fields = [editor.field for editor in self.editors]
         row = QHBoxLayout()
@@ -71,9 +72,11 @@ class CompareTab(QWidget):
 
     def start(self, system: str, history, settings, setups: list[Setup]) -> None:
         """Find the notes first when a column wants them, then run every engine's columns at once."""
+        self._attempt += 1
+        attempt = self._attempt
+
         def go(sources):
-            if self._finding_notes is None:  # stopped while the notes were looked up
-                self._finding_notes = False
+            if attempt != self._attempt:  # stopped (or started again) while the notes were looked up
                 return
             self._finding_notes = False
             groups: dict = {}
@@ -120,7 +123,8 @@ class CompareTab(QWidget):
         if self.run is not None:
             self.run.cancel()
         elif self._finding_notes:
-            self._finding_notes = None
+            self._finding_notes = False
+            self._attempt += 1
 
     def _tokens_drawn(self, index: int, tokens: list) -> None:
         """A running column's newest tokens, added to its heatmap as they come (nothing before them redrawn)."""

@@ -260,6 +260,9 @@ class LabDialog(QDialog):
         if self._request is not None:
             self.engine.cancel(self._request)
         self.compare_tab.stop()
+        if not self.busy:  # stopped while the notes were looked up: nothing had started
+            self.stop_button.setEnabled(False)
+            self.status.setText("")
 
     def on_progress(self, request_id: int, item) -> None:
         if request_id == self._request:

@@ -126,3 +126,22 @@ def test_a_column_can_use_any_model_file_and_servers_added_later_are_offered(qtb
     editor.engine.setCurrentIndex(last)
     editor.engine.activated.emit(last)
     assert editor.engine.currentIndex() == 0 and editor.setup().engine is None
+
+
+def test_stop_while_the_notes_are_looked_up_runs_nothing(qtbot, make_window, smollm2_path):
+    window = make_window(LlamaEngine, smollm2_path)
+    window.sampling.set_settings(GREEDY)
+    send(qtbot, window, "Name a colour.")
+    window.labs.show("compare")
+    lab = window.labs.dialog
+    waiting = []
+    lab.compare_tab.find_notes = lambda query, done: waiting.append(done)  # the notes search not answered yet
+    first, second = lab.compare_tab.editors[:2]
+    type_into(qtbot, first.field, "temperature=0")
+    qtbot.mouseClick(second.notes, LEFT, pos=second.notes.rect().center())
+    qtbot.mouseClick(next(b for b in lab.compare_tab.findChildren(QPushButton) if b.text() == "Compare"), LEFT)
+    assert lab.busy and lab.status.text() == "Finding your notes…"
+    qtbot.mouseClick(lab.stop_button, LEFT)
+    assert not lab.busy and not lab.stop_button.isEnabled() and lab.status.text() == ""
+    waiting[0]([])  # the answer arrives after the stop: nothing runs
+    assert lab.compare_tab.run is None and not lab.busy
