@@ -145,3 +145,26 @@ def test_stop_while_the_notes_are_looked_up_runs_nothing(qtbot, make_window, smo
     assert not lab.busy and not lab.stop_button.isEnabled() and lab.status.text() == ""
     waiting[0]([])  # the answer arrives after the stop: nothing runs
     assert lab.compare_tab.run is None and not lab.busy
+
+
+def test_a_column_on_a_model_that_cannot_load_says_why_and_stops_the_others(qtbot, make_window, smollm2_path,
+                                                                          monkeypatch, tmp_path):
+    from PySide6.QtWidgets import QFileDialog
+
+    window = make_window(LlamaEngine, smollm2_path)
+    window.sampling.set_settings(GREEDY)
+    send(qtbot, window, "Name a colour.")
+    window.labs.show("compare")
+    lab = window.labs.dialog
+    broken = tmp_path / "broken.gguf"
+    broken.write_bytes(b"GGUF not really")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args: (str(broken), ""))
+    second = lab.compare_tab.editors[1]
+    last = second.engine.count() - 1
+    second.engine.setCurrentIndex(last)
+    second.engine.activated.emit(last)
+    qtbot.mouseClick(next(b for b in lab.compare_tab.findChildren(QPushButton) if b.text() == "Compare"), LEFT)
+    qtbot.waitUntil(lambda: not lab.busy, timeout=120_000)
+    assert window.errors and "broken.gguf" in window.errors[-1][1], window.errors
+    assert not lab.stop_button.isEnabled() and list_experiments(window.store, window.conversation_id) == []
+    assert window.labs.engines._controllers == {}  # the failed engine is not kept: the next try loads afresh
