@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import __version__
 from desktop.core.engine.llama_engine import LlamaEngine
-from desktop.core.engine.remote.engine import RemoteTarget, connect
+from desktop.core.engine.remote.target import RemoteTarget, connect
 from desktop.core.models import default_chat_model
 from desktop.core.models.gpu import apply_chosen_device
 from desktop.core.dbfiles import explain, reraise

@@ -43,6 +43,10 @@
         <translation>探测(&amp;P)</translation>
     </message>
     <message>
+        <source>&amp;Trust this server&apos;s certificate…</source>
+        <translation>信任此服务器的证书(&amp;T)…</translation>
+    </message>
+    <message>
         <source>Inkling asks the server once what it is and what it can do.</source>
         <translation>Inkling 会询问服务器一次：它是什么、能做什么。</translation>
     </message>
@@ -73,6 +77,26 @@
     <message>
         <source>{kind} · models: {models}</source>
         <translation>{kind} · 模型：{models}</translation>
+    </message>
+    <message>
+        <source>Its own certificate, trusted for this server only: {fingerprint}</source>
+        <translation>其自有证书，仅对此服务器信任：{fingerprint}</translation>
+    </message>
+    <message>
+        <source>Trust this certificate?</source>
+        <translation>信任此证书？</translation>
+    </message>
+    <message>
+        <source>The server shows a certificate that no authority vouches for. Its SHA-256 fingerprint is
+
+{fingerprint}
+
+Compare it with the one on the server (openssl x509 -noout -fingerprint -sha256 -in cert.pem). Trust it for this server only? If the certificate changes later, Inkling refuses the server again.</source>
+        <translation>服务器出示的证书没有任何机构为其担保。其 SHA-256 指纹为
+
+{fingerprint}
+
+请与服务器上的指纹比对（openssl x509 -noout -fingerprint -sha256 -in cert.pem）。仅对此服务器信任它吗？若证书日后改变，Inkling 会再次拒绝该服务器。</translation>
     </message>
 </context>
 <context>
@@ -136,8 +160,16 @@
         <translation>回复空间 {room} / {size}</translation>
     </message>
     <message>
+        <source> ≈ estimated</source>
+        <translation> ≈ 估计值</translation>
+    </message>
+    <message>
         <source>{room} of the context&apos;s {size} tokens are left for the reply. {used} tokens of prompt; at least {reserve} are always kept free for the reply (the line on the bar). Notes are an estimate until they are retrieved when you send.</source>
         <translation>上下文的 {size} 个词元中还剩 {room} 个留给回复。提示词占 {used} 个词元；始终至少为回复留出 {reserve} 个（条上的那条线）。笔记部分在发送时检索之前只是估计值。</translation>
+    </message>
+    <message>
+        <source> This server cannot count tokens (no /tokenize): every count is an estimate at about 4 bytes a token.</source>
+        <translation> 此服务器无法计数词元（没有 /tokenize）：每个计数都是按约 4 字节一个词元的估计值。</translation>
     </message>
     <message numerus="yes">
         <source>The conversation no longer fits: sending will leave out the %n oldest turn(s) ({messages} messages): {names}</source>
@@ -348,6 +380,10 @@
         <translation>请先等待正在生成的回复结束（或停止它）。</translation>
     </message>
     <message>
+        <source>Cannot continue this reply</source>
+        <translation>无法继续此回复</translation>
+    </message>
+    <message>
         <source>Cannot do that</source>
         <translation>无法这样做</translation>
     </message>
@@ -378,6 +414,17 @@
     <message>
         <source>Message copied.</source>
         <translation>已复制消息。</translation>
+    </message>
+</context>
+<context>
+    <name>EngineChoice</name>
+    <message>
+        <source>This conversation&apos;s model file is gone ({path}); it continues with the model loaded.</source>
+        <translation>此对话的模型文件已不存在（{path}）；将继续使用已加载的模型。</translation>
+    </message>
+    <message>
+        <source>This conversation&apos;s server cannot be used: {error}</source>
+        <translation>无法使用此对话的服务器：{error}</translation>
     </message>
 </context>
 <context>
@@ -914,6 +961,10 @@ Marseille</source>
         <translation>llama.cpp 使用：{runtime}</translation>
     </message>
     <message>
+        <source>Connecting to {name}: send when it is ready.</source>
+        <translation>正在连接 {name}：就绪后再发送。</translation>
+    </message>
+    <message>
         <source>The layout and an unsaved system prompt were not kept: {error}</source>
         <translation>窗口布局和未保存的系统提示词没能保存：{error}</translation>
     </message>
@@ -1053,6 +1104,14 @@ Marseille</source>
     <message>
         <source>Write this reply again, as a new branch</source>
         <translation>重新写这条回复，作为一条新分支</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Continue this reply from its last token (it stopped on an error), as a new branch</source>
+        <translation>从最后一个词元继续此回复（它因错误而中断），作为新的分支</translation>
     </message>
     <message>
         <source>Prompt</source>
@@ -2412,6 +2471,14 @@ perplexity: {perplexity}</source>
         <translation>服务器重定向到了另一台主机（{target}）；Inkling 不会跟随。</translation>
     </message>
     <message>
+        <source>{url} is not https: there is no certificate to trust.</source>
+        <translation>{url} 不是 https：没有可信任的证书。</translation>
+    </message>
+    <message>
+        <source>{url}: could not read its certificate ({reason}).</source>
+        <translation>{url}：无法读取其证书（{reason}）。</translation>
+    </message>
+    <message>
         <source>{url} did not answer within {seconds} s (timeout).</source>
         <translation>{url} 在 {seconds} 秒内没有应答（超时）。</translation>
     </message>
@@ -2420,8 +2487,8 @@ perplexity: {perplexity}</source>
         <translation>{url} 停止了发送（在停滞超时内没有数据）；已写出的回复会保留。</translation>
     </message>
     <message>
-        <source>{url}: the TLS certificate is not trusted ({reason}).</source>
-        <translation>{url}：TLS 证书不受信任（{reason}）。</translation>
+        <source>{url}: the TLS certificate is not trusted ({reason}). If the server uses its own self-signed certificate, compare its fingerprint and trust it for this server only (Engine → Add server…, or inkling engines add … --trust-fingerprint).</source>
+        <translation>{url}：TLS 证书不受信任（{reason}）。如果服务器使用自己的自签名证书，请比对其指纹，并仅对此服务器信任它（引擎 → 添加服务器…，或 inkling engines add … --trust-fingerprint）。</translation>
     </message>
     <message>
         <source>{url}: the TLS handshake failed.</source>
@@ -2462,6 +2529,22 @@ perplexity: {perplexity}</source>
     <message>
         <source>Stopped while waiting for a busy server.</source>
         <translation>在等待繁忙的服务器时已停止。</translation>
+    </message>
+    <message>
+        <source>{url} sent malformed data mid-reply; the reply so far is kept.</source>
+        <translation>{url} 在回复途中发送了格式错误的数据；已写出的回复会保留。</translation>
+    </message>
+    <message>
+        <source>{url} sent an unexpected event mid-reply; the reply so far is kept.</source>
+        <translation>{url} 在回复途中发送了意外的事件；已写出的回复会保留。</translation>
+    </message>
+    <message>
+        <source>{url} failed mid-reply: {message}</source>
+        <translation>{url} 在回复途中出错：{message}</translation>
+    </message>
+    <message>
+        <source>{url} did not answer with an event stream.</source>
+        <translation>{url} 没有以事件流作答。</translation>
     </message>
     <message>
         <source>Probabilities: top {k} with token ids, exact branching; entropy estimated from the top {k}</source>
@@ -2668,10 +2751,6 @@ perplexity: {perplexity}</source>
         <translation>对话已被删除，所以这条消息无法恢复。</translation>
     </message>
     <message>
-        <source>Only a reply of the model can be continued from another token.</source>
-        <translation>只有模型的回复才能从另一个词元接着写。</translation>
-    </message>
-    <message>
         <source>This reply was written by {model}; open that model to continue it from another token.</source>
         <translation>这条回复是 {model} 写的；请打开那个模型，再从另一个词元接着写。</translation>
     </message>
@@ -2688,12 +2767,40 @@ perplexity: {perplexity}</source>
         <translation>这条回复在那个位置没有词元数据。</translation>
     </message>
     <message>
+        <source>This reply&apos;s server cannot continue it from another token ({reason}).</source>
+        <translation>此回复的服务器无法从另一个词元继续它（{reason}）。</translation>
+    </message>
+    <message>
         <source>That token is not among the alternatives stored for this position.</source>
         <translation>这个词元不在这个位置保存的候选之中。</translation>
     </message>
     <message>
         <source>That is the token the reply already has.</source>
         <translation>回复在这里用的就是这个词元。</translation>
+    </message>
+    <message>
+        <source>This reply was written by {model}; open that model to continue it.</source>
+        <translation>此回复由 {model} 写出；请打开该模型以继续它。</translation>
+    </message>
+    <message>
+        <source>Only a reply that failed midway can be continued.</source>
+        <translation>只有中途失败的回复才能继续。</translation>
+    </message>
+    <message>
+        <source>This reply failed before its first token: regenerate it instead.</source>
+        <translation>此回复在第一个词元之前就失败了：请改为重新生成。</translation>
+    </message>
+    <message>
+        <source>This reply had already ended.</source>
+        <translation>此回复已经结束。</translation>
+    </message>
+    <message>
+        <source>Only a reply of the model can be continued.</source>
+        <translation>只有模型的回复才能继续。</translation>
+    </message>
+    <message>
+        <source>This reply has no token data.</source>
+        <translation>此回复没有词元数据。</translation>
     </message>
     <message>
         <source>The prompt and the reply up to this token ({tokens} tokens) fill the context.</source>
@@ -2844,6 +2951,10 @@ perplexity: {perplexity}</source>
         <translation>服务器 {name} 从 ${variable} 读取 API 密钥，但这个变量没有设置。</translation>
     </message>
     <message>
+        <source>{url} shows a certificate with fingerprint {shown}, not {given}: not trusted.</source>
+        <translation>{url} 出示的证书指纹为 {shown}，而不是 {given}：不予信任。</translation>
+    </message>
+    <message>
         <source>Chroma server tokens</source>
         <translation>Chroma 服务器的访问凭据</translation>
     </message>
@@ -2874,10 +2985,6 @@ perplexity: {perplexity}</source>
     <message>
         <source>The prompt and the longest text need {tokens} tokens; the context holds {n_ctx}.</source>
         <translation>提示词加上最长的文本需要 {tokens} 个词元；上下文只能容纳 {n_ctx} 个。</translation>
-    </message>
-    <message>
-        <source>{url} is an OpenAI-compatible server without llama-server&apos;s token endpoints; Inkling chats through llama-server for now (its /tokenize and /completion keep every token exact).</source>
-        <translation>{url} 是兼容 OpenAI 的服务器，但没有 llama-server 的词元接口；Inkling 目前只通过 llama-server 聊天（它的 /tokenize 和 /completion 能让每个词元保持精确）。</translation>
     </message>
     <message>
         <source>The prompt ({tokens} tokens) fills the server&apos;s context ({n_ctx}).</source>
@@ -3062,6 +3169,22 @@ perplexity: {perplexity}</source>
     <message>
         <source>the PDF has no text layer (a scan or images only); it would need OCR</source>
         <translation>这个 PDF 没有文字层（是扫描件或只有图片）；需要先做 OCR 文字识别</translation>
+    </message>
+    <message>
+        <source>{url} takes messages, not token ids: this needs a llama-server.</source>
+        <translation>{url} 接受消息而非词元 ID：这需要 llama-server。</translation>
+    </message>
+    <message>
+        <source>This server cannot continue a reply from another token ({reason}).</source>
+        <translation>此服务器无法从另一个词元继续回复（{reason}）。</translation>
+    </message>
+    <message>
+        <source>The prompt (about {tokens} tokens) fills the server&apos;s context ({n_ctx}).</source>
+        <translation>提示（约 {tokens} 个词元）占满了服务器的上下文（{n_ctx}）。</translation>
+    </message>
+    <message>
+        <source>{url} ended the stream without finishing the reply; the reply so far is kept.</source>
+        <translation>{url} 未完成回复就结束了流；已写出的回复会保留。</translation>
     </message>
 </context>
 </TS>

@@ -6,10 +6,11 @@ import os
 import sys
 from dataclasses import replace
 
-from desktop.core.engine.remote.engine import RemoteEngine, RemoteTarget, connect
-from desktop.core.engine.remote.http import plain_http_warning
+from desktop.core.engine.remote.target import RemoteTarget, connect
+from desktop.core.engine.remote.http import fingerprint, plain_http_warning
 from desktop.core.engine.remote.servers import (
     KeyStore, ServerEntry, address_of, find, load_entries, new_entry, probe_entry, save_entries,
+    trust_certificate,
 )
 from desktop.core.errors import InklingError
 from desktop.core.workspace import open_workspace
@@ -30,6 +31,9 @@ def add_commands(commands) -> None:
     key.add_argument("--api-key-stdin", action="store_true",
                      help="read the API key from standard input (or a prompt) and keep it in the keyring")
     add.add_argument("--no-probe", action="store_true", help="add without asking the server now")
+    add.add_argument("--trust-fingerprint", metavar="SHA256",
+                     help="trust this server's own self-signed certificate, if its SHA-256 fingerprint is this one "
+                          "(on the server: openssl x509 -noout -fingerprint -sha256 -in cert.pem)")
     listing = actions.add_parser("list", help="the added servers and what they can do")
     listing.add_argument("--json", action="store_true")
     remove = actions.add_parser("remove", help="forget a server and its stored key")
@@ -45,7 +49,7 @@ def run(args) -> int:
         return handlers[args.engines_command](workspace, args)
 
 
-def open_remote(workspace, name: str, model: str | None = None) -> RemoteEngine:
+def open_remote(workspace, name: str, model: str | None = None):
     """The named server's engine (probed again now: what it serves may have changed since it was added)."""
     entry = find(load_entries(workspace.store), name)
     return connect(RemoteTarget(address_of(entry, KeyStore(workspace.folder)), entry.name, model))
@@ -65,6 +69,9 @@ def _add(workspace, args) -> int:
         if entry.key_in == "file":
             print(keys.note, file=sys.stderr)
     try:
+        if args.trust_fingerprint:
+            entry = trust_certificate(entry, args.trust_fingerprint)
+            print(f"trusted {entry.url}'s certificate {fingerprint(entry.certificate)} for this server only")
         if not args.no_probe:
             entry = probe_entry(entry, keys)
     except InklingError:
@@ -115,7 +122,8 @@ def _test(workspace, args) -> int:
 def _shown(entry: ServerEntry) -> dict:
     """What list/test print: the entry and its probe, never a key (only where the key comes from)."""
     profile = entry.server_profile
-    shown = {"name": entry.name, "url": entry.url, "api_key": _key_source(entry), "warning": plain_http_warning(entry.url)}
+    shown = {"name": entry.name, "url": entry.url, "api_key": _key_source(entry), "warning": plain_http_warning(entry.url),
+             "trusted_certificate": fingerprint(entry.certificate) if entry.certificate else None}
     if profile is not None:
         shown.update(kind=profile.kind, models=list(profile.models), n_ctx=profile.n_ctx,
                      probabilities=profile.probabilities, top_k=profile.top_k, capabilities=profile.capability_line)

@@ -102,12 +102,15 @@ class BudgetMeter(QWidget):
         )
         self.legend.setText(legend)
         self.legend.setToolTip(f"{self.tr(PART_LABELS['framing'])}: {self.tr(PART_TIPS['framing'])}")
-        self.total.setText(self.tr("Reply room {room} / {size}").format(room=f"{split.reply_room:,}", size=f"{split.n_ctx:,}"))
+        self.total.setText(self.tr("Reply room {room} / {size}").format(room=f"{split.reply_room:,}", size=f"{split.n_ctx:,}")
+                           + (self.tr(" ≈ estimated") if split.estimated else ""))
         self.total.setToolTip(
             self.tr("{room} of the context's {size} tokens are left for the reply. {used} tokens of prompt; at least "
                     "{reserve} are always kept free for the reply (the line on the bar). Notes are an estimate until "
                     "they are retrieved when you send.").format(
                 room=f"{split.reply_room:,}", size=f"{split.n_ctx:,}", used=f"{split.used:,}", reserve=f"{split.reserve:,}")
+            + (self.tr(" This server cannot count tokens (no /tokenize): every count is an estimate at about 4 bytes a token.")
+               if split.estimated else "")
         )
         if split.too_long:
             self._warn(said(split.too_long), error=True)

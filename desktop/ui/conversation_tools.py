@@ -7,6 +7,7 @@ from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from desktop.core.prompt.budget import BudgetRequest, BudgetSplit
+from desktop.core.conversation.branching import BranchError, start_resume
 from desktop.core.conversation.turns import HISTORY_LIMIT, belongs_in_history
 from desktop.core.conversation.edits import EditError, delete_message, duplicate_from, history_before, start_edit, start_regenerate, undo_delete
 from desktop.core.conversation.grounding import retrieval_settings
@@ -32,6 +33,7 @@ class ConversationTools(QObject):
     """Owned by the main window; reads and writes the store on the GUI thread, asks the worker only to measure."""
 
     replyRequested = Signal(object)  # a saved ReplyRequest (edit, regenerate) to generate
+    resumeRequested = Signal(object, object)  # a BranchRequest continuing a failed reply, and its tokens so far
     threadChanged = Signal(int)  # conversation id whose thread changed (delete, undo, a branch shown)
     openRequested = Signal(int)  # conversation id to switch to (a duplicate)
     revealRequested = Signal(int)  # message id that must have a view (a search result in a long conversation)
@@ -136,6 +138,7 @@ class ConversationTools(QObject):
         actions = MessageActions(message)
         actions.editRequested.connect(self.begin_edit)
         actions.regenerateRequested.connect(self.regenerate)
+        actions.continueRequested.connect(self.resume)
         actions.inspectRequested.connect(self.inspect)
         actions.deleteRequested.connect(self.delete)
         actions.duplicateRequested.connect(self.duplicate)
@@ -179,7 +182,7 @@ class ConversationTools(QObject):
     def reply_ended(self, message) -> None:
         actions = self.actions.get(message.id)
         if actions is not None:
-            actions.set_busy(False)
+            actions.set_status(message.status)
         if self.inspector.message_id == message.id:
             self.inspector.show_message(message.id)
         # The thread read when the reply began, with the reply as it ended: no second read of the history.
@@ -266,6 +269,17 @@ class ConversationTools(QObject):
         self._start(lambda request_id: start_regenerate(
             self.store, message_id, self.sampling.settings(), self.model_name, request_id=request_id,
             engine=self.engine_description))
+
+    def resume(self, message_id: int) -> None:
+        """Continue a reply that failed midway: a new branch with its tokens so far, generated on (start_resume)."""
+        if self._refuse_while_busy():
+            return
+        try:
+            request, records = start_resume(self.store, message_id, self.model_name, request_id=self.engine.next_request_id())
+        except BranchError as error:
+            self.failed.emit(self.tr("Cannot continue this reply"), str(error))
+            return
+        self.resumeRequested.emit(request, records)
 
     def _start(self, make_request) -> None:
         self.system_prompt.flush()

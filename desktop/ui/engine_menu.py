@@ -4,7 +4,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QDialog, QMenu
 
-from desktop.core.engine.remote.engine import RemoteTarget
+from desktop.core.engine.remote.target import RemoteTarget
 from desktop.core.engine.remote.servers import KeyStore, ServerEntry, address_of, load_entries, save_entries
 from desktop.core.errors import InklingError
 from desktop.ui.language import said

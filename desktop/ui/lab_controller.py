@@ -6,7 +6,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from desktop.core.conversation.grounding import retrieval_settings
-from desktop.core.engine.remote.engine import RemoteTarget
+from desktop.core.engine.remote.target import RemoteTarget
 from desktop.core.engine.remote.servers import KeyStore, address_of, find, load_entries
 from desktop.core.errors import InklingError
 from desktop.core.lab.context import latest_turn

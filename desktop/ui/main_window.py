@@ -15,7 +15,8 @@ from desktop.core.conversation.branching import BranchError, start_branch
 from desktop.core.conversation.notebook import NEW_NOTEBOOK, NOTEBOOK, EmptyDocumentError, page, save_draft, start_continuation
 from desktop.core.conversation.transfer import TransferError, export_text, import_file
 from desktop.core.conversation.turns import start_turn
-from desktop.core.engine.remote.engine import RemoteTarget, remote_model_name
+from desktop.core.engine.remote.engine import remote_model_name
+from desktop.core.engine.remote.target import RemoteTarget
 from desktop.core.engine.remote.http import plain_http_warning
 from desktop.core.engine.remote.servers import KeyStore
 from desktop.core.engine.types import EngineConfig, ModelInfo, default_threads
@@ -33,6 +34,7 @@ from desktop.ui.chat_view import ChatView
 from desktop.ui.lab_controller import LabController
 from desktop.ui.composer import Composer
 from desktop.ui.conversation_tools import ConversationTools
+from desktop.ui.engine_choice import EngineChoice, choice_of
 from desktop.ui.engine_menu import EngineMenu
 from desktop.ui.help import HelpMenu
 from desktop.ui.notebook import NotebookView
@@ -103,7 +105,9 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self, self._restore_layout)
 
         self.refresh_conversations(select_first=True)
-        self.load_model(model_path)
+        self._fallback_model: Path | None = model_path  # loaded if the first conversation's engine cannot be
+        if self.engine_choice.wanted is None:
+            self.load_model(model_path)
 
     # --- layout --------------------------------------------------------------------------------
     def _build_widgets(self) -> None:
@@ -175,7 +179,9 @@ class MainWindow(QMainWindow):
         status.addWidget(self.load_progress)
         status.addPermanentWidget(self.stats_label)
         self.notes = NotesController(self.store, self.confirm, parent=self)
-        self.engine_menu = EngineMenu(self.store, KeyStore(data_dir()), self)
+        keys = KeyStore(data_dir())
+        self.engine_menu = EngineMenu(self.store, keys, self)
+        self.engine_choice = EngineChoice(self.store, keys, self)
         self.notes_dock = self._dock(self.tr("Notes"), self.notes.panel, "notesDock")
         self.tools = ConversationTools(
             self.store, self.engine, self.chat, self.composer, self.sampling, self.system_prompt, self.sidebar,
@@ -341,6 +347,7 @@ class MainWindow(QMainWindow):
         self._loading_path, self._loading_server = Path(path), None
         config = config or model_engine_config(self.store, Path(path), self.engine_config)
         self._loading_request = self.engine.load_model(str(path), config)
+        self.engine_choice.on_load_requested({"path": str(path)})
         self.model_label.setText(self.tr("Loading {name}…").format(name=display_name(Path(path))))
         self.load_progress.setRange(0, 0)  # busy until llama.cpp reports how far it is
         self.load_progress.setVisible(True)
@@ -384,6 +391,7 @@ class MainWindow(QMainWindow):
         """Chat through a server's model: the engine thread probes it and opens it like a model file."""
         self._loading_path, self._loading_server = None, target
         self._loading_request = self.engine.load_model(f"server:{target.label}", target)
+        self.engine_choice.on_load_requested({"server": target.label} | ({"model": target.model} if target.model else {}))
         self.model_label.setText(self.tr("Connecting to {name}…").format(name=target.label))
         self.load_progress.setVisible(True)
 
@@ -399,7 +407,7 @@ class MainWindow(QMainWindow):
         self.model_info = info
         self.replies.set_model(info)
         server = self._loading_server
-        self.engine_description = server.describe(info.name) if server is not None else None
+        self.engine_description = info.engine
         self.engine_menu.on_engine_changed(server.label if server is not None else None)
         self.model_name = remote_model_name(info.name, server.label) if server is not None else display_name(info.path)
         self.model_label.setText(f"{self.model_name} · {self._mode_name(info.mode)}")
@@ -421,11 +429,16 @@ class MainWindow(QMainWindow):
             self.model_label.setToolTip(plain_tip(f"{server.address.url}\n{said(warning)}" if warning else server.address.url))
         self.tools.set_model(info, self.model_name, self.engine_description)
         self.library.on_model_loaded(info.path if server is None else None, info.runtime)
+        self.engine_choice.on_loaded(choice_of(info, server.label if server is not None else None))
 
     def _model_failed(self, request_id: int, message: str) -> None:
         if request_id != self._loading_request:
             return
         self._loading_request = None
+        self.engine_choice.on_load_failed()
+        if self.model_info is None and self._fallback_model is not None:  # nothing loaded yet: the start-up model
+            self.load_model(self._fallback_model)
+            self._fallback_model = None
         self.load_progress.setVisible(False)
         if self.model_info is not None:
             self.model_label.setText(f"{self.model_name} · {self._mode_name(self.model_info.mode)}")
@@ -475,6 +488,7 @@ class MainWindow(QMainWindow):
         if conversation is None:
             return
         self.conversation_id = conversation_id
+        self.engine_choice.on_conversation_opened(conversation_id)
         self.system_prompt.set_text(conversation.system_prompt)
         self.notes.conversation_opened(conversation_id)
         self.inspector.forget_pending()
@@ -547,6 +561,7 @@ class MainWindow(QMainWindow):
             self.sidebar.refresh(conversation.id)
             self.open_conversation(conversation.id)
         else:
+            self.engine_choice.keep_previous()  # the chat keeps its engine; the new notebook gets the base model
             self.new_conversation()
 
     def continue_notebook(self, text: str) -> None:
@@ -675,6 +690,7 @@ class MainWindow(QMainWindow):
         replies.groundRequested.connect(notes.ground)
         notes.grounded.connect(replies.on_grounded)
         tools.replyRequested.connect(replies.begin)
+        tools.resumeRequested.connect(lambda request, records: replies.begin(request, records, grounded=True))
         tools.threadChanged.connect(self.show_changes)
         tools.revealRequested.connect(self.transcript.reveal)
         tools.openRequested.connect(self.open_conversation)
@@ -683,6 +699,9 @@ class MainWindow(QMainWindow):
         self.engine_menu.localChosen.connect(self.use_local_model)
         self.engine_menu.failed.connect(lambda text: self.show_error(self.tr("Cannot use this server"), text))
         self.engine_menu.notify.connect(self.notify)
+        self.engine_choice.fileWanted.connect(self.load_model)
+        self.engine_choice.serverWanted.connect(self.load_server)
+        self.engine_choice.failed.connect(self.notify)
         self.language_menu.chosen.connect(self.choose_language)
         tools.inspectorWanted.connect(lambda: (self.prompt_dock.show(), self.prompt_dock.raise_()))
         notes.panelWanted.connect(lambda: (self.notes_dock.show(), self.notes_dock.raise_()))
@@ -728,6 +747,9 @@ class MainWindow(QMainWindow):
         if self.tools.editing is not None:
             self.tools.submit_edit(text)  # an edited message goes on a new branch
             return
+        if self._loading_request is not None and self._loading_server is not None:
+            self.notify(self.tr("Connecting to {name}: send when it is ready.").format(name=self._loading_server.label), 6000)
+            return  # the reply would be written by the engine being replaced
         self.system_prompt.flush()
         if self.conversation_id is None:
             self.new_conversation()

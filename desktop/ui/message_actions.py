@@ -1,4 +1,4 @@
-"""The small buttons in a message's header: edit or regenerate, the prompt inspector, and a menu (copy, duplicate, delete)."""
+"""The small buttons in a message's header: edit, regenerate or continue, the prompt inspector, and a menu (copy, duplicate, delete)."""
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QMenu, QToolButton, QWidget
@@ -11,6 +11,7 @@ class MessageActions(QWidget):
 
     editRequested = Signal(int)
     regenerateRequested = Signal(int)
+    continueRequested = Signal(int)  # a reply that failed midway: resume it from its last token
     inspectRequested = Signal(int)
     deleteRequested = Signal(int)
     duplicateRequested = Signal(int)
@@ -30,6 +31,9 @@ class MessageActions(QWidget):
         else:
             self._button("regenerate", self.tr("Regenerate"), self.tr("Write this reply again, as a new branch"),
                          self.regenerateRequested)
+            self._button("continue", self.tr("Continue"),
+                         self.tr("Continue this reply from its last token (it stopped on an error), as a new branch"),
+                         self.continueRequested)
             self._button("prompt", self.tr("Prompt"), self.tr("Show exactly what the model read for this reply"),
                          self.inspectRequested)
         more = QToolButton()
@@ -48,7 +52,7 @@ class MessageActions(QWidget):
         more.setMenu(self.menu)
         layout.addWidget(more)
         self.buttons["more"] = more
-        self.set_busy(message.status == "streaming")
+        self.set_status(message.status)
 
     def _button(self, name: str, text: str, tip: str, signal) -> None:
         button = QToolButton()
@@ -59,6 +63,12 @@ class MessageActions(QWidget):
         button.clicked.connect(lambda: signal.emit(self.message_id))
         self.layout().addWidget(button)
         self.buttons[name] = button
+
+    def set_status(self, status: str) -> None:
+        """Continue is offered only on a reply that ended on an error (a server that went away, a stall)."""
+        if "continue" in self.buttons:
+            self.buttons["continue"].setVisible(status == "error")
+        self.set_busy(status == "streaming")
 
     def set_busy(self, busy: bool) -> None:
         """While this reply is being written, only its prompt can be looked at."""

@@ -5,10 +5,10 @@ from dataclasses import replace
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout,
+    QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QMessageBox, QPushButton, QVBoxLayout,
 )
 
-from desktop.core.engine.remote.http import ServerAddress, plain_http_warning
+from desktop.core.engine.remote.http import ServerAddress, fetch_certificate, fingerprint, plain_http_warning
 from desktop.core.engine.remote.servers import KeyStore, ServerEntry, new_entry, probe_with
 from desktop.core.errors import InklingError
 from desktop.ui.language import said
@@ -18,6 +18,7 @@ class AddServerDialog(QDialog):
     """Asks, probes once, and on OK stores the key (keyring or 0600 file) and returns the probed entry."""
 
     probed = Signal(object, object)  # the entry probed (ServerEntry with its profile) or None, error text or None
+    certificateRead = Signal(object, object)  # the certificate the server shows (PEM) or None, error text or None
 
     def __init__(self, keys: KeyStore, taken: set[str], parent=None):
         super().__init__(parent)
@@ -25,11 +26,14 @@ class AddServerDialog(QDialog):
         self.keys = keys
         self.taken = taken
         self.entry: ServerEntry | None = None
+        self.certificate: str | None = None  # a self-signed certificate the user trusted for this server
         self.name = QLineEdit(objectName="serverName", placeholderText="gpu-box")
         self.url = QLineEdit(objectName="serverUrl", placeholderText="http://127.0.0.1:8080")
         self.key = QLineEdit(objectName="serverKey", placeholderText=self.tr("optional"))
         self.key.setEchoMode(QLineEdit.EchoMode.Password)
         self.probe_button = QPushButton(self.tr("&Probe"), objectName="probeServer")
+        self.trust_button = QPushButton(self.tr("&Trust this server's certificate…"), objectName="trustCertificate")
+        self.trust_button.setVisible(False)
         self.result = QLabel(self.tr("Inkling asks the server once what it is and what it can do."), objectName="probeResult")
         self.result.setWordWrap(True)
         self.result.setTextFormat(self.result.textFormat().PlainText)  # a server's answer is shown as text only
@@ -45,12 +49,16 @@ class AddServerDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(note)
         layout.addWidget(self.probe_button)
+        layout.addWidget(self.trust_button)
         layout.addWidget(self.result)
         layout.addWidget(self.buttons)
         self.probe_button.clicked.connect(self.on_probe)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self.probed.connect(self._on_probed)
+        self.trust_button.clicked.connect(self.on_trust)
+        self.certificateRead.connect(self._on_certificate)
+        self.url.textEdited.connect(self._forget_certificate)
         for field in (self.name, self.url, self.key):
             field.textEdited.connect(self._on_changed)
 
@@ -65,7 +73,7 @@ class AddServerDialog(QDialog):
         try:
             if name in self.taken:
                 raise InklingError(self.tr("A server named “{name}” exists already.").format(name=name))
-            entry = new_entry(name, url)
+            entry = replace(new_entry(name, url), certificate=self.certificate)
         except InklingError as error:
             self.result.setText(said(error))
             return
@@ -76,7 +84,7 @@ class AddServerDialog(QDialog):
 
     def _probe(self, entry: ServerEntry, key: str) -> None:
         try:
-            probed = probe_with(entry, ServerAddress(entry.url, key or None))
+            probed = probe_with(entry, ServerAddress(entry.url, key or None, pinned_certificate=entry.certificate))
         except InklingError as error:
             self.probed.emit(None, said(error))
             return
@@ -87,16 +95,59 @@ class AddServerDialog(QDialog):
         self.probe_button.setEnabled(True)
         if entry is None:
             self.result.setText(self.tr("Probe failed: {error}").format(error=error))
+            # any failed https probe may be an untrusted certificate: the button reads it and shows its fingerprint
+            self.trust_button.setVisible(self.url.text().strip().startswith("https://") and self.certificate is None)
             return
         profile = entry.server_profile
         lines = [self.tr("{kind} · models: {models}").format(kind=profile.kind, models=", ".join(profile.models)),
                  said(profile.capability_line)]
+        if entry.certificate:
+            lines.append(self.tr("Its own certificate, trusted for this server only: {fingerprint}").format(
+                fingerprint=fingerprint(entry.certificate)))
         warning = plain_http_warning(entry.url)
         if warning:
             lines.append(f"⚠ {said(warning)}")
         self.result.setText("\n".join(lines))
         self.entry = entry
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
+
+    @Slot()
+    def _forget_certificate(self) -> None:
+        self.certificate = None
+        self.trust_button.setVisible(False)
+
+    @Slot()
+    def on_trust(self) -> None:
+        """Read the certificate the server shows (without trusting it) and ask the user to compare its fingerprint."""
+        self.trust_button.setEnabled(False)
+        url = self.url.text().strip()
+        threading.Thread(target=self._read_certificate, args=(url,), daemon=True, name="inkling-certificate").start()
+
+    def _read_certificate(self, url: str) -> None:
+        try:
+            self.certificateRead.emit(fetch_certificate(url), None)
+        except InklingError as error:
+            self.certificateRead.emit(None, said(error))
+
+    @Slot(object, object)
+    def _on_certificate(self, pem: str | None, error: str | None) -> None:
+        self.trust_button.setEnabled(True)
+        if pem is None:
+            self.result.setText(error)
+            return
+        if self.confirm_certificate(fingerprint(pem)):
+            self.certificate = pem
+            self.trust_button.setVisible(False)
+            self.on_probe()
+
+    def confirm_certificate(self, shown: str) -> bool:
+        """The user compares the fingerprint with the server's own and trusts it for this server only."""
+        answer = QMessageBox.question(self, self.tr("Trust this certificate?"), self.tr(
+            "The server shows a certificate that no authority vouches for. Its SHA-256 fingerprint is\n\n{fingerprint}"
+            "\n\nCompare it with the one on the server (openssl x509 -noout -fingerprint -sha256 -in cert.pem). "
+            "Trust it for this server only? If the certificate changes later, Inkling refuses the server again."
+        ).format(fingerprint=shown))
+        return answer == QMessageBox.StandardButton.Yes
 
     def accept(self) -> None:
         if self.entry is None:

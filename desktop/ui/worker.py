@@ -34,10 +34,13 @@ class EngineWorker(QObject):
         self._engine_factory = engine_factory
         self._engine = None
         self.latest_measure = 0  # set by the GUI thread; older measure requests still queued are skipped
+        self.latest_load = 0  # the same for loads: switching conversations quickly loads only the last one's engine
         self.cancel_load = threading.Event()  # set by the GUI thread to stop a model load in progress
 
     @Slot(int, str, object)
     def load_model(self, request_id: int, path: str, config: EngineConfig) -> None:
+        if request_id < self.latest_load:
+            return  # superseded while it waited in the queue: the window no longer waits for it
         self.cancel_load.clear()
         if isinstance(config, EngineConfig):  # a model file: llama.cpp reports its progress, and stops when asked
             config = dataclasses.replace(config, progress=lambda fraction: self._load_progress(request_id, fraction))
@@ -142,6 +145,7 @@ class EngineController(QObject):
 
     def load_model(self, path: str, config: EngineConfig) -> int:
         request_id = self.next_request_id()
+        self.worker.latest_load = request_id
         self._loadRequested.emit(request_id, path, config)
         return request_id
 

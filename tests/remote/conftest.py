@@ -1,10 +1,12 @@
 """A real llama-server on the bundled SmolLM2 for the remote tests (skipped, with the reason, when not built)."""
 
 import pytest
+from sqlite_utils import Database
 
 from desktop.core.engine.remote.engine import RemoteEngine
 from desktop.core.engine.remote.http import ServerAddress, open_client
 from desktop.core.engine.remote.probe import probe
+from desktop.core.store import Store
 from tests.remote.proxy import FaultProxy
 from tests.remote.server import BINARY, MISSING, llama_server
 from tests.ui.conftest import make_window  # noqa: F401  (the window fixture, for the Engine menu tests)
@@ -39,3 +41,11 @@ def proxy(server_url):
     running = FaultProxy(server_url)
     yield running
     running.close()
+
+
+@pytest.fixture
+def store():
+    """A store in memory, for replies through a server."""
+    s = Store(Database(memory=True))
+    yield s
+    s.close()

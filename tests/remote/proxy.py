@@ -1,6 +1,7 @@
 """A small HTTP proxy in front of a real server that drops, stalls or corrupts the stream, or answers 401/503."""
 
 import socket
+import ssl
 import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -27,7 +28,7 @@ class Fault:
 class FaultProxy:
     """ThreadingHTTPServer on 127.0.0.1; `url` goes through it to `upstream`. Streams are re-framed chunk by chunk."""
 
-    def __init__(self, upstream: str):
+    def __init__(self, upstream: str, tls: ssl.SSLContext | None = None):
         self.upstream = upstream
         self.fault = Fault()
         self.requests: list[str] = []
@@ -48,7 +49,9 @@ class FaultProxy:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        if tls is not None:  # an https server in front (its certificate made by the test)
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
+        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self._server.server_address[1]}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
 

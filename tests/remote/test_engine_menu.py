@@ -5,6 +5,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 from desktop.app import open_engine
 from desktop.core.engine.remote.servers import KeyStore, load_entries
 from desktop.ui.server_dialog import AddServerDialog
+from tests.remote.proxy import Fault
 from tests.remote.server import free_port
 from tests.ui.conftest import send
 
@@ -31,6 +32,7 @@ def test_the_dialog_shows_the_probe_and_a_failed_probe_says_why(qtbot, server_ur
 def test_choosing_a_server_chats_through_it_and_each_reply_names_its_engine(qtbot, make_window, server_url,
                                                                            smollm2_path, monkeypatch):
     window = make_window(open_engine, smollm2_path)
+    window.sampling.max_tokens.setValue(40)  # short replies: four of them on a loaded machine stay well within a minute
     monkeypatch.setattr(AddServerDialog, "exec", lambda dialog: _filled(qtbot, dialog, server_url))
     window.engine_menu.on_add()
     assert [e.name for e in load_entries(window.store)] == ["local"]
@@ -67,3 +69,66 @@ def _filled(qtbot, dialog: AddServerDialog, url: str) -> int:
     qtbot.waitUntil(lambda: dialog.entry is not None, timeout=15000)
     dialog.accept()
     return AddServerDialog.DialogCode.Accepted
+
+
+def test_each_conversation_keeps_its_engine_and_switching_conversation_switches_it(qtbot, make_window, server_url,
+                                                                                   smollm2_path, monkeypatch):
+    window = make_window(open_engine, smollm2_path)
+    window.sampling.max_tokens.setValue(40)  # short replies: four of them on a loaded machine stay well within a minute
+    monkeypatch.setattr(AddServerDialog, "exec", lambda dialog: _filled(qtbot, dialog, server_url))
+    window.engine_menu.on_add()
+    served = window.conversation_id
+    _menu_action(window, "local").trigger()
+    qtbot.waitUntil(lambda: window.engine_description is not None, timeout=30000)
+    send(qtbot, window, "Name a colour.")
+    assert window.store.conversation_engine(served) == {"server": "local", "model": window.model_info.name}
+    window.new_conversation()  # a new conversation starts with the last choice: nothing to load
+    local = window.conversation_id
+    assert window.store.conversation_engine(local)["server"] == "local" and window._loading_request is None
+    _menu_action(window, "This laptop").trigger()
+    qtbot.waitUntil(lambda: window.engine_description is None and window._loading_request is None, timeout=30000)
+    assert window.store.conversation_engine(local) == {"path": str(smollm2_path)}
+    send(qtbot, window, "Name a fruit.")
+    assert window.store.thread(local)[-1].engine is None
+    window.open_conversation(served)  # its server again, loaded on the way in
+    qtbot.waitUntil(lambda: window.engine_description is not None and window._loading_request is None, timeout=30000)
+    assert window.model_name.endswith("@ local") and window.model_label.text().startswith(window.model_name)
+    assert [a.text() for a in window.engine_menu.menu.actions() if a.isChecked()][0].startswith("local")
+    window.open_conversation(local)
+    qtbot.waitUntil(lambda: window.engine_description is None and window._loading_request is None, timeout=30000)
+    window.close()
+    again = make_window(open_engine, smollm2_path)  # after a restart each conversation still has its engine
+    assert again.conversation_id == local and again.engine_description is None
+    again.open_conversation(served)
+    qtbot.waitUntil(lambda: again.engine_description is not None, timeout=30000)
+    assert again.model_name.endswith("@ local")
+
+
+def _menu_action(window, prefix: str):
+    return next(a for a in window.engine_menu.menu.actions() if a.text().startswith(prefix))
+
+
+def test_a_reply_cut_off_by_the_server_is_kept_and_continue_resumes_it(qtbot, make_window, proxy, smollm2_path,
+                                                                      monkeypatch):
+    window = make_window(open_engine, smollm2_path)
+    monkeypatch.setattr(AddServerDialog, "exec", lambda dialog: _filled(qtbot, dialog, proxy.url))
+    window.engine_menu.on_add()
+    _menu_action(window, "local").trigger()
+    qtbot.waitUntil(lambda: window.engine_description is not None, timeout=30000)
+    window.sampling.max_tokens.setValue(60)
+    proxy.fault = Fault(drop_after=6)
+    send(qtbot, window, "Tell me about the sea.")
+    failed = window.store.thread(window.conversation_id)[-1]
+    kept = window.store.load_trace(failed.id)
+    assert failed.status == "error" and "closed the connection mid-reply" in failed.error and len(kept) == 6
+    button = window.tools.actions[failed.id].buttons["continue"]
+    assert not button.isHidden() and window.tools.actions[failed.id - 1].buttons.get("continue") is None
+    proxy.fault = Fault()
+    with qtbot.waitSignal(window.replyFinished, timeout=60000):
+        button.click()
+    qtbot.waitUntil(lambda: window.replies.active is None, timeout=60000)
+    resumed = window.store.thread(window.conversation_id)[-1]
+    assert resumed.id != failed.id and resumed.branch_of == failed.id and resumed.status in ("complete", "cancelled")
+    assert resumed.content.startswith(failed.content) and len(resumed.content) > len(failed.content)
+    assert [t.id for t in window.store.load_trace(resumed.id)[:6]] == [t.id for t in kept]
+    assert resumed.engine == failed.engine and window.tools.actions[resumed.id].buttons["continue"].isHidden()

@@ -4,7 +4,6 @@ import threading
 import time
 
 import pytest
-from sqlite_utils import Database
 
 from desktop.core.conversation.session import ReplySession
 from desktop.core.conversation.turns import generate_reply, start_turn
@@ -18,13 +17,6 @@ from tests.remote.proxy import Fault
 from tests.remote.server import free_port
 
 LONG = SamplerSettings(temperature=0.0, max_tokens=60, repeat_penalty=1.0, seed=1)
-
-
-@pytest.fixture
-def store():
-    s = Store(Database(memory=True))
-    yield s
-    s.close()
 
 
 @pytest.fixture
@@ -63,11 +55,12 @@ def test_server_dying_mid_stream_keeps_the_partial_reply(proxy, through, store):
 
 
 def test_a_stall_mid_stream_times_out_and_keeps_the_reply(proxy, through, store):
-    engine = through(stall_timeout_s=1.0)
+    # 8 s: the stall timeout also bounds the wait for the first token, which took 4.8 s on the loaded 2-core machine
+    engine = through(stall_timeout_s=8.0)
     proxy.fault = Fault(stall_after=3)
     started = time.perf_counter()
     message, trace = reply_through(engine, store)
-    assert time.perf_counter() - started < 5
+    assert time.perf_counter() - started < 30
     assert message.status == "error" and "stopped sending" in message.error and len(trace) == 3
 
 

@@ -6,7 +6,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from desktop.core.engine.remote.chat import ChatServerEngine
 from desktop.core.engine.remote.engine import RemoteEngine
+from desktop.core.engine.remote.target import RemoteTarget, connect
+from desktop.core.probability.sampling import SamplerSettings
 from desktop.core.engine.remote.http import RemoteError, ServerAddress, check_url, open_client, plain_http_warning
 from desktop.core.engine.remote.probe import NONE, TEXT, ServerProfile, probe
 from desktop.core.engine.remote.servers import KeyStore
@@ -34,8 +37,26 @@ def fake_openai(logprobs: dict | None):
                 self._json(404, {"error": "not found"})
 
         def do_POST(self):
-            self.rfile.read(int(self.headers.get("content-length") or 0))
-            self._json(200, {"choices": [{"message": {"role": "assistant", "content": "Hi"}, "logprobs": logprobs}]})
+            body = json.loads(self.rfile.read(int(self.headers.get("content-length") or 0)))
+            if self.path != "/v1/chat/completions":
+                self._json(404, {"error": "not found"})
+            elif body.get("stream"):
+                self._stream(body)
+            else:
+                self._json(200, {"choices": [{"message": {"role": "assistant", "content": "Hi"}, "logprobs": logprobs}]})
+
+        def _stream(self, body: dict) -> None:
+            """A scripted reply as Ollama streams one: a token a chunk, alternatives by text, then [DONE]."""
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.end_headers()
+            for token in ("Hi", " there", "!"):
+                entry = {"token": token, "logprob": -0.25,
+                         "top_logprobs": [{"token": token, "logprob": -0.25}, {"token": " yo", "logprob": -1.6}]}
+                chunk = {"choices": [{"index": 0, "delta": {"content": token}, "finish_reason": None,
+                                      "logprobs": {"content": [entry]} if body.get("logprobs") and logprobs else None}]}
+                self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+            self.wfile.write(b'data: {"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}\n\ndata: [DONE]\n\n')
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -56,8 +77,23 @@ def test_a_server_without_ids_is_described_honestly(logprobs, kind, top, line):
         assert (profile.kind, profile.probabilities, profile.top_k) == ("openai-compatible", kind, top)
         assert profile.capability_line == line and profile.models == ("llama3.2:1b",)
         assert ServerProfile.from_dict(json.loads(json.dumps(profile.to_dict()))) == profile
-        with pytest.raises(RemoteError, match="Inkling chats through llama-server for now"):
+        with pytest.raises(RemoteError, match="without llama-server's token endpoints"):
             RemoteEngine(address, profile)
+        engine = connect(RemoteTarget(address, "ollama"))  # chats through /v1/chat/completions instead
+        try:
+            assert isinstance(engine, ChatServerEngine) and not engine.counts_exactly
+            events = list(engine.stream_messages([{"role": "user", "content": "Hi"}], SamplerSettings(temperature=0.0)))
+            tokens, finished = events[:-1], events[-1]
+            assert "".join(t.delta for t in tokens) == "Hi there!" and finished.finish_reason == "stop"
+            if kind == TEXT:
+                assert [t.record.text for t in tokens] == ["Hi", " there", "!"]
+                assert [a.text for a in tokens[1].record.top] == [" there", " yo"]
+                assert tokens[0].record.entropy > 0 and engine.describe()["entropy"] == "estimated from the top 20"
+            else:
+                assert all(t.record is None for t in tokens) and engine.describe()["entropy"] == "none"
+            assert engine.describe()["branching"].startswith("none")
+        finally:
+            engine.close()
     finally:
         server.shutdown()
         server.server_close()

@@ -1,4 +1,7 @@
-"""Continue a reply from an alternative token: a sibling reply fed the exact token ids up to that point."""
+"""Continue a reply from an alternative token, or resume a failed one: a sibling fed the exact token ids up to there.
+
+An engine that knows tokens only by their text (a server without ids) is fed the text instead, by text.
+"""
 
 import codecs
 import dataclasses
@@ -13,7 +16,7 @@ from desktop.core.errors import DamagedDataError, InklingError
 from desktop.core.prompt.build import build_prompt, reply_reserve
 from desktop.core.probability.sampling import SamplerSettings
 from desktop.core.store import Store
-from desktop.core.probability.trace import TokenRecord, TraceFormatError
+from desktop.core.probability.trace import TokenRecord, TraceFormatError, piece_bytes
 from desktop.core.probability.whatif import sampler_view
 from desktop.core.words import translate
 
@@ -29,6 +32,7 @@ class BranchRequest(ReplyRequest):
     prompt_ids: tuple[int, ...] | None = None  # the source reply's stored prompt; None: rebuild from history
     prefix_ids: tuple[int, ...] = ()  # the source's tokens before the branch point, then the alternative
     ends: bool = False  # the alternative is an end-of-generation token: nothing follows it
+    prefix_text: str = ""  # the prefix as text, for an engine without token ids (continued by text)
 
 
 @dataclass(frozen=True)
@@ -42,20 +46,14 @@ def start_branch(
     store: Store, message_id: int, position: int, token_id: int, model_name: str, *, request_id: int = 0,
 ) -> tuple[BranchRequest, list[TokenRecord]]:
     """Save a new `streaming` sibling of the reply whose token at `position` is `token_id`; return its request and trace so far."""
-    source = store.get_message(message_id)
-    if source is None or source.role != "assistant":
-        raise BranchError(translate("core", "Only a reply of the model can be continued from another token."))
-    if source.status == "streaming":
-        raise BranchError(translate("core", "Wait until the reply is finished."))
-    if source.model != model_name:
-        raise BranchError(translate(
-            "core", "This reply was written by {model}; open that model to continue it from another token."
-        ).format(model=source.model or translate("core", "another model")))
-    try:
-        table = store.load_trace_table(message_id)
-    except TraceFormatError as error:
-        raise BranchError(translate("core", "This reply's token data cannot be read ({error}).").format(error=error)) from error
-    if table is None or not 0 <= position < len(table):
+    source = _source(store, message_id, model_name, translate(
+        "core", "This reply was written by {model}; open that model to continue it from another token."))
+    branching = (source.engine or {}).get("branching", "exact")
+    if branching.startswith("none"):
+        raise BranchError(translate("core", "This reply's server cannot continue it from another token ({reason}).").format(
+            reason=branching.split(": ", 1)[-1]))
+    table = _table(store, source)
+    if not 0 <= position < len(table):
         raise BranchError(translate("core", "This reply has no token data at that position."))
     alternatives = table.top(position)
     index = next((i for i, alt in enumerate(alternatives) if alt.id == token_id), None)
@@ -69,12 +67,55 @@ def start_branch(
     chosen = table.record(position)
     records = [table.record(row) for row in range(position)]
     records.append(TokenRecord(alt.id, alt.text, alt.logprob, float(drawn), chosen.entropy, chosen.top, alt.eog))
+    return _sibling(store, source, records, position, request_id, len(alternatives)), records
 
+
+def start_resume(store: Store, message_id: int, model_name: str, *, request_id: int = 0) -> tuple[BranchRequest, list[TokenRecord]]:
+    """Continue a reply that failed midway (a server that went away): a sibling with all its tokens, generated on."""
+    source = _source(store, message_id, model_name, translate(
+        "core", "This reply was written by {model}; open that model to continue it."))
+    if source.status != "error":
+        raise BranchError(translate("core", "Only a reply that failed midway can be continued."))
+    table = _table(store, source)
+    records = [table.record(row) for row in range(len(table))]
+    if not records:
+        raise BranchError(translate("core", "This reply failed before its first token: regenerate it instead."))
+    if records[-1].eog:
+        raise BranchError(translate("core", "This reply had already ended."))
+    top = max((len(table.top(row)) for row in range(len(table))), default=0)
+    return _sibling(store, source, records, None, request_id, top), records
+
+
+def _source(store: Store, message_id: int, model_name: str, wrong_model: str):
+    """The reply to continue, if it is one and its model is loaded (`wrong_model`: the words, with {model}, if not)."""
+    source = store.get_message(message_id)
+    if source is None or source.role != "assistant":
+        raise BranchError(translate("core", "Only a reply of the model can be continued."))
+    if source.status == "streaming":
+        raise BranchError(translate("core", "Wait until the reply is finished."))
+    if source.model != model_name:
+        raise BranchError(wrong_model.format(model=source.model or translate("core", "another model")))
+    return source
+
+
+def _table(store: Store, source):
+    try:
+        table = store.load_trace_table(source.id)
+    except TraceFormatError as error:
+        raise BranchError(translate("core", "This reply's token data cannot be read ({error}).").format(error=error)) from error
+    if table is None:
+        raise BranchError(translate("core", "This reply has no token data."))
+    return table
+
+
+def _sibling(store: Store, source, records: list[TokenRecord], position: int | None, request_id: int,
+             top_logprobs: int) -> BranchRequest:
+    """Save the new `streaming` sibling with its trace so far; its request starts from those tokens."""
     conversation = store.get_conversation(source.conversation_id)
     history = history_before(store, source)
     reply = store.add_message(
         source.conversation_id, "assistant", "", parent_id=source.parent_id, status="streaming",
-        model=model_name, sampler=source.sampler, branch_of=source.id, branch_position=position,
+        model=source.model, sampler=source.sampler, branch_of=source.id, branch_position=position,
         engine=source.engine,
     )
     store.save_trace(reply.id, records)
@@ -82,18 +123,21 @@ def start_branch(
         prompt_ids = store.load_prompt_tokens(source.id)
     except DamagedDataError:  # the engine renders the prompt again from the history instead
         prompt_ids = None
-    request = BranchRequest(
+    text = b"".join(piece_bytes(r.text) for r in records if not r.eog).decode("utf-8", errors="replace")
+    return BranchRequest(
         request_id=request_id, conversation_id=source.conversation_id, message_id=reply.id,
-        system_prompt=conversation.system_prompt, history=tuple(history), settings=settings,
-        top_logprobs=len(alternatives), prompt_ids=None if prompt_ids is None else tuple(prompt_ids),
-        prefix_ids=tuple(int(t) for t in table.ids[:position]) + (alt.id,), ends=alt.eog,
+        system_prompt=conversation.system_prompt, history=tuple(history),
+        settings=SamplerSettings.from_dict(source.sampler), top_logprobs=top_logprobs,
+        prompt_ids=tuple(prompt_ids) if prompt_ids else None, prefix_ids=tuple(r.id for r in records),
+        ends=records[-1].eog, prefix_text=text,
     )
-    return request, records
-
 
 
 def generate_branch(engine, request: BranchRequest, cancel: threading.Event) -> Iterator[PromptReady | TokenEvent | Finished]:
     """Worker side: the source's prompt ids, then the prefix ids, then stream the rest with the reply's settings."""
+    if not engine.capabilities.token_ids:
+        yield from _generate_by_text(engine, request, cancel)
+        return
     n_ctx = engine.info.n_ctx
     prefix = list(request.prefix_ids)
     remaining = request.settings.max_tokens - len(prefix)
@@ -122,3 +166,22 @@ def generate_branch(engine, request: BranchRequest, cancel: threading.Event) -> 
             yield dataclasses.replace(event, delta=delta)
         else:
             yield dataclasses.replace(event, tail=decoder.decode(b"", final=True))
+
+
+def _generate_by_text(engine, request: BranchRequest, cancel: threading.Event) -> Iterator[PromptReady | TokenEvent | Finished]:
+    """The same for an engine without token ids: the prompt rendered again, the prefix sent as text."""
+    n_ctx = engine.info.n_ctx
+    prefix = len(request.prefix_ids)
+    remaining = request.settings.max_tokens - prefix
+    built = build_prompt(engine, request.system_prompt, list(request.history),
+                         n_ctx - reply_reserve(max(remaining, 1), n_ctx) - prefix)
+    yield BranchReady(prompt_tokens=len(built.tokens), dropped_messages=built.dropped_messages, n_ctx=n_ctx,
+                      prefix_text=request.prefix_text)
+    if request.ends or remaining <= 0:
+        stats = GenerationStats(len(built.tokens) + prefix, 0, 0.0, 0.0, request.settings.seed or 0, n_ctx)
+        yield Finished("stop" if request.ends else "length", stats)
+        return
+    settings = dataclasses.replace(request.settings, max_tokens=remaining)
+    yield from engine.stream_continuation(list(built.messages), request.prefix_text, settings,
+                                          top_logprobs=request.top_logprobs, cancel=cancel,
+                                          prompt_tokens=len(built.tokens) + prefix)

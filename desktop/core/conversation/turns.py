@@ -83,6 +83,11 @@ def generate_reply(engine, request: ReplyRequest, cancel: threading.Event) -> It
         engine, request.system_prompt, list(request.history), n_ctx - reserve, request.sources,
     )
     record = record_prompt(engine, built, request.history[-1].content, n_ctx, reserve)
-    yield PromptReady(len(built.tokens), built.dropped_messages, n_ctx, tuple(built.tokens),
+    ids = engine.capabilities.token_ids
+    yield PromptReady(len(built.tokens), built.dropped_messages, n_ctx, tuple(built.tokens) if ids else (),
                       sources_used=built.sources_used, record=record)
-    yield from engine.stream(built.tokens, request.settings, top_logprobs=request.top_logprobs, cancel=cancel)
+    if ids:
+        yield from engine.stream(built.tokens, request.settings, top_logprobs=request.top_logprobs, cancel=cancel)
+    else:  # a server known by token texts takes the messages themselves (ChatServerEngine)
+        yield from engine.stream_messages(list(built.messages), request.settings, top_logprobs=request.top_logprobs,
+                                          cancel=cancel, prompt_tokens=len(built.tokens))

@@ -69,6 +69,7 @@ class ModelInfo:
     n_vocab: int
     chat_template: str | None  # None: a base model, used in text-completion mode
     runtime: LoadReport | None = None  # what llama.cpp used (in-process only)
+    engine: dict | None = None  # a remote engine's description, kept with each reply it writes (EngineJson)
 
     @property
     def mode(self) -> str:

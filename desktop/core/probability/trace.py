@@ -3,6 +3,7 @@
 import codecs
 import json
 import math
+import re
 import struct
 import zlib
 from dataclasses import dataclass, field
@@ -59,9 +60,19 @@ class TokenRecord:
         }
 
 
+HEX_BYTE = re.compile(r"<0x[0-9A-F]{2}>")  # how piece_text shows a byte that is not UTF-8 on its own
+HEX_BYTE_SPLIT = re.compile(r"(<0x[0-9A-F]{2}>)")
+
+
 def piece_text(piece: bytes) -> str:
     """Text of one token piece; bytes that are not valid UTF-8 on their own show as <0xE2>."""
     return piece.decode("utf-8", errors="inkling-hex")
+
+
+def piece_bytes(text: str) -> bytes:
+    """The bytes a token's text (piece_text) stands for: each <0xE2> shown for a lone byte is that byte again."""
+    return b"".join(bytes([int(part[3:5], 16)]) if HEX_BYTE.fullmatch(part) else part.encode("utf-8")
+                    for part in HEX_BYTE_SPLIT.split(text) if part)
 
 
 def _hex_replace(error: UnicodeDecodeError) -> tuple[str, int]:

@@ -34,6 +34,7 @@ class BudgetSplit:
     dropped_turns: tuple[str, ...]  # the start of each user message left out, oldest first
     too_long: str = ""  # set when even the newest message and the system prompt do not fit
     framing: int = 0  # the chat template's tokens around the message being typed and the reply's header
+    estimated: bool = False  # counted at about 4 bytes a token: a server without a tokenizer endpoint
 
     @property
     def used(self) -> int:
@@ -65,6 +66,7 @@ def measure_budget(fmt, n_ctx: int, request: BudgetRequest) -> BudgetSplit:
     return BudgetSplit(
         n_ctx, reserve, counts["system"], notes, counts["history"], typed,
         built.dropped_messages, _turns(dropped), framing=counts["message"] - typed,
+        estimated=not getattr(fmt, "counts_exactly", True),  # ChatServerEngine without /tokenize
     )
 
 

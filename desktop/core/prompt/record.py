@@ -112,7 +112,9 @@ def record_prompt(fmt, built: BuiltPrompt, question: str, n_ctx: int, reserve: i
     kept and token boundaries are spread evenly over it (marked inexact).
     """
     tokens = built.tokens
-    token_bytes = getattr(fmt, "token_bytes", None)
+    capabilities = getattr(fmt, "capabilities", None)
+    # an engine known by token texts only counts the prompt's tokens: it has no bytes per id to lay them out
+    token_bytes = getattr(fmt, "token_bytes", None) if capabilities is None or capabilities.token_ids else None
     exact = token_bytes is not None
     if exact:
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")

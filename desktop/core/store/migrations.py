@@ -214,3 +214,10 @@ def m009_notebook(db: Database) -> None:
     # like a chat (document and continuation as messages), so history, search and export keep working;
     # the kind says how the window shows it.
     db.execute("ALTER TABLE conversations ADD COLUMN kind TEXT NOT NULL DEFAULT 'chat'")
+
+
+@migrations()
+def m010_conversation_engine(db: Database) -> None:
+    # Each conversation remembers the engine it chats with (a model file, or a server's model), so
+    # switching conversations switches the engine. JSON (shapes.EngineChoiceJson); NULL: none chosen yet.
+    db.execute("ALTER TABLE conversations ADD COLUMN engine TEXT NULL")

@@ -43,12 +43,22 @@ class StatsJson(TypedDict, total=False):
 
 @with_config(OPEN)
 class EngineJson(TypedDict, total=False):
-    """Which engine wrote a reply (desktop.core.engine.remote.engine.RemoteEngine.describe()); absent: in-process."""
+    """Which engine wrote a reply (a remote engine's describe(), desktop.core.engine.remote); absent: in-process."""
 
-    kind: str  # "llama-server"
+    kind: str  # "llama-server" | "openai-compatible"
     server: str  # the name the user gave the server (never its key)
     model: str
-    entropy: str  # "exact" | "lower bound from the top k": how the views label the entropy
+    entropy: str  # "exact" | "lower bound …" | "estimated from the top k" | "none": how the views label the entropy
+    token_ids: bool  # False: the server gave token texts only (ids derived from the text)
+    branching: str  # "exact" | "by text, may re-tokenize" | "none: why"
+
+
+class EngineChoiceJson(TypedDict, total=False):
+    """The engine a conversation chats with: a model file ("path"), or a server's model ("server", "model")."""
+
+    path: str
+    server: str  # the name the user gave the server
+    model: str
 
 
 @with_config(OPEN)
@@ -65,6 +75,7 @@ class SourceJson(TypedDict):
 SAMPLER = TypeAdapter(SamplerJson)
 STATS = TypeAdapter(StatsJson)
 ENGINE = TypeAdapter(EngineJson)
+ENGINE_CHOICE = TypeAdapter(EngineChoiceJson)
 SOURCES = TypeAdapter(list[SourceJson])
 
 

@@ -17,7 +17,7 @@ from desktop.core.dbfiles import check_header, reraise
 from desktop.core.blobs import inflate
 from desktop.core.errors import DamagedDataError, InklingError
 from desktop.core.store.migrations import migrations
-from desktop.core.store.shapes import ENGINE, SAMPLER, SOURCES, STATS, parse_stored
+from desktop.core.store.shapes import ENGINE, ENGINE_CHOICE, SAMPLER, SOURCES, STATS, parse_stored
 from desktop.core.probability.trace import TRACE_FORMAT_VERSION, TokenRecord, TraceBuilder, TraceTable, encode_trace
 from desktop.core.transactions import write_transaction
 
@@ -190,6 +190,21 @@ class Store:
     def set_kind(self, conversation_id: int, kind: str) -> None:
         """Show the conversation as a chat or as a notebook (see desktop.core.conversation.notebook)."""
         self._update_conversation(conversation_id, "kind", kind)
+
+    def conversation_engine(self, conversation_id: int) -> dict | None:
+        """The engine the conversation chats with (shapes.EngineChoiceJson); None: not chosen, or unreadable."""
+        rows = list(self.db.query("SELECT engine FROM conversations WHERE id = ?", [conversation_id]))
+        if not rows or rows[0]["engine"] is None:
+            return None
+        try:
+            return parse_stored(ENGINE_CHOICE, rows[0]["engine"])
+        except ValueError:  # a damaged choice is no choice: the window keeps the engine it has
+            return None
+
+    def set_conversation_engine(self, conversation_id: int, choice: dict) -> None:
+        # Not through _update_conversation: opening a conversation must not reorder the list.
+        with write_transaction(self.db):
+            self.db.execute("UPDATE conversations SET engine = ? WHERE id = ?", [json.dumps(choice), conversation_id])
 
     def set_pinned(self, conversation_id: int, pinned: bool) -> None:
         # Not through _update_conversation: pinning is not an update that should reorder the list.

@@ -1,23 +1,20 @@
 """RemoteEngine: the Engine protocol over llama-server's own endpoints (/tokenize, /completion with token ids)."""
 
-import json
 import math
 import random
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import numpy as np
-from httpx_sse import EventSource, SSEError
 
 from desktop.core.engine.llama_engine import render_completion_document
 from desktop.core.engine.remote.http import (
-    RemoteError, ServerAddress, describe_transport_error, open_client, open_stream, request_json,
+    RemoteError, ServerAddress, describe_transport_error, json_events, open_client, open_stream, request_json,
 )
-from desktop.core.engine.remote.probe import IDS, LLAMA_SERVER_MAX_PROBS, ServerProfile, probe
+from desktop.core.engine.remote.probe import IDS, LLAMA_SERVER_MAX_PROBS, ServerProfile
 from desktop.core.engine.template import ChatTemplate
 from desktop.core.engine.types import Capabilities, EngineError, Finished, GenerationStats, ModelInfo, TokenEvent
 from desktop.core.probability.sampling import SamplerSettings
@@ -34,30 +31,9 @@ PENALTY_WINDOW = 64  # llama-cpp-python's last_n_tokens_size
 FINISH = {"eos": "stop", "word": "stop", "limit": "length"}
 
 
-@dataclass(frozen=True)
-class RemoteTarget:
-    """A server model to open, as plain data the GUI hands to the engine thread (the key only in memory)."""
-
-    address: ServerAddress
-    label: str  # the name the user gave the server
-    model: str | None = None  # None: the server's first model
-
-    def describe(self, model: str) -> dict:
-        """What a reply keeps about the engine that wrote it (store.shapes.EngineJson): never the address or key."""
-        return {"kind": "llama-server", "server": self.label, "model": model,
-                "entropy": "lower bound from the stored alternatives"}
-
-
 def remote_model_name(model: str, server: str) -> str:
     """How a server's reply names its model: the model and the server, so a branch finds the same engine again."""
     return f"{model} @ {server}"
-
-
-def connect(target: RemoteTarget) -> "RemoteEngine":
-    """Probe the server now (what it serves may have changed since it was added) and open the engine."""
-    with open_client(target.address) as client:
-        profile = probe(client, target.address)
-    return RemoteEngine(target.address, profile, target.model, label=target.label)
 
 
 class RemoteEngine:
@@ -67,17 +43,11 @@ class RemoteEngine:
 
     def __init__(self, address: ServerAddress, profile: ServerProfile, model: str | None = None, label: str = ""):
         if profile.kind != "llama-server" or profile.probabilities != IDS:
-            raise RemoteError(translate(
-                "core", "{url} is an OpenAI-compatible server without llama-server's token endpoints; Inkling chats "
-                        "through llama-server for now (its /tokenize and /completion keep every token exact)."
-            ).format(url=address.url))
-        model = model or profile.models[0]
-        if model not in profile.models:
-            raise RemoteError(f"{address.url} has no model {model!r}; it serves {', '.join(profile.models)}.")
-        self.address = address
-        self.profile = profile
-        self.label = label or address.url
-        self._client = open_client(address)
+            raise RemoteError(
+                f"{address.url} is an OpenAI-compatible server without llama-server's token endpoints: "
+                "open it with target.connect, which chats with it by messages (ChatServerEngine)."
+            )
+        model = self._open(address, profile, model, label)
         self._bytes: dict[int, bytes] = {}  # id -> bytes with special tokens by name (from /tokenize, /detokenize)
         self._pieces: dict[int, bytes] = {}  # id -> bytes a token adds to a reply (from the stream's entries)
         self.last_timings: dict = {}  # the server's own timings of the last reply (benchmarks compare with them)
@@ -88,12 +58,25 @@ class RemoteEngine:
         self._bos_text = profile.bos_token if bos else ""
         self._eog = set(self._tokenize_raw(profile.eos_token, add_special=False)[:1]) if profile.eos_token else set()
         n_ctx = profile.n_ctx or 0
+        described = {"kind": "llama-server", "server": self.label, "model": model,
+                     "entropy": "lower bound from the stored alternatives", "token_ids": True, "branching": "exact"}
         self.info = ModelInfo(path=Path(model), name=model, n_ctx=n_ctx, n_ctx_train=n_ctx,
-                              n_vocab=profile.n_vocab or 0, chat_template=profile.chat_template)
+                              n_vocab=profile.n_vocab or 0, chat_template=profile.chat_template, engine=described)
+
+    def _open(self, address: ServerAddress, profile: ServerProfile, model: str | None, label: str) -> str:
+        """Check the model against the probe, keep the server's particulars, open its client; the model's name."""
+        model = model or profile.models[0]
+        if model not in profile.models:
+            raise RemoteError(f"{address.url} has no model {model!r}; it serves {', '.join(profile.models)}.")
+        self.address = address
+        self.profile = profile
+        self.label = label or address.url
+        self._client = open_client(address)
+        return model
 
     def describe(self) -> dict:
-        """What a reply keeps about the engine that wrote it (store.shapes.EngineJson): never the URL's key."""
-        return RemoteTarget(self.address, self.label).describe(self.info.name)
+        """What a reply keeps about the engine that wrote it (store.shapes.EngineJson): never the address or key."""
+        return self.info.engine
 
     # --- prompt side ---------------------------------------------------------------------------
     def render(self, messages: list[dict[str, str]]) -> str:
@@ -170,7 +153,7 @@ class RemoteEngine:
         first_at, count, finish, final = None, 0, None, {}
         try:
             with open_stream(self._client, "/completion", body, self.address.url, cancel) as response:
-                for chunk in self._chunks(response):
+                for chunk in json_events(response, self.address.url):
                     if chunk.get("stop"):
                         final = chunk
                         break
@@ -190,35 +173,8 @@ class RemoteEngine:
             raise RemoteError(f"{self.address.url} ended the stream without finishing the reply; the reply so far is kept.")
         else:
             finish = FINISH.get(final.get("stop_type"), "stop")
-        ended = time.perf_counter()
-        first = first_at or ended
-        stats = GenerationStats(
-            prompt_tokens=len(prompt_tokens), completion_tokens=count, ttft_ms=(first - started) * 1000.0,
-            tokens_per_s=(count - 1) / (ended - first) if count > 1 and ended > first else 0.0,
-            seed=seed, n_ctx=self.info.n_ctx,
-        )
         self.last_timings = final.get("timings") or {}
-        yield Finished(finish, stats)
-
-    def _chunks(self, response: httpx.Response) -> Iterator[dict]:
-        """The stream's JSON objects; a malformed event or a server-sent error ends the reply in words."""
-        try:
-            for event in EventSource(response).iter_sse():
-                if not event.data:
-                    continue
-                try:
-                    chunk = json.loads(event.data)
-                except ValueError:
-                    raise RemoteError(f"{self.address.url} sent malformed data mid-reply; the reply so far is kept.") from None
-                if not isinstance(chunk, dict):
-                    raise RemoteError(f"{self.address.url} sent an unexpected event mid-reply; the reply so far is kept.")
-                if "error" in chunk:
-                    error = chunk["error"]
-                    message = error.get("message") if isinstance(error, dict) else error
-                    raise RemoteError(f"{self.address.url} failed mid-reply: {str(message)[:200]}")
-                yield chunk
-        except SSEError:
-            raise RemoteError(f"{self.address.url} did not answer with an event stream.") from None
+        yield Finished(finish, stream_stats(len(prompt_tokens), count, started, first_at, seed, self.info.n_ctx))
 
     def _events(self, chunk: dict, index: int, settings: SamplerSettings) -> Iterator[TokenEvent]:
         """One partial chunk carries one token (its id, its text, its probabilities when asked)."""
@@ -250,6 +206,17 @@ class RemoteEngine:
 
     def close(self) -> None:
         self._client.close()
+
+
+def stream_stats(prompt_tokens: int, count: int, started: float, first_at: float | None, seed: int,
+                 n_ctx: int) -> GenerationStats:
+    """A streamed reply's figures, measured on this side from perf_counter times (the server's own may differ)."""
+    ended = time.perf_counter()
+    first = first_at or ended
+    return GenerationStats(
+        prompt_tokens=prompt_tokens, completion_tokens=count, ttft_ms=(first - started) * 1000.0,
+        tokens_per_s=(count - 1) / (ended - first) if count > 1 and ended > first else 0.0, seed=seed, n_ctx=n_ctx,
+    )
 
 
 def drawn_probability(known: list[float], top: list[TopToken], token: int, logprob: float,

@@ -1,6 +1,8 @@
 """The HTTP side of a remote engine: one httpx client per server, its safety rules, and faults said in words."""
 
+import hashlib
 import ipaddress
+import json
 import socket
 import ssl
 import threading
@@ -10,6 +12,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import httpx
+from httpx_sse import EventSource, SSEError
 
 from desktop.core.engine.types import EngineError
 from desktop.core.words import translate
@@ -66,6 +69,7 @@ class ServerAddress:
     url: str
     api_key: str | None = None
     stall_timeout_s: float = DEFAULT_STALL_TIMEOUT_S
+    pinned_certificate: str | None = None  # PEM of a self-signed certificate the user trusted for this server only
 
     def __repr__(self) -> str:
         return f"ServerAddress({self.url!r}, api_key={'set' if self.api_key else None})"
@@ -85,10 +89,48 @@ def open_client(address: ServerAddress) -> httpx.Client:
                     "core", "The server redirected to another host ({target}); Inkling does not follow that.").format(target=target))
 
     return httpx.Client(
-        base_url=base, headers=headers, verify=True, follow_redirects=True, trust_env=False,
+        base_url=base, headers=headers, verify=tls_context(address.pinned_certificate), follow_redirects=True,
+        trust_env=False,
         timeout=httpx.Timeout(address.stall_timeout_s, connect=CONNECT_TIMEOUT_S),
         event_hooks={"response": [same_host_only]},
     )
+
+
+def tls_context(pinned: str | None) -> ssl.SSLContext | bool:
+    """The system's trust store; or, for a server whose self-signed certificate the user trusted, that one alone.
+
+    With the pinned certificate as the only trust anchor, the handshake succeeds only when the server shows
+    exactly it (before any request, so the key is never sent elsewhere). Its name is not checked: the user
+    trusted this certificate, whatever host name it carries (self-signed ones rarely name an IP address).
+    """
+    if pinned is None:
+        return True
+    context = ssl.create_default_context(cadata=pinned)
+    context.check_hostname = False
+    return context
+
+
+def fetch_certificate(url: str, timeout: float = CONNECT_TIMEOUT_S) -> str:
+    """The certificate an https server shows (PEM), read without trusting it, so the user can decide to."""
+    parts = urlsplit(check_url(url))
+    if parts.scheme != "https":
+        raise RemoteError(translate("core", "{url} is not https: there is no certificate to trust.").format(url=url))
+    try:
+        return ssl.get_server_certificate((parts.hostname, parts.port or 443), timeout=timeout)
+    except (OSError, ssl.SSLError) as error:
+        raise RemoteError(translate("core", "{url}: could not read its certificate ({reason}).").format(
+            url=url, reason=error.__class__.__name__)) from None
+
+
+def fingerprint(pem: str) -> str:
+    """SHA-256 of the certificate as `openssl x509 -noout -fingerprint -sha256` prints it (AB:CD:…)."""
+    digest = hashlib.sha256(ssl.PEM_cert_to_DER_cert(pem)).hexdigest().upper()
+    return ":".join(digest[i:i + 2] for i in range(0, len(digest), 2))
+
+
+def same_fingerprint(given: str, pem: str) -> bool:
+    """Whether a fingerprint the user typed (any case, with or without colons) is this certificate's."""
+    return given.replace(":", "").strip().upper() == fingerprint(pem).replace(":", "")
 
 
 def describe_transport_error(error: httpx.HTTPError, url: str) -> str:
@@ -101,7 +143,9 @@ def describe_transport_error(error: httpx.HTTPError, url: str) -> str:
         return translate("core", "{url} stopped sending (no data for the stall timeout); the reply so far is kept.").format(url=url)
     if isinstance(error, httpx.ConnectError):
         if isinstance(cause, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in text:
-            return translate("core", "{url}: the TLS certificate is not trusted ({reason}).").format(
+            return translate("core", "{url}: the TLS certificate is not trusted ({reason}). If the server uses its own "
+                             "self-signed certificate, compare its fingerprint and trust it for this server only (Engine → "
+                             "Add server…, or inkling engines add … --trust-fingerprint).").format(
                 url=url, reason=getattr(cause, "verify_message", "verification failed"))
         if isinstance(cause, ssl.SSLError) or "SSL" in text:
             return translate("core", "{url}: the TLS handshake failed.").format(url=url)
@@ -218,3 +262,31 @@ def _shut_on_cancel(response: httpx.Response, cancel: threading.Event, done: thr
                     except OSError:
                         pass  # already closed by the server or by the reader
             return
+
+
+def json_events(response: httpx.Response, url: str) -> Iterator[dict]:
+    """A stream's JSON objects until `[DONE]`; a malformed event or a server-sent error ends the reply in words.
+
+    httpx-sse does the event framing (multi-line data, comments, CR/LF variants), which hand parsing gets wrong.
+    """
+    try:
+        for event in EventSource(response).iter_sse():
+            if not event.data:
+                continue
+            if event.data.strip() == "[DONE]":
+                return
+            try:
+                chunk = json.loads(event.data)
+            except ValueError:
+                raise RemoteError(translate("core", "{url} sent malformed data mid-reply; the reply so far is kept.").format(
+                    url=url)) from None
+            if not isinstance(chunk, dict):
+                raise RemoteError(translate("core", "{url} sent an unexpected event mid-reply; the reply so far is kept.").format(
+                    url=url))
+            if "error" in chunk:
+                error = chunk["error"]
+                message = error.get("message") if isinstance(error, dict) else error
+                raise RemoteError(translate("core", "{url} failed mid-reply: {message}").format(url=url, message=str(message)[:200]))
+            yield chunk
+    except SSEError:
+        raise RemoteError(translate("core", "{url} did not answer with an event stream.").format(url=url)) from None

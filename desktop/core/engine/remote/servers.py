@@ -5,7 +5,9 @@ import re
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from desktop.core.engine.remote.http import RemoteError, ServerAddress, check_url, open_client
+from desktop.core.engine.remote.http import (
+    RemoteError, ServerAddress, check_url, fetch_certificate, fingerprint, open_client, same_fingerprint,
+)
 from desktop.core.engine.remote.probe import ServerProfile, probe
 from desktop.core.secrets import SecretStore
 from desktop.core.words import translate
@@ -25,6 +27,7 @@ class ServerEntry:
     api_key_env: str | None = None  # read from this environment variable at use time
     key_in: str | None = None  # "keyring" | "file" | None: where a typed-in key was stored
     profile: dict | None = None  # the last probe (ServerProfile.to_dict)
+    certificate: str | None = None  # PEM of the self-signed certificate the user trusted for this server (public)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -84,7 +87,17 @@ def api_key(entry: ServerEntry, keys: KeyStore) -> str | None:
 
 
 def address_of(entry: ServerEntry, keys: KeyStore) -> ServerAddress:
-    return ServerAddress(entry.url, api_key(entry, keys))
+    return ServerAddress(entry.url, api_key(entry, keys), pinned_certificate=entry.certificate)
+
+
+def trust_certificate(entry: ServerEntry, given_fingerprint: str) -> ServerEntry:
+    """Pin the certificate the server shows now, if its SHA-256 fingerprint is the one the user checked."""
+    pem = fetch_certificate(entry.url)
+    if not same_fingerprint(given_fingerprint, pem):
+        raise RemoteError(translate(
+            "core", "{url} shows a certificate with fingerprint {shown}, not {given}: not trusted.").format(
+            url=entry.url, shown=fingerprint(pem), given=given_fingerprint))
+    return replace(entry, certificate=pem)
 
 
 def probe_entry(entry: ServerEntry, keys: KeyStore) -> ServerEntry:
