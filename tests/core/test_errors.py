@@ -13,8 +13,9 @@ PACKAGE = Path(desktop.__file__).parent
 QT_SIDE = ("desktop.ui", "desktop.app")  # imported only by reading their source: they load Qt
 # Errors that are bugs, not the user's or the environment's trouble, would be listed here with the reason.
 BUGS: set[str] = set()
-# Control flow that never leaves its module: the template sandbox's budget signal becomes a TemplateBudgetError.
-INTERNAL = {"desktop.core.engine.template_sandbox.OverBudget"}
+# Control flow that never leaves its module: the template sandbox's budget signal becomes a TemplateBudgetError;
+# the Chroma client's HTTP status (raised from chromadb's response hook) becomes a ChromaServerError's words.
+INTERNAL = {"desktop.core.engine.template_sandbox.OverBudget", "desktop.core.notes.chroma_server._HTTPStatus"}
 
 
 def module_names() -> list[str]:
