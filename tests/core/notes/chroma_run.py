@@ -142,11 +142,15 @@ def _answer(handler: BaseHTTPRequestHandler, status: int, payload: bytes, conten
     handler.wfile.write(payload)
 
 
+def require_chroma_cli() -> None:
+    """chromadb, a dependency, installs `chroma`: without it the set-up is broken, and the test says so."""
+    assert CHROMA.exists(), f"the installed chromadb has no `chroma` CLI at {CHROMA}: run `make setup` again"
+
+
 @pytest.fixture(scope="session")
 def chroma_server(tmp_path_factory):
     """One `chroma run` for the session: each library on it has its own collection, as on a shared server."""
-    if not CHROMA.exists():
-        pytest.skip(f"the installed chromadb has no `chroma` CLI at {CHROMA}")
+    require_chroma_cli()
     folder = tmp_path_factory.mktemp("chroma-server")
     server = ChromaRun(folder / "db", folder / "server.log")
     server.start()
@@ -157,8 +161,7 @@ def chroma_server(tmp_path_factory):
 @pytest.fixture
 def own_chroma_server(tmp_path):
     """A `chroma run` this test may stop and start again (an outage)."""
-    if not CHROMA.exists():
-        pytest.skip(f"the installed chromadb has no `chroma` CLI at {CHROMA}")
+    require_chroma_cli()
     server = ChromaRun(tmp_path / "chroma-db", tmp_path / "chroma.log")
     server.start()
     yield server

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from tests.core.notes.chroma_run import CHROMA, ChromaRun
+from tests.core.notes.chroma_run import ChromaRun, require_chroma_cli
 
 TRACE = ("-f", "-qq", "-e", "trace=connect,sendto,sendmsg,accept,accept4")  # accept: proof that it traced
 LOOPBACK = {"127.0.0.1", "::1", "::ffff:127.0.0.1"}
@@ -27,8 +27,7 @@ def destinations(log: str) -> set[str]:
 
 @pytest.mark.skipif(shutil.which("strace") is None, reason="strace is not installed")
 def test_the_server_and_inkling_talk_only_to_127_0_0_1(tmp_path, inkling_home):
-    if not CHROMA.exists():
-        pytest.skip(f"the installed chromadb has no `chroma` CLI at {CHROMA}")
+    require_chroma_cli()
     server_log, client_log = tmp_path / "server.strace", tmp_path / "client.strace"
     server = ChromaRun(tmp_path / "db", tmp_path / "server.log")
     server.start(prefix=("strace", *TRACE, "-o", str(server_log)))

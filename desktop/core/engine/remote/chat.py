@@ -12,7 +12,7 @@ import httpx
 
 from desktop.core.engine.remote.engine import RemoteEngine, drawn_probability, entropy_lower_bound, stream_stats
 from desktop.core.engine.remote.http import (
-    RemoteError, ServerAddress, describe_transport_error, json_events, open_stream,
+    RemoteError, ServerAddress, describe_transport_error, json_events, open_stream, unfinished_stream,
 )
 from desktop.core.engine.remote.probe import NONE, ServerProfile
 from desktop.core.engine.template import ChatTemplate
@@ -171,8 +171,7 @@ class ChatServerEngine:
         if cancel.is_set():
             finish = "cancelled"
         elif finish is None:
-            raise RemoteError(translate(
-                "core", "{url} ended the stream without finishing the reply; the reply so far is kept.").format(url=self.address.url))
+            raise unfinished_stream(self.address.url)
         stats = stream_stats(int(usage.get("prompt_tokens") or prompt_tokens), count, started, first_at, seed,
                              self.info.n_ctx)
         yield Finished(finish if finish in ("length", "cancelled") else "stop", stats)

@@ -12,7 +12,7 @@ import numpy as np
 
 from desktop.core.engine.llama_engine import render_completion_document
 from desktop.core.engine.remote.http import (
-    RemoteError, ServerAddress, describe_transport_error, json_events, open_client, open_stream, request_json,
+    RemoteError, ServerAddress, describe_transport_error, json_events, open_client, open_stream, request_json, unfinished_stream,
 )
 from desktop.core.engine.remote.probe import IDS, LLAMA_SERVER_MAX_PROBS, ServerProfile
 from desktop.core.engine.template import ChatTemplate
@@ -170,7 +170,7 @@ class RemoteEngine:
         if cancel.is_set():
             finish = "cancelled"
         elif not final:
-            raise RemoteError(f"{self.address.url} ended the stream without finishing the reply; the reply so far is kept.")
+            raise unfinished_stream(self.address.url)
         else:
             finish = FINISH.get(final.get("stop_type"), "stop")
         self.last_timings = final.get("timings") or {}

@@ -28,6 +28,12 @@ class RemoteError(EngineError):
     """A remote server could not be reached, refused the request, or answered something unreadable."""
 
 
+def unfinished_stream(url: str) -> RemoteError:
+    """A stream that closed before the server said the reply was finished (either engine)."""
+    return RemoteError(translate(
+        "core", "{url} ended the stream without finishing the reply; the reply so far is kept.").format(url=url))
+
+
 class AuthError(RemoteError):
     """The server refused the API key (401/403)."""
 
