@@ -48,17 +48,21 @@ def input_context_plugins() -> set[str]:
 
 
 def choose_input_method(environ: MutableMapping[str, str], plugins: set[str]) -> str | None:
-    """Point Qt at the ibus input context when the desktop asks for fcitx and this Qt has no fcitx plugin.
+    """Point Qt at the ibus input context, through the IBus portal, when the desktop asks for fcitx and this Qt has
+    no fcitx plugin.
 
     PySide6's wheels ship no fcitx5 plugin, so on a fcitx5 desktop (QT_IM_MODULE=fcitx, or only
     XMODIFIERS=@im=fcitx) Qt would fall back to no input method and Chinese could not be typed.
-    fcitx5 also speaks the ibus protocol (its ibus frontend, on by default), so the ibus plugin the
-    wheel does ship works with it. Must run before the QApplication exists; returns what was changed.
+    fcitx5's ibus frontend (on by default) serves the ibus protocol, also as the IBus portal on the
+    session bus. The portal, not the ibus address file: Qt's ibus context without the portal gives up
+    unless an `ibus-daemon` program is installed, which a fcitx5 desktop usually lacks.
+    Must run before the QApplication exists; returns what was changed.
     """
     wanted = environ.get("QT_IM_MODULE", "").split(";")[0].strip().lower()
     if not wanted and "fcitx" in environ.get("XMODIFIERS", "").lower():
         wanted = "fcitx"
     if wanted.startswith("fcitx") and not plugins & {"fcitx", "fcitx5"} and "ibus" in plugins:
         environ["QT_IM_MODULE"] = "ibus"
-        return f"{wanted} has no Qt plugin here; using its ibus frontend"
+        environ["IBUS_USE_PORTAL"] = "1"
+        return f"{wanted} has no Qt plugin here; using its ibus frontend through the IBus portal"
     return None

@@ -99,6 +99,7 @@ class NotesController(QObject):
         indexer.watchProblem.connect(lambda text: self.notify.emit(text, 10000))
         self.threads.searcher.found.connect(self._found)
         self.threads.searcher.failed.connect(self._search_failed)
+        self.threads.open()
 
     def install(self, menu) -> None:
         """The Notes menu's actions (the window adds the panel's dock toggle after them)."""
@@ -163,7 +164,7 @@ class NotesController(QObject):
         self.available = True
         self.use_notes.setEnabled(True)
         self.panel.show_notice(self.tr("The damaged notes file was kept as {name}, beside the new one.").format(name=aside.name))
-        self.threads.reopen()
+        self.threads.open()
 
     @_unless_shut_down
     def _open_failed(self, message: str) -> None:

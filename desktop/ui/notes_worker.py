@@ -149,10 +149,10 @@ class NotesThreads(QObject):
         self.indexer.jobFailed.connect(self._forget)
         self._index_thread.start()
         self._search_thread.start()
-        self._openRequested.emit()
 
-    def reopen(self) -> None:
-        """Open the library again (after a damaged notes.db was set aside or restored)."""
+    def open(self) -> None:
+        """Open the library (again, after a damaged notes.db was set aside or restored). Not done on construction:
+        the indexer's outcome signals are queued to whoever is connected when it ends, so connect them first."""
         self._openRequested.emit()
 
     def submit(self, label: str, work: Work, key: str | None = None) -> int | None:

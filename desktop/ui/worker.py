@@ -33,6 +33,9 @@ class EngineWorker(QObject):
         super().__init__()
         self._engine_factory = engine_factory
         self._engine = None
+        # Why the last load failed, said to work queued behind it on no engine: a request that follows a
+        # failed load (a lab column on a broken file) reports the load's own words, whichever signal arrives first.
+        self._load_error: str | None = None
         self.latest_measure = 0  # set by the GUI thread; older measure requests still queued are skipped
         self.latest_load = 0  # the same for loads: switching conversations quickly loads only the last one's engine
         self.cancel_load = threading.Event()  # set by the GUI thread to stop a model load in progress
@@ -47,11 +50,12 @@ class EngineWorker(QObject):
         try:
             engine = self._engine_factory(path, config)
         except EngineError as error:
-            self.modelFailed.emit(request_id, said(error))  # the previous model stays loaded
+            self._load_error = said(error)
+            self.modelFailed.emit(request_id, self._load_error)  # the previous model stays loaded
             return
         if self._engine is not None:
             self._engine.close()
-        self._engine = engine
+        self._engine, self._load_error = engine, None
         self.modelLoaded.emit(request_id, engine.info)
 
     def _load_progress(self, request_id: int, fraction: float) -> bool:
@@ -61,7 +65,7 @@ class EngineWorker(QObject):
     @Slot(object, object)
     def generate(self, request: ReplyRequest, cancel: threading.Event) -> None:
         if self._engine is None:
-            self.failed.emit(request.request_id, self.tr("No model is loaded. Open one with File → Open model…."))
+            self.failed.emit(request.request_id, self._no_engine())
             return
         # an engine that reads long prompts in steps reports them (LlamaEngine.prompt_progress)
         self._engine.prompt_progress = lambda done, total: self.promptProgress.emit(request.request_id, done, total)
@@ -96,7 +100,7 @@ class EngineWorker(QObject):
     def run_job(self, request_id: int, job, cancel: threading.Event) -> None:
         """A lab job, job(engine, cancel, report) -> result, on this thread: the one that owns the engine."""
         if self._engine is None:
-            self.failed.emit(request_id, self.tr("No model is loaded. Open one with File → Open model…."))
+            self.failed.emit(request_id, self._no_engine())
             return
         try:
             result = job(self._engine, cancel, lambda item: self.jobProgress.emit(request_id, item))
@@ -104,6 +108,9 @@ class EngineWorker(QObject):
             self.failed.emit(request_id, said(error))
             return
         self.jobDone.emit(request_id, result)
+
+    def _no_engine(self) -> str:
+        return self._load_error or self.tr("No model is loaded. Open one with File → Open model….")
 
     @Slot()
     def close_engine(self) -> None:

@@ -100,6 +100,37 @@ def test_hostile_templates_are_refused_within_budget_without_taking_memory():
         assert seconds < 30, (name, seconds)  # budgets are 1 s (render) and 3 s (compile); a hang would be hours
 
 
+# 700 MB of centred strings, over the 512 MB growth budget, after a peak of 1.2 GB that was freed; then the same
+# with the address space capped 300 MB above what the child has, so memory runs out before the watchdog looks.
+AFTER_A_PEAK = textwrap.dedent("""
+    import json, resource, sys
+    from desktop.core.engine.template import ChatTemplate, TemplateBudgetError
+    GROWS = "{{ range(700) | map('center', 1000000) | list | length }}"
+    def outcome():
+        try:
+            ChatTemplate(GROWS, "", "").render([{"role": "user", "content": "hi"}])
+            return "rendered"
+        except TemplateBudgetError as error:
+            return "refused: " + str(error)
+    peak = b"a" * (1200 * 2**20)
+    del peak
+    results = [outcome()]
+    size = int(next(l for l in open("/proc/self/status") if l.startswith("VmSize:")).split()[1]) * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (size + 300 * 2**20, size + 300 * 2**20))
+    results.append(outcome())
+    print(json.dumps(results))
+""")
+
+
+@pytest.mark.slow
+def test_memory_is_watched_from_what_the_process_has_now_and_running_out_is_a_refusal():
+    done = subprocess.run([sys.executable, "-c", AFTER_A_PEAK], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    after_peak, out_of_memory = json.loads(done.stdout)
+    assert after_peak.startswith("refused: the model's chat template was stopped and is refused: it used more than 512 MB")
+    assert out_of_memory.startswith("refused: the model's chat template was stopped and is refused: it ran out of memory")
+
+
 def test_a_template_over_budget_is_refused_at_once_from_then_on():
     template = ChatTemplate("{% if messages | length > 4 %}{{ 'a' * 10 ** 12 }}{% endif %}ok", "", "")
     with pytest.raises(TemplateBudgetError, match="would build a text of more than"):

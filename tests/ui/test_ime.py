@@ -71,7 +71,8 @@ def test_a_fcitx_desktop_gets_the_ibus_context_when_this_qt_has_no_fcitx_plugin(
     assert "ibus" in wheel and not wheel & {"fcitx", "fcitx5"}  # what PySide6's wheel ships (the premise)
     for asked in ({"QT_IM_MODULE": "fcitx"}, {"QT_IM_MODULE": "fcitx5"}, {"XMODIFIERS": "@im=fcitx"}):
         environ = dict(asked)
-        assert choose_input_method(environ, wheel) is not None and environ["QT_IM_MODULE"] == "ibus"
+        assert choose_input_method(environ, wheel) is not None
+        assert environ["QT_IM_MODULE"] == "ibus" and environ["IBUS_USE_PORTAL"] == "1"  # no ibus-daemon needed
     for left in ({"QT_IM_MODULE": "ibus"}, {}, {"XMODIFIERS": "@im=ibus"}):
         environ = dict(left)
         assert choose_input_method(environ, wheel) is None and environ == left

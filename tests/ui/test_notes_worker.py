@@ -1,6 +1,10 @@
-"""The notes indexer passes the library's opening progress (a one-time re-index after an upgrade) to the panel."""
+"""The notes indexer passes the library's opening progress (a one-time re-index after an upgrade) to the panel, and
+opens only when asked, so a damaged notes.db is heard by whoever connected after the threads were made."""
 
-from desktop.ui.notes_worker import NotesIndexer
+import time
+
+from desktop.core.dbfiles import DatabaseDamagedError
+from desktop.ui.notes_worker import NotesIndexer, NotesThreads
 
 
 class OpeningLibrary:
@@ -29,3 +33,21 @@ def test_opening_an_upgraded_library_shows_the_keyword_reindex_as_progress(tmp_p
         assert seen == [(0, "keyword index", 1, 1)] and isinstance(opened[0], OpeningLibrary)
     finally:
         indexer._watcher.stop()  # not close(): that also ends the thread it runs in, here the test's own
+
+
+def damaged_library(folder, progress):
+    raise DatabaseDamagedError(folder / "notes.db", "file is not a database")
+
+
+def test_the_library_opens_when_asked_so_a_damaged_file_is_heard_by_listeners_connected_first(qtbot, tmp_path):
+    threads = NotesThreads(tmp_path, damaged_library)
+    try:
+        time.sleep(0.3)  # an open started on construction would fail here, with nobody listening yet
+        heard = []
+        threads.indexer.damaged.connect(lambda error: heard.append(error.path))
+        threads.indexer.openFailed.connect(lambda text: heard.append(text))
+        threads.open()
+        qtbot.waitUntil(lambda: len(heard) == 2, timeout=10000)
+        assert heard[0] == tmp_path / "notes.db" and "is damaged" in heard[1]
+    finally:
+        threads.shutdown()

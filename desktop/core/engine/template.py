@@ -108,7 +108,7 @@ class ChatTemplate:
             raise
         except TemplateError as error:
             raise ChatTemplateError(f"the model's chat template failed: {error}") from error
-        except (RecursionError, MemoryError, ArithmeticError, TypeError, ValueError, LookupError) as error:
+        except (RecursionError, ArithmeticError, TypeError, ValueError, LookupError) as error:
             # Jinja lets Python's own errors through ('a' + 1, 1 / 0): the template's fault, not Inkling's.
             raise ChatTemplateError(f"the model's chat template failed: {type(error).__name__}: {error}") from error
 
@@ -122,9 +122,10 @@ class ChatTemplate:
                     return work()
                 finally:
                     budget.stop()
-            except OverBudget as error:
+            except (OverBudget, MemoryError) as error:  # memory ran out before the watchdog looked: the same refusal
+                reason = str(error) or budget.reason or "it ran out of memory"
                 self._refusal = (
-                    f"the model's chat template was stopped and is refused: {str(error) or budget.reason} "
+                    f"the model's chat template was stopped and is refused: {reason} "
                     "(a chat template takes milliseconds); use another file of this model"
                 )
         raise TemplateBudgetError(self._refusal)

@@ -24,15 +24,22 @@ _PRINTF = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?")
 _GROWING_METHODS = {"center", "ljust", "rjust", "zfill", "expandtabs", "replace", "join", "translate"}
 # Filters that build their result in one C call from a size the template chooses.
 _WIDTH_ARGUMENT = {"center": 0, "indent": 0, "batch": 0}
+_PAGE_BYTES = resource.getpagesize()
 
 
 class OverBudget(BaseException):
     """A render or compile went over its budget. A BaseException so no `except Exception` inside Jinja swallows it."""
 
 
-def _peak_rss_bytes() -> int:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak if sys.platform == "darwin" else peak * 1024
+def _rss_bytes() -> int:
+    """This process's memory now. Not its peak: after one big render (or a model load) the peak would let
+    the next render grow by that much more before the watchdog saw any growth at all."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * _PAGE_BYTES
+    except OSError:  # no /proc (macOS): the peak, which still grows with a render that keeps growing
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak if sys.platform == "darwin" else peak * 1024
 
 
 class Budget:
@@ -55,8 +62,8 @@ class Budget:
 
     def start(self) -> None:
         """Watch the calling thread from now until stop()."""
-        thread_id, deadline, peak = threading.get_ident(), time.monotonic() + self.seconds, _peak_rss_bytes()
-        threading.Thread(target=self._watch, args=(thread_id, deadline, peak), name="template-watchdog", daemon=True).start()
+        thread_id, deadline, rss = threading.get_ident(), time.monotonic() + self.seconds, _rss_bytes()
+        threading.Thread(target=self._watch, args=(thread_id, deadline, rss), name="template-watchdog", daemon=True).start()
 
     def stop(self) -> None:
         """The work ended: no interruption may arrive after this returns."""
@@ -65,11 +72,11 @@ class Budget:
             if self.reason:  # fired but not delivered yet: take it back
                 ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(threading.get_ident()), None)
 
-    def _watch(self, thread_id: int, deadline: float, peak_at_start: int) -> None:
+    def _watch(self, thread_id: int, deadline: float, rss_at_start: int) -> None:
         while not self._stopped.wait(WATCH_INTERVAL_S):
             if time.monotonic() > deadline:
                 reason = f"it ran for more than {self.seconds:g} s"
-            elif _peak_rss_bytes() - peak_at_start > self.max_growth_bytes:
+            elif _rss_bytes() - rss_at_start > self.max_growth_bytes:
                 reason = f"it used more than {self.max_growth_bytes // 2**20} MB of memory"
             else:
                 continue
