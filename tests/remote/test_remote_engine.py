@@ -1,15 +1,18 @@
 """RemoteEngine against a real llama-server on SmolLM2: parity with in-process, exact branching, Stop within 1 s."""
 
+import logging
 import math
 import threading
 import time
 
+import httpx
 import pytest
 
 from desktop.core.conversation.branching import generate_branch, start_branch
 from desktop.core.conversation.session import ReplySession
 from desktop.core.conversation.turns import generate_reply, start_turn
 from desktop.core.engine import Engine
+from desktop.core.engine.remote.chat import ChatServerEngine
 from desktop.core.engine.remote.engine import LLAMA_SERVER, RemoteEngine, entropy_lower_bound
 from desktop.core.engine.types import Finished, TokenEvent
 from desktop.core.probability.sampling import SamplerSettings
@@ -143,3 +146,59 @@ def test_stop_during_a_long_prompt_ends_within_a_second(remote):
     timer.join()
     assert finished.finish_reason == "cancelled"
     assert time.perf_counter() - started < 1.05
+
+
+class Hog:
+    """Another client of the server (-np 1: one slot) writing a long reply, so the next request waits its turn."""
+
+    def __init__(self, url: str):
+        self.response = httpx.Client(timeout=120).send(httpx.Request("POST", f"{url}/completion", json={
+            "prompt": "Once upon a time", "n_predict": 1800, "ignore_eos": True, "stream": True}), stream=True)
+        self.lines = self.response.iter_lines()
+        next(self.lines)  # its first token: it holds the slot now
+        self.finished = threading.Event()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        try:
+            for _ in self.lines:
+                pass
+        except httpx.HTTPError:
+            pass  # closed by close()
+        self.finished.set()
+
+    def close(self):
+        self.response.close()
+        self.reader.join(10)
+
+
+@pytest.mark.parametrize("by", ["token ids", "messages"])
+def test_stop_while_the_server_serves_someone_else_ends_the_reply_at_once(server_url, remote, by, caplog):
+    """llama-server sends no headers before a request's first token: Stop must not wait for the slot to be free.
+
+    Before, the blocked wait for the headers ran until the other client's 1800 tokens were written (14 s).
+    """
+    hog = Hog(server_url)
+    try:
+        cancel = threading.Event()
+        if by == "token ids":
+            stream = remote.stream(remote.tokenize(remote.render(MESSAGES)), GREEDY, cancel=cancel)
+        else:
+            engine = ChatServerEngine(remote.address, remote.profile, label="chat")
+            stream = engine.stream_messages(MESSAGES, GREEDY, cancel=cancel)
+        stop_at = []
+        timer = threading.Timer(0.5, lambda: (stop_at.append(time.perf_counter()), cancel.set()))
+        timer.start()
+        events = list(stream)
+        ended = time.perf_counter()
+        timer.join()
+        assert not hog.finished.is_set()  # ended while the other reply was still being written
+        assert events == [events[-1]] and events[-1].finish_reason == "cancelled"
+        logging.getLogger(__name__).info("reply ended %.1f ms after Stop", (ended - stop_at[0]) * 1000)
+    finally:
+        hog.close()
+        if by == "messages":
+            engine.close()
+    tokens, end = collect(remote, remote.tokenize(remote.render(MESSAGES)), GREEDY)  # the server serves the next one
+    assert tokens and end.finish_reason in ("stop", "length")

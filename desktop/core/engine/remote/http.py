@@ -81,7 +81,44 @@ class ServerAddress:
         return f"ServerAddress({self.url!r}, api_key={'set' if self.api_key else None})"
 
 
-def open_client(address: ServerAddress) -> httpx.Client:
+class ServerClient(httpx.Client):
+    """An httpx client that remembers the sockets it opened, so Stop can shut the one a request is blocked on."""
+
+    def __init__(self, **kwargs):
+        self.sockets: list[socket.socket] = []  # every TCP socket this client opened (closed ones are dropped)
+        self._sockets_lock = threading.Lock()
+        hooks = kwargs.pop("event_hooks", {})
+        super().__init__(event_hooks={**hooks, "request": [self._trace_connections, *hooks.get("request", ())]}, **kwargs)
+
+    def _trace_connections(self, request: httpx.Request) -> None:
+        request.extensions = {**request.extensions, "trace": self._on_trace}
+
+    def _on_trace(self, event: str, info: dict) -> None:
+        """httpcore's trace: a new connection's stream arrives with connect_tcp's completion."""
+        if not event.endswith("connect_tcp.complete"):
+            return
+        stream = info.get("return_value")
+        sock = stream.get_extra_info("socket") if stream is not None else None
+        if sock is not None:
+            with self._sockets_lock:
+                self.sockets = [s for s in self.sockets if s.fileno() != -1] + [sock]
+
+    def shut_sockets(self) -> None:
+        """Shut down every open socket of this client: a read blocked on one returns at once.
+
+        An engine is used by one thread at a time, so the only busy socket is the request being stopped; an
+        idle one shut with it is found closed and replaced by the pool.
+        """
+        with self._sockets_lock:
+            sockets, self.sockets = self.sockets, []
+        for sock in sockets:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass  # already closed by the server or by the reader
+
+
+def open_client(address: ServerAddress) -> ServerClient:
     """A client that verifies TLS, follows redirects only on the same host, and sends the key as a bearer token."""
     base = check_url(address.url)
     headers = {"Authorization": f"Bearer {address.api_key}"} if address.api_key else {}
@@ -94,7 +131,7 @@ def open_client(address: ServerAddress) -> httpx.Client:
                 raise RemoteError(translate(
                     "core", "The server redirected to another host ({target}); Inkling does not follow that.").format(target=target))
 
-    return httpx.Client(
+    return ServerClient(
         base_url=base, headers=headers, verify=tls_context(address.pinned_certificate), follow_redirects=True,
         trust_env=False,
         timeout=httpx.Timeout(address.stall_timeout_s, connect=CONNECT_TIMEOUT_S),
@@ -219,54 +256,57 @@ def request_json(client: httpx.Client, method: str, path: str, url: str, **kwarg
 
 
 @contextmanager
-def open_stream(client: httpx.Client, path: str, body: dict, url: str,
+def open_stream(client: ServerClient, path: str, body: dict, url: str,
                 cancel: threading.Event) -> Iterator[httpx.Response]:
     """POST and hold the streamed response; 429/503 with Retry-After is retried once; Stop shuts the socket.
 
-    Stop must end the reply within a second even while the server is still reading the prompt and sends
-    nothing, so a watcher shuts the socket down when `cancel` is set: the blocked read returns at once.
+    Stop must end the reply within a second even while the server is still reading the prompt, or serves
+    someone else first, and sends nothing: llama-server sends no headers before its first token. So a
+    watcher runs from before the request is sent and, when `cancel` is set, shuts the client's sockets down:
+    the blocked read (of the headers or of the stream) returns at once, and the server drops the request
+    when it next writes to it (a queued one right after its first token).
+    A request stopped before its answer began raises its httpx error with `cancel` set (callers end the
+    reply as cancelled).
     """
-    for attempt in (0, 1):
-        try:
-            response = client.send(client.build_request("POST", path, json=body), stream=True)
-        except httpx.HTTPError as error:
-            raise RemoteError(describe_transport_error(error, url)) from None
-        if response.status_code < 400:
-            break
-        wait = retry_after(response) if attempt == 0 else None
-        try:
-            if wait is None:
-                raise status_error(response, url)
-        finally:
-            response.close()
-        if cancel.wait(wait):
-            raise RemoteError(translate("core", "Stopped while waiting for a busy server."))
     done, lock = threading.Event(), threading.Lock()
-    watcher = threading.Thread(target=_shut_on_cancel, args=(response, cancel, done, lock), daemon=True,
+    watcher = threading.Thread(target=_shut_on_cancel, args=(client, cancel, done, lock), daemon=True,
                                name="inkling-remote-stop")
     watcher.start()
+    response = None
     try:
+        for attempt in (0, 1):
+            try:
+                response = client.send(client.build_request("POST", path, json=body), stream=True)
+            except httpx.HTTPError as error:
+                if cancel.is_set():
+                    raise
+                raise RemoteError(describe_transport_error(error, url)) from None
+            if response.status_code < 400:
+                break
+            wait = retry_after(response) if attempt == 0 else None
+            try:
+                if wait is None:
+                    raise status_error(response, url)
+            finally:
+                response.close()
+            response = None
+            if cancel.wait(wait):
+                raise RemoteError(translate("core", "Stopped while waiting for a busy server."))
         yield response
     finally:
-        with lock:  # once done, the watcher never touches the socket (the pool may hand it to the next request)
+        with lock:  # once done, the watcher never touches a socket (the pool may hand it to the next request)
             done.set()
-        response.close()
+        if response is not None:
+            response.close()
 
 
-def _shut_on_cancel(response: httpx.Response, cancel: threading.Event, done: threading.Event,
+def _shut_on_cancel(client: ServerClient, cancel: threading.Event, done: threading.Event,
                     lock: threading.Lock) -> None:
     while not done.is_set():
         if cancel.wait(0.05):
             with lock:
-                if done.is_set():
-                    return
-                stream = response.extensions.get("network_stream")
-                sock = stream.get_extra_info("socket") if stream is not None else None
-                if sock is not None:
-                    try:
-                        sock.shutdown(socket.SHUT_RDWR)
-                    except OSError:
-                        pass  # already closed by the server or by the reader
+                if not done.is_set():
+                    client.shut_sockets()
             return
 
 
