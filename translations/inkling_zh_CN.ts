@@ -231,6 +231,18 @@ Compare it with the one on the server (openssl x509 -noout -fingerprint -sha256 
         <translation>比较</translation>
     </message>
     <message>
+        <source> tokens</source>
+        <translation> 个词元</translation>
+    </message>
+    <message>
+        <source>Reply length</source>
+        <translation>回复长度</translation>
+    </message>
+    <message>
+        <source>Each column&apos;s reply stops after this many tokens (a setup&apos;s own max_tokens= wins)</source>
+        <translation>每列的回复在这么多个词元后停止（设置里自带的 max_tokens= 优先）</translation>
+    </message>
+    <message>
         <source>Your newest message answered under each setup (empty ones are left out). Columns on different engines run at the same time.</source>
         <translation>按每种设置回答你的最新消息（空的设置不参与）。不同引擎上的列同时运行。</translation>
     </message>
@@ -605,6 +617,10 @@ Compare it with the one on the server (openssl x509 -noout -fingerprint -sha256 
     <message>
         <source>{name} (server)</source>
         <translation>{name}（服务器）</translation>
+    </message>
+    <message>
+        <source>{name} ({source})</source>
+        <translation>{name}（{source}）</translation>
     </message>
     <message>
         <source>Your notes could not be searched: {message}</source>

@@ -14,7 +14,7 @@ from desktop.core.conversation.grounding import retrieval_settings
 from desktop.core.errors import InklingError
 from desktop.core.engine import EngineConfig
 from desktop.core.engine.llama_engine import LlamaEngine
-from desktop.core.lab.compare import Setup, SetupError, compare_data, describe_engine, run_compare
+from desktop.core.lab.compare import COMPARE_REPLY, Setup, SetupError, compare_data, describe_engine, run_compare
 from desktop.core.lab.sample import MAX_SAMPLES, SHORT_REPLY, sample_many
 from desktop.core.lab.score import score_texts
 from desktop.core.models import default_chat_model
@@ -160,6 +160,8 @@ def _compare(workspace, engine, message, settings, setups, args, cancel) -> int:
     conversation = store.get_conversation(message.conversation_id)
     system = conversation.system_prompt if args.system is None else args.system
     history = [*history_before(store, message), ChatMessage("user", message.content)]
+    if args.max_tokens is None:  # short, as in the Lab: not the Sampling settings' reply length
+        settings = settings.__class__.from_dict({**settings.to_dict(), "max_tokens": COMPARE_REPLY})
     engines = {}
     try:  # a setup's model=FILE or server=NAME: its own engine, opened once, its columns one at a time
         for key in dict.fromkeys(s.engine for s in setups if s.engine is not None):
@@ -170,7 +172,8 @@ def _compare(workspace, engine, message, settings, setups, args, cancel) -> int:
     finally:
         for opened in engines.values():
             opened.close()
-    data = {"message_id": message.id, **compare_data([c.to_json() for c in columns], describe_engine(engine))}
+    data = {"message_id": message.id, **compare_data([c.to_json() for c in columns], describe_engine(engine),
+                                                      settings.max_tokens)}
     if sources:
         data["sources"] = [source.to_json() for source in sources]
     divergence = data["first_divergence"]

@@ -6,17 +6,18 @@ from collections.abc import Callable
 import numpy as np
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget
 
 from desktop.core.errors import InklingError
-from desktop.core.lab.compare import MAX_SETUPS, Setup, check_count
+from desktop.core.lab.compare import COMPARE_REPLY, MAX_SETUPS, Setup, check_count
 from desktop.core.lab.jobs import columns_job, rerun_columns_job
 from desktop.core.probability.heatmap import tooltip_html
-from desktop.ui.lab_engines import CompareRun
 from desktop.ui.inert import plain_label
+from desktop.ui.inspector import COLOURINGS
+from desktop.ui.lab_engines import CompareRun
 from desktop.ui.lab_setup import SetupEditor
 from desktop.ui.language import said
-from desktop.ui.token_view import TokenBrowser
+from desktop.ui.token_view import HeatmapLegend, TokenBrowser
 
 FIRST_SETUPS = ["temperature=0", "temperature=1.2,seed=7", "", ""]
 
@@ -37,14 +38,45 @@ class CompareTab(QWidget):
         self.run: CompareRun | None = None
         self._finding_notes = False  # waiting for the notes a column wants, before anything runs
         self._attempt = 0  # which start the notes found belong to
+        self._boxes, self._tokens, self._marks = [], [], []  # per column: its widgets, tokens, where it parts
         self.editors = [SetupEditor(i, text, engine_choices) for i, text in enumerate(FIRST_SETUPS[:MAX_SETUPS])]
         self.setup_fields = [editor.field for editor in self.editors]
+        for editor in self.editors:
+            editor.engine.currentIndexChanged.connect(self._release_unused)
         row = QHBoxLayout()
         for editor in self.editors:
             row.addWidget(editor, 1)
         button = QPushButton(self.tr("Compare"))
         button.clicked.connect(self.runRequested)
-        row.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+        # the comparison's own reply length: the Sampling panel's (512 by default) lets a greedy column loop
+        self.reply_tokens = QSpinBox()
+        self.reply_tokens.setObjectName("compareReplyTokens")
+        self.reply_tokens.setRange(1, 32768)
+        self.reply_tokens.setValue(COMPARE_REPLY)
+        self.reply_tokens.setSuffix(self.tr(" tokens"))
+        self.reply_tokens.setAccessibleName(self.tr("Reply length"))
+        self.reply_tokens.setToolTip(self.tr("Each column's reply stops after this many tokens (a setup's own max_tokens= wins)"))
+        actions = QVBoxLayout()
+        actions.addWidget(button)
+        actions.addWidget(self.reply_tokens)
+        actions.addStretch(1)
+        row.addLayout(actions)
+        # what a column's colours mean, as in the main view: the model's probability or the one it was drawn with
+        self.colouring = QComboBox()
+        self.colouring.setObjectName("compareColouring")
+        self.colouring.setAccessibleName(QCoreApplication.translate("TokenInspector", "Heatmap colours"))
+        for key, (label, tip) in COLOURINGS.items():
+            self.colouring.addItem(QCoreApplication.translate("TokenInspector", "Colour: {label}").format(
+                label=QCoreApplication.translate("TokenInspector", label)), key)
+            self.colouring.setItemData(self.colouring.count() - 1, QCoreApplication.translate("TokenInspector", tip),
+                                       Qt.ItemDataRole.ToolTipRole)
+        self.legend = HeatmapLegend()
+        self.colouring.currentIndexChanged.connect(self._recolour)
+        self._show_colouring()
+        legend_row = QHBoxLayout()
+        legend_row.addWidget(self.colouring)
+        legend_row.addWidget(self.legend)
+        legend_row.addStretch(1)
         self.columns = QHBoxLayout()
         self.divergence = QLabel()
         self.divergence.setTextFormat(Qt.TextFormat.PlainText)
@@ -53,12 +85,18 @@ class CompareTab(QWidget):
         layout.addWidget(QLabel(self.tr("Your newest message answered under each setup (empty ones are left out). "
                                         "Columns on different engines run at the same time.")))
         layout.addLayout(row)
+        layout.addLayout(legend_row)
         layout.addLayout(self.columns, 1)
         layout.addWidget(self.divergence)
 
     def set_engine_choices(self, engines: list[tuple[str, str]]) -> None:
         for editor in self.editors:
             editor.set_engines(engines)
+
+    def _release_unused(self, _index: int = 0) -> None:
+        """An engine no column names any more is closed (it holds a whole model), unless a run still uses it."""
+        if self.lab_engines is not None and not self.busy:
+            self.lab_engines.release({editor.engine_key() for editor in self.editors} - {None})
 
     @property
     def busy(self) -> bool:
@@ -70,8 +108,14 @@ class CompareTab(QWidget):
         check_count(setups)
         return setups
 
+    def settings_for(self, settings):
+        """The Sampling panel's settings with the comparison's own reply length."""
+        return settings.__class__.from_dict({**settings.to_dict(), "max_tokens": self.reply_tokens.value()})
+
     def start(self, system: str, history, settings, setups: list[Setup]) -> None:
-        """Find the notes first when a column wants them, then run every engine's columns at once."""
+        """Find the notes first when a column wants them, then run every engine's columns at once
+        (`settings`: the Sampling panel's; each column's reply stops at this tab's length)."""
+        settings = self.settings_for(settings)
         self._attempt += 1
         attempt = self._attempt
 
@@ -84,7 +128,7 @@ class CompareTab(QWidget):
                 groups.setdefault(setup.engine, []).append((index, setup))
             self._launch(len(setups), {key: columns_job(system, history, settings, members, sources=sources)
                                        for key, members in groups.items()},
-                         [source.to_json() for source in sources])
+                         [source.to_json() for source in sources], settings.max_tokens)
 
         if any(setup.notes for setup in setups) and self.find_notes is not None:
             self.progress.emit(self.tr("Finding your notes…"))
@@ -99,15 +143,17 @@ class CompareTab(QWidget):
         for index, column in enumerate(data["columns"]):
             groups.setdefault(column["setup"].get("engine"), []).append((index, column))
         self._launch(len(data["columns"]), {key: rerun_columns_job(members) for key, members in groups.items()},
-                     data.get("sources"))
+                     data.get("sources"), data.get("max_tokens"))
 
-    def _launch(self, n_columns: int, jobs: dict, sources) -> None:
+    def _launch(self, n_columns: int, jobs: dict, sources, max_tokens: int | None) -> None:
+        if self.lab_engines is not None:  # engines no column of this run uses are closed first
+            self.lab_engines.release({key for key in jobs if key is not None})
         run = self.run = CompareRun(self)
         shown: list = [None] * n_columns
         self._show_columns(shown, {})
         run.columnDone.connect(lambda index, column: self._column_done(shown, index, column))
         run.tokensDrawn.connect(self._tokens_drawn)
-        run.finished.connect(lambda data: self._finished(data, sources))
+        run.finished.connect(lambda data: self._finished(data, sources, max_tokens))
         run.failed.connect(self._failed)
         try:
             for key, job in jobs.items():
@@ -130,7 +176,7 @@ class CompareTab(QWidget):
         """A running column's newest tokens, added to its heatmap as they come (nothing before them redrawn)."""
         view, heat, _keep = self._boxes[index]
         self._tokens[index] = self._tokens[index] + tokens
-        heat.append_tokens([t["text"] for t in tokens], np.exp(np.array([t["logprob"] for t in tokens], dtype=np.float64)))
+        heat.append_tokens([t["text"] for t in tokens], self._values(tokens))
         view.setText(self.tr("Running… {count} tokens").format(count=len(self._tokens[index])))
 
     def _column_done(self, shown: list, index: int, column: dict) -> None:
@@ -138,10 +184,12 @@ class CompareTab(QWidget):
         self._fill_column(index, column, None)  # only that column changes; kept once the run is whole
         self.progress.emit(self.tr("{done} of {total} columns done…").format(done=sum(c is not None for c in shown), total=len(shown)))
 
-    def _finished(self, data: dict, sources) -> None:
+    def _finished(self, data: dict, sources, max_tokens: int | None) -> None:
         self.run = None
         if sources:
             data = {**data, "sources": sources}
+        if max_tokens is not None:
+            data = {**data, "max_tokens": max_tokens}
         self.finished.emit(data)
 
     def _failed(self, text: str) -> None:
@@ -150,6 +198,8 @@ class CompareTab(QWidget):
 
     # --- showing (from the JSON that is kept, so a reopened run looks the same) ---------------------
     def show_data(self, data: dict) -> None:
+        if data.get("max_tokens") is not None:  # the length it ran with (an older run kept none)
+            self.reply_tokens.setValue(data["max_tokens"])
         self._show_columns(data["columns"], data["engine"])
         self.divergence.setText(divergence_text(data))
         first = data["first_divergence"]
@@ -162,7 +212,7 @@ class CompareTab(QWidget):
             old.setParent(None)
             old.deleteLater()
         self.divergence.setText("")
-        self._boxes, self._tokens = [], []
+        self._boxes, self._tokens, self._marks = [], [], []
         for index, column in enumerate(columns):
             box = QWidget()
             box_layout = QVBoxLayout(box)
@@ -201,15 +251,37 @@ class CompareTab(QWidget):
 
     def mark(self, positions: list) -> None:
         """Each column's token where the answers part, selected in its heatmap."""
+        self._marks = list(positions)
         for (_view, heat, _keep), position in zip(self._boxes, positions):
             heat.select(position)
+
+    @property
+    def colouring_key(self) -> str:
+        return self.colouring.currentData()
+
+    def _values(self, tokens: list[dict]) -> np.ndarray:
+        """The value each token's colour shows, by the chosen colouring."""
+        if self.colouring_key == "drawn":
+            return np.array([t["sampled_prob"] for t in tokens], dtype=np.float64)
+        return np.exp(np.array([t["logprob"] for t in tokens], dtype=np.float64))
+
+    def _show_colouring(self) -> None:
+        tip = QCoreApplication.translate("TokenInspector", COLOURINGS[self.colouring_key][1])
+        self.colouring.setToolTip(tip)
+        self.legend.setToolTip(tip)
+
+    def _recolour(self, _index: int = 0) -> None:
+        """Every column's heatmap in the chosen colouring, the token where they part still selected."""
+        self._show_colouring()
+        for (_view, heat, _keep), tokens in zip(self._boxes, self._tokens):
+            heat.set_tokens([t["text"] for t in tokens], self._values(tokens))
+        self.mark(self._marks)
 
     def _fill_column(self, index: int, column: dict, engine: dict | None) -> None:
         view, heat, keep = self._boxes[index]
         view.setText(column_text(column))
         self._tokens[index] = column["tokens"]
-        heat.set_tokens([t["text"] for t in column["tokens"]],
-                        np.exp(np.array([t["logprob"] for t in column["tokens"]], dtype=np.float64)))
+        heat.set_tokens([t["text"] for t in column["tokens"]], self._values(column["tokens"]))
         if engine is None:
             return
         keep.clicked.connect(lambda _checked=False, c=column, e=column.get("engine") or engine: self.keepRequested.emit(

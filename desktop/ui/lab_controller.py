@@ -1,5 +1,6 @@
 """The Lab window's wiring: the turn it works on, runs kept under their message, replies kept as branches."""
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from desktop.core.text import one_line
 from desktop.ui.lab_dialog import LabDialog
 from desktop.ui.lab_engines import LabEngines
 from desktop.ui.language import said
+from desktop.ui.model_library import source_name
 
 
 class LabController(QObject):
@@ -27,6 +29,7 @@ class LabController(QObject):
     failed = Signal(str)  # said in words, under the title "Lab"
     notify = Signal(str)
     branchKept = Signal(int)  # the conversation that got a new branch: the window shows it
+    libraryWanted = Signal()  # a scan of the model library, whose models a column can use (on_library_models)
 
     def __init__(self, store, engine, conversation_id: Callable[[], int | None], settings: Callable, parent=None, *,
                  engine_factory=None, engine_config: Callable | None = None, notes: Callable | None = None):
@@ -39,6 +42,7 @@ class LabController(QObject):
         self._engine_config, self._notes = engine_config, notes
         self.engines = LabEngines(engine_factory or (lambda path, config: None), self._open_args, self)
         self._notes_waiting: dict[int, Callable[[list], None]] = {}  # search id -> what gets the notes found
+        self._library: list[tuple[str, str]] = []  # the model library's models, as (label, key) for a column
         self.dialog: LabDialog | None = None
 
     def show(self, kind: str) -> None:
@@ -51,12 +55,21 @@ class LabController(QObject):
             self.dialog.failed.connect(self.failed)
             self.dialog.reopenRequested.connect(self._reopen)
             self.dialog.keepRequested.connect(self._keep_reply)
+            # closed: the engines its columns opened are released (each holds a whole model), once no run uses them
+            self.dialog.finished.connect(self._release_engines)
+            self.dialog.compare_tab.finished.connect(self._release_engines)
+            self.dialog.compare_tab.failed.connect(self._release_engines)
         else:  # servers added in the Engine menu since
             self.dialog.compare_tab.set_engine_choices(self.engine_choices())
+        self.libraryWanted.emit()  # its models join the columns' engines when the scan ends
         self._list()
         self.dialog.open_tab(kind)
         self.dialog.show()
         self.dialog.raise_()
+
+    def _release_engines(self, *_args) -> None:
+        if self.dialog is not None and not self.dialog.isVisible() and not self.dialog.compare_tab.busy:
+            self.engines.release()
 
     def _list(self) -> None:
         self.dialog.set_history(list_experiments(self.store, self.conversation_id()))
@@ -92,10 +105,21 @@ class LabController(QObject):
 
     # --- what compare columns use -----------------------------------------------------------------
     def engine_choices(self) -> list[tuple[str, str]]:
-        """The bundled models and the servers added in the Engine menu, as (label, key) for a column."""
+        """The bundled models, the model library's and the servers added in the Engine menu, as (label, key) for a column."""
         models = [(self.tr("{name} (this laptop)").format(name=m.name), f"model:{m.path}") for m in bundled_models()
                   if m.role in ("chat", "base") and m.path.is_file()]
-        return models + [(self.tr("{name} (server)").format(name=e.name), f"server:{e.name}") for e in load_entries(self.store)]
+        return models + self._library + [(self.tr("{name} (server)").format(name=e.name), f"server:{e.name}")
+                                         for e in load_entries(self.store)]
+
+    def on_library_models(self, models: list) -> None:
+        """The model library's chat and completion models (LibraryModel, from its scan) offered to every column,
+        each where it was found first; the bundled ones are offered already."""
+        bundled = {os.path.realpath(m.path) for m in bundled_models()}
+        self._library = [(self.tr("{name} ({source})").format(name=m.name, source=source_name(m.places[0].source)),
+                          f"model:{m.path}") for m in models
+                         if m.places[0].source != "Bundled" and os.path.realpath(m.path) not in bundled]
+        if self.dialog is not None:
+            self.dialog.compare_tab.set_engine_choices(self.engine_choices())
 
     def _open_args(self, key: str) -> tuple[str, object]:
         """What EngineController.load_model takes for a column's engine key."""

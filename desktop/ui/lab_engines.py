@@ -10,7 +10,8 @@ from desktop.ui.worker import EngineController
 
 class LabEngines(QObject):
     """Engines the Lab opens for columns that name another model file or a server: each on its own thread
-    (one long-lived worker per engine, as the window's), opened when first used and kept until shutdown."""
+    (one long-lived worker per engine, as the window's), opened when first used, closed when no column uses it
+    any more or the Lab window closes."""
 
     def __init__(self, engine_factory, open_args: Callable[[str], tuple[str, object]], parent=None):
         super().__init__(parent)
@@ -36,10 +37,16 @@ class LabEngines(QObject):
                 controller.shutdown()
                 del self._controllers[key]
 
-    def shutdown(self) -> None:
-        for controller in self._controllers.values():
+    def release(self, keep: set[str] = frozenset()) -> None:
+        """Close the engines whose keys are not in `keep`: each holds a whole model in memory (the next column
+        that names one loads it again)."""
+        for key in [key for key in self._controllers if key not in keep]:
+            controller = self._controllers.pop(key)
             controller.shutdown()
-        self._controllers.clear()
+            controller.deleteLater()
+
+    def shutdown(self) -> None:
+        self.release()
 
 
 class CompareRun(QObject):

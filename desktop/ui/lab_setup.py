@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (
 
 from pathlib import Path
 
-from desktop.core.lab.compare import Setup
+from desktop.core.lab.compare import Setup, SetupError
 from desktop.ui.inert import plain_tip
 
 OTHER_FILE = "choose a file"  # the engine list's last entry: pick any GGUF file for the column
@@ -141,6 +141,15 @@ class SetupEditor(QWidget):
         """An empty column is left out: no text, no examples, notes off, this window's model."""
         return bool(self.field.text().strip() or self.examples or self.notes.isChecked()
                     or self.engine.currentData() is not None)
+
+    def engine_key(self) -> str | None:
+        """The engine this column would run on (None: this window's), also while its text cannot be read."""
+        try:
+            named = Setup.parse(self.field.text()).engine
+        except SetupError:
+            named = None
+        chosen = self.engine.currentData()
+        return named or (None if chosen == OTHER_FILE else chosen)
 
     def setup(self) -> Setup:
         """The column's Setup (SetupError when the text cannot be read)."""

@@ -20,6 +20,7 @@ class LibraryController(QObject):
     # the loaded model's own sampler values (SamplerSettings fields), and whether they replace the panel's now
     samplersChanged = Signal(object, bool)
     notify = Signal(str)
+    modelsFound = Signal(list)  # the chat and completion models of every finished scan (LibraryModel), bundled first
 
     def __init__(self, store: Store, library: ModelLibrary, last_model: str | None, parent=None):
         """`last_model`: the model file loaded when Inkling last ran (its samplers are not imposed again at start)."""
@@ -73,7 +74,12 @@ class LibraryController(QObject):
             self.notify.emit(self.tr("Sampling set from {name}'s defaults: {values} (Model library to change them).").format(
                 name=display_name(path), values=shown))
 
+    def scan(self) -> None:
+        """Scan the library for whoever lists its models (the Lab's engines): the result comes as modelsFound."""
+        self.scanner.scan(library_folders(self.store), opened_models(self.store))
+
     def _scanned(self, request_id: int, scan: Scan) -> None:
+        self.modelsFound.emit(list(scan.models))
         if request_id != self._offer_request:
             return
         self._offer_request = None

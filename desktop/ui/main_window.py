@@ -721,6 +721,8 @@ class MainWindow(QMainWindow):
         self.library.openRequested.connect(self.load_model)
         self.library.samplersChanged.connect(self.sampling.on_model_samplers)
         self.library.notify.connect(self.notify)
+        self.labs.libraryWanted.connect(self.library.scan)
+        self.library.modelsFound.connect(self.labs.on_library_models)
         self.notebook.continueRequested.connect(self.continue_notebook)
         self.notebook.stopRequested.connect(self.stop)
         self.notebook.draftChanged.connect(self._save_draft)

@@ -4,7 +4,7 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractSpinBox, QCheckBox, QComboBox, QDialog, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout, QListWidget,
     QListWidgetItem, QMessageBox, QPlainTextEdit, QProgressBar, QPushButton, QScrollArea, QSpinBox, QSplitter,
@@ -415,9 +415,7 @@ class ModelLibraryDialog(QDialog):
         return Path(chosen) if chosen else None
 
     def _source(self, source: str) -> str:
-        """Where a model was found: Inkling's own places translated; other apps' names are names."""
-        return {"Bundled": self.tr("Bundled"), "Opened before": self.tr("Opened before"),
-                "Added folder": self.tr("Added folder")}.get(source, source)
+        return source_name(source)
 
     def on_model_loaded(self, path: Path | None, runtime: LoadReport | None = None) -> None:
         self.current, self.runtime = path, runtime
@@ -433,3 +431,10 @@ def _narrowed_to(device: str) -> bool:
         return visible_devices(device)[0] in os.environ
     except ValueError:
         return False
+
+
+def source_name(source: str) -> str:
+    """Where a model was found: Inkling's own places translated; other apps' names are names."""
+    return {"Bundled": QCoreApplication.translate("ModelLibraryDialog", "Bundled"),
+            "Opened before": QCoreApplication.translate("ModelLibraryDialog", "Opened before"),
+            "Added folder": QCoreApplication.translate("ModelLibraryDialog", "Added folder")}.get(source, source)

@@ -82,3 +82,17 @@ def test_compare_puts_the_notes_only_into_the_columns_with_notes_on(inkling_home
     plain, noted = compared["columns"]
     assert compared["sources"][0]["title"] == "zog.md" and noted["sources_used"] == 1 and "sources_used" not in plain
     assert len(noted["prompt_tokens"]) > len(plain["prompt_tokens"]) + 10
+
+
+def test_compare_runs_short_columns_unless_told_and_keeps_the_length(inkling_home):
+    from desktop.core.lab.compare import COMPARE_REPLY
+
+    reply = ask_json("Name a colour.", "--max-tokens", "4", home=inkling_home)
+    compared = run_json("compare", str(reply["message_id"]), "--setup", "temperature=0", "--setup", "temperature=1.5,seed=2",
+                        home=inkling_home)  # not the Sampling settings' 512 tokens
+    assert compared["max_tokens"] == COMPARE_REPLY
+    assert [c["settings"]["max_tokens"] for c in compared["columns"]] == [COMPARE_REPLY] * 2
+    assert all(len(c["tokens"]) <= COMPARE_REPLY for c in compared["columns"])
+    told = run_json("compare", str(reply["message_id"]), "--setup", "temperature=0", "--setup", "seed=3", "--max-tokens", "2",
+                    home=inkling_home)
+    assert told["max_tokens"] == 2 and all(len(c["tokens"]) <= 2 for c in told["columns"])

@@ -1,5 +1,7 @@
 """The Lab's Compare tab by its widgets: few-shot examples typed in, notes per column, a column on another model."""
 
+import math
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QPushButton
 
@@ -19,6 +21,15 @@ LEFT = Qt.MouseButton.LeftButton
 def type_into(qtbot, field, text: str) -> None:
     field.clear()
     qtbot.keyClicks(field, text)
+
+
+def greedy_lab(qtbot, make_window, model_path):
+    """A window on the model at greedy settings, one message of yours sent, the Lab open on Compare."""
+    window = make_window(LlamaEngine, model_path)
+    window.sampling.set_settings(GREEDY)
+    send(qtbot, window, "Name a colour.")
+    window.labs.show("compare")
+    return window, window.labs.dialog
 
 
 def compare(qtbot, lab) -> dict:
@@ -168,3 +179,104 @@ def test_a_column_on_a_model_that_cannot_load_says_why_and_stops_the_others(qtbo
     assert window.errors and "broken.gguf" in window.errors[-1][1], window.errors
     assert not lab.stop_button.isEnabled() and list_experiments(window.store, window.conversation_id) == []
     assert window.labs.engines._controllers == {}  # the failed engine is not kept: the next try loads afresh
+
+
+def test_compare_has_its_own_short_reply_length_kept_with_the_run_and_used_again(qtbot, make_window, smollm2_path):
+    from desktop.core.lab.compare import COMPARE_REPLY
+
+    window, lab = greedy_lab(qtbot, make_window, smollm2_path)
+    window.sampling.max_tokens.setValue(512)  # the Sampling panel's length: a greedy column would loop to it
+    length = lab.compare_tab.reply_tokens
+    assert length.value() == COMPARE_REPLY < 512
+    length.selectAll()
+    qtbot.keyClicks(length, "3")
+    assert length.value() == 3
+    first, second = lab.compare_tab.editors[:2]
+    type_into(qtbot, first.field, "temperature=0")
+    type_into(qtbot, second.field, "temperature=1.5,seed=7")
+    data = compare(qtbot, lab)
+    assert data["max_tokens"] == 3
+    assert [c["settings"]["max_tokens"] for c in data["columns"]] == [3, 3]
+    assert all(len(c["tokens"]) <= 3 for c in data["columns"])
+    kept = list_experiments(window.store, window.conversation_id)[0]
+    assert load_experiment(window.store, kept.id).data["max_tokens"] == 3
+
+    length.setValue(40)  # a kept run reopened shows the length it ran with, and Run again uses it
+    lab.reopenRequested.emit(kept.id)
+    assert length.value() == 3
+    qtbot.mouseClick(lab.again_button, LEFT)
+    qtbot.waitUntil(lambda: not lab.busy, timeout=180_000)
+    again = lab._shown[1]
+    assert again["max_tokens"] == 3 and [c["text"] for c in again["columns"]] == [c["text"] for c in data["columns"]]
+
+
+def test_engines_opened_for_columns_are_released_when_unused_and_when_the_lab_closes(qtbot, make_window, smollm2_path,
+                                                                                     gemma_path):
+    window, lab = greedy_lab(qtbot, make_window, smollm2_path)
+    engines = window.labs.engines
+    first, second = lab.compare_tab.editors[:2]
+    type_into(qtbot, first.field, "temperature=0")
+    type_into(qtbot, second.field, "temperature=0")
+    gemma = second.engine.findData(f"model:{gemma_path}")
+    second.engine.setCurrentIndex(gemma)
+    compare(qtbot, lab)
+    opened = engines._controllers[f"model:{gemma_path}"]
+    assert opened.worker._engine is not None  # Gemma stays loaded while a column names it
+
+    second.engine.setCurrentIndex(0)  # no column uses Gemma any more: its model is let go
+    assert engines._controllers == {} and opened.worker._engine is None
+
+    second.engine.setCurrentIndex(gemma)
+    compare(qtbot, lab)
+    opened = engines._controllers[f"model:{gemma_path}"]
+    lab.close()  # the Lab closed: every engine it opened is let go
+    assert engines._controllers == {} and opened.worker._engine is None
+
+    window.labs.show("compare")  # closed while a run goes on: released once it ends, its columns kept
+    qtbot.mouseClick(next(b for b in lab.compare_tab.findChildren(QPushButton) if b.text() == "Compare"), LEFT)
+    lab.close()
+    assert f"model:{gemma_path}" in engines._controllers
+    opened = engines._controllers[f"model:{gemma_path}"]
+    qtbot.waitUntil(lambda: not lab.busy, timeout=180_000)
+    assert engines._controllers == {} and opened.worker._engine is None
+    assert len(list_experiments(window.store, window.conversation_id)) == 3
+
+
+def test_the_model_librarys_models_are_offered_to_columns(qtbot, make_window, smollm2_path, tmp_path, monkeypatch):
+    from desktop.core.models.settings import add_library_folder
+    from tests.core.models.homes import with_metadata
+
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))  # no other app's models: only the folder added below
+    for variable in ("OLLAMA_MODELS", "HF_HUB_CACHE", "HF_HOME", "LLAMA_CACHE"):
+        monkeypatch.delenv(variable, raising=False)
+    folder = tmp_path / "my-models"
+    tuned = with_metadata(smollm2_path, folder / "tuned.gguf", {"general.sampling.temp": 0.6})
+    window = make_window(LlamaEngine, smollm2_path)
+    add_library_folder(window.store, folder)
+    window.labs.show("compare")
+    editor = window.labs.dialog.compare_tab.editors[1]
+    qtbot.waitUntil(lambda: editor.engine.findData(f"model:{tuned}") > 0, timeout=30_000)
+    label = editor.engine.itemText(editor.engine.findData(f"model:{tuned}"))
+    assert label.endswith("(Added folder)"), label
+    bundled = [editor.engine.itemData(i) for i in range(editor.engine.count())].count(f"model:{smollm2_path}")
+    assert bundled == 1  # the bundled model once, as bundled
+
+
+def test_column_heatmaps_colour_by_model_or_drawn_probability(qtbot, make_window, smollm2_path):
+    _window, lab = greedy_lab(qtbot, make_window, smollm2_path)
+    tab = lab.compare_tab
+    first, second = tab.editors[:2]
+    type_into(qtbot, first.field, "temperature=0")
+    type_into(qtbot, second.field, "temperature=1.5,seed=7")
+    data = compare(qtbot, lab)
+    heat = tab._boxes[0][1]
+    model = [math.exp(t["logprob"]) for t in data["columns"][0]["tokens"]]
+    assert heat._probabilities == pytest.approx(model)
+    assert tab.colouring.currentText() == "Colour: model probability" and "under the model" in tab.legend.toolTip()
+    tab.colouring.setCurrentIndex(tab.colouring.findData("drawn"))
+    for (_view, shown, _keep), column in zip(tab._boxes, data["columns"]):
+        assert shown._probabilities == pytest.approx([t["sampled_prob"] for t in column["tokens"]])
+    assert heat._probabilities == [1.0] * len(model)  # greedy: each token drawn with certainty
+    assert "drawn with" in tab.legend.toolTip() and "drawn with" in tab.colouring.currentText()
+    marks = data["divergence"] or [None, None]
+    assert [box[1].selected for box in tab._boxes] == marks  # where the answers part is still selected

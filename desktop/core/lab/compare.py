@@ -15,6 +15,9 @@ from desktop.core.prompt.build import ChatMessage, build_prompt, reply_reserve
 from desktop.core.words import translate
 
 MAX_SETUPS = 4
+# tokens per column unless the Lab or `--max-tokens` says otherwise: a comparison shows where answers part, and
+# the Sampling panel's length (512 by default) lets a greedy column on a small model loop for minutes
+COMPARE_REPLY = 64
 NOTES_VALUES = {"on": True, "off": False}
 SAMPLER_KEYS = {"temperature": float, "top_p": float, "top_k": int, "min_p": float, "repeat_penalty": float,
                 "seed": int, "max_tokens": int}
@@ -178,13 +181,15 @@ def check_count(setups: list) -> None:
         raise SetupError(translate("core", "compare needs 2 to {most} setups").format(most=MAX_SETUPS))
 
 
-def compare_data(columns: list[dict], engine: dict) -> dict:
-    """A comparison as it is kept: its columns (Column.to_json, in order) and where their answers part.
+def compare_data(columns: list[dict], engine: dict, max_tokens: int | None = None) -> dict:
+    """A comparison as it is kept: its columns (Column.to_json, in order), where their answers part, and the
+    reply length it ran with (`max_tokens`; a column's own max_tokens= setting is in its settings).
 
     `first_divergence`: the token position where they part (one model), or, across models, that of the
     first column with a token there; `divergence`: each column's token there (None: it had ended)."""
     first, positions = divergence(columns, engine)
-    return {"engine": engine, "first_divergence": first, "divergence": positions, "columns": columns}
+    data = {"engine": engine, "first_divergence": first, "divergence": positions, "columns": columns}
+    return data if max_tokens is None else {**data, "max_tokens": max_tokens}
 
 
 def divergence(columns: list[dict], engine: dict) -> tuple[int | None, list[int | None]]:

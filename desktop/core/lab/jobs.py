@@ -52,7 +52,7 @@ def compare_job(system: str, history: list[ChatMessage], settings: SamplerSettin
             raise SetupError(translate(
                 "core", "a setup names another engine: run it where engines are opened (the Lab window, inkling compare)"))
         done = columns_job(system, history, settings, list(enumerate(setups)), top, sources)(engine, cancel, report)
-        return compare_data([column for _index, column in done["columns"]], describe_engine(engine))
+        return compare_data([column for _index, column in done["columns"]], describe_engine(engine), settings.max_tokens)
     return job
 
 
@@ -138,7 +138,7 @@ def rerun_job(kind: str, data: dict):
 
     def compare(engine, cancel, report):
         done = rerun_columns_job(list(enumerate(data["columns"])))(engine, cancel, report)
-        return compare_data([column for _index, column in done["columns"]], describe_engine(engine))
+        return compare_data([column for _index, column in done["columns"]], describe_engine(engine), data.get("max_tokens"))
 
     return {"score": score, "sample": sample, "compare": compare}[kind]
 
