@@ -2123,6 +2123,14 @@ perplexity: {perplexity}</source>
         <source>Max new tokens</source>
         <translation>最多生成词元数</translation>
     </message>
+    <message>
+        <source>{server} takes OpenAI&apos;s samplers only, not this one: Inkling does not send it, and replies there are sampled without it. The value is kept for the engines that take it.</source>
+        <translation>{server} 只接受 OpenAI 的采样设置，不接受这一项：Inkling 不会发送它，那里的回复在采样时不使用它。这个值会保留，供接受它的引擎使用。</translation>
+    </message>
+    <message>
+        <source>This server</source>
+        <translation>此服务器</translation>
+    </message>
 </context>
 <context>
     <name>SearchBox</name>

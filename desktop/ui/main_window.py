@@ -90,7 +90,7 @@ class MainWindow(QMainWindow):
         self.engine.worker.modelFailed.connect(self._model_failed)
         self.engine.worker.modelProgress.connect(self._model_progress)
         self.replies = ReplyController(store, self.engine, self)
-        self.labs = LabController(store, self.engine, lambda: self.conversation_id, lambda: self.sampling.settings(), self,
+        self.labs = LabController(store, self.engine, lambda: self.conversation_id, lambda: self.sampling.chosen(), self,
                                   engine_factory=engine_factory, engine_config=lambda: self.engine_config,
                                   notes=lambda: self.notes)
         self.labs.failed.connect(lambda text: self.show_error(self.tr("Lab"), text))
@@ -409,6 +409,7 @@ class MainWindow(QMainWindow):
         server = self._loading_server
         self.engine_description = info.engine
         self.engine_menu.on_engine_changed(server.label if server is not None else None)
+        self.sampling.on_engine_samplers(info.ignored_samplers, server.label if server is not None else None)
         self.model_name = remote_model_name(info.name, server.label) if server is not None else display_name(info.path)
         self.model_label.setText(f"{self.model_name} · {self._mode_name(info.mode)}")
         used = "\n" + self.tr("llama.cpp used: {runtime}").format(runtime=said(info.runtime.describe())) \

@@ -7,18 +7,20 @@ from PySide6.QtWidgets import (
     QCheckBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QPushButton, QSlider, QSpinBox, QVBoxLayout, QWidget,
 )
 
-from desktop.core.probability.sampling import SamplerSettings
+from desktop.core.probability.sampling import EXTRA_SAMPLERS, SamplerSettings
 
 SLIDER_STEPS = 100  # temperature slider resolution: 0.01
 
 
 class SamplingPanel(QWidget):
-    changed = Signal(object)  # SamplerSettings
+    changed = Signal(object)  # SamplerSettings: every value as set (saved), also those the engine ignores
 
     def __init__(self, settings: SamplerSettings, parent=None):
         super().__init__(parent)
         self.setObjectName("samplingPanel")
         self._quiet = False
+        self.ignored: tuple[str, ...] = ()  # samplers the open conversation's engine does not take (greyed)
+        self._tips: dict[str, str] = {}  # each field's own tooltip, back when its sampler is taken again
 
         self.temperature = self._double("temperature", 0.0, 2.0, 0.05, 2,
                                          self.tr("How much randomness: 0 always picks the most likely token."))
@@ -51,7 +53,7 @@ class SamplingPanel(QWidget):
         seed_row = QHBoxLayout()
         seed_row.addWidget(self.seed, 1)
         seed_row.addWidget(self.random_seed)
-        form = QFormLayout()
+        form = self.form = QFormLayout()
         form.addRow(self.tr("Temperature"), temperature_row)
         form.addRow(self.tr("Top-p"), self.top_p)
         form.addRow(self.tr("Top-k"), self.top_k)
@@ -71,6 +73,7 @@ class SamplingPanel(QWidget):
         self.temperature_slider.blockSignals(blocked)
 
     def _double(self, name, low, high, step, decimals, tip) -> QDoubleSpinBox:
+        self._tips[_attribute(name)] = tip
         box = QDoubleSpinBox()
         box.setKeyboardTracking(False)  # a typed value counts when it is complete (Enter, Tab, focus out)
         box.setObjectName(name)
@@ -82,6 +85,7 @@ class SamplingPanel(QWidget):
         return box
 
     def _int(self, name, low, high, tip) -> QSpinBox:
+        self._tips[_attribute(name)] = tip
         box = QSpinBox()
         box.setKeyboardTracking(False)
         box.setObjectName(name)
@@ -91,6 +95,11 @@ class SamplingPanel(QWidget):
         return box
 
     def settings(self) -> SamplerSettings:
+        """What a reply is sampled with: the values as set, with the samplers the engine ignores turned off."""
+        return self.chosen().without(self.ignored)
+
+    def chosen(self) -> SamplerSettings:
+        """Every value as set, also in greyed fields (kept for the engines that take them)."""
         return SamplerSettings(
             temperature=round(self.temperature.value(), 2),
             top_p=round(self.top_p.value(), 2),
@@ -119,15 +128,37 @@ class SamplingPanel(QWidget):
 
     def on_use(self, settings: SamplerSettings) -> None:
         """Take another set's sampler values ("Use these settings" in the what-if); seed and length stay."""
-        mine = self.settings()
+        mine = self.chosen()
         self.set_settings(replace(settings, seed=mine.seed, max_tokens=mine.max_tokens), emit=True)
 
     def on_model_samplers(self, values: dict, apply: bool) -> None:
         """A model's own sampler values: the defaults "Reset" returns to, and (when `apply`) the values from now on."""
         self.defaults = replace(SamplerSettings(), **values)
         if apply and values:
-            self.set_settings(replace(self.settings(), **values), emit=True)
+            self.set_settings(replace(self.chosen(), **values), emit=True)
+
+    def on_engine_samplers(self, ignored: tuple[str, ...], server: str | None) -> None:
+        """The open conversation's engine: the samplers it ignores are greyed, with why; the others usable."""
+        self.ignored = tuple(name for name in ignored if name in EXTRA_SAMPLERS)
+        for name in EXTRA_SAMPLERS:
+            box = getattr(self, name)
+            off = name in self.ignored
+            box.setEnabled(not off)
+            label = self.form.labelForField(box)
+            if label is not None:
+                label.setEnabled(not off)
+            tip = self.tr("{server} takes OpenAI's samplers only, not this one: Inkling does not send it, and replies "
+                          "there are sampled without it. The value is kept for the engines that take it.").format(
+                server=server or self.tr("This server")) if off else self._tips[name]
+            box.setToolTip(tip)
+            if label is not None:
+                label.setToolTip(tip if off else "")
 
     def _emit(self, *_):
         if not self._quiet:
-            self.changed.emit(self.settings())
+            self.changed.emit(self.chosen())
+
+
+def _attribute(object_name: str) -> str:
+    """A field's attribute from its object name: minP -> min_p."""
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in object_name)

@@ -4,8 +4,10 @@ from PySide6.QtWidgets import QDialogButtonBox
 
 from desktop.app import open_engine
 from desktop.core.engine.remote.servers import KeyStore, load_entries
+from desktop.core.probability.sampling import EXTRA_SAMPLERS
 from desktop.ui.server_dialog import AddServerDialog
 from tests.remote.proxy import Fault
+from tests.remote.test_probe import fake_openai
 from tests.remote.server import free_port
 from tests.ui.conftest import send
 
@@ -62,8 +64,8 @@ def test_choosing_a_server_chats_through_it_and_each_reply_names_its_engine(qtbo
     assert edited.parent_id != reply.parent_id and edited.engine == reply.engine and edited.status == "complete"
 
 
-def _filled(qtbot, dialog: AddServerDialog, url: str) -> int:
-    dialog.name.setText("local")
+def _filled(qtbot, dialog: AddServerDialog, url: str, name: str = "local") -> int:
+    dialog.name.setText(name)
     dialog.url.setText(url)
     dialog.on_probe()
     qtbot.waitUntil(lambda: dialog.entry is not None, timeout=15000)
@@ -132,3 +134,37 @@ def test_a_reply_cut_off_by_the_server_is_kept_and_continue_resumes_it(qtbot, ma
     assert resumed.content.startswith(failed.content) and len(resumed.content) > len(failed.content)
     assert [t.id for t in window.store.load_trace(resumed.id)[:6]] == [t.id for t in kept]
     assert resumed.engine == failed.engine and window.tools.actions[resumed.id].buttons["continue"].isHidden()
+
+
+def test_samplers_the_server_ignores_are_greyed_and_come_back_for_the_local_model(qtbot, make_window, smollm2_path,
+                                                                                 monkeypatch):
+    """An Ollama-style server takes OpenAI's samplers only: top-k, min-p and the repeat penalty are greyed, with why."""
+    server = fake_openai({"content": [{"token": "Hi", "logprob": -0.1, "top_logprobs": [{"token": "Hi", "logprob": -0.1}]}]})
+    try:
+        window = make_window(open_engine, smollm2_path)
+        panel = window.sampling
+        own_tip = panel.min_p.toolTip()
+        assert all(getattr(panel, name).isEnabled() for name in EXTRA_SAMPLERS)
+        monkeypatch.setattr(AddServerDialog, "exec", lambda dialog: _filled(
+            qtbot, dialog, f"http://127.0.0.1:{server.server_address[1]}", "ollama"))
+        window.engine_menu.on_add()
+        _menu_action(window, "ollama").trigger()
+        qtbot.waitUntil(lambda: window.engine_description is not None, timeout=30000)
+        for name in EXTRA_SAMPLERS:
+            box = getattr(panel, name)
+            assert not box.isEnabled() and not panel.form.labelForField(box).isEnabled()
+            assert box.toolTip().startswith("ollama takes OpenAI's samplers only, not this one")
+        assert panel.temperature.isEnabled() and panel.top_p.isEnabled() and panel.max_tokens.isEnabled()
+        chosen = panel.chosen()
+        assert chosen.min_p == 0.05 and chosen.top_k == 40  # kept for the engines that take them
+        send(qtbot, window, "Say hi.")
+        reply = window.store.thread(window.conversation_id)[-1]
+        assert reply.status == "complete" and "min_p" not in server.bodies[-1] and "top_k" not in server.bodies[-1]
+        assert (reply.sampler["min_p"], reply.sampler["top_k"]) == (0.0, 0)  # the reply records what it ran with
+        _menu_action(window, "This laptop").trigger()
+        qtbot.waitUntil(lambda: window.engine_description is None and window._loading_request is None, timeout=30000)
+        assert all(getattr(panel, name).isEnabled() for name in EXTRA_SAMPLERS)
+        assert panel.min_p.toolTip() == own_tip and panel.settings() == chosen
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -15,8 +15,13 @@ from desktop.core.engine.remote.probe import NONE, TEXT, ServerProfile, probe
 from desktop.core.engine.remote.servers import KeyStore
 
 
-def fake_openai(logprobs: dict | None):
-    """/v1/models and a one-token chat completion whose logprobs are `logprobs` (None: `logprobs: null`)."""
+def fake_openai(logprobs: dict | None, owner: str | None = None):
+    """/v1/models and a one-token chat completion whose logprobs are `logprobs` (None: `logprobs: null`).
+
+    `owner`: the models' owned_by (vLLM says "vllm"; None: Ollama's shape). The streamed requests' bodies are
+    kept in the server's `bodies`.
+    """
+    model = {"id": "llama3.2:1b", "object": "model"} | ({"owned_by": owner} if owner else {})
 
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *_args):
@@ -32,7 +37,7 @@ def fake_openai(logprobs: dict | None):
 
         def do_GET(self):
             if self.path == "/v1/models":
-                self._json(200, {"object": "list", "data": [{"id": "llama3.2:1b", "object": "model"}]})
+                self._json(200, {"object": "list", "data": [model]})
             else:
                 self._json(404, {"error": "not found"})
 
@@ -41,6 +46,7 @@ def fake_openai(logprobs: dict | None):
             if self.path != "/v1/chat/completions":
                 self._json(404, {"error": "not found"})
             elif body.get("stream"):
+                self.server.bodies.append(body)
                 self._stream(body)
             else:
                 self._json(200, {"choices": [{"message": {"role": "assistant", "content": "Hi"}, "logprobs": logprobs}]})
@@ -59,6 +65,7 @@ def fake_openai(logprobs: dict | None):
             self.wfile.write(b'data: {"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}\n\ndata: [DONE]\n\n')
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.bodies = []
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
@@ -92,6 +99,32 @@ def test_a_server_without_ids_is_described_honestly(logprobs, kind, top, line):
             else:
                 assert all(t.record is None for t in tokens) and engine.describe()["entropy"] == "none"
             assert engine.describe()["branching"].startswith("none")
+        finally:
+            engine.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize(("owner", "ignored"), [(None, ("top_k", "min_p", "repeat_penalty")), ("vllm", ())])
+def test_samplers_a_server_ignores_are_named_and_never_sent(owner, ignored):
+    """Ollama's (and OpenAI's) API takes OpenAI's samplers only; vLLM takes top-k, min-p and the repeat penalty too."""
+    server = fake_openai({"content": [{"token": "Hi", "logprob": -0.1, "top_logprobs": [{"token": "Hi", "logprob": -0.1}]}]},
+                         owner)
+    try:
+        engine = connect(RemoteTarget(ServerAddress(f"http://127.0.0.1:{server.server_address[1]}"), "box"))
+        try:
+            assert engine.profile.ignored_samplers == ignored and engine.info.ignored_samplers == ignored
+            assert ServerProfile.from_dict(json.loads(json.dumps(engine.profile.to_dict()))) == engine.profile
+            settings = SamplerSettings(temperature=0.8, top_k=5, min_p=0.3, repeat_penalty=1.3, seed=1)
+            tokens = list(engine.stream_messages([{"role": "user", "content": "Hi"}], settings))[:-1]
+            body = server.bodies[-1]
+            sent = {name: body[name] for name in ("top_k", "min_p", "repeat_penalty") if name in body}
+            assert sent == ({} if ignored else {"top_k": 5, "min_p": 0.3, "repeat_penalty": 1.3})
+            assert body["temperature"] == 0.8 and body["top_p"] == 0.9 and body["seed"] == 1
+            # the drawn probability is the one the server really sampled with: at 0.8 over the top 2, not the
+            # min-p 0.3 cut that would leave the drawn token alone (1.0)
+            assert tokens[1].record.sampled_prob < 1.0 if ignored else tokens[1].record.sampled_prob == 1.0
         finally:
             engine.close()
     finally:

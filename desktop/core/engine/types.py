@@ -70,6 +70,7 @@ class ModelInfo:
     chat_template: str | None  # None: a base model, used in text-completion mode
     runtime: LoadReport | None = None  # what llama.cpp used (in-process only)
     engine: dict | None = None  # a remote engine's description, kept with each reply it writes (EngineJson)
+    ignored_samplers: tuple[str, ...] = ()  # samplers the engine does not take (a server's API lacks them)
 
     @property
     def mode(self) -> str:

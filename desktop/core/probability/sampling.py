@@ -1,8 +1,12 @@
 """Sampler settings and the sampler's final distribution, computed in NumPy from logits."""
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 
 import numpy as np
+
+# The samplers beyond OpenAI's own (temperature, top-p, seed, length), with the value that turns each off:
+# a server without them (Ollama's and OpenAI's APIs) ignores them, so a reply there is sampled as with these.
+EXTRA_SAMPLERS = {"top_k": 0, "min_p": 0.0, "repeat_penalty": 1.0}
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,10 @@ class SamplerSettings:
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+    def without(self, ignored) -> "SamplerSettings":
+        """The settings an engine that ignores the named samplers really samples with (each turned off)."""
+        return replace(self, **{name: EXTRA_SAMPLERS[name] for name in ignored})
 
 
 def apply_repeat_penalty(values: np.ndarray, positions: np.ndarray, penalty: float) -> None:

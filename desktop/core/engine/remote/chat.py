@@ -61,7 +61,8 @@ class ChatServerEngine:
         described = {"kind": profile.kind, "server": self.label, "model": model, "entropy": entropy,
                      "token_ids": False, "branching": self.branching}
         self.info = ModelInfo(path=Path(model), name=model, n_ctx=n_ctx, n_ctx_train=n_ctx, n_vocab=0,
-                              chat_template=profile.chat_template or "(the server's own chat template)", engine=described)
+                              chat_template=profile.chat_template or "(the server's own chat template)", engine=described,
+                              ignored_samplers=profile.ignored_samplers)
 
     @property
     def top_k(self) -> int:
@@ -137,7 +138,8 @@ class ChatServerEngine:
 
     def _generate(self, path: str, body: dict, settings: SamplerSettings, top_logprobs: int,
                   cancel: threading.Event | None, prompt_tokens: int) -> Iterator[TokenEvent | Finished]:
-        settings = settings.validated()
+        # Samplers the server ignores are neither sent nor counted in the drawn probabilities.
+        settings = settings.validated().without(self.info.ignored_samplers)
         cancel = cancel or threading.Event()
         top = max(0, min(top_logprobs, self.top_k))
         seed = settings.seed if settings.seed is not None else random.randrange(2**31)
@@ -178,7 +180,8 @@ class ChatServerEngine:
 
     @staticmethod
     def _sampling(settings: SamplerSettings, seed: int, budget: int) -> dict:
-        """OpenAI's samplers always; top_k, min_p and the repeat penalty only when set (OpenAI itself refuses them)."""
+        """OpenAI's samplers always; top_k, min_p and the repeat penalty only when set (OpenAI itself refuses them,
+        and a server that ignores them has them turned off already)."""
         body = {"temperature": settings.temperature, "top_p": settings.top_p, "seed": seed,
                 "max_tokens": budget}
         if settings.top_k > 0:

@@ -7,6 +7,7 @@ import httpx
 from desktop.core.engine.remote.http import (
     RemoteError, ServerAddress, plain_http_warning, request_json, status_error,
 )
+from desktop.core.probability.sampling import EXTRA_SAMPLERS
 from desktop.core.words import translate
 
 # How much a server can say about its tokens, from most to least.
@@ -14,6 +15,9 @@ IDS = "ids"  # top-k log-probabilities with token ids (llama-server): exact bran
 TEXT = "text"  # top-k log-probabilities as text only (Ollama, vLLM, OpenAI): branching by text
 NONE = "none"  # no log-probabilities (LM Studio today)
 LLAMA_SERVER_MAX_PROBS = 20
+# Servers whose OpenAI-compatible API takes top-k, min-p and the repeat penalty too, by /v1/models' owned_by
+# (llama-server is known by /props). Others (Ollama, OpenAI, LM Studio…) take OpenAI's samplers only.
+ALL_SAMPLERS_OWNERS = {"vllm", "llamacpp"}
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,7 @@ class ServerProfile:
     build: str = ""
     n_vocab: int | None = None  # llama-server's /v1/models meta
     warning: str | None = None  # plain http to another machine
+    ignored_samplers: tuple[str, ...] = ()  # samplers its API does not take (EXTRA_SAMPLERS' names): never sent
 
     @property
     def capability_line(self) -> str:
@@ -47,12 +52,13 @@ class ServerProfile:
         return translate("core", "{line} · context {n_ctx} tokens").format(line=line, n_ctx=f"{self.n_ctx:,}")
 
     def to_dict(self) -> dict:
-        return {**asdict(self), "models": list(self.models)}
+        return {**asdict(self), "models": list(self.models), "ignored_samplers": list(self.ignored_samplers)}
 
     @classmethod
     def from_dict(cls, values: dict) -> "ServerProfile":
         values = dict(values)
         values["models"] = tuple(values.get("models") or ())
+        values["ignored_samplers"] = tuple(values.get("ignored_samplers") or ())
         return cls(**{k: v for k, v in values.items() if k in cls.__dataclass_fields__})
 
 
@@ -75,8 +81,10 @@ def probe(client: httpx.Client, address: ServerAddress) -> ServerProfile:
             build=str(props.get("build_info") or ""), warning=warning, n_vocab=_model_meta(listed, "n_vocab"),
         )
     probabilities, top_k = _logprobs_support(client, url, models[0])
+    owners = {str(m.get("owned_by", "")).lower() for m in listed.get("data") or () if isinstance(m, dict)}
+    ignored = () if owners & ALL_SAMPLERS_OWNERS else tuple(EXTRA_SAMPLERS)
     return ServerProfile(kind="openai-compatible", models=models, n_ctx=_model_context(listed),
-                         probabilities=probabilities, top_k=top_k, warning=warning)
+                         probabilities=probabilities, top_k=top_k, warning=warning, ignored_samplers=ignored)
 
 
 def _props(client: httpx.Client, url: str) -> dict | None:
