@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 import bench_decode
-from benchlib import median, model_path, progress, rounded
+from benchlib import median, model_path, progress, pump, rounded
 
 ROUNDS = int(os.environ.get("INKLING_BENCH_ROUNDS", "5"))
 TRACE_TOKENS = 2000
@@ -183,7 +183,7 @@ def window_figures(text: str, records: list) -> dict:
         reply = window.inspector.replies[window.chat.views()[-1].message_id]
         watch = PaintWatch(reply.heat.viewport())
         while watch.painted_at is None:
-            app.processEvents()
+            pump(app)
         paints.append((watch.painted_at - started) * 1000)
         memory.append(rss_mb() - before)
     progress("first paint of a 2,000-token reply (ms): " + ", ".join(f"{p:.0f}" for p in paints)
@@ -203,7 +203,7 @@ def window_figures(text: str, records: list) -> dict:
     for position in range(0, bar.maximum() + SCROLL_STEP_PX, SCROLL_STEP_PX):
         started = time.perf_counter()
         bar.setValue(min(position, bar.maximum()))
-        app.processEvents()
+        pump(app)
         stalls.append((time.perf_counter() - started) * 1000)
     progress(f"scrolled {len(stalls)} steps: median {statistics.median(stalls):.1f} ms, max {max(stalls):.1f} ms")
     window.close()
@@ -234,7 +234,7 @@ def quiet_offscreen() -> None:
 def settle(app, seconds: float) -> None:
     deadline = time.perf_counter() + seconds
     while time.perf_counter() < deadline:
-        app.processEvents()
+        pump(app)
         time.sleep(0.005)
 
 

@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchlib import median, progress, rounded
+from benchlib import median, progress, pump, rounded
 
 ROUNDS = int(os.environ.get("INKLING_BENCH_ROUNDS", "3"))
 TICK_MS = 5
@@ -59,7 +59,7 @@ class StallMeter:
 def settle(app, seconds: float) -> None:
     deadline = time.perf_counter() + seconds
     while time.perf_counter() < deadline:
-        app.processEvents()
+        pump(app)
         time.sleep(0.001)
 
 
@@ -68,7 +68,7 @@ def wait_for(app, condition, timeout: float = 60.0) -> float:
     while not condition():
         if time.perf_counter() > deadline:
             raise TimeoutError("the action's result never appeared")
-        app.processEvents()
+        pump(app)
     return time.perf_counter()
 
 
@@ -86,7 +86,7 @@ def full_rebuild_ms(app, window, conversation_id: int) -> float:
     window.transcript.fill_now()
     for reply in list(inspector.replies.values()):
         inspector._ready(reply)
-    app.processEvents()
+    pump(app)
     return (time.perf_counter() - started) * 1000
 
 

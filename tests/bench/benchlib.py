@@ -29,6 +29,15 @@ def model_path(role: str) -> Path:
     return Path(path)
 
 
+def pump(app) -> None:
+    """One turn of a running event loop. processEvents alone, called outside exec(), never runs deferred deletes:
+    views a switch let go would pile up, still laid out and shown, and every later action would pay for them."""
+    from PySide6.QtCore import QEvent
+
+    app.processEvents()
+    app.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
