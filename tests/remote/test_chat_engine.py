@@ -6,6 +6,7 @@ import threading
 import pytest
 
 from desktop.core.conversation.branching import BranchError, generate_branch, start_branch, start_resume
+from desktop.core.conversation.grounding import attach_sources
 from desktop.core.conversation.session import ReplySession
 from desktop.core.conversation.turns import generate_reply, start_turn
 from desktop.core.engine import Engine
@@ -13,9 +14,11 @@ from desktop.core.engine.remote.chat import BY_TEXT, TEXT_SERVER, ChatServerEngi
 from desktop.core.engine.remote.http import ServerAddress, open_client
 from desktop.core.engine.remote.probe import TEXT, probe
 from desktop.core.engine.types import EngineError, Finished, TokenEvent
+from desktop.core.notes.retrieval import Source
 from desktop.core.probability.sampling import SamplerSettings
 from desktop.core.prompt.budget import BudgetRequest, measure_budget
 from desktop.core.prompt.build import ChatMessage
+from desktop.core.prompt.record import PromptRecord
 from desktop.core.store import Store
 from tests.core.test_engine_protocol import MEMBERS, shape
 from tests.remote.proxy import Fault
@@ -130,6 +133,34 @@ def test_branch_by_text_puts_that_token_there(chat, store):
     branched = store.load_trace(branch.id)
     assert branch.status == "complete" and branch.content.startswith(request.prefix_text)
     assert branched[position].text == alternative.text and len(branched) > position + 1
+
+
+def test_a_branch_by_text_keeps_the_notes_its_reply_was_grounded_on(chat, store, monkeypatch):
+    """The branch reads the reply's own prompt, notes and all, and lists the same sources (before: neither)."""
+    conversation = store.create_conversation()
+    request = start_turn(store, conversation.id, "What colour is my boat?", GREEDY, chat.info.name, engine=chat.describe())
+    note = Source(note_id=1, title="Boat", source=None, chunk=0, score=0.8, snippet="My boat is teal.",
+                  text="My boat is teal, with one white stripe along the hull.")
+    request = attach_sources(store, request, [note])
+    session = ReplySession(store, request.message_id)
+    for event in generate_reply(chat, request, threading.Event()):
+        session.apply(event)
+    source = store.get_message(request.message_id)
+    assert source.status == "complete" and store.load_sources(source.id)[0]["title"] == "Boat"
+    sent = []
+    generate = ChatServerEngine._generate
+    monkeypatch.setattr(ChatServerEngine, "_generate",
+                        lambda engine, path, body, *rest: (sent.append(body), generate(engine, path, body, *rest))[1])
+    alternative = store.load_trace(source.id)[1].top[1]
+    branch_request, records = start_branch(store, source.id, 1, alternative.id, chat.info.name)
+    branch_session = ReplySession(store, branch_request.message_id, records)
+    for event in generate_branch(chat, branch_request, threading.Event()):
+        branch_session.apply(event)
+    branch = store.get_message(branch_request.message_id)
+    assert branch.status == "complete" and sent[-1]["prompt"].endswith(branch_request.prefix_text)
+    assert note.text in sent[-1]["prompt"] and "What colour is my boat?" in sent[-1]["prompt"]
+    assert store.load_sources(branch.id) == store.load_sources(source.id)
+    assert note.text in PromptRecord.decode(store.load_prompt_record(branch.id)).text  # the inspector shows it
 
 
 def test_without_the_servers_template_branching_is_refused_with_the_reason(server_url, store):

@@ -1,6 +1,7 @@
 """Continue a reply from an alternative token, or resume a failed one: a sibling fed the exact token ids up to there.
 
-An engine that knows tokens only by their text (a server without ids) is fed the text instead, by text.
+An engine that knows tokens only by their text (a server without ids) is fed the text instead, by text. Either
+way the sibling reads the source's own prompt (its ids, or its recorded text), so it keeps the source's notes.
 """
 
 import codecs
@@ -14,6 +15,7 @@ from desktop.core.conversation.edits import history_before
 from desktop.core.engine.types import EngineError, Finished, GenerationStats, TokenEvent
 from desktop.core.errors import DamagedDataError, InklingError
 from desktop.core.prompt.build import build_prompt, reply_reserve
+from desktop.core.prompt.record import PromptRecord, PromptRecordError
 from desktop.core.probability.sampling import SamplerSettings
 from desktop.core.store import Store
 from desktop.core.probability.trace import TokenRecord, TraceFormatError, piece_bytes
@@ -33,6 +35,8 @@ class BranchRequest(ReplyRequest):
     prefix_ids: tuple[int, ...] = ()  # the source's tokens before the branch point, then the alternative
     ends: bool = False  # the alternative is an end-of-generation token: nothing follows it
     prefix_text: str = ""  # the prefix as text, for an engine without token ids (continued by text)
+    prompt_record: PromptRecord | None = None  # the source's prompt as it was laid out (its text, with its notes)
+    sources: int = 0  # how many notes the source's prompt held (kept with the sibling)
 
 
 @dataclass(frozen=True)
@@ -123,13 +127,24 @@ def _sibling(store: Store, source, records: list[TokenRecord], position: int | N
         prompt_ids = store.load_prompt_tokens(source.id)
     except DamagedDataError:  # the engine renders the prompt again from the history instead
         prompt_ids = None
+    try:
+        blob = store.load_prompt_record(source.id)
+        record = PromptRecord.decode(blob) if blob is not None else None
+    except PromptRecordError:
+        record = None
+    try:
+        sources = store.load_sources(source.id)
+    except DamagedDataError:
+        sources = []
+    if sources:  # the same notes as the source: its prompt held them (a prompt built again drops them at the end)
+        store.save_sources(reply.id, sources)
     text = b"".join(piece_bytes(r.text) for r in records if not r.eog).decode("utf-8", errors="replace")
     return BranchRequest(
         request_id=request_id, conversation_id=source.conversation_id, message_id=reply.id,
         system_prompt=conversation.system_prompt, history=tuple(history),
         settings=SamplerSettings.from_dict(source.sampler), top_logprobs=top_logprobs,
         prompt_ids=tuple(prompt_ids) if prompt_ids else None, prefix_ids=tuple(r.id for r in records),
-        ends=records[-1].eog, prefix_text=text,
+        ends=records[-1].eog, prefix_text=text, prompt_record=record, sources=len(sources),
     )
 
 
@@ -142,18 +157,18 @@ def generate_branch(engine, request: BranchRequest, cancel: threading.Event) -> 
     prefix = list(request.prefix_ids)
     remaining = request.settings.max_tokens - len(prefix)
     if request.prompt_ids is not None:
-        prompt, dropped = list(request.prompt_ids), 0
+        prompt, dropped, sources = list(request.prompt_ids), 0, request.sources
     else:
         budget = n_ctx - reply_reserve(max(remaining, 1), n_ctx) - len(prefix)
         built = build_prompt(engine, request.system_prompt, list(request.history), budget)
-        prompt, dropped = built.tokens, built.dropped_messages
+        prompt, dropped, sources = built.tokens, built.dropped_messages, 0
     if len(prompt) + len(prefix) >= n_ctx:
         raise EngineError(translate("core", "The prompt and the reply up to this token ({tokens} tokens) fill the context.").format(
             tokens=len(prompt) + len(prefix)))
     decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
     prefix_text = decoder.decode(b"".join(engine.token_piece(t) for t in prefix))  # end-of-text pieces are empty
     yield BranchReady(prompt_tokens=len(prompt), dropped_messages=dropped, n_ctx=n_ctx, token_ids=tuple(prompt),
-                      prefix_text=prefix_text)
+                      sources_used=sources, prefix_text=prefix_text)
     if request.ends or remaining <= 0:
         stats = GenerationStats(len(prompt) + len(prefix), 0, 0.0, 0.0, request.settings.seed or 0, n_ctx)
         yield Finished("stop" if request.ends else "length", stats, decoder.decode(b"", final=True))
@@ -169,19 +184,26 @@ def generate_branch(engine, request: BranchRequest, cancel: threading.Event) -> 
 
 
 def _generate_by_text(engine, request: BranchRequest, cancel: threading.Event) -> Iterator[PromptReady | TokenEvent | Finished]:
-    """The same for an engine without token ids: the prompt rendered again, the prefix sent as text."""
+    """The same for an engine without token ids: the source's recorded prompt text (else the prompt rendered
+    again from the history, without notes), the prefix sent as text."""
     n_ctx = engine.info.n_ctx
     prefix = len(request.prefix_ids)
     remaining = request.settings.max_tokens - prefix
-    built = build_prompt(engine, request.system_prompt, list(request.history),
-                         n_ctx - reply_reserve(max(remaining, 1), n_ctx) - prefix)
-    yield BranchReady(prompt_tokens=len(built.tokens), dropped_messages=built.dropped_messages, n_ctx=n_ctx,
-                      prefix_text=request.prefix_text)
+    record = request.prompt_record
+    if record is not None:  # what the source was generated from, notes and all: rendered by the same template
+        messages, rendered, prompt_tokens = [], record.text, len(record.token_ends)
+        dropped, sources = record.dropped_messages, request.sources
+    else:
+        built = build_prompt(engine, request.system_prompt, list(request.history),
+                             n_ctx - reply_reserve(max(remaining, 1), n_ctx) - prefix)
+        messages, rendered, prompt_tokens = list(built.messages), None, len(built.tokens)
+        dropped, sources = built.dropped_messages, 0
+    yield BranchReady(prompt_tokens=prompt_tokens, dropped_messages=dropped, n_ctx=n_ctx, sources_used=sources,
+                      record=record, prefix_text=request.prefix_text)
     if request.ends or remaining <= 0:
-        stats = GenerationStats(len(built.tokens) + prefix, 0, 0.0, 0.0, request.settings.seed or 0, n_ctx)
+        stats = GenerationStats(prompt_tokens + prefix, 0, 0.0, 0.0, request.settings.seed or 0, n_ctx)
         yield Finished("stop" if request.ends else "length", stats)
         return
     settings = dataclasses.replace(request.settings, max_tokens=remaining)
-    yield from engine.stream_continuation(list(built.messages), request.prefix_text, settings,
-                                          top_logprobs=request.top_logprobs, cancel=cancel,
-                                          prompt_tokens=len(built.tokens) + prefix)
+    yield from engine.stream_continuation(messages, request.prefix_text, settings, top_logprobs=request.top_logprobs,
+                                          cancel=cancel, prompt_tokens=prompt_tokens + prefix, rendered=rendered)

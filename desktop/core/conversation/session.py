@@ -85,8 +85,10 @@ class ReplySession:
             self.flush()
 
     def _save_prompt(self) -> None:
-        if self.prompt is not None and self.prompt.token_ids and not self._prompt_saved:
-            self.store.save_prompt_tokens(self.message_id, list(self.prompt.token_ids))
+        if self.prompt is not None and not self._prompt_saved:
+            if self.prompt.token_ids:
+                self.store.save_prompt_tokens(self.message_id, list(self.prompt.token_ids))
+            # also without ids (a server known by token texts): a branch by text reads the prompt's text from it
             if self.prompt.record is not None:
                 self.store.save_prompt_record(self.message_id, self.prompt.record.encode())
             self._prompt_saved = True

@@ -6,10 +6,12 @@ import pytest
 from sqlite_utils import Database
 
 from desktop.core.conversation.branching import BranchError, generate_branch, start_branch
+from desktop.core.conversation.grounding import attach_sources
 from desktop.core.conversation.turns import generate_reply, start_turn
 from desktop.core.conversation.session import ReplySession
 from desktop.core.engine.llama_engine import LlamaEngine
 from desktop.core.engine.types import EngineConfig, TokenEvent
+from desktop.core.notes.retrieval import Source
 from desktop.core.probability.sampling import SamplerSettings
 from desktop.core.store import Store
 from desktop.core.probability.trace import TokenRecord, TopToken
@@ -132,3 +134,21 @@ def test_bad_branch_requests_say_why(store):
     with pytest.raises(BranchError, match="cannot be read"):
         start_branch(store, source.id, 0, EOG_ID, "fake")
     assert [m.id for m in store.siblings(source.id)] == [source.id]  # nothing was saved
+
+
+def test_a_branch_lists_the_notes_its_source_was_grounded_on(store):
+    """Its prompt is the source's (exact ids), notes included, so its Sources row is the source's (before: none)."""
+    engine = FakeEngine("fake.gguf")
+    conversation = store.create_conversation()
+    request = start_turn(store, conversation.id, "What colour is my boat?", GREEDY, "fake")
+    note = Source(note_id=1, title="Boat", source=None, chunk=0, score=0.8, snippet="teal", text="My boat is teal.")
+    request = attach_sources(store, request, [note])
+    session = ReplySession(store, request.message_id)
+    for event in generate_reply(engine, request, threading.Event()):
+        session.apply(event)
+    source = store.get_message(request.message_id)
+    trace = store.load_trace(source.id)
+    assert store.load_sources(source.id) and trace[1].top
+    alternative = next(t for t in trace[1].top if t.id != trace[1].id)
+    branch = branch_from(store, engine, source.id, 1, alternative.id)
+    assert branch.status == "complete" and store.load_sources(branch.id) == store.load_sources(source.id)

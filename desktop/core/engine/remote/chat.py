@@ -128,12 +128,15 @@ class ChatServerEngine:
 
     def stream_continuation(self, messages: list[dict[str, str]], prefix: str, settings: SamplerSettings, *,
                             top_logprobs: int = 10, cancel: threading.Event | None = None,
-                            prompt_tokens: int = 0) -> Iterator[TokenEvent | Finished]:
-        """The reply continued after `prefix` by text, through /v1/completions on the rendered prompt."""
+                            prompt_tokens: int = 0, rendered: str | None = None) -> Iterator[TokenEvent | Finished]:
+        """The reply continued after `prefix` by text, through /v1/completions on the rendered prompt.
+
+        `rendered`: the prompt already rendered (a reply's recorded prompt, its notes included) instead of `messages`.
+        """
         if self.branching != BY_TEXT:
             raise EngineError(translate("core", "This server cannot continue a reply from another token ({reason}).").format(
                 reason=self.branching.split(": ", 1)[-1]))
-        body = {"prompt": self.template.render(messages) + prefix}
+        body = {"prompt": (self.template.render(messages) if rendered is None else rendered) + prefix}
         yield from self._generate("/v1/completions", body, settings, top_logprobs, cancel, prompt_tokens)
 
     def _generate(self, path: str, body: dict, settings: SamplerSettings, top_logprobs: int,
