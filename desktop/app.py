@@ -80,7 +80,8 @@ def run_window(model_path: Path | None = None, qt_arguments: list[str] = ()) -> 
 
             def build(handover: Handover | None, workspace=workspace, restore=restore) -> MainWindow:
                 model = handover.model_path if handover is not None and handover.model_path else None
-                window = MainWindow(workspace.store, open_engine, model or startup_model(workspace.store, model_path))
+                window = MainWindow(workspace.store, open_engine, model or startup_model(workspace.store, model_path),
+                                    handover=handover)
                 window.restoreRequested.connect(restore.append)
                 if handover is not None:
                     window.take_over(handover)

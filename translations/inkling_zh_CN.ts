@@ -2659,6 +2659,10 @@ perplexity: {perplexity}</source>
         <translation>{when} 的 {database}</translation>
     </message>
     <message>
+        <source>SQLite&apos;s check of a copy of it failed</source>
+        <translation>SQLite 对其副本的检查未通过</translation>
+    </message>
+    <message>
         <source>Cannot write the backup {path}: {reason}</source>
         <translation>无法写入备份 {path}：{reason}</translation>
     </message>
@@ -2729,6 +2733,34 @@ perplexity: {perplexity}</source>
     <message>
         <source>CPU build: see README to build with CUDA or Vulkan</source>
         <translation>CPU 版本：如需用 CUDA 或 Vulkan 构建，请参阅 README</translation>
+    </message>
+    <message>
+        <source>context must be between 64 and {limit} tokens</source>
+        <translation>上下文必须在 64 到 {limit} 个词元之间</translation>
+    </message>
+    <message>
+        <source>context must be between 64 and the training context tokens</source>
+        <translation>上下文必须在 64 个词元到训练时的上下文长度之间</translation>
+    </message>
+    <message>
+        <source>GPU layers must be 0 or more (or all)</source>
+        <translation>GPU 层数必须为 0 或更多（或全部）</translation>
+    </message>
+    <message>
+        <source>threads must be between 1 and 512 (or follow Model → CPU threads)</source>
+        <translation>线程数必须在 1 到 512 之间（或跟随“模型 → CPU 线程”）</translation>
+    </message>
+    <message>
+        <source>batch size must be between 1 and 8192</source>
+        <translation>批大小必须在 1 到 8192 之间</translation>
+    </message>
+    <message>
+        <source>KV cache type must be one of {types}</source>
+        <translation>KV 缓存类型必须是以下之一：{types}</translation>
+    </message>
+    <message>
+        <source>samplers must be among {names}</source>
+        <translation>采样参数只能是：{names}</translation>
     </message>
     <message>
         <source>faster decoding; {drift}</source>
@@ -2839,8 +2871,48 @@ perplexity: {perplexity}</source>
         <translation>自定义系统提示词</translation>
     </message>
     <message>
+        <source>{offloaded}/{layers} layers on a GPU ({devices})</source>
+        <translation>{offloaded}/{layers} 层在 GPU 上（{devices}）</translation>
+    </message>
+    <message>
+        <source>all {layers} layers on the CPU (CPU build: no GPU offload)</source>
+        <translation>全部 {layers} 层在 CPU 上（CPU 版本：不支持 GPU 卸载）</translation>
+    </message>
+    <message>
         <source>off</source>
         <translation>关</translation>
+    </message>
+    <message>
+        <source>on</source>
+        <translation>开</translation>
+    </message>
+    <message>
+        <source>{threads} thread (prompt {batch})</source>
+        <translation>{threads} 个线程（读取提示词 {batch} 个）</translation>
+    </message>
+    <message>
+        <source>{threads} threads (prompt {batch})</source>
+        <translation>{threads} 个线程（读取提示词 {batch} 个）</translation>
+    </message>
+    <message>
+        <source>flash attention {state}</source>
+        <translation>Flash Attention {state}</translation>
+    </message>
+    <message>
+        <source>KV cache {types}, {size} MiB</source>
+        <translation>KV 缓存 {types}，{size} MiB</translation>
+    </message>
+    <message>
+        <source>weights in {buffers}</source>
+        <translation>权重位于 {buffers}</translation>
+    </message>
+    <message>
+        <source>working buffers {buffers}</source>
+        <translation>工作缓冲区 {buffers}</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
     </message>
     <message>
         <source>seed {seed}</source>
@@ -2899,6 +2971,10 @@ perplexity: {perplexity}</source>
         <translation>无法读取导出文件：{error}</translation>
     </message>
     <message>
+        <source>The export</source>
+        <translation>导出文件</translation>
+    </message>
+    <message>
         <source>{name} {error}; nothing was imported.</source>
         <translation>{name} {error}；没有导入任何内容。</translation>
     </message>
@@ -2943,8 +3019,20 @@ perplexity: {perplexity}</source>
         <translation>笔记的搜索索引与你的笔记不一致（{indexed} 对 {stored} 个片段）；已根据你的笔记重建。</translation>
     </message>
     <message>
+        <source>the file was deleted or moved; its last text is kept</source>
+        <translation>文件已被删除或移动；保留了它最后的文本</translation>
+    </message>
+    <message>
         <source>Inkling is running with this data folder: change notes in its window, or close it first.</source>
         <translation>Inkling 正在使用这个数据文件夹运行：请在它的窗口中修改笔记，或先把它关闭。</translation>
+    </message>
+    <message>
+        <source>the note has no text in it</source>
+        <translation>这条笔记里没有文本</translation>
+    </message>
+    <message>
+        <source>indexing was cancelled after {done} chunks ({percent}% of the text); reindex to finish it</source>
+        <translation>索引在 {done} 个片段后被取消（已完成文本的 {percent}%）；重新索引即可完成</translation>
     </message>
     <message>
         <source>The embedding model file {path} is missing; run `make setup` to fetch it.</source>
@@ -3167,6 +3255,22 @@ perplexity: {perplexity}</source>
         <translation>这是文件夹，不是文件</translation>
     </message>
     <message>
+        <source>a named pipe (FIFO), not a regular file: only regular files are read</source>
+        <translation>这是命名管道（FIFO），不是普通文件：只读取普通文件</translation>
+    </message>
+    <message>
+        <source>a socket, not a regular file: only regular files are read</source>
+        <translation>这是套接字，不是普通文件：只读取普通文件</translation>
+    </message>
+    <message>
+        <source>a device, not a regular file: only regular files are read</source>
+        <translation>这是设备文件，不是普通文件：只读取普通文件</translation>
+    </message>
+    <message>
+        <source>a special file, not a regular file: only regular files are read</source>
+        <translation>这是特殊文件，不是普通文件：只读取普通文件</translation>
+    </message>
+    <message>
         <source>the file was deleted or moved while it was being read</source>
         <translation>文件在读取过程中被删除或移走了</translation>
     </message>
@@ -3181,6 +3285,10 @@ perplexity: {perplexity}</source>
     <message>
         <source>a binary file, not text</source>
         <translation>这是二进制文件，不是文本</translation>
+    </message>
+    <message>
+        <source>not valid UTF-8: {count} undecodable byte sequence(s) were replaced with �</source>
+        <translation>不是有效的 UTF-8：{count} 处无法解码的字节序列已替换为 �</translation>
     </message>
     <message>
         <source>the PDF is password-protected</source>
@@ -3209,6 +3317,298 @@ perplexity: {perplexity}</source>
     <message>
         <source>{url} ended the stream without finishing the reply; the reply so far is kept.</source>
         <translation>{url} 未完成回复就结束了流；已写出的回复会保留。</translation>
+    </message>
+    <message>
+        <source>temperature must be between 0 and 2</source>
+        <translation>温度必须在 0 到 2 之间</translation>
+    </message>
+    <message>
+        <source>top-p must be in (0, 1]</source>
+        <translation>top-p 必须在 (0, 1] 之内</translation>
+    </message>
+    <message>
+        <source>top-k must be 0 (off) or more</source>
+        <translation>top-k 必须为 0（关闭）或更大</translation>
+    </message>
+    <message>
+        <source>min-p must be in [0, 1)</source>
+        <translation>min-p 必须在 [0, 1) 之内</translation>
+    </message>
+    <message>
+        <source>repeat penalty must be in (0, 4]</source>
+        <translation>重复惩罚必须在 (0, 4] 之内</translation>
+    </message>
+    <message>
+        <source>max tokens must be at least 1</source>
+        <translation>最多生成词元数至少为 1</translation>
+    </message>
+    <message>
+        <source>seed must be between 0 and 4294967295</source>
+        <translation>随机种子必须在 0 到 4294967295 之间</translation>
+    </message>
+    <message>
+        <source>token trace format {version} is not supported (expected {expected})</source>
+        <translation>不支持第 {version} 版词元记录格式（应为第 {expected} 版）</translation>
+    </message>
+    <message>
+        <source>token trace is damaged: {reason}</source>
+        <translation>词元记录已损坏：{reason}</translation>
+    </message>
+    <message>
+        <source>no text for token ids {ids}</source>
+        <translation>这些词元 ID 没有文本：{ids}</translation>
+    </message>
+    <message>
+        <source>a token&apos;s text is not text</source>
+        <translation>某个词元的文本不是文本</translation>
+    </message>
+    <message>
+        <source>file is not a database</source>
+        <translation>文件不是数据库</translation>
+    </message>
+    <message>
+        <source>database disk image is malformed</source>
+        <translation>数据库磁盘映像已损坏</translation>
+    </message>
+    <message>
+        <source>disk I/O error</source>
+        <translation>磁盘读写错误</translation>
+    </message>
+    <message>
+        <source>attempt to write a readonly database</source>
+        <translation>试图写入只读数据库</translation>
+    </message>
+    <message>
+        <source>unable to open database file</source>
+        <translation>无法打开数据库文件</translation>
+    </message>
+    <message>
+        <source>{path} is damaged or not an Inkling database ({reason}); move it aside (Inkling then starts a new, empty one) or put back a backup (`{command}` puts back the newest from {backups}).</source>
+        <translation>{path} 已损坏或不是 Inkling 数据库（{reason}）；请把它移到别处（Inkling 随后会新建一个空数据库），或恢复备份（`{command}` 会从 {backups} 恢复最新的备份）。</translation>
+    </message>
+    <message>
+        <source>the disk is full ({folder}); free some space and try again — nothing saved was lost.</source>
+        <translation>磁盘已满（{folder}）；请腾出一些空间后重试——已保存的内容都没有丢失。</translation>
+    </message>
+    <message>
+        <source>{path} could not be read or written ({reason}); check the disk, then try again.</source>
+        <translation>无法读写 {path}（{reason}）；请检查磁盘后重试。</translation>
+    </message>
+    <message>
+        <source>{path} cannot be written ({reason}); make it and its folder writable, or point INKLING_HOME at a writable folder.</source>
+        <translation>无法写入 {path}（{reason}）；请让它及其所在文件夹可写，或把 INKLING_HOME 指向一个可写的文件夹。</translation>
+    </message>
+    <message>
+        <source>the file is cut short</source>
+        <translation>文件不完整</translation>
+    </message>
+    <message>
+        <source>the file is cut short: {size} of {expected} bytes</source>
+        <translation>文件不完整：只有 {size} 字节，应有 {expected} 字节</translation>
+    </message>
+    <message>
+        <source>it ran for more than {seconds} s</source>
+        <translation>它运行超过了 {seconds} 秒</translation>
+    </message>
+    <message>
+        <source>it used more than {size} MB of memory</source>
+        <translation>它使用了超过 {size} MB 内存</translation>
+    </message>
+    <message>
+        <source>it would build a text of more than {count} characters</source>
+        <translation>它会生成超过 {count} 个字符的文本</translation>
+    </message>
+    <message>
+        <source>it nests values too deeply</source>
+        <translation>它的值嵌套过深</translation>
+    </message>
+    <message>
+        <source>it computes a format width at render time</source>
+        <translation>它在渲染时计算格式宽度</translation>
+    </message>
+    <message>
+        <source>it computes a number of more than {bits} bits</source>
+        <translation>它会计算出超过 {bits} 位的数字</translation>
+    </message>
+    <message>
+        <source>the model&apos;s chat template refused the conversation: {message}</source>
+        <translation>模型的聊天模板拒绝了这段对话：{message}</translation>
+    </message>
+    <message>
+        <source>the model&apos;s chat template is refused: it is {length} characters long (real ones are under {limit})</source>
+        <translation>已拒绝模型的聊天模板：它长达 {length} 个字符（正常的模板不到 {limit} 个）</translation>
+    </message>
+    <message>
+        <source>the model&apos;s chat template cannot be read: {error}</source>
+        <translation>无法读取模型的聊天模板：{error}</translation>
+    </message>
+    <message>
+        <source>the model&apos;s chat template failed: {error}</source>
+        <translation>模型的聊天模板出错：{error}</translation>
+    </message>
+    <message>
+        <source>it ran out of memory</source>
+        <translation>它耗尽了内存</translation>
+    </message>
+    <message>
+        <source>the model&apos;s chat template was stopped and is refused: {reason} (a chat template takes milliseconds); use another file of this model</source>
+        <translation>模型的聊天模板已被中止并拒绝使用：{reason}（聊天模板只需几毫秒）；请改用这个模型的其他文件</translation>
+    </message>
+    <message>
+        <source>its token lengths run past the end of its text</source>
+        <translation>其中的词元长度超出了文本末尾</translation>
+    </message>
+    <message>
+        <source>a part of it lies outside its tokens</source>
+        <translation>其中有一部分超出了词元范围</translation>
+    </message>
+    <message>
+        <source>prompt record format {version} is not supported</source>
+        <translation>不支持第 {version} 版提示词记录格式</translation>
+    </message>
+    <message>
+        <source>prompt record is damaged: {reason}</source>
+        <translation>提示词记录已损坏：{reason}</translation>
+    </message>
+    <message>
+        <source>its data is not a JSON object</source>
+        <translation>它的数据不是 JSON 对象</translation>
+    </message>
+    <message>
+        <source>Experiment {id} is damaged in the database: {reason}</source>
+        <translation>数据库中的实验 {id} 已损坏：{reason}</translation>
+    </message>
+    <message>
+        <source>{where}: missing</source>
+        <translation>{where}：缺失</translation>
+    </message>
+    <message>
+        <source>{where}: {problem}, found {value}</source>
+        <translation>{where}：{problem}，实际为 {value}</translation>
+    </message>
+    <message>
+        <source>{problem}, found {value}</source>
+        <translation>{problem}，实际为 {value}</translation>
+    </message>
+    <message>
+        <source>(and {count} more problem)</source>
+        <translation>（另有 {count} 处问题）</translation>
+    </message>
+    <message>
+        <source>(and {count} more problems)</source>
+        <translation>（另有 {count} 处问题）</translation>
+    </message>
+    <message>
+        <source>input should be a valid integer</source>
+        <translation>应为整数</translation>
+    </message>
+    <message>
+        <source>input should be a valid number</source>
+        <translation>应为数字</translation>
+    </message>
+    <message>
+        <source>input should be a valid string</source>
+        <translation>应为字符串</translation>
+    </message>
+    <message>
+        <source>input should be a valid boolean</source>
+        <translation>应为布尔值</translation>
+    </message>
+    <message>
+        <source>input should be a valid array</source>
+        <translation>应为数组</translation>
+    </message>
+    <message>
+        <source>input should be an object</source>
+        <translation>应为对象</translation>
+    </message>
+    <message>
+        <source>input should be greater than or equal to {limit}</source>
+        <translation>应大于或等于 {limit}</translation>
+    </message>
+    <message>
+        <source>input should be greater than {limit}</source>
+        <translation>应大于 {limit}</translation>
+    </message>
+    <message>
+        <source>input should be less than or equal to {limit}</source>
+        <translation>应小于或等于 {limit}</translation>
+    </message>
+    <message>
+        <source>input should be less than {limit}</source>
+        <translation>应小于 {limit}</translation>
+    </message>
+    <message>
+        <source>input should be one of {expected}</source>
+        <translation>应为以下之一：{expected}</translation>
+    </message>
+    <message>
+        <source>extra inputs are not permitted</source>
+        <translation>不允许多余的字段</translation>
+    </message>
+    <message>
+        <source>does not fit a 32-bit float</source>
+        <translation>超出 32 位浮点数的范围</translation>
+    </message>
+    <message>
+        <source>is not valid JSON ({detail})</source>
+        <translation>不是有效的 JSON（{detail}）</translation>
+    </message>
+    <message>
+        <source>is not an Inkling conversation export</source>
+        <translation>不是 Inkling 导出的对话</translation>
+    </message>
+    <message>
+        <source>is damaged: {problem}</source>
+        <translation>已损坏：{problem}</translation>
+    </message>
+    <message>
+        <source>has export format version {version}; this Inkling reads version {readable}</source>
+        <translation>的导出格式是第 {version} 版；这个版本的 Inkling 读取第 {readable} 版</translation>
+    </message>
+    <message>
+        <source>is damaged: {where} names message {target}, which does not come before it</source>
+        <translation>已损坏：{where} 指向的消息 {target} 不在它之前</translation>
+    </message>
+    <message>
+        <source>is damaged: {where} {id} is used twice</source>
+        <translation>已损坏：{where} {id} 被使用了两次</translation>
+    </message>
+    <message>
+        <source>is damaged: its leaf names message {target}, which it does not hold</source>
+        <translation>已损坏：它的末端指向消息 {target}，但文件里没有这条消息</translation>
+    </message>
+    <message>
+        <source>is damaged: {where}: {problem}</source>
+        <translation>已损坏：{where}：{problem}</translation>
+    </message>
+    <message>
+        <source>is damaged: {where} names message {target}, which it does not hold</source>
+        <translation>已损坏：{where} 指向消息 {target}，但文件里没有这条消息</translation>
+    </message>
+    <message>
+        <source>it inflates past {limit} bytes</source>
+        <translation>解压后超过 {limit} 字节</translation>
+    </message>
+    <message>
+        <source>it is cut short</source>
+        <translation>它不完整</translation>
+    </message>
+    <message>
+        <source>its compressed bytes are damaged</source>
+        <translation>它的压缩数据已损坏</translation>
+    </message>
+    <message>
+        <source>it is shorter than its own sizes say</source>
+        <translation>它比自身记录的大小要短</translation>
+    </message>
+    <message>
+        <source>it is not valid JSON (at character {position})</source>
+        <translation>它不是有效的 JSON（在第 {position} 个字符处）</translation>
+    </message>
+    <message>
+        <source>a part of it is missing or of the wrong kind</source>
+        <translation>它有一部分缺失或类型不对</translation>
     </message>
 </context>
 </TS>

@@ -78,7 +78,7 @@ def _copy(source: sqlite3.Connection, source_path: Path, target: Path) -> None:
             source.backup(copy)
             copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
             if copy.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-                raise DatabaseDamagedError(source_path, "SQLite's check of a copy of it failed")
+                raise DatabaseDamagedError(source_path, translate("core", "SQLite's check of a copy of it failed"))
         finally:
             copy.close()
         with open(part, "rb") as handle:

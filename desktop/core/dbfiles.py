@@ -6,10 +6,18 @@ from pathlib import Path
 from typing import NoReturn
 
 from desktop.core.errors import InklingError
+from desktop.core.words import translate
 
 HEADER = b"SQLite format 3\x00"
 BACKUPS_FOLDER = "backups"  # in the data folder; desktop.core.backups writes it
-DISK_FULL = "the disk is full"
+# SQLite's own words for what it found, said in the window's language too (said() looks the template up)
+SQLITE_SAYS = {
+    "file is not a database": translate("core", "file is not a database"),
+    "database disk image is malformed": translate("core", "database disk image is malformed"),
+    "disk I/O error": translate("core", "disk I/O error"),
+    "attempt to write a readonly database": translate("core", "attempt to write a readonly database"),
+    "unable to open database file": translate("core", "unable to open database file"),
+}
 NOTES_NAME = "notes.db"
 NEARLY_FULL = 1 << 20  # bytes free under which a failed write is taken for a full disk
 
@@ -22,10 +30,10 @@ class DatabaseDamagedError(InklingError):
         self.reason = reason
         backups = self.path.parent / BACKUPS_FOLDER
         command = "inkling restore" + (" --notes" if self.path.name == NOTES_NAME else "")
-        super().__init__(
-            f"{self.path} is damaged or not an Inkling database ({reason}); move it aside (Inkling then starts "
-            f"a new, empty one) or put back a backup (`{command}` puts back the newest from {backups})."
-        )
+        super().__init__(translate(
+            "core", "{path} is damaged or not an Inkling database ({reason}); move it aside (Inkling then starts "
+                    "a new, empty one) or put back a backup (`{command}` puts back the newest from {backups}).").format(
+            path=self.path, reason=reason, command=command, backups=backups))
 
 
 class DiskFullError(InklingError):
@@ -33,7 +41,9 @@ class DiskFullError(InklingError):
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        super().__init__(f"{DISK_FULL} ({self.path.parent}); free some space and try again — nothing saved was lost.")
+        super().__init__(translate(
+            "core", "the disk is full ({folder}); free some space and try again — nothing saved was lost.").format(
+            folder=self.path.parent))
 
 
 class DatabaseIOError(InklingError):
@@ -41,7 +51,8 @@ class DatabaseIOError(InklingError):
 
     def __init__(self, path: Path, reason: str):
         self.path = Path(path)
-        super().__init__(f"{self.path} could not be read or written ({reason}); check the disk, then try again.")
+        super().__init__(translate("core", "{path} could not be read or written ({reason}); check the disk, then try again.")
+                         .format(path=self.path, reason=reason))
 
 
 class DatabaseReadOnlyError(InklingError):
@@ -49,26 +60,26 @@ class DatabaseReadOnlyError(InklingError):
 
     def __init__(self, path: Path, reason: str):
         self.path = Path(path)
-        super().__init__(
-            f"{self.path} cannot be written ({reason}); make it and its folder writable, or point INKLING_HOME "
-            "at a writable folder."
-        )
+        super().__init__(translate(
+            "core", "{path} cannot be written ({reason}); make it and its folder writable, or point INKLING_HOME "
+                    "at a writable folder.").format(path=self.path, reason=reason))
 
 
 def explain(error: sqlite3.Error, path: Path) -> InklingError | None:
     """The InklingError for what the environment did to the file at path, or None for anything else (a bug)."""
     name = getattr(error, "sqlite_errorname", "") or ""
+    said = SQLITE_SAYS.get(str(error), str(error))
     if name == "SQLITE_NOTADB" or name.startswith("SQLITE_CORRUPT"):
-        return DatabaseDamagedError(path, str(error))
+        return DatabaseDamagedError(path, said)
     if name == "SQLITE_FULL":
         return DiskFullError(path)
     if name.startswith("SQLITE_READONLY") or name.startswith("SQLITE_CANTOPEN"):
-        return DatabaseReadOnlyError(path, str(error))
+        return DatabaseReadOnlyError(path, said)
     if name == "SQLITE_IOERR_SHORT_READ":  # a page past the end of a file cut short
-        return DatabaseDamagedError(path, "the file is cut short")
+        return DatabaseDamagedError(path, translate("core", "the file is cut short"))
     if name.startswith("SQLITE_IOERR"):
         # SQLite says "disk I/O error" for a write that found no room (the backup API, say): ask the disk.
-        return DiskFullError(path) if _nearly_full(Path(path)) else DatabaseIOError(path, str(error))
+        return DiskFullError(path) if _nearly_full(Path(path)) else DatabaseIOError(path, said)
     return None
 
 
@@ -109,7 +120,7 @@ def check_header(path: Path) -> None:
     if not header:
         return  # an empty file is a database SQLite will create
     if len(header) < 100 or not header.startswith(HEADER):
-        raise DatabaseDamagedError(path, "file is not a database")
+        raise DatabaseDamagedError(path, SQLITE_SAYS["file is not a database"])
     page_size = int.from_bytes(header[16:18], "big")
     page_size = 65536 if page_size == 1 else page_size
     pages = int.from_bytes(header[28:32], "big")
@@ -119,4 +130,5 @@ def check_header(path: Path) -> None:
     wal = path.with_name(path.name + "-wal")
     in_wal = wal.exists() and wal.stat().st_size > 0
     if header[24:28] == header[92:96] and pages and size < pages * page_size and not in_wal:
-        raise DatabaseDamagedError(path, f"the file is cut short: {size} of {pages * page_size} bytes")
+        raise DatabaseDamagedError(path, translate("core", "the file is cut short: {size} of {expected} bytes").format(
+            size=size, expected=pages * page_size))

@@ -40,7 +40,7 @@ from desktop.ui.help import HelpMenu
 from desktop.ui.notebook import NotebookView
 from desktop.ui.notes_controller import NotesController
 from desktop.ui.recovery import confirm_restore, pick_backup_file
-from desktop.ui.relaunch import Handover
+from desktop.ui.relaunch import Handover, KeptEngine
 from desktop.ui.reply_controller import ReplyController, stats_line
 from desktop.ui.inspector import TokenInspector
 from desktop.ui.language import LANGUAGE_KEY, SYSTEM, LanguageMenu, said
@@ -67,7 +67,8 @@ class MainWindow(QMainWindow):
     restoreRequested = Signal(object)  # Path of a backup: the window closes so the composition root can put it back
     languageChosen = Signal(str)  # View → Language: the window is built again in it (desktop.ui.relaunch)
 
-    def __init__(self, store: Store, engine_factory, model_path: Path, engine_config: EngineConfig = EngineConfig()):
+    def __init__(self, store: Store, engine_factory, model_path: Path, engine_config: EngineConfig = EngineConfig(),
+                 handover: Handover | None = None):
         super().__init__()
         self.setWindowTitle(self.tr("Inkling"))
         self.resize(*default_size(self.screen().availableGeometry().size()))
@@ -84,8 +85,14 @@ class MainWindow(QMainWindow):
         self._loading_server: RemoteTarget | None = None  # a server model being opened instead of a file
         self.engine_description: dict | None = None  # what a reply keeps of a remote engine; None: in-process
         self._language_after_reply: str | None = None  # chosen while a reply was being written
+        self._engine_handed_over = False  # to the window built in another language: not shut down at close
 
-        self.engine = EngineController(engine_factory, self)
+        kept = handover.engine if handover is not None else None
+        if kept is not None:  # the window is built again in another language: the loaded model stays loaded
+            self.engine = kept.controller
+            self.engine.setParent(self)
+        else:
+            self.engine = EngineController(engine_factory, self)
         self.engine.worker.modelLoaded.connect(self._model_loaded)
         self.engine.worker.modelFailed.connect(self._model_failed)
         self.engine.worker.modelProgress.connect(self._model_progress)
@@ -104,8 +111,13 @@ class MainWindow(QMainWindow):
         # after the inspector's own first dock sizes (queued the same way), so a saved layout wins
         QTimer.singleShot(0, self, self._restore_layout)
 
-        self.refresh_conversations(select_first=True)
         self._fallback_model: Path | None = model_path  # loaded if the first conversation's engine cannot be
+        if handover is not None and self.store.get_conversation(handover.conversation_id or 0) is not None:
+            self.conversation_id = handover.conversation_id  # opened first: its engine is the one handed over
+        if kept is not None:
+            self._loading_server = kept.server
+            self._use_model(kept.info, opening=True)  # before the conversation opens: it finds its engine loaded
+        self.refresh_conversations(select_first=True)
         if self.engine_choice.wanted is None:
             self.load_model(model_path)
 
@@ -282,13 +294,21 @@ class MainWindow(QMainWindow):
         self.system_prompt.flush()
         self.notebook.flush()
         server = self._loading_server if self.engine_description is not None else None
+        kept = None
+        if self.model_info is not None and self._loading_request is None:  # a load in progress: asked for again
+            self.engine.worker.modelLoaded.disconnect(self._model_loaded)
+            self.engine.worker.modelFailed.disconnect(self._model_failed)
+            self.engine.worker.modelProgress.disconnect(self._model_progress)
+            self.engine.setParent(None)  # not deleted with this window
+            self._engine_handed_over = True
+            kept = KeptEngine(self.engine, self.model_info, server)
         return Handover(self.conversation_id, self.composer.toPlainText(), self._local_model_path(), server,
-                        self.saveGeometry().data(), self.saveState().data())
+                        self.saveGeometry().data(), self.saveState().data(), kept)
 
     def take_over(self, handover: Handover) -> None:
         self.restoreGeometry(QByteArray(handover.geometry))
         QTimer.singleShot(0, self, lambda: self.restoreState(QByteArray(handover.layout)))  # after _restore_layout
-        if handover.server is not None:
+        if handover.server is not None and handover.engine is None:
             self.load_server(handover.server)
         if handover.conversation_id is not None and self.store.get_conversation(handover.conversation_id) is not None:
             self.conversation_id = handover.conversation_id
@@ -403,6 +423,11 @@ class MainWindow(QMainWindow):
         if request_id != self._loading_request:
             return
         self._loading_request = None
+        self._use_model(info)
+
+    def _use_model(self, info: ModelInfo, opening: bool = False) -> None:
+        """The model loaded (now, or by the window this one was built in place of) is the one chatted with;
+        `opening`: no conversation is shown yet (the one about to open was already the model's)."""
         self.load_progress.setVisible(False)
         self.model_info = info
         self.replies.set_model(info)
@@ -417,7 +442,7 @@ class MainWindow(QMainWindow):
         self.model_label.setToolTip(plain_tip(f"{info.path}{used}"))
         self.system_prompt.set_completion_mode(info.mode == "completion")
         self.new_button.setText(self.tr("New notebook") if info.mode == "completion" else self.tr("New chat"))
-        if info.mode == "completion":
+        if info.mode == "completion" and not opening:
             self._notebook_for_base_model()
         idle = self.tr("context 0 / {n_ctx}")
         if not self.stats_label.text() or self.stats_label.text().startswith(idle.split("{")[0]):
@@ -871,7 +896,8 @@ class MainWindow(QMainWindow):
         self.notes.shutdown()
         self.library.shutdown()
         self.labs.shutdown()
-        self.engine.shutdown()
+        if not self._engine_handed_over:
+            self.engine.shutdown()
         super().closeEvent(event)
 
 

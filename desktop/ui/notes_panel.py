@@ -10,7 +10,9 @@ from PySide6.QtWidgets import (
 
 from desktop.core.conversation.grounding import MAX_TOP_K
 from desktop.core.notes import Folder, Note, Source
+from desktop.core.notes.readers import stored_words
 from desktop.ui.inert import plain_label, plain_tip
+from desktop.ui.language import said
 
 NOTE_ROLE = Qt.ItemDataRole.UserRole  # ("note", id) / ("folder", id) / ("hit", (note id, chunk))
 SEARCH_DELAY_MS = 250
@@ -21,8 +23,8 @@ def status_text(note: Note) -> str:
     translate = QCoreApplication.translate
     if note.status == "indexed":
         return translate("NotesPanel", "indexed, with a warning") if note.warning else translate("NotesPanel", "indexed")
-    # the reason is kept in notes.db as the core said it, in English: a fixed one reads translated
-    reason = translate("core", note.error) if note.error else note.error
+    # the reason is kept in notes.db as the core said it, in English: read back as the message it was, translated
+    reason = said(stored_words(note.error)) if note.error else note.error
     if note.status == "error":
         return translate("NotesPanel", "error: {reason}").format(reason=reason)
     if note.status == "cancelled":
@@ -179,7 +181,8 @@ class NotesPanel(QWidget):
         for note in notes:
             item = QTreeWidgetItem([note.title, status_text(note), str(note.n_chunks), (note.indexed_at or "")[:16].replace("T", " ")])
             item.setData(0, NOTE_ROLE, ("note", note.id))
-            tip = "\n".join(t for t in (note.source or self.tr("typed note"), note.error, note.warning) if t)
+            tip = "\n".join(t for t in (note.source or self.tr("typed note"), *(said(stored_words(reason))
+                                         for reason in (note.error, note.warning) if reason)) if t)
             for column in range(4):
                 item.setToolTip(column, plain_tip(tip))
             parent = folder_items.get(note.folder_id)

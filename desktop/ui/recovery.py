@@ -37,7 +37,7 @@ def ask_how_to_recover(error: DatabaseDamagedError, parent: QWidget | None = Non
     box.setText(
         QCoreApplication.translate("Recovery", "{path} is damaged and cannot be opened ({reason}).\n\nInkling can move it aside — it is "
             "renamed, never deleted — and then put back a backup, or start with a new, empty database.").format(
-            path=error.path, reason=error.reason)
+            path=error.path, reason=said(error.reason))
         + ("" if newest else "\n\n" + QCoreApplication.translate("Recovery", "There is no backup in {path} yet.").format(path=backups_folder(error.path.parent)))
     )
     restore_newest = box.addButton(QCoreApplication.translate("Recovery", "Restore {backup}").format(backup=said(newest[0].describe())), QMessageBox.ButtonRole.AcceptRole) \

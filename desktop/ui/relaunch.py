@@ -18,6 +18,16 @@ class Handover:
     server: object | None  # the RemoteTarget in use, if a server's model was
     geometry: bytes
     layout: bytes
+    engine: "KeptEngine | None" = None  # the engine loaded now: the new window keeps it (no second load)
+
+
+@dataclass(frozen=True)
+class KeptEngine:
+    """The engine thread with its model loaded, handed from the window it served to the one built after it."""
+
+    controller: object  # desktop.ui.worker.EngineController, no longer the old window's child
+    info: object  # the ModelInfo of the loaded model
+    server: object | None  # the RemoteTarget it is, if a server's model
 
 
 class Relauncher(QObject):
@@ -53,7 +63,7 @@ class Relauncher(QObject):
         handover = old.handover()
         quits = self.app.quitOnLastWindowClosed()
         self.app.setQuitOnLastWindowClosed(False)  # between the two windows none is shown: Inkling goes on
-        old.close()  # its engine, notes and reply threads end here, so the new ones never hold a second model
+        old.close()  # its notes and reply threads end here; its engine, with the model loaded, is handed over
         old.deleteLater()
         self.language.apply(choice)
         self.window = self._made(handover)

@@ -19,6 +19,7 @@ from desktop.core.paths import data_dir, database_path
 from desktop.core.store import open_store
 from desktop.ui.language import CHINESE, ENGLISH, LANGUAGE_KEY, SYSTEM, Language
 from desktop.ui.main_window import MainWindow
+from desktop.ui.notes_panel import FileTypesDialog
 from desktop.ui.relaunch import Relauncher
 from desktop.ui.server_dialog import AddServerDialog
 from tests.fakes import SCRIPT, FakeEngine
@@ -35,6 +36,7 @@ ALLOWED = {
     "chroma", "studio", "ollama", "jan", "gpt", "all", "hugging", "face", "openai",  # products, as they spell themselves
     "flash", "attention",  # the translation keeps the feature's own name (Flash Attention)
     "box", "dirty", "onnx", "int",  # a server name's example (gpu-box), a build's commit, a model file's format
+    "mib", "mapped",  # a unit, and llama.cpp's name of a buffer (CPU_Mapped)
 }
 # what the scripted model writes: its reply is shown as written
 ALLOWED |= {word.lower() for word in re.findall(r"[A-Za-z]+", " ".join(SCRIPT))}
@@ -127,6 +129,7 @@ def test_every_text_of_the_chinese_window_is_chinese(qtbot, inkling_home, chines
         window.show_model_library()
         roots.append(window.model_library_dialog)
         roots.append(AddServerDialog(KeyStore(data_dir()), set(), window))
+        roots.append(FileTypesDialog("/home/me/notes", window))  # Notes → Import folder…
         window.notebook.setVisible(True)  # a base model's view: shown here without loading one
         for dock in window.findChildren(QDockWidget):
             dock.show()
@@ -142,20 +145,26 @@ def test_every_text_of_the_chinese_window_is_chinese(qtbot, inkling_home, chines
         store.close()
 
 
+def window_builder(store, engine_factory):
+    """The window as the composition root builds it (desktop.app.run_window), again on a language switch."""
+
+    def build(handover):
+        window = MainWindow(store, engine_factory, Path("fake.gguf"), handover=handover)
+        window.show_error = lambda title, text: None
+        if handover is not None:
+            window.take_over(handover)
+        return window
+
+    return build
+
+
 def test_view_language_switches_the_window_at_once_and_keeps_what_was_shown(qtbot, inkling_home, compiled):  # noqa: F811
     app = QApplication.instance()
     language = Language(app, compiled)
     language.apply(ENGLISH)
     store = open_store(database_path())
 
-    def build(handover):
-        window = MainWindow(store, FakeEngine, Path("fake.gguf"))
-        window.show_error = lambda title, text: None
-        if handover is not None:
-            window.take_over(handover)
-        return window
-
-    relauncher = Relauncher(app, language, build)
+    relauncher = Relauncher(app, language, window_builder(store, FakeEngine))
     first = relauncher.start()
     try:
         first.show()
@@ -235,3 +244,111 @@ def test_a_notes_file_that_could_not_be_read_says_why_in_chinese(chinese, tmp_pa
     stored = str(raised.value)  # notes.db keeps the reason as the core said it, in English
     assert stored == "the file is empty"
     assert status_text(SimpleNamespace(status="error", error=stored, warning=None)) == "出错：文件是空的"
+
+
+# Run under LANG=zh_CN.UTF-8 as the app runs: the language the locale gives, the bundled chat model, one real reply.
+REAL_REPLY = """
+import json, os, sys
+from pathlib import Path
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication
+from desktop.app import open_engine
+from desktop.core.models import default_chat_model
+from desktop.core.store import open_store
+from desktop.ui.language import SYSTEM, Language
+from desktop.ui.main_window import MainWindow
+from tests.ui.test_language_walk import shown_texts
+
+app = QApplication([])
+language = Language(app, Path(sys.argv[1]))
+used = language.apply(SYSTEM)
+store = open_store(Path(os.environ["INKLING_HOME"]) / "inkling.db")
+window = MainWindow(store, open_engine, default_chat_model().path)
+errors, finished = [], []
+window.show_error = lambda title, text: errors.append(text)
+window.replyFinished.connect(finished.append)
+window.show()
+
+
+def wait(condition):
+    loop, timer = QEventLoop(), QTimer()
+    timer.timeout.connect(lambda: loop.quit() if condition() else None)
+    timer.start(20)
+    QTimer.singleShot(120000, loop.quit)
+    loop.exec()
+
+
+wait(lambda: window.model_info is not None or errors)
+window.composer.setPlainText("天空为什么是蓝色的？")
+window.composer.submit()
+wait(lambda: (finished and window.replies.active is None) or errors)
+window.inspector.heatmap_action.setChecked(True)
+window.inspector.select(finished[0], 1)
+app.processEvents()
+model_words = ("messageBody", "tokenHeatmap", "probabilityToken")  # the reply, its heatmap, the token selected
+texts = [(where, text) for where, text in shown_texts(window) if not where.endswith(model_words)]
+texts.append(("statusBar.message", window.statusBar().currentMessage()))
+print(json.dumps({"used": used, "errors": errors, "texts": texts}), flush=True)
+os._exit(0)  # what is read is printed; the engine's thread need not be wound down for it
+"""
+TOKEN_LINKS = re.compile(r"<a href='\d+'>.*?</a>")  # the least confident tokens: the model's own words, linked
+
+
+def test_after_a_real_reply_under_a_chinese_locale_the_window_shows_no_english(compiled, tmp_path):  # noqa: F811
+    import json
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    environ = {**os.environ, "LANG": "zh_CN.UTF-8", "LC_ALL": "zh_CN.UTF-8", "LANGUAGE": "", "QT_QPA_PLATFORM": "offscreen",
+               "INKLING_HOME": str(tmp_path), "PYTHONPATH": str(root)}
+    result = subprocess.run([sys.executable, "-c", REAL_REPLY, str(compiled)], cwd=root, env=environ,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    shown = json.loads(result.stdout.strip().splitlines()[-1])
+    assert shown["used"] == CHINESE and not shown["errors"]
+    texts = [(where, TOKEN_LINKS.sub(" ", text)) for where, text in shown["texts"]]
+    wheres = {where for where, _text in texts}
+    # the reply's made-with line, the status bar's figures, the model's label and the Lab menu are among them
+    assert {"QLabel#madeWith", "QLabel#statsLabel", "QLabel#modelLabel"} <= wheres, wheres
+    assert ("QMenu#labMenu.title", "实验(&L)") in texts
+    english = [(where, text, english_left(text)) for where, text in texts if english_left(text)]
+    assert not english, "\n".join(f"{where}: {text!r} -> {words}" for where, text, words in english)
+
+
+def test_view_language_keeps_the_loaded_model_and_the_new_window_chats_with_it(qtbot, inkling_home, compiled):  # noqa: F811
+    app = QApplication.instance()
+    language = Language(app, compiled)
+    language.apply(ENGLISH)
+    store = open_store(database_path())
+    loads = []
+
+    def engine(path, config):
+        loads.append(path)
+        return FakeEngine(path, config)
+
+    relauncher = Relauncher(app, language, window_builder(store, engine))
+    first = relauncher.start()
+    try:
+        first.show()
+        qtbot.waitUntil(lambda: first.model_info is not None, timeout=60000)
+        send(qtbot, first, "Hello")
+        first.findChild(QAction, "language_zh_CN").trigger()
+        second = relauncher.window
+        assert second.model_info is not None and "聊天" in second.model_label.text()  # at once, no "Loading…"
+        assert not second.load_progress.isVisible()
+        send(qtbot, second, "你好")  # the kept engine writes the new window's reply
+        second.findChild(QAction, "language_en").trigger()
+        third = relauncher.window
+        send(qtbot, third, "Hello again")
+        assert third.model_label.text().endswith("· chat")
+        assert loads == ["fake.gguf"]  # loaded once, for the first window
+        assert [m.role for m in store.thread(third.conversation_id)] == ["user", "assistant"] * 3
+    finally:
+        qtbot.wait(50)
+        relauncher.window.close()
+        relauncher.window.deleteLater()
+        qtbot.wait(50)
+        language.apply(ENGLISH)
+        store.close()

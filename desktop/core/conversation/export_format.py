@@ -6,9 +6,11 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field, TypeAdapter, ValidationError, with_config
 from typing_extensions import NotRequired, TypedDict
 
+from desktop.core.blobs import damage_reason
 from desktop.core.prompt.record import PromptRecord, RecordJson
 from desktop.core.store.experiment_shapes import check_experiment_data
 from desktop.core.store.shapes import STRICT, EngineJson, Int64, SamplerJson, SourceJson, StatsJson, first_problem
+from desktop.core.words import Words, translate
 
 FORMAT = "inkling.conversation"
 VERSION = 1
@@ -25,7 +27,7 @@ MAX_ALTERNATIVES = 64
 def _float32(value: float) -> float:
     # a trace keeps its numbers as float32: a finite value past its range would be stored as infinity
     if math.isfinite(value) and abs(value) > FLOAT32_MAX:
-        raise ValueError("does not fit a 32-bit float")
+        raise ValueError(translate("core", "does not fit a 32-bit float"))
     return value
 
 
@@ -142,23 +144,24 @@ def read_export(data: bytes | str) -> ExportJson:
     return export
 
 
-def _explain(error: ValidationError, data: bytes | str) -> str:
+def _explain(error: ValidationError, data: bytes | str) -> Words:
     first = error.errors(include_url=False)[0]
     if first["type"] == "json_invalid":
-        return f"is not valid JSON ({first['msg'].removeprefix('Invalid JSON: ')})"
+        return translate("core", "is not valid JSON ({detail})").format(detail=first['msg'].removeprefix('Invalid JSON: '))
     try:  # only on the way to an error: is it an export at all, and of which version?
         envelope = ENVELOPE.validate_json(data)
     except ValidationError:
-        return "is not an Inkling conversation export"
+        return translate("core", "is not an Inkling conversation export")
     version = envelope.get("version")
     if isinstance(version, int) and not isinstance(version, bool):
         _check_version(version)
-    return f"is damaged: {first_problem(error)}"
+    return translate("core", "is damaged: {problem}").format(problem=first_problem(error))
 
 
 def _check_version(version: int) -> None:
     if version != VERSION:
-        raise ValueError(f"has export format version {version}; this Inkling reads version {VERSION}")
+        raise ValueError(translate("core", "has export format version {version}; this Inkling reads version {readable}").format(
+            version=version, readable=VERSION))
 
 
 def _check_links(export: ExportJson) -> None:
@@ -168,13 +171,15 @@ def _check_links(export: ExportJson) -> None:
         for link in ("parent_id", "branch_of"):
             target = message.get(link)
             if target is not None and target not in seen:
-                raise ValueError(f"is damaged: messages[{index}].{link} names message {target}, "
-                                 "which does not come before it")
+                raise ValueError(translate("core", "is damaged: {where} names message {target}, which does not come before it")
+                                 .format(where=f"messages[{index}].{link}", target=target))
         if message["id"] in seen:
-            raise ValueError(f"is damaged: messages[{index}].id {message['id']} is used twice")
+            raise ValueError(translate("core", "is damaged: {where} {id} is used twice").format(
+                where=f"messages[{index}].id", id=message['id']))
         seen.add(message["id"])
     if export["leaf"] is not None and export["leaf"] not in seen:
-        raise ValueError(f"is damaged: its leaf names message {export['leaf']}, which it does not hold")
+        raise ValueError(translate("core", "is damaged: its leaf names message {target}, which it does not hold").format(
+            target=export['leaf']))
 
 
 def _check_records(export: ExportJson) -> None:
@@ -184,17 +189,19 @@ def _check_records(export: ExportJson) -> None:
             try:
                 PromptRecord.from_json(record)
             except ValueError as error:
-                raise ValueError(f"is damaged: messages[{index}].prompt.record: {error}") from None
+                raise ValueError(translate("core", "is damaged: {where}: {problem}").format(
+                    where=f"messages[{index}].prompt.record", problem=damage_reason(error))) from None
 
 
 def _check_experiments(export: ExportJson) -> None:
     numbers = {message["id"] for message in export["messages"]}
     for index, experiment in enumerate(export.get("experiments", [])):
         if experiment.get("message_id") is not None and experiment["message_id"] not in numbers:
-            raise ValueError(f"is damaged: experiments[{index}].message_id names message {experiment['message_id']}, "
-                             "which it does not hold")
+            raise ValueError(translate("core", "is damaged: {where} names message {target}, which it does not hold").format(
+                where=f"experiments[{index}].message_id", target=experiment['message_id']))
         if "data" in experiment:
             try:
                 check_experiment_data(experiment["kind"], experiment["data"])
             except ValueError as error:
-                raise ValueError(f"is damaged: experiments[{index}].data: {error}") from None
+                raise ValueError(translate("core", "is damaged: {where}: {problem}").format(
+                    where=f"experiments[{index}].data", problem=damage_reason(error))) from None

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop import __version__
+from desktop.core.blobs import damage_reason
 from desktop.core.conversation.notebook import NOTEBOOK, page
 from desktop.core.conversation.experiment_report import experiment_markdown
 from desktop.core.conversation.export_format import FORMAT, VERSION, ExportJson, read_export
@@ -148,7 +149,7 @@ def import_json(store: Store, data: dict) -> int:
         text = json.dumps(data, ensure_ascii=False)
     except (TypeError, ValueError) as error:
         raise TransferError(translate("core", "The export cannot be read: {error}").format(error=error)) from None
-    return _write(store, _checked(text, "The export"))
+    return _write(store, _checked(text, translate("core", "The export")))
 
 
 def _checked(data: bytes | str, name: str) -> ExportJson:
@@ -156,7 +157,8 @@ def _checked(data: bytes | str, name: str) -> ExportJson:
     try:
         return read_export(data)
     except ValueError as error:
-        raise TransferError(translate("core", "{name} {error}; nothing was imported.").format(name=name, error=error)) from None
+        raise TransferError(translate("core", "{name} {error}; nothing was imported.").format(
+            name=name, error=damage_reason(error))) from None  # the check's own words, translated when shown
 
 
 def _write(store: Store, export: ExportJson) -> int:

@@ -4,6 +4,8 @@ import ctypes
 import re
 from dataclasses import asdict, dataclass, field
 
+from desktop.core.words import Words, joined, translate
+
 # ggml_backend_dev_type (ggml-backend.h)
 DEVICE_KINDS = {0: "CPU", 1: "GPU", 2: "integrated GPU", 3: "accelerator", 4: "meta"}
 MIB = 2**20
@@ -80,18 +82,24 @@ class LoadReport:
     def offloaded(self) -> int:
         return sum(n for device, n in self.layers_by_device.items() if not device.upper().startswith("CPU"))
 
-    def describe(self) -> str:
+    def describe(self) -> Words:
+        """In words, for the window (translated there) and `inkling about` (English)."""
         if self.gpu_build:
-            offload = f"{self.offloaded}/{self.layers} layers on a GPU ({_listing(self.layers_by_device, 'layers')})"
+            offload = translate("core", "{offloaded}/{layers} layers on a GPU ({devices})").format(
+                offloaded=self.offloaded, layers=self.layers, devices=_listing(self.layers_by_device, "layers"))
         else:
-            offload = f"all {self.layers} layers on the CPU (CPU build: no GPU offload)"
-        kv = f"K {self.kv_types[0]}, V {self.kv_types[1]}" if self.kv_types else "unknown"
-        flash = {True: "on", False: "off", None: "unknown"}[self.flash_attention]
-        return (
-            f"{self.threads} thread{'s' if self.threads != 1 else ''} (prompt {self.threads_batch}) · {offload} · flash attention {flash} · "
-            f"KV cache {kv}, {self.kv_bytes / MIB:.1f} MiB · weights in {_listing(self.weights_by_buffer, 'MiB')} · "
-            f"working buffers {_listing(self.compute_by_buffer, 'MiB')}"
-        )
+            offload = translate("core", "all {layers} layers on the CPU (CPU build: no GPU offload)").format(layers=self.layers)
+        unknown = translate("core", "unknown")
+        kv = f"K {self.kv_types[0]}, V {self.kv_types[1]}" if self.kv_types else unknown
+        flash = {True: translate("core", "on"), False: translate("core", "off"), None: unknown}[self.flash_attention]
+        threads = (translate("core", "{threads} thread (prompt {batch})") if self.threads == 1
+                   else translate("core", "{threads} threads (prompt {batch})")).format(threads=self.threads, batch=self.threads_batch)
+        return joined(" · ", [
+            threads, offload, translate("core", "flash attention {state}").format(state=flash),
+            translate("core", "KV cache {types}, {size} MiB").format(types=kv, size=f"{self.kv_bytes / MIB:.1f}"),
+            translate("core", "weights in {buffers}").format(buffers=_listing(self.weights_by_buffer, "MiB")),
+            translate("core", "working buffers {buffers}").format(buffers=_listing(self.compute_by_buffer, "MiB")),
+        ])
 
     def to_json(self) -> dict:
         return {**asdict(self), "layers": self.layers, "offloaded": self.offloaded, "described": self.describe()}
@@ -99,8 +107,8 @@ class LoadReport:
 
 def _listing(values: dict, unit: str) -> str:
     if unit == "MiB":
-        return ", ".join(f"{name} {size / MIB:.1f} MiB" for name, size in values.items()) or "unknown"
-    return ", ".join(f"{name} {count}" for name, count in values.items()) or "none"
+        return ", ".join(f"{name} {size / MIB:.1f} MiB" for name, size in values.items()) or translate("core", "unknown")
+    return ", ".join(f"{name} {count}" for name, count in values.items()) or translate("core", "none")
 
 
 _LAYER = re.compile(r"load_tensors: layer +\d+ assigned to device (\S+?),")

@@ -9,6 +9,7 @@ from jinja2 import TemplateError
 
 from desktop.core.engine.template_sandbox import Budget, BoundedEnvironment, OverBudget
 from desktop.core.engine.types import EngineError
+from desktop.core.words import translate
 
 # A real chat template renders a conversation in a millisecond or two and compiles in tens of them
 # (several times that while traced, on a busy machine); a loop that runs for a second is hostile.
@@ -40,7 +41,7 @@ class TemplateBudgetError(ChatTemplateError):
 
 
 def _raise_exception(message: str):
-    raise ChatTemplateError(f"the model's chat template refused the conversation: {message}")
+    raise ChatTemplateError(translate("core", "the model's chat template refused the conversation: {message}").format(message=message))
 
 
 class ChatTemplate:
@@ -48,10 +49,9 @@ class ChatTemplate:
 
     def __init__(self, source: str, bos_token: str, eos_token: str):
         if len(source) > MAX_SOURCE_CHARS:
-            raise TemplateBudgetError(
-                f"the model's chat template is refused: it is {len(source):,} characters long "
-                f"(real ones are under {MAX_SOURCE_CHARS:,})"
-            )
+            raise TemplateBudgetError(translate(
+                "core", "the model's chat template is refused: it is {length} characters long (real ones are under {limit})")
+                .format(length=f"{len(source):,}", limit=f"{MAX_SOURCE_CHARS:,}"))
         budget = Budget(COMPILE_SECONDS, BASE_CHARS, BASE_GROWTH_BYTES)
         self._environment = BoundedEnvironment(budget, trim_blocks=True, lstrip_blocks=True)
         self._environment.globals.update(
@@ -65,7 +65,7 @@ class ChatTemplate:
         try:
             self._template = self._within(budget, lambda: self._environment.from_string(source))
         except TemplateError as error:
-            raise ChatTemplateError(f"the model's chat template cannot be read: {error}") from error
+            raise ChatTemplateError(translate("core", "the model's chat template cannot be read: {error}").format(error=error)) from error
         try:
             self.render([dict(message) for message in PROBE])
         except TemplateBudgetError:
@@ -107,10 +107,11 @@ class ChatTemplate:
         except ChatTemplateError:
             raise
         except TemplateError as error:
-            raise ChatTemplateError(f"the model's chat template failed: {error}") from error
+            raise ChatTemplateError(translate("core", "the model's chat template failed: {error}").format(error=error)) from error
         except (RecursionError, ArithmeticError, TypeError, ValueError, LookupError) as error:
             # Jinja lets Python's own errors through ('a' + 1, 1 / 0): the template's fault, not Inkling's.
-            raise ChatTemplateError(f"the model's chat template failed: {type(error).__name__}: {error}") from error
+            raise ChatTemplateError(translate("core", "the model's chat template failed: {error}").format(
+                error=f"{type(error).__name__}: {error}")) from error
 
     def _within(self, budget: Budget, work: Callable[[], Result]) -> Result:
         """Run work on this thread within budget; going over refuses the template for good."""
@@ -123,11 +124,11 @@ class ChatTemplate:
                 finally:
                     budget.stop()
             except (OverBudget, MemoryError) as error:  # memory ran out before the watchdog looked: the same refusal
-                reason = str(error) or budget.reason or "it ran out of memory"
-                self._refusal = (
-                    f"the model's chat template was stopped and is refused: {reason} "
-                    "(a chat template takes milliseconds); use another file of this model"
-                )
+                # an OverBudget's reason is the core's words (translated when shown); the watchdog's is kept on the budget
+                reason = (error.args[0] if error.args else "") or budget.reason or translate("core", "it ran out of memory")
+                self._refusal = translate(
+                    "core", "the model's chat template was stopped and is refused: {reason} (a chat template takes "
+                            "milliseconds); use another file of this model").format(reason=reason)
         raise TemplateBudgetError(self._refusal)
 
 

@@ -13,6 +13,8 @@ from jinja2.compiler import CodeGenerator
 from jinja2.runtime import Namespace
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from desktop.core.words import translate
+
 # Big ints: a template never needs more; 10**10**9 would take minutes inside one C call.
 MAX_INT_BITS = 1 << 16
 # How deep the size estimate looks into nested lists and dicts before it calls the value too big.
@@ -75,9 +77,9 @@ class Budget:
     def _watch(self, thread_id: int, deadline: float, rss_at_start: int) -> None:
         while not self._stopped.wait(WATCH_INTERVAL_S):
             if time.monotonic() > deadline:
-                reason = f"it ran for more than {self.seconds:g} s"
+                reason = translate("core", "it ran for more than {seconds} s").format(seconds=f"{self.seconds:g}")
             elif _rss_bytes() - rss_at_start > self.max_growth_bytes:
-                reason = f"it used more than {self.max_growth_bytes // 2**20} MB of memory"
+                reason = translate("core", "it used more than {size} MB of memory").format(size=self.max_growth_bytes // 2**20)
             else:
                 continue
             with self._lock:
@@ -88,7 +90,7 @@ class Budget:
 
     def check(self, chars: int) -> None:
         if chars > self.max_chars:
-            raise OverBudget(f"it would build a text of more than {self.max_chars:,} characters")
+            raise OverBudget(translate("core", "it would build a text of more than {count} characters").format(count=f"{self.max_chars:,}"))
 
     def weigh(self, value, depth: int = 0, seen: dict | None = None) -> int:
         """About how many characters str(value) has, counted without building it; over the limit raises."""
@@ -108,7 +110,7 @@ class Budget:
         if id(value) in seen:
             return seen[id(value)]
         if depth > MAX_DEPTH:
-            raise OverBudget("it nests values too deeply")
+            raise OverBudget(translate("core", "it nests values too deeply"))
         items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
         total = 2
         for item in items:
@@ -205,7 +207,7 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
             total = len(fmt) + sum(self.budget.weigh(item) for item in (*args, *kwargs.values()))
             for _literal, _field, spec, _conversion in string.Formatter().parse(fmt):
                 if spec and "{" in spec:
-                    raise OverBudget("it computes a format width at render time")
+                    raise OverBudget(translate("core", "it computes a format width at render time"))
                 total += sum(int(number) for number in re.findall(r"\d+", spec or ""))
             self.budget.check(total)
             return wrapper(*args, **kwargs)
@@ -215,13 +217,13 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
     # --- sizes of single steps ----------------------------------------------------------------------
     def _check_bits(self, bits: int) -> None:
         if bits > MAX_INT_BITS:
-            raise OverBudget(f"it computes a number of more than {MAX_INT_BITS} bits")
+            raise OverBudget(translate("core", "it computes a number of more than {bits} bits").format(bits=MAX_INT_BITS))
 
     def _check_printf(self, fmt: str, values) -> None:
         total = len(fmt) + self.budget.weigh(values)
         for width, precision in _PRINTF.findall(fmt):
             if "*" in (width, precision):
-                raise OverBudget("it computes a format width at render time")
+                raise OverBudget(translate("core", "it computes a format width at render time"))
             total += int(width or 0) + int(precision or 0)
         self.budget.check(total)
 

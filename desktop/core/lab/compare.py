@@ -75,7 +75,7 @@ class Setup:
         try:
             return SamplerSettings.from_dict({**base.to_dict(), **self.overrides}).validated()
         except ValueError as error:
-            raise SetupError(str(error)) from error
+            raise SetupError(error.args[0]) from error  # the core's words, translated when shown
 
     def label(self) -> str:
         parts = [f"{k}={v}" for k, v in self.overrides.items()]

@@ -9,7 +9,7 @@ from desktop.core.models.facts import ModelFacts, read_facts
 from desktop.core.probability.sampling import SamplerSettings
 from desktop.core.settings import load_threads
 from desktop.core.store import Store
-from desktop.core.words import translate
+from desktop.core.words import joined, translate
 
 KEY_PREFIX = "model_settings:"
 FOLDERS_KEY = "model_library_folders"
@@ -56,23 +56,26 @@ class ModelSettings:
         problems = []
         limit = facts.context_length if facts and facts.context_length else None
         if self.n_ctx < 64 or (limit and self.n_ctx > limit):
-            problems.append(f"context must be between 64 and {limit or 'the training context'} tokens")
+            problems.append(translate("core", "context must be between 64 and {limit} tokens").format(limit=limit) if limit
+                            else translate("core", "context must be between 64 and the training context tokens"))
         if self.n_gpu_layers < ALL_LAYERS:
-            problems.append("GPU layers must be 0 or more (or all)")
+            problems.append(translate("core", "GPU layers must be 0 or more (or all)"))
         if not FOLLOW_MENU <= self.n_threads <= 512:
-            problems.append("threads must be between 1 and 512 (or follow Model → CPU threads)")
+            problems.append(translate("core", "threads must be between 1 and 512 (or follow Model → CPU threads)"))
         if not 1 <= self.n_batch <= 8192:
-            problems.append("batch size must be between 1 and 8192")
+            problems.append(translate("core", "batch size must be between 1 and 8192"))
         if self.kv_type not in KV_TYPES:
-            problems.append(f"KV cache type must be {' or '.join(KV_TYPES)}")
+            problems.append(translate("core", "KV cache type must be one of {types}").format(types=", ".join(KV_TYPES)))
         try:
             if set(self.sampling) - set(SAMPLER_FIELDS):
-                raise ValueError(f"samplers must be among {', '.join(SAMPLER_FIELDS)}")
+                raise ValueError(translate("core", "samplers must be among {names}").format(names=", ".join(SAMPLER_FIELDS)))
             SamplerSettings(**self.sampling).validated()
-        except (TypeError, ValueError) as error:
+        except TypeError as error:
             problems.append(str(error))
+        except ValueError as error:
+            problems.append(error.args[0])  # the core's words (SamplerSettings.validated): translated when shown
         if problems:
-            raise ValueError("; ".join(problems))
+            raise ValueError(joined("; ", problems))
         return self
 
 

@@ -314,7 +314,7 @@ class NotesLibrary:
             stat = path.stat()
         except OSError:
             with self._lock:
-                self.db.update_note(note.id, warning="the file was deleted or moved; its last text is kept")
+                self.db.update_note(note.id, warning=translate("core", "the file was deleted or moved; its last text is kept"))
             report.errors.append((note.source, "the file was deleted or moved"))
             return report
         if note.status == "indexed" and (note.file_size, note.file_mtime_ns) == (stat.st_size, stat.st_mtime_ns):
@@ -432,7 +432,7 @@ class NotesLibrary:
             count += len(batch)
             progress(title, batch[-1][0].end, len(text))
         if count == 0:
-            return self._mark_error(note_id, "the note has no text in it")
+            return self._mark_error(note_id, translate("core", "the note has no text in it"))
         self._drop_chunks_from(note_id, count)
         self.db.update_note(note_id, status="indexed", content_hash=digest, n_chunks=count,
                             indexed_at=now(), error=None)
@@ -440,9 +440,9 @@ class NotesLibrary:
 
     def _cancelled(self, note_id: int, done: int, position: int, length: int) -> Note:
         self._drop_chunks_from(note_id, done)
-        self.db.update_note(note_id, status="cancelled", n_chunks=done, content_hash=None, error=(
-            f"indexing was cancelled after {done} chunks ({100 * position // max(length, 1)}% of the text); "
-            "reindex to finish it"))
+        self.db.update_note(note_id, status="cancelled", n_chunks=done, content_hash=None, error=translate(
+            "core", "indexing was cancelled after {done} chunks ({percent}% of the text); reindex to finish it").format(
+            done=done, percent=100 * position // max(length, 1)))
         return self.db.get_note(note_id)
 
     def _drop_chunks_from(self, note_id: int, first: int) -> None:

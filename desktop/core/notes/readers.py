@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from desktop.core.errors import InklingError
-from desktop.core.words import translate
+from desktop.core.words import Words, translate
 
 TEXT_EXTENSIONS = (".txt", ".md", ".markdown")
 SUPPORTED_EXTENSIONS = (*TEXT_EXTENSIONS, ".pdf", ".html", ".htm")
@@ -61,9 +61,13 @@ def _require_regular(mode: int) -> None:
         return
     if stat.S_ISDIR(mode):
         raise UnreadableFile(translate("core", "this is a folder, not a file"))
-    kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
-            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a special file")
-    raise UnreadableFile(f"{kind}, not a regular file: only regular files are read")
+    if stat.S_ISFIFO(mode):
+        raise UnreadableFile(translate("core", "a named pipe (FIFO), not a regular file: only regular files are read"))
+    if stat.S_ISSOCK(mode):
+        raise UnreadableFile(translate("core", "a socket, not a regular file: only regular files are read"))
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        raise UnreadableFile(translate("core", "a device, not a regular file: only regular files are read"))
+    raise UnreadableFile(translate("core", "a special file, not a regular file: only regular files are read"))
 
 
 def content_hash(data: bytes) -> str:
@@ -99,7 +103,7 @@ def _decode(data: bytes) -> tuple[str, str | None]:
     text = data.decode("utf-8-sig", errors="replace")
     bad = text.count("\ufffd") - data.decode("utf-8-sig", errors="ignore").count("\ufffd")
     if bad:
-        return text, f"not valid UTF-8: {bad} undecodable byte sequence(s) were replaced with �"
+        return text, translate("core", "not valid UTF-8: {count} undecodable byte sequence(s) were replaced with �").format(count=bad)
     return text, None
 
 
@@ -163,3 +167,25 @@ def html_to_text(markup: str) -> str:
     text = html.unescape("".join(parser.parts))
     text = re.sub(r"[ \t\r\f\v]+", " ", text)
     return re.sub(r"\s*\n\s*\n\s*", "\n\n", text).strip()
+
+
+# The reasons and warnings with fields that notes.db keeps as the core said them, in English; a fixed one is
+# looked up by its text (translate("core", text)), one with fields is matched against these to be translated.
+STORED_WITH_FIELDS = (
+    translate("core", "cannot be read: {reason}"),
+    translate("core", "not a readable PDF ({error})"),
+    translate("core", "not valid UTF-8: {count} undecodable byte sequence(s) were replaced with �"),
+    translate("core", "indexing was cancelled after {done} chunks ({percent}% of the text); reindex to finish it"),
+)
+
+
+def stored_words(text: str | None) -> Words | str | None:
+    """A reason or warning read back from notes.db, as the message it was (so the window can translate it)."""
+    if not text:
+        return text
+    for words in STORED_WITH_FIELDS:
+        pattern = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>.+)", re.escape(words.template))
+        match = re.fullmatch(pattern, text, re.DOTALL)
+        if match:
+            return words.format(**match.groupdict())
+    return translate("core", text)  # a fixed reason (the window finds its translation) or any other text as it is

@@ -4,6 +4,8 @@ from dataclasses import asdict, dataclass, fields, replace
 
 import numpy as np
 
+from desktop.core.words import joined, translate
+
 # The samplers beyond OpenAI's own (temperature, top-p, seed, length), with the value that turns each off:
 # a server without them (Ollama's and OpenAI's APIs) ignores them, so a reply there is sampled as with these.
 EXTRA_SAMPLERS = {"top_k": 0, "min_p": 0.0, "repeat_penalty": 1.0}
@@ -35,21 +37,21 @@ class SamplerSettings:
     def validated(self) -> "SamplerSettings":
         problems = []
         if not 0.0 <= self.temperature <= 2.0:
-            problems.append("temperature must be between 0 and 2")
+            problems.append(translate("core", "temperature must be between 0 and 2"))
         if not 0.0 < self.top_p <= 1.0:
-            problems.append("top-p must be in (0, 1]")
+            problems.append(translate("core", "top-p must be in (0, 1]"))
         if self.top_k < 0:
-            problems.append("top-k must be 0 (off) or more")
+            problems.append(translate("core", "top-k must be 0 (off) or more"))
         if not 0.0 <= self.min_p < 1.0:
-            problems.append("min-p must be in [0, 1)")
+            problems.append(translate("core", "min-p must be in [0, 1)"))
         if not 0.0 < self.repeat_penalty <= 4.0:
-            problems.append("repeat penalty must be in (0, 4]")
+            problems.append(translate("core", "repeat penalty must be in (0, 4]"))
         if self.max_tokens < 1:
-            problems.append("max tokens must be at least 1")
+            problems.append(translate("core", "max tokens must be at least 1"))
         if self.seed is not None and not 0 <= self.seed < 2**32:
-            problems.append("seed must be between 0 and 4294967295")
+            problems.append(translate("core", "seed must be between 0 and 4294967295"))
         if problems:
-            raise ValueError("; ".join(problems))
+            raise ValueError(joined("; ", problems))  # said in the window's language (desktop.ui.language.said)
         return self
 
     def without(self, ignored) -> "SamplerSettings":

@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from desktop.core.blobs import inflate
+from desktop.core.blobs import damage_reason, inflate
 from desktop.core.errors import DamagedDataError
+from desktop.core.words import translate
 
 TRACE_FORMAT_VERSION = 2
 READABLE_VERSIONS = (1, 2)  # version 1 is version 2 without the repeat-penalty section
@@ -187,7 +188,8 @@ class TraceTable:
     def decode(cls, blob: bytes) -> "TraceTable":
         if not blob or blob[0] not in READABLE_VERSIONS:
             version = blob[0] if blob else None
-            raise TraceFormatError(f"token trace format {version} is not supported (expected {TRACE_FORMAT_VERSION})")
+            raise TraceFormatError(translate("core", "token trace format {version} is not supported (expected {expected})").format(
+                version=version, expected=TRACE_FORMAT_VERSION))
         try:
             body = inflate(blob[1:], MAX_TRACE_BYTES)
             n, k, text_len = struct.unpack_from("<III", body)
@@ -210,16 +212,16 @@ class TraceTable:
             return table
         # RecursionError: a text table nested deeper than json can follow
         except (zlib.error, struct.error, ValueError, KeyError, AttributeError, RecursionError) as error:
-            raise TraceFormatError(f"token trace is damaged: {error}") from None
+            raise TraceFormatError(translate("core", "token trace is damaged: {reason}").format(reason=damage_reason(error))) from None
 
     def check(self) -> None:
         """Every id the columns name has a text, so reading any position later cannot fail."""
         used = set(np.unique(self.ids).tolist()) | (set(np.unique(self.top_ids).tolist()) - {-1})
         missing = used - self.texts.keys()
         if missing:
-            raise ValueError(f"no text for token ids {sorted(missing)[:5]}")
+            raise ValueError(translate("core", "no text for token ids {ids}").format(ids=sorted(missing)[:5]))
         if not all(isinstance(text, str) for text in self.texts.values()):
-            raise ValueError("a token's text is not text")
+            raise ValueError(translate("core", "a token's text is not text"))
 
     def token_texts(self, start: int = 0) -> list[str]:
         """The text of each position's token from `start` on, in order."""

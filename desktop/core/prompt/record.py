@@ -10,10 +10,11 @@ from typing import Annotated, Literal
 from pydantic import ConfigDict, Field, TypeAdapter, ValidationError, with_config
 from typing_extensions import TypedDict
 
-from desktop.core.blobs import inflate
+from desktop.core.blobs import damage_reason, inflate
 from desktop.core.errors import DamagedDataError
 from desktop.core.prompt.build import BuiltPrompt
 from desktop.core.store.shapes import first_problem
+from desktop.core.words import translate
 
 # The order parts appear in a prompt; template tokens count towards the message they wrap.
 PARTS = ("system", "history", "notes", "message")
@@ -81,9 +82,9 @@ class PromptRecord:
             position += length
             ends.append(position)
         if position > len(data["text"]):
-            raise ValueError("its token lengths run past the end of its text")
+            raise ValueError(translate("core", "its token lengths run past the end of its text"))
         if any(not start <= end <= len(ends) for _, start, end in data["parts"]):
-            raise ValueError("a part of it lies outside its tokens")
+            raise ValueError(translate("core", "a part of it lies outside its tokens"))
         return cls(
             data["text"], tuple(ends), tuple(tuple(part) for part in data["parts"]),
             data["dropped_messages"], data["n_ctx"], data["reserve"], data["exact"],
@@ -97,12 +98,13 @@ class PromptRecord:
     def decode(cls, blob: bytes) -> "PromptRecord":
         """A stored record; PromptRecordError when it is damaged, so a reader can show the rest."""
         if not blob or blob[0] != RECORD_FORMAT:
-            raise PromptRecordError(f"prompt record format {blob[0] if blob else None} is not supported")
+            raise PromptRecordError(translate("core", "prompt record format {version} is not supported").format(
+                version=blob[0] if blob else None))
         try:
             return cls.from_json(RECORD.validate_json(inflate(blob[1:], MAX_RECORD_BYTES)))
         except (zlib.error, ValueError) as error:  # pydantic's ValidationError is a ValueError
-            reason = first_problem(error) if isinstance(error, ValidationError) else str(error)
-            raise PromptRecordError(f"prompt record is damaged: {reason}") from None
+            reason = first_problem(error) if isinstance(error, ValidationError) else damage_reason(error)
+            raise PromptRecordError(translate("core", "prompt record is damaged: {reason}").format(reason=reason)) from None
 
 
 def record_prompt(fmt, built: BuiltPrompt, question: str, n_ctx: int, reserve: int) -> PromptRecord:

@@ -6,6 +6,7 @@ from pydantic import Field, TypeAdapter, ValidationError, with_config
 from typing_extensions import NotRequired, TypedDict
 
 from desktop.core.store.shapes import OPEN, Count, Int64, SamplerJson, SourceJson, first_problem
+from desktop.core.words import translate
 
 TokenId = Annotated[int, Field(ge=0, le=2**31 - 1)]
 MAX_ALTERNATIVES = 64  # as in a conversation export: the engines keep at most 20
@@ -133,9 +134,8 @@ DATA = TypeAdapter(Annotated[ScoreData | SampleData | CompareData, Field(discrim
 def check_experiment_data(kind: str, data) -> None:
     """ValueError saying in one line what is wrong when `data` is not what a `kind` experiment keeps."""
     if not isinstance(data, dict):
-        raise ValueError("its data is not a JSON object")
+        raise ValueError(translate("core", "its data is not a JSON object"))
     try:
         DATA.validate_python({**data, "kind": kind})
     except ValidationError as error:
-        problem = first_problem(error)
-        raise ValueError(problem.split(".", 1)[1] if problem.startswith(kind + ".") else problem) from None
+        raise ValueError(first_problem(error, leave_out=kind)) from None

@@ -3,10 +3,12 @@
 import json
 from dataclasses import dataclass
 
+from desktop.core.blobs import damage_reason
 from desktop.core.errors import InklingError
 from desktop.core.store.experiment_shapes import check_experiment_data
 from desktop.core.store.store import Store, _now
 from desktop.core.transactions import write_transaction
+from desktop.core.words import translate
 
 KINDS = frozenset({"compare", "sample", "score"})
 
@@ -62,9 +64,11 @@ def load_experiment(store: Store, experiment_id: int) -> Experiment | None:
     try:
         data = json.loads(row[6])
     except ValueError as error:
-        raise ExperimentDamagedError(f"Experiment {row[0]} is damaged in the database: {error}") from None
+        raise ExperimentDamagedError(translate("core", "Experiment {id} is damaged in the database: {reason}").format(
+            id=row[0], reason=damage_reason(error))) from None
     try:  # checked whole: the Lab window and the reports read every key without asking
         check_experiment_data(row[3], data)
     except ValueError as error:
-        raise ExperimentDamagedError(f"Experiment {row[0]} is damaged in the database: {error}") from None
+        raise ExperimentDamagedError(translate("core", "Experiment {id} is damaged in the database: {reason}").format(
+            id=row[0], reason=damage_reason(error))) from None
     return Experiment(*row[:6], data)

@@ -6,6 +6,8 @@ from typing import Annotated, Any
 from pydantic import ConfigDict, Field, TypeAdapter, ValidationError, with_config
 from typing_extensions import TypedDict
 
+from desktop.core.words import Words, joined, translate
+
 # Strict: "12" is not a number and true is not an integer (a lax validator would convert them).
 STRICT = ConfigDict(strict=True)
 # Unknown keys are kept: a newer Inkling may add a setting or a figure, and older readers ignore it.
@@ -87,19 +89,66 @@ def parse_stored(adapter: TypeAdapter, text: str) -> Any:
         raise ValueError(first_problem(error)) from None
 
 
-def first_problem(error: ValidationError) -> str:
-    """pydantic's first complaint in one line: where (messages[3].trace[0].id), what, and the value found."""
+def first_problem(error: ValidationError, leave_out: str = "") -> Words:
+    """pydantic's first complaint in one line: where (messages[3].trace[0].id), what, and the value found.
+
+    `leave_out`: a first step of the path not to name (the experiment kind a check added). Said in the
+    core's words where pydantic's are known (the window translates them), else in pydantic's own.
+    """
     problems = error.errors(include_url=False)
     problem = problems[0]
     where = where_text(problem["loc"])
+    if leave_out and where.startswith(leave_out + "."):
+        where = where[len(leave_out) + 1:]
     found = problem.get("input")
     shown = json.dumps(found, ensure_ascii=False, default=repr)  # as it was written in the JSON
     shown = shown if len(shown) <= 40 else shown[:37] + "..."
-    more = f" (and {len(problems) - 1} more problem{'s' if len(problems) > 2 else ''})" if len(problems) > 1 else ""
     if problem["type"] == "missing":
-        return f"{where}: missing{more}"
-    message = problem["msg"][:1].lower() + problem["msg"][1:]
-    return f"{where + ': ' if where else ''}{message}, found {shown}{more}"
+        line = translate("core", "{where}: missing").format(where=where)
+    else:
+        what = _said_problem(problem)
+        line = (translate("core", "{where}: {problem}, found {value}").format(where=where, problem=what, value=shown) if where
+                else translate("core", "{problem}, found {value}").format(problem=what, value=shown))
+    if len(problems) > 1:
+        more = (translate("core", "(and {count} more problem)") if len(problems) == 2
+                else translate("core", "(and {count} more problems)")).format(count=len(problems) - 1)
+        return joined(" ", [line, more])
+    return line
+
+
+def _said_problem(problem: dict) -> Words | str:
+    """pydantic's message for the kinds of problem a damaged or hand-edited value has, in words the window translates."""
+    kind, ctx = problem["type"], problem.get("ctx") or {}
+    number = {key: format(value, "g") if isinstance(value, float) else value for key, value in ctx.items()}  # as pydantic
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return translate("core", "input should be a valid integer")
+    if kind in ("float_type", "float_parsing"):
+        return translate("core", "input should be a valid number")
+    if kind == "string_type":
+        return translate("core", "input should be a valid string")
+    if kind in ("bool_type", "bool_parsing"):
+        return translate("core", "input should be a valid boolean")
+    if kind == "list_type":
+        return translate("core", "input should be a valid array")
+    if kind in ("dict_type", "model_type"):
+        return translate("core", "input should be an object")
+    if kind == "greater_than_equal":
+        return translate("core", "input should be greater than or equal to {limit}").format(limit=number["ge"])
+    if kind == "greater_than":
+        return translate("core", "input should be greater than {limit}").format(limit=number["gt"])
+    if kind == "less_than_equal":
+        return translate("core", "input should be less than or equal to {limit}").format(limit=number["le"])
+    if kind == "less_than":
+        return translate("core", "input should be less than {limit}").format(limit=number["lt"])
+    if kind == "literal_error":
+        # pydantic joins the last two with " or " ('a', 'b' or 'c'): a list reads in any language
+        choices = ", ".join(str(ctx.get("expected", "")).rsplit(" or ", 1))
+        return translate("core", "input should be one of {expected}").format(expected=choices)
+    if kind == "value_error" and isinstance(ctx.get("error"), ValueError) and isinstance(ctx["error"].args[0], Words):
+        return ctx["error"].args[0]  # a check of the core's own (a number past float32), in its words
+    if kind == "extra_forbidden":
+        return translate("core", "extra inputs are not permitted")
+    return problem["msg"][:1].lower() + problem["msg"][1:]
 
 
 def where_text(loc: tuple) -> str:
