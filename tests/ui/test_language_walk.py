@@ -50,6 +50,7 @@ def english_left(text: str) -> list[str]:
     """The English words of a shown text that are not names, formats or units."""
     text = html.unescape(re.sub(r"<[^>]+>", " ", text))  # rich text: the tags and entities are no words
     text = re.sub(r"(\S+[/\\]\S+)|(\S+\.(gguf|db|json|zip|md))", " ", text)  # paths and file names
+    text = re.sub(r"\b\w+=", " ", text)  # the Lab's setup syntax (max_tokens=), typed as written
     return [word for word in WORD.findall(text) if word.lower().strip("'’") not in ALLOWED]
 
 
