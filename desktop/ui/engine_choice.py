@@ -7,6 +7,7 @@ from PySide6.QtCore import QObject, Signal
 from desktop.core.engine.remote.servers import KeyStore, address_of, find, load_entries
 from desktop.core.engine.remote.target import RemoteTarget
 from desktop.core.errors import InklingError
+from desktop.ui.language import said
 
 LAST_CHOICE_KEY = "last_engine_choice"  # the engine a new conversation starts with
 
@@ -95,6 +96,6 @@ class EngineChoice(QObject):
             target = RemoteTarget(address_of(entry, self.keys), entry.name, choice.get("model"))
         except InklingError as error:
             self.wanted = self.loaded
-            self.failed.emit(self.tr("This conversation's server cannot be used: {error}").format(error=error))
+            self.failed.emit(self.tr("This conversation's server cannot be used: {error}").format(error=said(error)))
             return
         self.serverWanted.emit(target)

@@ -51,7 +51,7 @@ class NotesIndexer(QObject):
         except USER_ERRORS as error:
             if isinstance(error, DatabaseDamagedError):
                 self.damaged.emit(error)
-            self.openFailed.emit(self.tr("Notes are unavailable: {error}").format(error=error))
+            self.openFailed.emit(self.tr("Notes are unavailable: {error}").format(error=said(error)))
             return
         self._watcher = FolderWatcher(lambda root: self.folderChanged.emit(str(root)))
         self.opened.emit(self.library, said(self.library.notice or ""))

@@ -21,6 +21,7 @@ from desktop.core.store.experiments import ExperimentDamagedError, load_experime
 from desktop.core.conversation.transfer import TransferError, export_text, import_json
 from desktop.ui.language import CHINESE, ENGLISH, Language, said
 from desktop.ui.notes_panel import status_text
+from desktop.ui.notes_worker import NotesThreads
 from tests.ui.test_language import compiled  # noqa: F401 - the fixture: the .qm as `make setup` compiles it
 from tests.ui.test_language_walk import english_left
 
@@ -69,6 +70,19 @@ def test_a_damaged_database_is_said_in_chinese(chinese, tmp_path):
     with pytest.raises(DatabaseDamagedError) as cut:
         check_header(short)
     assert "文件不完整" in said(cut.value.reason) and not english(said(cut.value)), said(cut.value)
+
+
+def test_damaged_notes_are_said_in_chinese_in_the_notes_panel(chinese, qtbot, tmp_path):
+    (tmp_path / "notes.db").write_bytes(random.Random(7).randbytes(64 * 1024))
+    threads = NotesThreads(tmp_path)  # the real notes library, on a notes.db that is no database
+    try:
+        heard = []
+        threads.indexer.openFailed.connect(heard.append)
+        threads.open()
+        qtbot.waitUntil(lambda: bool(heard), timeout=30000)
+        assert heard[0].startswith("笔记不可用") and "已损坏" in heard[0] and not english(heard[0]), heard[0]
+    finally:
+        threads.shutdown()
 
 
 def test_a_damaged_trace_template_or_experiment_is_said_in_chinese(chinese, tmp_path):
