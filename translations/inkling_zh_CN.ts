@@ -1569,9 +1569,29 @@ Marseille</source>
         <source>A note needs some text.</source>
         <translation>笔记需要有一些文字。</translation>
     </message>
-    <message>
-        <source>Note “{title}” saved ({chunks} chunks).</source>
-        <translation>笔记“{title}”已保存（{chunks} 个片段）。</translation>
+    <message numerus="yes">
+        <source>Note “{title}” saved (%n chunk(s)).</source>
+        <translation>
+            <numerusform>笔记“{title}”已保存（%n 个片段）。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Search index rebuilt from your notes: %n chunk(s).</source>
+        <translation>
+            <numerusform>已根据你的笔记重建搜索索引：%n 个片段。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The notes&apos; search index is in this computer&apos;s data folder again (%n chunk(s)).</source>
+        <translation>
+            <numerusform>笔记的搜索索引已回到本机的数据文件夹（%n 个片段）。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The notes&apos; search index is now on {url}: %n chunk(s) pushed from your notes.</source>
+        <translation>
+            <numerusform>笔记的搜索索引现在位于 {url}：已从你的笔记推送 %n 个片段。</numerusform>
+        </translation>
     </message>
     <message>
         <source>Saving the note</source>
@@ -1628,18 +1648,6 @@ Marseille</source>
     <message>
         <source>Rebuilding the search index</source>
         <translation>正在重建搜索索引</translation>
-    </message>
-    <message>
-        <source>Search index rebuilt from your notes: {chunks} chunks.</source>
-        <translation>已根据你的笔记重建搜索索引：{chunks} 个片段。</translation>
-    </message>
-    <message>
-        <source>The notes&apos; search index is in this computer&apos;s data folder again ({count} chunks).</source>
-        <translation>笔记的搜索索引已回到本机的数据文件夹（{count} 个片段）。</translation>
-    </message>
-    <message>
-        <source>The notes&apos; search index is now on {url}: {count} chunks pushed from your notes.</source>
-        <translation>笔记的搜索索引现在位于 {url}：已从你的笔记推送 {count} 个片段。</translation>
     </message>
     <message>
         <source>Moving the search index</source>
@@ -1760,10 +1768,6 @@ Marseille</source>
         <translation>最低分数</translation>
     </message>
     <message>
-        <source>folder, {count} files</source>
-        <translation>文件夹，{count} 个文件</translation>
-    </message>
-    <message>
         <source>kept in sync; file types: {types}</source>
         <translation>保持同步；文件类型：{types}</translation>
     </message>
@@ -1786,6 +1790,12 @@ Marseille</source>
     <message>
         <source>typed note</source>
         <translation>手写笔记</translation>
+    </message>
+    <message numerus="yes">
+        <source>folder, %n file(s)</source>
+        <translation>
+            <numerusform>文件夹，%n 个文件</numerusform>
+        </translation>
     </message>
     <message>
         <source> (in an imported folder: edit or delete the file itself)</source>

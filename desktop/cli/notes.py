@@ -127,7 +127,7 @@ def _list(library, args) -> int:
         return 0
     for note in notes:
         detail = note.error or note.warning or note.source or "typed note"
-        print(f"{note.id:>5}  {note.status:<9} {note.n_chunks:>5} chunks  {note.title}  ({detail})")
+        print(f"{note.id:>5}  {note.status:<9} {note.n_chunks:>5} {_chunks(note.n_chunks):<6}  {note.title}  ({detail})")
     if not notes:
         print("No notes yet: `inkling notes add PATH` imports files or folders.")
     return 0
@@ -192,7 +192,7 @@ def _server(workspace: Workspace, library, args) -> int:
     if args.local:
         count = _with_cancel(lambda _cancel, progress: library.use_index(None, progress))
         save_server(store, workspace.folder, None)
-        print(f"The notes' search index is in this computer's data folder again ({count} chunks, rebuilt from notes.db).")
+        print(f"The notes' search index is in this computer's data folder again ({count} {_chunks(count)}, rebuilt from notes.db).")
         return 0
     token = None
     if args.token_stdin:
@@ -203,7 +203,7 @@ def _server(workspace: Workspace, library, args) -> int:
     count = _with_cancel(lambda _cancel, progress: library.use_index(server, progress))
     note = save_server(store, workspace.folder, server)
     print(f"The notes' search index is now on {server.url}, collection {server.collection}: "
-          f"{count} chunks pushed from notes.db (nothing re-embedded).")
+          f"{count} {_chunks(count)} pushed from notes.db (nothing re-embedded).")
     if note:
         print(note, file=sys.stderr)
     return 0
@@ -232,3 +232,7 @@ def ground(workspace: Workspace, request, args):
     with library:
         sources = library.search(request.history[-1].content, settings.top_k, settings.min_score)
     return attach_sources(workspace.store, request, sources)
+
+
+def _chunks(count: int) -> str:
+    return "chunk" if count == 1 else "chunks"

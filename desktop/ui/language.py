@@ -41,6 +41,13 @@ class Language:
             QCoreApplication.removeTranslator(translator)
         self._translators = []
         self.current = resolve(choice)
+        if self.current == ENGLISH:
+            # English's plural forms only ("1 chunk", "2 chunks" for tr("%n chunk(s)", "", n)): inkling_en.qm,
+            # from translations/inkling_en.ts (lupdate -pluralonly); the other strings are their own English.
+            translator = QTranslator(self.app)
+            if translator.load("inkling_en", str(self.folder)):
+                QCoreApplication.installTranslator(translator)
+                self._translators.append(translator)
         if self.current == CHINESE:
             # Qt's own dialogs and context menus (file dialogs, message box buttons) from PySide6's qtbase_zh_CN.
             qt_folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
@@ -49,7 +56,7 @@ class Language:
                 if translator.load(name, folder):
                     QCoreApplication.installTranslator(translator)
                     self._translators.append(translator)
-        self.translated = any(t.filePath().startswith(str(self.folder)) for t in self._translators)
+        self.translated = self.current == CHINESE and any(t.filePath().startswith(str(self.folder)) for t in self._translators)
         use_chinese_font(self.app, chinese_ui=self.current == CHINESE)
         return self.current
 

@@ -240,7 +240,7 @@ class NotesController(QObject):
         def work(lib, _cancel, _progress):
             note = lib.add_text(title, text) if note_id is None else lib.update_text(note_id, title, text)
             saved["note"] = note
-            return self.tr("Note “{title}” saved ({chunks} chunks).").format(title=note.title, chunks=note.n_chunks)
+            return self.tr("Note “{title}” saved (%n chunk(s)).", "", note.n_chunks).format(title=note.title)
 
         self.submit(self.tr("Saving the note"), work, after=lambda: self._show_saved(saved.get("note")))
 
@@ -296,7 +296,7 @@ class NotesController(QObject):
     def rebuild_index(self) -> None:
         self.panel.show_notice("")
         self.submit(self.tr("Rebuilding the search index"), lambda lib, _c, progress: (
-            self.tr("Search index rebuilt from your notes: {chunks} chunks.").format(chunks=lib.rebuild_index(progress))))
+            self.tr("Search index rebuilt from your notes: %n chunk(s).", "", lib.rebuild_index(progress))))
 
     def choose_index_place(self) -> None:
         """Notes → Use a Chroma server…: the index moves (rebuilt from notes.db) and the choice is kept only if it works."""
@@ -320,10 +320,9 @@ class NotesController(QObject):
         def work(lib, _cancel, progress):
             count = lib.use_index(server, progress)
             if server is None:
-                return self.tr("The notes' search index is in this computer's data folder again ({count} chunks).").format(
-                    count=count)
-            return self.tr("The notes' search index is now on {url}: {count} chunks pushed from your notes.").format(
-                url=server.url, count=count)
+                return self.tr("The notes' search index is in this computer's data folder again (%n chunk(s)).", "", count)
+            return self.tr("The notes' search index is now on {url}: %n chunk(s) pushed from your notes.", "", count).format(
+                url=server.url)
 
         def keep() -> None:
             note = save_server(self.store, self.folder, server)

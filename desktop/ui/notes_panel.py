@@ -172,7 +172,7 @@ class NotesPanel(QWidget):
         folder_items = {}
         for folder in folders:
             members = [n for n in notes if n.folder_id == folder.id]
-            item = QTreeWidgetItem([folder.path, self.tr("folder, {count} files").format(count=len(members)), "", ""])
+            item = QTreeWidgetItem([folder.path, self.tr("folder, %n file(s)", "", len(members)), "", ""])
             item.setData(0, NOTE_ROLE, ("folder", folder.id))
             item.setToolTip(0, plain_tip(folder.path + "\n" + self.tr("kept in sync; file types: {types}").format(
                 types=" ".join(folder.extensions))))

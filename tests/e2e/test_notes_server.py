@@ -67,7 +67,7 @@ def test_a_token_is_read_from_stdin_and_never_stored_in_the_database(inkling_hom
         done = subprocess.run(command, input="tok-e2e-secret\n", capture_output=True, text=True, timeout=120,
                               env={**os.environ, "INKLING_HOME": str(inkling_home)})
         assert done.returncode == 0, done.stderr
-        assert "1 chunks pushed" in done.stdout and "tok-e2e-secret" not in done.stdout + done.stderr
+        assert "1 chunk pushed" in done.stdout and "tok-e2e-secret" not in done.stdout + done.stderr
         hits = json.loads(run("search", "what is the cat called", "--json", home=inkling_home))
         assert hits[0]["title"] == "cat.md"
         assert "a token in" in run("server", home=inkling_home)

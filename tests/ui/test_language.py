@@ -148,3 +148,46 @@ def test_view_language_remembers_the_choice_and_asks_for_the_window_in_it(qtbot,
         actions["language_zh_CN"].trigger()
     assert chosen.args == [CHINESE]
     assert window.store.get_setting(LANGUAGE_KEY) == CHINESE and actions["language_zh_CN"].isChecked()
+
+
+EN_TS = ROOT / "translations" / "inkling_en.ts"
+
+
+def test_every_plural_of_the_window_has_its_english_forms(tmp_path):
+    """English's plural forms come from inkling_en.ts (lupdate -pluralonly): "1 chunk", "2 chunks", never "chunk(s)"."""
+    copy = tmp_path / EN_TS.name
+    shutil.copy(EN_TS, copy)
+    subprocess.run([str(BIN / "pyside6-lupdate"), *sources(), "-locations", "none", "-pluralonly", "-ts", str(copy)],
+                   cwd=ROOT, check=True, capture_output=True)
+    problems = []
+    for message in messages(copy):
+        source, translation = message.findtext("source"), message.find("translation")
+        forms = [form.text or "" for form in translation.findall("numerusform")] if translation is not None else []
+        if translation is None or translation.get("type") is not None or len(forms) != 2:
+            problems.append(source)
+        elif any("(s)" in form or "%n" not in form for form in forms):
+            problems.append(f"{source!r} -> {forms!r}")
+    assert not problems, "run lupdate -pluralonly on inkling_en.ts (translations/README.md) and fill in:\n" + "\n".join(problems)
+    assert len(messages(copy)) == len(messages(EN_TS))
+
+
+@pytest.mark.parametrize(("choice", "one", "three"), [
+    (ENGLISH, "Note “Trip” saved (1 chunk).", "Note “Trip” saved (3 chunks)."),
+    (CHINESE, "笔记“Trip”已保存（1 个片段）。", "笔记“Trip”已保存（3 个片段）。"),
+])
+def test_counts_of_notes_chunks_read_in_the_languages_own_plural(qapp, tmp_path, choice, one, three):
+    from PySide6.QtCore import QCoreApplication
+
+    from desktop.ui.language import Language
+
+    for ts in (TS, EN_TS):
+        subprocess.run([str(BIN / "pyside6-lrelease"), "-silent", str(ts), "-qm", str(tmp_path / f"{ts.stem}.qm")], check=True)
+    language = Language(qapp, tmp_path)
+    language.apply(choice)
+    try:
+        said = [QCoreApplication.translate("NotesController", "Note “{title}” saved (%n chunk(s)).", "", n).format(title="Trip")
+                for n in (1, 3)]
+    finally:
+        language.folder = tmp_path / "none"
+        language.apply(ENGLISH)  # its translators removed: the other tests read the strings as written
+    assert said == [one, three]
