@@ -185,9 +185,18 @@ class LabDialog(QDialog):
     def set_history(self, experiments) -> None:
         self.history.clear()
         for experiment in experiments:
-            item = QListWidgetItem(f"{experiment.title}  ({experiment.created_at[:16].replace('T', ' ')})")
+            item = QListWidgetItem(f"{self._shown_title(experiment)}  ({experiment.created_at[:16].replace('T', ' ')})")
             item.setData(Qt.ItemDataRole.UserRole, experiment.id)
             self.history.addItem(item)
+
+    def _shown_title(self, experiment) -> str:
+        """A run's title is kept as written then, in English ("Sample: …", "Sample ×20: …" from the CLI): its kind
+        reads in the window's language."""
+        kind = experiment.kind.capitalize()
+        names = {"Score": self.tr("Score"), "Sample": self.tr("Sample"), "Compare": self.tr("Compare")}
+        if kind in names and experiment.title.startswith(kind):
+            return names[kind] + experiment.title[len(kind):]
+        return experiment.title
 
     def run_again(self) -> None:
         from desktop.core.lab.jobs import rerun_job

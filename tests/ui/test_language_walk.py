@@ -10,13 +10,14 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractButton, QApplication, QComboBox, QDockWidget, QGroupBox, QLabel, QLineEdit, QMenu, QPlainTextEdit,
-    QTabWidget, QTextBrowser, QTextEdit, QTreeWidget, QWidget,
+    QListWidget, QTabWidget, QTextBrowser, QTextEdit, QTreeWidget, QWidget,
 )
 
 from desktop.core.engine.remote.servers import KeyStore
 from desktop.core.models import bundled_models
 from desktop.core.paths import data_dir, database_path
 from desktop.core.store import open_store
+from desktop.core.store.experiments import save_experiment
 from desktop.ui.language import CHINESE, ENGLISH, LANGUAGE_KEY, SYSTEM, Language
 from desktop.ui.main_window import MainWindow
 from desktop.ui.notes_panel import FileTypesDialog
@@ -83,6 +84,9 @@ def shown_texts(root: QWidget) -> list[tuple[str, str]]:
                 add(name + ".tab", widget.tabText(index))
         elif isinstance(widget, QGroupBox):
             add(name + ".title", widget.title())
+        elif isinstance(widget, QListWidget):
+            for index in range(widget.count()):
+                add(name + ".item", widget.item(index).text())
         elif isinstance(widget, QTreeWidget):
             header = widget.headerItem()
             for column in range(header.columnCount()):
@@ -125,6 +129,8 @@ def test_every_text_of_the_chinese_window_is_chinese(qtbot, inkling_home, chines
         window.help.show_reading()
         window.help.show_about()
         roots += list(window.help.dialogs.values())
+        for kind in ("score", "sample", "compare"):  # runs kept, listed by their titles as written then ("Sample: …")
+            save_experiment(window.store, kind, f"{kind.capitalize()}: 巴黎是哪个国家的首都？", {}, window.conversation_id)
         window.labs.show("score")
         roots.append(window.labs.dialog)
         window.show_model_library()
