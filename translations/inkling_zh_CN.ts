@@ -2481,8 +2481,24 @@ perplexity: {perplexity}</source>
         <translation>文件提前结束</translation>
     </message>
     <message>
+        <source>a {length}-byte string</source>
+        <translation>一个长达 {length} 字节的字符串</translation>
+    </message>
+    <message>
+        <source>arrays nested too deep</source>
+        <translation>数组嵌套过深</translation>
+    </message>
+    <message>
+        <source>unknown GGUF value type {kind}</source>
+        <translation>未知的 GGUF 值类型 {kind}</translation>
+    </message>
+    <message>
         <source>Cannot read {path}: {reason}</source>
         <translation>无法读取 {path}：{reason}</translation>
+    </message>
+    <message>
+        <source>a tensor with {dims} dimensions</source>
+        <translation>一个有 {dims} 个维度的张量</translation>
     </message>
     <message>
         <source>Not a server address: {url} (expected http://host:port or https://host)</source>
@@ -3003,6 +3019,10 @@ perplexity: {perplexity}</source>
     <message>
         <source>The archive holds {count} conversations; an import takes at most {limit}.</source>
         <translation>这个压缩包里有 {count} 个对话；一次导入最多 {limit} 个。</translation>
+    </message>
+    <message>
+        <source>{name} in the archive inflates to {size}, more than any conversation export ({limit}); nothing was imported.</source>
+        <translation>压缩包里的 {name} 解压后有 {size}，超过任何对话导出文件的大小（{limit}）；没有导入任何内容。</translation>
     </message>
     <message>
         <source>The archive inflates to {size}, more than an import takes ({limit}); nothing was imported.</source>
@@ -3619,6 +3639,18 @@ perplexity: {perplexity}</source>
     <message>
         <source>a part of it is missing or of the wrong kind</source>
         <translation>它有一部分缺失或类型不对</translation>
+    </message>
+    <message>
+        <source>the sources of message {id} are damaged ({reason})</source>
+        <translation>消息 {id} 的来源已损坏（{reason}）</translation>
+    </message>
+    <message>
+        <source>its length is not a whole number of token ids</source>
+        <translation>它的长度不是词元 ID 的整数倍</translation>
+    </message>
+    <message>
+        <source>the prompt tokens of message {id} are damaged ({reason})</source>
+        <translation>消息 {id} 的提示词词元已损坏（{reason}）</translation>
     </message>
 </context>
 </TS>

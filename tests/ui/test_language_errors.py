@@ -109,6 +109,21 @@ def test_a_damaged_trace_template_or_experiment_is_said_in_chinese(chinese, tmp_
         store.close()
 
 
+def test_a_damaged_model_file_is_said_in_chinese(chinese, tmp_path):
+    import struct
+
+    from desktop.core.engine.gguf import MAGIC, MAX_STRING, read_header
+    from desktop.core.engine.types import ModelLoadError
+
+    header = MAGIC + struct.pack("<IQQ", 3, 0, 1)
+    for name, data in (("short.gguf", header[:-3]), ("huge.gguf", header + struct.pack("<Q", MAX_STRING + 1) + b"k" * 64),
+                       ("kind.gguf", header + struct.pack("<Q", 1) + b"k" + struct.pack("<I", 99))):
+        (tmp_path / name).write_bytes(data)
+        with pytest.raises(ModelLoadError) as raised:
+            read_header(tmp_path / name)
+        assert "已损坏" in said(raised.value) and not english(said(raised.value)), said(raised.value)
+
+
 def test_sampler_settings_refused_are_said_in_chinese(chinese):
     with pytest.raises(ValueError) as raised:
         SamplerSettings(temperature=5.0, top_p=0.0, seed=-1).validated()

@@ -346,8 +346,9 @@ def _entries(archive: zipfile.ZipFile, limits: ImportLimits):
             count=f"{len(infos):,}", limit=f"{limits.entries:,}"))
     for info in infos:
         if info.file_size > limits.file_bytes:
-            raise TransferError(f"{info.filename} in the archive inflates to {_size(info.file_size)}, more than "
-                                f"any conversation export ({_size(limits.file_bytes)}); nothing was imported.")
+            raise TransferError(translate("core", "{name} in the archive inflates to {size}, more than any conversation "
+                                                  "export ({limit}); nothing was imported.").format(
+                name=info.filename, size=_size(info.file_size), limit=_size(limits.file_bytes)))
     total = sum(i.file_size for i in infos)
     if total > limits.total_bytes:
         raise TransferError(translate("core", "The archive inflates to {size}, more than an import takes ({limit}); nothing was "

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from desktop.core.engine.types import ModelLoadError
-from desktop.core.words import translate
+from desktop.core.words import Words, translate
 
 MAGIC = b"GGUF"
 _SCALARS = {0: "<B", 1: "<b", 2: "<H", 3: "<h", 4: "<I", 5: "<i", 6: "<f", 7: "<?", 10: "<Q", 11: "<q", 12: "<d"}
@@ -63,14 +63,14 @@ class _Reader:
         if end > len(self.buffer):
             raise EOFError
         if length > MAX_STRING:
-            raise ValueError(f"a {length:,}-byte string")
+            raise ValueError(translate("core", "a {length}-byte string").format(length=f"{length:,}"))
         text = bytes(self.buffer[self.pos:end]).decode("utf-8", errors="replace")
         self.pos = end
         return text
 
     def value(self, kind: int, depth: int = 0):
         if depth > MAX_NESTING:
-            raise ValueError("arrays nested too deep")
+            raise ValueError(translate("core", "arrays nested too deep"))
         if kind in _SCALARS:
             return self.read(_SCALARS[kind])
         if kind == _STRING:
@@ -94,7 +94,7 @@ class _Reader:
             for _ in range(count):
                 self.value(item_kind, depth + 1)
             return ArrayInfo(count)
-        raise ValueError(f"unknown GGUF value type {kind}")
+        raise ValueError(translate("core", "unknown GGUF value type {kind}").format(kind=kind))
 
 
 def is_gguf(path: Path) -> bool:
@@ -120,8 +120,14 @@ def read_header(path: Path, tensors: bool = True) -> GGUFHeader:
             with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as buffer:
                 return _parse(_Reader(buffer), tensors)
     except (EOFError, ValueError, struct.error, OverflowError, MemoryError) as error:
+        if error.args and isinstance(error.args[0], Words):
+            reason = error.args[0]  # the reader's own words
+        elif isinstance(error, (EOFError, struct.error)) or not str(error):
+            reason = translate("core", "the file ends too early")  # struct: fewer bytes left than a field needs
+        else:
+            reason = str(error)
         raise ModelLoadError(translate("core", "{name} is damaged: its GGUF header cannot be read ({reason})").format(
-            name=path.name, reason=str(error) or translate("core", "the file ends too early"))) from error
+            name=path.name, reason=reason)) from error
     except OSError as error:
         raise ModelLoadError(translate("core", "Cannot read {path}: {reason}").format(path=path, reason=error.strerror)) from error
 
@@ -139,7 +145,7 @@ def _parse(reader: _Reader, tensors: bool) -> GGUFHeader:
             name = reader.string()
             elements, dims = 1, reader.read("<I")
             if dims > MAX_DIMS:
-                raise ValueError(f"a tensor with {dims:,} dimensions")
+                raise ValueError(translate("core", "a tensor with {dims} dimensions").format(dims=f"{dims:,}"))
             for _ in range(dims):
                 elements *= reader.read("<Q")
             reader.pos += 4  # type (u32)

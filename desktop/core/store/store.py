@@ -14,12 +14,13 @@ from sqlite_utils import Database
 
 from desktop.core.backups import migrate
 from desktop.core.dbfiles import check_header, reraise
-from desktop.core.blobs import inflate
+from desktop.core.blobs import damage_reason, inflate
 from desktop.core.errors import DamagedDataError, InklingError
 from desktop.core.store.migrations import migrations
 from desktop.core.store.shapes import ENGINE, ENGINE_CHOICE, SAMPLER, SOURCES, STATS, parse_stored
 from desktop.core.probability.trace import TRACE_FORMAT_VERSION, TokenRecord, TraceBuilder, TraceTable, encode_trace
 from desktop.core.transactions import write_transaction
+from desktop.core.words import translate
 
 ROLES = frozenset({"system", "user", "assistant"})
 STATUSES = frozenset({"streaming", "complete", "cancelled", "error", "interrupted"})
@@ -456,7 +457,8 @@ class Store:
         try:
             return parse_stored(SOURCES, rows[0]["data"])
         except ValueError as error:
-            raise DamagedDataError(f"the sources of message {message_id} are damaged ({error})") from None
+            raise DamagedDataError(translate("core", "the sources of message {id} are damaged ({reason})").format(
+                id=message_id, reason=damage_reason(error))) from None
 
     def save_prompt_tokens(self, message_id: int, token_ids: list[int]) -> None:
         data = zlib.compress(np.asarray(token_ids, dtype="<i4").tobytes(), 6)
@@ -475,10 +477,11 @@ class Store:
         try:
             data = inflate(rows[0]["data"], MAX_PROMPT_TOKENS * 4)
             if len(data) % 4:
-                raise ValueError("its length is not a whole number of token ids")
+                raise ValueError(translate("core", "its length is not a whole number of token ids"))
             return np.frombuffer(data, dtype="<i4").tolist()
         except (zlib.error, TypeError, ValueError) as error:
-            raise DamagedDataError(f"the prompt tokens of message {message_id} are damaged ({error})") from None
+            raise DamagedDataError(translate("core", "the prompt tokens of message {id} are damaged ({reason})").format(
+                id=message_id, reason=damage_reason(error))) from None
 
     def save_prompt_record(self, message_id: int, data: bytes) -> None:
         """Keep what the reply's prompt looked like (an encoded desktop.core.prompt.record.PromptRecord)."""
