@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractSpinBox, QCheckBox, QComboBox, QDialog, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout, QListWidget,
-    QListWidgetItem, QMessageBox, QPlainTextEdit, QProgressBar, QPushButton, QScrollArea, QSpinBox, QSplitter,
+    QListWidgetItem, QMessageBox, QPlainTextEdit, QProgressBar, QPushButton, QScrollArea, QSizePolicy, QSpinBox, QSplitter,
     QVBoxLayout, QWidget,
 )
 
@@ -23,7 +23,7 @@ from desktop.core.models.settings import (
 from desktop.core.probability.sampling import SamplerSettings
 from desktop.core.settings import load_threads
 from desktop.core.store import Store
-from desktop.ui.inert import message_box, plain_label
+from desktop.ui.inert import message_box, plain_label, plain_tip
 from desktop.ui.library_scanner import LibraryScanner
 from desktop.ui.language import said
 
@@ -79,6 +79,9 @@ class ModelLibraryDialog(QDialog):
         self.facts.setObjectName("modelFacts")
         self.facts.setWordWrap(True)
         self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # A long path is one unbreakable word: it would widen the panel past the window (cut off on the right,
+        # scrolled sideways). It is clipped instead; the tooltip has it whole.
+        self.facts.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.fit = plain_label()
         self.fit.setObjectName("fitVerdict")
         self.fit.setWordWrap(True)
@@ -123,7 +126,13 @@ class ModelLibraryDialog(QDialog):
         form.addRow("", self.gpu_note)
         form.addRow(self.tr("CPU threads"), self.threads)
         form.addRow(self.tr("Batch size"), self.batch)
-        form.addRow(self.tr("Flash attention"), self.flash)
+        self.flash_note = plain_label()  # beside the box, wrapped: a checkbox's own text never wraps
+        self.flash_note.setObjectName("flashNote")
+        self.flash_note.setWordWrap(True)
+        flash_row = QHBoxLayout()
+        flash_row.addWidget(self.flash)
+        flash_row.addWidget(self.flash_note, 1)
+        form.addRow(self.tr("Flash attention"), flash_row)
         self.kv_note = plain_label()
         self.kv_note.setObjectName("kvNote")
         self.kv_note.setWordWrap(True)
@@ -146,6 +155,7 @@ class ModelLibraryDialog(QDialog):
         right_layout.addStretch(1)
         details = QScrollArea()  # facts, fit and every setting keep their height on a small screen
         details.setWidgetResizable(True)
+        details.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # notes wrap to the width
         details.setWidget(right)
         splitter = QSplitter()
         splitter.addWidget(left)
@@ -312,6 +322,7 @@ class ModelLibraryDialog(QDialog):
         lines.append(self.tr("Found at:"))
         lines += [f"  {self._source(p.source)}: {p.label} — {p.path}" for p in model.places]
         self.facts.setText("\n".join(lines))
+        self.facts.setToolTip(plain_tip("\n".join(lines)))
         settings = load_model_settings(self.store, model.path, facts)
         self.context.setRange(64, facts.context_length or max(settings.n_ctx, 131072))
         self.context.setValue(settings.n_ctx)
@@ -319,7 +330,7 @@ class ModelLibraryDialog(QDialog):
         self.threads.setValue(settings.n_threads)
         self.batch.setValue(settings.n_batch)
         self.flash.setChecked(settings.flash_attention)
-        self.flash.setText(self.tr("on: {what}").format(what=said(flash_attention_label(facts))))
+        self.flash_note.setText(self.tr("on: {what}").format(what=said(flash_attention_label(facts))))
         self.kv_note.setText(said(kv_type_label(facts)))
         self.kv_type.setCurrentText(settings.kv_type)
         self.system_prompt.setPlainText(settings.system_prompt or "")

@@ -61,7 +61,7 @@ def test_the_dialog_shows_facts_fit_and_the_cpu_build_note(qtbot, tmp_path, scan
         dialog.context.setValue(8192)
         assert "KV cache 180 MiB" in dialog.fit.text()  # the verdict follows the settings as they are edited
         assert dialog.context.maximum() == 8192  # up to the training context
-        assert "typically ±0.035 nats on this model (up to 0.23)" in dialog.flash.text()
+        assert "typically ±0.035 nats on this model (up to 0.23)" in dialog.flash_note.text()
         assert dialog.kv_note.text() == ("q8_0: about half the KV cache's memory; probabilities approximate, "
                                          "typically ±0.034 nats on this model (up to 0.22)")  # the fidelity benchmark's
         assert any("CPU build: see README" in label.text() for label in dialog.findChildren(type(dialog.facts)))
@@ -354,3 +354,20 @@ def test_a_user_picks_an_lm_studio_model_adjusts_it_chats_and_finds_it_again_aft
     select(again.model_library_dialog, mine)
     assert again.model_library_dialog.context.value() == 1024
     again.model_library_dialog.reject()
+
+
+def test_on_a_small_screen_every_note_wraps_to_the_panel_and_nothing_is_cut_off_on_the_right(qtbot, tmp_path, scanner,
+                                                                                            gemma_path):
+    from PySide6.QtWidgets import QScrollArea
+
+    store, dialog = make_dialog(qtbot, tmp_path, scanner)
+    try:
+        dialog.resize(760, 600)
+        dialog.show()
+        select(dialog, gemma_path)  # the longest notes: flash attention and KV cache on a 262k vocabulary
+        details = dialog.findChild(QScrollArea)
+        qtbot.waitUntil(lambda: details.widget().width() > 0)
+        assert details.widget().width() <= details.viewport().width()
+        assert str(gemma_path) in dialog.facts.toolTip()  # a path too long for the panel is whole in the tooltip
+    finally:
+        store.close()
