@@ -220,8 +220,16 @@ Compare it with the one on the server (openssl x509 -noout -fingerprint -sha256 
         <translation>访问凭据</translation>
     </message>
     <message>
+        <source>&amp;Trust this server&apos;s certificate…</source>
+        <translation>信任此服务器的证书(&amp;T)…</translation>
+    </message>
+    <message>
         <source>Your notes stay in notes.db on this computer; the server holds a copy of their vectors, rebuilt from notes.db. Chroma has no sign-in of its own: the token is sent as a bearer header for a proxy in front of it, and kept in the system keyring (or a file only you can read).</source>
         <translation>你的笔记保存在本机的 notes.db 中；服务器只保存其向量的副本，由 notes.db 重建。Chroma 本身没有登录功能：访问凭据以 Bearer 请求头发送给其前面的代理，并保存在系统密钥环中（或只有你能读取的文件中）。</translation>
+    </message>
+    <message>
+        <source>Its own certificate, trusted for this server only: {fingerprint}</source>
+        <translation>其自有证书，仅对此服务器信任：{fingerprint}</translation>
     </message>
 </context>
 <context>
@@ -3157,8 +3165,8 @@ perplexity: {perplexity}</source>
         <translation>{url} 上的 Chroma 服务器停止了应答（超时）。</translation>
     </message>
     <message>
-        <source>The Chroma server at {url} has a TLS certificate that is not trusted.</source>
-        <translation>{url} 上的 Chroma 服务器的 TLS 证书不受信任。</translation>
+        <source>The Chroma server at {url} has a TLS certificate that is not trusted. If it uses its own self-signed certificate, compare its fingerprint and trust it for this server only (Notes → Use a Chroma server…, or inkling notes server … --trust-fingerprint).</source>
+        <translation>{url} 上的 Chroma 服务器的 TLS 证书不受信任。如果它使用自己的自签名证书，请比对其指纹，并仅对此服务器信任它（笔记 → 使用 Chroma 服务器…，或 inkling notes server … --trust-fingerprint）。</translation>
     </message>
     <message>
         <source>The TLS handshake with the Chroma server at {url} failed.</source>

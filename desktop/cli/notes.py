@@ -49,6 +49,9 @@ def add_commands(commands) -> None:
     where.add_argument("--local", action="store_true", help="keep the index in this computer's data folder again")
     server.add_argument("--token-stdin", action="store_true",
                         help="read a token (sent as a bearer header, for the proxy in front of Chroma) from standard input")
+    server.add_argument("--trust-fingerprint", metavar="SHA256",
+                        help="trust the https server's own self-signed certificate, if its SHA-256 fingerprint is this "
+                             "(compare it with `openssl x509 -noout -fingerprint -sha256` on the server)")
 
 
 def _open_workspace(change: bool) -> Workspace:
@@ -179,11 +182,12 @@ def _reindex(library, args) -> int:
 
 def _server(workspace: Workspace, library, args) -> int:
     """Show where the index is, or move it to a Chroma server or back; notes.db is never touched."""
-    from desktop.core.notes.server_setting import describe, new_server, save_server
+    from desktop.core.notes.server_setting import describe, new_server, save_server, trusted_certificate
+    from desktop.core.tls import fingerprint
 
     store = workspace.store
-    if args.token_stdin and not args.url:
-        raise NotesUsageError("--token-stdin goes with a server address")
+    if (args.token_stdin or args.trust_fingerprint) and not args.url:
+        raise NotesUsageError("--token-stdin and --trust-fingerprint go with a server address")
     if not args.url and not args.local:
         print(describe(store))
         if library.index_notice:
@@ -199,11 +203,14 @@ def _server(workspace: Workspace, library, args) -> int:
         token = getpass.getpass("Token: ") if sys.stdin.isatty() else sys.stdin.readline().strip()
         if not token:
             raise NotesUsageError("No token was given.")
-    server = new_server(store, args.url, token)
+    certificate = trusted_certificate(args.url, args.trust_fingerprint) if args.trust_fingerprint else None
+    server = new_server(store, args.url, token, certificate)
     count = _with_cancel(lambda _cancel, progress: library.use_index(server, progress))
     note = save_server(store, workspace.folder, server)
     print(f"The notes' search index is now on {server.url}, collection {server.collection}: "
           f"{count} {_chunks(count)} pushed from notes.db (nothing re-embedded).")
+    if certificate:
+        print(f"trusted {server.url}'s certificate {fingerprint(certificate)} for this server only")
     if note:
         print(note, file=sys.stderr)
     return 0

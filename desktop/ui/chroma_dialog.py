@@ -1,15 +1,28 @@
 """Notes → Use a Chroma server…: keep the notes' vector index in the data folder or on a Chroma server."""
 
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
-    QButtonGroup, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QRadioButton, QVBoxLayout,
+    QButtonGroup, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPushButton, QRadioButton, QVBoxLayout,
 )
+
+from desktop.core.notes.chroma_server import server_certificate
+from desktop.core.tls import fingerprint
+from desktop.ui.server_dialog import confirm_certificate, read_in_background
 
 
 class ChromaServerDialog(QDialog):
-    """Asks where the index goes; the caller tries it (a job on the notes thread) and keeps it only if it works."""
+    """Asks where the index goes; the caller tries it (a job on the notes thread) and keeps it only if it works.
 
-    def __init__(self, where: str, url: str | None, has_token: bool, parent=None):
+    An https server with its own self-signed certificate: "Trust this server's certificate…" reads it (without
+    trusting it) and, once the user has compared its fingerprint, pins it for this server only.
+    """
+
+    certificateRead = Signal(object, object)  # the certificate the server shows (PEM) or None, error text or None
+
+    def __init__(self, where: str, url: str | None, has_token: bool, parent=None, certificate: str | None = None):
         super().__init__(parent)
+        self.certificate = certificate  # the pinned certificate, kept while the address stays the same
+        self._certificate_url = url
         self.setWindowTitle(self.tr("Notes search index"))
         self.setObjectName("chromaServerDialog")
         layout = QVBoxLayout(self)
@@ -36,6 +49,12 @@ class ChromaServerDialog(QDialog):
         form.addRow(self.tr("Server address"), self.url)
         form.addRow(self.tr("Token"), self.token)
         layout.addLayout(form)
+        self.trust_button = QPushButton(self.tr("&Trust this server's certificate…"), objectName="chromaTrust")
+        self.trusted = QLabel(objectName="chromaTrusted")
+        self.trusted.setWordWrap(True)
+        self.trusted.setTextFormat(self.trusted.textFormat().PlainText)  # a server's error text is shown as text
+        layout.addWidget(self.trust_button)
+        layout.addWidget(self.trusted)
         explain = QLabel(self.tr(
             "Your notes stay in notes.db on this computer; the server holds a copy of their vectors, rebuilt "
             "from notes.db. Chroma has no sign-in of its own: the token is sent as a bearer header for a proxy "
@@ -49,16 +68,49 @@ class ChromaServerDialog(QDialog):
         self._had_token = has_token
         (self.remote if url else self.local).setChecked(True)
         self.local.toggled.connect(self._enable)
+        self.url.textChanged.connect(self._enable)
+        self.trust_button.clicked.connect(self.on_trust)
+        self.certificateRead.connect(self._on_certificate)
         self._enable()
 
     def _enable(self) -> None:
         on_server = self.remote.isChecked()
         self.url.setEnabled(on_server)
         self.token.setEnabled(on_server)
+        if self.url.text().strip() != self._certificate_url:
+            self.certificate = None  # trusted for that address only
+        https = on_server and self.url.text().strip().startswith("https://")
+        self.trust_button.setVisible(https and self.certificate is None)
+        self.trusted.setVisible(https)
+        if self.certificate is not None:
+            self.trusted.setText(self.tr("Its own certificate, trusted for this server only: {fingerprint}").format(
+                fingerprint=fingerprint(self.certificate)))
+        elif not https:
+            self.trusted.clear()
 
-    def choice(self) -> tuple[str | None, str | None, bool]:
-        """(address or None for the data folder, a newly typed token or None, keep the stored token)."""
+    @Slot()
+    def on_trust(self) -> None:
+        """Read the certificate the server shows, off the GUI thread; the user then compares its fingerprint."""
+        self.trust_button.setEnabled(False)
+        read_in_background(server_certificate, self.url.text().strip(), self.certificateRead)
+
+    @Slot(object, object)
+    def _on_certificate(self, pem: str | None, error: str | None) -> None:
+        self.trust_button.setEnabled(True)
+        if pem is None:
+            self.trusted.setText(error)
+            return
+        if self.confirm_certificate(fingerprint(pem)):
+            self.certificate, self._certificate_url = pem, self.url.text().strip()
+            self._enable()
+
+    def confirm_certificate(self, shown: str) -> bool:
+        return confirm_certificate(self, shown)
+
+    def choice(self) -> tuple[str | None, str | None, bool, str | None]:
+        """(address or None for the data folder, a newly typed token or None, keep the stored token, the trusted
+        certificate or None)."""
         if not self.remote.isChecked():
-            return None, None, False
+            return None, None, False, None
         token = self.token.text().strip() or None
-        return self.url.text().strip(), token, token is None and self._had_token
+        return self.url.text().strip(), token, token is None and self._had_token, self.certificate

@@ -306,11 +306,11 @@ class NotesController(QObject):
         answer = self.ask_index_place(said(describe(self.store)), current)
         if answer is None:
             return
-        url, token, keep_token = answer
+        url, token, keep_token, certificate = answer
         if keep_token and current is not None:
             token = current.token
         try:
-            server = new_server(self.store, url, token) if url is not None else None
+            server = new_server(self.store, url, token, certificate) if url is not None else None
         except InklingError as error:
             self.notify.emit(said(error), 10000)
             self.panel.show_notice(said(error))
@@ -332,7 +332,8 @@ class NotesController(QObject):
         self.submit(self.tr("Moving the search index"), work, after=keep)
 
     def _ask_index_place(self, where: str, current):
-        dialog = ChromaServerDialog(where, current.url if current else None, bool(current and current.token), self.panel)
+        dialog = ChromaServerDialog(where, current.url if current else None, bool(current and current.token), self.panel,
+                                    certificate=current.certificate if current else None)
         return dialog.choice() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     def _show_index_notice(self) -> None:

@@ -3,7 +3,7 @@
 import threading
 from dataclasses import replace
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import QCoreApplication, Signal, Slot
 from PySide6.QtWidgets import (
     QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QMessageBox, QPushButton, QVBoxLayout,
 )
@@ -120,14 +120,7 @@ class AddServerDialog(QDialog):
     def on_trust(self) -> None:
         """Read the certificate the server shows (without trusting it) and ask the user to compare its fingerprint."""
         self.trust_button.setEnabled(False)
-        url = self.url.text().strip()
-        threading.Thread(target=self._read_certificate, args=(url,), daemon=True, name="inkling-certificate").start()
-
-    def _read_certificate(self, url: str) -> None:
-        try:
-            self.certificateRead.emit(fetch_certificate(url), None)
-        except InklingError as error:
-            self.certificateRead.emit(None, said(error))
+        read_in_background(fetch_certificate, self.url.text().strip(), self.certificateRead)
 
     @Slot(object, object)
     def _on_certificate(self, pem: str | None, error: str | None) -> None:
@@ -141,13 +134,7 @@ class AddServerDialog(QDialog):
             self.on_probe()
 
     def confirm_certificate(self, shown: str) -> bool:
-        """The user compares the fingerprint with the server's own and trusts it for this server only."""
-        answer = QMessageBox.question(self, self.tr("Trust this certificate?"), self.tr(
-            "The server shows a certificate that no authority vouches for. Its SHA-256 fingerprint is\n\n{fingerprint}"
-            "\n\nCompare it with the one on the server (openssl x509 -noout -fingerprint -sha256 -in cert.pem). "
-            "Trust it for this server only? If the certificate changes later, Inkling refuses the server again."
-        ).format(fingerprint=shown))
-        return answer == QMessageBox.StandardButton.Yes
+        return confirm_certificate(self, shown)
 
     def accept(self) -> None:
         if self.entry is None:
@@ -157,3 +144,25 @@ class AddServerDialog(QDialog):
             self.entry = replace(self.entry, key_in=self.keys.put(self.entry.name, key))
         super().accept()
 
+
+def confirm_certificate(parent, shown: str) -> bool:
+    """The user compares the fingerprint with the server's own and trusts it for this server only (any server)."""
+    answer = QMessageBox.question(parent, QCoreApplication.translate("AddServerDialog", "Trust this certificate?"),
+                                  QCoreApplication.translate("AddServerDialog",
+        "The server shows a certificate that no authority vouches for. Its SHA-256 fingerprint is\n\n{fingerprint}"
+        "\n\nCompare it with the one on the server (openssl x509 -noout -fingerprint -sha256 -in cert.pem). "
+        "Trust it for this server only? If the certificate changes later, Inkling refuses the server again."
+    ).format(fingerprint=shown))
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def read_in_background(fetch, url: str, done) -> None:
+    """Read a server's certificate off the GUI thread (it waits on the network); `done` (a signal) gets the PEM
+    and None, or None and the reason in words."""
+    def read() -> None:
+        try:
+            done.emit(fetch(url), None)
+        except InklingError as error:
+            done.emit(None, said(error))
+
+    threading.Thread(target=read, daemon=True, name="inkling-certificate").start()

@@ -5,9 +5,11 @@ import os
 import subprocess
 import sys
 
+from desktop.core.tls import fingerprint
 from tests.core.notes.chroma_run import BearerProxy, chroma_server  # noqa: F401  (the fixture)
 from tests.core.notes.test_chroma_server import server_count
 from tests.e2e.runner import inkling
+from tests.remote.certificates import self_signed
 from tests.remote.server import free_port
 
 CAT = "The lighthouse keeper has a cat. The cat is named Biscuit and sleeps on the stairs of the lamp room."
@@ -73,5 +75,25 @@ def test_a_token_is_read_from_stdin_and_never_stored_in_the_database(inkling_hom
         assert "a token in" in run("server", home=inkling_home)
         for path in inkling_home.rglob("*.db*"):
             assert b"tok-e2e-secret" not in path.read_bytes(), path
+    finally:
+        proxy.close()
+
+
+def test_a_server_with_its_own_certificate_is_trusted_by_its_fingerprint(inkling_home, tmp_path, chroma_server):
+    pem, tls = self_signed(tmp_path / "tls", "chroma.lan")
+    proxy = BearerProxy(chroma_server.url, token="tok-e2e", tls=tls)
+    try:
+        (tmp_path / "cat.md").write_text(CAT)
+        run("add", str(tmp_path / "cat.md"), home=inkling_home)
+        command = [sys.executable, "-m", "desktop", "notes", "server", proxy.url, "--token-stdin"]
+        environ = {**os.environ, "INKLING_HOME": str(inkling_home)}
+        refused = subprocess.run(command, input="tok-e2e\n", capture_output=True, text=True, timeout=120, env=environ)
+        assert refused.returncode == 2 and "not trusted" in refused.stderr and "--trust-fingerprint" in refused.stderr
+        done = subprocess.run([*command, "--trust-fingerprint", fingerprint(pem)], input="tok-e2e\n", capture_output=True,
+                              text=True, timeout=120, env=environ)
+        assert done.returncode == 0, done.stderr
+        assert "1 chunk pushed" in done.stdout and fingerprint(pem) in done.stdout
+        assert json.loads(run("search", "what is the cat called", "--json", home=inkling_home))[0]["title"] == "cat.md"
+        assert proxy.seen_authorization and set(proxy.seen_authorization) == {"Bearer tok-e2e"}
     finally:
         proxy.close()

@@ -6,8 +6,10 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QRadioButton
 
 from desktop.core.notes.server_setting import SETTING
 from desktop.ui.chroma_dialog import ChromaServerDialog
-from tests.core.notes.chroma_run import chroma_server  # noqa: F401  (the fixture)
+from desktop.core.tls import fingerprint
+from tests.core.notes.chroma_run import BearerProxy, chroma_server  # noqa: F401  (the fixture)
 from tests.core.notes.test_chroma_server import server_count
+from tests.remote.certificates import self_signed
 from tests.remote.server import free_port
 from tests.ui.test_notes_ui import CAT, add_note, ready
 
@@ -27,16 +29,16 @@ def test_the_dialog_asks_for_an_address_and_a_token(qtbot):
     dialog = ChromaServerDialog("The notes' search index is kept in this computer's data folder.", None, False)
     qtbot.addWidget(dialog)
     assert dialog.local.isChecked() and not dialog.url.isEnabled() and not dialog.token.isEnabled()
-    assert dialog.choice() == (None, None, False)
+    assert dialog.choice() == (None, None, False, None)
     dialog.remote.setChecked(True)
     assert dialog.url.isEnabled() and dialog.token.echoMode() == QLineEdit.EchoMode.Password
     dialog.url.setText(" http://chroma.lan:8000 ")
-    assert dialog.choice() == ("http://chroma.lan:8000", None, False)
+    assert dialog.choice() == ("http://chroma.lan:8000", None, False, None)
     dialog.token.setText("tok")
-    assert dialog.choice() == ("http://chroma.lan:8000", "tok", False)
+    assert dialog.choice() == ("http://chroma.lan:8000", "tok", False, None)
     kept = ChromaServerDialog("…", "http://chroma.lan:8000", True)
     qtbot.addWidget(kept)
-    assert kept.remote.isChecked() and kept.choice() == ("http://chroma.lan:8000", None, True)
+    assert kept.remote.isChecked() and kept.choice() == ("http://chroma.lan:8000", None, True, None)
 
 
 def test_notes_move_to_a_chroma_server_from_the_menu_and_back(qtbot, make_window, chroma_server):
@@ -61,7 +63,7 @@ def test_notes_move_to_a_chroma_server_from_the_menu_and_back(qtbot, make_window
     assert notes.panel.tree.topLevelItem(0).text(0) == "Lighthouse"
 
     # A server that refuses: said in words, and the one in use stays.
-    notes.ask_index_place = lambda where, current: (f"http://127.0.0.1:{free_port()}", None, False)
+    notes.ask_index_place = lambda where, current: (f"http://127.0.0.1:{free_port()}", None, False, None)
     with qtbot.waitSignal(notes.jobsIdle, timeout=60000):
         notes.choose_index_place()
     assert "refused the connection" in notes.panel.notice.text()
@@ -73,8 +75,32 @@ def test_notes_move_to_a_chroma_server_from_the_menu_and_back(qtbot, make_window
     notes = ready(qtbot, again)
     assert notes.library.server.url == chroma_server.url and notes.library.index.online
 
-    notes.ask_index_place = lambda where, current: (None, None, False)
+    notes.ask_index_place = lambda where, current: (None, None, False, None)
     with qtbot.waitSignal(notes.jobsIdle, timeout=60000):
         notes.choose_index_place()
     assert again.store.get_setting(SETTING) is None and notes.library.server is None
     assert notes.library.index.count() == 1
+
+
+def test_the_dialog_trusts_an_https_servers_own_certificate_after_showing_its_fingerprint(qtbot, tmp_path, chroma_server):
+    pem, tls = self_signed(tmp_path / "tls", "chroma.lan")
+    proxy = BearerProxy(chroma_server.url, token="tok", tls=tls)
+    try:
+        dialog = ChromaServerDialog("…", None, False)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        dialog.remote.setChecked(True)
+        dialog.url.setText("http://chroma.lan:8000")
+        assert dialog.trust_button.isHidden()  # plain http: no certificate to trust
+        dialog.url.setText(proxy.url)
+        assert dialog.trust_button.isVisible()
+        shown = []
+        dialog.confirm_certificate = lambda text: shown.append(text) or True
+        dialog.trust_button.click()
+        qtbot.waitUntil(lambda: dialog.certificate is not None, timeout=15000)
+        assert shown == [fingerprint(pem)] and dialog.choice() == (proxy.url, None, False, pem)
+        assert dialog.trust_button.isHidden() and fingerprint(pem) in dialog.trusted.text()
+        dialog.url.setText(proxy.url + "/other")  # trusted for that address only
+        assert dialog.certificate is None and dialog.choice()[3] is None and dialog.trust_button.isVisible()
+    finally:
+        proxy.close()

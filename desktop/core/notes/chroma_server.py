@@ -12,6 +12,7 @@ import numpy as np
 from desktop.core.errors import InklingError
 from desktop.core.notes.db import blob_vectors
 from desktop.core.notes.retrieval import StoredVectors
+from desktop.core.tls import read_certificate, tls_context
 from desktop.core.words import Words, translate
 
 API = "/api/v2"
@@ -35,6 +36,7 @@ class ChromaServer:
     collection: str
     token: str | None = None
     timeout_s: float = REQUEST_TIMEOUT_S
+    certificate: str | None = None  # PEM of its self-signed certificate, trusted for this server only
 
     def __repr__(self) -> str:  # the token never reaches a log or an error message
         return f"ChromaServer({self.url!r}, {self.collection!r}, token={'set' if self.token else None})"
@@ -67,7 +69,10 @@ def _transport_words(error: httpx.HTTPError, url: str) -> Words:
         return translate("core", "The Chroma server at {url} stopped answering (timeout).").format(url=url)
     if isinstance(error, httpx.ConnectError):
         if "CERTIFICATE_VERIFY_FAILED" in text:
-            return translate("core", "The Chroma server at {url} has a TLS certificate that is not trusted.").format(url=url)
+            return translate("core", "The Chroma server at {url} has a TLS certificate that is not trusted. If it uses its "
+                                     "own self-signed certificate, compare its fingerprint and trust it for this server "
+                                     "only (Notes → Use a Chroma server…, or inkling notes server … --trust-fingerprint)."
+                             ).format(url=url)
         if "SSL" in text:
             return translate("core", "The TLS handshake with the Chroma server at {url} failed.").format(url=url)
         if "Name or service not known" in text or "nodename" in text or "Temporary failure in name resolution" in text:
@@ -101,7 +106,8 @@ def probe(server: ChromaServer) -> str:
     url = server.url
     timeout = httpx.Timeout(server.timeout_s, connect=min(CONNECT_TIMEOUT_S, server.timeout_s))
     # trust_env=False: no proxy from the environment; redirects are not followed (never to another host).
-    with httpx.Client(base_url=url + API, headers=_headers(server), timeout=timeout, trust_env=False) as client:
+    with httpx.Client(base_url=url + API, headers=_headers(server), timeout=timeout, trust_env=False,
+                      verify=tls_context(server.certificate)) as client:
         try:
             response = client.get("/version")
         except httpx.HTTPError as error:
@@ -121,6 +127,11 @@ def probe(server: ChromaServer) -> str:
             "core", "The Chroma server at {url} speaks API {version}; Inkling needs a Chroma 1.x server.").format(
             url=url, version=version))
     return version
+
+
+def server_certificate(url: str) -> str:
+    """The certificate an https Chroma server (or its proxy) shows, read without trusting it: the user compares it."""
+    return read_certificate(check_url(url), ChromaServerError, CONNECT_TIMEOUT_S)
 
 
 def _chroma_error_words(error: Exception, server: ChromaServer) -> Words:
@@ -204,6 +215,11 @@ def _harden(client, server: ChromaServer) -> httpx.Client:
     and turns a non-JSON error answer into a bare Exception; set a timeout and name the HTTP status instead."""
     session = _session(client)
     session.timeout = httpx.Timeout(server.timeout_s, connect=min(CONNECT_TIMEOUT_S, server.timeout_s))
+    if server.certificate is not None:  # chromadb's settings take no SSL context: its client, made again with one
+        pinned = httpx.Client(timeout=session.timeout, limits=client._server.http_limits, headers=session.headers,
+                              verify=tls_context(server.certificate))
+        session.close()
+        session = client._server._session = pinned
 
     def say_status(response: httpx.Response) -> None:
         if response.status_code in (401, 403, 404) or response.status_code >= 500:

@@ -3,11 +3,13 @@
 import uuid
 from pathlib import Path
 
-from desktop.core.notes.chroma_server import ChromaServer, check_url
+from desktop.core.notes.chroma_server import ChromaServer, ChromaServerError, check_url, server_certificate
+from desktop.core.tls import fingerprint, same_fingerprint
 from desktop.core.secrets import SecretStore
 from desktop.core.words import translate
 
-SETTING = "notes_chroma_server"  # {"url": ..., "token_in": "keyring" | "file" | None}; absent: in the data folder
+# {"url": ..., "token_in": "keyring" | "file" | None, "certificate": PEM | None}; absent: in the data folder
+SETTING = "notes_chroma_server"
 LIBRARY_ID = "notes_library_id"  # names this library's collection, so several people can share one server
 TOKEN_NAME = "notes"
 TOKEN_FILE = "chroma-token.json"  # only when no system keyring exists; mode 0600, in the data folder
@@ -32,7 +34,7 @@ def load_server(store, data_folder: Path) -> ChromaServer | None:
     if not isinstance(saved, dict) or not saved.get("url"):
         return None
     token = token_store(data_folder).get(TOKEN_NAME) if saved.get("token_in") else None
-    return ChromaServer(saved["url"], collection_name(store), token)
+    return ChromaServer(saved["url"], collection_name(store), token, certificate=saved.get("certificate") or None)
 
 
 def describe(store) -> str:
@@ -47,9 +49,22 @@ def describe(store) -> str:
                              "{collection}.").format(url=saved["url"], token=token, collection=collection_name(store))
 
 
-def new_server(store, url: str, token: str | None) -> ChromaServer:
-    """The server the user typed in, not saved yet: the library tries it first (use_index), then save_server."""
-    return ChromaServer(check_url(url), collection_name(store), token or None)
+def new_server(store, url: str, token: str | None, certificate: str | None = None) -> ChromaServer:
+    """The server the user typed in, not saved yet: the library tries it first (use_index), then save_server.
+
+    `certificate`: its self-signed certificate (PEM) the user trusted, for this server only.
+    """
+    return ChromaServer(check_url(url), collection_name(store), token or None, certificate=certificate)
+
+
+def trusted_certificate(url: str, given_fingerprint: str) -> str:
+    """The server's certificate, if its SHA-256 fingerprint is the one the user gave (compared out of band)."""
+    pem = server_certificate(url)
+    if not same_fingerprint(given_fingerprint, pem):
+        raise ChromaServerError(translate(
+            "core", "{url} shows a certificate with fingerprint {shown}, not {given}: not trusted.").format(
+            url=url, shown=fingerprint(pem), given=given_fingerprint))
+    return pem
 
 
 def save_server(store, data_folder: Path, server: ChromaServer | None) -> str | None:
@@ -65,6 +80,7 @@ def save_server(store, data_folder: Path, server: ChromaServer | None) -> str | 
     token_in = tokens.put(TOKEN_NAME, server.token) if server.token else None
     if not server.token:
         tokens.delete(TOKEN_NAME)
-    store.set_setting(SETTING, {"url": server.url, "token_in": token_in})
+    pinned = {"certificate": server.certificate} if server.certificate else {}
+    store.set_setting(SETTING, {"url": server.url, "token_in": token_in} | pinned)
     return tokens.note if token_in == "file" else None
 

@@ -4,6 +4,7 @@ import os
 import signal
 import subprocess
 import sys
+import ssl
 import threading
 import time
 from dataclasses import dataclass
@@ -90,7 +91,8 @@ class ProxyFault:
 class BearerProxy:
     """What the README's reverse proxy does: forward to Chroma only with `Authorization: Bearer TOKEN`, else 401."""
 
-    def __init__(self, upstream: str, token: str):
+    def __init__(self, upstream: str, token: str, tls: ssl.SSLContext | None = None):
+        """`tls`: serve https with this (server-side) context, as a proxy with its own self-signed certificate."""
         self.upstream, self.token = upstream, token
         self.fault = ProxyFault()
         self.seen_authorization: list[str] = []
@@ -110,7 +112,9 @@ class BearerProxy:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        if tls is not None:
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
+        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self._server.server_address[1]}"
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
 
     def close(self) -> None:

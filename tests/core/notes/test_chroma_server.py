@@ -8,10 +8,12 @@ import pytest
 from chromadb.config import Settings
 
 from desktop.core.notes import NotesLibrary
-from desktop.core.notes.chroma_server import STALE_MARKER, ChromaServer, ChromaServerError, close_client
-from desktop.core.notes.server_setting import load_server, new_server, save_server, token_store
+from desktop.core.notes.chroma_server import STALE_MARKER, ChromaServer, ChromaServerError, close_client, probe
+from desktop.core.notes.server_setting import load_server, new_server, save_server, token_store, trusted_certificate
+from desktop.core.tls import fingerprint
 from desktop.core.workspace import open_workspace
 from tests.core.notes.chroma_run import BearerProxy, chroma_server, own_chroma_server  # noqa: F401  (fixtures)
+from tests.remote.certificates import self_signed
 
 CAT = "The lighthouse keeper has a cat. The cat is named Biscuit and sleeps on the stairs of the lamp room."
 BUDGET = "Project INK-4471 has a budget of 12,500 euros for the third quarter, approved by Margaret Oyelaran."
@@ -198,3 +200,31 @@ def test_the_token_is_kept_in_the_secret_store_never_in_the_database(tmp_path, m
             assert b"tok-very-secret-42" not in path.read_bytes(), path
         save_server(workspace.store, workspace.folder, None)
         assert load_server(workspace.store, workspace.folder) is None and tokens.get("notes") is None
+
+
+def test_a_server_with_its_own_certificate_is_used_once_its_fingerprint_is_trusted(tmp_path, embedder, chroma_server,
+                                                                                  monkeypatch):
+    """An https proxy with a self-signed certificate: refused (with how to trust it), then pinned for this server only."""
+    monkeypatch.setattr("desktop.core.secrets._usable_keyring", lambda: None)
+    pem, tls = self_signed(tmp_path / "tls", "chroma.lan")
+    other, _ = self_signed(tmp_path / "other", "chroma.lan")
+    proxy = BearerProxy(chroma_server.url, token="s3cret-token", tls=tls)
+    try:
+        with pytest.raises(ChromaServerError, match="not trusted.*trust it for this server only"):
+            probe(target(proxy.url, token="s3cret-token"))
+        with pytest.raises(ChromaServerError, match="not trusted"):
+            trusted_certificate(proxy.url, fingerprint(other))
+        with pytest.raises(ChromaServerError, match="not trusted"):  # another certificate pinned: refused before the token goes
+            probe(target(proxy.url, token="s3cret-token", certificate=other))
+        assert proxy.seen_authorization == []  # no request reached it: the token was never sent
+        pinned = trusted_certificate(proxy.url, fingerprint(pem).lower().replace(":", ""))
+        server = target(proxy.url, token="s3cret-token", certificate=pinned)
+        with NotesLibrary.open(tmp_path / "data", embedder, server=server) as library:
+            fill(library)
+            assert library.index.online and library.search("INK-4471", k=1)[0].title == "Budget"
+        assert set(proxy.seen_authorization) == {"Bearer s3cret-token"}
+        with open_workspace() as workspace:  # kept with the choice (a certificate is public), the token elsewhere
+            save_server(workspace.store, workspace.folder, new_server(workspace.store, proxy.url, "s3cret-token", pinned))
+            assert load_server(workspace.store, workspace.folder).certificate == pinned
+    finally:
+        proxy.close()

@@ -1,6 +1,5 @@
 """The HTTP side of a remote engine: one httpx client per server, its safety rules, and faults said in words."""
 
-import hashlib
 import ipaddress
 import json
 import socket
@@ -15,6 +14,7 @@ import httpx
 from httpx_sse import EventSource, SSEError
 
 from desktop.core.engine.types import EngineError
+from desktop.core.tls import fingerprint, read_certificate, same_fingerprint, tls_context  # noqa: F401  (their home)
 from desktop.core.words import translate
 
 # A stall this long with no byte from the server ends the reply (the stream itself, not the whole reply).
@@ -139,41 +139,9 @@ def open_client(address: ServerAddress) -> ServerClient:
     )
 
 
-def tls_context(pinned: str | None) -> ssl.SSLContext | bool:
-    """The system's trust store; or, for a server whose self-signed certificate the user trusted, that one alone.
-
-    With the pinned certificate as the only trust anchor, the handshake succeeds only when the server shows
-    exactly it (before any request, so the key is never sent elsewhere). Its name is not checked: the user
-    trusted this certificate, whatever host name it carries (self-signed ones rarely name an IP address).
-    """
-    if pinned is None:
-        return True
-    context = ssl.create_default_context(cadata=pinned)
-    context.check_hostname = False
-    return context
-
-
 def fetch_certificate(url: str, timeout: float = CONNECT_TIMEOUT_S) -> str:
     """The certificate an https server shows (PEM), read without trusting it, so the user can decide to."""
-    parts = urlsplit(check_url(url))
-    if parts.scheme != "https":
-        raise RemoteError(translate("core", "{url} is not https: there is no certificate to trust.").format(url=url))
-    try:
-        return ssl.get_server_certificate((parts.hostname, parts.port or 443), timeout=timeout)
-    except (OSError, ssl.SSLError) as error:
-        raise RemoteError(translate("core", "{url}: could not read its certificate ({reason}).").format(
-            url=url, reason=error.__class__.__name__)) from None
-
-
-def fingerprint(pem: str) -> str:
-    """SHA-256 of the certificate as `openssl x509 -noout -fingerprint -sha256` prints it (AB:CD:…)."""
-    digest = hashlib.sha256(ssl.PEM_cert_to_DER_cert(pem)).hexdigest().upper()
-    return ":".join(digest[i:i + 2] for i in range(0, len(digest), 2))
-
-
-def same_fingerprint(given: str, pem: str) -> bool:
-    """Whether a fingerprint the user typed (any case, with or without colons) is this certificate's."""
-    return given.replace(":", "").strip().upper() == fingerprint(pem).replace(":", "")
+    return read_certificate(check_url(url), RemoteError, timeout)
 
 
 def describe_transport_error(error: httpx.HTTPError, url: str) -> str:
