@@ -34,31 +34,41 @@ class Language:
         self.current = ENGLISH
         self.translated = False  # Inkling's own translation was found (not: `make setup` has not compiled it)
         self._translators: list[QTranslator] = []
+        self._kept: list[bytes] = []  # the installed translations' bytes, which Qt reads without copying
 
     def apply(self, choice: str) -> str:
         """Show the window in the chosen language from now on; returns the language used ("en" or "zh_CN")."""
         for translator in self._translators:
             QCoreApplication.removeTranslator(translator)
-        self._translators = []
+        self._translators, self._kept = [], []
         self.current = resolve(choice)
+        self.translated = False
         if self.current == ENGLISH:
             # English's plural forms only ("1 chunk", "2 chunks" for tr("%n chunk(s)", "", n)): inkling_en.qm,
             # from translations/inkling_en.ts (lupdate -pluralonly); the other strings are their own English.
-            translator = QTranslator(self.app)
-            if translator.load("inkling_en", str(self.folder)):
-                QCoreApplication.installTranslator(translator)
-                self._translators.append(translator)
+            self._install(self.folder / "inkling_en.qm")
         if self.current == CHINESE:
+            self.translated = self._install(self.folder / "inkling_zh_CN.qm")
             # Qt's own dialogs and context menus (file dialogs, message box buttons) from PySide6's qtbase_zh_CN.
-            qt_folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-            for name, folder in (("inkling_zh_CN", str(self.folder)), ("qtbase_zh_CN", qt_folder)):
-                translator = QTranslator(self.app)
-                if translator.load(name, folder):
-                    QCoreApplication.installTranslator(translator)
-                    self._translators.append(translator)
-        self.translated = self.current == CHINESE and any(t.filePath().startswith(str(self.folder)) for t in self._translators)
+            self._install(Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)) / "qtbase_zh_CN.qm")
         use_chinese_font(self.app, chinese_ui=self.current == CHINESE)
         return self.current
+
+    def _install(self, path: Path) -> bool:
+        """Install the translation in `path`, read into memory: a translator given the file maps it, and a .qm
+        compiled again while Inkling runs (`make setup`, an update) then changed under it, so its lookups missed
+        and strings showed in English. Qt reads the bytes in place: they are kept here while it is installed."""
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return False  # not compiled (`make setup` not run): the strings stay English
+        translator = QTranslator(self.app)
+        if not translator.load(data, str(path.parent)):
+            return False
+        QCoreApplication.installTranslator(translator)
+        self._translators.append(translator)
+        self._kept.append(data)
+        return True
 
 
 class LanguageMenu(QObject):

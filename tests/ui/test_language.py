@@ -191,3 +191,33 @@ def test_counts_of_notes_chunks_read_in_the_languages_own_plural(qapp, tmp_path,
         language.folder = tmp_path / "none"
         language.apply(ENGLISH)  # its translators removed: the other tests read the strings as written
     assert said == [one, three]
+
+
+def test_a_translation_compiled_again_while_the_window_runs_keeps_the_window_chinese(qapp, tmp_path):
+    """`make setup` (or an update) rewrites inkling_zh_CN.qm in place while Inkling runs: a translator that mapped
+    the file then missed some lookups, and the model label's "chat", the Lab menu, the status bar's figures and the
+    reply's made-with line showed in English."""
+    from PySide6.QtCore import QCoreApplication
+
+    from desktop.ui.language import Language
+
+    def compile_to(ts: Path) -> None:
+        subprocess.run([str(BIN / "pyside6-lrelease"), "-silent", str(ts), "-qm", str(tmp_path / "inkling_zh_CN.qm")],
+                       check=True)
+
+    compile_to(TS)
+    language = Language(qapp, tmp_path)
+    shown = [("MainWindow", "&Lab"), ("MainWindow", "chat"), ("ReplyController", "{rate} tok/s · context {used} / {n_ctx}"),
+             ("core", "notes off"), ("core", "seed {seed}")]
+    try:
+        assert language.apply(CHINESE) == CHINESE and language.translated
+        before = [QCoreApplication.translate(*key) for key in shown]
+        assert before == ["实验(&L)", "聊天", "{rate} 词元/秒 · 上下文 {used} / {n_ctx}", "笔记关", "随机种子 {seed}"]
+        # another version of the translation (here: every other message left out) compiled over the same file
+        other = tmp_path / "other.ts"
+        other.write_text(re.sub(r"(<message>.*?</message>\s*)(<message>.*?</message>)", r"\1", TS.read_text(encoding="utf-8"),
+                                flags=re.S), encoding="utf-8")
+        compile_to(other)
+        assert [QCoreApplication.translate(*key) for key in shown] == before
+    finally:
+        language.apply(ENGLISH)
