@@ -2438,7 +2438,7 @@ perplexity: {perplexity}</source>
         <translation>我的笔记里关于下一次旅行说了什么？</translation>
     </message>
     <message>
-        <source>Add a note first (Notes → Add note…); the reply lists the notes it used, with scores.</source>
+        <source>Add a note first (Notes → New note); the reply lists the notes it used, with scores.</source>
         <translation>先添加一条笔记（笔记 → 新建笔记）；回复会列出它用到的笔记及其分数。</translation>
     </message>
     <message>

@@ -51,6 +51,9 @@ class ConversationList(QListWidget):
         self.setObjectName("conversationList")
         self._fetch = fetch
         self.setUniformItemSizes(True)  # thousands of conversations lay out without measuring each
+        # A long title ends in "…" at the list's edge instead of widening the list behind a sideways scroll bar.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.order = order
         self._conversations: list[Conversation] = []
         self._pin_icon = _pin_icon()

@@ -11,7 +11,7 @@ SUGGESTIONS = (
     (QT_TRANSLATE_NOOP("WelcomeView", "Write a four-line poem about the sea."),
      QT_TRANSLATE_NOOP("WelcomeView", "Then Regenerate it at temperature 0 and 1.5 (Sampling panel) and compare the branches with ‹ ›.")),
     (QT_TRANSLATE_NOOP("WelcomeView", "What do my notes say about my next trip?"),
-     QT_TRANSLATE_NOOP("WelcomeView", "Add a note first (Notes → Add note…); the reply lists the notes it used, with scores.")),
+     QT_TRANSLATE_NOOP("WelcomeView", "Add a note first (Notes → New note); the reply lists the notes it used, with scores.")),
     (QT_TRANSLATE_NOOP("WelcomeView", "Name three uses of a paperclip."),
      QT_TRANSLATE_NOOP("WelcomeView", "Click a token, then an alternative in the Probabilities panel: the reply continues from it as a branch.")),
 )

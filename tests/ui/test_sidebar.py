@@ -38,3 +38,20 @@ def test_title_order_is_the_stores(qtbot, inkling_home):
         assert titles(sidebar) == ["Alpha", "beta", "gamma"]
     finally:
         store.close()
+
+
+def test_a_long_title_is_elided_without_a_sideways_scroll_bar(qtbot, inkling_home):
+    store = open_store(database_path())
+    try:
+        store.create_conversation("Why is the sky blue? Answer in two sentences, and then tell me about sunsets.")
+        sidebar = ConversationList(store.list_conversations)
+        qtbot.addWidget(sidebar)
+        sidebar.resize(220, 300)
+        sidebar.show()
+        sidebar.refresh(None)
+        qtbot.waitExposed(sidebar)
+        sidebar.doItemsLayout()  # a list view lays its items out on a later turn of the event loop
+        qtbot.wait(50)
+        assert sidebar.horizontalScrollBar().maximum() == 0 and not sidebar.horizontalScrollBar().isVisible()
+    finally:
+        store.close()
