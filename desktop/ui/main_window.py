@@ -299,6 +299,7 @@ class MainWindow(QMainWindow):
             self.engine.worker.modelLoaded.disconnect(self._model_loaded)
             self.engine.worker.modelFailed.disconnect(self._model_failed)
             self.engine.worker.modelProgress.disconnect(self._model_progress)
+            self.engine.cancel_all()  # a Lab run of this window's: its answers would have no window to go to
             self.engine.setParent(None)  # not deleted with this window
             self._engine_handed_over = True
             kept = KeptEngine(self.engine, self.model_info, server)

@@ -187,10 +187,14 @@ class EngineController(QObject):
     def _forget(self, request_id: int, _payload) -> None:
         self._cancels.pop(request_id, None)
 
-    def shutdown(self) -> None:
-        """Cancel, close the engine and end the thread; a worker still busy after a bound is abandoned."""
+    def cancel_all(self) -> None:
+        """Stop every reply and job asked for so far (the window that asked is going); the engine stays loaded."""
         for cancel in self._cancels.values():
             cancel.set()
+
+    def shutdown(self) -> None:
+        """Cancel, close the engine and end the thread; a worker still busy after a bound is abandoned."""
+        self.cancel_all()
         if self._thread.isRunning():
             self._closeRequested.emit()  # the worker closes the engine, then ends its thread
             stop_thread(self._thread)

@@ -341,7 +341,11 @@ def test_view_language_keeps_the_loaded_model_and_the_new_window_chats_with_it(q
         first.show()
         qtbot.waitUntil(lambda: first.model_info is not None, timeout=60000)
         send(qtbot, first, "Hello")
+        stopped = []  # a Lab run of the first window's, still going when the language changes: it is stopped
+        first.engine.run_job(lambda engine, cancel, report: stopped.append(cancel.wait(60)))
         first.findChild(QAction, "language_zh_CN").trigger()
+        qtbot.waitUntil(lambda: bool(stopped), timeout=90000)
+        assert stopped == [True]
         second = relauncher.window
         assert second.model_info is not None and "聊天" in second.model_label.text()  # at once, no "Loading…"
         assert not second.load_progress.isVisible()
