@@ -69,11 +69,7 @@ class BudgetMeter(QWidget):
         layout.setSpacing(2)
         self.bar = BudgetBar()
         self.bar.setAccessibleName(self.tr("Context budget"))
-        self.legend = QLabel()
-        self.legend.setObjectName("budgetLegend")
-        self.legend.setTextFormat(Qt.TextFormat.RichText)
-        # cut at the right edge rather than widening the chat column (which would squeeze the conversation list)
-        self.legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.legend = FittedLegend()
         self.total = QLabel()
         self.total.setObjectName("budgetTotal")
         row = QHBoxLayout()
@@ -95,13 +91,11 @@ class BudgetMeter(QWidget):
         parts = [("system", split.system), ("notes", split.notes), ("history", split.history), ("message", split.message),
                  ("framing", split.framing)]
         self.bar.set_segments(parts, split.n_ctx, split.reserve)
-        legend = " ".join(
-            f"<span style='color:{PART_COLOURS[part]}'>■</span>&nbsp;{self.tr(PART_LABELS[part])}&nbsp;"
-            f"{'~' if part == 'notes' and tokens else ''}{tokens:,}&nbsp;"
-            for part, tokens in parts if tokens or part == "message"  # an empty part is only noise
-        )
-        self.legend.setText(legend)
-        self.legend.setToolTip(f"{self.tr(PART_LABELS['framing'])}: {self.tr(PART_TIPS['framing'])}")
+        entries = [(part, self.tr(PART_LABELS[part]), f"{'~' if part == 'notes' and tokens else ''}{tokens:,}")
+                   for part, tokens in parts if tokens or part == "message"]  # an empty part is only noise
+        self.legend.set_entries(entries)
+        self.legend.setToolTip("\n".join([f"{label} {count}" for _part, label, count in entries]
+                                         + [f"{self.tr(PART_LABELS['framing'])}: {self.tr(PART_TIPS['framing'])}"]))
         self.total.setText(self.tr("Reply room {room} / {size}").format(room=f"{split.reply_room:,}", size=f"{split.n_ctx:,}")
                            + (self.tr(" ≈ estimated") if split.estimated else ""))
         self.total.setToolTip(
@@ -125,7 +119,7 @@ class BudgetMeter(QWidget):
     def show_problem(self, text: str) -> None:
         self.split = None
         self.bar.set_segments([], 0, 0)
-        self.legend.setText("")
+        self.legend.set_entries([])
         self.total.setText(text)
         self.warning.set_full_text("")
 
@@ -155,3 +149,40 @@ class ElidedLabel(QLabel):
 
     def _elide(self) -> None:
         self.setText(self.fontMetrics().elidedText(self.full_text, Qt.TextElideMode.ElideRight, max(self.width(), 1)))
+
+
+class FittedLegend(QLabel):
+    """The parts with their token counts, made to fit the width: with their names, else only colour and count, else
+    the first ones and "…". Never cut through a number (a cut "11" would read "1"); the tooltip has them all."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("budgetLegend")
+        self.setTextFormat(Qt.TextFormat.RichText)
+        # never widens the chat column (which would squeeze the conversation list)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.entries: list[tuple[str, str, str]] = []  # part, its name, its count as shown
+
+    def set_entries(self, entries: list[tuple[str, str, str]]) -> None:
+        self.entries = entries
+        self._fit()
+
+    def resizeEvent(self, event):  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        metrics, width = self.fontMetrics(), self.width()
+        named = [f"■ {label} {count}" for _part, label, count in self.entries]
+        bare = [f"■ {count}" for _part, _label, count in self.entries]
+        if metrics.horizontalAdvance("  ".join(named)) <= width:
+            shown, with_names = len(self.entries), True
+        else:
+            with_names, shown = False, len(self.entries)
+            while shown and metrics.horizontalAdvance("  ".join(bare[:shown] + (["…"] if shown < len(bare) else []))) > width:
+                shown -= 1
+        html = "&nbsp;&nbsp;".join(
+            f"<span style='color:{PART_COLOURS[part]}'>■</span>&nbsp;" + (f"{label}&nbsp;" if with_names else "") + count
+            for part, label, count in self.entries[:shown])
+        more = shown < len(self.entries) and metrics.horizontalAdvance("  …" if shown else "…") <= width
+        self.setText(html + (("&nbsp;&nbsp;…" if shown else "…") if more else ""))

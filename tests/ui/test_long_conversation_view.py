@@ -118,4 +118,4 @@ def test_the_next_turns_template_is_framing_not_message(qtbot, make_window):
     qtbot.waitUntil(lambda: measured(window), timeout=10000)
     split = window.tools.meter.split
     assert split.message == 0 and split.framing > 0  # an empty box is not "Message 11"
-    assert "Template" in window.tools.meter.legend.text()
+    assert "Template" in window.tools.meter.legend.toolTip()
