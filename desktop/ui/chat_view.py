@@ -33,6 +33,9 @@ def status_badge(status: str) -> str:
     return QCoreApplication.translate("MessageView", STATUS_BADGES[status]) if status in STATUS_BADGES else ""
 
 
+FOOTER_ROWS = ("sources", "summary")
+
+
 class MessageView(QFrame):
     """One message: who wrote it, a status badge, and the text."""
 
@@ -63,6 +66,12 @@ class MessageView(QFrame):
         layout.addWidget(self.made_with)
         layout.addWidget(self.body)
         layout.addWidget(self.badge)
+        # Rows under a reply, each in its place whichever is attached first (a live reply gets its summary
+        # before its sources; a reopened one the other way round): its sources, then its confidence summary.
+        self._footer = {name: QVBoxLayout() for name in FOOTER_ROWS}
+        for row in self._footer.values():
+            row.setContentsMargins(0, 0, 0, 0)
+            layout.addLayout(row)
         self.unsent = False
         self.unsent_label = plain_label(self.tr("not sent to the model"))
         self.unsent_label.setObjectName("unsentNote")
@@ -77,6 +86,16 @@ class MessageView(QFrame):
         self._render_timer.timeout.connect(self._render)
         self.body.anchorClicked.connect(self._anchor_clicked)
         self.show_message(message)
+
+    def set_footer(self, name: str, widget: QWidget | None) -> None:
+        """Put `widget` in the footer row `name` (one of FOOTER_ROWS), replacing what was there; None empties it."""
+        row = self._footer[name]
+        while row.count():
+            old = row.takeAt(0).widget()
+            old.hide()
+            old.deleteLater()
+        if widget is not None:
+            row.addWidget(widget)
 
     def show_message(self, message: Message) -> None:
         self.content = message.content

@@ -223,14 +223,12 @@ class TokenInspector(QObject):
             reply.problem = self.tr("this reply has no token data")
         # the system prompt and notes of "how it was made" come from the same lazy, newest-first pass
         reply.view.set_made_with(reply.message, *prompt_facts(self.store, reply.message))
-        if reply.summary is not None:
-            reply.summary.deleteLater()
-            reply.summary = None
+        reply.summary = None
         summary = summarize(reply.table.logprobs, reply.table.token_texts()) if reply.table is not None else None
         if summary is not None:
             reply.summary = ReplySummaryView(summary)
             reply.summary.tokenSelected.connect(lambda index, key=reply.message.id: self.select(key, index))
-            reply.view.layout().addWidget(reply.summary)
+        reply.view.set_footer("summary", reply.summary)
 
     def finished(self, view: MessageView, message: Message, table: TraceTable) -> None:
         """The reply ended: its session's in-memory trace becomes the reply's; the streamed heat is kept."""

@@ -108,3 +108,26 @@ def test_branch_headers_say_how_each_reply_was_made(qtbot, make_window):
     back = window.chat.views()[-1]
     assert back.message_id == first_id
     assert back.made_with.text().startswith("T 0 · seed ") and back.made_with.text() != made
+
+
+def test_a_reply_s_sources_stay_above_its_summary_whichever_is_attached_first(qtbot):
+    from PySide6.QtWidgets import QLabel
+
+    from desktop.core.store.store import Message
+    from desktop.ui.chat_view import MessageView
+
+    views = []
+    for order in (("summary", "sources"), ("sources", "summary")):  # a live reply, a reopened one
+        view = MessageView(Message(1, 1, None, "assistant", "Paris.", "complete", None, None, None, "stop", None,
+                                   "2026-12-01", "2026-12-01"), "SmolLM2")
+        qtbot.addWidget(view)
+        rows = {name: QLabel(name) for name in order}
+        for name in order:
+            view.set_footer(name, rows[name])
+        view.show()
+        qtbot.waitExposed(view)
+        assert rows["sources"].y() < rows["summary"].y()
+        views.append(view)
+    view.set_footer("sources", None)  # a reply whose sources went: the row is emptied, the summary stays
+    qtbot.waitUntil(lambda: not rows["sources"].isVisible())
+    assert rows["summary"].isVisible()
