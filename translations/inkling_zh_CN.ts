@@ -3660,5 +3660,13 @@ perplexity: {perplexity}</source>
         <source>the prompt tokens of message {id} are damaged ({reason})</source>
         <translation>消息 {id} 的提示词词元已损坏（{reason}）</translation>
     </message>
+    <message>
+        <source>the disk is full; what was written so far is kept up to the last save</source>
+        <translation>磁盘已满；已写出的内容保留到上次保存为止</translation>
+    </message>
+    <message>
+        <source>the reply could not be saved ({error}); what was written so far is kept up to the last save</source>
+        <translation>回复无法保存（{error}）；已写出的内容保留到上次保存为止</translation>
+    </message>
 </context>
 </TS>

@@ -131,7 +131,8 @@ class MessageView(QFrame):
     def set_status(self, status: str, error: str | None = None, damaged: tuple[str, ...] = ()) -> None:
         badge = status_badge(status)
         if status == "error" and error:
-            badge = self.tr("error: {error}").format(error=error)
+            # kept in the store as said then; a fixed reason of the core's (a full disk) reads translated
+            badge = self.tr("error: {error}").format(error=QCoreApplication.translate("core", error))
         if damaged:  # the text is shown; the stored values that could not be read are named
             badge = " · ".join(filter(None, [badge, self.tr("damaged {parts}: could not be read").format(
                 parts=self.tr(" and ").join(damaged))]))

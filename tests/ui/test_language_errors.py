@@ -179,3 +179,20 @@ def test_a_notes_file_reason_with_its_details_is_said_in_chinese(chinese, tmp_pa
     warning = read_file(bad).warning
     assert str(warning).startswith("not valid UTF-8: 3 undecodable")
     assert said(stored_words(str(warning))) == "不是有效的 UTF-8：3 处无法解码的字节序列已替换为 �"
+
+
+def test_a_reply_that_could_not_be_saved_says_why_in_chinese(chinese, qtbot, tmp_path):
+    from desktop.core.conversation.session import DISK_FULL_REPLY, ReplyNotSavedError
+    from desktop.ui.chat_view import MessageView
+
+    store = open_store(tmp_path / "inkling.db")
+    try:
+        conversation = store.create_conversation("t")
+        reply = store.add_message(conversation.id, "assistant", "half a repl", status="error")
+        store.update_message(reply.id, error=str(DISK_FULL_REPLY))  # kept in English, as the core said it
+        view = MessageView(store.get_message(reply.id), "SmolLM2")
+        qtbot.addWidget(view)
+        assert view.badge.text() == "出错：磁盘已满；已写出的内容保留到上次保存为止"
+    finally:
+        store.close()
+    assert said(ReplyNotSavedError(DISK_FULL_REPLY)) == "磁盘已满；已写出的内容保留到上次保存为止"

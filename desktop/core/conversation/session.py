@@ -11,10 +11,10 @@ from desktop.core.engine.types import Finished, TokenEvent
 from desktop.core.errors import InklingError
 from desktop.core.store import Message, Store
 from desktop.core.probability.trace import TokenRecord, TraceBuilder, TraceTable
+from desktop.core.words import translate
 
 FLUSH_INTERVAL_S = 1.0
-KEPT = "what was written so far is kept up to the last save"
-DISK_FULL_REPLY = f"the disk is full; {KEPT}"
+DISK_FULL_REPLY = translate("core", "the disk is full; what was written so far is kept up to the last save")
 
 
 class ReplyNotSavedError(InklingError):
@@ -131,7 +131,8 @@ class ReplySession:
 
     def _save_failed(self, error: InklingError) -> Message:
         """End as an error showing what the database holds (text and trace of the last save), so views agree."""
-        reason = DISK_FULL_REPLY if isinstance(error, DiskFullError) else f"the reply could not be saved ({error}); {KEPT}"
+        reason = DISK_FULL_REPLY if isinstance(error, DiskFullError) else translate(
+            "core", "the reply could not be saved ({error}); what was written so far is kept up to the last save").format(error=error)
         self.save_error = ReplyNotSavedError(reason)
         self.save_error.__cause__ = error
         try:
