@@ -1,7 +1,9 @@
 """Inkling's SQLite files in trouble — damaged, read-only, on a full disk — said in words that name the file."""
 
+import os
 import shutil
 import sqlite3
+import threading
 from pathlib import Path
 from typing import NoReturn
 
@@ -106,15 +108,41 @@ def database_file(conn: sqlite3.Connection) -> Path:
     raise ValueError("the connection has no main database")
 
 
+# (device, inode) -> a descriptor of a database file this process keeps open for its whole life: see _read_start
+_HELD: dict[tuple[int, int], int] = {}
+_HELD_LOCK = threading.Lock()
+
+
+def _read_start(path: Path) -> tuple[bytes, int]:
+    """The file's first 100 bytes and its size, read through a descriptor this process never closes.
+
+    POSIX drops every fcntl lock a process holds on a file as soon as it closes any descriptor of it. SQLite
+    keeps its own descriptors open for that reason; an open()/close() here while this process has the database
+    open (the window's daily backup, a notes connection opened on another thread) would drop the window's
+    SQLite locks, and the next other process to close the database (an `inkling` command) would then delete
+    the -wal the window still writes to: every later change lost. A held descriptor also pins its inode, so
+    (device, inode) names one file for as long as it is held.
+    """
+    if not hasattr(os, "pread"):  # Windows: its file locks are not POSIX's, and a held handle would block a rename
+        with open(path, "rb") as handle:
+            return handle.read(100), handle.seek(0, 2)
+    with _HELD_LOCK:
+        stat = os.stat(path)
+        fd = _HELD.get((stat.st_dev, stat.st_ino))
+        if fd is None:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+            opened = os.fstat(fd)
+            _HELD[(opened.st_dev, opened.st_ino)] = fd
+        return os.pread(fd, 100, 0), os.fstat(fd).st_size
+
+
 def check_header(path: Path) -> None:
     """Refuse a file that is not SQLite or is shorter than its own header says, before SQLite reads a page of it.
 
     SQLite only notices a truncated file when a query reaches a missing page; this costs one 100-byte read.
     """
     try:
-        with open(path, "rb") as handle:
-            header = handle.read(100)
-            size = handle.seek(0, 2)
+        header, size = _read_start(path)
     except FileNotFoundError:
         return
     if not header:

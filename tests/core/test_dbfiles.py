@@ -62,3 +62,32 @@ def test_sqlites_own_errors_become_words_naming_the_file(tmp_path):
     with pytest.raises(sqlite3.OperationalError) as raised:
         sqlite3.connect(sound).execute("SELECT * FROM no_such_table")
     assert explain(raised.value, sound) is None  # a bug, not the environment: raised as it is
+
+
+READER = ("import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+          "print(','.join(sorted(r[0] for r in c.execute('SELECT key FROM settings')))); c.close()")
+
+
+def test_the_daily_backup_keeps_the_windows_changes_visible_to_other_processes(tmp_path):
+    """The window's daily backup checks the header of the database the window has open: with open()/close(), POSIX
+    dropped the window's SQLite locks, the next `inkling` command to close the database deleted the -wal the window
+    still wrote to, and every later change was lost (before: the second read said "a" and the -wal was gone)."""
+    import subprocess
+    import sys
+
+    from desktop.core.backups import make_backup
+    from desktop.core.store import open_store
+
+    path = tmp_path / "inkling.db"
+    store = open_store(path)
+    try:
+        store.set_setting("a", 1)
+        make_backup(tmp_path, "inkling.db")  # what DailyBackups does in the window's process
+        def read() -> str:
+            return subprocess.run([sys.executable, "-c", READER, str(path)], capture_output=True, text=True,
+                                  check=True, timeout=60).stdout.strip()
+        assert read() == "a"  # another process (an `inkling` command) reads and closes
+        store.set_setting("b", 2)  # the window goes on writing
+        assert read() == "a,b" and (tmp_path / "inkling.db-wal").exists()
+    finally:
+        store.close()
