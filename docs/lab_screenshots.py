@@ -71,6 +71,7 @@ def main() -> int:
 
     window.sampling.set_settings(SamplerSettings(temperature=0.0, max_tokens=20, seed=1))
     lab.open_tab("compare")
+    lab.compare_tab.reply_tokens.setValue(20)  # the comparison's own reply length
     first, second, third, fourth = lab.compare_tab.editors
     first.field.setText("temperature=0")
     second.field.setText("temperature=1.5,seed=4")

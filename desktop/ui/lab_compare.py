@@ -92,6 +92,7 @@ class CompareTab(QWidget):
     def set_engine_choices(self, engines: list[tuple[str, str]]) -> None:
         for editor in self.editors:
             editor.set_engines(engines)
+        self._release_unused()  # a server removed since: its column is back on this window's model
 
     def _release_unused(self, _index: int = 0) -> None:
         """An engine no column names any more is closed (it holds a whole model), unless a run still uses it."""

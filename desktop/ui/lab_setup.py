@@ -115,6 +115,7 @@ class SetupEditor(QWidget):
     def set_engines(self, engines: list[tuple[str, str]]) -> None:
         """The engines a column can use (the Engine menu's servers change), keeping the one chosen."""
         chosen = self.engine.currentData()
+        self.engine.blockSignals(True)  # the list rebuilt is no change of engine (an opened one is kept)
         self.engine.clear()
         self.engine.addItem(self.tr("This window's model"), None)
         for label, key in engines:
@@ -123,6 +124,7 @@ class SetupEditor(QWidget):
             self.engine.addItem(self.tr("{name} (this laptop)").format(name=Path(chosen.partition(':')[2]).name), chosen)
         self.engine.addItem(self.tr("Another model file…"), OTHER_FILE)
         self.engine.setCurrentIndex(max(0, self.engine.findData(chosen)))
+        self.engine.blockSignals(False)
 
     def _engine_chosen(self, index: int) -> None:
         if self.engine.itemData(index) != OTHER_FILE:

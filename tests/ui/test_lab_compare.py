@@ -222,6 +222,8 @@ def test_engines_opened_for_columns_are_released_when_unused_and_when_the_lab_cl
     compare(qtbot, lab)
     opened = engines._controllers[f"model:{gemma_path}"]
     assert opened.worker._engine is not None  # Gemma stays loaded while a column names it
+    window.labs.show("compare")  # the engine lists rebuilt (servers and the library's models offered again)
+    assert engines._controllers == {f"model:{gemma_path}": opened} and opened.worker._engine is not None
 
     second.engine.setCurrentIndex(0)  # no column uses Gemma any more: its model is let go
     assert engines._controllers == {} and opened.worker._engine is None
