@@ -153,6 +153,12 @@ class Field:
         self.process.stdout.close()
 
 
+def pinyin_selected(environ: dict) -> bool:
+    subprocess.run(["fcitx5-remote", "-s", "pinyin"], env=environ, capture_output=True, timeout=10)
+    current = subprocess.run(["fcitx5-remote", "-n"], env=environ, capture_output=True, text=True, timeout=10)
+    return current.stdout.strip() == "pinyin"
+
+
 def type_pinyin(environ: dict, fix: str) -> str:
     field = Field(environ, fix)
     try:
@@ -160,7 +166,8 @@ def type_pinyin(environ: dict, fix: str) -> str:
         window = subprocess.run(["xdotool", "search", "--sync", "--name", "inkling-ime-test"], env=field.env,
                                 capture_output=True, text=True, timeout=30).stdout.split()[0]
         subprocess.run(["xdotool", "windowfocus", "--sync", window], env=field.env, check=True)
-        subprocess.run(["fcitx5-remote", "-s", "pinyin"], env=field.env)
+        if fix == "fix":  # the field's input context has focus in fcitx5 and pinyin is its input method: ready
+            assert field.wait_for(lambda: pinyin_selected(field.env), 30), "fcitx5 never switched the field to pinyin"
         subprocess.run(["xdotool", "type", "--delay", "150", "nihao"], env=field.env, check=True)
         field.wait_for(lambda: field.text == "nihao" or any(line.startswith("PREEDIT:") and "hao" in line for line in field.lines), 10)
         subprocess.run(["xdotool", "key", "space"], env=field.env, check=True)
