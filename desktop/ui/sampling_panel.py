@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.probability.sampling import EXTRA_SAMPLERS, SamplerSettings
+from desktop.ui.inert import plain_tip
 
 SLIDER_STEPS = 100  # temperature slider resolution: 0.01
 
@@ -150,6 +151,7 @@ class SamplingPanel(QWidget):
             tip = self.tr("{server} takes OpenAI's samplers only, not this one: Inkling does not send it, and replies "
                           "there are sampled without it. The value is kept for the engines that take it.").format(
                 server=server or self.tr("This server")) if off else self._tips[name]
+            tip = plain_tip(tip) if off else tip  # the server's name is the user's text: shown as text, wrapped
             box.setToolTip(tip)
             if label is not None:
                 label.setToolTip(tip if off else "")

@@ -46,3 +46,15 @@ def test_the_slider_still_drives_the_temperature(qtbot):
     qtbot.addWidget(panel)
     panel.temperature_slider.setValue(130)
     assert panel.settings().temperature == pytest.approx(1.3)
+
+
+def test_a_sampler_the_engine_ignores_is_greyed_with_why_in_the_servers_name_as_text(qtbot):
+    panel = SamplingPanel(SamplerSettings(seed=1, min_p=0.1))
+    qtbot.addWidget(panel)
+    own = panel.min_p.toolTip()
+    panel.on_engine_samplers(("min_p",), "<b>box</b>")
+    assert not panel.min_p.isEnabled() and panel.top_k.isEnabled()
+    assert "&lt;b&gt;box&lt;/b&gt; takes OpenAI" in panel.min_p.toolTip()  # a name is never markup
+    assert panel.settings().min_p == 0.0 and panel.chosen().min_p == 0.1
+    panel.on_engine_samplers((), None)
+    assert panel.min_p.isEnabled() and panel.min_p.toolTip() == own and panel.settings().min_p == 0.1
