@@ -83,10 +83,17 @@ class ChromaServerDialog(QDialog):
         self.trust_button.setVisible(https and self.certificate is None)
         self.trusted.setVisible(https)
         if self.certificate is not None:
-            self.trusted.setText(self.tr("Its own certificate, trusted for this server only: {fingerprint}").format(
+            self._say(self.tr("Its own certificate, trusted for this server only: {fingerprint}").format(
                 fingerprint=fingerprint(self.certificate)))
         elif not https:
-            self.trusted.clear()
+            self._say("")
+
+    def _say(self, text: str) -> None:
+        """What the certificate is (or why it could not be read); the dialog grows to it instead of squeezing fields."""
+        self.trusted.setText(text)
+        if self.isVisible():  # only ever larger: a size the user chose stays
+            hint = self.sizeHint()
+            self.resize(max(self.width(), hint.width()), max(self.height(), hint.height()))
 
     @Slot()
     def on_trust(self) -> None:
@@ -98,7 +105,7 @@ class ChromaServerDialog(QDialog):
     def _on_certificate(self, pem: str | None, error: str | None) -> None:
         self.trust_button.setEnabled(True)
         if pem is None:
-            self.trusted.setText(error)
+            self._say(error)
             return
         if self.confirm_certificate(fingerprint(pem)):
             self.certificate, self._certificate_url = pem, self.url.text().strip()

@@ -62,6 +62,13 @@ class AddServerDialog(QDialog):
         for field in (self.name, self.url, self.key):
             field.textEdited.connect(self._on_changed)
 
+    def _say(self, text: str) -> None:
+        """The probe's answer; the dialog grows to it (a wrapped label does not, and squeezed the fields)."""
+        self.result.setText(text)
+        if self.isVisible():  # only ever larger: a size the user chose stays
+            hint = self.sizeHint()
+            self.resize(max(self.width(), hint.width()), max(self.height(), hint.height()))
+
     @Slot()
     def _on_changed(self) -> None:
         self.entry = None
@@ -75,10 +82,10 @@ class AddServerDialog(QDialog):
                 raise InklingError(self.tr("A server named “{name}” exists already.").format(name=name))
             entry = replace(new_entry(name, url), certificate=self.certificate)
         except InklingError as error:
-            self.result.setText(said(error))
+            self._say(said(error))
             return
         self.probe_button.setEnabled(False)
-        self.result.setText(self.tr("Asking {address}…").format(address=entry.url))
+        self._say(self.tr("Asking {address}…").format(address=entry.url))
         # the probe waits on the network: a plain thread, whose answer comes back as a queued signal
         threading.Thread(target=self._probe, args=(entry, key), daemon=True, name="inkling-probe").start()
 
@@ -94,7 +101,7 @@ class AddServerDialog(QDialog):
     def _on_probed(self, entry: ServerEntry | None, error: str | None) -> None:
         self.probe_button.setEnabled(True)
         if entry is None:
-            self.result.setText(self.tr("Probe failed: {error}").format(error=error))
+            self._say(self.tr("Probe failed: {error}").format(error=error))
             # any failed https probe may be an untrusted certificate: the button reads it and shows its fingerprint
             self.trust_button.setVisible(self.url.text().strip().startswith("https://") and self.certificate is None)
             return
@@ -107,7 +114,7 @@ class AddServerDialog(QDialog):
         warning = plain_http_warning(entry.url)
         if warning:
             lines.append(f"⚠ {said(warning)}")
-        self.result.setText("\n".join(lines))
+        self._say("\n".join(lines))
         self.entry = entry
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
 
@@ -126,7 +133,7 @@ class AddServerDialog(QDialog):
     def _on_certificate(self, pem: str | None, error: str | None) -> None:
         self.trust_button.setEnabled(True)
         if pem is None:
-            self.result.setText(error)
+            self._say(error)
             return
         if self.confirm_certificate(fingerprint(pem)):
             self.certificate = pem

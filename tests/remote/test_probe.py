@@ -150,3 +150,20 @@ def test_without_a_keyring_keys_go_to_a_0600_file(tmp_path, monkeypatch):
     assert (tmp_path / "remote-keys.json").stat().st_mode & 0o777 == 0o600
     keys.delete("gpu")
     assert keys.get("gpu") is None
+
+
+@pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")  # offscreen, a shown dialog
+def test_the_add_server_dialog_grows_with_the_probes_answer_instead_of_squeezing_its_fields(qtbot, tmp_path):
+    from desktop.ui.server_dialog import AddServerDialog
+    from tests.remote.server import free_port
+
+    dialog = AddServerDialog(KeyStore(tmp_path), set())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.name.setText("down")
+    dialog.url.setText(f"http://127.0.0.1:{free_port()}")
+    dialog.on_probe()
+    qtbot.waitUntil(lambda: dialog.result.text().startswith("Probe failed"), timeout=15000)
+    qtbot.wait(50)  # the layout settles
+    for field in (dialog.name, dialog.url, dialog.key):  # before: 14 of their 22 pixels, the text cut
+        assert field.height() >= field.sizeHint().height()
