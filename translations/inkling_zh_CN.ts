@@ -2034,6 +2034,10 @@ Inkling 可以把它移到一旁（只是改名，绝不删除），然后放回
 <context>
     <name>ReplyController</name>
     <message>
+        <source>no token written · context {used} / {n_ctx}</source>
+        <translation>未生成词元 · 上下文 {used} / {n_ctx}</translation>
+    </message>
+    <message>
         <source>{rate} tok/s · TTFT {ttft} ms · context {used} / {n_ctx}</source>
         <translation>{rate} 词元/秒 · 首词元 {ttft} 毫秒 · 上下文 {used} / {n_ctx}</translation>
     </message>

@@ -20,6 +20,9 @@ def stats_line(stats: dict) -> str:
     """A finished reply's speed and context use, for the status bar (also for a reply shown later)."""
     if not {"tokens_per_s", "ttft_ms", "prompt_tokens", "completion_tokens", "n_ctx"} <= stats.keys():
         return ""  # saved by an engine that did not measure them all
+    if not stats["completion_tokens"]:  # stopped (or failed) before its first token: no speed, no first token to time
+        return QCoreApplication.translate("ReplyController", "no token written · context {used} / {n_ctx}").format(
+            used=stats["prompt_tokens"], n_ctx=stats["n_ctx"])
     return QCoreApplication.translate("ReplyController", "{rate} tok/s · TTFT {ttft} ms · context {used} / {n_ctx}").format(
         rate=f"{stats['tokens_per_s']:.1f}", ttft=f"{stats['ttft_ms']:.0f}",
         used=stats['prompt_tokens'] + stats['completion_tokens'], n_ctx=stats['n_ctx'])

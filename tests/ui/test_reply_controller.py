@@ -73,3 +73,13 @@ def test_events_of_another_request_are_ignored(qtbot, parts):
     assert controller.busy
     qtbot.waitUntil(lambda: not controller.busy, timeout=10000)
     assert store.get_message(request.message_id).status == "complete"
+
+
+def test_a_reply_stopped_before_its_first_token_shows_no_speed_and_no_time_to_it():
+    """Stopped while a busy server had not started it: before, "0.0 tok/s · TTFT 1760 ms" (the time until Stop)."""
+    from desktop.ui.reply_controller import stats_line
+
+    stats = {"tokens_per_s": 0.0, "ttft_ms": 1760.0, "prompt_tokens": 29, "completion_tokens": 0, "n_ctx": 2048}
+    assert stats_line(stats) == "no token written · context 29 / 2048"
+    assert stats_line({**stats, "completion_tokens": 5, "tokens_per_s": 40.0, "ttft_ms": 90.0}) == \
+        "40.0 tok/s · TTFT 90 ms · context 34 / 2048"
