@@ -72,7 +72,11 @@ def run(args) -> int:
 
             engine = open_remote(workspace, args.engine, str(args.ask_model) if args.ask_model else None)
             model_name, described = remote_model_name(engine.info.name, engine.label), engine.describe()
-            settings = sampler_from_args(args, base)
+            chosen = sampler_from_args(args, base)
+            settings = chosen.without(engine.info.ignored_samplers)  # the reply records what it is sampled with
+            dropped = [name for name in engine.info.ignored_samplers if getattr(chosen, name) != getattr(settings, name)]
+            if dropped:
+                print(f"{engine.label} takes OpenAI's samplers only: {', '.join(dropped)} not sent", file=sys.stderr)
         else:
             model_path = resolve_model(store, model_path)
             engine = LlamaEngine(model_path, model_engine_config(store, model_path))

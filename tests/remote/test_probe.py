@@ -167,3 +167,23 @@ def test_the_add_server_dialog_grows_with_the_probes_answer_instead_of_squeezing
     qtbot.wait(50)  # the layout settles
     for field in (dialog.name, dialog.url, dialog.key):  # before: 14 of their 22 pixels, the text cut
         assert field.height() >= field.sizeHint().height()
+
+
+def test_inkling_ask_through_a_server_that_ignores_samplers_says_so_and_records_what_it_ran_with(inkling_home):
+    from tests.e2e.runner import inkling
+
+    server = fake_openai({"content": [{"token": "Hi", "logprob": -0.1, "top_logprobs": [{"token": "Hi", "logprob": -0.1}]}]})
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        assert inkling("engines", "add", "ollama", url, home=inkling_home).returncode == 0
+        asked = inkling("ask", "--engine", "ollama", "--json", "--min-p", "0.3", "--no-notes", "Hi", home=inkling_home)
+        assert asked.returncode == 0, asked.stderr
+        assert "ollama takes OpenAI's samplers only: top_k, min_p not sent" in asked.stderr
+        assert "min_p" not in server.bodies[-1] and "top_k" not in server.bodies[-1]
+        shown = inkling("show", str(json.loads(asked.stdout)["message_id"]), "--json", home=inkling_home)
+        assert shown.returncode == 0, shown.stderr
+        sampler = json.loads(shown.stdout)["sampler"]
+        assert (sampler["min_p"], sampler["top_k"]) == (0.0, 0)  # before: 0.3 and 40, which the server never used
+    finally:
+        server.shutdown()
+        server.server_close()
