@@ -33,7 +33,10 @@ def status_badge(status: str) -> str:
     return QCoreApplication.translate("MessageView", STATUS_BADGES[status]) if status in STATUS_BADGES else ""
 
 
-FOOTER_ROWS = ("sources", "summary")
+# Rows a reply's decorators fill, in their order on screen whichever is filled first (a live reply gets its
+# summary before its sources, a reopened one the other way round): the heatmap (or why there is none) in
+# place of the text, then the status badge, the sources, the confidence summary.
+UNDER_TEXT, FOOTER = ("heat_note", "heat"), ("sources", "summary")
 
 
 class MessageView(QFrame):
@@ -65,13 +68,14 @@ class MessageView(QFrame):
         layout.addLayout(self.header_row)
         layout.addWidget(self.made_with)
         layout.addWidget(self.body)
+        self._rows = {name: QVBoxLayout() for name in UNDER_TEXT + FOOTER}
+        for name in UNDER_TEXT:
+            layout.addLayout(self._rows[name])
         layout.addWidget(self.badge)
-        # Rows under a reply, each in its place whichever is attached first (a live reply gets its summary
-        # before its sources; a reopened one the other way round): its sources, then its confidence summary.
-        self._footer = {name: QVBoxLayout() for name in FOOTER_ROWS}
-        for row in self._footer.values():
+        for name in FOOTER:
+            layout.addLayout(self._rows[name])
+        for row in self._rows.values():
             row.setContentsMargins(0, 0, 0, 0)
-            layout.addLayout(row)
         self.unsent = False
         self.unsent_label = plain_label(self.tr("not sent to the model"))
         self.unsent_label.setObjectName("unsentNote")
@@ -87,9 +91,9 @@ class MessageView(QFrame):
         self.body.anchorClicked.connect(self._anchor_clicked)
         self.show_message(message)
 
-    def set_footer(self, name: str, widget: QWidget | None) -> None:
-        """Put `widget` in the footer row `name` (one of FOOTER_ROWS), replacing what was there; None empties it."""
-        row = self._footer[name]
+    def set_row(self, name: str, widget: QWidget | None) -> None:
+        """Put `widget` in the row `name` (UNDER_TEXT or FOOTER), replacing what was there; None empties it."""
+        row = self._rows[name]
         while row.count():
             old = row.takeAt(0).widget()
             old.hide()

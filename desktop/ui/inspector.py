@@ -228,7 +228,7 @@ class TokenInspector(QObject):
         if summary is not None:
             reply.summary = ReplySummaryView(summary)
             reply.summary.tokenSelected.connect(lambda index, key=reply.message.id: self.select(key, index))
-        reply.view.set_footer("summary", reply.summary)
+        reply.view.set_row("summary", reply.summary)
 
     def finished(self, view: MessageView, message: Message, table: TraceTable) -> None:
         """The reply ended: its session's in-memory trace becomes the reply's; the streamed heat is kept."""
@@ -295,7 +295,7 @@ class TokenInspector(QObject):
             reply.heat = TokenBrowser(lambda index, r=reply: self._tooltip(r, index))
             reply.heat.tokenSelected.connect(lambda index, key=reply.message.id: self.select(key, index))
             reply.heat.toPanel.connect(self._focus_panel)
-            view.layout().insertWidget(view.layout().indexOf(view.body) + 1, reply.heat)
+            view.set_row("heat", reply.heat)
         if reply.message.status == "streaming":
             reply.heat.set_tokens([], np.zeros(0))
             reply.drawn = 0
@@ -304,7 +304,7 @@ class TokenInspector(QObject):
                 reply.note = plain_label()
                 reply.note.setObjectName("heatmapNote")
                 reply.note.setStyleSheet("color: palette(placeholder-text); font-style: italic;")
-                view.layout().insertWidget(view.layout().indexOf(view.body) + 1, reply.note)
+                view.set_row("heat_note", reply.note)
             reply.note.setText(self.tr("No heatmap: {problem}.").format(problem=reply.problem))
             reply.note.show()
             reply.heat.hide()

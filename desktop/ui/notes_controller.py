@@ -420,20 +420,20 @@ class NotesController(QObject):
         """Put the Sources row under a finished answer and link its [n] markers."""
         if message.role != "assistant" or message.status == "streaming":
             return
-        view.set_footer("sources", None)
+        view.set_row("sources", None)
         view.sources_row = None
         try:
             sources = self.store.load_sources(message.id)
         except DamagedDataError:  # the answer is still shown; only its Sources row is marked
             view.sources_row = plain_label(self.tr("Sources: damaged, they could not be read."))
             view.sources_row.setObjectName("damagedSources")
-            view.set_footer("sources", view.sources_row)
+            view.set_row("sources", view.sources_row)
             return
         if not sources:
             return
         row = SourcesRow(sources, view)
         row.sourceClicked.connect(self.open_source)
-        view.set_footer("sources", row)
+        view.set_row("sources", row)
         view.sources_row = row
         link_citations(view.body, len(sources))
         if not getattr(view, "citations_connected", False):

@@ -123,11 +123,11 @@ def test_a_reply_s_sources_stay_above_its_summary_whichever_is_attached_first(qt
         qtbot.addWidget(view)
         rows = {name: QLabel(name) for name in order}
         for name in order:
-            view.set_footer(name, rows[name])
+            view.set_row(name, rows[name])
         view.show()
         qtbot.waitExposed(view)
         assert rows["sources"].y() < rows["summary"].y()
         views.append(view)
-    view.set_footer("sources", None)  # a reply whose sources went: the row is emptied, the summary stays
+    view.set_row("sources", None)  # a reply whose sources went: the row is emptied, the summary stays
     qtbot.waitUntil(lambda: not rows["sources"].isVisible())
     assert rows["summary"].isVisible()
