@@ -76,7 +76,8 @@ class LabDialog(QDialog):
         self.compare_tab.finished.connect(lambda data: self._finish("compare", data))
         self.compare_tab.failed.connect(self._compare_failed)
         self.compare_tab.progress.connect(self.status.setText)
-        self.compare_tab.keepRequested.connect(lambda reply: self.keepRequested.emit({**reply, "message_id": self._message_id}))
+        self.compare_tab.keepRequested.connect(
+            lambda reply: self.keepRequested.emit({**reply, "message_id": self._answered("compare")}))
         self.setup_fields, self.divergence = self.compare_tab.setup_fields, self.compare_tab.divergence
         self.tabs.addTab(self.compare_tab, self.tr("Compare"))
         self.stop_button = QPushButton(self.tr("Stop"))
@@ -86,8 +87,8 @@ class LabDialog(QDialog):
         self.again_button.setToolTip(self.tr("The shown run again, from the prompt tokens, settings and seeds it recorded"))
         self.again_button.setEnabled(False)
         self.again_button.clicked.connect(self.run_again)
-        self._shown: tuple[str, dict] | None = None
-        self._message_id: int | None = None  # the message of yours the shown run answered
+        # Each tab's shown run and the message of yours it answered: Run again and Keep act on the tab in front.
+        self._shown: dict[str, tuple[dict, int | None]] = {}
         self._run_message: int | None = None  # and the running one
         self.history = QListWidget()
         self.history.setObjectName("labHistory")
@@ -107,6 +108,7 @@ class LabDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
         layout.addLayout(bottom)
+        self.tabs.currentChanged.connect(self._tab_changed)
         worker = engine.worker
         worker.jobProgress.connect(self.on_progress)
         worker.jobDone.connect(self.on_done)
@@ -182,6 +184,24 @@ class LabDialog(QDialog):
     def open_tab(self, kind: str) -> None:
         self.tabs.setCurrentIndex(KIND_TABS[kind])
 
+    def current_kind(self) -> str:
+        return next(kind for kind, index in KIND_TABS.items() if index == self.tabs.currentIndex())
+
+    def shown(self, kind: str | None = None) -> dict | None:
+        """The run shown on a tab (the one in front by default), as it is kept; None before any."""
+        shown = self._shown.get(kind or self.current_kind())
+        return shown[0] if shown is not None else None
+
+    def _answered(self, kind: str) -> int | None:
+        shown = self._shown.get(kind)
+        return shown[1] if shown is not None else None
+
+    def _tab_changed(self, _index: int) -> None:
+        """Another tab: Run again is for its own shown run, and the last run's status line is not about it."""
+        self.again_button.setEnabled(self.current_kind() in self._shown)
+        if not self.busy:
+            self.status.setText("")
+
     def set_history(self, experiments) -> None:
         self.history.clear()
         for experiment in experiments:
@@ -201,25 +221,27 @@ class LabDialog(QDialog):
     def run_again(self) -> None:
         from desktop.core.lab.jobs import rerun_job
 
-        if self._shown is None or self.busy:
+        kind = self.current_kind()
+        if kind not in self._shown or self.busy:
             return
-        kind, data = self._shown
+        data, message_id = self._shown[kind]
         if kind == "compare":  # each column on the engine it names
-            self._run_message, self._kind = self._message_id, kind
+            self._run_message, self._kind = message_id, kind
             self.stop_button.setEnabled(True)
             self.compare_tab.rerun(data)
             return
-        self._start(kind, lambda _system, _history: rerun_job(kind, data), needs_turn=False)  # same message
+        self._start(kind, lambda _system, _history: rerun_job(kind, data), needs_turn=False, message_id=message_id)
 
     @property
     def busy(self) -> bool:
         return self._request is not None or self.compare_tab.busy
 
-    def _start(self, kind: str, make_job, needs_turn: bool = True) -> None:
+    def _start(self, kind: str, make_job, needs_turn: bool = True, message_id: int | None = None) -> None:
+        """`needs_turn`: the job is built on the current turn; else it answers `message_id` again (Run again)."""
         if self.busy:
             return
         try:
-            system, history, message_id = self.turn() if needs_turn else ("", [], self._message_id)
+            system, history, message_id = self.turn() if needs_turn else ("", [], message_id)
             job = make_job(system, history)
         except (SetupError, ValueError, InklingError) as error:
             self.failed.emit(said(error))
@@ -286,8 +308,8 @@ class LabDialog(QDialog):
 
     def _finish(self, kind: str, data: dict) -> None:
         self.stop_button.setEnabled(False)
+        self.show_result(kind, data, self._run_message)  # brings its tab to the front: then the status line
         self.status.setText(self.tr("Done; kept under this conversation."))
-        self.show_result(kind, data, self._run_message)
         self.runFinished.emit(kind, data, self._run_message)
 
     def on_failed(self, request_id: int, message: str) -> None:
@@ -300,9 +322,9 @@ class LabDialog(QDialog):
     # --- results (from the same JSON that is kept, so a reopened run looks the same) -----------
     def show_result(self, kind: str, data: dict, message_id: int | None) -> None:
         """A run's results; `message_id`: the message of yours it answered (its replies are kept under it)."""
-        self._shown, self._message_id = (kind, data), message_id
-        self.again_button.setEnabled(True)
+        self._shown[kind] = (data, message_id)
         self.open_tab(kind)
+        self.again_button.setEnabled(True)
         if kind == "compare":
             self.compare_tab.show_data(data)
         else:
@@ -326,7 +348,7 @@ class LabDialog(QDialog):
         self.keepRequested.emit({"text": sample["text"], "tokens": sample["tokens"], "finish_reason": sample["finish_reason"],
                                  "settings": {**data["settings"], "seed": sample["seed"]},
                                  "prompt_tokens": data["prompt_tokens"], "engine": data["engine"],
-                                 "message_id": self._message_id})
+                                 "message_id": self._answered("sample")})
 
     def _show_sample(self, data: dict) -> None:
         self._sampled = data

@@ -36,7 +36,7 @@ def compare(qtbot, lab) -> dict:
     qtbot.mouseClick(next(b for b in lab.compare_tab.findChildren(QPushButton) if b.text() == "Compare"), LEFT)
     qtbot.waitUntil(lambda: not lab.busy, timeout=180_000)
     assert lab.status.text() == "Done; kept under this conversation.", lab.status.text()
-    return lab._shown[1]
+    return lab.shown("compare")
 
 
 def test_examples_typed_in_and_notes_switched_on_per_column(qtbot, make_window, smollm2_path):
@@ -95,7 +95,7 @@ def test_a_column_on_another_model_runs_beside_this_one(qtbot, make_window, smol
     qtbot.mouseClick(next(b for b in lab.compare_tab.findChildren(QPushButton) if b.text() == "Compare"), LEFT)
     assert len(lab.compare_tab.run._requests) == 2  # both engines at work at once, each on its own thread
     qtbot.waitUntil(lambda: not lab.busy, timeout=180_000)
-    data = lab._shown[1]
+    data = lab.shown("compare")
     assert "engine" not in data["columns"][0] and data["engine"]["model"] == window.model_info.name
     assert data["columns"][1]["engine"]["path"] == str(gemma_path)
     assert data["columns"][1]["setup"]["engine"] == f"model:{gemma_path}"
@@ -107,8 +107,8 @@ def test_a_column_on_another_model_runs_beside_this_one(qtbot, make_window, smol
 
     lab.again_button.click()  # run again: each column on the engine it names, the same replies
     qtbot.waitUntil(lambda: not lab.busy, timeout=180_000)
-    assert [c["text"] for c in lab._shown[1]["columns"]] == [c["text"] for c in data["columns"]]
-    assert lab._shown[1]["columns"][1]["engine"]["path"] == str(gemma_path)
+    assert [c["text"] for c in lab.shown("compare")["columns"]] == [c["text"] for c in data["columns"]]
+    assert lab.shown("compare")["columns"][1]["engine"]["path"] == str(gemma_path)
 
 
 def test_a_column_can_use_any_model_file_and_servers_added_later_are_offered(qtbot, make_window, smollm2_path,
@@ -206,7 +206,7 @@ def test_compare_has_its_own_short_reply_length_kept_with_the_run_and_used_again
     assert length.value() == 3
     qtbot.mouseClick(lab.again_button, LEFT)
     qtbot.waitUntil(lambda: not lab.busy, timeout=180_000)
-    again = lab._shown[1]
+    again = lab.shown("compare")
     assert again["max_tokens"] == 3 and [c["text"] for c in again["columns"]] == [c["text"] for c in data["columns"]]
 
 

@@ -143,3 +143,16 @@ def test_sample_many_shows_model_probability_beside_the_draws_at_a_clicked_posit
     row = next(r for r in range(lab.first_tokens.rowCount()) if lab.first_tokens.item(r, 0).text() == shown)
     assert lab.first_tokens.item(row, 1).text() == f"{math.exp(second['logprob']):.1%}"
     assert lab.first_tokens.item(row, 2).text() == f"{second['sampled_prob']:.1%}"
+
+
+def test_run_again_and_the_status_line_belong_to_the_tab_in_front(qtbot, make_window, smollm2_path):
+    window = lab_window(qtbot, make_window, smollm2_path)
+    window.labs.show("score")
+    lab = window.labs.dialog
+    lab.candidates.setPlainText("Blue")
+    run(qtbot, lab, "Score")
+    assert lab.again_button.isEnabled() and lab.status.text()
+    lab.open_tab("sample")  # nothing run here yet: nothing to run again, and the score's status is not about it
+    assert not lab.again_button.isEnabled() and lab.status.text() == "" and lab.shown() is None
+    lab.open_tab("score")
+    assert lab.again_button.isEnabled() and lab.shown()["candidates"][0]["text"] == "Blue"
