@@ -23,6 +23,7 @@ def _table(headers: list[str]) -> QTableWidget:
     table.setHorizontalHeaderLabels(headers)
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
     table.horizontalHeader().setStretchLastSection(True)
+    table.resizeColumnsToContents()  # before any result: the headers read whole ("Sampler probability")
     return table
 
 

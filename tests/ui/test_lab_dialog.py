@@ -156,3 +156,13 @@ def test_run_again_and_the_status_line_belong_to_the_tab_in_front(qtbot, make_wi
     assert not lab.again_button.isEnabled() and lab.status.text() == "" and lab.shown() is None
     lab.open_tab("score")
     assert lab.again_button.isEnabled() and lab.shown()["candidates"][0]["text"] == "Blue"
+
+
+def test_an_empty_tables_headers_read_whole(qtbot, make_window, smollm2_path):
+    window = lab_window(qtbot, make_window, smollm2_path)
+    window.labs.show("sample")
+    lab = window.labs.dialog
+    header = lab.first_tokens.horizontalHeader()
+    for column in range(lab.first_tokens.columnCount() - 1):  # the last one stretches to the table's edge
+        label = lab.first_tokens.horizontalHeaderItem(column).text()
+        assert header.sectionSize(column) >= header.fontMetrics().horizontalAdvance(label), label
