@@ -6,8 +6,18 @@ import pytest
 
 from desktop.core.paths import database_path
 from desktop.core.store import open_store
+from desktop.ui.language import ENGLISH, Language
 from desktop.ui.main_window import MainWindow
 from tests.fakes import FakeEngine
+
+
+@pytest.fixture(scope="session", autouse=True)
+def english_as_shown(qapp):
+    """The window's English as a user sees it: Inkling installs English's plural forms ("1 chunk", "3 files") when
+    it starts. A test that shows another language installs its own translators over these."""
+    language = Language(qapp)
+    language.apply(ENGLISH)
+    yield language  # kept alive: Qt reads the installed translation's bytes in place
 
 
 @pytest.fixture

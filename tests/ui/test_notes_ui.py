@@ -164,7 +164,7 @@ def test_a_broken_index_is_rebuilt_with_a_visible_notice(qtbot, make_window, ink
     assert notes.library.search("cat named Biscuit", k=1)[0].title == "Lighthouse"
     with qtbot.waitSignal(notes.jobsIdle, timeout=60000):
         notes.rebuild_index()
-    assert "rebuilt from your notes: 1 chunks" in window.statusBar().currentMessage()
+    assert "rebuilt from your notes: 1 chunk." in window.statusBar().currentMessage()
 
 
 def _anchors(browser) -> list[str]:
