@@ -2589,6 +2589,10 @@ perplexity: {perplexity}</source>
         <translation>{url} 返回的不是 JSON：不是兼容 OpenAI 的服务器？</translation>
     </message>
     <message>
+        <source>{url} answered JSON of an unexpected shape.</source>
+        <translation>{url} 返回的 JSON 结构不符合预期。</translation>
+    </message>
+    <message>
         <source>Stopped while waiting for a busy server.</source>
         <translation>在等待繁忙的服务器时已停止。</translation>
     </message>
@@ -2623,6 +2627,10 @@ perplexity: {perplexity}</source>
     <message>
         <source>{line} · context {n_ctx} tokens</source>
         <translation>{line} · 上下文 {n_ctx} 个词元</translation>
+    </message>
+    <message>
+        <source>{url}/v1/models lists no model: not an OpenAI-compatible server, or nothing loaded.</source>
+        <translation>{url}/v1/models 没有列出任何模型：它不是 OpenAI 兼容的服务器，或者还没有加载模型。</translation>
     </message>
     <message>
         <source>Model file not found: {path}</source>
@@ -3093,6 +3101,10 @@ perplexity: {perplexity}</source>
         <translation>这里没有系统密钥环：{what}保存在 {path}（只有你能读取，权限 0600）。</translation>
     </message>
     <message>
+        <source>A server name is 1-40 letters, digits, &apos;.&apos;, &apos;_&apos; or &apos;-&apos;, starting with a letter or digit: “{name}”</source>
+        <translation>服务器名称须为 1 到 40 个字母、数字、“.”、“_”或“-”，并以字母或数字开头：“{name}”</translation>
+    </message>
+    <message>
         <source>No server named {name}; added: {known}.</source>
         <translation>没有名为 {name} 的服务器；已添加的有：{known}。</translation>
     </message>
@@ -3107,6 +3119,10 @@ perplexity: {perplexity}</source>
     <message>
         <source>{url} shows a certificate with fingerprint {shown}, not {given}: not trusted.</source>
         <translation>{url} 出示的证书指纹为 {shown}，而不是 {given}：不予信任。</translation>
+    </message>
+    <message>
+        <source>Not an environment variable name: “{name}”</source>
+        <translation>这不是一个环境变量名：“{name}”</translation>
     </message>
     <message>
         <source>Chroma server tokens</source>
@@ -3141,12 +3157,24 @@ perplexity: {perplexity}</source>
         <translation>提示词加上最长的文本需要 {tokens} 个词元；上下文只能容纳 {n_ctx} 个。</translation>
     </message>
     <message>
+        <source>llama.cpp failed while scoring: {error}</source>
+        <translation>llama.cpp 在评分时出错：{error}</translation>
+    </message>
+    <message>
+        <source>{url} has no model “{model}”; it serves {models}.</source>
+        <translation>{url} 上没有模型“{model}”；它提供的是 {models}。</translation>
+    </message>
+    <message>
         <source>The prompt ({tokens} tokens) fills the server&apos;s context ({n_ctx}).</source>
         <translation>提示词（{tokens} 个词元）占满了服务器的上下文（{n_ctx}）。</translation>
     </message>
     <message>
         <source>The prompt and the longest text need {tokens} tokens; the server&apos;s context holds {n_ctx}.</source>
         <translation>提示词加上最长的文本需要 {tokens} 个词元；服务器的上下文只能容纳 {n_ctx} 个。</translation>
+    </message>
+    <message>
+        <source>{url} did not score token {token} as asked (it sent {sent}); the server may not honour logit_bias.</source>
+        <translation>{url} 没有按要求为词元 {token} 评分（它返回的是 {sent}）；这个服务器可能不支持 logit_bias。</translation>
     </message>
     <message>
         <source>Not a Chroma server address: {url} (expected http://host:8000 or https://host).</source>
@@ -3671,6 +3699,10 @@ perplexity: {perplexity}</source>
     <message>
         <source>the reply could not be saved ({error}); what was written so far is kept up to the last save</source>
         <translation>回复无法保存（{error}）；已写出的内容保留到上次保存为止</translation>
+    </message>
+    <message>
+        <source>Sample between 1 and {most} times.</source>
+        <translation>采样次数须在 1 到 {most} 之间。</translation>
     </message>
 </context>
 </TS>

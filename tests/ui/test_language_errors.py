@@ -196,3 +196,21 @@ def test_a_reply_that_could_not_be_saved_says_why_in_chinese(chinese, qtbot, tmp
     finally:
         store.close()
     assert said(ReplyNotSavedError(DISK_FULL_REPLY)) == "磁盘已满；已写出的内容保留到上次保存为止"
+
+
+def test_a_server_s_and_the_lab_s_refusals_are_said_in_chinese(chinese):
+    from desktop.core.engine.remote.servers import check_name, new_entry
+    from desktop.core.errors import InklingError
+    from desktop.core.lab.sample import sample_many
+
+    refusals = []
+    for attempt in (lambda: check_name("-1 2-"), lambda: new_entry("box", "http://127.0.0.1:8080", "1-2")):
+        with pytest.raises(InklingError) as raised:
+            attempt()
+        refusals.append(raised.value)
+    with pytest.raises(ValueError) as raised:
+        sample_many(SimpleNamespace(), SimpleNamespace(), SamplerSettings(), 0, 1)
+    refusals.append(raised.value)
+    for refusal in refusals:
+        shown = said(refusal)
+        assert not english(shown), shown

@@ -102,7 +102,7 @@ def _continuation_logits(llm, tokens: list[int], step: int):
         try:
             llm._ctx.decode(llm._batch)
         except RuntimeError as error:
-            raise EngineError(f"llama.cpp failed while scoring: {error}") from error
+            raise EngineError(translate("core", "llama.cpp failed while scoring: {error}").format(error=error)) from error
         llm.input_ids[n_past:n_past + len(batch)] = batch
         llm.n_tokens = n_past + len(batch)
         yield start, (_row(llm, i) for i in range(len(batch)))

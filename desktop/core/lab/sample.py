@@ -10,6 +10,7 @@ from desktop.core.engine.types import Finished, TokenEvent
 from desktop.core.lab.keep import token_json
 from desktop.core.probability.sampling import SamplerSettings
 from desktop.core.prompt.build import BuiltPrompt
+from desktop.core.words import translate
 
 MAX_SAMPLES = 50
 SHORT_REPLY = 32  # tokens: a sample set shows the spread of answers, not essays
@@ -75,7 +76,7 @@ def sample_many(engine, prompt: BuiltPrompt, settings: SamplerSettings, n: int, 
     common prefix). `on_sample(i, sample)` is called as each one ends.
     """
     if not 1 <= n <= MAX_SAMPLES:
-        raise ValueError(f"between 1 and {MAX_SAMPLES} samples")
+        raise ValueError(translate("core", "Sample between 1 and {most} times.").format(most=MAX_SAMPLES))
     cancel = cancel or threading.Event()
     start_fresh(engine)
     samples = []

@@ -67,7 +67,8 @@ class RemoteEngine:
         """Check the model against the probe, keep the server's particulars, open its client; the model's name."""
         model = model or profile.models[0]
         if model not in profile.models:
-            raise RemoteError(f"{address.url} has no model {model!r}; it serves {', '.join(profile.models)}.")
+            raise RemoteError(translate("core", "{url} has no model “{model}”; it serves {models}.").format(
+                url=address.url, model=model, models=", ".join(profile.models)))
         self.address = address
         self.profile = profile
         self.label = label or address.url

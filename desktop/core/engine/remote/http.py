@@ -219,7 +219,7 @@ def request_json(client: httpx.Client, method: str, path: str, url: str, **kwarg
         raise RemoteError(translate("core", "{url} did not answer JSON: not an OpenAI-compatible server?").format(
             url=f"{url}{path}")) from None
     if not isinstance(body, dict):
-        raise RemoteError(f"{url}{path} answered JSON of an unexpected shape.")
+        raise RemoteError(translate("core", "{url} answered JSON of an unexpected shape.").format(url=f"{url}{path}"))
     return body
 
 

@@ -68,7 +68,8 @@ def probe(client: httpx.Client, address: ServerAddress) -> ServerProfile:
     listed = request_json(client, "GET", "/v1/models", url)
     models = tuple(str(m.get("id")) for m in listed.get("data") or () if isinstance(m, dict) and m.get("id"))
     if not models:
-        raise RemoteError(f"{url}/v1/models lists no model: not an OpenAI-compatible server, or nothing loaded.")
+        raise RemoteError(translate("core", "{url}/v1/models lists no model: not an OpenAI-compatible server, or "
+                                            "nothing loaded.").format(url=url))
     warning = plain_http_warning(url)
     props = _props(client, url)
     if props is not None:

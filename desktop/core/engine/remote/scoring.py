@@ -65,8 +65,9 @@ def _forced(engine, prompt: list[int], token: int, top: int, cached: bool) -> Sc
     answer = request_json(engine._client, "POST", "/completion", engine.address.url, json=body)
     entries = answer.get("completion_probabilities") or ()
     if not entries or entries[0].get("id") != token:
-        raise RemoteError(f"{engine.address.url} did not score token {token} as asked (it sent "
-                          f"{entries[0].get('id') if entries else 'no token'}); the server may not honour logit_bias.")
+        raise RemoteError(translate("core", "{url} did not score token {token} as asked (it sent {sent}); the server "
+                                            "may not honour logit_bias.").format(
+            url=engine.address.url, token=token, sent=entries[0].get("id") if entries else "∅"))
     entry = entries[0]
     alternatives = tuple(TopToken(a["id"], engine._shown(a), float(a["logprob"]), engine.is_eog(a["id"]))
                          for a in entry.get("top_logprobs") or ())

@@ -56,7 +56,8 @@ def save_entries(store, entries: list[ServerEntry]) -> None:
 
 def check_name(name: str) -> str:
     if not NAME.match(name):
-        raise RemoteError(f"A server name is 1-40 letters, digits, '.', '_' or '-', starting with a letter or digit: {name!r}")
+        raise RemoteError(translate("core", "A server name is 1-40 letters, digits, '.', '_' or '-', starting with a "
+                                            "letter or digit: “{name}”").format(name=name))
     return name
 
 
@@ -114,5 +115,5 @@ def probe_with(entry: ServerEntry, address: ServerAddress) -> ServerEntry:
 
 def new_entry(name: str, url: str, api_key_env: str | None = None) -> ServerEntry:
     if api_key_env is not None and not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", api_key_env):
-        raise RemoteError(f"Not an environment variable name: {api_key_env!r}")
+        raise RemoteError(translate("core", "Not an environment variable name: “{name}”").format(name=api_key_env))
     return ServerEntry(check_name(name), check_url(url), api_key_env)
