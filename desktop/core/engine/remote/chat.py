@@ -28,6 +28,8 @@ TEXT_SERVER = Capabilities(token_ids=False, exact_branching=False, full_vocabula
 CHARS_PER_TOKEN = 4  # the estimate when the server cannot count tokens (English text averages about 4 bytes)
 MAX_TOP_LOGPROBS = 20  # OpenAI's own limit; vLLM and llama-server accept at least that many
 BY_TEXT = "by text, may re-tokenize"
+# Where servers count tokens: llama-server's and vLLM's /tokenize, llama-cpp-python's server's /extras/tokenize.
+TOKENIZE_PATHS = ("/tokenize", "/extras/tokenize")
 
 
 def text_id(piece: bytes) -> int:
@@ -55,7 +57,8 @@ class ChatServerEngine:
         # The server's GGUF template (llama-server's /props) lets a branch render the prompt as the server does.
         self.template = ChatTemplate(profile.chat_template, profile.bos_token, profile.eos_token) \
             if profile.chat_template else None
-        self.counts_exactly = self._count("Hi") is not None
+        self._tokenize_path: str | None = None
+        self.counts_exactly = any(self._count("Hi", path) is not None for path in TOKENIZE_PATHS)
         n_ctx = profile.n_ctx or DEFAULT_CONTEXT
         entropy = "none" if profile.probabilities == NONE else f"estimated from the top {self.top_k}"
         described = {"kind": profile.kind, "server": self.label, "model": model, "entropy": entropy,
@@ -86,10 +89,17 @@ class ChatServerEngine:
         ids = self._count(text) if self.counts_exactly else None
         return ids if ids is not None else [0] * max(1, math.ceil(len(text.encode("utf-8")) / CHARS_PER_TOKEN))
 
-    def _count(self, text: str) -> list[int] | None:
-        """/tokenize as llama-server ("content") and vLLM ("prompt") take it; None where the server has none."""
+    def _count(self, text: str, path: str | None = None) -> list[int] | None:
+        """The server's token ids of `text` through `path` (default: the one that answered), None where it has none.
+
+        The body names the text as llama-server ("content"), vLLM ("prompt") and llama-cpp-python ("input") take it.
+        """
+        path = path or self._tokenize_path
+        if path is None:
+            return None
         try:
-            response = self._client.post("/tokenize", json={"content": text, "prompt": text, "model": self.profile.models[0]})
+            response = self._client.post(path, json={"content": text, "prompt": text, "input": text,
+                                                     "model": self.profile.models[0]})
         except httpx.HTTPError:
             return None
         if response.status_code != 200:
@@ -100,6 +110,7 @@ class ChatServerEngine:
             return None
         if not isinstance(tokens, list):
             return None
+        self._tokenize_path = path
         return [t if isinstance(t, int) else t.get("id", 0) if isinstance(t, dict) else 0 for t in tokens]
 
     def token_text(self, token_id: int) -> str:
@@ -181,17 +192,17 @@ class ChatServerEngine:
                              self.info.n_ctx)
         yield Finished(finish if finish in ("length", "cancelled") else "stop", stats)
 
-    @staticmethod
-    def _sampling(settings: SamplerSettings, seed: int, budget: int) -> dict:
-        """OpenAI's samplers always; top_k, min_p and the repeat penalty only when set (OpenAI itself refuses them,
-        and a server that ignores them has them turned off already)."""
+    def _sampling(self, settings: SamplerSettings, seed: int, budget: int) -> dict:
+        """OpenAI's samplers always; top_k, min_p and the repeat penalty when set (OpenAI itself refuses them, and a
+        server that ignores them has them turned off already), or when the server turns them on if left out."""
         body = {"temperature": settings.temperature, "top_p": settings.top_p, "seed": seed,
                 "max_tokens": budget}
-        if settings.top_k > 0:
+        always = set(self.profile.on_by_default)
+        if settings.top_k > 0 or "top_k" in always:
             body["top_k"] = settings.top_k
-        if settings.min_p > 0:
+        if settings.min_p > 0 or "min_p" in always:
             body["min_p"] = settings.min_p
-        if settings.repeat_penalty != 1.0:
+        if settings.repeat_penalty != 1.0 or "repeat_penalty" in always:
             body["repeat_penalty"] = body["repetition_penalty"] = settings.repeat_penalty  # llama-server's, vLLM's
         return body
 

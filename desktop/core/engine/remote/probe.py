@@ -36,6 +36,8 @@ class ServerProfile:
     n_vocab: int | None = None  # llama-server's /v1/models meta
     warning: str | None = None  # plain http to another machine
     ignored_samplers: tuple[str, ...] = ()  # samplers its API does not take (EXTRA_SAMPLERS' names): never sent
+    # samplers the server turns on when a request leaves them out (its published defaults): always sent, off included
+    on_by_default: tuple[str, ...] = ()
 
     @property
     def capability_line(self) -> str:
@@ -52,13 +54,15 @@ class ServerProfile:
         return translate("core", "{line} · context {n_ctx} tokens").format(line=line, n_ctx=f"{self.n_ctx:,}")
 
     def to_dict(self) -> dict:
-        return {**asdict(self), "models": list(self.models), "ignored_samplers": list(self.ignored_samplers)}
+        return {**asdict(self), "models": list(self.models), "ignored_samplers": list(self.ignored_samplers),
+                "on_by_default": list(self.on_by_default)}
 
     @classmethod
     def from_dict(cls, values: dict) -> "ServerProfile":
         values = dict(values)
         values["models"] = tuple(values.get("models") or ())
         values["ignored_samplers"] = tuple(values.get("ignored_samplers") or ())
+        values["on_by_default"] = tuple(values.get("on_by_default") or ())
         return cls(**{k: v for k, v in values.items() if k in cls.__dataclass_fields__})
 
 
@@ -82,10 +86,38 @@ def probe(client: httpx.Client, address: ServerAddress) -> ServerProfile:
             build=str(props.get("build_info") or ""), warning=warning, n_vocab=_model_meta(listed, "n_vocab"),
         )
     probabilities, top_k = _logprobs_support(client, url, models[0])
-    owners = {str(m.get("owned_by", "")).lower() for m in listed.get("data") or () if isinstance(m, dict)}
-    ignored = () if owners & ALL_SAMPLERS_OWNERS else tuple(EXTRA_SAMPLERS)
+    published = _published_samplers(client)
+    if published is None:
+        owners = {str(m.get("owned_by", "")).lower() for m in listed.get("data") or () if isinstance(m, dict)}
+        ignored, on_by_default = (() if owners & ALL_SAMPLERS_OWNERS else tuple(EXTRA_SAMPLERS)), ()
+    else:
+        ignored = tuple(name for name in EXTRA_SAMPLERS if name not in published)
+        on_by_default = tuple(name for name, value in published.items() if value not in (None, EXTRA_SAMPLERS[name]))
     return ServerProfile(kind="openai-compatible", models=models, n_ctx=_model_context(listed),
-                         probabilities=probabilities, top_k=top_k, warning=warning, ignored_samplers=ignored)
+                         probabilities=probabilities, top_k=top_k, warning=warning, ignored_samplers=ignored,
+                         on_by_default=on_by_default)
+
+
+def _published_samplers(client: httpx.Client) -> dict | None:
+    """The extra samplers the chat endpoint's published request schema takes, with its defaults (None: not said).
+
+    FastAPI servers (llama-cpp-python's, vLLM) publish /openapi.json. llama-cpp-python's server takes top_k,
+    min_p and repeat_penalty and, left out of a request, samples with 40, 0.05 and 1.1: they must be sent, off too.
+    """
+    try:
+        response = client.get("/openapi.json")
+        spec = response.json() if response.status_code == 200 else None
+        schema = spec["paths"]["/v1/chat/completions"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+        if "$ref" in schema:
+            schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+        properties = schema["properties"]
+    except (httpx.HTTPError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    if not isinstance(properties, dict):
+        return None
+    names = {name: name for name in EXTRA_SAMPLERS} | {"repetition_penalty": "repeat_penalty"}  # vLLM's name
+    return {ours: (properties[theirs] or {}).get("default") if isinstance(properties[theirs], dict) else None
+            for theirs, ours in names.items() if theirs in properties}
 
 
 def _props(client: httpx.Client, url: str) -> dict | None:
