@@ -2617,6 +2617,10 @@ perplexity: {perplexity}</source>
         <translation>概率：前 {k} 个候选，带词元 id，可精确分支；熵由前 {k} 个候选估计</translation>
     </message>
     <message>
+        <source>Probabilities: top {k}, no token ids; no branching: the server does not report its chat template</source>
+        <translation>概率：前 {k} 个候选，没有词元 id；不能分支：服务器没有报告它的聊天模板</translation>
+    </message>
+    <message>
         <source>Probabilities: top {k}, no token ids: branching by text (may re-tokenize)</source>
         <translation>概率：前 {k} 个候选，没有词元 id：按文本分支（可能重新切分词元）</translation>
     </message>

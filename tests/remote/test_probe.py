@@ -72,7 +72,7 @@ def fake_openai(logprobs: dict | None, owner: str | None = None):
 
 @pytest.mark.parametrize(("logprobs", "kind", "top", "line"), [
     ({"content": [{"token": "Hi", "logprob": -0.1, "top_logprobs": [{"token": "Hi", "logprob": -0.1}] * 20}]},
-     TEXT, 20, "Probabilities: top 20, no token ids: branching by text (may re-tokenize)"),
+     TEXT, 20, "Probabilities: top 20, no token ids; no branching: the server does not report its chat template"),
     (None, NONE, 0, "No probabilities: the probability view stays empty for this server's replies"),
 ])
 def test_a_server_without_ids_is_described_honestly(logprobs, kind, top, line):
@@ -187,3 +187,12 @@ def test_inkling_ask_through_a_server_that_ignores_samplers_says_so_and_records_
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_branching_by_text_is_promised_only_where_the_server_reports_its_chat_template():
+    """ChatServerEngine continues by text only with the server's template; the line says the same."""
+    reported = ServerProfile(kind="openai-compatible", models=("m",), n_ctx=None, probabilities=TEXT, top_k=20,
+                             chat_template="{{ messages }}")
+    assert reported.capability_line == "Probabilities: top 20, no token ids: branching by text (may re-tokenize)"
+    unreported = ServerProfile(kind="openai-compatible", models=("m",), n_ctx=None, probabilities=TEXT, top_k=20)
+    assert "no branching" in unreported.capability_line

@@ -24,7 +24,8 @@ from tests.remote.server import PYTHON_SERVER_MISSING, llama_cpp_python_server, 
 from tests.remote.test_chat_engine import GREEDY, MESSAGES, collect, reply
 from tests.remote.test_remote_engine import LONG_REPLY, stop_after_five
 
-LINE = "Probabilities: top 20, no token ids: branching by text (may re-tokenize)"
+# (before: "branching by text", which every reply then refused: the server reports no chat template)
+LINE = "Probabilities: top 20, no token ids; no branching: the server does not report its chat template"
 SHORT = dataclasses.replace(GREEDY, max_tokens=6)
 # A greedy reply the server's default repeat penalty (1.1) changes: with it off the word comes again and again.
 REPEAT = [{"role": "user", "content": "Write the word apple five times."}]

@@ -44,6 +44,10 @@ class ServerProfile:
         """The plain-language line of the Add server dialog and `inkling engines test`."""
         if self.probabilities == IDS:
             line = translate("core", "Probabilities: top {k} with token ids, exact branching; entropy estimated from the top {k}")
+        elif self.probabilities == TEXT and self.chat_template is None:
+            # a continuation by text needs the prompt rendered as the server renders a chat (ChatServerEngine.branching)
+            line = translate("core", "Probabilities: top {k}, no token ids; no branching: the server does not report "
+                                     "its chat template")
         elif self.probabilities == TEXT:
             line = translate("core", "Probabilities: top {k}, no token ids: branching by text (may re-tokenize)")
         else:
