@@ -10,6 +10,8 @@ from tests.remote.proxy import Fault
 from tests.remote.test_probe import fake_openai
 from tests.remote.server import free_port
 from tests.ui.conftest import send
+# A bound that only a hang passes: a 40-token reply takes seconds, tens of them with every core busy.
+REPLY_MS = 180_000
 
 
 def test_the_dialog_shows_the_probe_and_a_failed_probe_says_why(qtbot, server_url, tmp_path):
@@ -44,7 +46,7 @@ def test_choosing_a_server_chats_through_it_and_each_reply_names_its_engine(qtbo
     qtbot.waitUntil(lambda: window.engine_description is not None, timeout=30000)
     checked = [a.text() for a in window.engine_menu.menu.actions() if a.isChecked()]
     assert window.model_name.endswith("@ local") and checked == [served_text]
-    send(qtbot, window, "Name a colour.")
+    send(qtbot, window, "Name a colour.", timeout=REPLY_MS)
     reply = window.store.thread(window.conversation_id)[-1]
     assert reply.status == "complete" and reply.engine["server"] == "local" and reply.model.endswith("@ local")
     assert window.store.load_trace(reply.id)[0].top  # the probability view has alternatives with ids
@@ -53,13 +55,13 @@ def test_choosing_a_server_chats_through_it_and_each_reply_names_its_engine(qtbo
     assert "from the top 10" in window.inspector.panel.entropy.text()
     assert window.inspector.panel.drawn_prob.text().startswith("drawn ≈ ")  # temperature 0.2: from the top 10 only
     # a regenerated reply and the reply to an edited message name the server too
-    with qtbot.waitSignal(window.replyFinished, timeout=60000):
+    with qtbot.waitSignal(window.replyFinished, timeout=REPLY_MS):
         window.tools.regenerate(reply.id)
-    qtbot.waitUntil(lambda: window.replies.active is None, timeout=60000)
+    qtbot.waitUntil(lambda: window.replies.active is None, timeout=REPLY_MS)
     regenerated = window.store.thread(window.conversation_id)[-1]
     assert regenerated.id != reply.id and regenerated.engine == reply.engine
     window.tools.begin_edit(regenerated.parent_id)
-    send(qtbot, window, "Name a fruit.")
+    send(qtbot, window, "Name a fruit.", timeout=REPLY_MS)
     edited = window.store.thread(window.conversation_id)[-1]
     assert edited.parent_id != reply.parent_id and edited.engine == reply.engine and edited.status == "complete"
 
@@ -82,7 +84,7 @@ def test_each_conversation_keeps_its_engine_and_switching_conversation_switches_
     served = window.conversation_id
     _menu_action(window, "local").trigger()
     qtbot.waitUntil(lambda: window.engine_description is not None, timeout=30000)
-    send(qtbot, window, "Name a colour.")
+    send(qtbot, window, "Name a colour.", timeout=REPLY_MS)
     assert window.store.conversation_engine(served) == {"server": "local", "model": window.model_info.name}
     window.new_conversation()  # a new conversation starts with the last choice: nothing to load
     local = window.conversation_id
@@ -90,7 +92,7 @@ def test_each_conversation_keeps_its_engine_and_switching_conversation_switches_
     _menu_action(window, "This laptop").trigger()
     qtbot.waitUntil(lambda: window.engine_description is None and window._loading_request is None, timeout=30000)
     assert window.store.conversation_engine(local) == {"path": str(smollm2_path)}
-    send(qtbot, window, "Name a fruit.")
+    send(qtbot, window, "Name a fruit.", timeout=REPLY_MS)
     assert window.store.thread(local)[-1].engine is None
     window.open_conversation(served)  # its server again, loaded on the way in
     qtbot.waitUntil(lambda: window.engine_description is not None and window._loading_request is None, timeout=30000)
@@ -119,16 +121,16 @@ def test_a_reply_cut_off_by_the_server_is_kept_and_continue_resumes_it(qtbot, ma
     qtbot.waitUntil(lambda: window.engine_description is not None, timeout=30000)
     window.sampling.max_tokens.setValue(60)
     proxy.fault = Fault(drop_after=6)
-    send(qtbot, window, "Tell me about the sea.")
+    send(qtbot, window, "Tell me about the sea.", timeout=REPLY_MS)
     failed = window.store.thread(window.conversation_id)[-1]
     kept = window.store.load_trace(failed.id)
     assert failed.status == "error" and "closed the connection mid-reply" in failed.error and len(kept) == 6
     button = window.tools.actions[failed.id].buttons["continue"]
     assert not button.isHidden() and window.tools.actions[failed.id - 1].buttons.get("continue") is None
     proxy.fault = Fault()
-    with qtbot.waitSignal(window.replyFinished, timeout=60000):
+    with qtbot.waitSignal(window.replyFinished, timeout=REPLY_MS):
         button.click()
-    qtbot.waitUntil(lambda: window.replies.active is None, timeout=60000)
+    qtbot.waitUntil(lambda: window.replies.active is None, timeout=REPLY_MS)
     resumed = window.store.thread(window.conversation_id)[-1]
     assert resumed.id != failed.id and resumed.branch_of == failed.id and resumed.status in ("complete", "cancelled")
     assert resumed.content.startswith(failed.content) and len(resumed.content) > len(failed.content)
@@ -157,7 +159,7 @@ def test_samplers_the_server_ignores_are_greyed_and_come_back_for_the_local_mode
         assert panel.temperature.isEnabled() and panel.top_p.isEnabled() and panel.max_tokens.isEnabled()
         chosen = panel.chosen()
         assert chosen.min_p == 0.05 and chosen.top_k == 40  # kept for the engines that take them
-        send(qtbot, window, "Say hi.")
+        send(qtbot, window, "Say hi.", timeout=REPLY_MS)
         reply = window.store.thread(window.conversation_id)[-1]
         assert reply.status == "complete" and "min_p" not in server.bodies[-1] and "top_k" not in server.bodies[-1]
         assert (reply.sampler["min_p"], reply.sampler["top_k"]) == (0.0, 0)  # the reply records what it ran with

@@ -29,8 +29,8 @@ def test_a_server_column_runs_beside_the_local_one_and_agrees_with_it(qtbot, mak
     assert len(lab.compare_tab.run._requests) == 2  # the laptop and the server at once
     qtbot.waitUntil(lambda: not lab.busy, timeout=180_000)
     assert not window.errors, window.errors
-    local, remote = lab._shown[1]["columns"]
+    local, remote = lab.shown("compare")["columns"]
     assert remote["engine"]["kind"] == "llama-server" and remote["engine"]["server"] == "lab-server"
     # the same model greedy on both engines (parity measured in test_remote_engine): the same reply
     assert [t["id"] for t in remote["tokens"]] == [t["id"] for t in local["tokens"]]
-    assert lab._shown[1]["first_divergence"] is None and "never part" in lab.divergence.text()
+    assert lab.shown("compare")["first_divergence"] is None and "never part" in lab.divergence.text()
