@@ -10,6 +10,7 @@ from tests.remote.proxy import Fault
 from tests.remote.test_probe import fake_openai
 from tests.remote.server import free_port
 from tests.ui.conftest import send
+
 # A bound that only a hang passes: a 40-token reply takes seconds, tens of them with every core busy.
 REPLY_MS = 180_000
 
