@@ -1,23 +1,22 @@
 """Notes → Use a Chroma server…: keep the notes' vector index in the data folder or on a Chroma server."""
 
-from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
-    QButtonGroup, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPushButton, QRadioButton, QVBoxLayout,
+    QButtonGroup, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPushButton, QRadioButton, QVBoxLayout,
 )
 
 from desktop.core.notes.chroma_server import server_certificate
 from desktop.core.tls import fingerprint
-from desktop.ui.server_dialog import confirm_certificate, read_in_background
+from desktop.ui.server_dialog import TrustingDialog
 
 
-class ChromaServerDialog(QDialog):
+class ChromaServerDialog(TrustingDialog):
     """Asks where the index goes; the caller tries it (a job on the notes thread) and keeps it only if it works.
 
     An https server with its own self-signed certificate: "Trust this server's certificate…" reads it (without
     trusting it) and, once the user has compared its fingerprint, pins it for this server only.
     """
 
-    certificateRead = Signal(object, object)  # the certificate the server shows (PEM) or None, error text or None
+    read_certificate = staticmethod(server_certificate)
 
     def __init__(self, where: str, url: str | None, has_token: bool, parent=None, certificate: str | None = None):
         super().__init__(parent)
@@ -90,29 +89,11 @@ class ChromaServerDialog(QDialog):
 
     def _say(self, text: str) -> None:
         """What the certificate is (or why it could not be read); the dialog grows to it instead of squeezing fields."""
-        self.trusted.setText(text)
-        if self.isVisible():  # only ever larger: a size the user chose stays
-            hint = self.sizeHint()
-            self.resize(max(self.width(), hint.width()), max(self.height(), hint.height()))
+        self._say_in(self.trusted, text)
 
-    @Slot()
-    def on_trust(self) -> None:
-        """Read the certificate the server shows, off the GUI thread; the user then compares its fingerprint."""
-        self.trust_button.setEnabled(False)
-        read_in_background(server_certificate, self.url.text().strip(), self.certificateRead)
-
-    @Slot(object, object)
-    def _on_certificate(self, pem: str | None, error: str | None) -> None:
-        self.trust_button.setEnabled(True)
-        if pem is None:
-            self._say(error)
-            return
-        if self.confirm_certificate(fingerprint(pem)):
-            self.certificate, self._certificate_url = pem, self.url.text().strip()
-            self._enable()
-
-    def confirm_certificate(self, shown: str) -> bool:
-        return confirm_certificate(self, shown)
+    def _trusted(self, pem: str) -> None:
+        self.certificate, self._certificate_url = pem, self.url.text().strip()
+        self._enable()
 
     def choice(self) -> tuple[str | None, str | None, bool, str | None]:
         """(address or None for the data folder, a newly typed token or None, keep the stored token, the trusted

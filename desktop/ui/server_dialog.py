@@ -14,11 +14,42 @@ from desktop.core.errors import InklingError
 from desktop.ui.language import said
 
 
-class AddServerDialog(QDialog):
+class TrustingDialog(QDialog):
+    """A dialog for a server that may show its own self-signed certificate. "Trust this server's certificate…"
+    (its `trust_button`, for the address in its `url` field) reads it off the GUI thread; once the user has
+    compared its fingerprint, the subclass's `_trusted(pem)` pins it; a reason it could not be read goes to its
+    `_say(text)`. What the dialog says grows it (`_say_in`) instead of squeezing its fields."""
+
+    certificateRead = Signal(object, object)  # the certificate the server shows (PEM) or None, error text or None
+    read_certificate = staticmethod(fetch_certificate)  # url -> PEM, without trusting it
+
+    def _say_in(self, label: QLabel, text: str) -> None:
+        label.setText(text)
+        if self.isVisible():  # only ever larger: a size the user chose stays
+            hint = self.sizeHint()
+            self.resize(max(self.width(), hint.width()), max(self.height(), hint.height()))
+
+    @Slot()
+    def on_trust(self) -> None:
+        self.trust_button.setEnabled(False)
+        read_in_background(self.read_certificate, self.url.text().strip(), self.certificateRead)
+
+    @Slot(object, object)
+    def _on_certificate(self, pem: str | None, error: str | None) -> None:
+        self.trust_button.setEnabled(True)
+        if pem is None:
+            self._say(error)
+        elif self.confirm_certificate(fingerprint(pem)):
+            self._trusted(pem)
+
+    def confirm_certificate(self, shown: str) -> bool:
+        return confirm_certificate(self, shown)
+
+
+class AddServerDialog(TrustingDialog):
     """Asks, probes once, and on OK stores the key (keyring or 0600 file) and returns the probed entry."""
 
     probed = Signal(object, object)  # the entry probed (ServerEntry with its profile) or None, error text or None
-    certificateRead = Signal(object, object)  # the certificate the server shows (PEM) or None, error text or None
 
     def __init__(self, keys: KeyStore, taken: set[str], parent=None):
         super().__init__(parent)
@@ -64,10 +95,7 @@ class AddServerDialog(QDialog):
 
     def _say(self, text: str) -> None:
         """The probe's answer; the dialog grows to it (a wrapped label does not, and squeezed the fields)."""
-        self.result.setText(text)
-        if self.isVisible():  # only ever larger: a size the user chose stays
-            hint = self.sizeHint()
-            self.resize(max(self.width(), hint.width()), max(self.height(), hint.height()))
+        self._say_in(self.result, text)
 
     @Slot()
     def _on_changed(self) -> None:
@@ -123,25 +151,10 @@ class AddServerDialog(QDialog):
         self.certificate = None
         self.trust_button.setVisible(False)
 
-    @Slot()
-    def on_trust(self) -> None:
-        """Read the certificate the server shows (without trusting it) and ask the user to compare its fingerprint."""
-        self.trust_button.setEnabled(False)
-        read_in_background(fetch_certificate, self.url.text().strip(), self.certificateRead)
-
-    @Slot(object, object)
-    def _on_certificate(self, pem: str | None, error: str | None) -> None:
-        self.trust_button.setEnabled(True)
-        if pem is None:
-            self._say(error)
-            return
-        if self.confirm_certificate(fingerprint(pem)):
-            self.certificate = pem
-            self.trust_button.setVisible(False)
-            self.on_probe()
-
-    def confirm_certificate(self, shown: str) -> bool:
-        return confirm_certificate(self, shown)
+    def _trusted(self, pem: str) -> None:
+        self.certificate = pem
+        self.trust_button.setVisible(False)
+        self.on_probe()
 
     def accept(self) -> None:
         if self.entry is None:
