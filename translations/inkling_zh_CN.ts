@@ -3249,6 +3249,10 @@ perplexity: {perplexity}</source>
         <translation>{url} 上的 Chroma 服务器未能完成请求（{error}）。</translation>
     </message>
     <message>
+        <source>Notes search is using the copy in notes.db: the index on the Chroma server at {url} is not up to date with your notes ({indexed} of {stored} chunks, or changes it missed). The Inkling that has this data folder open brings it up to date.</source>
+        <translation>笔记搜索正在使用 notes.db 中的副本：{url} 上的 Chroma 服务器中的索引与你的笔记不一致（{indexed} / {stored} 个片段，或有它错过的更改）。打开这个数据文件夹的 Inkling 会把它更新。</translation>
+    </message>
+    <message>
         <source>The Chroma server at {url} answers again; its index was brought up to date from your notes.</source>
         <translation>{url} 上的 Chroma 服务器恢复应答；其索引已根据你的笔记更新。</translation>
     </message>

@@ -7,6 +7,7 @@ import sys
 import threading
 from pathlib import Path
 
+from desktop.cli import notes
 from desktop.cli.ask import add_prompt_options, sampler_from_args
 from desktop.cli.usage import UsageError
 from desktop.core.conversation.edits import history_before
@@ -104,7 +105,7 @@ def _notes_for(workspace, query: str) -> list:
         print(f"inkling: notes unavailable, comparing without them: {error}", file=sys.stderr)
         return []
     with library:
-        return library.search(query, limits.top_k, limits.min_score)
+        return notes.search(library, query, limits.top_k, limits.min_score)
 
 
 def _open(workspace, key: str):

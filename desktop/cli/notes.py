@@ -136,10 +136,20 @@ def _list(library, args) -> int:
     return 0
 
 
+def search(library, query: str, k: int, min_score: float, mode: str = "hybrid", said: str | None = None) -> list:
+    """library.search, and on stderr what the window would show about it when new (not `said` already):
+    a Chroma server away or behind, so notes.db's vectors answered."""
+    sources = library.search(query, k, min_score, mode)
+    notice = library.index_notice
+    if notice and notice != said:
+        print(f"inkling: {notice}", file=sys.stderr)
+    return sources
+
+
 def _search(library, args) -> int:
     if not 1 <= args.top_k <= 100:
         raise NotesUsageError("-k must be between 1 and 100")
-    sources = library.search(args.query, args.top_k, args.min_score, args.mode)
+    sources = search(library, args.query, args.top_k, args.min_score, args.mode, said=library.notice)
     if args.json:
         print(json.dumps([s.to_search_json() for s in sources], ensure_ascii=False))
         return 0
@@ -220,7 +230,7 @@ def ground(workspace: Workspace, request, args):
     """Retrieve the notes for `ask` before generation and save them with the reply (unless --no-notes).
 
     When the window owns the data folder, and with it chromadb, the library opens read-only and the
-    search reads the vectors kept in SQLite instead.
+    search reads the vectors kept in SQLite instead, or the Chroma server the notes are kept on.
     """
     from desktop.core.notes import has_notes
 
@@ -237,7 +247,7 @@ def ground(workspace: Workspace, request, args):
         print(f"inkling: notes unavailable, answering without them: {error}", file=sys.stderr)
         return request
     with library:
-        sources = library.search(request.history[-1].content, settings.top_k, settings.min_score)
+        sources = search(library, request.history[-1].content, settings.top_k, settings.min_score)
     return attach_sources(workspace.store, request, sources)
 
 

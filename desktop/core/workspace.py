@@ -28,14 +28,15 @@ class Workspace:
         return self.folder  # notes.db and chroma/ sit beside inkling.db
 
     def open_notes(self):
-        """The notes library; read-only (search, no changes, no chromadb) unless this process owns the folder.
+        """The notes library; read-only (search, no changes) unless this process owns the folder.
 
-        Its vector index is on the Chroma server the settings name, if any (desktop.core.notes.server_setting).
+        Its vector index is on the Chroma server the settings name, if any (desktop.core.notes.server_setting);
+        a read-only library searches that server too (a server is shared, unlike the data folder's chromadb).
         """
         from desktop.core.notes import NotesLibrary  # loads the embedder's and chromadb's modules: only when asked
         from desktop.core.notes.server_setting import load_server
 
-        server = load_server(self.store, self.folder) if self.owns_folder else None
+        server = load_server(self.store, self.folder)
         return NotesLibrary.open(self.notes_folder, read_only=not self.owns_folder, server=server)
 
     def start_daily_backups(self, on_error=lambda _error: None) -> None:

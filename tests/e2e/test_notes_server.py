@@ -5,10 +5,15 @@ import os
 import subprocess
 import sys
 
+import chromadb
+from chromadb.config import Settings
+
+from desktop.core.notes.chroma_server import close_client
+from desktop.core.notes.index import InklingMiniLM
 from desktop.core.tls import fingerprint
-from tests.core.notes.chroma_run import BearerProxy, chroma_server  # noqa: F401  (the fixture)
+from tests.core.notes.chroma_run import BearerProxy, chroma_server, own_chroma_server  # noqa: F401  (the fixtures)
 from tests.core.notes.test_chroma_server import server_count
-from tests.e2e.runner import inkling
+from tests.e2e.runner import another_inkling_holding, ask_json, inkling
 from tests.remote.certificates import self_signed
 from tests.remote.server import free_port
 
@@ -97,3 +102,34 @@ def test_a_server_with_its_own_certificate_is_trusted_by_its_fingerprint(inkling
         assert proxy.seen_authorization and set(proxy.seen_authorization) == {"Bearer tok-e2e"}
     finally:
         proxy.close()
+
+
+def test_a_cli_beside_the_window_searches_the_chroma_server_or_says_why_not(inkling_home, tmp_path, own_chroma_server,
+                                                                          embedder):
+    """`notes search` and `ask` while the window holds the data folder: the server answers, notes.db when it is away."""
+    for name, text in (("cat.md", CAT), ("budget.txt", BUDGET)):
+        (tmp_path / name).write_text(text)
+    run("add", str(tmp_path / "cat.md"), str(tmp_path / "budget.txt"), home=inkling_home)
+    collection = collection_of(run("server", own_chroma_server.url, home=inkling_home))
+    budget = next(n for n in json.loads(run("list", "--json", home=inkling_home)) if n["title"] == "budget.txt")
+    question = "what is the cat called"
+    # Only the server holds this: the budget's vector is the question's own (similarity 1; in notes.db it is far).
+    client = chromadb.HttpClient(host=own_chroma_server.url, settings=Settings(anonymized_telemetry=False))
+    try:
+        client.get_collection(collection, embedding_function=InklingMiniLM(embedder)).update(
+            ids=[f"{budget['id']}:0"], embeddings=embedder.embed([question]))
+    finally:
+        close_client(client)
+    search = ("search", question, "--mode", "vector", "-k", "1", "--json")
+    with another_inkling_holding(inkling_home):
+        hits = json.loads(run(*search, home=inkling_home))
+        assert (hits[0]["title"], round(hits[0]["score"], 2)) == ("budget.txt", 1.0)
+        scores = {s["title"]: s["score"] for s in ask_json(question, "--max-tokens", "2", home=inkling_home)["sources"]}
+        assert round(scores.get("budget.txt", 0.0), 2) == 1.0
+        own_chroma_server.stop()
+        away = inkling("notes", *search, home=inkling_home)
+        assert away.returncode == 0 and json.loads(away.stdout)[0]["title"] == "cat.md"  # notes.db's own vectors
+        assert away.stderr.count("\n") == 1 and "copy in notes.db" in away.stderr and "refused the connection" in away.stderr
+        asked = inkling("ask", "--json", "--temperature", "0", question, "--max-tokens", "2", home=inkling_home)
+        assert asked.returncode == 0 and "copy in notes.db" in asked.stderr
+        assert json.loads(asked.stdout)["sources"][0]["title"] == "cat.md"

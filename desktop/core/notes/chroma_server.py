@@ -156,10 +156,12 @@ class _HTTPStatus(Exception):
     """Raised from the response hook, so a proxy's 401 page is said as such and not as chromadb's bare Exception."""
 
 
-def _open(server: ChromaServer, embedding_function):
-    """chromadb's HTTP client and this library's collection (created if missing); every request has a timeout."""
+def _open(server: ChromaServer, embedding_function, create: bool = True):
+    """chromadb's HTTP client and this library's collection (created if missing, when `create`); every request
+    has a timeout. Without `create`, a missing collection raises chromadb's NotFoundError."""
     from chromadb.api.client import Client
     from chromadb.config import DEFAULT_DATABASE, DEFAULT_TENANT, Settings
+    from chromadb.errors import NotFoundError
 
     probe(server)
     sessions: list[httpx.Client] = []
@@ -182,14 +184,19 @@ def _open(server: ChromaServer, embedding_function):
     client = None
     try:
         client = TimedClient(tenant=DEFAULT_TENANT, database=DEFAULT_DATABASE, settings=settings)
-        collection = client.get_or_create_collection(
-            server.collection, embedding_function=embedding_function, configuration={"hnsw": {"space": "cosine"}}
-        )
+        if create:
+            collection = client.get_or_create_collection(
+                server.collection, embedding_function=embedding_function, configuration={"hnsw": {"space": "cosine"}}
+            )
+        else:
+            collection = client.get_collection(server.collection, embedding_function=embedding_function)
     except Exception as error:  # see _chroma_error_words: chromadb's errors have no common type
         if client is not None:
             client.close()
         for session in sessions:
             session.close()
+        if isinstance(error, NotFoundError):
+            raise
         raise ChromaServerError(_chroma_error_words(error, server)) from None
     return client, collection
 
@@ -236,17 +243,31 @@ def rows_to_batch(rows) -> tuple[list[tuple[int, int]], np.ndarray]:
     return [(note_id, chunk) for note_id, chunk, _ in rows], blob_vectors([blob for _, _, blob in rows])
 
 
+class _NotInStep(ChromaServerError):
+    """A reader found the server's collection missing or not in step with notes.db (it does not rebuild it)."""
+
+    def __init__(self, indexed: int, stored: int):
+        super().__init__(f"{indexed} of {stored} chunks")
+        self.indexed, self.stored = indexed, stored
+
+
 class ServerIndex:
     """This library's collection on a Chroma server, with the same methods as the embedded VectorIndex.
 
     While the server is away (refused, timeout, a refused token) searches read the vectors kept in notes.db,
     changes go to notes.db only and a marker file records that the server missed some; the next time the
     server answers, the collection is rebuilt from notes.db (no embedding). `notice` says so in words.
+
+    read_only: a process beside the one that owns the data folder (`inkling notes search` while the window
+    runs). A server is shared by design, so it searches there too, but it never changes the collection or
+    the marker: when the collection is missing or not in step with notes.db (the marker, or another count),
+    notes.db's vectors answer instead, said in `notice`; the owner brings the server up to date.
     """
 
     def __init__(self, server: ChromaServer, embedding_function, db_for_thread, data_folder: Path,
-                 strict: bool = False, progress: Progress | None = None):
+                 strict: bool = False, progress: Progress | None = None, read_only: bool = False):
         self.server = server
+        self.read_only = read_only
         self.notice: str | None = None
         self._embedding_function = embedding_function
         self._db_for_thread = db_for_thread
@@ -257,7 +278,7 @@ class ServerIndex:
         self._retry_at = 0.0
         if strict:  # the user is choosing this server now: a failure is theirs to see, nothing changes
             self._connect(progress, force_rebuild=True)  # what it holds may predate changes made meanwhile
-        else:
+        elif not read_only:  # a reader connects at its first search: listing notes needs no server
             self._try_connect(progress)
 
     @property
@@ -275,11 +296,29 @@ class ServerIndex:
     # --- connecting ---------------------------------------------------------------------------------
     def _connect(self, progress: Progress | None, force_rebuild: bool = False) -> None:
         """Open the collection and catch up: rebuilt when asked, when changes were missed, or when counts differ."""
+        if self.read_only:
+            return self._connect_reader()
         self._client, self._collection = _open(self.server, self._embedding_function)
         try:
             stored = self._db_for_thread().chunk_count()
             if force_rebuild or self._marker.exists() or self._call(self._collection.count) != stored:
                 self._push_all(progress)
+        except ChromaServerError:
+            self.close()
+            raise
+
+    def _connect_reader(self) -> None:
+        """Open the collection as it is; one the owner has not brought in step with notes.db is not searched."""
+        from chromadb.errors import NotFoundError
+
+        try:
+            self._client, self._collection = _open(self.server, self._embedding_function, create=False)
+        except NotFoundError:
+            raise _NotInStep(0, self._db_for_thread().chunk_count()) from None
+        try:
+            indexed, stored = self._call(self._collection.count), self._db_for_thread().chunk_count()
+            if self._marker.exists() or indexed != stored:
+                raise _NotInStep(indexed, stored)
         except ChromaServerError:
             self.close()
             raise
@@ -293,18 +332,30 @@ class ServerIndex:
         was_away = self.notice is not None
         try:
             self._connect(progress)
+        except _NotInStep as behind:
+            self._went_away(notice=translate(
+                "core", "Notes search is using the copy in notes.db: the index on the Chroma server at {url} is not up "
+                        "to date with your notes ({indexed} of {stored} chunks, or changes it missed). The Inkling "
+                        "that has this data folder open brings it up to date.").format(
+                url=self.server.url, indexed=behind.indexed, stored=behind.stored))
+            return False
         except ChromaServerError as error:
             self._went_away(error.args[0])
             return False
-        self.notice = translate("core", "The Chroma server at {url} answers again; its index was brought up to date "
-                                        "from your notes.").format(url=self.server.url) if was_away else None
+        if self.read_only:  # nothing was caught up here: the owner does that
+            self.notice = None
+        else:
+            self.notice = translate("core", "The Chroma server at {url} answers again; its index was brought up to "
+                                            "date from your notes.").format(url=self.server.url) if was_away else None
         return True
 
-    def _went_away(self, reason) -> None:
+    def _went_away(self, reason=None, notice: str | None = None) -> None:
+        """Search notes.db's vectors for a while, and say why: `reason` (the server failed) or a whole `notice`."""
         self.close()
         self._retry_at = time.monotonic() + RETRY_AFTER_S
-        self.notice = translate("core", "Notes search is using the copy in notes.db: {reason} Nothing is lost; the "
-                                        "server's index is rebuilt from your notes when it answers again.").format(reason=reason)
+        self.notice = notice or translate(
+            "core", "Notes search is using the copy in notes.db: {reason} Nothing is lost; the server's index is "
+                    "rebuilt from your notes when it answers again.").format(reason=reason)
 
     def _call(self, method, *args, **kwargs):
         try:
@@ -316,6 +367,8 @@ class ServerIndex:
 
     def _change(self, method, *args, **kwargs) -> None:
         """A change the server must see; when it cannot, notes.db (already written) keeps it and the marker says so."""
+        if self.read_only:  # the library refuses changes first; a reader must never touch the shared collection
+            raise RuntimeError("a read-only notes library tried to change the Chroma server's collection")
         if self._try_connect():
             try:
                 self._call(method(), *args, **kwargs)

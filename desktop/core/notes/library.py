@@ -70,8 +70,12 @@ class NotesLibrary:
         self._index_lock = threading.Lock()
         self._connections_lock = threading.Lock()
         if read_only:
-            # chromadb is not safe to share between processes: search the vectors kept in SQLite instead.
-            self.index = StoredVectors(lambda: self.db)
+            # The embedded chromadb is not safe to share between processes: search the vectors kept in SQLite
+            # instead. A Chroma server is shared by design: search it (it falls back to SQLite by itself).
+            if server is not None:
+                self.index = self._server_index(server, strict=False, progress=progress, read_only=True)
+            else:
+                self.index = StoredVectors(lambda: self.db)
             return
         from desktop.core.notes.index import IndexUnavailable, VectorIndex, wipe
 
@@ -106,8 +110,8 @@ class NotesLibrary:
 
         read_only: for a process that does not hold the data folder's lock; search works, changes raise.
         progress: told of work done on opening (a one-time re-index after an upgrade).
-        server: keep the vector index on this Chroma server instead of in chroma/ (ignored read-only:
-        such a process searches the vectors in notes.db).
+        server: keep the vector index on this Chroma server instead of in chroma/. Read-only, searches go to
+        that server too (notes.db's vectors while it is away or behind); without it, to notes.db's vectors.
         """
         return cls(folder, embedder, read_only, progress, server)
 
@@ -132,7 +136,7 @@ class NotesLibrary:
 
     def close(self) -> None:
         with self._lock, self._index_lock:
-            if self.index is not None and not self.read_only:
+            if self.index is not None:
                 self.index.close()
                 self.index = None
             for notes_db in self._connections:
@@ -370,11 +374,12 @@ class NotesLibrary:
             (self.folder / STALE_MARKER).unlink(missing_ok=True)  # that server is no longer kept in step
             return self._rebuild_local(progress)
 
-    def _server_index(self, server: ChromaServer, strict: bool, progress: Progress):
+    def _server_index(self, server: ChromaServer, strict: bool, progress: Progress, read_only: bool = False):
         from desktop.core.notes.chroma_server import ServerIndex
         from desktop.core.notes.index import InklingMiniLM
 
-        return ServerIndex(server, InklingMiniLM(self.embedder), lambda: self.db, self.folder, strict, progress)
+        return ServerIndex(server, InklingMiniLM(self.embedder), lambda: self.db, self.folder, strict, progress,
+                           read_only)
 
     def _rebuild_local(self, progress: Progress) -> int:
         if self.index is not None:

@@ -101,6 +101,9 @@ class StoredVectors:
         best = np.argsort(-scores)[:limit]
         return [(keys[i], float(scores[i])) for i in best]
 
+    def close(self) -> None:
+        """Nothing of its own to free: it reads through the library's SQLite connections."""
+
 
 def search(db: NotesDB, index, embedder, query: str, k: int = 5, min_score: float = 0.0,
            mode: str = "hybrid") -> list[Source]:

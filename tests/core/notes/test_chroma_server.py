@@ -7,7 +7,7 @@ import chromadb
 import pytest
 from chromadb.config import Settings
 
-from desktop.core.notes import NotesLibrary
+from desktop.core.notes import NotesLibrary, NotesReadOnlyError
 from desktop.core.notes.chroma_server import STALE_MARKER, ChromaServer, ChromaServerError, close_client, probe
 from desktop.core.notes.server_setting import load_server, new_server, save_server, token_store, trusted_certificate
 from desktop.core.tls import fingerprint
@@ -228,3 +228,62 @@ def test_a_server_with_its_own_certificate_is_used_once_its_fingerprint_is_trust
             assert load_server(workspace.store, workspace.folder).certificate == pinned
     finally:
         proxy.close()
+
+
+def only_the_server_says(library: NotesLibrary, embedder, title: str, question: str) -> None:
+    """On the server, the note `title`'s vector becomes the question's own: a search that finds it first, with a
+    similarity of 1, read the server (notes.db still holds the real vector, far from the question)."""
+    note = next(n for n in library.list_notes() if n.title == title)
+    library.index._collection.update(ids=[f"{note.id}:0"], embeddings=embedder.embed([question]))
+
+
+def test_a_reader_beside_the_owner_searches_the_server_and_changes_nothing_there(tmp_path, embedder, chroma_server):
+    server, folder, question = target(chroma_server.url), tmp_path / "data", "What is the keeper's pet called?"
+    with NotesLibrary.open(folder, embedder, server=server) as owner:
+        fill(owner)
+        only_the_server_says(owner, embedder, "Budget", question)
+        assert owner.search(question, k=1, mode="vector")[0].title == "Budget"
+        with NotesLibrary.open(folder, embedder, read_only=True, server=server) as reader:
+            best = reader.search(question, k=1, mode="vector")[0]
+            assert (best.title, round(best.score, 2)) == ("Budget", 1.0)
+            assert reader.index.online and reader.index_notice is None
+            with pytest.raises(NotesReadOnlyError):
+                reader.add_text("Ferry", "The ferry to the island leaves every hour from pier 4.")
+        assert server_count(chroma_server.url, server.collection) == 3 and not (folder / STALE_MARKER).exists()
+        assert owner.search(question, k=1, mode="vector")[0].title == "Budget"  # the owner's client still works
+
+
+@pytest.mark.parametrize("case", ["changes missed", "another count", "no collection"])
+def test_a_reader_searches_notes_db_while_the_server_is_behind_and_says_so(tmp_path, embedder, chroma_server, case):
+    server, folder, question = target(chroma_server.url), tmp_path / "data", "What is the keeper's pet called?"
+    with NotesLibrary.open(folder, embedder, server=server) as owner:
+        fill(owner)
+        only_the_server_says(owner, embedder, "Budget", question)
+        if case == "changes missed":
+            (folder / STALE_MARKER).touch()  # the owner could not reach the server for a change
+        elif case == "another count":
+            owner.index._collection.delete(ids=["3:0"])
+        else:
+            owner.index._client.delete_collection(server.collection)
+        with NotesLibrary.open(folder, embedder, read_only=True, server=server) as reader:
+            assert reader.search(question, k=1, mode="vector")[0].title == "Lighthouse"  # notes.db's vectors
+            assert not reader.index.online
+            assert "copy in notes.db" in reader.index_notice and "not up to date with your notes" in reader.index_notice
+        if case == "no collection":  # the reader created nothing
+            with pytest.raises(Exception, match="does not exist"):
+                server_count(chroma_server.url, server.collection)
+        else:
+            assert server_count(chroma_server.url, server.collection) == (2 if case == "another count" else 3)
+        assert (folder / STALE_MARKER).exists() == (case == "changes missed")
+
+
+def test_a_reader_whose_server_is_away_searches_notes_db_with_the_windows_notice(tmp_path, embedder, own_chroma_server):
+    server, folder = target(own_chroma_server.url, timeout_s=3.0), tmp_path / "data"
+    with NotesLibrary.open(folder, embedder, server=server) as owner:
+        fill(owner)
+    own_chroma_server.stop()
+    with NotesLibrary.open(folder, embedder, server=server) as owner, \
+            NotesLibrary.open(folder, embedder, read_only=True, server=server) as reader:
+        assert reader.search("What is the keeper's pet called?", k=1)[0].title == "Lighthouse"
+        assert not reader.index.online and reader.index_notice == owner.index_notice
+        assert "copy in notes.db" in reader.index_notice and "refused the connection" in reader.index_notice
