@@ -1,6 +1,6 @@
 """Remote engine against the same local llama-server: Inkling's stream vs a bare client, probabilities' cost, branch TTFT.
 
-Interleaved rounds (Inkling, then the bare client, on the same prompt at temperature 0 with the same body),
+Interleaved rounds (Inkling and the bare client, first in turn, on the same prompt at temperature 0 with the same body),
 medians with min-max spreads. Notes: the same 10k chunks searched (hybrid, k=5, as a reply's grounding does)
 with the index on a local `chroma run` and in embedded chromadb, query by query alternately.
 """
@@ -96,8 +96,11 @@ def main() -> dict:
             inkling_run(engine, prompt, 10)  # warm-up: the prompt is in the server's cache for every round
             for round_number in range(ROUNDS):
                 for top in (0, 10, 20):
-                    results.setdefault(f"inkling{top}", []).append(inkling_run(engine, prompt, top))
-                    results.setdefault(f"bare{top}", []).append(bare_run(bare, prompt, top, engine.info.name))
+                    runs = [("inkling", lambda top=top: inkling_run(engine, prompt, top)),
+                            ("bare", lambda top=top: bare_run(bare, prompt, top, engine.info.name))]
+                    # who goes first alternates by round: a load that rises or falls within a pair favours neither
+                    for name, run in runs[::-1] if round_number % 2 else runs:
+                        results.setdefault(f"{name}{top}", []).append(run())
                 progress(f"round {round_number + 1}/{ROUNDS}: inkling {results['inkling10'][-1]['tps']:.1f} tok/s, "
                          f"bare {results['bare10'][-1]['tps']:.1f} tok/s (top 10)")
             cached, cold = branch_ttfts(engine, prompt, other)

@@ -50,6 +50,7 @@ class RemoteEngine:
         model = self._open(address, profile, model, label)
         self._bytes: dict[int, bytes] = {}  # id -> bytes with special tokens by name (from /tokenize, /detokenize)
         self._pieces: dict[int, bytes] = {}  # id -> bytes a token adds to a reply (from the stream's entries)
+        self._texts: dict[int, str] = {}  # id -> how it reads: a token's bytes never change, so each is read once
         self.last_timings: dict = {}  # the server's own timings of the last reply (benchmarks compare with them)
         self.template = ChatTemplate(profile.chat_template, profile.bos_token, profile.eos_token) \
             if profile.chat_template else None
@@ -190,11 +191,8 @@ class RemoteEngine:
 
     def _record(self, entry: dict, settings: SamplerSettings) -> TokenRecord:
         token = entry["id"]
-        self._pieces[token] = bytes(entry.get("bytes") or ())
-        top = []
-        for alt in entry.get("top_logprobs") or ():
-            self._pieces[alt["id"]] = bytes(alt.get("bytes") or ())
-            top.append(TopToken(alt["id"], self._shown(alt), float(alt["logprob"]), alt["id"] in self._eog))
+        top = [TopToken(alt["id"], self._shown(alt), float(alt["logprob"]), alt["id"] in self._eog)
+               for alt in entry.get("top_logprobs") or ()]
         logprob = float(entry["logprob"])
         known = [t.logprob for t in top] + ([logprob] if all(t.id != token for t in top) else [])
         return TokenRecord(token, self._shown(entry), logprob, drawn_probability(known, top, token, logprob, settings),
@@ -202,8 +200,12 @@ class RemoteEngine:
 
     def _shown(self, entry: dict) -> str:
         """How a token reads: special tokens by name (their streamed bytes are empty), others by their bytes."""
-        piece = bytes(entry.get("bytes") or ())
-        return piece_text(piece) if piece else self.token_text(entry["id"])
+        token = entry["id"]
+        shown = self._texts.get(token)
+        if shown is None:
+            piece = self._pieces[token] = bytes(entry.get("bytes") or ())
+            shown = self._texts[token] = piece_text(piece) if piece else self.token_text(token)
+        return shown
 
     def close(self) -> None:
         self._client.close()
@@ -232,7 +234,8 @@ def drawn_probability(known: list[float], top: list[TopToken], token: int, logpr
 
 def entropy_lower_bound(logprobs: list[float]) -> float:
     """Entropy in nats of the known head plus its remainder counted as one outcome: a lower bound."""
-    probs = np.exp(np.asarray(logprobs, dtype=np.float64))
-    head = float(-(probs * np.asarray(logprobs, dtype=np.float64)).sum())
-    rest = 1.0 - float(probs.sum())
+    # plain floats: at most 21 values per token, where numpy's per-call cost is most of the work
+    probs = [math.exp(lp) for lp in logprobs]
+    head = -math.fsum(p * lp for p, lp in zip(probs, logprobs))
+    rest = 1.0 - math.fsum(probs)
     return head - rest * math.log(rest) if rest > 1e-12 else head
