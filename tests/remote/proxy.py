@@ -23,6 +23,7 @@ class Fault:
     drop_after: int | None = None  # forward this many events of a stream, then cut the connection
     stall_after: int | None = None  # forward this many events, then send nothing (the connection stays open)
     corrupt_after: int | None = None  # forward this many events, then one that is not JSON
+    pause_after: int | None = None  # forward this many events, wait for `release`, then forward the rest
 
 
 class FaultProxy:
@@ -87,21 +88,29 @@ class FaultProxy:
                     handler.send_header(key, value)
             handler.send_header("Transfer-Encoding", "chunked")
             handler.end_headers()
-            events = 0
-            for line in response.iter_lines():
-                if line.startswith("data:"):
-                    if fault.drop_after is not None and events >= fault.drop_after:
-                        handler.connection.shutdown(socket.SHUT_RDWR)  # mid-body: no closing chunk
-                        handler.close_connection = True
-                        return
-                    if fault.stall_after is not None and events >= fault.stall_after:
-                        self.release.wait()
-                        return
-                    if fault.corrupt_after is not None and events >= fault.corrupt_after:
-                        line = "data: {not json"
-                    events += 1
-                _chunk(handler, (line + "\n").encode())
-            _chunk(handler, b"")
+            try:
+                self._forward(handler, response, fault)
+            except OSError:
+                handler.close_connection = True  # the client went away (Stop shut its socket)
+
+    def _forward(self, handler: BaseHTTPRequestHandler, response: httpx.Response, fault: Fault) -> None:
+        events = 0
+        for line in response.iter_lines():
+            if line.startswith("data:"):
+                if fault.drop_after is not None and events >= fault.drop_after:
+                    handler.connection.shutdown(socket.SHUT_RDWR)  # mid-body: no closing chunk
+                    handler.close_connection = True
+                    return
+                if fault.stall_after is not None and events >= fault.stall_after:
+                    self.release.wait()
+                    return
+                if fault.pause_after is not None and events == fault.pause_after:
+                    self.release.wait()
+                if fault.corrupt_after is not None and events >= fault.corrupt_after:
+                    line = "data: {not json"
+                events += 1
+            _chunk(handler, (line + "\n").encode())
+        _chunk(handler, b"")
 
 
 def _chunk(handler: BaseHTTPRequestHandler, data: bytes) -> None:

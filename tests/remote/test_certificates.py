@@ -2,6 +2,8 @@
 
 import json
 import subprocess
+import threading
+import time
 
 import pytest
 
@@ -9,12 +11,12 @@ from desktop.core.engine.remote.http import RemoteError, ServerAddress, fetch_ce
 from desktop.core.engine.remote.probe import probe
 from desktop.core.engine.remote.servers import KeyStore, new_entry, probe_with, trust_certificate
 from desktop.core.engine.remote.target import RemoteTarget, connect
-from desktop.core.engine.types import TokenEvent
+from desktop.core.engine.types import Finished, TokenEvent
 from desktop.core.probability.sampling import SamplerSettings
 from desktop.ui.server_dialog import AddServerDialog
 from tests.e2e.runner import inkling
 from tests.remote.certificates import self_signed
-from tests.remote.proxy import FaultProxy
+from tests.remote.proxy import Fault, FaultProxy
 
 
 @pytest.fixture
@@ -97,3 +99,26 @@ def test_the_add_server_dialog_offers_to_trust_the_certificate_after_showing_its
     assert shown == [fingerprint(pem)] and fingerprint(pem) in dialog.result.text()
     dialog.accept()
     assert dialog.entry.certificate == fetch_certificate(url)
+
+
+def test_stop_over_https_ends_a_reply_waiting_for_its_next_token_within_a_second(server_url, tmp_path):
+    """Stop shuts the TLS socket the reply reads from (before: only the TCP socket under it was known, which TLS
+    had taken over, so nothing was shut and the reply waited out the stall timeout)."""
+    pem, context = self_signed(tmp_path / "tls")
+    proxy = FaultProxy(server_url, tls=context)
+    proxy.fault = Fault(pause_after=2)  # the server's third token waits in the proxy
+    engine = connect(RemoteTarget(ServerAddress(proxy.url, stall_timeout_s=8.0, pinned_certificate=pem), "gpu-box"))
+    try:
+        cancel, stopped_at, events = threading.Event(), [], []
+        stop = threading.Timer(0.3, lambda: (stopped_at.append(time.perf_counter()), cancel.set()))
+        prompt = engine.tokenize(engine.render([{"role": "user", "content": "Tell me about the sea."}]))
+        for event in engine.stream(prompt, SamplerSettings(temperature=0.0, max_tokens=40), cancel=cancel):
+            events.append(event)
+            if sum(isinstance(e, TokenEvent) for e in events) == 2 and isinstance(event, TokenEvent):
+                stop.start()
+        stop.join()
+        assert time.perf_counter() - stopped_at[0] < 1.0
+        assert isinstance(events[-1], Finished) and events[-1].finish_reason == "cancelled"
+    finally:
+        engine.close()
+        proxy.close()

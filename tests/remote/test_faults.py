@@ -9,12 +9,13 @@ from desktop.core.conversation.session import ReplySession
 from desktop.core.conversation.turns import generate_reply, start_turn
 from desktop.core.engine.remote.http import AuthError, RemoteError, ServerAddress, open_client
 from desktop.core.engine.remote.probe import probe
-from desktop.core.engine.types import EngineError
+from desktop.core.engine.types import EngineError, Finished, TokenEvent
 from desktop.core.probability.sampling import SamplerSettings
 from desktop.core.store import Store
 from tests.remote.conftest import connect
 from tests.remote.proxy import Fault
 from tests.remote.server import free_port
+from tests.remote.test_remote_engine import MESSAGES
 
 LONG = SamplerSettings(temperature=0.0, max_tokens=60, repeat_penalty=1.0, seed=1)
 
@@ -107,3 +108,48 @@ def test_a_cross_host_redirect_is_not_followed(proxy):
     address = ServerAddress(proxy.url, api_key="sk-secret-123")
     with open_client(address) as client, pytest.raises(RemoteError, match="redirected to another host"):
         probe(client, address)
+
+
+def test_stop_shuts_only_the_stopped_streams_connection(proxy, through):
+    """Another reply in flight on the same engine's client carries on after Stop (before: Stop shut every socket
+    the client had opened, and that reply ended 'closed the connection mid-reply')."""
+    engine = through()
+    prompt = engine.tokenize(engine.render(MESSAGES))
+    proxy.fault = Fault(pause_after=2)  # both streams wait in the proxy after two tokens, until released
+    other: dict = {"tokens": 0}
+    two_in = threading.Event()
+
+    def read_other():
+        try:
+            for event in engine.stream(prompt, LONG, top_logprobs=5):
+                if isinstance(event, TokenEvent):
+                    other["tokens"] += 1
+                    if other["tokens"] == 2:
+                        two_in.set()
+                else:
+                    other["end"] = event
+        except EngineError as error:
+            other["error"] = str(error)
+        two_in.set()
+
+    reader = threading.Thread(target=read_other)
+    reader.start()
+    assert two_in.wait(60) and "error" not in other
+    cancel, seen, events, stopped_at = threading.Event(), 0, [], []
+    stop = threading.Timer(0.3, lambda: (stopped_at.append(time.perf_counter()), cancel.set()))
+    for event in engine.stream(prompt, LONG, top_logprobs=5, cancel=cancel):
+        events.append(event)
+        if isinstance(event, TokenEvent):
+            seen += 1
+            if seen == 2:
+                stop.start()  # Stop, as the window's thread says it, while this one waits for the next token
+    stop.join()
+    assert time.perf_counter() - stopped_at[0] < 1.0
+    assert isinstance(events[-1], Finished) and events[-1].finish_reason == "cancelled"
+    proxy.release.set()  # the other reply goes on
+    reader.join(60)
+    assert "error" not in other, other["error"]
+    assert other["end"].finish_reason in ("stop", "length") and other["tokens"] > 2
+    # no pool hands out the connection Stop shut: the next count and reply go through
+    proxy.fault = Fault()
+    assert engine.tokenize("Hello") and isinstance(list(engine.stream(prompt, LONG, top_logprobs=0))[-1], Finished)

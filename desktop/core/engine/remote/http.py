@@ -82,40 +82,61 @@ class ServerAddress:
 
 
 class ServerClient(httpx.Client):
-    """An httpx client that remembers the sockets it opened, so Stop can shut the one a request is blocked on."""
+    """An httpx client whose streamed replies each travel on a connection of their own (`streams`).
+
+    Stop shuts the socket of the reply being stopped, and only that one: a read blocked on it returns at
+    once, while a probe, a count or another reply on this client carries on. A streamed reply never
+    reuses a pooled connection: before a server sends the headers (llama-server sends none before the
+    first token) nothing names the socket of a reused connection, while a new one is named by
+    httpcore's trace as it opens. Its connection is not kept after the reply either, so no pool ever
+    hands out a socket that Stop shut.
+    """
 
     def __init__(self, **kwargs):
-        self.sockets: list[socket.socket] = []  # every TCP socket this client opened (closed ones are dropped)
-        self._sockets_lock = threading.Lock()
-        hooks = kwargs.pop("event_hooks", {})
-        super().__init__(event_hooks={**hooks, "request": [self._trace_connections, *hooks.get("request", ())]}, **kwargs)
+        super().__init__(**kwargs)
+        self.streams = httpx.Client(**kwargs, limits=httpx.Limits(max_keepalive_connections=0))
 
-    def _trace_connections(self, request: httpx.Request) -> None:
-        request.extensions = {**request.extensions, "trace": self._on_trace}
+    def close(self) -> None:
+        self.streams.close()
+        super().close()
 
-    def _on_trace(self, event: str, info: dict) -> None:
-        """httpcore's trace: a new connection's stream arrives with connect_tcp's completion."""
-        if not event.endswith("connect_tcp.complete"):
+
+class StreamSocket:
+    """The socket one streamed request travels on, named by httpcore's trace as its connection opens."""
+
+    def __init__(self):
+        self.sock: socket.socket | None = None
+        self._shut = False
+        self._lock = threading.Lock()
+
+    def trace(self, event: str, info: dict) -> None:
+        """httpcore's trace (the request's thread): the TCP stream, then the TLS one over it, as each completes."""
+        if not event.endswith(("connect_tcp.complete", "start_tls.complete")):
             return
         stream = info.get("return_value")
         sock = stream.get_extra_info("socket") if stream is not None else None
-        if sock is not None:
-            with self._sockets_lock:
-                self.sockets = [s for s in self.sockets if s.fileno() != -1] + [sock]
+        if sock is None:
+            return
+        with self._lock:
+            self.sock = sock
+            if self._shut:  # Stop came while the connection was opening
+                _shut_down(sock)
 
-    def shut_sockets(self) -> None:
-        """Shut down every open socket of this client: a read blocked on one returns at once.
+    def shut(self) -> None:
+        """Shut the request's socket down (now, or as soon as it opens): a read blocked on it returns at once."""
+        with self._lock:
+            self._shut = True
+            if self.sock is not None:
+                _shut_down(self.sock)
 
-        An engine is used by one thread at a time, so the only busy socket is the request being stopped; an
-        idle one shut with it is found closed and replaced by the pool.
-        """
-        with self._sockets_lock:
-            sockets, self.sockets = self.sockets, []
-        for sock in sockets:
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass  # already closed by the server or by the reader
+
+def _shut_down(sock: socket.socket) -> None:
+    try:
+        # the plain socket's shutdown, also for a TLS socket: ssl.SSLSocket.shutdown would drop its TLS state
+        # under the thread still reading it
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+    except OSError:
+        pass  # already closed by the server or by the reader
 
 
 def open_client(address: ServerAddress) -> ServerClient:
@@ -229,22 +250,26 @@ def open_stream(client: ServerClient, path: str, body: dict, url: str,
     """POST and hold the streamed response; 429/503 with Retry-After is retried once; Stop shuts the socket.
 
     Stop must end the reply within a second even while the server is still reading the prompt, or serves
-    someone else first, and sends nothing: llama-server sends no headers before its first token. So a
-    watcher runs from before the request is sent and, when `cancel` is set, shuts the client's sockets down:
-    the blocked read (of the headers or of the stream) returns at once, and the server drops the request
-    when it next writes to it (a queued one right after its first token).
+    someone else first, and sends nothing: llama-server sends no headers before its first token. So the
+    request goes on a connection of its own (ServerClient.streams), and a watcher runs from before it is
+    sent and, when `cancel` is set, shuts that connection's socket down, no other: the blocked read (of the
+    headers or of the stream) returns at once, and the server drops the request when it next writes to it
+    (a queued one right after its first token).
     A request stopped before its answer began raises its httpx error with `cancel` set (callers end the
     reply as cancelled).
     """
+    own = StreamSocket()
     done, lock = threading.Event(), threading.Lock()
-    watcher = threading.Thread(target=_shut_on_cancel, args=(client, cancel, done, lock), daemon=True,
+    watcher = threading.Thread(target=_shut_on_cancel, args=(own, cancel, done, lock), daemon=True,
                                name="inkling-remote-stop")
     watcher.start()
     response = None
+    streams = client.streams
     try:
         for attempt in (0, 1):
             try:
-                response = client.send(client.build_request("POST", path, json=body), stream=True)
+                request = streams.build_request("POST", path, json=body, extensions={"trace": own.trace})
+                response = streams.send(request, stream=True)
             except httpx.HTTPError as error:
                 if cancel.is_set():
                     raise
@@ -262,19 +287,19 @@ def open_stream(client: ServerClient, path: str, body: dict, url: str,
                 raise RemoteError(translate("core", "Stopped while waiting for a busy server."))
         yield response
     finally:
-        with lock:  # once done, the watcher never touches a socket (the pool may hand it to the next request)
+        with lock:  # once done, the watcher shuts nothing: a Stop after the end finds the reply over
             done.set()
         if response is not None:
             response.close()
 
 
-def _shut_on_cancel(client: ServerClient, cancel: threading.Event, done: threading.Event,
+def _shut_on_cancel(own: StreamSocket, cancel: threading.Event, done: threading.Event,
                     lock: threading.Lock) -> None:
     while not done.is_set():
         if cancel.wait(0.05):
             with lock:
                 if not done.is_set():
-                    client.shut_sockets()
+                    own.shut()
             return
 
 
