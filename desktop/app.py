@@ -22,7 +22,8 @@ from desktop.core.workspace import Workspace, open_workspace, restore_backup, se
 from desktop.ui.ime import choose_input_method, input_context_plugins
 from desktop.ui.inert import message_box
 from desktop.ui.language import LANGUAGE_KEY, SYSTEM, Language, said
-from desktop.ui.main_window import MODEL_PATH_KEY, MainWindow
+from desktop.ui.main_window import MainWindow
+from desktop.ui.model_loader import MODEL_PATH_KEY
 from desktop.ui.recovery import ask_how_to_recover
 from desktop.ui.relaunch import Handover, Relauncher
 from desktop.ui.thread_stop import leave_if_abandoned

@@ -857,10 +857,6 @@ Marseille</source>
         <translation>系统提示词</translation>
     </message>
     <message>
-        <source>No model</source>
-        <translation>未加载模型</translation>
-    </message>
-    <message>
         <source>Notes</source>
         <translation>笔记</translation>
     </message>
@@ -977,14 +973,6 @@ Marseille</source>
         <translation>正在写的回复结束后，窗口会切换语言。</translation>
     </message>
     <message>
-        <source>{name} keeps its own {own} threads (Model library); other models use this choice.</source>
-        <translation>{name} 保留它自己的 {own} 个线程（在模型库中设置）；其他模型使用这个选择。</translation>
-    </message>
-    <message>
-        <source>llama.cpp used: {runtime}</source>
-        <translation>llama.cpp 使用：{runtime}</translation>
-    </message>
-    <message>
         <source>Connecting to {name}: send when it is ready.</source>
         <translation>正在连接 {name}：就绪后再发送。</translation>
     </message>
@@ -1005,52 +993,12 @@ Marseille</source>
         <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
     </message>
     <message>
-        <source>Loading {name}…</source>
-        <translation>正在加载 {name}…</translation>
-    </message>
-    <message>
-        <source>CPU threads: {threads}, from the next model loaded.</source>
-        <translation>CPU 线程数：{threads}，从下一次加载模型起生效。</translation>
-    </message>
-    <message>
-        <source>automatic</source>
-        <translation>自动</translation>
-    </message>
-    <message>
-        <source>Connecting to {name}…</source>
-        <translation>正在连接 {name}…</translation>
-    </message>
-    <message>
         <source>New notebook</source>
         <translation>新建笔记本</translation>
     </message>
     <message>
         <source>context 0 / {n_ctx}</source>
         <translation>上下文 0 / {n_ctx}</translation>
-    </message>
-    <message>
-        <source>No model: open one with File → Open model…</source>
-        <translation>未加载模型：请用 文件 → 打开模型… 打开一个</translation>
-    </message>
-    <message>
-        <source>{name} is still loaded.</source>
-        <translation>当前仍在使用 {name}。</translation>
-    </message>
-    <message>
-        <source>Cannot open model</source>
-        <translation>无法打开模型</translation>
-    </message>
-    <message>
-        <source>text completion (no chat template)</source>
-        <translation>文本续写（没有聊天模板）</translation>
-    </message>
-    <message>
-        <source>Wait for the text being written to finish (or stop it) first.</source>
-        <translation>请先等待正在生成的文本结束（或停止它）。</translation>
-    </message>
-    <message>
-        <source>A chat model answers the document as a message; a base model continues it (Model → Bundled models).</source>
-        <translation>聊天模型会把文档当作一条消息来回答；基础模型会接着写下去（模型 → 随附的模型）。</translation>
     </message>
     <message>
         <source>Export conversation</source>
@@ -1470,6 +1418,68 @@ Marseille</source>
     <message>
         <source>Added folder</source>
         <translation>添加的文件夹</translation>
+    </message>
+</context>
+<context>
+    <name>ModelLoader</name>
+    <message>
+        <source>No model</source>
+        <translation>未加载模型</translation>
+    </message>
+    <message>
+        <source>Loading {name}…</source>
+        <translation>正在加载 {name}…</translation>
+    </message>
+    <message>
+        <source>Connecting to {name}…</source>
+        <translation>正在连接 {name}…</translation>
+    </message>
+    <message>
+        <source>CPU threads: {threads}, from the next model loaded.</source>
+        <translation>CPU 线程数：{threads}，从下一次加载模型起生效。</translation>
+    </message>
+    <message>
+        <source>automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>{name} keeps its own {own} threads (Model library); other models use this choice.</source>
+        <translation>{name} 保留它自己的 {own} 个线程（在模型库中设置）；其他模型使用这个选择。</translation>
+    </message>
+    <message>
+        <source>llama.cpp used: {runtime}</source>
+        <translation>llama.cpp 使用：{runtime}</translation>
+    </message>
+    <message>
+        <source>No model: open one with File → Open model…</source>
+        <translation>未加载模型：请用 文件 → 打开模型… 打开一个</translation>
+    </message>
+    <message>
+        <source>{name} is still loaded.</source>
+        <translation>当前仍在使用 {name}。</translation>
+    </message>
+    <message>
+        <source>Cannot open model</source>
+        <translation>无法打开模型</translation>
+    </message>
+    <message>
+        <source>chat</source>
+        <translation>聊天</translation>
+    </message>
+    <message>
+        <source>text completion (no chat template)</source>
+        <translation>文本续写（没有聊天模板）</translation>
+    </message>
+</context>
+<context>
+    <name>NotebookController</name>
+    <message>
+        <source>Wait for the text being written to finish (or stop it) first.</source>
+        <translation>请先等待正在生成的文本结束（或停止它）。</translation>
+    </message>
+    <message>
+        <source>A chat model answers the document as a message; a base model continues it (Model → Bundled models).</source>
+        <translation>聊天模型会把文档当作一条消息来回答；基础模型会接着写下去（模型 → 随附的模型）。</translation>
     </message>
 </context>
 <context>

@@ -1,34 +1,29 @@
 """The main window: sidebar, transcript, composer, Sampling and System prompt docks, status bar."""
 
-import dataclasses
 import os
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
-    QDockWidget, QFileDialog, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QProgressBar, QPushButton,
+    QDockWidget, QFileDialog, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QPushButton,
     QApplication, QSplitter, QVBoxLayout, QWidget,
 )
 
 from desktop.core.conversation.branching import BranchError, start_branch
-from desktop.core.conversation.notebook import NEW_NOTEBOOK, NOTEBOOK, EmptyDocumentError, page, save_draft, start_continuation
+from desktop.core.conversation.notebook import NEW_NOTEBOOK, NOTEBOOK
 from desktop.core.conversation.transfer import TransferError, export_text, import_file
 from desktop.core.conversation.turns import start_turn
-from desktop.core.engine.remote.engine import remote_model_name
-from desktop.core.engine.remote.target import RemoteTarget
-from desktop.core.engine.remote.http import plain_http_warning
 from desktop.core.engine.remote.servers import KeyStore
 from desktop.core.engine.types import EngineConfig, ModelInfo, default_threads
-from desktop.core.models import bundled_models, display_name
+from desktop.core.models import bundled_models
 from desktop.core.models.library import ModelLibrary
-from desktop.core.models.settings import load_model_settings, model_engine_config, remember_opened
 from desktop.core.paths import data_dir
 from desktop.core.backups import backup_database
 from desktop.core.errors import InklingError
 from desktop.core.paths import database_path
 from desktop.core.presets import DEFAULT_SYSTEM_PROMPT
-from desktop.core.settings import load_sampler_settings, load_threads, save_sampler_settings, save_threads
+from desktop.core.settings import load_sampler_settings, load_threads, save_sampler_settings
 from desktop.core.store import Store
 from desktop.ui.chat_view import ChatView
 from desktop.ui.lab_controller import LabController
@@ -37,10 +32,11 @@ from desktop.ui.conversation_tools import ConversationTools
 from desktop.ui.engine_choice import EngineChoice, choice_of
 from desktop.ui.engine_menu import EngineMenu
 from desktop.ui.help import HelpMenu
-from desktop.ui.notebook import NotebookView
+from desktop.ui.model_loader import MODEL_PATH_KEY, ModelLoader
+from desktop.ui.notebook_controller import NotebookController
 from desktop.ui.notes_controller import NotesController
 from desktop.ui.recovery import confirm_restore, pick_backup_file
-from desktop.ui.relaunch import Handover, KeptEngine
+from desktop.ui.relaunch import Handover
 from desktop.ui.reply_controller import ReplyController, stats_line
 from desktop.ui.inspector import TokenInspector
 from desktop.ui.language import LANGUAGE_KEY, SYSTEM, LanguageMenu, said
@@ -53,9 +49,8 @@ from desktop.ui.theme import ThemeController
 from desktop.ui.welcome import WelcomeView
 from desktop.ui.worker import EngineController
 from desktop.ui.library_controller import LibraryController
-from desktop.ui.inert import message_box, plain_label, plain_tip
+from desktop.ui.inert import message_box
 
-MODEL_PATH_KEY = "model_path"
 GEOMETRY_KEY = "window_geometry"  # base64 of QMainWindow.saveGeometry()
 LAYOUT_KEY = "window_layout"  # base64 of saveState(): docks and toolbar
 DEFAULT_SIZE = (1200, 780)
@@ -73,19 +68,10 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("Inkling"))
         self.resize(*default_size(self.screen().availableGeometry().size()))
         self.store = store
-        threads = load_threads(store)  # the user's choice outlives the default the app passes in
-        self.engine_config = dataclasses.replace(engine_config, n_threads=threads) if threads else engine_config
-        self.model_info: ModelInfo | None = None
         self.library = LibraryController(store, ModelLibrary(), store.get_setting(MODEL_PATH_KEY), self)
-        self.model_name = ""
         self._notice_before_show: tuple[str, int] | None = None  # shown again once the window is (notify)
         self.conversation_id: int | None = None
-        self._loading_request: int | None = None
-        self._loading_path: Path | None = None
-        self._loading_server: RemoteTarget | None = None  # a server model being opened instead of a file
-        self.engine_description: dict | None = None  # what a reply keeps of a remote engine; None: in-process
         self._language_after_reply: str | None = None  # chosen while a reply was being written
-        self._engine_handed_over = False  # to the window built in another language: not shut down at close
 
         kept = handover.engine if handover is not None else None
         if kept is not None:  # the window is built again in another language: the loaded model stays loaded
@@ -93,12 +79,11 @@ class MainWindow(QMainWindow):
             self.engine.setParent(self)
         else:
             self.engine = EngineController(engine_factory, self)
-        self.engine.worker.modelLoaded.connect(self._model_loaded)
-        self.engine.worker.modelFailed.connect(self._model_failed)
-        self.engine.worker.modelProgress.connect(self._model_progress)
+        # model_path: loaded if the first conversation's engine cannot be
+        self.models = ModelLoader(store, self.engine, engine_config, model_path, lambda: self.replies.busy, self)
         self.replies = ReplyController(store, self.engine, self)
         self.labs = LabController(store, self.engine, lambda: self.conversation_id, lambda: self.sampling.chosen(), self,
-                                  engine_factory=engine_factory, engine_config=lambda: self.engine_config,
+                                  engine_factory=engine_factory, engine_config=lambda: self.models.engine_config,
                                   notes=lambda: self.notes)
         self.labs.failed.connect(lambda text: self.show_error(self.tr("Lab"), text))
         self.labs.notify.connect(self.notify)
@@ -111,18 +96,20 @@ class MainWindow(QMainWindow):
         # after the inspector's own first dock sizes (queued the same way), so a saved layout wins
         QTimer.singleShot(0, self, self._restore_layout)
 
-        self._fallback_model: Path | None = model_path  # loaded if the first conversation's engine cannot be
         if handover is not None and self.store.get_conversation(handover.conversation_id or 0) is not None:
             self.conversation_id = handover.conversation_id  # opened first: its engine is the one handed over
         if kept is not None:
-            self._loading_server = kept.server
-            self._use_model(kept.info, opening=True)  # before the conversation opens: it finds its engine loaded
+            self.models.adopt(kept)  # before the conversation opens: it finds its engine loaded
         self.refresh_conversations(select_first=True)
         if self.engine_choice.wanted is None:
-            self.load_model(model_path)
+            self.models.load_model(model_path)
 
     # --- layout --------------------------------------------------------------------------------
     def _build_widgets(self) -> None:
+        self.sampling = SamplingPanel(load_sampler_settings(self.store))
+        self.sampling.changed.connect(lambda settings: save_sampler_settings(self.store, settings))
+        self.system_prompt = SystemPromptPanel()
+        self.system_prompt.edited.connect(self._system_prompt_edited)
         self.sidebar = ConversationList(self.store.list_conversations, self.store.get_setting(ORDER_KEY, "updated"))
         new_chat = self.new_button = QPushButton(self.tr("New chat"))
         new_chat.setObjectName("newChat")
@@ -156,8 +143,11 @@ class MainWindow(QMainWindow):
         self.welcome = WelcomeView()
         self.welcome.setVisible(False)
         center_layout.addWidget(self.welcome, 1)
-        self.notebook = NotebookView(self.store.load_trace_table)
-        self.notebook.setVisible(False)
+        self.notebooks = NotebookController(
+            self.store, self.sampling, self.system_prompt, lambda: self.conversation_id, lambda: self.replies.busy,
+            lambda: self.replies.active, self.engine.next_request_id, self,
+        )
+        self.notebook = self.notebooks.view
         center_layout.addWidget(self.notebook, 1)
         center_layout.addLayout(composer_row)
 
@@ -168,27 +158,17 @@ class MainWindow(QMainWindow):
         splitter.setSizes([240, 700])
         self.setCentralWidget(splitter)
 
-        self.sampling = SamplingPanel(load_sampler_settings(self.store))
-        self.sampling.changed.connect(lambda settings: save_sampler_settings(self.store, settings))
-        self.system_prompt = SystemPromptPanel()
-        self.system_prompt.edited.connect(self._system_prompt_edited)
         self.sampling_dock = self._dock(self.tr("Sampling"), self.sampling, "samplingDock")
         self.system_dock = self._dock(self.tr("System prompt"), self.system_prompt, "systemPromptDock")
         self.tabifyDockWidget(self.sampling_dock, self.system_dock)
         self.sampling_dock.raise_()
         self.inspector = TokenInspector(self, self.store, self.chat, self.sampling_dock)
 
-        self.model_label = plain_label(self.tr("No model"))
-        self.model_label.setObjectName("modelLabel")
-        self.load_progress = QProgressBar()
-        self.load_progress.setRange(0, 0)  # busy until llama.cpp reports progress (_model_progress)
-        self.load_progress.setMaximumWidth(120)
-        self.load_progress.setVisible(False)
         self.stats_label = QLabel()
         self.stats_label.setObjectName("statsLabel")
         status = self.statusBar()
-        status.addWidget(self.model_label)
-        status.addWidget(self.load_progress)
+        status.addWidget(self.models.label)
+        status.addWidget(self.models.progress)
         status.addPermanentWidget(self.stats_label)
         self.notes = NotesController(self.store, self.confirm, parent=self)
         keys = KeyStore(data_dir())
@@ -255,10 +235,10 @@ class MainWindow(QMainWindow):
                 kind = self.tr("chat") if model.role == "chat" else self.tr("base model: notebook")
                 action = bundled.addAction(f"{model.name} ({kind})")
                 action.setEnabled(model.path.is_file())
-                action.triggered.connect(lambda _checked=False, path=model.path: self.load_model(path))
+                action.triggered.connect(lambda _checked=False, path=model.path: self.models.load_model(path))
         library = self._action(self.model_menu, self.tr("Model &library…"), QKeySequence("Ctrl+M"), self.show_model_library)
         library.setObjectName("modelLibraryAction")
-        self._action(self.model_menu, self.tr("&Cancel loading"), None, self.engine.cancel_load)
+        self._action(self.model_menu, self.tr("&Cancel loading"), None, self.models.cancel)
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
         self.threads_menu = ThreadsMenu(load_threads(self.store), cores, default_threads(), self)
         self.model_menu.addMenu(self.threads_menu)
@@ -268,7 +248,7 @@ class MainWindow(QMainWindow):
         self._action(lab_menu, self.tr("&How likely is this?…"), None, lambda: self.labs.show("score"))
         self._action(lab_menu, self.tr("&Sample many…"), None, lambda: self.labs.show("sample"))
         self._action(lab_menu, self.tr("&Compare setups…"), QKeySequence("Ctrl+Shift+C"), lambda: self.labs.show("compare"))
-        self.help = HelpMenu(self, lambda: self.model_name)
+        self.help = HelpMenu(self, lambda: self.models.name)
         self.help.install(self.menuBar().addMenu(self.tr("&Help")))
 
     def _action(self, menu, text, shortcut, slot) -> QAction:
@@ -293,24 +273,16 @@ class MainWindow(QMainWindow):
         """What a window built in another language takes over: the conversation, the draft, the model in use."""
         self.system_prompt.flush()
         self.notebook.flush()
-        server = self._loading_server if self.engine_description is not None else None
-        kept = None
-        if self.model_info is not None and self._loading_request is None:  # a load in progress: asked for again
-            self.engine.worker.modelLoaded.disconnect(self._model_loaded)
-            self.engine.worker.modelFailed.disconnect(self._model_failed)
-            self.engine.worker.modelProgress.disconnect(self._model_progress)
-            self.engine.cancel_all()  # a Lab run of this window's: its answers would have no window to go to
-            self.engine.setParent(None)  # not deleted with this window
-            self._engine_handed_over = True
-            kept = KeptEngine(self.engine, self.model_info, server)
-        return Handover(self.conversation_id, self.composer.toPlainText(), self._local_model_path(), server,
+        server = self.models.server
+        kept = self.models.hand_over()  # None while a load is in progress: the new window asks for it again
+        return Handover(self.conversation_id, self.composer.toPlainText(), self.models.local_path(), server,
                         self.saveGeometry().data(), self.saveState().data(), kept)
 
     def take_over(self, handover: Handover) -> None:
         self.restoreGeometry(QByteArray(handover.geometry))
         QTimer.singleShot(0, self, lambda: self.restoreState(QByteArray(handover.layout)))  # after _restore_layout
         if handover.server is not None and handover.engine is None:
-            self.load_server(handover.server)
+            self.models.load_server(handover.server)
         if handover.conversation_id is not None and self.store.get_conversation(handover.conversation_id) is not None:
             self.conversation_id = handover.conversation_id
             self.refresh_conversations(select_first=True)
@@ -361,121 +333,27 @@ class MainWindow(QMainWindow):
     def choose_model(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Open model"), "", self.tr("GGUF models (*.gguf);;All files (*)"))
         if path:
-            self.load_model(Path(path))
-
-    def load_model(self, path: Path, config: EngineConfig | None = None) -> None:
-        """Load a model file with the given settings, else those remembered for it, else the window's."""
-        self._loading_path, self._loading_server = Path(path), None
-        config = config or model_engine_config(self.store, Path(path), self.engine_config)
-        self._loading_request = self.engine.load_model(str(path), config)
-        self.engine_choice.on_load_requested({"path": str(path)})
-        self.model_label.setText(self.tr("Loading {name}…").format(name=display_name(Path(path))))
-        self.load_progress.setRange(0, 0)  # busy until llama.cpp reports how far it is
-        self.load_progress.setVisible(True)
-
-    def _model_progress(self, request_id: int, fraction: float) -> None:
-        if request_id == self._loading_request:
-            self.load_progress.setRange(0, 100)
-            self.load_progress.setValue(int(fraction * 100))
-
-    def _local_model_path(self) -> Path | None:
-        """The loaded model's file (None when none is loaded, or for a server's model)."""
-        path = self.model_info.path if self.model_info is not None else None
-        return Path(path) if path is not None and Path(path).is_file() else None
-
-    def _model_system_prompt(self) -> str | None:
-        """The default system prompt the user gave the loaded model file in the library, if any."""
-        path = self._local_model_path()
-        return load_model_settings(self.store, path).system_prompt if path is not None else None
+            self.models.load_model(Path(path))
 
     def show_model_library(self) -> None:
         """Model → Model library (Ctrl+M): the dialog asks for a model with its settings; the window loads it."""
-        self.model_library_dialog = self.library.show(self._local_model_path(), self)
+        self.model_library_dialog = self.library.show(self.models.local_path(), self)
 
-    def set_threads(self, threads: int) -> None:
-        """Model → CPU threads (0: automatic): remembered, and the open model file is loaded again with it."""
-        save_threads(self.store, threads or None)
-        self.engine_config = dataclasses.replace(self.engine_config, n_threads=threads or default_threads())
-        path = self.model_info.path if self.model_info is not None and self.engine_description is None else None
-        if path is None or self.replies.busy:
-            self.notify(self.tr("CPU threads: {threads}, from the next model loaded.").format(
-                threads=threads or self.tr("automatic")))
-            return
-        own = load_model_settings(self.store, path).n_threads  # the rule: a model's own number wins
-        if own:
-            self.notify(self.tr("{name} keeps its own {own} threads (Model library); other models use this choice.").format(
-                name=self.model_name, own=own))
-            return
-        self.load_model(path)
-
-    def load_server(self, target: RemoteTarget) -> None:
-        """Chat through a server's model: the engine thread probes it and opens it like a model file."""
-        self._loading_path, self._loading_server = None, target
-        self._loading_request = self.engine.load_model(f"server:{target.label}", target)
-        self.engine_choice.on_load_requested({"server": target.label} | ({"model": target.model} if target.model else {}))
-        self.model_label.setText(self.tr("Connecting to {name}…").format(name=target.label))
-        self.load_progress.setVisible(True)
-
-    def use_local_model(self) -> None:
-        remembered = self.store.get_setting(MODEL_PATH_KEY)
-        self.load_model(Path(remembered) if remembered else next(m.path for m in bundled_models() if m.role == "chat"))
-
-    def _model_loaded(self, request_id: int, info: ModelInfo) -> None:
-        if request_id != self._loading_request:
-            return
-        self._loading_request = None
-        self._use_model(info)
-
-    def _use_model(self, info: ModelInfo, opening: bool = False) -> None:
+    def _model_changed(self, info: ModelInfo, server: str | None, opening: bool) -> None:
         """The model loaded (now, or by the window this one was built in place of) is the one chatted with;
         `opening`: no conversation is shown yet (the one about to open was already the model's)."""
-        self.load_progress.setVisible(False)
-        self.model_info = info
         self.replies.set_model(info)
-        server = self._loading_server
-        self.engine_description = info.engine
-        self.engine_menu.on_engine_changed(server.label if server is not None else None)
-        self.sampling.on_engine_samplers(info.ignored_samplers, server.label if server is not None else None)
-        self.model_name = remote_model_name(info.name, server.label) if server is not None else display_name(info.path)
-        self.model_label.setText(f"{self.model_name} · {self._mode_name(info.mode)}")
-        used = "\n" + self.tr("llama.cpp used: {runtime}").format(runtime=said(info.runtime.describe())) \
-            if info.runtime is not None else ""
-        self.model_label.setToolTip(plain_tip(f"{info.path}{used}"))
+        self.engine_menu.on_engine_changed(server)
+        self.sampling.on_engine_samplers(info.ignored_samplers, server)
         self.system_prompt.set_completion_mode(info.mode == "completion")
         self.new_button.setText(self.tr("New notebook") if info.mode == "completion" else self.tr("New chat"))
-        if info.mode == "completion" and not opening:
-            self._notebook_for_base_model()
+        self.notebooks.on_model_loaded(info, self.models.name, opening)  # a base model gets a notebook
         idle = self.tr("context 0 / {n_ctx}")
         if not self.stats_label.text() or self.stats_label.text().startswith(idle.split("{")[0]):
             self.stats_label.setText(idle.format(n_ctx=info.n_ctx))  # a shown reply's own figures stay
-        if server is None:
-            self.store.set_setting(MODEL_PATH_KEY, str(info.path))
-            remember_opened(self.store, info.path)
-        else:
-            warning = plain_http_warning(server.address.url)
-            self.model_label.setToolTip(plain_tip(f"{server.address.url}\n{said(warning)}" if warning else server.address.url))
-        self.tools.set_model(info, self.model_name, self.engine_description)
+        self.tools.set_model(info, self.models.name, self.models.engine_description)
         self.library.on_model_loaded(info.path if server is None else None, info.runtime)
-        self.engine_choice.on_loaded(choice_of(info, server.label if server is not None else None))
-
-    def _model_failed(self, request_id: int, message: str) -> None:
-        if request_id != self._loading_request:
-            return
-        self._loading_request = None
-        self.engine_choice.on_load_failed()
-        if self.model_info is None and self._fallback_model is not None:  # nothing loaded yet: the start-up model
-            self.load_model(self._fallback_model)
-            self._fallback_model = None
-        self.load_progress.setVisible(False)
-        if self.model_info is not None:
-            self.model_label.setText(f"{self.model_name} · {self._mode_name(self.model_info.mode)}")
-        else:
-            self.model_label.setText(self.tr("No model: open one with File → Open model…"))
-        kept = "\n\n" + self.tr("{name} is still loaded.").format(name=self.model_name) if self.model_info else ""
-        self.show_error(self.tr("Cannot open model"), f"{message}{kept}")
-
-    def _mode_name(self, mode: str) -> str:
-        return self.tr("chat") if mode == "chat" else self.tr("text completion (no chat template)")
+        self.engine_choice.on_loaded(choice_of(info, server))
 
     # --- conversations ---------------------------------------------------------------------------
     def refresh_conversations(self, select_first: bool = False) -> None:
@@ -493,10 +371,10 @@ class MainWindow(QMainWindow):
         """A chat, or with a base model (no chat template) a notebook, with no chat system prompt."""
         self.system_prompt.flush()
         self.notebook.flush()
-        if self.model_info is not None and self.model_info.mode == "completion":
+        if self.models.info is not None and self.models.info.mode == "completion":
             conversation = self.store.create_conversation(NEW_NOTEBOOK, kind=NOTEBOOK)
         else:
-            conversation = self.store.create_conversation(system_prompt=self._model_system_prompt() or DEFAULT_SYSTEM_PROMPT)
+            conversation = self.store.create_conversation(system_prompt=self.models.system_prompt() or DEFAULT_SYSTEM_PROMPT)
         self.conversation_id = conversation.id
         self.sidebar.refresh(conversation.id)
         self.open_conversation(conversation.id)
@@ -523,7 +401,7 @@ class MainWindow(QMainWindow):
         self._set_notebook_mode(conversation.kind == NOTEBOOK)
         if conversation.kind == NOTEBOOK:
             self.transcript.clear()
-            self._show_notebook()
+            self.notebooks.show(conversation_id)
             self._show_title()
             return
         self.transcript.open(conversation_id)
@@ -534,7 +412,7 @@ class MainWindow(QMainWindow):
         if conversation_id != self.conversation_id:
             self.open_conversation(conversation_id)
         elif self.notebook.isVisibleTo(self):
-            self._show_notebook()
+            self.notebooks.show(self.conversation_id)
         else:
             self.transcript.show_changes(conversation_id)
 
@@ -559,60 +437,18 @@ class MainWindow(QMainWindow):
             self.welcome.setVisible(False)
             self.chat.setVisible(False)
 
-    def _show_notebook(self) -> None:
-        thread = self.store.thread(self.conversation_id, 2)
-        shown = page(thread)
-        siblings = [m.id for m in self.store.siblings(shown.continuation.id) if m.role == "assistant"] \
-            if shown.continuation else []
-        view = self.notebook.show_page(shown, siblings)
+    def _page_shown(self, view, continuation, thread: list) -> None:
+        """A notebook's page is drawn: its continuation's probabilities, coloured as the inspector colours."""
         if view is not None:
-            session = self.replies.active
-            if session is not None and session.message_id == shown.continuation.id and session.text:
-                self.notebook.append_text(session.text)  # the store lags by up to a second
-                view.body.setPlainText(session.text)
-            self.inspector.attach(view, shown.continuation)
+            self.inspector.attach(view, continuation)
         self.notebook.set_colouring(self.inspector.colouring_key)
         self.notebook.set_heatmap(self.inspector.heatmap_on)
         self._follow_shown(thread)
-        self.notebook.editor.setFocus()
 
-    def _notebook_for_base_model(self) -> None:
-        """A base model writes in a notebook: an empty chat becomes one, otherwise a new notebook opens."""
-        conversation = self.store.get_conversation(self.conversation_id) if self.conversation_id else None
-        if conversation is not None and conversation.kind == NOTEBOOK:
-            return
-        if conversation is not None and conversation.leaf_message_id is None and not self.replies.busy:
-            self.store.set_kind(conversation.id, NOTEBOOK)
-            self.store.set_system_prompt(conversation.id, "")  # no chat system prompt unless the user writes one
-            self.store.rename_conversation(conversation.id, NEW_NOTEBOOK)
-            self.sidebar.refresh(conversation.id)
-            self.open_conversation(conversation.id)
-        else:
-            self.engine_choice.keep_previous()  # the chat keeps its engine; the new notebook gets the base model
-            self.new_conversation()
-
-    def continue_notebook(self, text: str) -> None:
-        """Tab in a notebook: the document is saved and the model writes on from its end."""
-        if self.replies.busy:
-            self.notify(self.tr("Wait for the text being written to finish (or stop it) first."), 6000)
-            return
-        self.system_prompt.flush()
-        try:
-            request = start_continuation(self.store, self.conversation_id, text, self.sampling.settings(),
-                                         self.model_name, request_id=self.engine.next_request_id())
-        except EmptyDocumentError as error:
-            self.notify(said(error), 6000)
-            return
-        if self.model_info is not None and self.model_info.mode == "chat":
-            self.notify(self.tr("A chat model answers the document as a message; a base model continues it "
-                                "(Model → Bundled models)."), 8000)
-        self.replies.begin(request)
-
-    def _save_draft(self, text: str) -> None:
-        if self.conversation_id is not None and not self.replies.busy:
-            if save_draft(self.store, self.conversation_id, text) is not None:
-                self.sidebar.touch(self.store.get_conversation(self.conversation_id))
-                self._show_title()
+    def _touched(self, conversation_id: int) -> None:
+        """A conversation changed (a message, a draft): first in the sidebar, its title shown."""
+        self.sidebar.touch(self.store.get_conversation(conversation_id))
+        self._show_title()
 
     def _view_for(self, message_id: int):
         return self.chat.view_for(message_id) or self.notebook.view_for(message_id)
@@ -722,37 +558,47 @@ class MainWindow(QMainWindow):
         tools.revealRequested.connect(self.transcript.reveal)
         tools.openRequested.connect(self.open_conversation)
         tools.failed.connect(self.show_error)
-        self.engine_menu.serverChosen.connect(self.load_server)
-        self.engine_menu.localChosen.connect(self.use_local_model)
+        models = self.models
+        models.loadRequested.connect(self.engine_choice.on_load_requested)
+        models.loadFailed.connect(self.engine_choice.on_load_failed)
+        models.loaded.connect(self._model_changed)
+        models.failed.connect(lambda title, text: self.show_error(title, text))
+        self.engine_menu.serverChosen.connect(models.load_server)
+        self.engine_menu.localChosen.connect(models.use_local_model)
         self.engine_menu.failed.connect(lambda text: self.show_error(self.tr("Cannot use this server"), text))
         self.engine_menu.notify.connect(self.notify)
-        self.engine_choice.fileWanted.connect(self.load_model)
-        self.engine_choice.serverWanted.connect(self.load_server)
+        self.engine_choice.fileWanted.connect(models.load_model)
+        self.engine_choice.serverWanted.connect(models.load_server)
         self.engine_choice.failed.connect(self.notify)
         self.language_menu.chosen.connect(self.choose_language)
         tools.inspectorWanted.connect(lambda: (self.prompt_dock.show(), self.prompt_dock.raise_()))
         notes.panelWanted.connect(lambda: (self.notes_dock.show(), self.notes_dock.raise_()))
-        for child in (replies, notes, tools):
+        for child in (replies, notes, tools, models, self.notebooks):
             child.notify.connect(self.notify)
         replies.streamed.connect(self._reply_streamed)
         replies.ended.connect(self._reply_ended)
         replies.statsChanged.connect(self._stats_changed)
         self.inspector.useSettings.connect(self.sampling.on_use)
-        self.threads_menu.chosen.connect(self.set_threads)
+        self.threads_menu.chosen.connect(models.set_threads)
         replies.busyChanged.connect(self._set_streaming)
         replies.prompted.connect(tools.reply_prompted)
         replies.reading.connect(self._reply_reading)
         self.welcome.promptChosen.connect(self._fill_composer)
         self.welcome.libraryWanted.connect(self.show_model_library)
         self.library.offerChanged.connect(self.welcome.on_library_offer)
-        self.library.openRequested.connect(self.load_model)
+        self.library.openRequested.connect(models.load_model)
         self.library.samplersChanged.connect(self.sampling.on_model_samplers)
         self.library.notify.connect(self.notify)
         self.labs.libraryWanted.connect(self.library.scan)
         self.library.modelsFound.connect(self.labs.on_library_models)
-        self.notebook.continueRequested.connect(self.continue_notebook)
+        self.notebooks.replyRequested.connect(replies.begin)
+        self.notebooks.pageShown.connect(self._page_shown)
+        self.notebooks.converted.connect(lambda conversation_id: (self.sidebar.refresh(conversation_id),
+                                                                  self.open_conversation(conversation_id)))
+        self.notebooks.notebookWanted.connect(self.engine_choice.keep_previous)  # the chat keeps its engine; then
+        self.notebooks.notebookWanted.connect(self.new_conversation)  # the new notebook gets the base model
+        self.notebooks.draftSaved.connect(self._touched)
         self.notebook.stopRequested.connect(self.stop)
-        self.notebook.draftChanged.connect(self._save_draft)
         self.notebook.tokenSelected.connect(self.inspector.select)
         self.notebook.switchRequested.connect(self.switch_branch)
         self.inspector.heatmap_action.toggled.connect(self.notebook.set_heatmap)
@@ -776,16 +622,15 @@ class MainWindow(QMainWindow):
         if self.tools.editing is not None:
             self.tools.submit_edit(text)  # an edited message goes on a new branch
             return
-        if self._loading_request is not None and self._loading_server is not None:
-            self.notify(self.tr("Connecting to {name}: send when it is ready.").format(name=self._loading_server.label), 6000)
+        if self.models.connecting is not None:
+            self.notify(self.tr("Connecting to {name}: send when it is ready.").format(name=self.models.connecting), 6000)
             return  # the reply would be written by the engine being replaced
         self.system_prompt.flush()
         if self.conversation_id is None:
             self.new_conversation()
-        model_name = self.model_name or (display_name(self._loading_path) if self._loading_path else "")
         request = start_turn(
-            self.store, self.conversation_id, text, self.sampling.settings(), model_name,
-            request_id=self.engine.next_request_id(), engine=self.engine_description,
+            self.store, self.conversation_id, text, self.sampling.settings(), self.models.reply_name(),
+            request_id=self.engine.next_request_id(), engine=self.models.engine_description,
         )
         self.composer.clear()
         self.replies.begin(request)
@@ -797,7 +642,7 @@ class MainWindow(QMainWindow):
             return
         try:
             request, records = start_branch(
-                self.store, message_id, position, token_id, self.model_name, request_id=self.engine.next_request_id(),
+                self.store, message_id, position, token_id, self.models.name, request_id=self.engine.next_request_id(),
             )
         except BranchError as error:
             self.show_error(self.tr("Cannot continue from this token"), said(error))
@@ -822,8 +667,7 @@ class MainWindow(QMainWindow):
 
     def _reply_started(self, _session, conversation_id: int) -> None:
         self.show_changes(conversation_id)
-        self.sidebar.touch(self.store.get_conversation(conversation_id))
-        self._show_title()  # the first message names a new chat
+        self._touched(conversation_id)  # the first message names a new chat
 
     def _reply_reading(self, session, done: int, total: int) -> None:
         view = self.chat.view_for(session.message_id)
@@ -897,8 +741,7 @@ class MainWindow(QMainWindow):
         self.notes.shutdown()
         self.library.shutdown()
         self.labs.shutdown()
-        if not self._engine_handed_over:
-            self.engine.shutdown()
+        self.models.shutdown()
         super().closeEvent(event)
 
 

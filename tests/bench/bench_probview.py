@@ -252,7 +252,7 @@ def streaming_rates() -> dict:
     window = MainWindow(store, LlamaEngine, model_path("chat"))
     window.resize(1280, 900)
     window.show()
-    while window.model_info is None:
+    while window.models.info is None:
         settle(app, 0.05)
     window.sampling.temperature.setValue(0.0)
     window.sampling.max_tokens.setValue(STREAM_TOKENS)

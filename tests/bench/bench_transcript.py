@@ -220,7 +220,7 @@ def main() -> dict:
     window = MainWindow(store, FakeEngine, Path("fake.gguf"))
     window.resize(1280, 900)
     window.show()
-    wait_for(app, lambda: window.model_info is not None)
+    wait_for(app, lambda: window.models.info is not None)
     conversation_id = bench_probview.fill_store(store, text, records, 50)
     other = store.create_conversation("Empty").id
     meter = StallMeter()

@@ -16,7 +16,7 @@ def drive() -> None:
     window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
 
     def ask() -> None:
-        if window.model_info is None:
+        if window.models.info is None:
             QTimer.singleShot(100, ask)
             return
         # What the transcript is handed to draw is what is on screen: soak.py compares it with what was

@@ -13,7 +13,7 @@ def drive() -> None:
     window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
 
     def ask() -> None:
-        if window.model_info is None or (window.notes.library is None and window.notes.available):
+        if window.models.info is None or (window.notes.library is None and window.notes.available):
             QTimer.singleShot(200, ask)
             return
         window.replyFinished.connect(lambda *_: QTimer.singleShot(500, window.close))

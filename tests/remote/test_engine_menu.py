@@ -44,9 +44,9 @@ def test_choosing_a_server_chats_through_it_and_each_reply_names_its_engine(qtbo
     served = next(a for a in window.engine_menu.menu.actions() if a.text().startswith("local"))
     served_text = served.text()
     served.trigger()
-    qtbot.waitUntil(lambda: window.engine_description is not None, timeout=30000)
+    qtbot.waitUntil(lambda: window.models.engine_description is not None, timeout=30000)
     checked = [a.text() for a in window.engine_menu.menu.actions() if a.isChecked()]
-    assert window.model_name.endswith("@ local") and checked == [served_text]
+    assert window.models.name.endswith("@ local") and checked == [served_text]
     send(qtbot, window, "Name a colour.", timeout=REPLY_MS)
     reply = window.store.thread(window.conversation_id)[-1]
     assert reply.status == "complete" and reply.engine["server"] == "local" and reply.model.endswith("@ local")
@@ -84,29 +84,29 @@ def test_each_conversation_keeps_its_engine_and_switching_conversation_switches_
     window.engine_menu.on_add()
     served = window.conversation_id
     _menu_action(window, "local").trigger()
-    qtbot.waitUntil(lambda: window.engine_description is not None, timeout=30000)
+    qtbot.waitUntil(lambda: window.models.engine_description is not None, timeout=30000)
     send(qtbot, window, "Name a colour.", timeout=REPLY_MS)
-    assert window.store.conversation_engine(served) == {"server": "local", "model": window.model_info.name}
+    assert window.store.conversation_engine(served) == {"server": "local", "model": window.models.info.name}
     window.new_conversation()  # a new conversation starts with the last choice: nothing to load
     local = window.conversation_id
-    assert window.store.conversation_engine(local)["server"] == "local" and window._loading_request is None
+    assert window.store.conversation_engine(local)["server"] == "local" and not window.models.loading
     _menu_action(window, "This laptop").trigger()
-    qtbot.waitUntil(lambda: window.engine_description is None and window._loading_request is None, timeout=30000)
+    qtbot.waitUntil(lambda: window.models.engine_description is None and not window.models.loading, timeout=30000)
     assert window.store.conversation_engine(local) == {"path": str(smollm2_path)}
     send(qtbot, window, "Name a fruit.", timeout=REPLY_MS)
     assert window.store.thread(local)[-1].engine is None
     window.open_conversation(served)  # its server again, loaded on the way in
-    qtbot.waitUntil(lambda: window.engine_description is not None and window._loading_request is None, timeout=30000)
-    assert window.model_name.endswith("@ local") and window.model_label.text().startswith(window.model_name)
+    qtbot.waitUntil(lambda: window.models.engine_description is not None and not window.models.loading, timeout=30000)
+    assert window.models.name.endswith("@ local") and window.models.label.text().startswith(window.models.name)
     assert [a.text() for a in window.engine_menu.menu.actions() if a.isChecked()][0].startswith("local")
     window.open_conversation(local)
-    qtbot.waitUntil(lambda: window.engine_description is None and window._loading_request is None, timeout=30000)
+    qtbot.waitUntil(lambda: window.models.engine_description is None and not window.models.loading, timeout=30000)
     window.close()
     again = make_window(open_engine, smollm2_path)  # after a restart each conversation still has its engine
-    assert again.conversation_id == local and again.engine_description is None
+    assert again.conversation_id == local and again.models.engine_description is None
     again.open_conversation(served)
-    qtbot.waitUntil(lambda: again.engine_description is not None, timeout=30000)
-    assert again.model_name.endswith("@ local")
+    qtbot.waitUntil(lambda: again.models.engine_description is not None, timeout=30000)
+    assert again.models.name.endswith("@ local")
 
 
 def _menu_action(window, prefix: str):
@@ -119,7 +119,7 @@ def test_a_reply_cut_off_by_the_server_is_kept_and_continue_resumes_it(qtbot, ma
     monkeypatch.setattr(AddServerDialog, "exec", lambda dialog: _filled(qtbot, dialog, proxy.url))
     window.engine_menu.on_add()
     _menu_action(window, "local").trigger()
-    qtbot.waitUntil(lambda: window.engine_description is not None, timeout=30000)
+    qtbot.waitUntil(lambda: window.models.engine_description is not None, timeout=30000)
     window.sampling.max_tokens.setValue(60)
     proxy.fault = Fault(drop_after=6)
     send(qtbot, window, "Tell me about the sea.", timeout=REPLY_MS)
@@ -152,7 +152,7 @@ def test_samplers_the_server_ignores_are_greyed_and_come_back_for_the_local_mode
             qtbot, dialog, f"http://127.0.0.1:{server.server_address[1]}", "ollama"))
         window.engine_menu.on_add()
         _menu_action(window, "ollama").trigger()
-        qtbot.waitUntil(lambda: window.engine_description is not None, timeout=30000)
+        qtbot.waitUntil(lambda: window.models.engine_description is not None, timeout=30000)
         for name in EXTRA_SAMPLERS:
             box = getattr(panel, name)
             assert not box.isEnabled() and not panel.form.labelForField(box).isEnabled()
@@ -165,7 +165,7 @@ def test_samplers_the_server_ignores_are_greyed_and_come_back_for_the_local_mode
         assert reply.status == "complete" and "min_p" not in server.bodies[-1] and "top_k" not in server.bodies[-1]
         assert (reply.sampler["min_p"], reply.sampler["top_k"]) == (0.0, 0)  # the reply records what it ran with
         _menu_action(window, "This laptop").trigger()
-        qtbot.waitUntil(lambda: window.engine_description is None and window._loading_request is None, timeout=30000)
+        qtbot.waitUntil(lambda: window.models.engine_description is None and not window.models.loading, timeout=30000)
         assert all(getattr(panel, name).isEnabled() for name in EXTRA_SAMPLERS)
         assert panel.min_p.toolTip() == own_tip and panel.settings() == chosen
     finally:

@@ -34,7 +34,7 @@ def make_window(qtbot, inkling_home):
         qtbot.addWidget(window)
         windows.append(window)
         if wait_for_model:
-            qtbot.waitUntil(lambda: window.model_info is not None or bool(window.errors), timeout=60000)
+            qtbot.waitUntil(lambda: window.models.info is not None or bool(window.errors), timeout=60000)
         return window
 
     yield make

@@ -96,7 +96,7 @@ def test_a_column_on_another_model_runs_beside_this_one(qtbot, make_window, smol
     assert len(lab.compare_tab.run._requests) == 2  # both engines at work at once, each on its own thread
     qtbot.waitUntil(lambda: not lab.busy, timeout=180_000)
     data = lab.shown("compare")
-    assert "engine" not in data["columns"][0] and data["engine"]["model"] == window.model_info.name
+    assert "engine" not in data["columns"][0] and data["engine"]["model"] == window.models.info.name
     assert data["columns"][1]["engine"]["path"] == str(gemma_path)
     assert data["columns"][1]["setup"]["engine"] == f"model:{gemma_path}"
     assert len(data["divergence"]) == 2

@@ -103,7 +103,7 @@ def test_a_reopened_run_keeps_its_replies_under_its_own_message(qtbot, make_wind
     keep[0].click()
     kept = window.store.thread(window.conversation_id)[-1]
     assert kept.parent_id == asked.id  # under the message the run answered, not the newest
-    assert kept.model == window.model_name  # named as the window names its model: it continues like a reply
+    assert kept.model == window.models.name  # named as the window names its model: it continues like a reply
     first = window.store.load_trace(kept.id)[0]
     alternative = next(t for t in first.top if t.id != first.id and not t.eog)
     with qtbot.waitSignal(window.replyFinished, timeout=60000):

@@ -119,7 +119,7 @@ def test_every_text_of_the_chinese_window_is_chinese(qtbot, inkling_home, chines
     window = MainWindow(store, FakeEngine, Path("fake.gguf"))
     window.show_error = lambda title, text: None
     try:
-        qtbot.waitUntil(lambda: window.model_info is not None, timeout=60000)
+        qtbot.waitUntil(lambda: window.models.info is not None, timeout=60000)
         window.show()
         send(qtbot, window, "巴黎是哪个国家的首都？")  # a reply: its made-with line, speed, summary, heatmap, panel
         window.inspector.heatmap_action.setChecked(True)
@@ -175,7 +175,7 @@ def test_view_language_switches_the_window_at_once_and_keeps_what_was_shown(qtbo
     first = relauncher.start()
     try:
         first.show()
-        qtbot.waitUntil(lambda: first.model_info is not None, timeout=60000)
+        qtbot.waitUntil(lambda: first.models.info is not None, timeout=60000)
         first.new_conversation()
         conversation = first.conversation_id
         first.composer.setPlainText("half-written question")
@@ -194,7 +194,7 @@ def test_view_language_switches_the_window_at_once_and_keeps_what_was_shown(qtbo
         assert second.conversation_id == conversation and second.composer.toPlainText() == "half-written question"
         assert store.get_setting(LANGUAGE_KEY) == CHINESE
         assert second.findChild(QAction, "language_zh_CN").isChecked()
-        qtbot.waitUntil(lambda: second.model_info is not None, timeout=60000)
+        qtbot.waitUntil(lambda: second.models.info is not None, timeout=60000)
 
         second.findChild(QAction, "language_en").trigger()
         third = relauncher.window
@@ -285,7 +285,7 @@ def wait(condition):
     loop.exec()
 
 
-wait(lambda: window.model_info is not None or errors)
+wait(lambda: window.models.info is not None or errors)
 window.composer.setPlainText("天空为什么是蓝色的？")
 window.composer.submit()
 wait(lambda: (finished and window.replies.active is None) or errors)
@@ -339,7 +339,7 @@ def test_view_language_keeps_the_loaded_model_and_the_new_window_chats_with_it(q
     first = relauncher.start()
     try:
         first.show()
-        qtbot.waitUntil(lambda: first.model_info is not None, timeout=60000)
+        qtbot.waitUntil(lambda: first.models.info is not None, timeout=60000)
         send(qtbot, first, "Hello")
         stopped = []  # a Lab run of the first window's, still going when the language changes: it is stopped
         first.engine.run_job(lambda engine, cancel, report: stopped.append(cancel.wait(60)))
@@ -347,13 +347,13 @@ def test_view_language_keeps_the_loaded_model_and_the_new_window_chats_with_it(q
         qtbot.waitUntil(lambda: bool(stopped), timeout=90000)
         assert stopped == [True]
         second = relauncher.window
-        assert second.model_info is not None and "聊天" in second.model_label.text()  # at once, no "Loading…"
-        assert not second.load_progress.isVisible()
+        assert second.models.info is not None and "聊天" in second.models.label.text()  # at once, no "Loading…"
+        assert not second.models.progress.isVisible()
         send(qtbot, second, "你好")  # the kept engine writes the new window's reply
         second.findChild(QAction, "language_en").trigger()
         third = relauncher.window
         send(qtbot, third, "Hello again")
-        assert third.model_label.text().endswith("· chat")
+        assert third.models.label.text().endswith("· chat")
         assert loads == ["fake.gguf"]  # loaded once, for the first window
         assert [m.role for m in store.thread(third.conversation_id)] == ["user", "assistant"] * 3
     finally:

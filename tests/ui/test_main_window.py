@@ -14,7 +14,7 @@ from tests.ui.conftest import send
 
 def test_real_model_answers_in_the_window(qtbot, make_window, smollm2_path):
     window = make_window(LlamaEngine, smollm2_path)
-    assert window.model_info.mode == "chat"
+    assert window.models.info.mode == "chat"
     window.findChild(QDoubleSpinBox, "temperature").setValue(0.0)
     window.sampling.max_tokens.setValue(24)
     # "capital city": with exact probabilities (flash attention off) the plainer question starts "La femme de France"
@@ -100,12 +100,12 @@ def test_enter_sends_but_shift_enter_and_ime_composition_do_not(qtbot, make_wind
 
 def test_broken_model_gives_an_error_and_keeps_the_previous_one(qtbot, make_window, tmp_path):
     window = make_window()
-    before = window.model_info
-    window.load_model(tmp_path / "broken.gguf")
+    before = window.models.info
+    window.models.load_model(tmp_path / "broken.gguf")
     qtbot.waitUntil(lambda: bool(window.errors), timeout=10000)
     title, text = window.errors[0]
     assert "not a GGUF" in text and "still loaded" in text
-    assert window.model_info is before
+    assert window.models.info is before
     send(qtbot, window, "Still there?")
     assert window.chat.views()[-1].text() == "The capital of France is Paris."
 
@@ -114,8 +114,8 @@ def test_real_broken_file_through_llama_engine(qtbot, make_window, tmp_path):
     bogus = tmp_path / "notes.gguf"
     bogus.write_text("definitely not a model")
     window = make_window(LlamaEngine, bogus)
-    assert window.model_info is None and "not a GGUF" in window.errors[0][1]
-    assert "Open model" in window.model_label.text()
+    assert window.models.info is None and "not a GGUF" in window.errors[0][1]
+    assert "Open model" in window.models.label.text()
 
 
 def test_rename_switch_and_delete_conversations(qtbot, make_window):
@@ -188,8 +188,8 @@ def test_model_output_is_inert(qtbot, make_window):
 
 def test_base_model_opens_in_text_completion_mode(qtbot, make_window, gemma_path):
     window = make_window(LlamaEngine, gemma_path)
-    assert window.model_info.mode == "completion"
-    assert "text completion" in window.model_label.text()
+    assert window.models.info.mode == "completion"
+    assert "text completion" in window.models.label.text()
     assert "no chat template" in window.system_prompt.note.text()
     assert not window.notebook.isHidden()  # a base model writes in a notebook (tests/ui/test_notebook.py)
     window.sampling.temperature.setValue(0.0)
@@ -212,12 +212,12 @@ def test_window_is_usable_while_the_model_loads(qtbot, make_window):
         return FakeEngine(path, config)
 
     window = make_window(slow_loading, wait_for_model=False)
-    assert window.model_label.text().startswith("Loading") and not window.load_progress.isHidden()
+    assert window.models.label.text().startswith("Loading") and not window.models.progress.isHidden()
     window.composer.setPlainText("Sent before the model was ready")
     qtbot.keyClick(window.composer, "\r")  # accepted now, answered once the model is in
     assert window.chat.views()[0].text() == "Sent before the model was ready"
     window.sidebar.setFocus()  # the GUI thread is free
     with qtbot.waitSignal(window.replyFinished, timeout=10000):
         release.set()
-    assert window.load_progress.isHidden()
+    assert window.models.progress.isHidden()
     assert window.chat.views()[-1].text() == "The capital of France is Paris."

@@ -136,7 +136,7 @@ def test_add_folder_lists_its_models(qtbot, tmp_path, scanner, smollm2_path):
 
 def test_ctrl_m_opens_the_library_and_a_model_loads_with_its_settings_and_progress(qtbot, make_window, gemma_path):
     window = make_window(LlamaEngine, gemma_path)
-    assert window.model_info.n_ctx == 4096
+    assert window.models.info.n_ctx == 4096
     progress = []
     window.engine.worker.modelProgress.connect(lambda _id, fraction: progress.append(fraction))
     action = next(a for a in window.model_menu.actions() if a.objectName() == "modelLibraryAction")
@@ -147,11 +147,11 @@ def test_ctrl_m_opens_the_library_and_a_model_loads_with_its_settings_and_progre
     select(dialog, gemma_path)
     dialog.context.setValue(512)
     dialog.open_selected()
-    qtbot.waitUntil(lambda: window.model_info.n_ctx == 512, timeout=60000)
+    qtbot.waitUntil(lambda: window.models.info.n_ctx == 512, timeout=60000)
     assert progress and progress[-1] == 1.0
     threads = default_threads()
     used = f"llama.cpp used: {threads} thread{'s' if threads > 1 else ''} (prompt {threads}) · all 19 layers on the CPU (CPU build"
-    assert used in window.model_label.toolTip()
+    assert used in window.models.label.toolTip()
     window.show_model_library()  # the loaded model's details say what llama.cpp did with it
     dialog = window.model_library_dialog
     wait_for_scan(qtbot, dialog)
@@ -161,19 +161,19 @@ def test_ctrl_m_opens_the_library_and_a_model_loads_with_its_settings_and_progre
     assert "Loaded now" not in dialog.facts.text()
     dialog.reject()
     assert opened_models(window.store)[0] == gemma_path
-    window.load_model(gemma_path)  # opened again (a restart, the Bundled menu): its remembered settings
-    qtbot.waitUntil(lambda: window._loading_request is None, timeout=60000)
-    assert window.model_info.n_ctx == 512
+    window.models.load_model(gemma_path)  # opened again (a restart, the Bundled menu): its remembered settings
+    qtbot.waitUntil(lambda: not window.models.loading, timeout=60000)
+    assert window.models.info.n_ctx == 512
 
 
 def test_a_cancelled_load_keeps_the_previous_model(qtbot, make_window, smollm2_path, gemma_path):
     window = make_window(LlamaEngine, smollm2_path)
-    before = window.model_info
+    before = window.models.info
     window.engine.worker.modelProgress.connect(lambda *_: window.engine.cancel_load())
-    window.load_model(gemma_path)
+    window.models.load_model(gemma_path)
     qtbot.waitUntil(lambda: bool(window.errors), timeout=60000)
     assert "Loading gemma-3-270m-q4_k_m.gguf was cancelled" in window.errors[0][1]
-    assert window.model_info is before and "still loaded" in window.errors[0][1]
+    assert window.models.info is before and "still loaded" in window.errors[0][1]
 
 
 class GatedLibrary(ModelLibrary):
@@ -240,11 +240,11 @@ def test_the_library_is_offered_first_while_the_bundled_model_is_the_only_one(qt
     dialog.reject()
     mine = tmp_path / "mine.gguf"  # a model file of the user's own
     shutil.copyfile(smollm2_path, mine)
-    window.load_model(mine)
-    qtbot.waitUntil(lambda: window._loading_request is None, timeout=60000)
+    window.models.load_model(mine)
+    qtbot.waitUntil(lambda: not window.models.loading, timeout=60000)
     assert not offer.isVisibleTo(window.welcome)
-    window.load_model(smollm2_path)  # back to the bundled model: another model was used, no offer
-    qtbot.waitUntil(lambda: window._loading_request is None, timeout=60000)
+    window.models.load_model(smollm2_path)  # back to the bundled model: another model was used, no offer
+    qtbot.waitUntil(lambda: not window.models.loading, timeout=60000)
     qtbot.wait(200)
     assert not offer.isVisibleTo(window.welcome)
 
@@ -255,8 +255,8 @@ def test_a_models_recommended_samplers_are_shown_editable_and_start_the_panel(qt
     window = make_window(LlamaEngine, smollm2_path)
     window.sampling.temperature.setValue(1.1)
     window.sampling.max_tokens.setValue(99)
-    window.load_model(recommending)
-    qtbot.waitUntil(lambda: window._loading_request is None, timeout=60000)
+    window.models.load_model(recommending)
+    qtbot.waitUntil(lambda: not window.models.loading, timeout=60000)
     chosen = window.sampling.settings()
     assert (chosen.temperature, chosen.top_p, chosen.top_k, chosen.max_tokens) == (0.6, 0.95, 20, 99)  # length stays the user's
     assert "Sampling set from recommends's defaults: temperature 0.6, top p 0.95, top k 20" in window.statusBar().currentMessage()
@@ -280,8 +280,8 @@ def test_a_models_recommended_samplers_are_shown_editable_and_start_the_panel(qt
     assert again.sampling.settings().temperature == 1.2
     again.findChild(QPushButton, "resetSampling").click()
     assert again.sampling.settings().temperature == 0.4
-    again.load_model(smollm2_path)  # a model that brings none: the panel keeps its values, Reset is Inkling's
-    qtbot.waitUntil(lambda: again._loading_request is None, timeout=60000)
+    again.models.load_model(smollm2_path)  # a model that brings none: the panel keeps its values, Reset is Inkling's
+    qtbot.waitUntil(lambda: not again.models.loading, timeout=60000)
     assert again.sampling.settings().temperature == 0.4
     again.findChild(QPushButton, "resetSampling").click()
     assert again.sampling.settings() == SamplerSettings()
@@ -338,8 +338,8 @@ def test_a_user_picks_an_lm_studio_model_adjusts_it_chats_and_finds_it_again_aft
     assert "LM Studio: someone/Chat-GGUF" in dialog.facts.text() and dialog.fit.text().startswith("Will it fit? fits")
     dialog.context.setValue(1024)
     dialog.open_selected()
-    qtbot.waitUntil(lambda: window.model_info.path == mine, timeout=60000)
-    assert window.model_info.n_ctx == 1024 and window.model_info.mode == "chat"
+    qtbot.waitUntil(lambda: window.models.info.path == mine, timeout=60000)
+    assert window.models.info.n_ctx == 1024 and window.models.info.mode == "chat"
     window.new_conversation()
     window.sampling.temperature.setValue(0.0)
     window.sampling.max_tokens.setValue(6)
@@ -348,7 +348,7 @@ def test_a_user_picks_an_lm_studio_model_adjusts_it_chats_and_finds_it_again_aft
     assert reply.role == "assistant" and reply.status == "complete" and reply.model == "chat-Q4_1"
     window.close()
     again = make_window(LlamaEngine, Path(window.store.get_setting("model_path")))  # as app.startup_model does
-    assert again.model_info.path == mine and again.model_info.n_ctx == 1024
+    assert again.models.info.path == mine and again.models.info.n_ctx == 1024
     again.show_model_library()
     wait_for_scan(qtbot, again.model_library_dialog)
     select(again.model_library_dialog, mine)

@@ -48,7 +48,7 @@ def test_gemma_continues_the_document_inline(qtbot, make_window, gemma_path):
     window = make_window(LlamaEngine, gemma_path)
     window.resize(1100, 700)
     window.show()
-    assert window.model_info.mode == "completion"
+    assert window.models.info.mode == "completion"
     conversation = window.store.get_conversation(window.conversation_id)
     assert conversation.kind == NOTEBOOK and conversation.system_prompt == ""
     assert not window.notebook.isHidden() and window.composer.isHidden()  # no "You" bubbles, no chat box
@@ -135,7 +135,7 @@ def test_the_bundled_base_model_opens_a_notebook_from_the_menu(qtbot, make_windo
     assert window.notebook.isHidden() and not send_box.isHidden()
     gemma = next(a for a in window.findChild(QMenu, "bundledModels").actions() if "Gemma" in a.text())
     gemma.trigger()
-    qtbot.waitUntil(lambda: window.model_info.mode == "completion", timeout=10000)
+    qtbot.waitUntil(lambda: window.models.info.mode == "completion", timeout=10000)
     assert window.conversation_id != chat  # the chat is kept; a notebook opens beside it
     assert window.store.get_conversation(window.conversation_id).kind == NOTEBOOK
     assert not window.notebook.isHidden() and send_box.isHidden()

@@ -237,7 +237,7 @@ def test_heatmap_draws_while_streaming_and_is_rebuilt_from_the_store(qtbot, make
 
 def test_completion_mode_branch_on_the_base_model(qtbot, make_window, gemma_path):
     window = shown(make_window, LlamaEngine, gemma_path)
-    assert window.model_info.mode == "completion"
+    assert window.models.info.mode == "completion"
     window.sampling.temperature.setValue(0.0)
     window.sampling.max_tokens.setValue(8)
     notebook = window.notebook  # a base model writes in a notebook: the document, continued in place

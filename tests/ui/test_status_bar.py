@@ -18,7 +18,7 @@ def message_rect(status: QStatusBar, text: str) -> QRect:
 def overlapping(window, text: str) -> list[str]:
     """The status bar's normal widgets (left, where messages go) that the message would be painted under."""
     area = message_rect(window.statusBar(), text)
-    return [widget.objectName() or type(widget).__name__ for widget in (window.model_label, window.load_progress)
+    return [widget.objectName() or type(widget).__name__ for widget in (window.models.label, window.models.progress)
             if widget.isVisible() and widget.geometry().intersects(area)]
 
 
@@ -28,11 +28,11 @@ def test_a_notice_given_before_show_hides_the_model_label_while_it_is_shown(make
     window.show()
     qtbot.waitExposed(window)
     status = window.statusBar()
-    qtbot.waitUntil(lambda: not window.model_label.isVisible(), timeout=5000)  # at the latest one turn later
+    qtbot.waitUntil(lambda: not window.models.label.isVisible(), timeout=5000)  # at the latest one turn later
     assert status.currentMessage() == NOTICE
     assert overlapping(window, NOTICE) == []
     status.clearMessage()  # the notice times out: the model label is back
-    qtbot.waitUntil(window.model_label.isVisible)
+    qtbot.waitUntil(window.models.label.isVisible)
 
 
 def test_a_notice_while_shown_also_hides_the_model_label(make_window, qtbot):
@@ -40,5 +40,5 @@ def test_a_notice_while_shown_also_hides_the_model_label(make_window, qtbot):
     window.show()
     qtbot.waitExposed(window)
     window.notify(NOTICE, 10000)
-    assert not window.model_label.isVisible()
+    assert not window.models.label.isVisible()
     assert overlapping(window, NOTICE) == []

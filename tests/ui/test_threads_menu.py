@@ -26,14 +26,14 @@ def test_choosing_threads_reloads_the_model_and_is_remembered(qtbot, make_window
     menu = window.threads_menu
     assert menu.choices[0].isChecked() and menu.choices[0].text() == f"Automatic ({default_threads()})"
     menu.choices[1].trigger()  # as a click in the menu does
-    qtbot.waitUntil(lambda: window._loading_request is None, timeout=10000)
+    qtbot.waitUntil(lambda: not window.models.loading, timeout=10000)
     assert configs[-1].n_threads == 1 and len(configs) == 2
     window.close()
 
     again = make_window(factory)
     assert configs[-1].n_threads == 1 and again.threads_menu.choices[1].isChecked()
     again.threads_menu.choices[0].trigger()
-    qtbot.waitUntil(lambda: again._loading_request is None, timeout=10000)
+    qtbot.waitUntil(lambda: not again.models.loading, timeout=10000)
     assert configs[-1].n_threads == default_threads()
 
 
@@ -47,12 +47,12 @@ def test_a_model_with_its_own_threads_keeps_them_when_the_menu_changes(qtbot, ma
     """The one rule: a number set for a model in the library wins; the menu is for every other model."""
     configs, factory = recording_factory()
     window = make_window(factory)
-    path = Path(window.model_info.path)
+    path = Path(window.models.info.path)
     save_model_settings(window.store, path, replace(load_model_settings(window.store, path), n_threads=2))
     window.threads_menu.choices[1].trigger()
-    assert window._loading_request is None and len(configs) == 1  # not reloaded: nothing would change
+    assert not window.models.loading and len(configs) == 1  # not reloaded: nothing would change
     assert "keeps its own 2 threads" in window.statusBar().currentMessage()
     save_model_settings(window.store, path, replace(load_model_settings(window.store, path), n_threads=FOLLOW_MENU))
-    window.load_model(path)
-    qtbot.waitUntil(lambda: window._loading_request is None, timeout=10000)
+    window.models.load_model(path)
+    qtbot.waitUntil(lambda: not window.models.loading, timeout=10000)
     assert configs[-1].n_threads == 1  # following the menu again

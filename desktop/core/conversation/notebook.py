@@ -60,6 +60,13 @@ def save_draft(store: Store, conversation_id: int, text: str) -> Message | None:
     return draft
 
 
+def turn_into_notebook(store: Store, conversation_id: int) -> None:
+    """An empty chat becomes a notebook, with no chat system prompt unless the user writes one."""
+    store.set_kind(conversation_id, NOTEBOOK)
+    store.set_system_prompt(conversation_id, "")
+    store.rename_conversation(conversation_id, NEW_NOTEBOOK)
+
+
 def start_continuation(
     store: Store, conversation_id: int, text: str, settings: SamplerSettings, model_name: str,
     *, request_id: int = 0, top_logprobs: int = 10,

@@ -3,7 +3,7 @@
 import pytest
 
 from desktop.core.conversation.notebook import (
-    NEW_NOTEBOOK, NOTEBOOK, EmptyDocumentError, page, save_draft, start_continuation,
+    NEW_NOTEBOOK, NOTEBOOK, EmptyDocumentError, page, save_draft, start_continuation, turn_into_notebook,
 )
 from desktop.core.paths import database_path
 from desktop.core.probability.sampling import SamplerSettings
@@ -54,3 +54,10 @@ def test_a_notebook_exports_as_its_document(store):
     text = export_markdown(store, notebook.id)
     assert text.endswith("Once upon a time there was a fox.\n")  # one document, not "You" and a reply
     assert "Once upon a time" in export_markdown(store, notebook.id, "all")  # every branch: turn by turn
+
+
+def test_an_empty_chat_turns_into_a_notebook(store):
+    chat = store.create_conversation("New chat", system_prompt="Be brief.")
+    turn_into_notebook(store, chat.id)
+    notebook = store.get_conversation(chat.id)
+    assert (notebook.kind, notebook.system_prompt, notebook.title) == (NOTEBOOK, "", NEW_NOTEBOOK)

@@ -1,0 +1,208 @@
+"""The model chatted with: a file or a server's model, loaded on the engine thread, with its progress and errors."""
+
+import dataclasses
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QProgressBar
+
+from desktop.core.engine.remote.engine import remote_model_name
+from desktop.core.engine.remote.http import plain_http_warning
+from desktop.core.engine.remote.target import RemoteTarget
+from desktop.core.engine.types import EngineConfig, ModelInfo, default_threads
+from desktop.core.models import bundled_models, display_name
+from desktop.core.models.settings import load_model_settings, model_engine_config, remember_opened
+from desktop.core.settings import load_threads, save_threads
+from desktop.core.store import Store
+from desktop.ui.inert import plain_label, plain_tip
+from desktop.ui.language import said
+from desktop.ui.relaunch import KeptEngine
+from desktop.ui.worker import EngineController
+
+MODEL_PATH_KEY = "model_path"  # the model file loaded last: opened again at the next start
+
+
+class ModelLoader(QObject):
+    """Asks the engine thread for a model, follows the newest request only, and keeps what is loaded.
+
+    It owns the status bar's model label and load progress bar (the window places them) and, unless it
+    was handed to a window built in another language, shuts the engine thread down with the window.
+    """
+
+    loadRequested = Signal(dict)  # the engine being loaded, as a conversation keeps it (engine_choice.choice_of)
+    # ModelInfo, the server's label (None: a model file), and True when no conversation is shown yet (a window built again)
+    loaded = Signal(object, object, bool)
+    loadFailed = Signal()  # the model asked for did not open: the one loaded before (if any) stays
+    failed = Signal(str, str)  # title, text: an error to show
+    notify = Signal(str, int)  # a status line, milliseconds
+
+    def __init__(self, store: Store, engine: EngineController, engine_config: EngineConfig, fallback: Path | None,
+                 is_busy: Callable[[], bool], parent=None):
+        """`fallback`: the start-up model, loaded if the first conversation's engine cannot be; `is_busy()`: a reply
+        is being written (the model is not loaded again under it)."""
+        super().__init__(parent)
+        self.store = store
+        self.engine = engine
+        threads = load_threads(store)  # the user's choice outlives the default the app passes in
+        self.engine_config = dataclasses.replace(engine_config, n_threads=threads) if threads else engine_config
+        self._fallback = fallback
+        self._is_busy = is_busy
+        self.info: ModelInfo | None = None
+        self.name = ""
+        self.engine_description: dict | None = None  # what a reply keeps of a remote engine; None: in-process
+        self._request: int | None = None  # the load the loader waits for; older answers are dropped
+        self._path: Path | None = None
+        self._server: RemoteTarget | None = None  # a server model being opened (or open) instead of a file
+        self._handed_over = False  # to the window built in another language: not shut down with this one
+        self.label = plain_label(self.tr("No model"))
+        self.label.setObjectName("modelLabel")
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)  # busy until llama.cpp reports progress (_progress)
+        self.progress.setMaximumWidth(120)
+        self.progress.setVisible(False)
+        self._connect_worker(True)
+
+    def _connect_worker(self, connect: bool) -> None:
+        worker = self.engine.worker
+        for signal, slot in ((worker.modelLoaded, self._loaded), (worker.modelFailed, self._failed),
+                             (worker.modelProgress, self._progress)):
+            (signal.connect if connect else signal.disconnect)(slot)
+
+    @property
+    def loading(self) -> bool:
+        return self._request is not None
+
+    @property
+    def connecting(self) -> str | None:
+        """The server being connected to (a reply sent now would be written by the engine being replaced)."""
+        return self._server.label if self._request is not None and self._server is not None else None
+
+    @property
+    def server(self) -> RemoteTarget | None:
+        """The server whose model is in use (None: a model file, or none)."""
+        return self._server if self.engine_description is not None else None
+
+    def reply_name(self) -> str:
+        """The name a reply is saved under: the loaded model's, else the one on its way."""
+        return self.name or (display_name(self._path) if self._path else "")
+
+    def local_path(self) -> Path | None:
+        """The loaded model's file (None when none is loaded, or for a server's model)."""
+        path = self.info.path if self.info is not None else None
+        return Path(path) if path is not None and Path(path).is_file() else None
+
+    def system_prompt(self) -> str | None:
+        """The default system prompt the user gave the loaded model file in the library, if any."""
+        path = self.local_path()
+        return load_model_settings(self.store, path).system_prompt if path is not None else None
+
+    def load_model(self, path: Path, config: EngineConfig | None = None) -> None:
+        """Load a model file with the given settings, else those remembered for it, else the window's."""
+        self._path, self._server = Path(path), None
+        config = config or model_engine_config(self.store, Path(path), self.engine_config)
+        self._request = self.engine.load_model(str(path), config)
+        self.loadRequested.emit({"path": str(path)})
+        self.label.setText(self.tr("Loading {name}…").format(name=display_name(Path(path))))
+        self.progress.setRange(0, 0)  # busy until llama.cpp reports how far it is
+        self.progress.setVisible(True)
+
+    def load_server(self, target: RemoteTarget) -> None:
+        """Chat through a server's model: the engine thread probes it and opens it like a model file."""
+        self._path, self._server = None, target
+        self._request = self.engine.load_model(f"server:{target.label}", target)
+        self.loadRequested.emit({"server": target.label} | ({"model": target.model} if target.model else {}))
+        self.label.setText(self.tr("Connecting to {name}…").format(name=target.label))
+        self.progress.setVisible(True)
+
+    def use_local_model(self) -> None:
+        """Back from a server: the model file used last, else the bundled chat model."""
+        remembered = self.store.get_setting(MODEL_PATH_KEY)
+        self.load_model(Path(remembered) if remembered else next(m.path for m in bundled_models() if m.role == "chat"))
+
+    def cancel(self) -> None:
+        self.engine.cancel_load()
+
+    def set_threads(self, threads: int) -> None:
+        """Model → CPU threads (0: automatic): remembered, and the open model file is loaded again with it."""
+        save_threads(self.store, threads or None)
+        self.engine_config = dataclasses.replace(self.engine_config, n_threads=threads or default_threads())
+        path = self.info.path if self.info is not None and self.engine_description is None else None
+        if path is None or self._is_busy():
+            self.notify.emit(self.tr("CPU threads: {threads}, from the next model loaded.").format(
+                threads=threads or self.tr("automatic")), 8000)
+            return
+        own = load_model_settings(self.store, path).n_threads  # the rule: a model's own number wins
+        if own:
+            self.notify.emit(self.tr("{name} keeps its own {own} threads (Model library); other models use this choice.")
+                             .format(name=self.name, own=own), 8000)
+            return
+        self.load_model(path)
+
+    def adopt(self, kept: KeptEngine) -> None:
+        """The model the window built before this one had loaded is the one chatted with (no conversation shown yet)."""
+        self._server = kept.server
+        self._use(kept.info, opening=True)
+
+    def hand_over(self) -> KeptEngine | None:
+        """The engine with its model, for the window built in another language (None while a load is in progress:
+        that window asks for it again); this loader no longer listens to it nor shuts it down."""
+        if self.info is None or self._request is not None:
+            return None
+        self._connect_worker(False)
+        self.engine.cancel_all()  # a Lab run of this window's: its answers would have no window to go to
+        self.engine.setParent(None)  # not deleted with this window
+        self._handed_over = True
+        return KeptEngine(self.engine, self.info, self.server)
+
+    def shutdown(self) -> None:
+        if not self._handed_over:
+            self.engine.shutdown()
+
+    def _progress(self, request_id: int, fraction: float) -> None:
+        if request_id == self._request:
+            self.progress.setRange(0, 100)
+            self.progress.setValue(int(fraction * 100))
+
+    def _loaded(self, request_id: int, info: ModelInfo) -> None:
+        if request_id != self._request:
+            return
+        self._request = None
+        self._use(info)
+
+    def _use(self, info: ModelInfo, opening: bool = False) -> None:
+        self.progress.setVisible(False)
+        self.info = info
+        server = self._server
+        self.engine_description = info.engine
+        self.name = remote_model_name(info.name, server.label) if server is not None else display_name(info.path)
+        self.label.setText(f"{self.name} · {self._mode_name(info.mode)}")
+        if server is None:
+            used = "\n" + self.tr("llama.cpp used: {runtime}").format(runtime=said(info.runtime.describe())) \
+                if info.runtime is not None else ""
+            self.label.setToolTip(plain_tip(f"{info.path}{used}"))
+            self.store.set_setting(MODEL_PATH_KEY, str(info.path))
+            remember_opened(self.store, info.path)
+        else:
+            warning = plain_http_warning(server.address.url)
+            self.label.setToolTip(plain_tip(f"{server.address.url}\n{said(warning)}" if warning else server.address.url))
+        self.loaded.emit(info, server.label if server is not None else None, opening)
+
+    def _failed(self, request_id: int, message: str) -> None:
+        if request_id != self._request:
+            return
+        self._request = None
+        self.loadFailed.emit()
+        if self.info is None and self._fallback is not None:  # nothing loaded yet: the start-up model
+            self.load_model(self._fallback)
+            self._fallback = None
+        self.progress.setVisible(False)
+        if self.info is not None:
+            self.label.setText(f"{self.name} · {self._mode_name(self.info.mode)}")
+        else:
+            self.label.setText(self.tr("No model: open one with File → Open model…"))
+        kept = "\n\n" + self.tr("{name} is still loaded.").format(name=self.name) if self.info else ""
+        self.failed.emit(self.tr("Cannot open model"), f"{message}{kept}")
+
+    def _mode_name(self, mode: str) -> str:
+        return self.tr("chat") if mode == "chat" else self.tr("text completion (no chat template)")

@@ -1,0 +1,178 @@
+"""The model loader on its own (no window): the newest load counts, progress and errors shown, the engine handed over."""
+
+import dataclasses
+import threading
+from pathlib import Path
+
+import pytest
+
+from desktop.core.engine.remote.engine import remote_model_name
+from desktop.core.engine.remote.http import ServerAddress
+from desktop.core.engine.remote.target import RemoteTarget
+from desktop.core.engine.types import EngineConfig
+from desktop.core.models.settings import opened_models
+from desktop.core.paths import database_path
+from desktop.core.settings import load_threads
+from desktop.core.store import open_store
+from desktop.ui.model_loader import MODEL_PATH_KEY, ModelLoader
+from desktop.ui.worker import EngineController
+from tests.fakes import FakeEngine
+
+
+@pytest.fixture
+def make_loader(qtbot, inkling_home):
+    store = open_store(database_path())
+    engines = []
+
+    def make(factory=FakeEngine, fallback: Path | None = None, busy=lambda: False, engine=None):
+        engine = engine or EngineController(factory)
+        engines.append(engine)
+        loader = ModelLoader(store, engine, EngineConfig(n_ctx=1024), fallback, busy, parent=engine)
+        asked, shown, failures, notices = [], [], [], []
+        loader.loadRequested.connect(asked.append)
+        loader.loaded.connect(lambda info, server, opening: shown.append((info, server, opening)))
+        loader.failed.connect(lambda title, text: failures.append((title, text)))
+        loader.notify.connect(lambda text, _ms: notices.append(text))
+        return loader, asked, shown, failures, notices
+
+    yield store, make
+    for engine in engines:
+        engine.shutdown()
+    store.close()
+
+
+def test_a_model_file_loads_and_is_remembered(qtbot, make_loader):
+    store, make = make_loader
+    loader, asked, shown, failures, _ = make()
+    loader.load_model(Path("first.gguf"))
+    assert asked == [{"path": "first.gguf"}] and loader.loading
+    assert loader.label.text() == "Loading first…" and not loader.progress.isHidden()
+    assert loader.reply_name() == "first"  # a reply sent now is saved under the model on its way
+    with qtbot.waitSignal(loader.loaded, timeout=10000):
+        pass
+    info, server, opening = shown[0]
+    assert server is None and not opening and info is loader.info and info.n_ctx == 1024  # the loader's settings reached the engine
+    assert not loader.loading and loader.progress.isHidden() and failures == []
+    assert loader.name == "first" and loader.label.text() == "first · chat"
+    assert loader.engine_description is None and loader.server is None
+    assert store.get_setting(MODEL_PATH_KEY) == "first.gguf" and opened_models(store) == [Path("first.gguf")]
+
+
+def test_only_the_newest_load_is_answered_and_its_progress_shown(qtbot, make_loader):
+    _, make = make_loader
+    release = threading.Event()
+
+    def slow(path, config):
+        release.wait(10)
+        return FakeEngine(path, config)
+
+    loader, _, shown, _, _ = make(slow)
+    loader.load_model(Path("old.gguf"))
+    old = loader._request
+    loader.load_model(Path("new.gguf"))
+    worker = loader.engine.worker
+    worker.modelProgress.emit(old, 0.9)  # an answer for the load no longer waited for
+    assert loader.progress.maximum() == 0  # still busy, not 90 %
+    worker.modelProgress.emit(loader._request, 0.5)
+    assert (loader.progress.maximum(), loader.progress.value()) == (100, 50)
+    worker.modelLoaded.emit(old, FakeEngine("old.gguf").info)
+    assert shown == [] and loader.loading
+    with qtbot.waitSignal(loader.loaded, timeout=10000):
+        release.set()
+    assert [info.path for info, _, _ in shown] == [Path("new.gguf")]
+
+
+def test_a_broken_file_keeps_the_model_loaded_and_says_so(qtbot, make_loader):
+    _, make = make_loader
+    loader, _, _, failures, _ = make()
+    with qtbot.waitSignal(loader.loaded, timeout=10000):
+        loader.load_model(Path("good.gguf"))
+    before = loader.info
+    with qtbot.waitSignal(loader.loadFailed, timeout=10000):
+        loader.load_model(Path("broken.gguf"))
+    title, text = failures[0]
+    assert title == "Cannot open model" and "not a GGUF" in text and "good is still loaded" in text
+    assert loader.info is before and loader.label.text() == "good · chat" and loader.progress.isHidden()
+
+
+def test_the_start_up_model_is_loaded_when_the_first_one_fails(qtbot, make_loader):
+    _, make = make_loader
+    loader, asked, shown, failures, _ = make(fallback=Path("bundled.gguf"))
+    with qtbot.waitSignal(loader.loaded, timeout=10000):
+        loader.load_model(Path("broken.gguf"))  # the first conversation's engine
+    assert asked == [{"path": "broken.gguf"}, {"path": "bundled.gguf"}]
+    assert "still loaded" not in failures[0][1] and shown[0][0].path == Path("bundled.gguf")
+    with qtbot.waitSignal(loader.loadFailed, timeout=10000):
+        loader.load_model(Path("broken.gguf"))
+    assert len(asked) == 3  # the start-up model only once
+
+
+def test_no_model_at_all_points_to_open_model(qtbot, make_loader):
+    _, make = make_loader
+    loader, _, _, failures, _ = make()
+    with qtbot.waitSignal(loader.loadFailed, timeout=10000):
+        loader.load_model(Path("broken.gguf"))
+    assert loader.info is None and loader.label.text() == "No model: open one with File → Open model…"
+    assert failures and "still loaded" not in failures[0][1]
+
+
+def test_a_server_being_connected_to_is_named(qtbot, make_loader):
+    _, make = make_loader
+    release = threading.Event()
+
+    def serving(path, config):
+        release.wait(10)
+        engine = FakeEngine("served.gguf")
+        engine.info = dataclasses.replace(engine.info, engine={"server": "lab box", "model": "qwen"})
+        return engine
+
+    loader, asked, shown, _, _ = make(serving)
+    target = RemoteTarget(ServerAddress("http://127.0.0.1:9"), "lab box", "qwen")
+    loader.load_server(target)
+    assert asked == [{"server": "lab box", "model": "qwen"}]
+    assert loader.connecting == "lab box" and loader.label.text() == "Connecting to lab box…"
+    assert loader.server is None  # not in use before it has loaded
+    with qtbot.waitSignal(loader.loaded, timeout=10000):
+        release.set()
+    assert shown[0][1:] == ("lab box", False) and loader.server is target and not loader.loading and loader.connecting is None
+    assert loader.name == remote_model_name("Fake model", "lab box") and loader.label.text().startswith(loader.name)
+    assert loader.engine_description == {"server": "lab box", "model": "qwen"} and loader.local_path() is None
+
+
+def test_cpu_threads_reload_the_open_model_unless_a_reply_is_written(qtbot, make_loader):
+    store, make = make_loader
+    configs, busy = [], [False]
+
+    def recording(path, config):
+        configs.append(config)
+        return FakeEngine(path, config)
+
+    loader, _, shown, _, notices = make(recording, busy=lambda: busy[0])
+    with qtbot.waitSignal(loader.loaded, timeout=10000):
+        loader.load_model(Path("model.gguf"))
+    busy[0] = True
+    loader.set_threads(3)
+    assert load_threads(store) == 3 and notices == ["CPU threads: 3, from the next model loaded."]
+    assert not loader.loading  # not loaded again under the reply being written
+    busy[0] = False
+    with qtbot.waitSignal(loader.loaded, timeout=10000):
+        loader.set_threads(2)
+    assert [c.n_threads for c in configs][-1] == 2 and len(shown) == 2
+
+
+def test_the_loaded_engine_is_handed_to_the_next_loader(qtbot, make_loader):
+    _, make = make_loader
+    loader, _, _, _, _ = make()
+    loader.load_model(Path("model.gguf"))
+    assert loader.hand_over() is None  # a load in progress: the next window asks for it again
+    with qtbot.waitSignal(loader.loaded, timeout=10000):
+        pass
+    kept = loader.hand_over()
+    assert kept.controller is loader.engine and kept.info is loader.info and kept.server is None
+    loader.shutdown()  # handed over: the engine thread keeps running for the next window
+    assert kept.controller._thread.isRunning()
+
+    again, _, shown, _, _ = make(engine=kept.controller)
+    again.adopt(kept)
+    assert shown == [(kept.info, None, True)] and again.name == "model" and again.label.text() == "model · chat"
+    assert again.local_path() is None  # no such file on disk: nothing to open in the library
