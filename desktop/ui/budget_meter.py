@@ -5,6 +5,7 @@ from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from desktop.core.prompt.budget import BudgetSplit
+from desktop.ui.inert import ElidedLabel
 from desktop.ui.theme import blend
 from desktop.ui.language import said
 
@@ -126,29 +127,6 @@ class BudgetMeter(QWidget):
     def _warn(self, text: str, error: bool = False) -> None:
         self.warning.setStyleSheet(f"color: {'#e5484d' if error else '#d97706'};")  # readable on light and dark
         self.warning.set_full_text(text)
-
-
-class ElidedLabel(QLabel):
-    """One line of plain text at a fixed height, cut with "…" to the width; the whole text is its tooltip."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.setTextFormat(Qt.TextFormat.PlainText)  # it quotes the user's and the model's text
-        self.setFixedHeight(self.fontMetrics().height())
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        self.full_text = ""
-
-    def set_full_text(self, text: str) -> None:
-        self.full_text = text
-        self.setToolTip(text)
-        self._elide()
-
-    def resizeEvent(self, event):  # noqa: N802 (Qt override)
-        super().resizeEvent(event)
-        self._elide()
-
-    def _elide(self) -> None:
-        self.setText(self.fontMetrics().elidedText(self.full_text, Qt.TextElideMode.ElideRight, max(self.width(), 1)))
 
 
 class FittedLegend(QLabel):

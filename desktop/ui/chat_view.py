@@ -2,16 +2,16 @@
 
 import time
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QTimer, QUrl, Signal
 from PySide6.QtGui import QGuiApplication, QPalette
 from PySide6.QtWidgets import (
-    QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget,
+    QFrame, QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget,
 )
 
 from desktop.core.conversation.provenance import made_with
 from desktop.core.markdown import COPY_SCHEME, render_markdown
 from desktop.core.store import Message
-from desktop.ui.inert import InertDocument, InertTextBrowser, plain_label, plain_tip
+from desktop.ui.inert import ElidedLabel, InertDocument, InertTextBrowser, plain_label, plain_tip
 from desktop.ui.language import said
 
 # A streaming reply is re-rendered at most this often, and never spends more than a fifth of the time
@@ -50,8 +50,10 @@ class MessageView(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 6)
-        self.header = QLabel(f"<b>{_escape(author)}</b>")
-        self.header.setTextFormat(Qt.TextFormat.RichText)
+        self.header = ElidedLabel(author)  # a server's model path can be long: cut, never wider than the window
+        bold = self.header.font()
+        bold.setBold(True)
+        self.header.setFont(bold)
         self.badge = plain_label()  # an error may quote the model or a file name
         self.badge.setObjectName("messageStatus")
         self.badge.setStyleSheet(DIM_STYLE)
@@ -275,7 +277,3 @@ class ChatView(QScrollArea):
     def scroll_to_end(self) -> None:
         self._follow = True
         self.verticalScrollBar().setValue(self.verticalScrollBar().maximum())
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

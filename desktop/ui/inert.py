@@ -73,6 +73,37 @@ def plain_tip(text: str) -> str:
     return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>"
 
 
+class ElidedLabel(QLabel):
+    """One line of plain text at a fixed height, cut with "…" to the width; the whole text is its tooltip.
+
+    A label that can shrink: a plain QLabel is never narrower than its text, so one long name (a server's model
+    path) widened the whole transcript past its window."""
+
+    def __init__(self, text: str = "", parent=None):
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)  # it quotes the user's and the model's text
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.full_text = ""
+        self.set_full_text(text)
+
+    def setFont(self, font) -> None:  # noqa: N802 (Qt override: the height and the cut follow the font)
+        super().setFont(font)
+        self._elide()
+
+    def set_full_text(self, text: str) -> None:
+        self.full_text = text
+        self.setToolTip(plain_tip(text) if text else "")
+        self._elide()
+
+    def resizeEvent(self, event):  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        self.setFixedHeight(self.fontMetrics().height())
+        self.setText(self.fontMetrics().elidedText(self.full_text, Qt.TextElideMode.ElideRight, max(self.width(), 1)))
+
+
 def message_box(parent, icon: QMessageBox.Icon, title: str, text: str,
                 buttons=QMessageBox.StandardButton.Ok) -> QMessageBox.StandardButton:
     """A modal message whose text is shown as plain text (errors quote file names and model output)."""

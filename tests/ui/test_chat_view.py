@@ -2,6 +2,7 @@
 and how each reply was made (pytest-qt, the real window on a scripted engine)."""
 
 import threading
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -131,3 +132,26 @@ def test_a_reply_s_sources_stay_above_its_summary_whichever_is_attached_first(qt
     view.set_row("sources", None)  # a reply whose sources went: the row is emptied, the summary stays
     qtbot.waitUntil(lambda: not rows["sources"].isVisible())
     assert rows["summary"].isVisible()
+
+
+LONG_NAME = "SmolLM2-135M-Instruct-a-very-long-fine-tune-name" * 3  # a server's model path can be as long
+
+
+def test_a_long_model_name_is_cut_and_the_transcript_never_scrolls_sideways(qtbot, make_window):
+    # (before: the bold header was as wide as its text, so with the branch arrows and the buttons beside it the
+    # reply was wider than the window: a sideways scroll bar, and the reply's text cut at the right edge)
+    window = make_window(model_path=Path(f"models/{LONG_NAME}.gguf"))
+    window.resize(1000, 700)
+    window.show()
+    qtbot.waitExposed(window)
+    send(qtbot, window, "Name three uses of a paperclip.")
+    reply = window.chat.views()[-1]
+    with qtbot.waitSignal(window.replyFinished, timeout=10000):
+        reply.findChild(QWidget, "messageActions").findChild(QToolButton, "regenerate").click()
+    qtbot.waitUntil(lambda: window.replies.active is None)
+    branch = window.chat.views()[-1]
+    qtbot.waitUntil(lambda: branch.header.width() > 0)
+    assert window.chat.horizontalScrollBar().maximum() == 0
+    assert branch.width() <= window.chat.viewport().width()
+    assert LONG_NAME in branch.header.full_text and LONG_NAME in branch.header.toolTip()
+    assert branch.header.text().endswith("…")

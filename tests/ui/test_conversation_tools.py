@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QLabel, QToolButton, QWidget
 
 from desktop.core.paths import database_path
 from desktop.core.store import open_store
+from desktop.ui.inert import plain_tip
 from tests.ui.conftest import send
 
 
@@ -55,7 +56,7 @@ def test_meter_warns_which_turns_will_be_left_out(qtbot, make_window):
     warning = window.tools.meter.warning
     assert not warning.isHidden()
     assert "leave out" in warning.full_text and "“Question 0 word word" in warning.full_text
-    assert warning.toolTip() == warning.full_text  # the line is cut to the width; the tooltip has all of it
+    assert warning.toolTip() == plain_tip(warning.full_text)  # the line is cut to the width; the tooltip has all
 
 
 def test_prompt_inspector_shows_parts_and_tokens(qtbot, make_window):
