@@ -5,7 +5,7 @@ from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from desktop.core.prompt.budget import BudgetSplit
-from desktop.ui.inert import ElidedLabel
+from desktop.ui.inert import ElidedLabel, plain_label
 from desktop.ui.theme import blend
 from desktop.ui.language import said
 
@@ -71,7 +71,7 @@ class BudgetMeter(QWidget):
         self.bar = BudgetBar()
         self.bar.setAccessibleName(self.tr("Context budget"))
         self.legend = FittedLegend()
-        self.total = QLabel()
+        self.total = plain_label()  # a figure, never parsed as rich text
         self.total.setObjectName("budgetTotal")
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
@@ -118,11 +118,14 @@ class BudgetMeter(QWidget):
             self.warning.set_full_text("")
 
     def show_problem(self, text: str) -> None:
+        """No budget to show (no model yet, a server that can't be asked): the reason, on the line that is cut to fit."""
         self.split = None
         self.bar.set_segments([], 0, 0)
         self.legend.set_entries([])
-        self.total.setText(text)
-        self.warning.set_full_text("")
+        self.total.setText("")
+        self.total.setToolTip("")
+        self.warning.setStyleSheet("")
+        self.warning.set_full_text(text)
 
     def _warn(self, text: str, error: bool = False) -> None:
         self.warning.setStyleSheet(f"color: {'#e5484d' if error else '#d97706'};")  # readable on light and dark

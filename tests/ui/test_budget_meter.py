@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
 
 from desktop.core.prompt.budget import BudgetSplit
@@ -46,3 +47,21 @@ def test_a_wide_meter_names_every_part(qtbot):
     meter.show_split(SPLIT)
     qtbot.waitExposed(meter)
     assert all(name in meter.legend.text() for name in ("System", "Notes", "History", "Message", "Template"))
+
+
+def test_a_long_problem_is_cut_to_the_width_and_read_as_text(qtbot):
+    # (before: the problem filled the "Reply room" label, as wide as its text: a server's long refusal widened the
+    # chat column and squeezed the conversation list to half its width; and a label guesses rich text)
+    meter = BudgetMeter()
+    qtbot.addWidget(meter)
+    problem = ("Context budget unavailable: http://127.0.0.1:56927 refused the connection: is the server running, "
+               "on that port? <img src='file:///etc/hostname'>")
+    meter.show_problem(problem)
+    meter.resize(400, 60)
+    meter.show()
+    qtbot.waitExposed(meter)
+    assert meter.minimumSizeHint().width() < 300
+    assert meter.warning.full_text == problem and meter.warning.text().endswith("…")
+    assert all(label.textFormat() == Qt.TextFormat.PlainText for label in (meter.warning, meter.total))
+    meter.show_split(SPLIT)  # the budget is back: the problem goes
+    assert meter.warning.full_text == "" and "Reply room" in meter.total.text()
