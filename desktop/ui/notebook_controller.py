@@ -1,11 +1,12 @@
 """A base model's notebooks in the window: the page shown, Tab to continue it, drafts kept as typed."""
 
+import dataclasses
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 
 from desktop.core.conversation.notebook import (
-    NOTEBOOK, EmptyDocumentError, page, save_draft, start_continuation, turn_into_notebook,
+    NOTEBOOK, EmptyDocumentError, Page, page, save_draft, start_continuation, turn_into_notebook,
 )
 from desktop.core.engine.types import ModelInfo
 from desktop.core.store import Store
@@ -65,14 +66,13 @@ class NotebookController(QObject):
         """The notebook's page from the branch shown, with the text of a continuation still being written."""
         thread = self.store.thread(conversation_id, 2)
         shown = page(thread)
+        session = self._active_reply()
+        if shown.continuation is not None and session is not None and session.message_id == shown.continuation.id:
+            # the store lags the reply being written by up to a second: the page shows the reply's own text
+            shown = Page(shown.document, dataclasses.replace(shown.continuation, content=session.text))
         siblings = [m.id for m in self.store.siblings(shown.continuation.id) if m.role == "assistant"] \
             if shown.continuation else []
         view = self.view.show_page(shown, siblings)
-        if view is not None:
-            session = self._active_reply()
-            if session is not None and session.message_id == shown.continuation.id and session.text:
-                self.view.append_text(session.text)  # the store lags by up to a second
-                view.body.setPlainText(session.text)
         self.pageShown.emit(view, shown.continuation, thread)
         self.view.editor.setFocus()
 

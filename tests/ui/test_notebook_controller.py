@@ -98,18 +98,32 @@ def test_a_chat_model_in_a_notebook_is_explained(parts):
     assert len(out.requests) == 1 and out.notices[-1].startswith("A chat model answers the document as a message")
 
 
-def test_the_page_shown_is_the_branch_and_the_reply_being_written(parts):
+def show_while_written(parts, stored: str, written: str):
+    """A notebook "The sea" whose continuation is being written: `stored` as last flushed, `written` so far."""
     store, state, controller, out = parts
     notebook = store.create_conversation(NEW_NOTEBOOK, kind=NOTEBOOK)
     state.conversation = notebook.id
     document = store.add_message(notebook.id, "user", "The sea")
-    reply = store.add_message(notebook.id, "assistant", "", parent_id=document.id, status="streaming")
-    state.active = SimpleNamespace(message_id=reply.id, text=" is blue")  # not in the store yet
+    reply = store.add_message(notebook.id, "assistant", stored, parent_id=document.id, status="streaming")
+    state.active = SimpleNamespace(message_id=reply.id, text=written)
     controller.show(notebook.id)
-    view, message, thread = out.pages[0]
+    return document, reply, out.pages[-1]
+
+
+def test_the_page_shown_is_the_branch_and_the_reply_being_written(parts):
+    document, reply, (view, message, thread) = show_while_written(parts, "", " is blue")  # none flushed yet
+    controller = parts[2]
     assert message.id == reply.id and [m.id for m in thread] == [document.id, reply.id]
-    assert view is controller.view.view_for(reply.id) and view.body.toPlainText() == " is blue"
+    assert view is controller.view.view_for(reply.id) and view.content == " is blue"
     assert controller.view.text() == "The sea is blue"
+
+
+def test_a_notebook_shown_again_mid_reply_shows_its_text_once(parts):
+    """Switching back to a notebook while it is written: the store holds the reply as flushed up to a second ago."""
+    _, _, (view, _, _) = show_while_written(parts, " is", " is blue")
+    assert parts[2].view.text() == "The sea is blue"  # before: "The sea is is blue" until the reply ended
+    view.append_text(" and")  # the next piece streamed lands after the whole text
+    assert view.content == " is blue and"
 
 
 def test_an_edited_document_is_kept_as_a_draft(parts):
