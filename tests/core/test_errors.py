@@ -12,7 +12,8 @@ from desktop.core.errors import InklingError
 PACKAGE = Path(desktop.__file__).parent
 QT_SIDE = ("desktop.ui", "desktop.app")  # imported only by reading their source: they load Qt
 # Errors that are bugs, not the user's or the environment's trouble, would be listed here with the reason.
-BUGS: set[str] = set()
+# A chromadb whose internals moved (the one place Inkling reaches under its API): chroma_server.py needs fixing.
+BUGS: set[str] = {"desktop.core.notes.chroma_server.ChromadbChangedError"}
 # Control flow that never leaves its module: the template sandbox's budget signal becomes a TemplateBudgetError;
 # the Chroma client's HTTP status (raised from chromadb's response hook) becomes a ChromaServerError's words.
 INTERNAL = {"desktop.core.engine.template_sandbox.OverBudget", "desktop.core.notes.chroma_server._HTTPStatus"}

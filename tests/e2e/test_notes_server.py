@@ -5,10 +5,7 @@ import os
 import subprocess
 import sys
 
-import chromadb
-from chromadb.config import Settings
-
-from desktop.core.notes.chroma_server import close_client
+from desktop.core.notes.chroma_server import ChromaConnection, ChromaServer
 from desktop.core.notes.index import InklingMiniLM
 from desktop.core.tls import fingerprint
 from tests.core.notes.chroma_run import BearerProxy, chroma_server, own_chroma_server  # noqa: F401  (the fixtures)
@@ -114,12 +111,9 @@ def test_a_cli_beside_the_window_searches_the_chroma_server_or_says_why_not(inkl
     budget = next(n for n in json.loads(run("list", "--json", home=inkling_home)) if n["title"] == "budget.txt")
     question = "what is the cat called"
     # Only the server holds this: the budget's vector is the question's own (similarity 1; in notes.db it is far).
-    client = chromadb.HttpClient(host=own_chroma_server.url, settings=Settings(anonymized_telemetry=False))
-    try:
-        client.get_collection(collection, embedding_function=InklingMiniLM(embedder)).update(
+    with ChromaConnection(ChromaServer(own_chroma_server.url, collection)) as connection:
+        connection.client.get_collection(collection, embedding_function=InklingMiniLM(embedder)).update(
             ids=[f"{budget['id']}:0"], embeddings=embedder.embed([question]))
-    finally:
-        close_client(client)
     search = ("search", question, "--mode", "vector", "-k", "1", "--json")
     with another_inkling_holding(inkling_home):
         hits = json.loads(run(*search, home=inkling_home))

@@ -16,6 +16,7 @@ from desktop.core.tls import read_certificate, tls_context
 from desktop.core.words import Words, translate
 
 API = "/api/v2"
+PORT = 8000  # what chromadb's settings need; unused, since the address always names its scheme (and port, if any)
 CONNECT_TIMEOUT_S = 5.0
 REQUEST_TIMEOUT_S = 30.0  # a push of 512 vectors to a busy server; a stalled server is said to be one after this
 RETRY_AFTER_S = 30.0  # while the server is away, it is asked again at most this often
@@ -156,77 +157,85 @@ class _HTTPStatus(Exception):
     """Raised from the response hook, so a proxy's 401 page is said as such and not as chromadb's bare Exception."""
 
 
-def _open(server: ChromaServer, embedding_function, create: bool = True):
-    """chromadb's HTTP client and this library's collection (created if missing, when `create`); every request
-    has a timeout. Without `create`, a missing collection raises chromadb's NotFoundError."""
+class ChromadbChangedError(RuntimeError):
+    """The installed chromadb no longer has the one internal Inkling relies on (a bug to fix here, not the user's)."""
+
+
+def _settings(server: ChromaServer):
+    """What chromadb.HttpClient is given, through chromadb's public settings; every field that matters is set
+    here, since pydantic-settings would otherwise take CHROMA_* variables or a .env file from the environment.
+
+    TLS is verified (the system's trust store), or by the certificate the user pinned for this server alone;
+    the token goes to the proxy as a header on every request.
+    """
+    from chromadb.config import Settings
+
+    settings = Settings(anonymized_telemetry=False, chroma_api_impl="chromadb.api.fastapi.FastAPI",
+                        chroma_server_host=server.url, chroma_server_http_port=PORT,
+                        chroma_server_ssl_enabled=False,  # the scheme is the address's own (https behind a proxy)
+                        chroma_server_ssl_verify=True, chroma_server_headers=_headers(server),
+                        chroma_client_auth_provider=None)
+    if server.certificate is not None:
+        # chromadb hands this setting unchanged to httpx.Client(verify=...). Its annotation says bool | str (a CA
+        # file), but httpx deprecates the str form and would then check the host name, which a self-signed
+        # certificate rarely names; the SSLContext httpx asks for instead trusts this certificate alone. Assigned
+        # after validation, as chromadb.HttpClient assigns its own fields.
+        settings.chroma_server_ssl_verify = tls_context(server.certificate)
+    return settings
+
+
+def _bounded_client(server: ChromaServer, opened: list[httpx.Client]):
+    """chromadb's Client as chromadb.HttpClient makes it, with each httpx client under it bounded before its first
+    request; `opened` receives those httpx clients, so they are closed even when this fails halfway.
+
+    The one place that reaches into chromadb (1.5) below its public API, because that API can neither bound
+    nor close its connections: its FastAPI client makes `self._session = httpx.Client(timeout=None)` (a stalled
+    server would hang Inkling for good) and its close() leaves that session open. Client.__init__ sends its
+    requests from get_user_identity() (on its own FastAPI) and from _validate_tenant_database() (on the admin
+    client it has just made: a second System with a second FastAPI); both are bounded just before.
+    tests/core/notes/test_chroma_server.py::test_chromadb_still_has_the_internal_inkling_bounds fails loudly
+    when a chromadb release changes this.
+    """
     from chromadb.api.client import Client
-    from chromadb.config import DEFAULT_DATABASE, DEFAULT_TENANT, Settings
-    from chromadb.errors import NotFoundError
+    from chromadb.config import DEFAULT_DATABASE, DEFAULT_TENANT
 
-    probe(server)
-    sessions: list[httpx.Client] = []
+    def bound(api_client) -> None:
+        session = getattr(getattr(api_client, "_server", None), "_session", None)
+        if not isinstance(session, httpx.Client):
+            raise ChromadbChangedError(
+                f"chromadb {_chromadb_version()} keeps no httpx.Client at _server._session: Inkling cannot bound or "
+                "close its connections to a Chroma server (desktop/core/notes/chroma_server.py, _bounded_client)")
+        _harden(session, server)
+        opened.append(session)
 
-    class TimedClient(Client):
-        """chromadb.HttpClient's Client, bounded before its own set-up requests (identity, tenant, database) go out."""
-
+    class BoundedClient(Client):
         def get_user_identity(self):
-            sessions.append(_harden(self, server))
+            bound(self)
             return super().get_user_identity()
 
         def _validate_tenant_database(self, tenant, database):
-            sessions.append(_harden(self._admin_client, server))  # a second System, with its own httpx client
+            bound(self._admin_client)
             return super()._validate_tenant_database(tenant, database)
 
-    # What chromadb.HttpClient does, with this class: the address may carry a reverse proxy's path prefix.
-    settings = Settings(anonymized_telemetry=False, chroma_api_impl="chromadb.api.fastapi.FastAPI",
-                        chroma_server_host=server.url, chroma_server_http_port=8000,
-                        chroma_server_ssl_enabled=False, chroma_server_headers=_headers(server))
-    client = None
-    try:
-        client = TimedClient(tenant=DEFAULT_TENANT, database=DEFAULT_DATABASE, settings=settings)
-        if create:
-            collection = client.get_or_create_collection(
-                server.collection, embedding_function=embedding_function, configuration={"hnsw": {"space": "cosine"}}
-            )
-        else:
-            collection = client.get_collection(server.collection, embedding_function=embedding_function)
-    except Exception as error:  # see _chroma_error_words: chromadb's errors have no common type
-        if client is not None:
-            client.close()
-        for session in sessions:
-            session.close()
-        if isinstance(error, NotFoundError):
-            raise
-        raise ChromaServerError(_chroma_error_words(error, server)) from None
-    return client, collection
-
-
-def _session(client) -> httpx.Client:
-    """The httpx.Client inside chromadb's FastAPI client: close() of the chromadb client leaves it open."""
-    return client._server._session
-
-
-def close_client(client) -> None:
-    """Close a chromadb HttpClient and the httpx clients it leaves open (its own, and its admin client's)."""
-    admin = getattr(client, "_admin_client", None)  # a second System with its own FastAPI, made in __init__
-    try:
+    client = BoundedClient(tenant=DEFAULT_TENANT, database=DEFAULT_DATABASE, settings=_settings(server))
+    if len(opened) != 2:
         client.close()
-    finally:
-        _session(client).close()
-        if admin is not None:
-            _session(admin).close()
+        raise ChromadbChangedError(
+            f"chromadb {_chromadb_version()} made its Client without get_user_identity() and "
+            "_validate_tenant_database(): its requests were not bounded (desktop/core/notes/chroma_server.py)")
+    return client
 
 
-def _harden(client, server: ChromaServer) -> httpx.Client:
-    """chromadb's FastAPI client makes its httpx.Client with timeout=None (a stalled server would hang Inkling)
-    and turns a non-JSON error answer into a bare Exception; set a timeout and name the HTTP status instead."""
-    session = _session(client)
+def _chromadb_version() -> str:
+    import chromadb
+
+    return chromadb.__version__
+
+
+def _harden(session: httpx.Client, server: ChromaServer) -> None:
+    """A timeout on every request, and an HTTP error status named in words: chromadb turns a non-JSON error
+    answer (a proxy's 401 page) into a bare Exception."""
     session.timeout = httpx.Timeout(server.timeout_s, connect=min(CONNECT_TIMEOUT_S, server.timeout_s))
-    if server.certificate is not None:  # chromadb's settings take no SSL context: its client, made again with one
-        pinned = httpx.Client(timeout=session.timeout, limits=client._server.http_limits, headers=session.headers,
-                              verify=tls_context(server.certificate))
-        session.close()
-        session = client._server._session = pinned
 
     def say_status(response: httpx.Response) -> None:
         if response.status_code in (401, 403, 404) or response.status_code >= 500:
@@ -236,7 +245,60 @@ def _harden(client, server: ChromaServer) -> httpx.Client:
             raise _HTTPStatus(_status_words(response, server.url, bool(server.token)))
 
     session.event_hooks["response"] = [say_status]
-    return session
+
+
+class ChromaConnection:
+    """chromadb's client for one Chroma server, and the httpx clients under it, which its own close() leaves open."""
+
+    def __init__(self, server: ChromaServer):
+        """Probe the server, then connect; raises ChromaServerError in words (refused, timeout, TLS, token…)."""
+        probe(server)
+        self._sessions: list[httpx.Client] = []
+        try:
+            self.client = _bounded_client(server, self._sessions)
+        except ChromadbChangedError:
+            self._close_sessions()
+            raise
+        except Exception as error:  # see _chroma_error_words: chromadb's errors have no common type
+            self._close_sessions()
+            raise ChromaServerError(_chroma_error_words(error, server)) from None
+
+    def _close_sessions(self) -> None:
+        for session in self._sessions:
+            session.close()
+
+    def close(self) -> None:
+        try:
+            self.client.close()
+        finally:
+            self._close_sessions()
+
+    def __enter__(self) -> "ChromaConnection":
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
+
+def _open(server: ChromaServer, embedding_function, create: bool = True):
+    """A connection and this library's collection (created if missing, when `create`); every request has a
+    timeout. Without `create`, a missing collection raises chromadb's NotFoundError."""
+    from chromadb.errors import NotFoundError
+
+    connection = ChromaConnection(server)
+    try:
+        if create:
+            collection = connection.client.get_or_create_collection(
+                server.collection, embedding_function=embedding_function, configuration={"hnsw": {"space": "cosine"}}
+            )
+        else:
+            collection = connection.client.get_collection(server.collection, embedding_function=embedding_function)
+    except Exception as error:  # see _chroma_error_words: chromadb's errors have no common type
+        connection.close()
+        if isinstance(error, NotFoundError):
+            raise
+        raise ChromaServerError(_chroma_error_words(error, server)) from None
+    return connection, collection
 
 
 def rows_to_batch(rows) -> tuple[list[tuple[int, int]], np.ndarray]:
@@ -273,7 +335,7 @@ class ServerIndex:
         self._db_for_thread = db_for_thread
         self._stored = StoredVectors(db_for_thread)
         self._marker = Path(data_folder) / STALE_MARKER
-        self._client = None
+        self._connection: ChromaConnection | None = None
         self._collection = None
         self._retry_at = 0.0
         if strict:  # the user is choosing this server now: a failure is theirs to see, nothing changes
@@ -286,11 +348,11 @@ class ServerIndex:
         return self._collection is not None
 
     def close(self) -> None:
-        if self._client is not None:
+        if self._connection is not None:
             try:
-                close_client(self._client)
+                self._connection.close()
             finally:
-                self._client = None
+                self._connection = None
                 self._collection = None
 
     # --- connecting ---------------------------------------------------------------------------------
@@ -298,7 +360,7 @@ class ServerIndex:
         """Open the collection and catch up: rebuilt when asked, when changes were missed, or when counts differ."""
         if self.read_only:
             return self._connect_reader()
-        self._client, self._collection = _open(self.server, self._embedding_function)
+        self._connection, self._collection = _open(self.server, self._embedding_function)
         try:
             stored = self._db_for_thread().chunk_count()
             if force_rebuild or self._marker.exists() or self._call(self._collection.count) != stored:
@@ -312,7 +374,7 @@ class ServerIndex:
         from chromadb.errors import NotFoundError
 
         try:
-            self._client, self._collection = _open(self.server, self._embedding_function, create=False)
+            self._connection, self._collection = _open(self.server, self._embedding_function, create=False)
         except NotFoundError:
             raise _NotInStep(0, self._db_for_thread().chunk_count()) from None
         try:
@@ -383,13 +445,13 @@ class ServerIndex:
 
         self._marker.touch()
         try:
-            self._client.delete_collection(self.server.collection)
+            self._connection.client.delete_collection(self.server.collection)
         except NotFoundError:
             pass  # a new server, or a collection someone deleted: created below
         except Exception as error:  # see _chroma_error_words
             raise ChromaServerError(_chroma_error_words(error, self.server)) from None
         self._collection = self._call(
-            self._client.create_collection, self.server.collection, embedding_function=self._embedding_function,
+            self._connection.client.create_collection, self.server.collection, embedding_function=self._embedding_function,
             configuration={"hnsw": {"space": "cosine"}},
         )
         notes_db = self._db_for_thread()
@@ -407,7 +469,7 @@ class ServerIndex:
         """Replace the collection by the vectors in notes.db; raises ChromaServerError (said in words) if it fails."""
         try:
             if not self.online:
-                self._client, self._collection = _open(self.server, self._embedding_function)
+                self._connection, self._collection = _open(self.server, self._embedding_function)
             done = self._push_all(progress)
         except ChromaServerError as error:
             self._went_away(error.args[0])

@@ -18,6 +18,7 @@ from desktop.core.offline import OFFLINE_ENVIRONMENT
 from tests.remote.server import free_port
 
 CHROMA = Path(sys.prefix) / "bin" / "chroma"  # the CLI the installed chromadb provides
+STALL_S = 20.0
 HOP_HEADERS = {"connection", "transfer-encoding", "content-length", "keep-alive", "host"}
 
 
@@ -86,6 +87,7 @@ class ProxyFault:
     stall: bool = False  # accept the request and answer nothing until released
     stall_after_probe: bool = False  # answer /api/v2/version, then stall every other request
     version: str | None = None  # answer /api/v2/version with this (an older Chroma)
+    stall_path: str | None = None  # stall requests whose path ends so, then (at most STALL_S later) drop them
 
 
 class BearerProxy:
@@ -128,6 +130,10 @@ class BearerProxy:
         self.seen_authorization.append(authorization)
         if self.fault.stall or (self.fault.stall_after_probe and not handler.path.endswith("/version")):
             self.release.wait()
+            return
+        if self.fault.stall_path and handler.path.endswith(self.fault.stall_path):
+            self.release.wait(STALL_S)  # bounded: a client that does not time out fails its test, it does not hang it
+            handler.close_connection = True  # dropped unanswered
             return
         if authorization != f"Bearer {self.token}":
             return _answer(handler, 401, b"401 Unauthorized", "text/plain")

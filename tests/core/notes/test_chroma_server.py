@@ -1,14 +1,14 @@
 """Notes indexed on a real `chroma run` on 127.0.0.1: search, switching, rebuild, faults in words, an outage, secrets."""
 
+import os
 import time
 import uuid
+from pathlib import Path
 
-import chromadb
 import pytest
-from chromadb.config import Settings
 
 from desktop.core.notes import NotesLibrary, NotesReadOnlyError
-from desktop.core.notes.chroma_server import STALE_MARKER, ChromaServer, ChromaServerError, close_client, probe
+from desktop.core.notes.chroma_server import STALE_MARKER, ChromaConnection, ChromaServer, ChromaServerError, probe
 from desktop.core.notes.server_setting import load_server, new_server, save_server, token_store, trusted_certificate
 from desktop.core.tls import fingerprint
 from desktop.core.workspace import open_workspace
@@ -26,11 +26,8 @@ def target(url: str, **kwargs) -> ChromaServer:
 
 
 def server_count(url: str, collection: str) -> int:
-    client = chromadb.HttpClient(host=url, settings=Settings(anonymized_telemetry=False))
-    try:
-        return client.get_collection(collection).count()
-    finally:
-        close_client(client)
+    with ChromaConnection(ChromaServer(url, collection)) as connection:
+        return connection.client.get_collection(collection).count()
 
 
 def fill(library: NotesLibrary) -> None:
@@ -86,9 +83,8 @@ def test_a_rebuild_pushes_the_stored_vectors_without_embedding(tmp_path, embedde
     server = target(chroma_server.url)
     with NotesLibrary.open(tmp_path / "data", embedder, server=server) as library:
         fill(library)
-        client = chromadb.HttpClient(host=chroma_server.url, settings=Settings(anonymized_telemetry=False))
-        client.delete_collection(server.collection)  # someone wiped it on the server
-        close_client(client)
+        with ChromaConnection(server) as connection:
+            connection.client.delete_collection(server.collection)  # someone wiped it on the server
         monkeypatch.setattr(embedder, "embed", lambda texts: pytest.fail("a rebuild must not embed"))
         assert library.rebuild_index() == 3
         assert server_count(chroma_server.url, server.collection) == 3
@@ -264,7 +260,7 @@ def test_a_reader_searches_notes_db_while_the_server_is_behind_and_says_so(tmp_p
         elif case == "another count":
             owner.index._collection.delete(ids=["3:0"])
         else:
-            owner.index._client.delete_collection(server.collection)
+            owner.index._connection.client.delete_collection(server.collection)
         with NotesLibrary.open(folder, embedder, read_only=True, server=server) as reader:
             assert reader.search(question, k=1, mode="vector")[0].title == "Lighthouse"  # notes.db's vectors
             assert not reader.index.online
@@ -287,3 +283,77 @@ def test_a_reader_whose_server_is_away_searches_notes_db_with_the_windows_notice
         assert reader.search("What is the keeper's pet called?", k=1)[0].title == "Lighthouse"
         assert not reader.index.online and reader.index_notice == owner.index_notice
         assert "copy in notes.db" in reader.index_notice and "refused the connection" in reader.index_notice
+
+
+def connections_to(port: int) -> int:
+    """This process's established TCP connections to 127.0.0.1:port (read from /proc: no package for it)."""
+    sockets = set()
+    for fd in Path("/proc/self/fd").iterdir():
+        try:
+            link = os.readlink(fd)
+        except OSError:  # closed since the listing
+            continue
+        if link.startswith("socket:["):
+            sockets.add(link[len("socket:["):-1])
+    count = 0
+    for table in ("tcp", "tcp6"):
+        for line in Path(f"/proc/self/net/{table}").read_text().splitlines()[1:]:
+            fields = line.split()
+            remote_port, state, inode = int(fields[2].rsplit(":", 1)[1], 16), fields[3], fields[9]
+            count += remote_port == port and state == "01" and inode in sockets
+    return count
+
+
+def test_the_library_closes_its_connections_to_the_server(tmp_path, embedder, chroma_server):
+    """chromadb's own close() leaves its httpx clients (two: its own and its admin client's) connected."""
+    proxy = BearerProxy(chroma_server.url, token="s3cret-token")
+    port = int(proxy.url.rsplit(":", 1)[1])
+    try:
+        with NotesLibrary.open(tmp_path / "data", embedder, server=target(proxy.url, token="s3cret-token")) as library:
+            fill(library)
+            assert library.search("INK-4471", k=1)[0].title == "Budget"
+            assert connections_to(port) >= 1  # kept alive between requests, as they should be
+        assert connections_to(port) == 0
+    finally:
+        proxy.close()
+
+
+def test_chromadb_still_has_the_internal_inkling_bounds(tmp_path, embedder, chroma_server):
+    """_bounded_client reaches into chromadb for the httpx clients it makes with no timeout. If a chromadb
+    release moves them, this fails: a search on a server that stalls must fall back to notes.db by the timeout
+    (not hang; the proxy drops the stalled request after STALL_S, and that is no timeout)."""
+    proxy = BearerProxy(chroma_server.url, token="s3cret-token")
+    try:
+        with NotesLibrary.open(tmp_path / "data", embedder,
+                               server=target(proxy.url, token="s3cret-token", timeout_s=1.0)) as library:
+            sessions = library.index._connection._sessions
+            assert len(sessions) == 2 and all(s.timeout.read == 1.0 for s in sessions)
+            fill(library)
+            proxy.fault.stall_path = "/query"
+            assert library.search("What is the keeper's pet called?", k=1)[0].title == "Lighthouse"
+            assert "stopped answering (timeout)" in library.index_notice and not library.index.online
+    finally:
+        proxy.close()
+
+
+@pytest.mark.parametrize("pinned", [None, "another", "its own"])
+def test_chromadbs_own_client_verifies_tls_as_the_probe_does(tmp_path, chroma_server, monkeypatch, pinned):
+    """The probe is not the only guard: with it out of the way, chromadb's client still refuses a certificate it
+    was not told to trust (whatever CHROMA_* variables say), and takes the one pinned for this server alone."""
+    monkeypatch.setattr("desktop.core.notes.chroma_server.probe", lambda server: "1.0.0")
+    monkeypatch.setenv("CHROMA_SERVER_SSL_VERIFY", "false")  # chromadb's settings read the environment
+    pem, tls = self_signed(tmp_path / "tls", "chroma.lan")
+    other, _ = self_signed(tmp_path / "other", "chroma.lan")
+    proxy = BearerProxy(chroma_server.url, token="s3cret-token", tls=tls)
+    try:
+        server = target(proxy.url, token="s3cret-token", certificate={"another": other, "its own": pem}.get(pinned))
+        if pinned == "its own":
+            with ChromaConnection(server) as connection:
+                assert connection.client.heartbeat() > 0
+            assert proxy.seen_authorization and set(proxy.seen_authorization) == {"Bearer s3cret-token"}
+        else:
+            with pytest.raises(ChromaServerError, match="not trusted"):
+                ChromaConnection(server)
+            assert proxy.seen_authorization == []  # refused in the handshake: the token never left
+    finally:
+        proxy.close()
