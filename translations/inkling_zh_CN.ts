@@ -1903,8 +1903,8 @@ Marseille</source>
         <translation>抽中 {probability}</translation>
     </message>
     <message>
-        <source>entropy ≥ {bits} bits ≈ (from the top {count})</source>
-        <translation>熵 ≥ {bits} 比特 ≈（由前 {count} 个候选估计）</translation>
+        <source>entropy ≥ {bits} bits (estimated from the top {count})</source>
+        <translation>熵 ≥ {bits} 比特（由前 {count} 个候选估计）</translation>
     </message>
     <message>
         <source>entropy {bits} bits</source>

@@ -130,16 +130,17 @@ class ProbabilityPanel(QWidget):
         self.entropy = QLabel()
         self.entropy.setObjectName("entropy")
         self.entropy.setToolTip(self.tr("How spread out the model's whole distribution was here (0 bits: certain)"))
+        self.entropy.setWordWrap(True)  # a server's estimate says how it was made: its own line, wrapped in a narrow dock
         self.used = QLabel()
         self.used.setObjectName("usedSettings")
         self.used.setWordWrap(True)
         facts = QGridLayout()
         facts.setContentsMargins(0, 0, 0, 0)
-        facts.addWidget(self.token, 0, 0, 1, 3)
+        facts.addWidget(self.token, 0, 0, 1, 2)
         facts.addWidget(self.model_prob, 1, 0)
         facts.addWidget(self.drawn_prob, 1, 1)
-        facts.addWidget(self.entropy, 1, 2)
-        facts.addWidget(self.used, 2, 0, 1, 3)
+        facts.addWidget(self.entropy, 2, 0, 1, 2)
+        facts.addWidget(self.used, 3, 0, 1, 2)
 
         self.temperature = QSlider(Qt.Orientation.Horizontal)
         self.temperature.setObjectName("whatifTemperature")
@@ -233,7 +234,7 @@ class ProbabilityPanel(QWidget):
                                 else self.tr("drawn {probability}").format(probability=drawn))
         bits = f"{view.entropy_bits:.2f}"
         if entropy_bound:
-            self.entropy.setText(self.tr("entropy ≥ {bits} bits ≈ (from the top {count})").format(bits=bits, count=len(record.top)))
+            self.entropy.setText(self.tr("entropy ≥ {bits} bits (estimated from the top {count})").format(bits=bits, count=len(record.top)))
         else:
             self.entropy.setText(self.tr("entropy {bits} bits").format(bits=bits))
         missing = "" if view.penalty_applied else self.tr(" (not recorded for this reply: left out ≈)")

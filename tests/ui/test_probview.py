@@ -300,6 +300,20 @@ def test_panel_names_the_end_of_text_and_marks_what_the_reply_excluded(qtbot):
     assert continued.args == [7, 4, 2]
 
 
+def test_a_server_token_s_facts_fit_a_narrow_dock(qtbot):
+    # (before: model, drawn and "entropy ≥ … from the top 20" shared one line that never wrapped: the panel was
+    # wider than its dock, scrolled sideways and cut the reply's settings and the bars)
+    panel = ProbabilityPanel()
+    qtbot.addWidget(panel)
+    top = tuple(TopToken(i, f" word{i}", math.log(0.9 if i == 0 else 0.1 / 19)) for i in range(20))
+    record = TokenRecord(0, " word0", math.log(0.9), 0.97, 0.5, top)
+    used = SamplerSettings(temperature=0.2, top_k=40, top_p=0.9, min_p=0.05, repeat_penalty=1.1)
+    panel.show_position(7, 10, 74, inspect_position(record, used, used), used, used, branch_point=False,
+                        entropy_bound=True)
+    assert "estimated from the top 20" in panel.entropy.text() and panel.drawn_prob.text().startswith("drawn ≈ ")
+    assert panel.minimumSizeHint().width() <= 330
+
+
 def test_panels_follow_the_reply_on_screen_through_conversation_and_branch_switches(qtbot, make_window):
     from PySide6.QtWidgets import QToolButton, QWidget
 
