@@ -127,3 +127,7 @@ def test_a_cli_beside_the_window_searches_the_chroma_server_or_says_why_not(inkl
         asked = inkling("ask", "--json", "--temperature", "0", question, "--max-tokens", "2", home=inkling_home)
         assert asked.returncode == 0 and "copy in notes.db" in asked.stderr
         assert json.loads(asked.stdout)["sources"][0]["title"] == "cat.md"
+    # With the window closed, `ask` owns the folder: the same notice (it used to fall back silently).
+    asked = inkling("ask", "--json", "--temperature", "0", question, "--max-tokens", "2", home=inkling_home)
+    assert asked.returncode == 0 and "copy in notes.db" in asked.stderr and "refused the connection" in asked.stderr
+    assert json.loads(asked.stdout)["sources"][0]["title"] == "cat.md"
