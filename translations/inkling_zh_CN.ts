@@ -2468,8 +2468,16 @@ perplexity: {perplexity}</source>
         <translation>&lt;h2&gt;欢迎使用 Inkling&lt;/h2&gt;</translation>
     </message>
     <message>
-        <source>A private chat with a small model on this computer, nothing sent anywhere. Every word of a reply shows how likely it was and what else the model considered.</source>
-        <translation>在这台电脑上与一个小模型私密聊天，不向任何地方发送数据。回复中的每个词都会显示它有多大可能，以及模型还考虑过什么。</translation>
+        <source>Every word of a reply shows how likely it was and what else the model considered.</source>
+        <translation>回复中的每个词都会显示它有多大可能，以及模型还考虑过什么。</translation>
+    </message>
+    <message>
+        <source>A private chat with a small model on this computer, nothing sent anywhere. </source>
+        <translation>在这台电脑上与一个小模型私密聊天，不向任何地方发送数据。</translation>
+    </message>
+    <message>
+        <source>A chat with a model on the server {url}: your messages, the system prompt and the notes a reply uses are sent to it. </source>
+        <translation>与服务器 {url} 上的模型聊天：你的消息、系统提示词和回复用到的笔记都会发送给它。</translation>
     </message>
 </context>
 <context>

@@ -344,6 +344,7 @@ class MainWindow(QMainWindow):
         `opening`: no conversation is shown yet (the one about to open was already the model's)."""
         self.replies.set_model(info)
         self.engine_menu.on_engine_changed(server)
+        self.welcome.on_engine(self.models.server.address.url if server is not None else None)
         self.sampling.on_engine_samplers(info.ignored_samplers, server)
         self.system_prompt.set_completion_mode(info.mode == "completion")
         self.new_button.setText(self.tr("New notebook") if info.mode == "completion" else self.tr("New chat"))

@@ -3,6 +3,8 @@
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import QCommandLinkButton, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from desktop.ui.inert import plain_label
+
 # (prompt put in the composer, what to try with its reply)
 # (looked up in the window's language when shown: a Chinese user is offered Chinese prompts)
 SUGGESTIONS = (
@@ -33,9 +35,9 @@ class WelcomeView(QWidget):
         layout.addStretch(1)
         self.title = QLabel(self.tr("<h2>Welcome to Inkling</h2>"))
         self.title.setTextFormat(Qt.TextFormat.RichText)
-        self.intro = QLabel(self.tr("A private chat with a small model on this computer, nothing sent anywhere. "
-                                    "Every word of a reply shows how likely it was and what else the model considered."))
+        self.intro = plain_label()  # names a server the user typed in
         self.intro.setWordWrap(True)
+        self.on_engine(None)
         layout.addWidget(self.title)
         layout.addWidget(self.intro)
         # first, while the bundled model is the only one used: the models already on this computer
@@ -53,6 +55,16 @@ class WelcomeView(QWidget):
             layout.addWidget(button)
             self.buttons.append(button)
         layout.addStretch(2)
+
+    def on_engine(self, server_url: str | None) -> None:
+        """Say where the words go: nowhere for a model on this computer; to the server for a server's model."""
+        said_of = self.tr("Every word of a reply shows how likely it was and what else the model considered.")
+        if server_url is None:
+            self.intro.setText(self.tr("A private chat with a small model on this computer, nothing sent anywhere. ")
+                               + said_of)
+        else:
+            self.intro.setText(self.tr("A chat with a model on the server {url}: your messages, the system prompt and "
+                                       "the notes a reply uses are sent to it. ").format(url=server_url) + said_of)
 
     def on_library_offer(self, title: str, description: str) -> None:
         self.library_offer.setText(title)

@@ -90,9 +90,12 @@ def test_each_conversation_keeps_its_engine_and_switching_conversation_switches_
     window.new_conversation()  # a new conversation starts with the last choice: nothing to load
     local = window.conversation_id
     assert window.store.conversation_engine(local)["server"] == "local" and not window.models.loading
+    # (before: the welcome said "nothing sent anywhere" whatever the engine)
+    assert server_url in window.welcome.intro.text() and "nothing sent" not in window.welcome.intro.text()
     _menu_action(window, "This laptop").trigger()
     qtbot.waitUntil(lambda: window.models.engine_description is None and not window.models.loading, timeout=30000)
     assert window.store.conversation_engine(local) == {"path": str(smollm2_path)}
+    assert "nothing sent anywhere" in window.welcome.intro.text() and server_url not in window.welcome.intro.text()
     send(qtbot, window, "Name a fruit.", timeout=REPLY_MS)
     assert window.store.thread(local)[-1].engine is None
     window.open_conversation(served)  # its server again, loaded on the way in
