@@ -10,6 +10,7 @@ from pathlib import Path
 from desktop.core.errors import InklingError
 from desktop.core.lab.keep import token_json
 from desktop.core.lab.sample import draw_reply, start_fresh
+from desktop.core.probability.summary import perplexity
 from desktop.core.probability.sampling import SamplerSettings
 from desktop.core.prompt.build import ChatMessage, build_prompt, reply_reserve
 from desktop.core.words import translate
@@ -112,7 +113,7 @@ class Column:
 
     @property
     def perplexity(self) -> float:
-        return math.exp(-self.mean_logprob) if self.tokens else float("nan")
+        return perplexity(self.mean_logprob) if self.tokens else float("nan")
 
     def to_json(self) -> dict:
         return {

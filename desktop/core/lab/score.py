@@ -1,10 +1,10 @@
 """How likely is this? Candidates scored token by token after a prompt, ranked by total log-probability."""
 
-import math
 import threading
 from dataclasses import dataclass
 
 from desktop.core.engine.types import EngineError
+from desktop.core.probability.summary import perplexity
 from desktop.core.prompt.build import BuiltPrompt
 from desktop.core.words import translate
 
@@ -17,7 +17,7 @@ class ScoredText:
 
     @property
     def perplexity(self) -> float:
-        return math.exp(-self.logprob / len(self.tokens)) if self.tokens else float("nan")
+        return perplexity(self.logprob / len(self.tokens)) if self.tokens else float("nan")
 
     def to_json(self) -> dict:
         return {

@@ -52,7 +52,12 @@ def summarize(logprobs: np.ndarray, texts: list[str], limit: int = LEAST_CONFIDE
         spans.append(Span(cells[start].first, cells[end - 1].end, weakest, "".join(c.text for c in cells[start:end]),
                           math.exp(cell_logprobs[weakest_cell])))
     spans.sort(key=lambda span: (span.probability, span.start))
-    return ReplySummary(len(logprobs), mean, math.exp(-mean), tuple(spans[:limit]))
+    return ReplySummary(len(logprobs), mean, perplexity(mean), tuple(spans[:limit]))
+
+
+def perplexity(mean_logprob: float) -> float:
+    """exp(-mean), infinite past what a float holds: a server's stand-in for "impossible" (vLLM's -9999) is that far."""
+    return math.exp(-mean_logprob) if -mean_logprob < 709.0 else math.inf
 
 
 def word_spans(texts: list[str]) -> list[tuple[int, int]]:
