@@ -925,26 +925,6 @@ Marseille</source>
         <translation>模型(&amp;M)</translation>
     </message>
     <message>
-        <source>&amp;Bundled models</source>
-        <translation>随附的模型(&amp;B)</translation>
-    </message>
-    <message>
-        <source>chat</source>
-        <translation>聊天</translation>
-    </message>
-    <message>
-        <source>base model: notebook</source>
-        <translation>基础模型：笔记本</translation>
-    </message>
-    <message>
-        <source>Model &amp;library…</source>
-        <translation>模型库(&amp;L)…</translation>
-    </message>
-    <message>
-        <source>&amp;Cancel loading</source>
-        <translation>取消加载(&amp;C)</translation>
-    </message>
-    <message>
         <source>&amp;Engine</source>
         <translation>引擎(&amp;E)</translation>
     </message>
@@ -1425,6 +1405,22 @@ Marseille</source>
     <message>
         <source>No model</source>
         <translation>未加载模型</translation>
+    </message>
+    <message>
+        <source>&amp;Bundled models</source>
+        <translation>随附的模型(&amp;B)</translation>
+    </message>
+    <message>
+        <source>base model: notebook</source>
+        <translation>基础模型：笔记本</translation>
+    </message>
+    <message>
+        <source>Model &amp;library…</source>
+        <translation>模型库(&amp;L)…</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel loading</source>
+        <translation>取消加载(&amp;C)</translation>
     </message>
     <message>
         <source>Loading {name}…</source>

@@ -1,6 +1,5 @@
 """The main window: sidebar, transcript, composer, Sampling and System prompt docks, status bar."""
 
-import os
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
@@ -15,15 +14,14 @@ from desktop.core.conversation.notebook import NEW_NOTEBOOK, NOTEBOOK
 from desktop.core.conversation.transfer import TransferError, export_text, import_file
 from desktop.core.conversation.turns import start_turn
 from desktop.core.engine.remote.servers import KeyStore
-from desktop.core.engine.types import EngineConfig, ModelInfo, default_threads
-from desktop.core.models import bundled_models
+from desktop.core.engine.types import EngineConfig, ModelInfo
 from desktop.core.models.library import ModelLibrary
 from desktop.core.paths import data_dir
 from desktop.core.backups import backup_database
 from desktop.core.errors import InklingError
 from desktop.core.paths import database_path
 from desktop.core.presets import DEFAULT_SYSTEM_PROMPT
-from desktop.core.settings import load_sampler_settings, load_threads, save_sampler_settings
+from desktop.core.settings import load_sampler_settings, save_sampler_settings
 from desktop.core.store import Store
 from desktop.ui.chat_view import ChatView
 from desktop.ui.lab_controller import LabController
@@ -42,7 +40,6 @@ from desktop.ui.inspector import TokenInspector
 from desktop.ui.language import LANGUAGE_KEY, SYSTEM, LanguageMenu, said
 from desktop.ui.sampling_panel import SamplingPanel
 from desktop.ui.sidebar import ORDER_KEY, ConversationList, shown_title
-from desktop.ui.threads_menu import ThreadsMenu
 from desktop.ui.transcript import Transcript
 from desktop.ui.system_prompt_panel import SystemPromptPanel
 from desktop.ui.theme import ThemeController
@@ -228,20 +225,7 @@ class MainWindow(QMainWindow):
         self.language_menu = LanguageMenu(language, self.store.get_setting(LANGUAGE_KEY, SYSTEM))
         self.model_menu = self.menuBar().addMenu(self.tr("&Model"))
         self.model_menu.setObjectName("modelMenu")
-        bundled = self.model_menu.addMenu(self.tr("&Bundled models"))
-        bundled.setObjectName("bundledModels")
-        for model in bundled_models():
-            if model.role in ("chat", "base"):
-                kind = self.tr("chat") if model.role == "chat" else self.tr("base model: notebook")
-                action = bundled.addAction(f"{model.name} ({kind})")
-                action.setEnabled(model.path.is_file())
-                action.triggered.connect(lambda _checked=False, path=model.path: self.models.load_model(path))
-        library = self._action(self.model_menu, self.tr("Model &library…"), QKeySequence("Ctrl+M"), self.show_model_library)
-        library.setObjectName("modelLibraryAction")
-        self._action(self.model_menu, self.tr("&Cancel loading"), None, self.models.cancel)
-        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-        self.threads_menu = ThreadsMenu(load_threads(self.store), cores, default_threads(), self)
-        self.model_menu.addMenu(self.threads_menu)
+        self.models.install(self.model_menu)
         self.engine_menu.install(self.menuBar().addMenu(self.tr("&Engine")))
         lab_menu = self.menuBar().addMenu(self.tr("&Lab"))
         lab_menu.setObjectName("labMenu")
@@ -580,12 +564,12 @@ class MainWindow(QMainWindow):
         replies.ended.connect(self._reply_ended)
         replies.statsChanged.connect(self._stats_changed)
         self.inspector.useSettings.connect(self.sampling.on_use)
-        self.threads_menu.chosen.connect(models.set_threads)
         replies.busyChanged.connect(self._set_streaming)
         replies.prompted.connect(tools.reply_prompted)
         replies.reading.connect(self._reply_reading)
         self.welcome.promptChosen.connect(self._fill_composer)
         self.welcome.libraryWanted.connect(self.show_model_library)
+        models.libraryWanted.connect(self.show_model_library)
         self.library.offerChanged.connect(self.welcome.on_library_offer)
         self.library.openRequested.connect(models.load_model)
         self.library.samplersChanged.connect(self.sampling.on_model_samplers)

@@ -1,11 +1,13 @@
 """The model chatted with: a file or a server's model, loaded on the engine thread, with its progress and errors."""
 
 import dataclasses
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QProgressBar
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu, QProgressBar
 
 from desktop.core.engine.remote.engine import remote_model_name
 from desktop.core.engine.remote.http import plain_http_warning
@@ -18,6 +20,7 @@ from desktop.core.store import Store
 from desktop.ui.inert import plain_label, plain_tip
 from desktop.ui.language import said
 from desktop.ui.relaunch import KeptEngine
+from desktop.ui.threads_menu import ThreadsMenu
 from desktop.ui.worker import EngineController
 
 MODEL_PATH_KEY = "model_path"  # the model file loaded last: opened again at the next start
@@ -26,8 +29,9 @@ MODEL_PATH_KEY = "model_path"  # the model file loaded last: opened again at the
 class ModelLoader(QObject):
     """Asks the engine thread for a model, follows the newest request only, and keeps what is loaded.
 
-    It owns the status bar's model label and load progress bar (the window places them) and, unless it
-    was handed to a window built in another language, shuts the engine thread down with the window.
+    It owns the status bar's model label and load progress bar and the Model menu's actions (the window
+    places them) and, unless it was handed to a window built in another language, shuts the engine thread
+    down with the window.
     """
 
     loadRequested = Signal(dict)  # the engine being loaded, as a conversation keeps it (engine_choice.choice_of)
@@ -36,6 +40,7 @@ class ModelLoader(QObject):
     loadFailed = Signal()  # the model asked for did not open: the one loaded before (if any) stays
     failed = Signal(str, str)  # title, text: an error to show
     notify = Signal(str, int)  # a status line, milliseconds
+    libraryWanted = Signal()  # Model → Model library…: the window opens the library
 
     def __init__(self, store: Store, engine: EngineController, engine_config: EngineConfig, fallback: Path | None,
                  is_busy: Callable[[], bool], parent=None):
@@ -62,6 +67,29 @@ class ModelLoader(QObject):
         self.progress.setMaximumWidth(120)
         self.progress.setVisible(False)
         self._connect_worker(True)
+
+    def install(self, menu: QMenu) -> None:
+        """The Model menu: the bundled models, the library, Cancel loading and CPU threads."""
+        bundled = menu.addMenu(self.tr("&Bundled models"))
+        bundled.setObjectName("bundledModels")
+        for model in bundled_models():
+            if model.role in ("chat", "base"):
+                kind = self.tr("chat") if model.role == "chat" else self.tr("base model: notebook")
+                action = bundled.addAction(f"{model.name} ({kind})")
+                action.setEnabled(model.path.is_file())
+                action.triggered.connect(lambda _checked=False, path=model.path: self.load_model(path))
+        library = QAction(self.tr("Model &library…"), menu)
+        library.setObjectName("modelLibraryAction")
+        library.setShortcut(QKeySequence("Ctrl+M"))
+        library.triggered.connect(self.libraryWanted)
+        menu.addAction(library)
+        cancel = QAction(self.tr("&Cancel loading"), menu)
+        cancel.triggered.connect(self.cancel)
+        menu.addAction(cancel)
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        self.threads_menu = ThreadsMenu(load_threads(self.store), cores, default_threads(), menu)
+        self.threads_menu.chosen.connect(self.set_threads)
+        menu.addMenu(self.threads_menu)
 
     def _connect_worker(self, connect: bool) -> None:
         worker = self.engine.worker

@@ -207,7 +207,7 @@ def test_a_translation_compiled_again_while_the_window_runs_keeps_the_window_chi
 
     compile_to(TS)
     language = Language(qapp, tmp_path)
-    shown = [("MainWindow", "&Lab"), ("MainWindow", "chat"), ("ReplyController", "{rate} tok/s · context {used} / {n_ctx}"),
+    shown = [("MainWindow", "&Lab"), ("ModelLoader", "chat"), ("ReplyController", "{rate} tok/s · context {used} / {n_ctx}"),
              ("core", "notes off"), ("core", "seed {seed}")]
     try:
         assert language.apply(CHINESE) == CHINESE and language.translated

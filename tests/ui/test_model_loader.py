@@ -5,6 +5,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QMenu
 
 from desktop.core.engine.remote.engine import remote_model_name
 from desktop.core.engine.remote.http import ServerAddress
@@ -176,3 +177,24 @@ def test_the_loaded_engine_is_handed_to_the_next_loader(qtbot, make_loader):
     again.adopt(kept)
     assert shown == [(kept.info, None, True)] and again.name == "model" and again.label.text() == "model · chat"
     assert again.local_path() is None  # no such file on disk: nothing to open in the library
+
+
+def test_the_model_menu_loads_bundled_models_and_asks_for_the_library(qtbot, make_loader, smollm2_path):
+    store, make = make_loader
+    loader, asked, _, _, _ = make()
+    menu = QMenu()
+    qtbot.addWidget(menu)
+    loader.install(menu)
+    bundled = menu.findChild(QMenu, "bundledModels")
+    chat = next(a for a in bundled.actions() if a.text().endswith("(chat)"))
+    assert chat.isEnabled() and any(a.text().endswith("(base model: notebook)") for a in bundled.actions())
+    with qtbot.waitSignal(loader.loaded, timeout=60000):
+        chat.trigger()
+    assert asked == [{"path": str(smollm2_path)}]
+    library = next(a for a in menu.actions() if a.objectName() == "modelLibraryAction")
+    assert library.shortcut().toString() == "Ctrl+M"
+    with qtbot.waitSignal(loader.libraryWanted, timeout=1000):
+        library.trigger()
+    with qtbot.waitSignal(loader.loaded, timeout=60000):
+        loader.threads_menu.choices[1].trigger()  # the open model loads again on one thread
+    assert load_threads(store) == 1

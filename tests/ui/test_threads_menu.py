@@ -23,7 +23,7 @@ def test_choosing_threads_reloads_the_model_and_is_remembered(qtbot, make_window
     configs, factory = recording_factory()
     window = make_window(factory)
     assert configs[-1].n_threads == default_threads()
-    menu = window.threads_menu
+    menu = window.models.threads_menu
     assert menu.choices[0].isChecked() and menu.choices[0].text() == f"Automatic ({default_threads()})"
     menu.choices[1].trigger()  # as a click in the menu does
     qtbot.waitUntil(lambda: not window.models.loading, timeout=10000)
@@ -31,8 +31,8 @@ def test_choosing_threads_reloads_the_model_and_is_remembered(qtbot, make_window
     window.close()
 
     again = make_window(factory)
-    assert configs[-1].n_threads == 1 and again.threads_menu.choices[1].isChecked()
-    again.threads_menu.choices[0].trigger()
+    assert configs[-1].n_threads == 1 and again.models.threads_menu.choices[1].isChecked()
+    again.models.threads_menu.choices[0].trigger()
     qtbot.waitUntil(lambda: not again.models.loading, timeout=10000)
     assert configs[-1].n_threads == default_threads()
 
@@ -49,7 +49,7 @@ def test_a_model_with_its_own_threads_keeps_them_when_the_menu_changes(qtbot, ma
     window = make_window(factory)
     path = Path(window.models.info.path)
     save_model_settings(window.store, path, replace(load_model_settings(window.store, path), n_threads=2))
-    window.threads_menu.choices[1].trigger()
+    window.models.threads_menu.choices[1].trigger()
     assert not window.models.loading and len(configs) == 1  # not reloaded: nothing would change
     assert "keeps its own 2 threads" in window.statusBar().currentMessage()
     save_model_settings(window.store, path, replace(load_model_settings(window.store, path), n_threads=FOLLOW_MENU))
