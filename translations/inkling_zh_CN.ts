@@ -2991,6 +2991,10 @@ perplexity: {perplexity}</source>
         <translation>笔记关</translation>
     </message>
     <message>
+        <source>characters missing: {count} tokens came without their text</source>
+        <translation>缺少字符：{count} 个词元没有附带文本</translation>
+    </message>
+    <message>
         <source>Model: {model}</source>
         <translation>模型：{model}</translation>
     </message>
@@ -3025,6 +3029,10 @@ perplexity: {perplexity}</source>
     <message>
         <source>Notes: none in the prompt</source>
         <translation>笔记：提示词中没有</translation>
+    </message>
+    <message>
+        <source>The server sent {count} tokens with neither their text nor their bytes (pieces of characters split over several tokens) and left them out of the reply too: characters are missing, and those tokens show as ∅. llama-cpp-python&apos;s server does this while it sends log-probabilities.</source>
+        <translation>服务器发送了 {count} 个既无文本也无字节的词元（被拆成多个词元的字符片段），回复中也把它们漏掉了：缺少字符，这些词元显示为 ∅。llama-cpp-python 的服务器在发送对数概率时会这样。</translation>
     </message>
     <message>
         <source>Write the start of a document first: the model continues it.</source>

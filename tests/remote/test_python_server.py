@@ -14,6 +14,7 @@ import threading
 import httpx
 import pytest
 
+from desktop.core.conversation.provenance import made_with
 from desktop.core.engine.remote.chat import ChatServerEngine
 from desktop.core.engine.remote.http import ServerAddress, open_client
 from desktop.core.engine.remote.probe import TEXT, probe
@@ -129,3 +130,17 @@ def test_stop_ends_the_stream_within_a_second_and_the_server_serves_the_next(eng
     assert isinstance(finished, Finished) and finished.finish_reason == "cancelled" and after < 1.0
     tokens, end = collect(engine.stream_messages(MESSAGES, dataclasses.replace(GREEDY, max_tokens=4), top_logprobs=0))
     assert end.finish_reason in ("stop", "length") and tokens and isinstance(tokens[0], TokenEvent)
+
+
+def test_characters_the_server_leaves_out_are_said_on_the_reply(engine, store):
+    # With log-probabilities on, this server sends each byte token of a character split over tokens as "" with no
+    # bytes, and leaves the character out of the text too. (before: the reply just lacked them, silently)
+    chinese = dataclasses.replace(GREEDY, max_tokens=12)
+    message = reply(engine, store, "Repeat exactly: 京都之行", settings=chinese)
+    trace = store.load_trace(message.id)
+    textless = sum(1 for record in trace if not record.text)
+    assert message.status == "complete" and textless > 0 and "京" not in message.content
+    assert message.stats["textless_tokens"] == textless
+    short, full = made_with(message)
+    assert f"characters missing: {textless} tokens came without their text" in short
+    assert "llama-cpp-python" in full

@@ -53,6 +53,9 @@ def made_with(message: Message, system_prompt: str | None = None, notes: int | N
     if notes is not None:
         short.append(translate("core", "notes on ({tokens} tokens)").format(tokens=notes) if notes
                      else translate("core", "notes off"))
+    textless = stats.get("textless_tokens") or 0
+    if textless:
+        short.append(translate("core", "characters missing: {count} tokens came without their text").format(count=textless))
     full = [translate("core", "Model: {model}").format(model=message.model or translate("core", "unknown"))]
     if settings is not None:
         full += [
@@ -70,6 +73,11 @@ def made_with(message: Message, system_prompt: str | None = None, notes: int | N
     if notes is not None:
         full.append(translate("core", "Notes: {tokens} tokens of notes in the prompt").format(tokens=notes) if notes
                     else translate("core", "Notes: none in the prompt"))
+    if textless:
+        full.append(translate("core", "The server sent {count} tokens with neither their text nor their bytes (pieces "
+                                      "of characters split over several tokens) and left them out of the reply too: "
+                                      "characters are missing, and those tokens show as ∅. llama-cpp-python's server "
+                                      "does this while it sends log-probabilities.").format(count=textless))
     return joined(" · ", short), joined("\n", full)
 
 

@@ -108,6 +108,7 @@ class GenerationStats:
     tokens_per_s: float
     seed: int
     n_ctx: int
+    textless_tokens: int = 0  # tokens a server sent with neither text nor bytes: characters it left out
 
     def to_dict(self) -> dict:
         return {
@@ -117,7 +118,7 @@ class GenerationStats:
             "tokens_per_s": round(self.tokens_per_s, 2),
             "seed": self.seed,
             "n_ctx": self.n_ctx,
-        }
+        } | ({"textless_tokens": self.textless_tokens} if self.textless_tokens else {})
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """ChatServerEngine: any OpenAI-compatible server (Ollama, vLLM, …) through /v1/chat/completions, known by token texts."""
 
+import dataclasses
 import hashlib
 import math
 import random
@@ -167,7 +168,7 @@ class ChatServerEngine:
         if top:
             body.update({"logprobs": True, "top_logprobs": top} if chat else {"logprobs": top})
         started = time.perf_counter()
-        first_at, count, finish, usage = None, 0, None, {}
+        first_at, count, finish, usage, textless = None, 0, None, {}, 0
         try:
             with open_stream(self._client, path, body, self.address.url, cancel) as response:
                 for chunk in json_events(response, self.address.url):
@@ -176,6 +177,9 @@ class ChatServerEngine:
                     for choice in chunk.get("choices") or ():
                         for event in self._events(choice, chat, count, settings):
                             first_at = first_at or time.perf_counter()
+                            # llama-cpp-python's server, with log-probabilities on, sends each byte of a character
+                            # split over tokens as "" and drops it from the text too: counted, and said on the reply
+                            textless += event.record is not None and not event.record.text
                             yield event
                             count += 1
                         finish = choice.get("finish_reason") or finish
@@ -188,8 +192,8 @@ class ChatServerEngine:
             finish = "cancelled"
         elif finish is None:
             raise unfinished_stream(self.address.url)
-        stats = stream_stats(int(usage.get("prompt_tokens") or prompt_tokens), count, started, first_at, seed,
-                             self.info.n_ctx)
+        stats = dataclasses.replace(stream_stats(int(usage.get("prompt_tokens") or prompt_tokens), count, started,
+                                                 first_at, seed, self.info.n_ctx), textless_tokens=textless)
         yield Finished(finish if finish in ("length", "cancelled") else "stop", stats)
 
     def _sampling(self, settings: SamplerSettings, seed: int, budget: int) -> dict:
