@@ -319,6 +319,59 @@ Compare it with the one on the server (openssl x509 -noout -fingerprint -sha256 
     </message>
 </context>
 <context>
+    <name>ConversationFiles</name>
+    <message>
+        <source>&amp;Export conversation…</source>
+        <translation>导出对话(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>&amp;Import conversations…</source>
+        <translation>导入对话(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>&amp;Restore from backup…</source>
+        <translation>从备份恢复(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Export conversation</source>
+        <translation>导出对话</translation>
+    </message>
+    <message>
+        <source>Markdown, the branch shown (*.md);;JSON, every branch with token data (*.json)</source>
+        <translation>Markdown，当前显示的分支 (*.md);;JSON，所有分支及词元数据 (*.json)</translation>
+    </message>
+    <message>
+        <source>Cannot export</source>
+        <translation>无法导出</translation>
+    </message>
+    <message>
+        <source>Exported “{title}” to {path}.</source>
+        <translation>已将「{title}」导出到 {path}。</translation>
+    </message>
+    <message>
+        <source>Import conversations</source>
+        <translation>导入对话</translation>
+    </message>
+    <message>
+        <source>Inkling exports (*.json *.zip);;All files (*)</source>
+        <translation>Inkling 导出文件 (*.json *.zip);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Cannot import</source>
+        <translation>无法导入</translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported %n conversation(s) from {name}.</source>
+        <translation>
+            <numerusform>已从 {name} 导入 %n 个对话。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Restore from backup</source>
+        <translation>从备份恢复</translation>
+    </message>
+</context>
+<context>
     <name>ConversationList</name>
     <message>
         <source>New chat</source>
@@ -877,18 +930,6 @@ Marseille</source>
         <translation>打开模型(&amp;O)…</translation>
     </message>
     <message>
-        <source>&amp;Export conversation…</source>
-        <translation>导出对话(&amp;E)…</translation>
-    </message>
-    <message>
-        <source>&amp;Import conversations…</source>
-        <translation>导入对话(&amp;I)…</translation>
-    </message>
-    <message>
-        <source>&amp;Restore from backup…</source>
-        <translation>从备份恢复(&amp;R)…</translation>
-    </message>
-    <message>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
@@ -981,40 +1022,6 @@ Marseille</source>
         <translation>上下文 0 / {n_ctx}</translation>
     </message>
     <message>
-        <source>Export conversation</source>
-        <translation>导出对话</translation>
-    </message>
-    <message>
-        <source>Markdown, the branch shown (*.md);;JSON, every branch with token data (*.json)</source>
-        <translation>Markdown，当前显示的分支 (*.md);;JSON，所有分支及词元数据 (*.json)</translation>
-    </message>
-    <message>
-        <source>Cannot export</source>
-        <translation>无法导出</translation>
-    </message>
-    <message>
-        <source>Exported “{title}” to {path}.</source>
-        <translation>已将「{title}」导出到 {path}。</translation>
-    </message>
-    <message>
-        <source>Import conversations</source>
-        <translation>导入对话</translation>
-    </message>
-    <message>
-        <source>Inkling exports (*.json *.zip);;All files (*)</source>
-        <translation>Inkling 导出文件 (*.json *.zip);;所有文件 (*)</translation>
-    </message>
-    <message>
-        <source>Cannot import</source>
-        <translation>无法导入</translation>
-    </message>
-    <message numerus="yes">
-        <source>Imported %n conversation(s) from {name}.</source>
-        <translation>
-            <numerusform>已从 {name} 导入 %n 个对话。</numerusform>
-        </translation>
-    </message>
-    <message>
         <source>You</source>
         <translation>你</translation>
     </message>
@@ -1033,10 +1040,6 @@ Marseille</source>
     <message>
         <source>Cannot continue from this token</source>
         <translation>无法从这个词元继续</translation>
-    </message>
-    <message>
-        <source>Restore from backup</source>
-        <translation>从备份恢复</translation>
     </message>
 </context>
 <context>

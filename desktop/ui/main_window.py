@@ -11,21 +11,19 @@ from PySide6.QtWidgets import (
 
 from desktop.core.conversation.branching import BranchError, start_branch
 from desktop.core.conversation.notebook import NEW_NOTEBOOK, NOTEBOOK
-from desktop.core.conversation.transfer import TransferError, export_text, import_file
 from desktop.core.conversation.turns import start_turn
 from desktop.core.engine.remote.servers import KeyStore
 from desktop.core.engine.types import EngineConfig, ModelInfo
 from desktop.core.models.library import ModelLibrary
 from desktop.core.paths import data_dir
-from desktop.core.backups import backup_database
 from desktop.core.errors import InklingError
-from desktop.core.paths import database_path
 from desktop.core.presets import DEFAULT_SYSTEM_PROMPT
 from desktop.core.settings import load_sampler_settings, save_sampler_settings
 from desktop.core.store import Store
 from desktop.ui.chat_view import ChatView
 from desktop.ui.lab_controller import LabController
 from desktop.ui.composer import Composer
+from desktop.ui.conversation_files import ConversationFiles
 from desktop.ui.conversation_tools import ConversationTools
 from desktop.ui.engine_choice import EngineChoice, choice_of
 from desktop.ui.engine_menu import EngineMenu
@@ -33,7 +31,6 @@ from desktop.ui.help import HelpMenu
 from desktop.ui.model_loader import MODEL_PATH_KEY, ModelLoader
 from desktop.ui.notebook_controller import NotebookController
 from desktop.ui.notes_controller import NotesController
-from desktop.ui.recovery import confirm_restore, pick_backup_file
 from desktop.ui.relaunch import Handover
 from desktop.ui.reply_controller import ReplyController, stats_line
 from desktop.ui.inspector import TokenInspector
@@ -82,9 +79,7 @@ class MainWindow(QMainWindow):
         self.labs = LabController(store, self.engine, lambda: self.conversation_id, lambda: self.sampling.chosen(), self,
                                   engine_factory=engine_factory, engine_config=lambda: self.models.engine_config,
                                   notes=lambda: self.notes)
-        self.labs.failed.connect(lambda text: self.show_error(self.tr("Lab"), text))
-        self.labs.notify.connect(self.notify)
-        self.labs.branchKept.connect(self.show_changes)
+        self.files = ConversationFiles(store, lambda: self.conversation_id, self)
 
         self.theme = ThemeController(QApplication.instance(), store, self)
         self._build_widgets()
@@ -198,10 +193,7 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu(self.tr("&File"))
         self._action(file_menu, self.tr("&New chat"), QKeySequence.StandardKey.New, self.new_conversation)
         self._action(file_menu, self.tr("&Open model…"), QKeySequence.StandardKey.Open, self.choose_model)
-        self._action(file_menu, self.tr("&Export conversation…"), QKeySequence("Ctrl+Shift+E"), self.export_conversation)
-        self._action(file_menu, self.tr("&Import conversations…"), None, self.import_conversations)
-        file_menu.addSeparator()
-        self._action(file_menu, self.tr("&Restore from backup…"), None, self.restore_from_backup)
+        self.files.install(file_menu)
         file_menu.addSeparator()
         self._action(file_menu, self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close)
         chat_menu = self.menuBar().addMenu(self.tr("&Conversation"))
@@ -243,6 +235,82 @@ class MainWindow(QMainWindow):
         menu.addAction(action)
         return action
 
+    # --- who talks to whom ------------------------------------------------------------------------
+    def _connect_signals(self) -> None:
+        """Who talks to whom: the only place the window's children are connected to each other."""
+        replies, notes, tools = self.replies, self.notes, self.tools
+        self.sidebar.selected.connect(self.open_conversation)
+        self.sidebar.renamed.connect(self.rename_conversation)
+        self.sidebar.deleteRequested.connect(self.delete_conversation)
+        self.composer.submitted.connect(self.send)
+        self.transcript.viewAdded.connect(self._decorate)
+        self.transcript.threadShown.connect(self._thread_shown)
+        self.inspector.continueRequested.connect(self.continue_from)
+        self.inspector.switchRequested.connect(self.switch_branch)
+        replies.started.connect(self._reply_started)
+        replies.groundRequested.connect(notes.ground)
+        notes.grounded.connect(replies.on_grounded)
+        tools.replyRequested.connect(replies.begin)
+        tools.resumeRequested.connect(lambda request, records: replies.begin(request, records, grounded=True))
+        tools.threadChanged.connect(self.show_changes)
+        tools.revealRequested.connect(self.transcript.reveal)
+        tools.openRequested.connect(self.open_conversation)
+        tools.failed.connect(self.show_error)
+        models = self.models
+        models.loadRequested.connect(self.engine_choice.on_load_requested)
+        models.loadFailed.connect(self.engine_choice.on_load_failed)
+        models.loaded.connect(self._model_changed)
+        models.failed.connect(lambda title, text: self.show_error(title, text))
+        self.engine_menu.serverChosen.connect(models.load_server)
+        self.engine_menu.localChosen.connect(models.use_local_model)
+        self.engine_menu.failed.connect(lambda text: self.show_error(self.tr("Cannot use this server"), text))
+        self.engine_menu.notify.connect(self.notify)
+        self.engine_choice.fileWanted.connect(models.load_model)
+        self.engine_choice.serverWanted.connect(models.load_server)
+        self.engine_choice.failed.connect(self.notify)
+        self.language_menu.chosen.connect(self.choose_language)
+        tools.inspectorWanted.connect(lambda: (self.prompt_dock.show(), self.prompt_dock.raise_()))
+        notes.panelWanted.connect(lambda: (self.notes_dock.show(), self.notes_dock.raise_()))
+        self.files.imported.connect(self._imported)
+        self.files.restoreChosen.connect(self._restore)
+        self.files.failed.connect(lambda title, text: self.show_error(title, text))
+        for child in (replies, notes, tools, models, self.notebooks, self.files):
+            child.notify.connect(self.notify)
+        replies.streamed.connect(self._reply_streamed)
+        replies.ended.connect(self._reply_ended)
+        replies.statsChanged.connect(self._stats_changed)
+        self.inspector.useSettings.connect(self.sampling.on_use)
+        replies.busyChanged.connect(self._set_streaming)
+        replies.prompted.connect(tools.reply_prompted)
+        replies.reading.connect(self._reply_reading)
+        self.welcome.promptChosen.connect(self._fill_composer)
+        self.welcome.libraryWanted.connect(self.show_model_library)
+        models.libraryWanted.connect(self.show_model_library)
+        self.library.offerChanged.connect(self.welcome.on_library_offer)
+        self.library.openRequested.connect(models.load_model)
+        self.library.samplersChanged.connect(self.sampling.on_model_samplers)
+        self.library.notify.connect(self.notify)
+        self.labs.failed.connect(lambda text: self.show_error(self.tr("Lab"), text))
+        self.labs.notify.connect(self.notify)
+        self.labs.branchKept.connect(self.show_changes)
+        self.labs.libraryWanted.connect(self.library.scan)
+        self.library.modelsFound.connect(self.labs.on_library_models)
+        self.notebooks.replyRequested.connect(replies.begin)
+        self.notebooks.pageShown.connect(self._page_shown)
+        self.notebooks.converted.connect(lambda conversation_id: (self.sidebar.refresh(conversation_id),
+                                                                  self.open_conversation(conversation_id)))
+        self.notebooks.notebookWanted.connect(self.engine_choice.keep_previous)  # the chat keeps its engine; then
+        self.notebooks.notebookWanted.connect(self.new_conversation)  # the new notebook gets the base model
+        self.notebooks.draftSaved.connect(self._touched)
+        self.notebook.stopRequested.connect(self.stop)
+        self.notebook.tokenSelected.connect(self.inspector.select)
+        self.notebook.switchRequested.connect(self.switch_branch)
+        self.inspector.heatmap_action.toggled.connect(self.notebook.set_heatmap)
+        self.inspector.colouring.currentIndexChanged.connect(
+            lambda _index: self.notebook.set_colouring(self.inspector.colouring_key))
+        self.theme.changed.connect(self._theme_changed)
+
+    # --- language, handover, notices ---------------------------------------------------------------
     def choose_language(self, choice: str) -> None:
         """View → Language: remembered, and the window is built again in it at once (languageChosen); while a
         reply is being written, as soon as it ends (a new window would cut it off)."""
@@ -294,19 +362,6 @@ class MainWindow(QMainWindow):
     # --- dialogs (tests replace these) ---------------------------------------------------------
     def show_error(self, title: str, text: str) -> None:
         message_box(self, QMessageBox.Icon.Critical, title, text)
-
-    def ask_save_path(self, title: str, name: str, filters: str) -> Path | None:
-        path, chosen = QFileDialog.getSaveFileName(self, title, name, filters)
-        if not path:
-            return None
-        path = Path(path)
-        if not path.suffix and "*.json" in chosen:
-            path = path.with_suffix(".json")
-        return path
-
-    def ask_open_path(self, title: str, filters: str) -> Path | None:
-        path, _ = QFileDialog.getOpenFileName(self, title, "", filters)
-        return Path(path) if path else None
 
     def confirm(self, title: str, text: str) -> bool:
         answer = message_box(self, QMessageBox.Icon.Question, title, text,
@@ -412,7 +467,6 @@ class MainWindow(QMainWindow):
         self.notes.attach(view, message)
         self.tools.attach(view, message)
 
-    # --- notebooks ---------------------------------------------------------------------------------------
     def _set_notebook_mode(self, notebook: bool) -> None:
         """A notebook replaces the transcript and the chat composer (with its budget meter)."""
         self.notebook.setVisible(notebook)
@@ -482,38 +536,11 @@ class MainWindow(QMainWindow):
             self.conversation_id = None
         self.refresh_conversations(select_first=True)
 
-    def export_conversation(self) -> None:
-        """File → Export conversation…: the branch shown as Markdown, or every branch as JSON."""
-        conversation = self.store.get_conversation(self.conversation_id) if self.conversation_id else None
-        if conversation is None:
-            return
-        path = self.ask_save_path(self.tr("Export conversation"), f"{conversation.title}.md",
-                                  self.tr("Markdown, the branch shown (*.md);;JSON, every branch with token data (*.json)"))
-        if path is None:
-            return
-        fmt = "json" if path.suffix.lower() == ".json" else "md"
-        try:
-            text = export_text(self.store, conversation.id, fmt, "all" if fmt == "json" else "current")
-            path.write_text(text, encoding="utf-8")
-        except (OSError, TransferError) as error:
-            self.show_error(self.tr("Cannot export"), f"{path}: {getattr(error, 'strerror', None) or said(error)}")
-            return
-        self.notify(self.tr("Exported “{title}” to {path}.").format(title=conversation.title, path=path))
-
-    def import_conversations(self) -> None:
-        """File → Import conversations…: an exported JSON file or archive, checked whole before anything is added."""
-        path = self.ask_open_path(self.tr("Import conversations"), self.tr("Inkling exports (*.json *.zip);;All files (*)"))
-        if path is None:
-            return
-        try:
-            ids = import_file(self.store, path)
-        except TransferError as error:
-            self.show_error(self.tr("Cannot import"), said(error))
-            return
+    def _imported(self, ids: list) -> None:
+        """Conversations read from a file: the last one is shown."""
         if ids:
             self.conversation_id = ids[-1]
         self.refresh_conversations(select_first=True)
-        self.notify(self.tr("Imported %n conversation(s) from {name}.", "", len(ids)).format(name=path.name))
 
     def _system_prompt_edited(self, text: str) -> None:
         if self.conversation_id is not None:
@@ -523,74 +550,6 @@ class MainWindow(QMainWindow):
         return self.tr("You") if message.role == "user" else (message.model or self.tr("Assistant"))
 
     # --- sending and streaming -------------------------------------------------------------------
-    def _connect_signals(self) -> None:
-        """Who talks to whom: the only place the window's children are connected to each other."""
-        replies, notes, tools = self.replies, self.notes, self.tools
-        self.sidebar.selected.connect(self.open_conversation)
-        self.sidebar.renamed.connect(self.rename_conversation)
-        self.sidebar.deleteRequested.connect(self.delete_conversation)
-        self.composer.submitted.connect(self.send)
-        self.transcript.viewAdded.connect(self._decorate)
-        self.transcript.threadShown.connect(self._thread_shown)
-        self.inspector.continueRequested.connect(self.continue_from)
-        self.inspector.switchRequested.connect(self.switch_branch)
-        replies.started.connect(self._reply_started)
-        replies.groundRequested.connect(notes.ground)
-        notes.grounded.connect(replies.on_grounded)
-        tools.replyRequested.connect(replies.begin)
-        tools.resumeRequested.connect(lambda request, records: replies.begin(request, records, grounded=True))
-        tools.threadChanged.connect(self.show_changes)
-        tools.revealRequested.connect(self.transcript.reveal)
-        tools.openRequested.connect(self.open_conversation)
-        tools.failed.connect(self.show_error)
-        models = self.models
-        models.loadRequested.connect(self.engine_choice.on_load_requested)
-        models.loadFailed.connect(self.engine_choice.on_load_failed)
-        models.loaded.connect(self._model_changed)
-        models.failed.connect(lambda title, text: self.show_error(title, text))
-        self.engine_menu.serverChosen.connect(models.load_server)
-        self.engine_menu.localChosen.connect(models.use_local_model)
-        self.engine_menu.failed.connect(lambda text: self.show_error(self.tr("Cannot use this server"), text))
-        self.engine_menu.notify.connect(self.notify)
-        self.engine_choice.fileWanted.connect(models.load_model)
-        self.engine_choice.serverWanted.connect(models.load_server)
-        self.engine_choice.failed.connect(self.notify)
-        self.language_menu.chosen.connect(self.choose_language)
-        tools.inspectorWanted.connect(lambda: (self.prompt_dock.show(), self.prompt_dock.raise_()))
-        notes.panelWanted.connect(lambda: (self.notes_dock.show(), self.notes_dock.raise_()))
-        for child in (replies, notes, tools, models, self.notebooks):
-            child.notify.connect(self.notify)
-        replies.streamed.connect(self._reply_streamed)
-        replies.ended.connect(self._reply_ended)
-        replies.statsChanged.connect(self._stats_changed)
-        self.inspector.useSettings.connect(self.sampling.on_use)
-        replies.busyChanged.connect(self._set_streaming)
-        replies.prompted.connect(tools.reply_prompted)
-        replies.reading.connect(self._reply_reading)
-        self.welcome.promptChosen.connect(self._fill_composer)
-        self.welcome.libraryWanted.connect(self.show_model_library)
-        models.libraryWanted.connect(self.show_model_library)
-        self.library.offerChanged.connect(self.welcome.on_library_offer)
-        self.library.openRequested.connect(models.load_model)
-        self.library.samplersChanged.connect(self.sampling.on_model_samplers)
-        self.library.notify.connect(self.notify)
-        self.labs.libraryWanted.connect(self.library.scan)
-        self.library.modelsFound.connect(self.labs.on_library_models)
-        self.notebooks.replyRequested.connect(replies.begin)
-        self.notebooks.pageShown.connect(self._page_shown)
-        self.notebooks.converted.connect(lambda conversation_id: (self.sidebar.refresh(conversation_id),
-                                                                  self.open_conversation(conversation_id)))
-        self.notebooks.notebookWanted.connect(self.engine_choice.keep_previous)  # the chat keeps its engine; then
-        self.notebooks.notebookWanted.connect(self.new_conversation)  # the new notebook gets the base model
-        self.notebooks.draftSaved.connect(self._touched)
-        self.notebook.stopRequested.connect(self.stop)
-        self.notebook.tokenSelected.connect(self.inspector.select)
-        self.notebook.switchRequested.connect(self.switch_branch)
-        self.inspector.heatmap_action.toggled.connect(self.notebook.set_heatmap)
-        self.inspector.colouring.currentIndexChanged.connect(
-            lambda _index: self.notebook.set_colouring(self.inspector.colouring_key))
-        self.theme.changed.connect(self._theme_changed)
-
     def _fill_composer(self, text: str) -> None:
         self.composer.setPlainText(text)
         self.composer.moveCursor(QTextCursor.MoveOperation.End)
@@ -697,18 +656,10 @@ class MainWindow(QMainWindow):
         self.store.set_setting(GEOMETRY_KEY, self.saveGeometry().toBase64().data().decode())
         self.store.set_setting(LAYOUT_KEY, self.saveState().toBase64().data().decode())
 
-    def restore_from_backup(self) -> None:
-        chosen = pick_backup_file(self, database_path().parent)
-        if chosen is None:
-            return
-        try:
-            backup_database(chosen)  # a file that is no backup is refused now, before the window closes
-        except InklingError as error:
-            self.show_error(self.tr("Restore from backup"), said(error))
-            return
-        if confirm_restore(self, chosen):
-            self.restoreRequested.emit(chosen)
-            self.close()
+    def _restore(self, backup: Path) -> None:
+        """File → Restore from backup: the window closes so the composition root can put the backup back."""
+        self.restoreRequested.emit(backup)
+        self.close()
 
     def closeEvent(self, event):  # noqa: N802
         try:

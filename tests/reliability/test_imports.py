@@ -241,14 +241,14 @@ def test_the_window_imports_a_good_file_and_refuses_a_bad_one_in_words(export, t
     bad.write_text(json.dumps(VARIANTS["sources as a string"](export)))
     good.write_text(json.dumps(export))
 
-    window.ask_open_path = lambda title, filters: bad
-    window.import_conversations()
+    window.files.ask_open_path = lambda title, filters: bad
+    window.files.import_conversations()
     assert window.errors == [("Cannot import", "bad.json is damaged: messages[1].sources: input should be a valid "
                                                 "array, found \"abc\"; nothing was imported.")]
     assert len(window.store.list_conversations()) == before
 
-    window.ask_open_path = lambda title, filters: good
-    window.import_conversations()
+    window.files.ask_open_path = lambda title, filters: good
+    window.files.import_conversations()
     assert len(window.store.list_conversations()) == before + 1
     imported = window.store.get_conversation(window.conversation_id)  # opened at once
     assert imported.title == export["conversation"]["title"] and imported.created_at == export["conversation"]["created_at"]

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 from desktop.app import open_or_recover
 from desktop.core.backups import make_backup
 from desktop.core.store import open_store
-from desktop.ui import main_window as main_window_module
+from desktop.ui import conversation_files as conversation_files_module
 from desktop.ui.recovery import Recovery, ask_how_to_recover
 
 DAMAGED = random.Random(5).randbytes(32 * 1024)
@@ -91,10 +91,10 @@ def test_the_file_menu_restores_a_backup_by_closing_the_window(qtbot, make_windo
     window.show()
     window.store.create_conversation(title="kept")
     backup = make_backup(inkling_home, "inkling.db")
-    monkeypatch.setattr(main_window_module, "pick_backup_file", lambda parent, folder: backup.path)
-    monkeypatch.setattr(main_window_module, "confirm_restore", lambda parent, path: True)
+    monkeypatch.setattr(conversation_files_module, "pick_backup_file", lambda parent, folder: backup.path)
+    monkeypatch.setattr(conversation_files_module, "confirm_restore", lambda parent, path: True)
     with qtbot.waitSignal(window.restoreRequested) as requested:
-        window.restore_from_backup()
+        window.files.restore_from_backup()
     assert requested.args == [backup.path] and not window.isVisible()
 
 
@@ -103,8 +103,8 @@ def test_the_file_menu_refuses_a_file_that_is_no_backup(qtbot, make_window, tmp_
     window.show()
     stranger = tmp_path / "stranger.db"
     stranger.write_bytes(b"not a database" * 100)
-    monkeypatch.setattr(main_window_module, "pick_backup_file", lambda parent, folder: stranger)
-    window.restore_from_backup()
+    monkeypatch.setattr(conversation_files_module, "pick_backup_file", lambda parent, folder: stranger)
+    window.files.restore_from_backup()
     assert window.isVisible() and "is not a usable Inkling backup" in window.errors[0][1]
 
 

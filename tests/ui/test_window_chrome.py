@@ -129,11 +129,11 @@ def test_copy_message_as_text_and_markdown(qtbot, make_window):
 def test_export_from_the_window(qtbot, make_window, tmp_path):
     window = make_window()
     send(qtbot, window, "Capital?")
-    window.ask_save_path = lambda *_: tmp_path / "chat.md"
+    window.files.ask_save_path = lambda *_: tmp_path / "chat.md"
     _menu_action(window, "File", "Export conversation…").trigger()
     text = (tmp_path / "chat.md").read_text()
     assert "Capital?" in text and "**Paris**" in text
-    window.ask_save_path = lambda *_: tmp_path / "chat.json"
+    window.files.ask_save_path = lambda *_: tmp_path / "chat.json"
     _menu_action(window, "File", "Export conversation…").trigger()
     assert json.loads((tmp_path / "chat.json").read_text())["conversation"]["title"] == "Capital?"
 
