@@ -2890,6 +2890,10 @@ perplexity: {perplexity}</source>
         <translation>这条回复在那个位置没有词元数据。</translation>
     </message>
     <message>
+        <source>The server sent token {token} of this reply as a whole character without the tokens before it, so the tokens after it cannot be given back to the model exactly. Branch at or before token {token}, or use the model on this laptop.</source>
+        <translation>服务器把这条回复的第 {token} 个词元作为一个完整字符发送，却没有发送它之前的词元，因此它之后的词元无法精确地交还给模型。请在第 {token} 个词元或之前分支，或改用这台电脑上的模型。</translation>
+    </message>
+    <message>
         <source>This reply&apos;s server cannot continue it from another token ({reason}).</source>
         <translation>此回复的服务器无法从另一个词元继续它（{reason}）。</translation>
     </message>
@@ -2998,6 +3002,10 @@ perplexity: {perplexity}</source>
         <translation>缺少字符：{count} 个词元没有附带文本</translation>
     </message>
     <message>
+        <source>branching after token {token} unavailable</source>
+        <translation>第 {token} 个词元之后无法分支</translation>
+    </message>
+    <message>
         <source>Model: {model}</source>
         <translation>模型：{model}</translation>
     </message>
@@ -3036,6 +3044,10 @@ perplexity: {perplexity}</source>
     <message>
         <source>The server sent {count} tokens with neither their text nor their bytes (pieces of characters split over several tokens) and left them out of the reply too: characters are missing, and those tokens show as ∅. llama-cpp-python&apos;s server does this while it sends log-probabilities.</source>
         <translation>服务器发送了 {count} 个既无文本也无字节的词元（被拆成多个词元的字符片段），回复中也把它们漏掉了：缺少字符，这些词元显示为 ∅。llama-cpp-python 的服务器在发送对数概率时会这样。</translation>
+    </message>
+    <message>
+        <source>From token {token} on, the server sent each character that the model wrote as several tokens as its last token only (llama-server holds the others back): such a character&apos;s number is its last token&apos;s, and the reply cannot be branched or continued after token {token}.</source>
+        <translation>从第 {token} 个词元起，模型用多个词元写出的每个字符，服务器只发送了其最后一个词元（llama-server 扣下了其余词元）：这类字符显示的数值是其最后一个词元的，且这条回复在第 {token} 个词元之后无法分支或继续。</translation>
     </message>
     <message>
         <source>Write the start of a document first: the model continues it.</source>

@@ -1,5 +1,6 @@
 """RemoteEngine against a real llama-server on SmolLM2: parity with in-process, exact branching, Stop within 1 s."""
 
+import dataclasses
 import logging
 import math
 import threading
@@ -11,6 +12,8 @@ import pytest
 from desktop.core.conversation.branching import generate_branch, start_branch
 from desktop.core.conversation.session import ReplySession
 from desktop.core.conversation.turns import generate_reply, start_turn
+from desktop.core.conversation.branching import BranchError, start_branch
+from desktop.core.conversation.provenance import made_with
 from desktop.core.engine import Engine
 from desktop.core.engine.remote.chat import ChatServerEngine
 from desktop.core.engine.remote.engine import LLAMA_SERVER, RemoteEngine, entropy_lower_bound
@@ -202,3 +205,21 @@ def test_stop_while_the_server_serves_someone_else_ends_the_reply_at_once(server
             engine.close()
     tokens, end = collect(remote, remote.tokenize(remote.render(MESSAGES)), GREEDY)  # the server serves the next one
     assert tokens and end.finish_reason in ("stop", "length")
+
+
+def test_a_character_the_server_holds_back_reads_whole_and_nothing_branches_after_it(remote, store):
+    # llama-server holds back the first tokens of a character split over several and streams the character with its
+    # last token only: the others' ids and numbers are never sent. (before: a branch or a Continue after it sent the
+    # model a prefix with tokens missing, and nothing said so)
+    from tests.remote.test_chat_engine import reply  # (that module imports this one)
+
+    message = reply(remote, store, "Repeat exactly: 京都之行", settings=dataclasses.replace(GREEDY, max_tokens=12))
+    trace = store.load_trace(message.id)
+    held = message.stats["held_back_at"]
+    assert message.content.startswith("Repeat exactly: 京都之行") and "".join(r.text for r in trace[:held]) == "Repeat exactly: "
+    with pytest.raises(BranchError, match=f"token {held + 1} of this reply as a whole character"):
+        start_branch(store, message.id, held + 1, trace[held + 1].top[1].id, message.model)
+    other = next(alt.id for alt in trace[held].top if alt.id != trace[held].id)
+    request, records = start_branch(store, message.id, held, other, message.model)  # at it: the prefix is whole
+    assert [r.id for r in records] == [r.id for r in trace[:held]] + [other]
+    assert f"branching after token {held + 1} unavailable" in made_with(message)[0]

@@ -46,6 +46,12 @@ class BranchReady(PromptReady):
     prefix_text: str = ""
 
 
+# llama-server streams a character split over several tokens as its last token only: the ids before it are unknown
+HELD_BACK = translate("core", "The server sent token {token} of this reply as a whole character without the tokens "
+                              "before it, so the tokens after it cannot be given back to the model exactly. Branch at "
+                              "or before token {token}, or use the model on this laptop.")
+
+
 def start_branch(
     store: Store, message_id: int, position: int, token_id: int, model_name: str, *, request_id: int = 0,
 ) -> tuple[BranchRequest, list[TokenRecord]]:
@@ -59,6 +65,9 @@ def start_branch(
     table = _table(store, source)
     if not 0 <= position < len(table):
         raise BranchError(translate("core", "This reply has no token data at that position."))
+    held_back = (source.stats or {}).get("held_back_at")
+    if held_back is not None and position > held_back:
+        raise BranchError(HELD_BACK.format(token=held_back + 1))
     alternatives = table.top(position)
     index = next((i for i, alt in enumerate(alternatives) if alt.id == token_id), None)
     if index is None:
@@ -80,6 +89,8 @@ def start_resume(store: Store, message_id: int, model_name: str, *, request_id: 
         "core", "This reply was written by {model}; open that model to continue it."))
     if source.status != "error":
         raise BranchError(translate("core", "Only a reply that failed midway can be continued."))
+    if (source.stats or {}).get("held_back_at") is not None:
+        raise BranchError(HELD_BACK.format(token=source.stats["held_back_at"] + 1))
     table = _table(store, source)
     records = [table.record(row) for row in range(len(table))]
     if not records:

@@ -56,6 +56,9 @@ def made_with(message: Message, system_prompt: str | None = None, notes: int | N
     textless = stats.get("textless_tokens") or 0
     if textless:
         short.append(translate("core", "characters missing: {count} tokens came without their text").format(count=textless))
+    held_back = stats.get("held_back_at")
+    if held_back is not None:
+        short.append(translate("core", "branching after token {token} unavailable").format(token=held_back + 1))
     full = [translate("core", "Model: {model}").format(model=message.model or translate("core", "unknown"))]
     if settings is not None:
         full += [
@@ -78,6 +81,11 @@ def made_with(message: Message, system_prompt: str | None = None, notes: int | N
                                       "of characters split over several tokens) and left them out of the reply too: "
                                       "characters are missing, and those tokens show as ∅. llama-cpp-python's server "
                                       "does this while it sends log-probabilities.").format(count=textless))
+    if held_back is not None:
+        full.append(translate("core", "From token {token} on, the server sent each character that the model wrote as "
+                                      "several tokens as its last token only (llama-server holds the others back): "
+                                      "such a character's number is its last token's, and the reply cannot be "
+                                      "branched or continued after token {token}.").format(token=held_back + 1))
     return joined(" · ", short), joined("\n", full)
 
 

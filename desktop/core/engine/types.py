@@ -109,6 +109,7 @@ class GenerationStats:
     seed: int
     n_ctx: int
     textless_tokens: int = 0  # tokens a server sent with neither text nor bytes: characters it left out
+    held_back_at: int | None = None  # first token a server sent for a whole character, the tokens before it unsent
 
     def to_dict(self) -> dict:
         return {
@@ -118,7 +119,8 @@ class GenerationStats:
             "tokens_per_s": round(self.tokens_per_s, 2),
             "seed": self.seed,
             "n_ctx": self.n_ctx,
-        } | ({"textless_tokens": self.textless_tokens} if self.textless_tokens else {})
+        } | ({"textless_tokens": self.textless_tokens} if self.textless_tokens else {}) \
+          | ({"held_back_at": self.held_back_at} if self.held_back_at is not None else {})
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """RemoteEngine: the Engine protocol over llama-server's own endpoints (/tokenize, /completion with token ids)."""
 
+import dataclasses
 import math
 import random
 import threading
@@ -50,7 +51,8 @@ class RemoteEngine:
         model = self._open(address, profile, model, label)
         self._bytes: dict[int, bytes] = {}  # id -> bytes with special tokens by name (from /tokenize, /detokenize)
         self._pieces: dict[int, bytes] = {}  # id -> bytes a token adds to a reply (from the stream's entries)
-        self._texts: dict[int, str] = {}  # id -> how it reads: a token's bytes never change, so each is read once
+        self._texts: dict[int, str] = {}  # id -> how it reads as an alternative (its own bytes): read once
+        self.held_back_at: int | None = None  # the last reply's first token sent for a held-back character
         self.last_timings: dict = {}  # the server's own timings of the last reply (benchmarks compare with them)
         self.template = ChatTemplate(profile.chat_template, profile.bos_token, profile.eos_token) \
             if profile.chat_template else None
@@ -153,6 +155,7 @@ class RemoteEngine:
         }
         started = time.perf_counter()
         first_at, count, finish, final = None, 0, None, {}
+        self.held_back_at = None
         try:
             with open_stream(self._client, "/completion", body, self.address.url, cancel) as response:
                 for chunk in json_events(response, self.address.url):
@@ -176,7 +179,8 @@ class RemoteEngine:
         else:
             finish = FINISH.get(final.get("stop_type"), "stop")
         self.last_timings = final.get("timings") or {}
-        yield Finished(finish, stream_stats(len(prompt_tokens), count, started, first_at, seed, self.info.n_ctx))
+        stats = stream_stats(len(prompt_tokens), count, started, first_at, seed, self.info.n_ctx)
+        yield Finished(finish, dataclasses.replace(stats, held_back_at=self.held_back_at))
 
     def _events(self, chunk: dict, index: int, settings: SamplerSettings) -> Iterator[TokenEvent]:
         """One partial chunk carries one token (its id, its text, its probabilities when asked)."""
@@ -187,19 +191,37 @@ class RemoteEngine:
             entry = entries[offset] if offset < len(entries) else None
             record = self._record(entry, settings) if entry is not None else None
             end = token in self._eog
+            if offset == 0 and self.held_back_at is None and self._holds_back(token, text):
+                self.held_back_at = index
             yield TokenEvent(index + offset, token, "" if end or offset else text, record, end)
+
+    def _holds_back(self, token: int, text: str) -> bool:
+        """Whether the chunk's text is more than its token: llama-server holds back the tokens of a character split
+        over several and sends the whole character with its last token only, without the others' ids or numbers."""
+        if text.isascii():
+            return False
+        piece = self._pieces.get(token) if token in self._texts else None  # its own bytes, known from an alternative
+        if piece is None:
+            return len(self._tokenize_raw(text, add_special=False)) > 1
+        return len(piece) < len(text.encode("utf-8"))
 
     def _record(self, entry: dict, settings: SamplerSettings) -> TokenRecord:
         token = entry["id"]
         top = [TopToken(alt["id"], self._shown(alt), float(alt["logprob"]), alt["id"] in self._eog)
                for alt in entry.get("top_logprobs") or ()]
+        # the drawn entry's bytes are the chunk's text: with a held-back character, more than the token's own, so
+        # its text is its own as an alternative when known (a stored trace keeps one text per token id)
+        own = bytes(entry.get("bytes") or ())
+        self._pieces.setdefault(token, own)
+        text = self._texts.get(token) or (piece_text(own) if own else self.token_text(token))
         logprob = float(entry["logprob"])
         known = [t.logprob for t in top] + ([logprob] if all(t.id != token for t in top) else [])
-        return TokenRecord(token, self._shown(entry), logprob, drawn_probability(known, top, token, logprob, settings),
-                           entropy_lower_bound(known), tuple(top), token in self._eog)
+        return TokenRecord(token, text, logprob,
+                           drawn_probability(known, top, token, logprob, settings), entropy_lower_bound(known),
+                           tuple(top), token in self._eog)
 
     def _shown(self, entry: dict) -> str:
-        """How a token reads: special tokens by name (their streamed bytes are empty), others by their bytes."""
+        """How an alternative reads: special tokens by name (their bytes are empty), others by their own bytes."""
         token = entry["id"]
         shown = self._texts.get(token)
         if shown is None:
