@@ -1018,10 +1018,6 @@ Marseille</source>
         <translation>新建笔记本</translation>
     </message>
     <message>
-        <source>context 0 / {n_ctx}</source>
-        <translation>上下文 0 / {n_ctx}</translation>
-    </message>
-    <message>
         <source>You</source>
         <translation>你</translation>
     </message>
@@ -2262,6 +2258,13 @@ perplexity: {perplexity}</source>
     <message>
         <source>Source {n}</source>
         <translation>来源 {n}</translation>
+    </message>
+</context>
+<context>
+    <name>StatusLine</name>
+    <message>
+        <source>context 0 / {n_ctx}</source>
+        <translation>上下文 0 / {n_ctx}</translation>
     </message>
 </context>
 <context>

@@ -5,7 +5,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
-    QDockWidget, QFileDialog, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QPushButton,
+    QDockWidget, QFileDialog, QHBoxLayout, QMainWindow, QMessageBox, QPushButton,
     QApplication, QSplitter, QVBoxLayout, QWidget,
 )
 
@@ -36,6 +36,7 @@ from desktop.ui.reply_controller import ReplyController, stats_line
 from desktop.ui.inspector import TokenInspector
 from desktop.ui.language import LANGUAGE_KEY, SYSTEM, LanguageMenu, said
 from desktop.ui.sampling_panel import SamplingPanel
+from desktop.ui.status_line import StatusLine
 from desktop.ui.sidebar import ORDER_KEY, ConversationList, shown_title
 from desktop.ui.transcript import Transcript
 from desktop.ui.system_prompt_panel import SystemPromptPanel
@@ -63,7 +64,6 @@ class MainWindow(QMainWindow):
         self.resize(*default_size(self.screen().availableGeometry().size()))
         self.store = store
         self.library = LibraryController(store, ModelLibrary(), store.get_setting(MODEL_PATH_KEY), self)
-        self._notice_before_show: tuple[str, int] | None = None  # shown again once the window is (notify)
         self.conversation_id: int | None = None
         self._language_after_reply: str | None = None  # chosen while a reply was being written
 
@@ -156,12 +156,11 @@ class MainWindow(QMainWindow):
         self.sampling_dock.raise_()
         self.inspector = TokenInspector(self, self.store, self.chat, self.sampling_dock)
 
-        self.stats_label = QLabel()
-        self.stats_label.setObjectName("statsLabel")
+        self.status_line = StatusLine(self.statusBar(), self)
         status = self.statusBar()
         status.addWidget(self.models.label)
         status.addWidget(self.models.progress)
-        status.addPermanentWidget(self.stats_label)
+        status.addPermanentWidget(self.status_line.stats)
         self.notes = NotesController(self.store, self.confirm, parent=self)
         keys = KeyStore(data_dir())
         self.engine_menu = EngineMenu(self.store, keys, self)
@@ -341,23 +340,8 @@ class MainWindow(QMainWindow):
         self.composer.setPlainText(handover.draft)
 
     def notify(self, text: str, milliseconds: int = 8000) -> None:
-        """Every notice of the window's children reaches the status bar here."""
-        self.statusBar().showMessage(text, milliseconds)
-        # QStatusBar hides its left-hand widgets (the model label) under a message only if they are
-        # visible; before the window is shown they are not, and would be painted over the message.
-        self._notice_before_show = None if self.isVisible() else (text, milliseconds)
-
-    def showEvent(self, event):  # noqa: N802
-        super().showEvent(event)
-        if self._notice_before_show is not None:  # again once the status bar's widgets are shown too
-            QTimer.singleShot(0, lambda notice=self._notice_before_show: self._show_notice_again(*notice))
-            self._notice_before_show = None
-
-    def _show_notice_again(self, text: str, milliseconds: int) -> None:
-        status = self.statusBar()
-        if status.currentMessage() == text:
-            status.clearMessage()  # showMessage() of the same text changes nothing, hiding included
-            status.showMessage(text, milliseconds)
+        """Every notice of the window's children (and of the app around it) reaches the status bar here."""
+        self.status_line.notify(text, milliseconds)
 
     # --- dialogs (tests replace these) ---------------------------------------------------------
     def show_error(self, title: str, text: str) -> None:
@@ -388,9 +372,7 @@ class MainWindow(QMainWindow):
         self.system_prompt.set_completion_mode(info.mode == "completion")
         self.new_button.setText(self.tr("New notebook") if info.mode == "completion" else self.tr("New chat"))
         self.notebooks.on_model_loaded(info, self.models.name, opening)  # a base model gets a notebook
-        idle = self.tr("context 0 / {n_ctx}")
-        if not self.stats_label.text() or self.stats_label.text().startswith(idle.split("{")[0]):
-            self.stats_label.setText(idle.format(n_ctx=info.n_ctx))  # a shown reply's own figures stay
+        self.status_line.on_model_loaded(info.n_ctx)
         self.tools.set_model(info, self.models.name, self.models.engine_description)
         self.library.on_model_loaded(info.path if server is None else None, info.runtime)
         self.engine_choice.on_loaded(choice_of(info, server))
@@ -500,12 +482,12 @@ class MainWindow(QMainWindow):
         if self.replies.busy and self.replies.request.conversation_id == self.conversation_id:
             return  # the reply being written reports its own figures
         last = next((m for m in reversed(thread) if m.role == "assistant" and m.stats), None)
-        self.stats_label.setText(stats_line(last.stats) if last is not None else "")
+        self.status_line.show_stats(stats_line(last.stats) if last is not None else "")
 
     def _stats_changed(self, text: str) -> None:
         request = self.replies.request
         if request is not None and request.conversation_id == self.conversation_id:
-            self.stats_label.setText(text)
+            self.status_line.show_stats(text)
 
     def rename_conversation(self, conversation_id: int, title: str) -> None:
         self.store.rename_conversation(conversation_id, title)

@@ -26,8 +26,8 @@ def test_real_model_answers_in_the_window(qtbot, make_window, smollm2_path):
     assert message.status == "complete" and "Paris" in message.content
     assert message.stats["completion_tokens"] > 0
     assert len(window.store.load_trace(message.id)) == message.stats["completion_tokens"]
-    assert "tok/s" in window.stats_label.text() and "TTFT" in window.stats_label.text()
-    assert "/ 4096" in window.stats_label.text()
+    assert "tok/s" in window.status_line.stats.text() and "TTFT" in window.status_line.stats.text()
+    assert "/ 4096" in window.status_line.stats.text()
 
 
 def test_reply_streams_then_renders_markdown(qtbot, make_window):

@@ -328,19 +328,19 @@ def test_panels_follow_the_reply_on_screen_through_conversation_and_branch_switc
     reply.view.findChild(QWidget, "messageActions").findChild(QToolButton, "prompt").click()
     prompt = window.tools.inspector
     assert prompt.message_id == reply.message.id and prompt.record is not None
-    shown_stats = window.stats_label.text()
+    shown_stats = window.status_line.stats.text()
     assert "tok/s" in shown_stats
 
     qtbot.mouseClick(window.findChild(QWidget, "newChat"), Qt.MouseButton.LeftButton)
     assert window.conversation_id != first_conversation
     assert panel.view is None and not panel.heading.text().startswith("Token") and not panel.temperature.isEnabled()
     assert prompt.message_id is None and prompt.text.toPlainText() == ""
-    assert window.stats_label.text() == ""
+    assert window.status_line.stats.text() == ""
 
     window.sidebar.setCurrentItem(window.sidebar.item_for(first_conversation))  # back, as a click in the list does
     assert window.conversation_id == first_conversation
     assert panel.view is None  # nothing selected in the reopened transcript
-    assert window.stats_label.text() == shown_stats  # the shown reply's own figures
+    assert window.status_line.stats.text() == shown_stats  # the shown reply's own figures
     qtbot.waitUntil(lambda: last_reply(window).ready)
     click_token(qtbot, last_reply(window).heat, 1)
     assert panel.heading.text().startswith("Token 2 of")
