@@ -3217,6 +3217,10 @@ perplexity: {perplexity}</source>
         <translation>提示词加上最长的文本需要 {tokens} 个词元；服务器的上下文只能容纳 {n_ctx} 个。</translation>
     </message>
     <message>
+        <source>{url} sends no probabilities for a token that is only part of a character (token {token}), so this text cannot be scored on it token by token; score it with the model on this laptop.</source>
+        <translation>{url} 不会为只是某个字符一部分的词元（词元 {token}）发送概率，因此无法在它上面逐个词元地为这段文本打分；请用这台电脑上的模型打分。</translation>
+    </message>
+    <message>
         <source>{url} did not score token {token} as asked (it sent {sent}); the server may not honour logit_bias.</source>
         <translation>{url} 没有按要求为词元 {token} 评分（它返回的是 {sent}）；这个服务器可能不支持 logit_bias。</translation>
     </message>

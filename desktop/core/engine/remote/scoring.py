@@ -64,6 +64,12 @@ def _forced(engine, prompt: list[int], token: int, top: int, cached: bool) -> Sc
             "temperature": 0.0, "logit_bias": [[token, FORCE]], "return_tokens": True, "model": engine.info.name}
     answer = request_json(engine._client, "POST", "/completion", engine.address.url, json=body)
     entries = answer.get("completion_probabilities") or ()
+    if not entries and _part_of_a_character(engine.token_bytes(token)):
+        # llama-server sends nothing for a token that ends inside a character (it holds its text back)
+        raise RemoteError(translate("core", "{url} sends no probabilities for a token that is only part of a character "
+                                            "(token {token}), so this text cannot be scored on it token by token; "
+                                            "score it with the model on this laptop.").format(url=engine.address.url,
+                                                                                              token=token))
     if not entries or entries[0].get("id") != token:
         raise RemoteError(translate("core", "{url} did not score token {token} as asked (it sent {sent}); the server "
                                             "may not honour logit_bias.").format(
@@ -75,3 +81,12 @@ def _forced(engine, prompt: list[int], token: int, top: int, cached: bool) -> Sc
     rank = next((n for n, a in enumerate(alternatives, start=1) if a.id == token), None)
     known = [a.logprob for a in alternatives] + ([] if rank else [logprob])
     return ScoredPosition(token, engine._shown(entry), logprob, rank, alternatives, entropy_lower_bound(known))
+
+
+def _part_of_a_character(piece: bytes) -> bool:
+    """A token's bytes that are not whole UTF-8 characters: a byte token of a character split over several."""
+    try:
+        piece.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
