@@ -2589,6 +2589,10 @@ perplexity: {perplexity}</source>
         <translation>{url} 在回复途中关闭了连接；已写出的回复会保留。</translation>
     </message>
     <message>
+        <source>{url} asks for an API key (HTTP {code}){detail}: enter the server&apos;s key.</source>
+        <translation>{url} 需要 API 密钥（HTTP {code}）{detail}：请输入该服务器的密钥。</translation>
+    </message>
+    <message>
         <source>{url} refused the API key (HTTP {code}){detail}.</source>
         <translation>{url} 拒绝了 API 密钥（HTTP {code}）{detail}。</translation>
     </message>

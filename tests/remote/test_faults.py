@@ -81,6 +81,14 @@ def test_401_says_the_key_was_refused_and_never_shows_it(proxy):
     assert "sk-secret" not in repr(address)
 
 
+def test_401_without_a_key_asks_for_one(proxy):
+    # (before: "refused the API key" when none had been given)
+    proxy.fault = Fault(status=401)
+    address = ServerAddress(proxy.url)
+    with open_client(address) as client, pytest.raises(AuthError, match=r"asks for an API key \(HTTP 401\)"):
+        probe(client, address)
+
+
 def test_503_with_retry_after_is_retried_once(proxy, through, store):
     engine = through()
     proxy.fault = Fault(status=503, retry_after="0.2", times=1, path="/completion")

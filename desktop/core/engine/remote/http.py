@@ -194,6 +194,9 @@ def status_error(response: httpx.Response, url: str) -> RemoteError:
     code = response.status_code
     detail = _server_message(response)
     if code in (401, 403):
+        if "authorization" not in response.request.headers:  # no key was sent: it wants one
+            return AuthError(translate("core", "{url} asks for an API key (HTTP {code}){detail}: enter the server's "
+                                               "key.").format(url=url, code=code, detail=detail))
         return AuthError(translate("core", "{url} refused the API key (HTTP {code}){detail}.").format(url=url, code=code, detail=detail))
     if code == 404:
         return RemoteError(translate("core", "{url} has no such endpoint or model (HTTP 404){detail}: is it an OpenAI-compatible "
