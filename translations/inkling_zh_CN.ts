@@ -156,6 +156,10 @@ Compare it with the one on the server (openssl x509 -noout -fingerprint -sha256 
         <translation>上下文预算：等待模型…</translation>
     </message>
     <message>
+        <source>{size} (assumed)</source>
+        <translation>{size}（推定）</translation>
+    </message>
+    <message>
         <source>Reply room {room} / {size}</source>
         <translation>回复空间 {room} / {size}</translation>
     </message>
@@ -170,6 +174,10 @@ Compare it with the one on the server (openssl x509 -noout -fingerprint -sha256 
     <message>
         <source> This server cannot count tokens (no /tokenize): every count is an estimate at about 4 bytes a token.</source>
         <translation> 此服务器无法计数词元（没有 /tokenize）：每个计数都是按约 4 字节一个词元的估计值。</translation>
+    </message>
+    <message>
+        <source> The server does not say how large its context is: {size} tokens is a guess until it refuses a longer prompt, and then the size it names is used.</source>
+        <translation> 服务器没有说明它的上下文有多大：{size} 个词元只是推定值，直到它拒绝一个更长的提示词，之后就使用它给出的大小。</translation>
     </message>
     <message numerus="yes">
         <source>The conversation no longer fits: sending will leave out the %n oldest turn(s) ({messages} messages): {names}</source>
@@ -2039,6 +2047,10 @@ Inkling 可以把它移到一旁（只是改名，绝不删除），然后放回
 <context>
     <name>ReplyController</name>
     <message>
+        <source>{n_ctx} (assumed)</source>
+        <translation>{n_ctx}（推定）</translation>
+    </message>
+    <message>
         <source>no token written · context {used} / {n_ctx}</source>
         <translation>未生成词元 · 上下文 {used} / {n_ctx}</translation>
     </message>
@@ -2561,6 +2573,10 @@ perplexity: {perplexity}</source>
         <translation>{url}：无法读取其证书（{reason}）。</translation>
     </message>
     <message>
+        <source>{url} refused the prompt: its context holds {n_ctx} tokens.</source>
+        <translation>{url} 拒绝了这条提示词：它的上下文只能容纳 {n_ctx} 个词元。</translation>
+    </message>
+    <message>
         <source>{url} did not answer within {seconds} s (timeout).</source>
         <translation>{url} 在 {seconds} 秒内没有应答（超时）。</translation>
     </message>
@@ -2651,6 +2667,14 @@ perplexity: {perplexity}</source>
     <message>
         <source>No probabilities: the probability view stays empty for this server&apos;s replies</source>
         <translation>没有概率：这个服务器的回复在概率视图中为空</translation>
+    </message>
+    <message>
+        <source>{line} · context {n_ctx} tokens (named by the server when it refused a longer prompt)</source>
+        <translation>{line} · 上下文 {n_ctx} 个词元（服务器在拒绝一条更长的提示词时给出）</translation>
+    </message>
+    <message>
+        <source>{line} · context not reported: {n_ctx} tokens assumed until the server refuses a longer prompt</source>
+        <translation>{line} · 服务器未报告上下文：推定为 {n_ctx} 个词元，直到它拒绝一条更长的提示词</translation>
     </message>
     <message>
         <source>{line} · context {n_ctx} tokens</source>
@@ -3439,6 +3463,10 @@ perplexity: {perplexity}</source>
     <message>
         <source>The prompt (about {tokens} tokens) fills the server&apos;s context ({n_ctx}).</source>
         <translation>提示（约 {tokens} 个词元）占满了服务器的上下文（{n_ctx}）。</translation>
+    </message>
+    <message>
+        <source>{url} refused the prompt: {model} there holds {n_ctx} tokens of context, and the prompt was about {tokens}. Inkling uses {n_ctx} for it from now on: send again (or Regenerate) and the oldest turns are left out to fit. Nothing written is lost.</source>
+        <translation>{url} 拒绝了这条提示词：那里的 {model} 上下文只能容纳 {n_ctx} 个词元，而提示词约有 {tokens} 个。Inkling 从现在起按 {n_ctx} 计算：再次发送（或重新生成），最早的几轮会被省去以便放下。已写下的内容都没有丢失。</translation>
     </message>
     <message>
         <source>{url} ended the stream without finishing the reply; the reply so far is kept.</source>

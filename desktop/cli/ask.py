@@ -87,7 +87,12 @@ def run(args) -> int:
             store, conversation_id, args.text, settings, model_name, top_logprobs=args.top_logprobs, engine=described,
         )
         request = notes.ground(workspace, request, args)
-        return _run(store, engine, request, args)
+        try:
+            return _run(store, engine, request, args)
+        finally:
+            if args.engine:  # a context the server named by refusing the prompt is kept with its entry
+                from desktop.core.engine.remote.servers import remember_context
+                remember_context(store, engine.info)
 
 
 def _conversation_for(store: Store, args) -> int:

@@ -6,10 +6,10 @@ import os
 import sys
 from dataclasses import replace
 
-from desktop.core.engine.remote.target import RemoteTarget, connect
+from desktop.core.engine.remote.target import connect
 from desktop.core.engine.remote.http import fingerprint, plain_http_warning
 from desktop.core.engine.remote.servers import (
-    KeyStore, ServerEntry, address_of, find, load_entries, new_entry, probe_entry, save_entries,
+    KeyStore, ServerEntry, find, load_entries, new_entry, probe_entry, save_entries, target_of,
     trust_certificate,
 )
 from desktop.core.errors import InklingError
@@ -52,7 +52,7 @@ def run(args) -> int:
 def open_remote(workspace, name: str, model: str | None = None):
     """The named server's engine (probed again now: what it serves may have changed since it was added)."""
     entry = find(load_entries(workspace.store), name)
-    return connect(RemoteTarget(address_of(entry, KeyStore(workspace.folder)), entry.name, model))
+    return connect(target_of(entry, KeyStore(workspace.folder), model))
 
 
 def _add(workspace, args) -> int:
@@ -125,7 +125,9 @@ def _shown(entry: ServerEntry) -> dict:
     shown = {"name": entry.name, "url": entry.url, "api_key": _key_source(entry), "warning": plain_http_warning(entry.url),
              "trusted_certificate": fingerprint(entry.certificate) if entry.certificate else None}
     if profile is not None:
-        shown.update(kind=profile.kind, models=list(profile.models), n_ctx=profile.n_ctx,
+        n_ctx, source = profile.context_of(profile.models[0])
+        shown.update(kind=profile.kind, models=list(profile.models), n_ctx=n_ctx, n_ctx_source=source,
+                     learned_contexts=dict(profile.learned_contexts),
                      probabilities=profile.probabilities, top_k=profile.top_k, capabilities=profile.capability_line)
     return shown
 

@@ -97,7 +97,8 @@ class BudgetMeter(QWidget):
         self.legend.set_entries(entries)
         self.legend.setToolTip("\n".join([f"{label} {count}" for _part, label, count in entries]
                                          + [f"{self.tr(PART_LABELS['framing'])}: {self.tr(PART_TIPS['framing'])}"]))
-        self.total.setText(self.tr("Reply room {room} / {size}").format(room=f"{split.reply_room:,}", size=f"{split.n_ctx:,}")
+        size = self.tr("{size} (assumed)").format(size=f"{split.n_ctx:,}") if split.context_assumed else f"{split.n_ctx:,}"
+        self.total.setText(self.tr("Reply room {room} / {size}").format(room=f"{split.reply_room:,}", size=size)
                            + (self.tr(" ≈ estimated") if split.estimated else ""))
         self.total.setToolTip(
             self.tr("{room} of the context's {size} tokens are left for the reply. {used} tokens of prompt; at least "
@@ -106,6 +107,9 @@ class BudgetMeter(QWidget):
                 room=f"{split.reply_room:,}", size=f"{split.n_ctx:,}", used=f"{split.used:,}", reserve=f"{split.reserve:,}")
             + (self.tr(" This server cannot count tokens (no /tokenize): every count is an estimate at about 4 bytes a token.")
                if split.estimated else "")
+            + (self.tr(" The server does not say how large its context is: {size} tokens is a guess until it refuses a "
+                       "longer prompt, and then the size it names is used.").format(size=f"{split.n_ctx:,}")
+               if split.context_assumed else "")
         )
         if split.too_long:
             self._warn(said(split.too_long), error=True)

@@ -4,8 +4,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop.core.engine.remote.servers import KeyStore, address_of, find, load_entries
-from desktop.core.engine.remote.target import RemoteTarget
+from desktop.core.engine.remote.servers import KeyStore, find, load_entries, target_of
 from desktop.core.errors import InklingError
 from desktop.ui.language import said
 
@@ -93,7 +92,7 @@ class EngineChoice(QObject):
             return
         try:
             entry = find(load_entries(self.store), choice.get("server", ""))
-            target = RemoteTarget(address_of(entry, self.keys), entry.name, choice.get("model"))
+            target = target_of(entry, self.keys, choice.get("model"))
         except InklingError as error:
             self.wanted = self.loaded
             self.failed.emit(self.tr("This conversation's server cannot be used: {error}").format(error=said(error)))

@@ -4,8 +4,10 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QDialog, QMenu
 
-from desktop.core.engine.remote.target import RemoteTarget
-from desktop.core.engine.remote.servers import KeyStore, ServerEntry, address_of, load_entries, save_entries
+from desktop.core.engine.remote.servers import (
+    KeyStore, ServerEntry, load_entries, remember_context, save_entries, target_of,
+)
+from desktop.core.engine.types import ModelInfo
 from desktop.core.errors import InklingError
 from desktop.ui.language import said
 
@@ -32,6 +34,12 @@ class EngineMenu(QObject):
         self.menu = menu
         menu.setObjectName("engineMenu")
         self._rebuild()
+
+    @Slot(object)
+    def on_model_info_changed(self, info: ModelInfo) -> None:
+        """The engine learned something about its model while replying: a server's real context is kept with it."""
+        if remember_context(self.store, info):
+            self._rebuild()  # the server's tooltip names its context now
 
     def on_engine_changed(self, server: str | None) -> None:
         """The engine that is loaded now (None: in-process): its entry is checked."""
@@ -62,7 +70,7 @@ class EngineMenu(QObject):
 
     def _choose(self, entry: ServerEntry) -> None:
         try:
-            target = RemoteTarget(address_of(entry, self.keys), entry.name)
+            target = target_of(entry, self.keys)
         except InklingError as error:
             self.failed.emit(said(error))
             self._rebuild()  # the check mark goes back to the engine in use

@@ -7,8 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from desktop.core.conversation.grounding import retrieval_settings
-from desktop.core.engine.remote.target import RemoteTarget
-from desktop.core.engine.remote.servers import KeyStore, address_of, find, load_entries
+from desktop.core.engine.remote.servers import KeyStore, find, load_entries, target_of
 from desktop.core.errors import InklingError
 from desktop.core.lab.context import latest_turn
 from desktop.core.lab.keep import keep_as_branch
@@ -126,7 +125,7 @@ class LabController(QObject):
         kind, _, name = key.partition(":")
         if kind == "server":
             entry = find(load_entries(self.store), name)
-            return f"server:{name}", RemoteTarget(address_of(entry, KeyStore(data_dir())), name)
+            return f"server:{name}", target_of(entry, KeyStore(data_dir()))
         return name, model_engine_config(self.store, Path(name), self._engine_config())
 
     def find_notes(self, query: str, done: Callable[[list], None]) -> None:

@@ -13,7 +13,7 @@ from desktop.core.conversation.branching import BranchError, start_branch
 from desktop.core.conversation.notebook import NEW_NOTEBOOK, NOTEBOOK
 from desktop.core.conversation.turns import start_turn
 from desktop.core.engine.remote.servers import KeyStore
-from desktop.core.engine.types import EngineConfig, ModelInfo
+from desktop.core.engine.types import ASSUMED, EngineConfig, ModelInfo
 from desktop.core.models.library import ModelLibrary
 from desktop.core.paths import data_dir
 from desktop.core.errors import InklingError
@@ -264,6 +264,8 @@ class MainWindow(QMainWindow):
         self.engine_menu.localChosen.connect(models.use_local_model)
         self.engine_menu.failed.connect(lambda text: self.show_error(self.tr("Cannot use this server"), text))
         self.engine_menu.notify.connect(self.notify)
+        self.engine.worker.modelInfoChanged.connect(self.engine_menu.on_model_info_changed)  # a server's real context
+        self.engine.worker.modelInfoChanged.connect(replies.set_model)
         self.engine_choice.fileWanted.connect(models.load_model)
         self.engine_choice.serverWanted.connect(models.load_server)
         self.engine_choice.failed.connect(self.notify)
@@ -372,7 +374,7 @@ class MainWindow(QMainWindow):
         self.system_prompt.set_completion_mode(info.mode == "completion")
         self.new_button.setText(self.tr("New notebook") if info.mode == "completion" else self.tr("New chat"))
         self.notebooks.on_model_loaded(info, self.models.name, opening)  # a base model gets a notebook
-        self.status_line.on_model_loaded(info.n_ctx)
+        self.status_line.on_model_loaded(info.n_ctx, info.n_ctx_source == ASSUMED)
         self.tools.set_model(info, self.models.name, self.models.engine_description)
         self.library.on_model_loaded(info.path if server is None else None, info.runtime)
         self.engine_choice.on_loaded(choice_of(info, server))

@@ -6,7 +6,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 
 from desktop.core.conversation.turns import ReplyRequest
 from desktop.core.conversation.session import ReplySession
-from desktop.core.engine.types import Finished, ModelInfo, TokenEvent
+from desktop.core.engine.types import ASSUMED, Finished, ModelInfo, TokenEvent
 from desktop.core.store import Store
 from desktop.core.probability.trace import TokenRecord
 from desktop.ui.worker import EngineController
@@ -16,16 +16,22 @@ DRAW_INTERVAL_MS = 40  # tokens are drawn in batches, never one relayout per tok
 NOTICE_MS = 8000
 
 
+def context_size(n_ctx: int, assumed: bool) -> str:
+    """A context size as the status bar shows it: a server that names none gets a guess, and it says so."""
+    return QCoreApplication.translate("ReplyController", "{n_ctx} (assumed)").format(n_ctx=n_ctx) if assumed else str(n_ctx)
+
+
 def stats_line(stats: dict) -> str:
     """A finished reply's speed and context use, for the status bar (also for a reply shown later)."""
     if not {"tokens_per_s", "ttft_ms", "prompt_tokens", "completion_tokens", "n_ctx"} <= stats.keys():
         return ""  # saved by an engine that did not measure them all
+    n_ctx = context_size(stats["n_ctx"], bool(stats.get("n_ctx_assumed")))
     if not stats["completion_tokens"]:  # stopped (or failed) before its first token: no speed, no first token to time
         return QCoreApplication.translate("ReplyController", "no token written · context {used} / {n_ctx}").format(
-            used=stats["prompt_tokens"], n_ctx=stats["n_ctx"])
+            used=stats["prompt_tokens"], n_ctx=n_ctx)
     return QCoreApplication.translate("ReplyController", "{rate} tok/s · TTFT {ttft} ms · context {used} / {n_ctx}").format(
         rate=f"{stats['tokens_per_s']:.1f}", ttft=f"{stats['ttft_ms']:.0f}",
-        used=stats['prompt_tokens'] + stats['completion_tokens'], n_ctx=stats['n_ctx'])
+        used=stats['prompt_tokens'] + stats['completion_tokens'], n_ctx=n_ctx)
 
 
 class ReplyController(QObject):
@@ -185,7 +191,8 @@ class ReplyController(QObject):
         rate = (tokens - 1) / elapsed if elapsed > 0 and tokens > 1 else 0.0
         used = (self.active.prompt.prompt_tokens if self.active.prompt else 0) + tokens
         self.statsChanged.emit(self.tr("{rate} tok/s · context {used} / {n_ctx}").format(
-            rate=f"{rate:.1f}", used=used, n_ctx=self.model_info.n_ctx))
+            rate=f"{rate:.1f}", used=used,
+            n_ctx=context_size(self.model_info.n_ctx, self.model_info.n_ctx_source == ASSUMED)))
 
     def _end(self) -> None:
         session = self.active

@@ -3,6 +3,8 @@
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar
 
+from desktop.ui.reply_controller import context_size
+
 
 class StatusLine(QObject):
     """Shows notices on the window's status bar and owns its figures label; the window places the other
@@ -26,11 +28,12 @@ class StatusLine(QObject):
         """The figures of the reply on screen ("" for none)."""
         self.stats.setText(text)
 
-    def on_model_loaded(self, n_ctx: int) -> None:
-        """An empty context of the model just loaded, unless a shown reply's own figures are up."""
+    def on_model_loaded(self, n_ctx: int, assumed: bool = False) -> None:
+        """An empty context of the model just loaded, unless a shown reply's own figures are up; `assumed`: a size
+        the server did not name, shown as such."""
         idle = self.tr("context 0 / {n_ctx}")
         if not self.stats.text() or self.stats.text().startswith(idle.split("{")[0]):
-            self.stats.setText(idle.format(n_ctx=n_ctx))
+            self.stats.setText(idle.format(n_ctx=context_size(n_ctx, assumed)))
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt override)
         if watched is self.bar and event.type() == QEvent.Type.Show and self._before_show is not None:

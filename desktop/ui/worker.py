@@ -28,6 +28,7 @@ class EngineWorker(QObject):
     budgetMeasured = Signal(int, object)  # request id, BudgetSplit, or a str saying why it cannot be measured
     jobProgress = Signal(int, object)  # request id, whatever a lab job reports as it goes
     jobDone = Signal(int, object)  # request id, the job's result
+    modelInfoChanged = Signal(object)  # ModelInfo: the engine learned its model's real context while replying
 
     def __init__(self, engine_factory):
         super().__init__()
@@ -69,6 +70,7 @@ class EngineWorker(QObject):
             return
         # an engine that reads long prompts in steps reports them (LlamaEngine.prompt_progress)
         self._engine.prompt_progress = lambda done, total: self.promptProgress.emit(request.request_id, done, total)
+        info = self._engine.info
         try:
             generate = generate_branch if isinstance(request, BranchRequest) else generate_reply
             for event in generate(self._engine, request, cancel):
@@ -79,6 +81,8 @@ class EngineWorker(QObject):
                 else:
                     self.token.emit(request.request_id, event)
         except EngineError as error:
+            if self._engine.info != info:  # a server named its context by refusing the prompt: known before the failure
+                self.modelInfoChanged.emit(self._engine.info)
             self.failed.emit(request.request_id, said(error))
         except Exception as error:
             self.failed.emit(request.request_id, f"Internal error: {error!r}")

@@ -1,11 +1,16 @@
 """A real llama-server on the bundled SmolLM2 for the remote tests (skipped, with the reason, when not built)."""
 
+import threading
+
 import pytest
 from sqlite_utils import Database
 
+from desktop.core.conversation.session import ReplySession
+from desktop.core.conversation.turns import generate_reply
 from desktop.core.engine.remote.engine import RemoteEngine
 from desktop.core.engine.remote.http import ServerAddress, open_client
 from desktop.core.engine.remote.probe import probe
+from desktop.core.engine.types import EngineError
 from desktop.core.store import Store
 from tests.remote.proxy import FaultProxy
 from tests.remote.server import BINARY, MISSING, llama_server
@@ -49,3 +54,14 @@ def store():
     s = Store(Database(memory=True))
     yield s
     s.close()
+
+
+def run_reply(engine, store: Store, request) -> ReplySession:
+    """A started turn's reply as the window makes one; a failure is saved as the worker saves it (session.fail)."""
+    session = ReplySession(store, request.message_id)
+    try:
+        for event in generate_reply(engine, request, threading.Event()):
+            session.apply(event)
+    except EngineError as error:
+        session.fail(error)
+    return session

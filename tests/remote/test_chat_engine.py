@@ -13,7 +13,7 @@ from desktop.core.engine import Engine
 from desktop.core.engine.remote.chat import BY_TEXT, TEXT_SERVER, ChatServerEngine, text_id
 from desktop.core.engine.remote.http import ServerAddress, open_client
 from desktop.core.engine.remote.probe import TEXT, probe
-from desktop.core.engine.types import EngineError, Finished, TokenEvent
+from desktop.core.engine.types import Finished, TokenEvent
 from desktop.core.notes.retrieval import Source
 from desktop.core.probability.sampling import SamplerSettings
 from desktop.core.prompt.budget import BudgetRequest, measure_budget
@@ -21,6 +21,7 @@ from desktop.core.prompt.build import ChatMessage
 from desktop.core.prompt.record import PromptRecord
 from desktop.core.store import Store
 from tests.core.test_engine_protocol import MEMBERS, shape
+from tests.remote.conftest import run_reply
 from tests.remote.proxy import Fault
 from tests.remote.test_remote_engine import LONG_REPLY, stop_after_five
 
@@ -63,12 +64,7 @@ def collect(events):
 def reply(engine, store: Store, text: str = "Name three fruits.", settings: SamplerSettings = GREEDY):
     conversation = store.create_conversation()
     request = start_turn(store, conversation.id, text, settings, engine.info.name, engine=engine.describe())
-    session = ReplySession(store, request.message_id)
-    try:
-        for event in generate_reply(engine, request, threading.Event()):
-            session.apply(event)
-    except EngineError as error:
-        session.fail(error)
+    run_reply(engine, store, request)
     return store.get_message(request.message_id)
 
 

@@ -5,14 +5,13 @@ import time
 
 import pytest
 
-from desktop.core.conversation.session import ReplySession
-from desktop.core.conversation.turns import generate_reply, start_turn
+from desktop.core.conversation.turns import start_turn
 from desktop.core.engine.remote.http import AuthError, RemoteError, ServerAddress, open_client
 from desktop.core.engine.remote.probe import probe
 from desktop.core.engine.types import EngineError, Finished, TokenEvent
 from desktop.core.probability.sampling import SamplerSettings
 from desktop.core.store import Store
-from tests.remote.conftest import connect
+from tests.remote.conftest import connect, run_reply
 from tests.remote.proxy import Fault
 from tests.remote.server import free_port
 from tests.remote.test_remote_engine import MESSAGES
@@ -38,12 +37,7 @@ def reply_through(engine, store: Store, text: str = "Tell me about the sea."):
     """A reply as the window makes one; a failure is saved like the worker does (session.fail)."""
     conversation = store.create_conversation()
     request = start_turn(store, conversation.id, text, LONG, engine.info.name)
-    session = ReplySession(store, request.message_id)
-    try:
-        for event in generate_reply(engine, request, threading.Event()):
-            session.apply(event)
-    except EngineError as error:
-        session.fail(error)
+    run_reply(engine, store, request)
     return store.get_message(request.message_id), store.load_trace(request.message_id)
 
 

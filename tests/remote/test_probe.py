@@ -13,13 +13,14 @@ from desktop.core.probability.sampling import SamplerSettings
 from desktop.core.engine.remote.http import RemoteError, ServerAddress, check_url, open_client, plain_http_warning
 from desktop.core.engine.remote.probe import NONE, TEXT, ServerProfile, probe
 from desktop.core.engine.remote.servers import KeyStore
+from desktop.core.engine.types import ASSUMED, DEFAULT_CONTEXT, KNOWN
 
 
-def fake_openai(logprobs: dict | None, owner: str | None = None):
+def fake_openai(logprobs: dict | None, owner: str | None = None, native: dict | None = None):
     """/v1/models and a one-token chat completion whose logprobs are `logprobs` (None: `logprobs: null`).
 
     `owner`: the models' owned_by (vLLM says "vllm"; None: Ollama's shape). The streamed requests' bodies are
-    kept in the server's `bodies`.
+    kept in the server's `bodies`. `native`: the server's own API, path -> JSON answered to a GET.
     """
     model = {"id": "llama3.2:1b", "object": "model"} | ({"owned_by": owner} if owner else {})
 
@@ -38,6 +39,8 @@ def fake_openai(logprobs: dict | None, owner: str | None = None):
         def do_GET(self):
             if self.path == "/v1/models":
                 self._json(200, {"object": "list", "data": [model]})
+            elif self.path in (native or {}):
+                self._json(200, native[self.path])
             else:
                 self._json(404, {"error": "not found"})
 
@@ -72,8 +75,10 @@ def fake_openai(logprobs: dict | None, owner: str | None = None):
 
 @pytest.mark.parametrize(("logprobs", "kind", "top", "line"), [
     ({"content": [{"token": "Hi", "logprob": -0.1, "top_logprobs": [{"token": "Hi", "logprob": -0.1}] * 20}]},
-     TEXT, 20, "Probabilities: top 20, no token ids; no branching: the server does not report its chat template"),
-    (None, NONE, 0, "No probabilities: the probability view stays empty for this server's replies"),
+     TEXT, 20, "Probabilities: top 20, no token ids; no branching: the server does not report its chat template"
+               " · context not reported: 4,096 tokens assumed until the server refuses a longer prompt"),
+    (None, NONE, 0, "No probabilities: the probability view stays empty for this server's replies"
+                    " · context not reported: 4,096 tokens assumed until the server refuses a longer prompt"),
 ])
 def test_a_server_without_ids_is_described_honestly(logprobs, kind, top, line):
     server = fake_openai(logprobs)
@@ -191,8 +196,33 @@ def test_inkling_ask_through_a_server_that_ignores_samplers_says_so_and_records_
 
 def test_branching_by_text_is_promised_only_where_the_server_reports_its_chat_template():
     """ChatServerEngine continues by text only with the server's template; the line says the same."""
-    reported = ServerProfile(kind="openai-compatible", models=("m",), n_ctx=None, probabilities=TEXT, top_k=20,
+    reported = ServerProfile(kind="openai-compatible", models=("m",), n_ctx=8192, probabilities=TEXT, top_k=20,
                              chat_template="{{ messages }}")
-    assert reported.capability_line == "Probabilities: top 20, no token ids: branching by text (may re-tokenize)"
+    assert reported.capability_line == ("Probabilities: top 20, no token ids: branching by text (may re-tokenize) · "
+                                        "context 8,192 tokens")
     unreported = ServerProfile(kind="openai-compatible", models=("m",), n_ctx=None, probabilities=TEXT, top_k=20)
     assert "no branching" in unreported.capability_line
+
+
+LOADED = {"id": "llama3.2:1b", "object": "model", "state": "loaded", "max_context_length": 131072}
+
+
+@pytest.mark.parametrize(("native", "n_ctx"), [
+    ({"/api/v0/models": {"data": [LOADED | {"loaded_context_length": 8192}]}}, 8192),  # LM Studio, as loaded
+    ({"/api/ps": {"models": [{"name": "llama3.2:1b", "model": "llama3.2:1b", "context_length": 2048}]}}, 2048),  # Ollama
+    # the model's maximum is not the context it runs with (LM Studio loads it smaller): still assumed, and said so
+    ({"/api/v0/models": {"data": [LOADED]}}, None),
+])
+def test_the_context_a_servers_own_api_names_for_the_loaded_model_is_read(native, n_ctx):
+    server = fake_openai(None, native=native)
+    try:
+        engine = connect(RemoteTarget(ServerAddress(f"http://127.0.0.1:{server.server_address[1]}"), "box"))
+        try:
+            assert engine.profile.n_ctx == n_ctx
+            assert (engine.info.n_ctx, engine.info.n_ctx_source) == ((n_ctx, KNOWN) if n_ctx else (DEFAULT_CONTEXT, ASSUMED))
+            assert engine.profile.capability_line.endswith(f"context {n_ctx:,} tokens" if n_ctx else "a longer prompt")
+        finally:
+            engine.close()
+    finally:
+        server.shutdown()
+        server.server_close()

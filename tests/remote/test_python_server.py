@@ -26,7 +26,8 @@ from tests.remote.test_chat_engine import GREEDY, MESSAGES, collect, reply
 from tests.remote.test_remote_engine import LONG_REPLY, stop_after_five
 
 # (before: "branching by text", which every reply then refused: the server reports no chat template)
-LINE = "Probabilities: top 20, no token ids; no branching: the server does not report its chat template"
+LINE = ("Probabilities: top 20, no token ids; no branching: the server does not report its chat template · "
+        "context not reported: 4,096 tokens assumed until the server refuses a longer prompt")
 SHORT = dataclasses.replace(GREEDY, max_tokens=6)
 # A greedy reply the server's default repeat penalty (1.1) changes: with it off the word comes again and again.
 REPEAT = [{"role": "user", "content": "Write the word apple five times."}]

@@ -83,3 +83,12 @@ def test_a_reply_stopped_before_its_first_token_shows_no_speed_and_no_time_to_it
     assert stats_line(stats) == "no token written · context 29 / 2048"
     assert stats_line({**stats, "completion_tokens": 5, "tokens_per_s": 40.0, "ttft_ms": 90.0}) == \
         "40.0 tok/s · TTFT 90 ms · context 34 / 2048"
+
+
+def test_a_context_the_server_did_not_name_is_shown_as_assumed():
+    """A server that names no context is given 4096 by guess: the status bar says so (before: "context 34 / 4096")."""
+    from desktop.ui.reply_controller import stats_line
+
+    stats = {"tokens_per_s": 40.0, "ttft_ms": 90.0, "prompt_tokens": 29, "completion_tokens": 5, "n_ctx": 4096}
+    assert stats_line({**stats, "n_ctx_assumed": True}) == "40.0 tok/s · TTFT 90 ms · context 34 / 4096 (assumed)"
+    assert stats_line(stats) == "40.0 tok/s · TTFT 90 ms · context 34 / 4096"

@@ -10,6 +10,9 @@ from desktop.core.errors import InklingError
 from desktop.core.probability.trace import TokenRecord
 
 DEFAULT_CONTEXT = 4096
+# Where a model's context size comes from: the model file or the server says it (KNOWN); a server that names none
+# is assumed to hold DEFAULT_CONTEXT (ASSUMED, shown as such); a server's refusal of a longer prompt named it (LEARNED).
+KNOWN, ASSUMED, LEARNED = "known", "assumed", "learned"
 
 
 class EngineError(InklingError):
@@ -71,6 +74,7 @@ class ModelInfo:
     runtime: LoadReport | None = None  # what llama.cpp used (in-process only)
     engine: dict | None = None  # a remote engine's description, kept with each reply it writes (EngineJson)
     ignored_samplers: tuple[str, ...] = ()  # samplers the engine does not take (a server's API lacks them)
+    n_ctx_source: str = KNOWN  # KNOWN | ASSUMED | LEARNED: how n_ctx is known
 
     @property
     def mode(self) -> str:
@@ -110,6 +114,7 @@ class GenerationStats:
     n_ctx: int
     textless_tokens: int = 0  # tokens a server sent with neither text nor bytes: characters it left out
     held_back_at: int | None = None  # first token a server sent for a whole character, the tokens before it unsent
+    n_ctx_assumed: bool = False  # a server that names no context: n_ctx is DEFAULT_CONTEXT, a guess
 
     def to_dict(self) -> dict:
         return {
@@ -120,7 +125,8 @@ class GenerationStats:
             "seed": self.seed,
             "n_ctx": self.n_ctx,
         } | ({"textless_tokens": self.textless_tokens} if self.textless_tokens else {}) \
-          | ({"held_back_at": self.held_back_at} if self.held_back_at is not None else {})
+          | ({"held_back_at": self.held_back_at} if self.held_back_at is not None else {}) \
+          | ({"n_ctx_assumed": True} if self.n_ctx_assumed else {})
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from desktop.core.engine.types import PromptTooLongError
+from desktop.core.engine.types import ASSUMED, PromptTooLongError
 from desktop.core.prompt.build import ChatMessage, build_prompt, reply_reserve
 from desktop.core.prompt.record import PromptRecord, record_prompt
 from desktop.core.text import one_line
@@ -35,6 +35,7 @@ class BudgetSplit:
     too_long: str = ""  # set when even the newest message and the system prompt do not fit
     framing: int = 0  # the chat template's tokens around the message being typed and the reply's header
     estimated: bool = False  # counted at about 4 bytes a token: a server without a tokenizer endpoint
+    context_assumed: bool = False  # n_ctx is a guess: the server names no context (until it refuses a longer prompt)
 
     @property
     def used(self) -> int:
@@ -54,10 +55,12 @@ def measure_budget(fmt, n_ctx: int, request: BudgetRequest) -> BudgetSplit:
     reserve = reply_reserve(request.max_tokens, n_ctx)
     budget = n_ctx - reserve
     history = [*request.history, ChatMessage("user", request.typed)]
+    assumed = getattr(getattr(fmt, "info", None), "n_ctx_source", None) == ASSUMED  # a server that names no context
     try:
         built = build_prompt(fmt, request.system_prompt, history, budget)
     except PromptTooLongError as error:
-        return BudgetSplit(n_ctx, reserve, 0, 0, 0, 0, len(history) - 1, _turns(history[:-1]), error.args[0])  # Words
+        return BudgetSplit(n_ctx, reserve, 0, 0, 0, 0, len(history) - 1, _turns(history[:-1]), error.args[0],  # Words
+                           context_assumed=assumed)
     record = record_prompt(fmt, built, request.typed, n_ctx, reserve)
     counts = record.counts()
     typed = typed_tokens(record, request.typed)
@@ -67,6 +70,7 @@ def measure_budget(fmt, n_ctx: int, request: BudgetRequest) -> BudgetSplit:
         n_ctx, reserve, counts["system"], notes, counts["history"], typed,
         built.dropped_messages, _turns(dropped), framing=counts["message"] - typed,
         estimated=not getattr(fmt, "counts_exactly", True),  # ChatServerEngine without /tokenize
+        context_assumed=assumed,
     )
 
 

@@ -13,13 +13,12 @@ import httpx
 
 from desktop.core.engine.remote.engine import RemoteEngine, drawn_probability, entropy_lower_bound, stream_stats
 from desktop.core.engine.remote.http import (
-    RemoteError, ServerAddress, describe_transport_error, json_events, open_stream, unfinished_stream,
+    ContextExceeded, RemoteError, ServerAddress, context_refusal, describe_transport_error, json_events, open_stream,
+    unfinished_stream,
 )
 from desktop.core.engine.remote.probe import NONE, ServerProfile
 from desktop.core.engine.template import ChatTemplate
-from desktop.core.engine.types import (
-    DEFAULT_CONTEXT, Capabilities, EngineError, Finished, ModelInfo, TokenEvent,
-)
+from desktop.core.engine.types import ASSUMED, KNOWN, LEARNED, Capabilities, EngineError, Finished, ModelInfo, TokenEvent
 from desktop.core.probability.sampling import SamplerSettings
 from desktop.core.probability.trace import TokenRecord, TopToken, piece_text
 from desktop.core.words import translate
@@ -60,13 +59,13 @@ class ChatServerEngine:
             if profile.chat_template else None
         self._tokenize_path: str | None = None
         self.counts_exactly = any(self._count("Hi", path) is not None for path in TOKENIZE_PATHS)
-        n_ctx = profile.n_ctx or DEFAULT_CONTEXT
+        n_ctx, source = profile.context_of(model)  # a server that names none: DEFAULT_CONTEXT, marked assumed
         entropy = "none" if profile.probabilities == NONE else f"estimated from the top {self.top_k}"
         described = {"kind": profile.kind, "server": self.label, "model": model, "entropy": entropy,
                      "token_ids": False, "branching": self.branching}
         self.info = ModelInfo(path=Path(model), name=model, n_ctx=n_ctx, n_ctx_train=n_ctx, n_vocab=0,
                               chat_template=profile.chat_template or "(the server's own chat template)", engine=described,
-                              ignored_samplers=profile.ignored_samplers)
+                              ignored_samplers=profile.ignored_samplers, n_ctx_source=source)
 
     @property
     def top_k(self) -> int:
@@ -185,16 +184,50 @@ class ChatServerEngine:
                         finish = choice.get("finish_reason") or finish
                     if cancel.is_set():
                         break
+        except ContextExceeded as refused:
+            raise self._learn(refused, prompt_tokens) from None
         except httpx.HTTPError as error:
             if not cancel.is_set():
                 raise RemoteError(describe_transport_error(error, self.address.url)) from None
         if cancel.is_set():
             finish = "cancelled"
         elif finish is None:
-            raise unfinished_stream(self.address.url)
+            refused = self._why_nothing(path, body) if count == 0 and self.info.n_ctx_source != KNOWN else None
+            raise self._learn(refused, prompt_tokens) if refused is not None else unfinished_stream(self.address.url)
         stats = dataclasses.replace(stream_stats(int(usage.get("prompt_tokens") or prompt_tokens), count, started,
-                                                 first_at, seed, self.info.n_ctx), textless_tokens=textless)
+                                                 first_at, seed, self.info.n_ctx), textless_tokens=textless,
+                                    n_ctx_assumed=self.info.n_ctx_source == ASSUMED)
         yield Finished(finish if finish in ("length", "cancelled") else "stop", stats)
+
+    def _why_nothing(self, path: str, body: dict) -> ContextExceeded | None:
+        """Why a stream ended before its first token, when the server named no context: its refusal of the prompt.
+
+        llama-cpp-python's server starts the stream (200) before it reads the prompt, so a prompt longer than its
+        context ends the stream with no word said; asked again without streaming, it answers 400 and names its
+        context. It refuses before reading the prompt, so the question costs a tokenization; where the prompt fits
+        (the stream failed for another reason) it costs reading the prompt and one token.
+        """
+        once = {k: v for k, v in body.items() if k not in ("stream", "stream_options", "logprobs", "top_logprobs")}
+        try:
+            response = self._client.post(path, json={**once, "stream": False, "max_tokens": 1})
+            error = response.json().get("error") if response.status_code >= 400 else None
+        except (httpx.HTTPError, ValueError, AttributeError):
+            return None
+        return context_refusal(error, self.address.url)
+
+    def _learn(self, refused: ContextExceeded, prompt_tokens: int) -> ContextExceeded:
+        """Keep the context the server named for this model (the budget and the trimming use it from now on) and say
+        so; the profile carries it, so whoever keeps the server's entry keeps it too (servers.remember_context)."""
+        model = self.info.name
+        self.profile = self.profile.with_learned({model: refused.n_ctx})
+        self.info = dataclasses.replace(self.info, n_ctx=refused.n_ctx, n_ctx_train=refused.n_ctx, n_ctx_source=LEARNED)
+        tokens = refused.prompt_tokens or prompt_tokens
+        return ContextExceeded(translate(
+            "core", "{url} refused the prompt: {model} there holds {n_ctx} tokens of context, and the prompt was about "
+                    "{tokens}. Inkling uses {n_ctx} for it from now on: send again (or Regenerate) and the oldest turns "
+                    "are left out to fit. Nothing written is lost.").format(
+            url=self.address.url, model=model, n_ctx=f"{refused.n_ctx:,}", tokens=f"{tokens:,}"),
+            refused.n_ctx, refused.prompt_tokens)
 
     def _sampling(self, settings: SamplerSettings, seed: int, budget: int) -> dict:
         """OpenAI's samplers always; top_k, min_p and the repeat penalty when set (OpenAI itself refuses them, and a

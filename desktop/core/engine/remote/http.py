@@ -2,6 +2,7 @@
 
 import ipaddress
 import json
+import re
 import socket
 import ssl
 import threading
@@ -36,6 +37,40 @@ def unfinished_stream(url: str) -> RemoteError:
 
 class AuthError(RemoteError):
     """The server refused the API key (401/403)."""
+
+
+class ContextExceeded(RemoteError):
+    """The server refused a prompt longer than its context, and named the context (`n_ctx`)."""
+
+    def __init__(self, message: str, n_ctx: int, prompt_tokens: int | None = None):
+        super().__init__(message)
+        self.n_ctx = n_ctx
+        self.prompt_tokens = prompt_tokens  # the prompt as the server counted it, when it said
+
+
+# How servers name their context when a prompt does not fit: llama-cpp-python's server and vLLM (OpenAI's words,
+# "maximum context length is N tokens"), llama-cpp-python's own ValueError ("exceed context window of N"),
+# llama-server ("exceeds the available context size (N tokens)", also as the error's n_ctx field).
+CONTEXT_NAMED = (re.compile(r"maximum context length is (\d+) tokens"), re.compile(r"exceed context window of (\d+)"),
+                 re.compile(r"available context size \((\d+) tokens\)"))
+# ... and the prompt's own size: "(830 in the messages", "(800 in your prompt", "request (830 tokens)", "Requested tokens (830)"
+PROMPT_NAMED = (re.compile(r"\((\d+) in (?:the messages|your prompt)"), re.compile(r"request \((\d+) tokens\)"),
+                re.compile(r"Requested tokens \((\d+)\)"))
+
+
+def context_refusal(error, url: str) -> ContextExceeded | None:
+    """A server's error object (or message) that says the prompt exceeds its context, as a ContextExceeded."""
+    message = error.get("message") if isinstance(error, dict) else error
+    message = message if isinstance(message, str) else ""
+    n_ctx = error.get("n_ctx") if isinstance(error, dict) and isinstance(error.get("n_ctx"), int) else None
+    n_ctx = n_ctx or next((int(m.group(1)) for m in (p.search(message) for p in CONTEXT_NAMED) if m), None)
+    if not n_ctx:
+        return None
+    prompt = error.get("n_prompt_tokens") if isinstance(error, dict) else None
+    prompt = prompt if isinstance(prompt, int) else next(
+        (int(m.group(1)) for m in (p.search(message) for p in PROMPT_NAMED) if m), None)
+    return ContextExceeded(translate("core", "{url} refused the prompt: its context holds {n_ctx} tokens.").format(
+        url=url, n_ctx=f"{n_ctx:,}"), n_ctx, prompt)
 
 
 def check_url(url: str) -> str:
@@ -192,7 +227,12 @@ def describe_transport_error(error: httpx.HTTPError, url: str) -> str:
 def status_error(response: httpx.Response, url: str) -> RemoteError:
     """A non-2xx answer in words, with the server's own short message when it sent one."""
     code = response.status_code
-    detail = _server_message(response)
+    error = _server_error(response)
+    refused = context_refusal(error, url) if code in (400, 413, 422) else None
+    if refused is not None:
+        return refused
+    message = error.get("message") if isinstance(error, dict) else error if isinstance(error, str) else None
+    detail = f": {str(message)[:200]}" if message else ""
     if code in (401, 403):
         if "authorization" not in response.request.headers:  # no key was sent: it wants one
             return AuthError(translate("core", "{url} asks for an API key (HTTP {code}){detail}: enter the server's "
@@ -207,15 +247,14 @@ def status_error(response: httpx.Response, url: str) -> RemoteError:
     return RemoteError(translate("core", "{url} answered HTTP {code}{detail}.").format(url=url, code=code, detail=detail))
 
 
-def _server_message(response: httpx.Response) -> str:
+def _server_error(response: httpx.Response) -> dict | str | None:
+    """The body's "error" (an object or a string), when the server sent one."""
     try:
         response.read()
         body = response.json()
     except (ValueError, httpx.HTTPError):
-        return ""
-    error = body.get("error") if isinstance(body, dict) else None
-    message = error.get("message") if isinstance(error, dict) else error if isinstance(error, str) else None
-    return f": {str(message)[:200]}" if message else ""
+        return None
+    return body.get("error") if isinstance(body, dict) else None
 
 
 def retry_after(response: httpx.Response) -> float | None:

@@ -1,12 +1,13 @@
 """What a server is and what it can do, asked once per server and kept in a small record the UI reads."""
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import httpx
 
 from desktop.core.engine.remote.http import (
     RemoteError, ServerAddress, plain_http_warning, request_json, status_error,
 )
+from desktop.core.engine.types import ASSUMED, DEFAULT_CONTEXT, KNOWN, LEARNED
 from desktop.core.probability.sampling import EXTRA_SAMPLERS
 from desktop.core.words import translate
 
@@ -38,6 +39,22 @@ class ServerProfile:
     ignored_samplers: tuple[str, ...] = ()  # samplers its API does not take (EXTRA_SAMPLERS' names): never sent
     # samplers the server turns on when a request leaves them out (its published defaults): always sent, off included
     on_by_default: tuple[str, ...] = ()
+    # (model, context) a server that names no context (llama-cpp-python's) named when it refused a longer prompt
+    learned_contexts: tuple[tuple[str, int], ...] = ()
+
+    def context_of(self, model: str) -> tuple[int, str]:
+        """The context a request to `model` may fill, and how it is known (KNOWN, LEARNED, or ASSUMED: a guess).
+
+        A refusal wins over what the server reports: it is what the server did with a real request."""
+        learned = dict(self.learned_contexts).get(model)
+        if learned:
+            return learned, LEARNED
+        return (self.n_ctx, KNOWN) if self.n_ctx else (DEFAULT_CONTEXT, ASSUMED)
+
+    def with_learned(self, contexts) -> "ServerProfile":
+        """This profile with contexts learned from refusals (pairs or a dict), the newest per model winning."""
+        merged = dict(self.learned_contexts) | dict(contexts)
+        return replace(self, learned_contexts=tuple(sorted(merged.items())))
 
     @property
     def capability_line(self) -> str:
@@ -53,13 +70,18 @@ class ServerProfile:
         else:
             line = translate("core", "No probabilities: the probability view stays empty for this server's replies")
         line = line.format(k=self.top_k)
-        if not self.n_ctx:
-            return line
-        return translate("core", "{line} · context {n_ctx} tokens").format(line=line, n_ctx=f"{self.n_ctx:,}")
+        n_ctx, source = self.context_of(self.models[0]) if self.models else (self.n_ctx or DEFAULT_CONTEXT, ASSUMED)
+        if source == LEARNED:
+            return translate("core", "{line} · context {n_ctx} tokens (named by the server when it refused a longer "
+                                     "prompt)").format(line=line, n_ctx=f"{n_ctx:,}")
+        if source == ASSUMED:
+            return translate("core", "{line} · context not reported: {n_ctx} tokens assumed until the server refuses "
+                                     "a longer prompt").format(line=line, n_ctx=f"{n_ctx:,}")
+        return translate("core", "{line} · context {n_ctx} tokens").format(line=line, n_ctx=f"{n_ctx:,}")
 
     def to_dict(self) -> dict:
         return {**asdict(self), "models": list(self.models), "ignored_samplers": list(self.ignored_samplers),
-                "on_by_default": list(self.on_by_default)}
+                "on_by_default": list(self.on_by_default), "learned_contexts": dict(self.learned_contexts)}
 
     @classmethod
     def from_dict(cls, values: dict) -> "ServerProfile":
@@ -67,6 +89,10 @@ class ServerProfile:
         values["models"] = tuple(values.get("models") or ())
         values["ignored_samplers"] = tuple(values.get("ignored_samplers") or ())
         values["on_by_default"] = tuple(values.get("on_by_default") or ())
+        learned = values.get("learned_contexts")
+        values["learned_contexts"] = tuple(sorted(
+            (str(model), n_ctx) for model, n_ctx in (learned.items() if isinstance(learned, dict) else ())
+            if isinstance(n_ctx, int) and n_ctx > 0))
         return cls(**{k: v for k, v in values.items() if k in cls.__dataclass_fields__})
 
 
@@ -97,7 +123,8 @@ def probe(client: httpx.Client, address: ServerAddress) -> ServerProfile:
     else:
         ignored = tuple(name for name in EXTRA_SAMPLERS if name not in published)
         on_by_default = tuple(name for name, value in published.items() if value not in (None, EXTRA_SAMPLERS[name]))
-    return ServerProfile(kind="openai-compatible", models=models, n_ctx=_model_context(listed),
+    n_ctx = _model_context(listed) or _native_context(client, models[0])
+    return ServerProfile(kind="openai-compatible", models=models, n_ctx=n_ctx,
                          probabilities=probabilities, top_k=top_k, warning=warning, ignored_samplers=ignored,
                          on_by_default=on_by_default)
 
@@ -145,6 +172,28 @@ def _model_context(listed: dict) -> int | None:
         if isinstance(model, dict) and isinstance(model.get("max_model_len"), int):
             return model["max_model_len"]
     return _model_meta(listed, "n_ctx_train")
+
+
+def _native_context(client: httpx.Client, model: str) -> int | None:
+    """The context a server's own API names for the model as loaded: LM Studio's /api/v0/models
+    (loaded_context_length) or Ollama's /api/ps (context_length, only while the model is loaded).
+
+    Never the model's maximum (LM Studio's max_context_length, Ollama's /api/show): both load a model with a smaller
+    context by default, and a context taken too large is the one that fails (the server refuses or cuts the prompt).
+    """
+    for path, listing, name, key in (("/api/v0/models", "data", "id", "loaded_context_length"),
+                                     ("/api/ps", "models", "model", "context_length")):
+        try:
+            response = client.get(path)
+            body = response.json() if response.status_code == 200 else None
+        except (httpx.HTTPError, ValueError):
+            continue
+        entries = body.get(listing) if isinstance(body, dict) else None
+        for entry in entries if isinstance(entries, list) else ():
+            if isinstance(entry, dict) and model in (entry.get(name), entry.get("name")) \
+                    and isinstance(entry.get(key), int) and entry[key] > 0:
+                return entry[key]
+    return None
 
 
 def _model_meta(listed: dict, key: str) -> int | None:

@@ -9,6 +9,8 @@ from desktop.core.engine.remote.http import (
     RemoteError, ServerAddress, check_url, fetch_certificate, fingerprint, open_client, same_fingerprint,
 )
 from desktop.core.engine.remote.probe import ServerProfile, probe
+from desktop.core.engine.remote.target import RemoteTarget
+from desktop.core.engine.types import LEARNED, ModelInfo
 from desktop.core.secrets import SecretStore
 from desktop.core.words import translate
 
@@ -91,6 +93,31 @@ def address_of(entry: ServerEntry, keys: KeyStore) -> ServerAddress:
     return ServerAddress(entry.url, api_key(entry, keys), pinned_certificate=entry.certificate)
 
 
+def target_of(entry: ServerEntry, keys: KeyStore, model: str | None = None) -> RemoteTarget:
+    """The entry's server model to open, with the contexts the server named before (they outlive a restart)."""
+    profile = entry.server_profile
+    return RemoteTarget(address_of(entry, keys), entry.name, model,
+                        profile.learned_contexts if profile is not None else ())
+
+
+def remember_context(store, info: ModelInfo) -> bool:
+    """Keep a context a server's model named by refusing a longer prompt with the server's entry; True if it changed.
+
+    `info`: the engine's ModelInfo after the reply (its engine description names the server).
+    """
+    server = (info.engine or {}).get("server")
+    if info.n_ctx_source != LEARNED or not server:
+        return False
+    entries = load_entries(store)
+    entry = next((e for e in entries if e.name == server), None)
+    profile = entry.server_profile if entry is not None else None
+    if profile is None or dict(profile.learned_contexts).get(info.name) == info.n_ctx:
+        return False
+    kept = replace(entry, profile=profile.with_learned({info.name: info.n_ctx}).to_dict())
+    save_entries(store, [kept if e.name == server else e for e in entries])
+    return True
+
+
 def trust_certificate(entry: ServerEntry, given_fingerprint: str) -> ServerEntry:
     """Pin the certificate the server shows now, if its SHA-256 fingerprint is the one the user checked."""
     pem = fetch_certificate(entry.url)
@@ -107,9 +134,11 @@ def probe_entry(entry: ServerEntry, keys: KeyStore) -> ServerEntry:
 
 
 def probe_with(entry: ServerEntry, address: ServerAddress) -> ServerEntry:
-    """The same with a key not stored yet (the Add server dialog probes before OK)."""
+    """The same with a key not stored yet (the Add server dialog probes before OK); contexts learned before stay."""
     with open_client(address) as client:
         profile = probe(client, address)
+    if entry.server_profile is not None:
+        profile = profile.with_learned(entry.server_profile.learned_contexts)
     return replace(entry, profile=profile.to_dict())
 
 

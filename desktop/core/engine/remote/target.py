@@ -15,16 +15,18 @@ class RemoteTarget:
     address: ServerAddress
     label: str  # the name the user gave the server
     model: str | None = None  # None: the server's first model
+    learned_contexts: tuple[tuple[str, int], ...] = ()  # the contexts its entry keeps (ServerProfile.learned_contexts)
 
 
 def connect(target: RemoteTarget) -> RemoteEngine | ChatServerEngine:
     """Probe the server now (what it serves may have changed since it was added) and open the engine that fits.
 
     llama-server's own endpoints keep every token exact (ids); any other OpenAI-compatible server is
-    driven through /v1/chat/completions and known by its token texts.
+    driven through /v1/chat/completions and known by its token texts. Contexts the server named when it refused
+    a longer prompt (kept with its entry) still hold: the probe cannot ask for them.
     """
     with open_client(target.address) as client:
-        profile = probe(client, target.address)
+        profile = probe(client, target.address).with_learned(target.learned_contexts)
     if profile.kind == "llama-server" and profile.probabilities == IDS:
         return RemoteEngine(target.address, profile, target.model, label=target.label)
     return ChatServerEngine(target.address, profile, target.model, label=target.label)
