@@ -3,7 +3,7 @@
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
-    QCheckBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QHBoxLayout, QLabel, QLineEdit,
+    QCheckBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
     QPlainTextEdit, QProgressBar, QPushButton, QSpinBox, QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
     QWidget,
 )
@@ -78,9 +78,8 @@ class NotesPanel(QWidget):
         self.tree = QTreeWidget()
         self.tree.setObjectName("notesList")
         self.tree.setHeaderLabels([self.tr("Title"), self.tr("Status"), self.tr("Chunks"), self.tr("Last indexed")])
-        self.tree.setColumnWidth(0, 170)
-        self.tree.setColumnWidth(1, 170)
-        self.tree.setColumnWidth(2, 50)
+        self.tree.header().setStretchLastSection(False)
+        self._fit_columns(stretch=0)
         self.tree.itemActivated.connect(self._item_chosen)
         self.tree.itemClicked.connect(self._item_chosen)
 
@@ -169,6 +168,7 @@ class NotesPanel(QWidget):
         selected = self._selected_key()
         self.tree.clear()
         self.tree.setHeaderLabels([self.tr("Title"), self.tr("Status"), self.tr("Chunks"), self.tr("Last indexed")])
+        self._fit_columns(stretch=0)
         folder_items = {}
         for folder in folders:
             members = [n for n in notes if n.folder_id == folder.id]
@@ -194,6 +194,7 @@ class NotesPanel(QWidget):
     def show_results(self, sources: list[Source]) -> None:
         self.tree.clear()
         self.tree.setHeaderLabels([self.tr("Title"), self.tr("Score"), self.tr("Chunk"), self.tr("Snippet")])
+        self._fit_columns(stretch=3)
         for source in sources:
             item = QTreeWidgetItem([source.title, f"{source.score:.2f}", str(source.chunk + 1), source.snippet])
             item.setData(0, NOTE_ROLE, ("hit", (source.note_id, source.chunk)))
@@ -201,6 +202,16 @@ class NotesPanel(QWidget):
             self.tree.addTopLevelItem(item)
         if not sources:
             self.tree.addTopLevelItem(QTreeWidgetItem([self.tr("No matching notes")]))
+
+    def _fit_columns(self, stretch: int) -> None:
+        """The dock is narrow: one column takes the room left (cut with …), the others fit their contents."""
+        header = self.tree.header()
+        for column in range(self.tree.columnCount()):
+            mode = QHeaderView.ResizeMode.Stretch if column == stretch else QHeaderView.ResizeMode.ResizeToContents
+            header.setSectionResizeMode(column, mode)
+        if stretch != 0:  # a result's title: room for a short one, the snippet takes the rest
+            header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(0, 110)
 
     def _selected_key(self):
         item = self.tree.currentItem()

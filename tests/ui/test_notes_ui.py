@@ -179,3 +179,27 @@ def _anchors(browser) -> list[str]:
             iterator += 1
         block = block.next()
     return found
+
+
+@pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")  # offscreen, a shown widget
+def test_the_notes_list_and_results_fit_a_narrow_dock(qtbot):
+    # (before: fixed column widths of 170 + 170 + 50 px and more: the list scrolled sideways in the ~360 px dock and
+    # cut the chunk count; a search's snippets ran off to the right)
+    from desktop.core.notes import Note, Source
+    from desktop.ui.notes_panel import NotesPanel
+
+    panel = NotesPanel(4, 0.25)
+    qtbot.addWidget(panel)
+    panel.resize(360, 600)
+    panel.show()
+    qtbot.waitExposed(panel)
+    notes = [Note(i, f"trip note {i}.md", f"/home/me/notes/trip note {i}.md", None, None, 10, 1, "indexed", None, None, 3,
+                  "2026-12-01T10:20:30", "2026-12-01", "2026-12-01") for i in (1, 2)]
+    panel.set_notes(notes, [])
+    qtbot.waitUntil(lambda: panel.tree.viewport().width() > 0)
+    assert panel.tree.horizontalScrollBar().maximum() == 0
+    panel.search.setText("trip")
+    panel.show_results([Source(1, "trip note 1.md", None, 0, 0.8, "My trip to Kyoto is on 12 March; I stay at the "
+                               "Gion inn near the river, a long snippet that goes on and on.", "")])
+    qtbot.wait(10)
+    assert panel.tree.horizontalScrollBar().maximum() == 0
