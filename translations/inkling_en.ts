@@ -12,7 +12,7 @@
     </message>
 </context>
 <context>
-    <name>ConversationFiles</name>
+    <name>ImportController</name>
     <message numerus="yes">
         <source>Imported %n conversation(s) from {name}.</source>
         <translation>

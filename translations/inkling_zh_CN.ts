@@ -365,16 +365,6 @@ Compare it with the one on the server (openssl x509 -noout -fingerprint -sha256 
         <translation>Inkling 导出文件 (*.json *.zip);;所有文件 (*)</translation>
     </message>
     <message>
-        <source>Cannot import</source>
-        <translation>无法导入</translation>
-    </message>
-    <message numerus="yes">
-        <source>Imported %n conversation(s) from {name}.</source>
-        <translation>
-            <numerusform>已从 {name} 导入 %n 个对话。</numerusform>
-        </translation>
-    </message>
-    <message>
         <source>Restore from backup</source>
         <translation>从备份恢复</translation>
     </message>
@@ -667,6 +657,35 @@ Compare it with the one on the server (openssl x509 -noout -fingerprint -sha256 
     <message>
         <source>About Inkling</source>
         <translation>关于 Inkling</translation>
+    </message>
+</context>
+<context>
+    <name>ImportController</name>
+    <message>
+        <source>Cancel import</source>
+        <translation>取消导入</translation>
+    </message>
+    <message>
+        <source>An import is already running: wait for it, or cancel it.</source>
+        <translation>已有一个导入正在进行：请等它完成，或取消它。</translation>
+    </message>
+    <message>
+        <source>Importing {name}…</source>
+        <translation>正在导入 {name}…</translation>
+    </message>
+    <message>
+        <source>Import cancelled: nothing was added.</source>
+        <translation>导入已取消：没有添加任何内容。</translation>
+    </message>
+    <message>
+        <source>Cannot import</source>
+        <translation>无法导入</translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported %n conversation(s) from {name}.</source>
+        <translation>
+            <numerusform>已从 {name} 导入 %n 个对话。</numerusform>
+        </translation>
     </message>
 </context>
 <context>

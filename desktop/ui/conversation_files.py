@@ -8,10 +8,11 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu
 
 from desktop.core.backups import backup_database
-from desktop.core.conversation.transfer import TransferError, export_text, import_file
+from desktop.core.conversation.transfer import TransferError, export_text
 from desktop.core.errors import InklingError
 from desktop.core.paths import database_path
 from desktop.core.store import Store
+from desktop.ui.import_controller import ImportController
 from desktop.ui.language import said
 from desktop.ui.recovery import confirm_restore, pick_backup_file
 
@@ -30,6 +31,10 @@ class ConversationFiles(QObject):
         self.store = store
         self._conversation = conversation
         self._dialog_parent = dialog_parent
+        self.importer = ImportController(store, self)  # its `status` (progress, Cancel) goes in the window's status bar
+        self.importer.imported.connect(self.imported)
+        self.importer.failed.connect(self.failed)
+        self.importer.notify.connect(self.notify)
 
     def install(self, menu: QMenu) -> None:
         """Export and Import, then Restore from backup after a separator."""
@@ -65,17 +70,10 @@ class ConversationFiles(QObject):
         self.notify.emit(self.tr("Exported “{title}” to {path}.").format(title=conversation.title, path=path), 8000)
 
     def import_conversations(self) -> None:
-        """File → Import conversations…: an exported JSON file or archive, checked whole before anything is added."""
+        """File → Import conversations…: an exported JSON file or archive, read on its own thread (ImportController)."""
         path = self.ask_open_path(self.tr("Import conversations"), self.tr("Inkling exports (*.json *.zip);;All files (*)"))
-        if path is None:
-            return
-        try:
-            ids = import_file(self.store, path)
-        except TransferError as error:
-            self.failed.emit(self.tr("Cannot import"), said(error))
-            return
-        self.imported.emit(list(ids))
-        self.notify.emit(self.tr("Imported %n conversation(s) from {name}.", "", len(ids)).format(name=path.name), 8000)
+        if path is not None:
+            self.importer.start(path)
 
     def restore_from_backup(self) -> None:
         """File → Restore from backup…: a backup file, checked and confirmed before the window closes for it."""
@@ -89,6 +87,10 @@ class ConversationFiles(QObject):
             return
         if confirm_restore(self._dialog_parent, chosen):
             self.restoreChosen.emit(chosen)
+
+    def shutdown(self) -> None:
+        """The window closes: an import in progress is cancelled and taken back."""
+        self.importer.shutdown()
 
     # --- file dialogs (tests replace these) ---------------------------------------------------------
     def ask_save_path(self, title: str, name: str, filters: str) -> Path | None:

@@ -161,6 +161,7 @@ class MainWindow(QMainWindow):
         status.addWidget(self.models.label)
         status.addWidget(self.models.progress)
         status.addPermanentWidget(self.status_line.stats)
+        status.addWidget(self.files.importer.status)
         self.notes = NotesController(self.store, self.confirm, parent=self)
         keys = KeyStore(data_dir())
         self.engine_menu = EngineMenu(self.store, keys, self)
@@ -661,6 +662,7 @@ class MainWindow(QMainWindow):
         self.notes.shutdown()
         self.library.shutdown()
         self.labs.shutdown()
+        self.files.shutdown()
         self.models.shutdown()
         super().closeEvent(event)
 

@@ -234,7 +234,7 @@ def test_many_entries_or_a_large_total_are_refused(export, tmp_path):
     assert set(_counts().values()) == {0}
 
 
-def test_the_window_imports_a_good_file_and_refuses_a_bad_one_in_words(export, tmp_path, make_window):
+def test_the_window_imports_a_good_file_and_refuses_a_bad_one_in_words(export, tmp_path, make_window, qtbot):
     window = make_window()
     before = len(window.store.list_conversations())
     bad, good = tmp_path / "bad.json", tmp_path / "good.json"
@@ -243,12 +243,14 @@ def test_the_window_imports_a_good_file_and_refuses_a_bad_one_in_words(export, t
 
     window.files.ask_open_path = lambda title, filters: bad
     window.files.import_conversations()
+    qtbot.waitUntil(lambda: not window.files.importer.busy)  # read on its own thread
     assert window.errors == [("Cannot import", "bad.json is damaged: messages[1].sources: input should be a valid "
                                                 "array, found \"abc\"; nothing was imported.")]
     assert len(window.store.list_conversations()) == before
 
     window.files.ask_open_path = lambda title, filters: good
     window.files.import_conversations()
+    qtbot.waitUntil(lambda: not window.files.importer.busy)  # read on its own thread
     assert len(window.store.list_conversations()) == before + 1
     imported = window.store.get_conversation(window.conversation_id)  # opened at once
     assert imported.title == export["conversation"]["title"] and imported.created_at == export["conversation"]["created_at"]

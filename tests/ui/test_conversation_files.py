@@ -24,6 +24,7 @@ def parts(qtbot, inkling_home):
     files.failed.connect(lambda title, text: out.errors.append((title, text)))
     files.notify.connect(lambda text, _ms: out.notices.append(text))
     yield store, shown, files, out
+    files.shutdown()
     store.close()
 
 
@@ -61,7 +62,7 @@ def test_the_shown_conversation_is_exported_as_markdown_or_json(parts, tmp_path)
     assert out.errors[0][0] == "Cannot export" and "No such file or directory" in out.errors[0][1]
 
 
-def test_an_exported_file_is_imported_and_a_bad_one_refused(parts, tmp_path):
+def test_an_exported_file_is_imported_and_a_bad_one_refused(parts, tmp_path, qtbot):
     store, shown, files, out = parts
     shown.conversation = chat(store).id
     files.ask_save_path = lambda *_: tmp_path / "chat.json"
@@ -72,9 +73,11 @@ def test_an_exported_file_is_imported_and_a_bad_one_refused(parts, tmp_path):
     bad.write_text("{")
     files.ask_open_path = lambda *_: bad
     files.import_conversations()
+    qtbot.waitUntil(lambda: not files.importer.busy)  # read on its own thread
     assert out.imported == [] and out.errors[0][0] == "Cannot import" and "bad.json" in out.errors[0][1]
     files.ask_open_path = lambda *_: tmp_path / "chat.json"
     files.import_conversations()
+    qtbot.waitUntil(lambda: not files.importer.busy)
     (ids,) = out.imported
     assert len(ids) == 1 and store.get_conversation(ids[0]).title == "Capital?"
     assert out.notices[-1] == "Imported 1 conversation from chat.json."

@@ -137,9 +137,8 @@ def read_export(data: bytes | str) -> ExportJson:
         export = EXPORT.validate_json(data)
     except ValidationError as error:
         raise ValueError(_explain(error, data)) from None
-    _check_version(export["version"])
+    check_version(export["version"])
     _check_links(export)
-    _check_records(export)
     _check_experiments(export)
     return export
 
@@ -154,11 +153,11 @@ def _explain(error: ValidationError, data: bytes | str) -> Words:
         return translate("core", "is not an Inkling conversation export")
     version = envelope.get("version")
     if isinstance(version, int) and not isinstance(version, bool):
-        _check_version(version)
+        check_version(version)
     return translate("core", "is damaged: {problem}").format(problem=first_problem(error))
 
 
-def _check_version(version: int) -> None:
+def check_version(version: int) -> None:
     if version != VERSION:
         raise ValueError(translate("core", "has export format version {version}; this Inkling reads version {readable}").format(
             version=version, readable=VERSION))
@@ -168,40 +167,51 @@ def _check_links(export: ExportJson) -> None:
     """Every message's parent and branch source come before it, so the tree can be written in file order."""
     seen: set[int] = set()
     for index, message in enumerate(export["messages"]):
-        for link in ("parent_id", "branch_of"):
-            target = message.get(link)
-            if target is not None and target not in seen:
-                raise ValueError(translate("core", "is damaged: {where} names message {target}, which does not come before it")
-                                 .format(where=f"messages[{index}].{link}", target=target))
-        if message["id"] in seen:
-            raise ValueError(translate("core", "is damaged: {where} {id} is used twice").format(
-                where=f"messages[{index}].id", id=message['id']))
-        seen.add(message["id"])
-    if export["leaf"] is not None and export["leaf"] not in seen:
+        check_message(index, message, seen)
+    check_leaf(export["leaf"], seen)
+
+
+def check_message(index: int, message: MessageJson, seen: set[int]) -> None:
+    """One message whose shape is checked: its links name messages before it (`seen`, which it joins) and
+    its prompt record reads."""
+    for link in ("parent_id", "branch_of"):
+        target = message.get(link)
+        if target is not None and target not in seen:
+            raise ValueError(translate("core", "is damaged: {where} names message {target}, which does not come before it")
+                             .format(where=f"messages[{index}].{link}", target=target))
+    if message["id"] in seen:
+        raise ValueError(translate("core", "is damaged: {where} {id} is used twice").format(
+            where=f"messages[{index}].id", id=message['id']))
+    seen.add(message["id"])
+    record = (message.get("prompt") or {}).get("record")
+    if record is not None:
+        try:
+            PromptRecord.from_json(record)
+        except ValueError as error:
+            raise ValueError(translate("core", "is damaged: {where}: {problem}").format(
+                where=f"messages[{index}].prompt.record", problem=damage_reason(error))) from None
+
+
+def check_leaf(leaf: int | None, seen: set[int]) -> None:
+    if leaf is not None and leaf not in seen:
         raise ValueError(translate("core", "is damaged: its leaf names message {target}, which it does not hold").format(
-            target=export['leaf']))
-
-
-def _check_records(export: ExportJson) -> None:
-    for index, message in enumerate(export["messages"]):
-        record = (message.get("prompt") or {}).get("record")
-        if record is not None:
-            try:
-                PromptRecord.from_json(record)
-            except ValueError as error:
-                raise ValueError(translate("core", "is damaged: {where}: {problem}").format(
-                    where=f"messages[{index}].prompt.record", problem=damage_reason(error))) from None
+            target=leaf))
 
 
 def _check_experiments(export: ExportJson) -> None:
     numbers = {message["id"] for message in export["messages"]}
     for index, experiment in enumerate(export.get("experiments", [])):
-        if experiment.get("message_id") is not None and experiment["message_id"] not in numbers:
-            raise ValueError(translate("core", "is damaged: {where} names message {target}, which it does not hold").format(
-                where=f"experiments[{index}].message_id", target=experiment['message_id']))
-        if "data" in experiment:
-            try:
-                check_experiment_data(experiment["kind"], experiment["data"])
-            except ValueError as error:
-                raise ValueError(translate("core", "is damaged: {where}: {problem}").format(
-                    where=f"experiments[{index}].data", problem=damage_reason(error))) from None
+        check_experiment(index, experiment, numbers)
+
+
+def check_experiment(index: int, experiment: ExperimentJson, numbers: set[int]) -> None:
+    """One experiment whose shape is checked: the message it names is in the export, and its data reads."""
+    if experiment.get("message_id") is not None and experiment["message_id"] not in numbers:
+        raise ValueError(translate("core", "is damaged: {where} names message {target}, which it does not hold").format(
+            where=f"experiments[{index}].message_id", target=experiment['message_id']))
+    if "data" in experiment:
+        try:
+            check_experiment_data(experiment["kind"], experiment["data"])
+        except ValueError as error:
+            raise ValueError(translate("core", "is damaged: {where}: {problem}").format(
+                where=f"experiments[{index}].data", problem=damage_reason(error))) from None

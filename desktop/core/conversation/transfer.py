@@ -7,6 +7,7 @@ import re
 import stat
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,12 +15,13 @@ from desktop import __version__
 from desktop.core.blobs import damage_reason
 from desktop.core.conversation.notebook import NOTEBOOK, page
 from desktop.core.conversation.experiment_report import experiment_markdown
-from desktop.core.conversation.export_format import FORMAT, VERSION, ExportJson, read_export
+from desktop.core.conversation.export_format import FORMAT, VERSION, ExportJson, MessageJson, read_export
+from desktop.core.conversation.export_stream import Begin, Finish, Messages, Part, Restart, read_parts, whole_parts
 from desktop.core.errors import DamagedDataError, InklingError
 from desktop.core.prompt.record import PromptRecord
 from desktop.core.store import Store
 from desktop.core.store.experiments import ExperimentDamagedError, list_experiments, load_experiment, save_experiment
-from desktop.core.store.rows import MESSAGE_FIELDS, MessageRows, insert_rows
+from desktop.core.store.store import MESSAGE_FIELDS
 from desktop.core.probability.trace import TokenRecord, TopToken
 from desktop.core.transactions import write_transaction
 from desktop.core.words import translate
@@ -149,7 +151,11 @@ def import_json(store: Store, data: dict) -> int:
         text = json.dumps(data, ensure_ascii=False)
     except (TypeError, ValueError) as error:
         raise TransferError(translate("core", "The export cannot be read: {error}").format(error=error)) from None
-    return _write(store, _checked(text, translate("core", "The export")))
+    writer = ImportWriter(store)
+    with write_transaction(store.db):
+        for part in whole_parts(_checked(text, translate("core", "The export")), ""):
+            writer.write(part)
+    return writer.ids[0]
 
 
 def _checked(data: bytes | str, name: str) -> ExportJson:
@@ -157,37 +163,73 @@ def _checked(data: bytes | str, name: str) -> ExportJson:
     try:
         return read_export(data)
     except ValueError as error:
-        raise TransferError(translate("core", "{name} {error}; nothing was imported.").format(
-            name=name, error=damage_reason(error))) from None  # the check's own words, translated when shown
+        raise _refused(name, error) from None
 
 
-def _write(store: Store, export: ExportJson) -> int:
-    meta, messages = export["conversation"], export["messages"]
-    rows = MessageRows([_message_row(m) for m in messages])
-    with write_transaction(store.db):
-        conversation = store.create_conversation(meta["title"], meta["system_prompt"], meta.get("kind", "chat"))
-        id_map = insert_rows(store, rows, conversation.id)
-        for message in messages:
-            message_id = id_map[message["id"]]
-            if message.get("trace") is not None:
-                store.save_trace(message_id, [_token(t) for t in message["trace"]])
-            if message.get("sources"):
-                store.save_sources(message_id, message["sources"])
-            prompt = message.get("prompt") or {}
-            if prompt.get("token_ids") is not None:
-                store.save_prompt_tokens(message_id, prompt["token_ids"])
-            if prompt.get("record") is not None:
-                store.save_prompt_record(message_id, PromptRecord.from_json(prompt["record"]).encode())
-        for experiment in export.get("experiments", []):  # absent from exports made before the lab
-            if "data" in experiment:
-                save_experiment(store, experiment["kind"], experiment["title"], experiment["data"], conversation.id,
-                                id_map.get(experiment.get("message_id")), experiment["created_at"])
-        store.db.execute(
+def _refused(name: str, error: ValueError) -> TransferError:
+    # the check's own words, translated when shown
+    return TransferError(translate("core", "{name} {error}; nothing was imported.").format(name=name, error=damage_reason(error)))
+
+
+class ImportWriter:
+    """Writes an import's parts in order (desktop.core.conversation.export_stream), each as one short transaction,
+    or a savepoint of the caller's; `ids` are the conversations it created, the last one perhaps unfinished."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.ids: list[int] = []
+        self._numbers: dict[int, int] = {}  # the export's message number -> the new message's id
+
+    def write(self, part: Part) -> None:
+        with write_transaction(self.store.db):
+            if isinstance(part, Begin):
+                meta = part.conversation
+                self.ids.append(self.store.create_conversation(meta["title"], meta["system_prompt"], meta.get("kind", "chat")).id)
+                self._numbers = {}
+            elif isinstance(part, Messages):
+                for message in part.messages:
+                    self._message(message)
+            elif isinstance(part, Restart):
+                self.store.delete_conversation(self.ids.pop())
+            else:
+                self._finish(part)
+
+    def discard(self) -> None:
+        """Delete every conversation this import created (it was cancelled, or a later file was refused)."""
+        while self.ids:
+            self.store.delete_conversation(self.ids.pop())
+
+    def _message(self, message: MessageJson) -> None:
+        row = _message_row(message)
+        row["conversation_id"] = self.ids[-1]
+        number = row.pop("id")
+        for link in ("parent_id", "branch_of"):  # checked: every link names a message before it
+            row[link] = self._numbers.get(row[link])
+        columns = list(row)
+        cursor = self.store.db.execute(f"INSERT INTO messages ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                                       [row[c] for c in columns])
+        message_id = self._numbers[number] = cursor.lastrowid
+        if message.get("trace") is not None:
+            self.store.save_trace(message_id, [_token(t) for t in message["trace"]])
+        if message.get("sources"):
+            self.store.save_sources(message_id, message["sources"])
+        prompt = message.get("prompt") or {}
+        if prompt.get("token_ids") is not None:
+            self.store.save_prompt_tokens(message_id, prompt["token_ids"])
+        if prompt.get("record") is not None:
+            self.store.save_prompt_record(message_id, PromptRecord.from_json(prompt["record"]).encode())
+
+    def _finish(self, part: Finish) -> None:
+        meta, conversation_id = part.conversation, self.ids[-1]
+        for experiment in part.experiments:
+            if "data" in experiment:  # absent: it was damaged where it came from
+                save_experiment(self.store, experiment["kind"], experiment["title"], experiment["data"], conversation_id,
+                                self._numbers.get(experiment.get("message_id")), experiment["created_at"])
+        self.store.db.execute(
             "UPDATE conversations SET leaf_message_id = ?, created_at = ?, updated_at = ?, pinned = ? WHERE id = ?",
-            [id_map.get(export["leaf"]), meta["created_at"], meta["updated_at"], int(meta.get("pinned", False)),
-             conversation.id],
+            [self._numbers.get(part.leaf), meta["created_at"], meta["updated_at"], int(meta.get("pinned", False)),
+             conversation_id],
         )
-    return conversation.id
 
 
 def _message_row(message: dict) -> dict:
@@ -293,8 +335,9 @@ def export_all(store: Store, path: Path) -> int:
 class ImportLimits:
     """What an import reads at most, checked against the archive's directory before any byte is inflated.
 
-    A 1 MB zip can inflate to gigabytes; these bound the memory an import can take. One conversation
-    of 200,000 messages is 115 MB of JSON and peaks at about 0.5 GB while it is checked and written.
+    A 1 MB zip can inflate to gigabytes; these bound the bytes read. An export as Inkling writes it is read
+    a batch of messages at a time (export_stream); one read whole (another layout, or a refusal's reason)
+    peaks at about 4 times its size (0.5 GB for the 115 MB of one conversation of 200,000 messages).
     """
 
     file_bytes: int = 256 * 2**20  # one JSON file, or one entry of an archive, uncompressed
@@ -302,13 +345,32 @@ class ImportLimits:
     entries: int = 10_000  # JSON entries in an archive
 
 
+@dataclass
+class ImportProgress:
+    """How far an import has read: bytes of the file (of the archive's entries, inflated) and how many."""
+
+    done: int = 0
+    total: int = 0
+
+
 def import_file(store: Store, path: Path, limits: ImportLimits = ImportLimits()) -> list[int]:
     """Import one exported JSON file, or every conversation of an archive; returns the new ids.
 
-    Each file is checked whole before it is written; an archive comes in whole or not at all.
+    One transaction: an archive comes in whole or not at all, and a refused file writes nothing.
     """
-    path = Path(path)
-    archive, text = None, None
+    writer = ImportWriter(store)
+    with write_transaction(store.db):
+        for part in import_parts(path, limits):
+            writer.write(part)
+    return writer.ids
+
+
+def import_parts(path: Path, limits: ImportLimits = ImportLimits(),
+                 progress: ImportProgress | None = None) -> Iterator[Part]:
+    """Each conversation of an export file or archive as parts for an ImportWriter, each checked before it is
+    yielded; TransferError saying why the file, or one file of the archive, cannot be imported."""
+    path, progress = Path(path), progress or ImportProgress()
+    archive = None
     try:
         if not stat.S_ISREG(path.stat().st_mode):  # a FIFO or a device would block or never end
             raise TransferError(translate("core", "Cannot import {name}: it is not a regular file.").format(name=path.name))
@@ -319,14 +381,33 @@ def import_file(store: Store, path: Path, limits: ImportLimits = ImportLimits())
                 "core", "Cannot import {name}: it is larger than {size}, more than any conversation export."
             ).format(name=path.name, size=_size(limits.file_bytes)))
         else:
-            text = path.read_bytes()
+            progress.total = path.stat().st_size
     except OSError as error:
-        raise TransferError(translate("core", "Cannot read {name}: {error}").format(name=path.name, error=error.strerror or error)) from None
+        raise _unreadable(path.name, error) from None
     if archive is None:
-        with write_transaction(store.db):  # a byte-order mark is what some editors add when they save
-            return [_write(store, _checked(text.removeprefix(codecs.BOM_UTF8), path.name))]
-    with archive, write_transaction(store.db):
-        return [_write(store, _checked(entry, name)) for name, entry in _entries(archive, limits)]
+        yield from _parts(lambda: _Reader(path.name, open(path, "rb"), limits.file_bytes, progress), path.name)
+        return
+    with archive:
+        infos = _entries(archive, limits)
+        progress.total = sum(info.file_size for info in infos)
+        for info in infos:
+            start = progress.done
+            yield from _parts(lambda info=info, start=start: _Reader(info.filename, archive.open(info), info.file_size,
+                                                                     progress, start, archive=True), info.filename)
+            progress.done = start + info.file_size
+
+
+def _parts(opener, name: str) -> Iterator[Part]:
+    try:
+        yield from read_parts(opener, name)
+    except ValueError as error:
+        raise _refused(name, error) from None
+    except OSError as error:  # the file went away or the disk failed while it was read
+        raise _unreadable(name, error) from None
+
+
+def _unreadable(name: str, error: OSError) -> TransferError:
+    return TransferError(translate("core", "Cannot read {name}: {error}").format(name=name, error=error.strerror or error))
 
 
 def _open_archive(path: Path) -> zipfile.ZipFile:
@@ -337,8 +418,8 @@ def _open_archive(path: Path) -> zipfile.ZipFile:
         raise TransferError(translate("core", "Cannot read {name}: {error}").format(name=path.name, error=error)) from None
 
 
-def _entries(archive: zipfile.ZipFile, limits: ImportLimits):
-    """(name, bytes) of each JSON entry, in name order; sizes are checked from the directory before reading."""
+def _entries(archive: zipfile.ZipFile, limits: ImportLimits) -> list[zipfile.ZipInfo]:
+    """The JSON entries, in name order; sizes are checked from the directory before any is read."""
     infos = sorted((i for i in archive.infolist() if i.filename.endswith(".json") and not i.is_dir()),
                    key=lambda i: i.filename)
     if len(infos) > limits.entries:
@@ -353,29 +434,52 @@ def _entries(archive: zipfile.ZipFile, limits: ImportLimits):
     if total > limits.total_bytes:
         raise TransferError(translate("core", "The archive inflates to {size}, more than an import takes ({limit}); nothing was "
                                               "imported.").format(size=_size(total), limit=_size(limits.total_bytes)))
-    for info in infos:
-        yield info.filename, _read_entry(archive, info)
+    return infos
 
 
-def _read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
-    """The entry's bytes, never more than its directory said: a lying size fails instead of inflating on."""
-    chunks, left = [], info.file_size
-    try:
-        with archive.open(info) as entry:
-            while left > 0:
-                chunk = entry.read(min(left, 2**20))
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                left -= len(chunk)
-            if entry.read(1):
+# what zipfile and its decompressors raise for damaged, encrypted or unsupported entries
+_ENTRY_ERRORS = (zipfile.BadZipFile, EOFError, NotImplementedError, RuntimeError, zlib.error, lzma.LZMAError, OSError)
+
+
+class _Reader:
+    """One export file or archive entry read as a stream: never more than `limit` bytes (an entry longer than its
+    directory says fails instead of inflating on), a leading byte-order mark (some editors add one) skipped,
+    and how far it got told to `progress`. Each pass over the file opens a new one."""
+
+    def __init__(self, name: str, raw, limit: int, progress: ImportProgress, start: int = 0, archive: bool = False):
+        self._name, self._raw, self._archive = name, raw, archive
+        self._left, self._read = limit, 0
+        self._progress, self._start = progress, start
+        self._pending = b""
+        self._pending = self.read(len(codecs.BOM_UTF8)).removeprefix(codecs.BOM_UTF8)
+
+    def read(self, size: int = -1) -> bytes:
+        if size == 0:  # what ijson asks first, to tell bytes from text
+            return b""
+        pending, self._pending = self._pending, b""
+        want = self._left if size is None or size < 0 else min(max(size - len(pending), 0), self._left)
+        try:
+            chunk = self._raw.read(want) if want else b""
+            self._left -= len(chunk)
+            if self._archive and self._left == 0 and self._raw.read(1):
                 raise zipfile.BadZipFile("it is longer than the archive's directory says")
-    # what zipfile and its decompressors raise for damaged, encrypted or unsupported entries
-    except (zipfile.BadZipFile, EOFError, NotImplementedError, RuntimeError, zlib.error, lzma.LZMAError,
-            OSError) as error:
-        raise TransferError(translate("core", "Cannot read {name} in the archive: {error}; nothing was imported.").format(
-            name=info.filename, error=error)) from None
-    return b"".join(chunks)
+        except _ENTRY_ERRORS as error:
+            if not self._archive:
+                raise
+            raise TransferError(translate("core", "Cannot read {name} in the archive: {error}; nothing was imported.").format(
+                name=self._name, error=error)) from None
+        self._read += len(chunk)
+        self._progress.done = max(self._progress.done, self._start + self._read)
+        return pending + chunk
+
+    def close(self) -> None:
+        self._raw.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
 
 
 def _size(n: int) -> str:

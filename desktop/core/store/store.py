@@ -226,6 +226,10 @@ class Store:
     def delete_conversation(self, conversation_id: int) -> None:
         """Delete a conversation with its messages and traces (by cascade); a missing one is ignored."""
         with write_transaction(self.db):
+            # Unlinked first: by cascade alone, each message's deletion would delete its child inside it, one
+            # trigger level per message, and SQLite stops at 1,000 ("too many levels of trigger recursion").
+            self.db.execute("UPDATE messages SET parent_id = NULL WHERE conversation_id = ? AND parent_id IS NOT NULL",
+                            [conversation_id])
             self.db.execute("DELETE FROM conversations WHERE id = ?", [conversation_id])
 
     # Messages

@@ -39,3 +39,20 @@ def test_delete_and_restore_a_conversation(inkling_home):
     assert store.load_prompt_tokens(first.id) == [1, 2, 3]
     assert {hit.message_id for hit in search_messages(store, "otters")} >= {user.id, first.id, branch.id}
     store.close()
+
+
+def test_a_conversation_longer_than_sqlites_trigger_depth_deletes_and_comes_back(inkling_home):
+    # Each message is its predecessor's child: deleted by cascade alone, 1,200 of them nest 1,200 trigger levels.
+    store = open_store(database_path())
+    long = store.create_conversation("Long")
+    parent = None
+    for n in range(1_200):
+        parent = store.add_message(long.id, "user" if n % 2 == 0 else "assistant", f"message {n}",
+                                   parent_id=parent and parent.id)
+    thread = [m.id for m in store.thread(long.id)]
+    deleted = delete_conversation(store, long.id)
+    assert store.get_conversation(long.id) is None
+    assert store.db.execute("SELECT count(*) FROM messages").fetchone()[0] == 0
+    restore_conversation(store, deleted)
+    assert [m.id for m in store.thread(long.id)] == thread and len(thread) == 1_200
+    store.close()

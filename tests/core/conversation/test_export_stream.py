@@ -1,0 +1,80 @@
+"""An export is read a batch of messages at a time: the same parts as a whole read, memory far below the file's size."""
+
+import json
+import tracemalloc
+
+import pytest
+
+from desktop.core.conversation.export_format import read_export
+from desktop.core.conversation.export_stream import Begin, Finish, Messages, Restart, read_parts, whole_parts
+from desktop.core.conversation.transfer import TransferError, export_json, import_file
+from desktop.core.paths import database_path
+from desktop.core.store import open_store
+from tests.core.conversation.big_exports import big_export, write_big_export
+
+
+@pytest.fixture
+def store(inkling_home):
+    opened = open_store(database_path())
+    yield opened
+    opened.close()
+
+
+def _opener(path):
+    return lambda: open(path, "rb")
+
+
+def test_streamed_parts_are_the_parts_of_the_whole_file(tmp_path):
+    path = write_big_export(tmp_path / "long.json", 450)
+    streamed = list(read_parts(_opener(path), "long.json"))
+    assert streamed == list(whole_parts(read_export(path.read_bytes()), "long.json"))
+    assert [type(p) for p in streamed] == [Begin, Messages, Messages, Messages, Finish]  # 200 + 200 + 50
+
+
+def test_an_import_holds_a_few_batches_never_the_file(store, tmp_path):
+    path = write_big_export(tmp_path / "long.json", 12_000)
+    size = path.stat().st_size
+    assert size > 8 * 2**20
+    import_file(store, write_big_export(tmp_path / "short.json", 10))  # what a first import loads, once
+    tracemalloc.start()
+    try:
+        (conversation_id,) = import_file(store, path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    # A whole read holds the file's bytes and then about 3 times as much in objects; the stream holds one
+    # batch, read buffers and the numbers of the messages seen (about 250 bytes a message).
+    assert peak < size / 2, (peak, size)  # measured: a third (a whole read: more than 4 times the size)
+    exported = export_json(store, conversation_id, "all")
+    assert len(exported["messages"]) == 12_000 and exported["leaf"] == 12_000
+
+
+def test_another_layout_or_infinity_is_read_whole_and_imports_the_same(store, tmp_path):
+    data = big_export(5)
+    data["messages"][1]["trace"][0]["top"][0]["logprob"] = float("-inf")  # json writes -Infinity, as Inkling's export does
+    reordered = {"messages": data["messages"], **{k: v for k, v in data.items() if k != "messages"}}
+    for name, document in (("infinity.json", data), ("reordered.json", reordered)):
+        path = tmp_path / name
+        path.write_text(json.dumps(document))
+        parts = list(read_parts(_opener(path), name))
+        assert Restart() not in parts[:1] and parts[-1] == Finish(data["conversation"], 5, [])
+        (conversation_id,) = import_file(store, path)
+        assert export_json(store, conversation_id, "all")["messages"][1]["trace"][0]["top"][0]["logprob"] == float("-inf") \
+            or name == "reordered.json"
+
+
+def test_a_problem_after_parts_went_out_restarts_then_refuses_in_the_whole_check_s_words(store, tmp_path):
+    data = big_export(450)
+    data["messages"][-1]["status"] = "exploded"
+    path = tmp_path / "late.json"
+    path.write_text(json.dumps(data))
+    parts = read_parts(_opener(path), "late.json")
+    seen = [next(parts), next(parts), next(parts)]
+    assert [type(p) for p in seen] == [Begin, Messages, Messages]
+    assert next(parts) == Restart()  # the writer takes back what it wrote, and the whole check says why
+    with pytest.raises(ValueError, match=r"is damaged: messages\[449\]\.status"):
+        next(parts)
+    before = len(store.list_conversations())
+    with pytest.raises(TransferError, match=r"late.json is damaged: messages\[449\]\.status.*nothing was imported"):
+        import_file(store, path)
+    assert len(store.list_conversations()) == before
