@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop.core.backups import BackupError, DailyBackups, backup_database, move_aside, restore
+from desktop.core.conversation.transfer import discard_unfinished_imports
 from desktop.core.paths import DATABASE_NAME, DataFolderBusyError, DataFolderLock, ensure_data_dir
 from desktop.core.store import Store, open_store
 from desktop.core.words import translate
@@ -88,6 +89,7 @@ def open_workspace(write: bool = True, share_if_busy: bool = False) -> Workspace
     if lock is not None:
         try:
             workspace.recovered = workspace.store.recover_interrupted()
+            discard_unfinished_imports(workspace.store)  # a crash during the window's import: never half a conversation
         except BaseException:
             workspace.close()
             raise

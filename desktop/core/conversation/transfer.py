@@ -186,18 +186,25 @@ class ImportWriter:
                 meta = part.conversation
                 self.ids.append(self.store.create_conversation(meta["title"], meta["system_prompt"], meta.get("kind", "chat")).id)
                 self._numbers = {}
+                _mark_unfinished(self.store, add=self.ids[-1])
             elif isinstance(part, Messages):
                 for message in part.messages:
                     self._message(message)
             elif isinstance(part, Restart):
-                self.store.delete_conversation(self.ids.pop())
+                self._delete(self.ids.pop())
             else:
                 self._finish(part)
+                _mark_unfinished(self.store, remove=self.ids[-1])
 
     def discard(self) -> None:
         """Delete every conversation this import created (it was cancelled, or a later file was refused)."""
         while self.ids:
-            self.store.delete_conversation(self.ids.pop())
+            self._delete(self.ids.pop())
+
+    def _delete(self, conversation_id: int) -> None:
+        with write_transaction(self.store.db):
+            self.store.delete_conversation(conversation_id)
+            _mark_unfinished(self.store, remove=conversation_id)
 
     def _message(self, message: MessageJson) -> None:
         row = _message_row(message)
@@ -230,6 +237,27 @@ class ImportWriter:
             [self._numbers.get(part.leaf), meta["created_at"], meta["updated_at"], int(meta.get("pinned", False)),
              conversation_id],
         )
+
+
+# Conversations an import began and has not finished. The window writes an import in many transactions, so a
+# crash can leave one half-written: the next start deletes it (discard_unfinished_imports).
+UNFINISHED_KEY = "unfinished_imports"
+
+
+def _mark_unfinished(store: Store, add: int | None = None, remove: int | None = None) -> None:
+    ids = [i for i in store.get_setting(UNFINISHED_KEY, []) if isinstance(i, int) and i != remove]
+    store.set_setting(UNFINISHED_KEY, ids + ([add] if add is not None else []))
+
+
+def discard_unfinished_imports(store: Store) -> int:
+    """Delete the conversations an import left half-written when the app was killed; returns how many.
+    Only the folder's owner calls it, at start, when no import can be running."""
+    ids = [i for i in store.get_setting(UNFINISHED_KEY, []) if isinstance(i, int) and not isinstance(i, bool)]
+    with write_transaction(store.db):
+        for conversation_id in ids:
+            store.delete_conversation(conversation_id)
+        store.set_setting(UNFINISHED_KEY, [])
+    return len(ids)
 
 
 def _message_row(message: dict) -> dict:

@@ -7,9 +7,10 @@ import pytest
 
 from desktop.core.conversation.export_format import read_export
 from desktop.core.conversation.export_stream import Begin, Finish, Messages, Restart, read_parts, whole_parts
-from desktop.core.conversation.transfer import TransferError, export_json, import_file
+from desktop.core.conversation.transfer import ImportWriter, TransferError, export_json, import_file, import_parts
 from desktop.core.paths import database_path
 from desktop.core.store import open_store
+from desktop.core.workspace import open_workspace
 from tests.core.conversation.big_exports import big_export, write_big_export
 
 
@@ -78,3 +79,23 @@ def test_a_problem_after_parts_went_out_restarts_then_refuses_in_the_whole_check
     with pytest.raises(TransferError, match=r"late.json is damaged: messages\[449\]\.status.*nothing was imported"):
         import_file(store, path)
     assert len(store.list_conversations()) == before
+
+
+def test_an_import_a_crash_cut_short_is_gone_at_the_next_start_and_a_finished_one_stays(inkling_home, tmp_path):
+    path = write_big_export(tmp_path / "long.json", 450)
+    with open_workspace() as workspace:
+        store = workspace.store
+        writer, parts = ImportWriter(store), import_parts(path)
+        for _ in range(3):  # Begin and two batches, each committed on its own as the window writes them
+            writer.write(next(parts))
+        parts.close()
+        assert store.db.execute("SELECT count(*) FROM messages").fetchone()[0] == 400
+        ImportWriter(store).write(next(import_parts(path)))  # another import, begun and cut short too
+        assert len(store.list_conversations()) == 2
+    # the process was killed here: nothing finished or took back either import
+    with open_workspace() as workspace:
+        assert workspace.store.list_conversations() == []
+        assert workspace.store.db.execute("SELECT count(*) FROM messages").fetchone()[0] == 0
+        (kept,) = import_file(workspace.store, path)
+    with open_workspace() as workspace:
+        assert [c.id for c in workspace.store.list_conversations()] == [kept]
