@@ -16,6 +16,8 @@ from desktop.core.conversation.export_format import (
 from desktop.core.store.shapes import STRICT
 
 BATCH = 200  # messages per part: one short write on the GUI thread, a few hundred kB in memory
+# and at most about this many trace positions and prompt token ids: a part of long replies is as quick to write
+WEIGHT = 20_000
 
 # What a reader of one export file returns: a fresh binary stream at its first byte (no byte-order mark).
 Opener = Callable[[], BinaryIO]
@@ -98,9 +100,8 @@ def read_parts(opener: Opener, name: str, batch: int = BATCH) -> Iterator[Part]:
 def whole_parts(export: ExportJson, name: str, batch: int = BATCH) -> Iterator[Part]:
     """The parts of an export already read and checked whole."""
     yield Begin(name, export["conversation"])
-    messages = export["messages"]
-    for start in range(0, len(messages), batch):
-        yield Messages(messages[start:start + batch])
+    for messages in _batched(export["messages"], batch):
+        yield Messages(messages)
     yield Finish(export["conversation"], export["leaf"], export.get("experiments", []))
 
 
@@ -111,17 +112,9 @@ def _streamed(opener: Opener, name: str, batch: int) -> Iterator[Part]:
     check_version(head["version"])
     yield Begin(name, head["conversation"])
     seen: set[int] = set()
-    messages: list[MessageJson] = []
     with opener() as stream:
-        for index, item in enumerate(ijson.items(stream, "messages.item", use_float=True)):
-            message = MESSAGE.validate_python(item)
-            check_message(index, message, seen)
-            messages.append(message)
-            if len(messages) >= batch:
-                yield Messages(messages)
-                messages = []
-    if messages:
-        yield Messages(messages)
+        for messages in _batched(_checked_messages(ijson.items(stream, "messages.item", use_float=True), seen), batch):
+            yield Messages(messages)
     check_leaf(head["leaf"], seen)
     if "experiments" in head:
         experiments = head["experiments"]
@@ -132,6 +125,27 @@ def _streamed(opener: Opener, name: str, batch: int) -> Iterator[Part]:
     for index, experiment in enumerate(experiments):
         check_experiment(index, experiment, seen)
     yield Finish(head["conversation"], head["leaf"], experiments)
+
+
+def _checked_messages(items, seen: set[int]) -> Iterator[MessageJson]:
+    for index, item in enumerate(items):
+        message = MESSAGE.validate_python(item)
+        check_message(index, message, seen)
+        yield message
+
+
+def _batched(messages, batch: int) -> Iterator[list[MessageJson]]:
+    """Runs of at most `batch` messages and about WEIGHT trace positions and prompt token ids."""
+    run: list[MessageJson] = []
+    weight = 0
+    for message in messages:
+        run.append(message)
+        weight += 1 + len(message.get("trace") or ()) + len((message.get("prompt") or {}).get("token_ids") or ())
+        if len(run) >= batch or weight >= WEIGHT:
+            yield run
+            run, weight = [], 0
+    if run:
+        yield run
 
 
 def _head(opener: Opener) -> dict:

@@ -32,6 +32,18 @@ def test_streamed_parts_are_the_parts_of_the_whole_file(tmp_path):
     assert [type(p) for p in streamed] == [Begin, Messages, Messages, Messages, Finish]  # 200 + 200 + 50
 
 
+def test_long_replies_come_in_smaller_parts(tmp_path):
+    data = big_export(40)
+    token = data["messages"][1]["trace"][0]
+    for message in data["messages"][1::2]:
+        message["trace"] = [token] * 3_000  # 20 replies of 3,000 tokens: 60,000 positions
+    path = tmp_path / "long-replies.json"
+    path.write_text(json.dumps(data))
+    for parts in (list(read_parts(_opener(path), "x")), list(whole_parts(read_export(path.read_bytes()), "x"))):
+        sizes = [len(part.messages) for part in parts if isinstance(part, Messages)]
+        assert sizes == [14, 14, 12]  # 7 questions and 7 replies pass 20,000 positions (200 messages: one part)
+
+
 def test_an_import_holds_a_few_batches_never_the_file(store, tmp_path):
     path = write_big_export(tmp_path / "long.json", 12_000)
     size = path.stat().st_size
