@@ -1473,6 +1473,10 @@ Marseille</source>
         <translation>llama.cpp 使用：{runtime}</translation>
     </message>
     <message>
+        <source>Opening {name} instead.</source>
+        <translation>改为打开 {name}。</translation>
+    </message>
+    <message>
         <source>No model: open one with File → Open model…</source>
         <translation>未加载模型：请用 文件 → 打开模型… 打开一个</translation>
     </message>

@@ -14,6 +14,7 @@ from desktop.core.conversation.notebook import NEW_NOTEBOOK, NOTEBOOK
 from desktop.core.conversation.turns import start_turn
 from desktop.core.engine.remote.servers import KeyStore
 from desktop.core.engine.types import ASSUMED, EngineConfig, ModelInfo
+from desktop.core.models import default_chat_model
 from desktop.core.models.library import ModelLibrary
 from desktop.core.paths import data_dir
 from desktop.core.errors import InklingError
@@ -73,8 +74,9 @@ class MainWindow(QMainWindow):
             self.engine.setParent(self)
         else:
             self.engine = EngineController(engine_factory, self)
-        # model_path: loaded if the first conversation's engine cannot be
-        self.models = ModelLoader(store, self.engine, engine_config, model_path, lambda: self.replies.busy, self)
+        # model_path, else the bundled chat model: loaded if the first conversation's engine cannot be
+        self.models = ModelLoader(store, self.engine, engine_config, (model_path, default_chat_model().path),
+                                  lambda: self.replies.busy, self)
         self.replies = ReplyController(store, self.engine, self)
         self.labs = LabController(store, self.engine, lambda: self.conversation_id, lambda: self.sampling.chosen(), self,
                                   engine_factory=engine_factory, engine_config=lambda: self.models.engine_config,
@@ -255,7 +257,7 @@ class MainWindow(QMainWindow):
         tools.threadChanged.connect(self.show_changes)
         tools.revealRequested.connect(self.transcript.reveal)
         tools.openRequested.connect(self.open_conversation)
-        tools.failed.connect(self.show_error)
+        tools.failed.connect(lambda title, text: self.show_error(title, text))  # looked up when shown
         models = self.models
         models.loadRequested.connect(self.engine_choice.on_load_requested)
         models.loadFailed.connect(self.engine_choice.on_load_failed)

@@ -2,7 +2,7 @@
 
 import dataclasses
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -42,16 +42,17 @@ class ModelLoader(QObject):
     notify = Signal(str, int)  # a status line, milliseconds
     libraryWanted = Signal()  # Model → Model library…: the window opens the library
 
-    def __init__(self, store: Store, engine: EngineController, engine_config: EngineConfig, fallback: Path | None,
+    def __init__(self, store: Store, engine: EngineController, engine_config: EngineConfig, fallbacks: Sequence[Path],
                  is_busy: Callable[[], bool], parent=None):
-        """`fallback`: the start-up model, loaded if the first conversation's engine cannot be; `is_busy()`: a reply
-        is being written (the model is not loaded again under it)."""
+        """`fallbacks`: loaded in turn while no model has opened yet (the start-up model, then the bundled chat model),
+        each at most once and never the file that just failed; `is_busy()`: a reply is being written (the model is
+        not loaded again under it)."""
         super().__init__(parent)
         self.store = store
         self.engine = engine
         threads = load_threads(store)  # the user's choice outlives the default the app passes in
         self.engine_config = dataclasses.replace(engine_config, n_threads=threads) if threads else engine_config
-        self._fallback = fallback
+        self._fallbacks = [Path(path) for path in fallbacks]
         self._is_busy = is_busy
         self.info: ModelInfo | None = None
         self.name = ""
@@ -221,16 +222,25 @@ class ModelLoader(QObject):
             return
         self._request = None
         self.loadFailed.emit()
-        if self.info is None and self._fallback is not None:  # nothing loaded yet: the start-up model
-            self.load_model(self._fallback)
-            self._fallback = None
         self.progress.setVisible(False)
         if self.info is not None:
             self.label.setText(f"{self.name} · {self._mode_name(self.info.mode)}")
+            message += "\n\n" + self.tr("{name} is still loaded.").format(name=self.name)
+        elif (fallback := self._next_fallback()) is not None:  # nothing loaded yet: shown loading in its place
+            self.load_model(fallback)
+            message += "\n\n" + self.tr("Opening {name} instead.").format(name=display_name(fallback))
         else:
             self.label.setText(self.tr("No model: open one with File → Open model…"))
-        kept = "\n\n" + self.tr("{name} is still loaded.").format(name=self.name) if self.info else ""
-        self.failed.emit(self.tr("Cannot open model"), f"{message}{kept}")
+        self.failed.emit(self.tr("Cannot open model"), message)
+
+    def _next_fallback(self) -> Path | None:
+        """The next start-up model to try: each once, and not the file that just failed (it would fail again)."""
+        failed = self._path.resolve() if self._path is not None else None
+        while self._fallbacks:
+            path = self._fallbacks.pop(0)
+            if path.resolve() != failed:
+                return path
+        return None
 
     def _mode_name(self, mode: str) -> str:
         return self.tr("chat") if mode == "chat" else self.tr("text completion (no chat template)")

@@ -1,5 +1,6 @@
 """The main window: sending, streaming, stopping, panels, conversations, restarts (pytest-qt, offscreen)."""
 
+from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QImage, QInputMethodEvent, QTextDocument
@@ -110,12 +111,40 @@ def test_broken_model_gives_an_error_and_keeps_the_previous_one(qtbot, make_wind
     assert window.chat.views()[-1].text() == "The capital of France is Paris."
 
 
-def test_real_broken_file_through_llama_engine(qtbot, make_window, tmp_path):
+def test_a_broken_start_up_file_says_why_and_the_bundled_model_opens_in_view(qtbot, make_window, tmp_path,
+                                                                            smollm2_path):
+    import threading
+
     bogus = tmp_path / "notes.gguf"
     bogus.write_text("definitely not a model")
-    window = make_window(LlamaEngine, bogus)
-    assert window.models.info is None and "not a GGUF" in window.errors[0][1]
-    assert "Open model" in window.models.label.text()
+    release = threading.Event()
+
+    def bundled_held(path, config):  # the real llama.cpp engine; the bundled model waits until the test has looked
+        if Path(path) == smollm2_path:
+            release.wait(30)
+        return LlamaEngine(path, config)
+
+    window = make_window(bundled_held, bogus)  # `inkling --model notes.gguf`, or a remembered file since damaged
+    [(title, text)] = window.errors  # (before: the same file was tried again, a second error, and no model at all)
+    assert "not a GGUF" in text and text.endswith("Opening SmolLM2-135M-Instruct (Q4_1) instead.")
+    # (before: the bar hidden and "No model: open one with File → Open model…" while the bundled model loaded)
+    assert window.models.label.text() == "Loading SmolLM2-135M-Instruct (Q4_1)…" and not window.models.progress.isHidden()
+    release.set()
+    qtbot.waitUntil(lambda: window.models.info is not None, timeout=60000)
+    assert window.models.label.text() == "SmolLM2-135M-Instruct (Q4_1) · chat" and window.models.progress.isHidden()
+    assert len(window.errors) == 1
+
+
+def test_errors_of_the_conversation_tools_reach_the_window_s_error_dialog(qtbot, make_window, monkeypatch):
+    import desktop.ui.main_window
+
+    dialogs = []  # the real dialog, had the tools' errors been bound to it when the window was built
+    monkeypatch.setattr(desktop.ui.main_window, "message_box", lambda *args, **kwargs: dialogs.append(args))
+    window = make_window()
+    send(qtbot, window, "Capital?")
+    window.tools.resume(window.chat.views()[-1].message_id)  # Continue on a reply that did not fail
+    assert window.errors == [("Cannot continue this reply", "Only a reply that failed midway can be continued.")]
+    assert dialogs == []
 
 
 def test_rename_switch_and_delete_conversations(qtbot, make_window):

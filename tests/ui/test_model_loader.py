@@ -25,10 +25,10 @@ def make_loader(qtbot, inkling_home):
     store = open_store(database_path())
     engines = []
 
-    def make(factory=FakeEngine, fallback: Path | None = None, busy=lambda: False, engine=None):
+    def make(factory=FakeEngine, fallbacks=(), busy=lambda: False, engine=None):
         engine = engine or EngineController(factory)
         engines.append(engine)
-        loader = ModelLoader(store, engine, EngineConfig(n_ctx=1024), fallback, busy, parent=engine)
+        loader = ModelLoader(store, engine, EngineConfig(n_ctx=1024), fallbacks, busy, parent=engine)
         asked, shown, failures, notices = [], [], [], []
         loader.loadRequested.connect(asked.append)
         loader.loaded.connect(lambda info, server, opening: shown.append((info, server, opening)))
@@ -96,16 +96,52 @@ def test_a_broken_file_keeps_the_model_loaded_and_says_so(qtbot, make_loader):
     assert loader.info is before and loader.label.text() == "good · chat" and loader.progress.isHidden()
 
 
-def test_the_start_up_model_is_loaded_when_the_first_one_fails(qtbot, make_loader):
+def test_the_start_up_model_is_loaded_when_the_first_one_fails_and_shown_loading(qtbot, make_loader):
     _, make = make_loader
-    loader, asked, shown, failures, _ = make(fallback=Path("bundled.gguf"))
-    with qtbot.waitSignal(loader.loaded, timeout=10000):
+    release = threading.Event()
+
+    def gated(path, config):
+        if "bundled" in str(path):
+            release.wait(10)
+        return FakeEngine(path, config)
+
+    loader, asked, shown, failures, _ = make(gated, fallbacks=(Path("bundled.gguf"),))
+    with qtbot.waitSignal(loader.failed, timeout=10000):
         loader.load_model(Path("broken.gguf"))  # the first conversation's engine
     assert asked == [{"path": "broken.gguf"}, {"path": "bundled.gguf"}]
-    assert "still loaded" not in failures[0][1] and shown[0][0].path == Path("bundled.gguf")
+    assert "still loaded" not in failures[0][1] and failures[0][1].endswith("\n\nOpening bundled instead.")
+    # (before: hidden, and "No model: open one with File → Open model…" while the start-up model loaded)
+    assert loader.loading and loader.label.text() == "Loading bundled…" and not loader.progress.isHidden()
+    with qtbot.waitSignal(loader.loaded, timeout=10000):
+        release.set()
+    assert shown[0][0].path == Path("bundled.gguf")
+    assert loader.label.text() == "bundled · chat" and loader.progress.isHidden()
     with qtbot.waitSignal(loader.loadFailed, timeout=10000):
         loader.load_model(Path("broken.gguf"))
-    assert len(asked) == 3  # the start-up model only once
+    assert len(asked) == 3 and "bundled is still loaded" in failures[-1][1]  # the start-up model only once
+
+
+def test_a_broken_start_up_model_is_not_tried_twice_the_bundled_one_opens(qtbot, make_loader):
+    _, make = make_loader
+    loader, asked, shown, failures, _ = make(fallbacks=(Path("broken-start.gguf"), Path("bundled.gguf")))
+    with qtbot.waitSignal(loader.loaded, timeout=10000):
+        loader.load_model(Path("broken-start.gguf"))  # no conversation had an engine: the start-up model itself
+    # (before: the same broken file was loaded again, failed again, and no model opened)
+    assert asked == [{"path": "broken-start.gguf"}, {"path": "bundled.gguf"}] and len(failures) == 1
+    assert failures[0][1].endswith("Opening bundled instead.") and loader.label.text() == "bundled · chat"
+
+
+def test_each_start_up_model_is_tried_in_turn_until_none_is_left(qtbot, make_loader):
+    _, make = make_loader
+    loader, asked, _, failures, _ = make(fallbacks=(Path("broken-start.gguf"), Path("broken-bundled.gguf")))
+    with qtbot.waitSignal(loader.failed, timeout=10000):
+        loader.load_model(Path("broken-chat.gguf"))
+    qtbot.waitUntil(lambda: len(failures) == 3, timeout=10000)
+    assert [a["path"] for a in asked] == ["broken-chat.gguf", "broken-start.gguf", "broken-bundled.gguf"]
+    assert [f[1].rsplit("\n\n", 1)[-1] for f in failures[:2]] == ["Opening broken-start instead.",
+                                                                    "Opening broken-bundled instead."]
+    assert not loader.loading and loader.label.text() == "No model: open one with File → Open model…"
+    assert loader.progress.isHidden() and "instead" not in failures[2][1]
 
 
 def test_no_model_at_all_points_to_open_model(qtbot, make_loader):
