@@ -8,7 +8,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from desktop.core.conversation.export_stream import Begin
-from desktop.core.conversation.transfer import ImportProgress, ImportWriter, import_parts
+from desktop.core.conversation.transfer import ImportProgress, ImportWriter, encoded, import_parts
 from desktop.core.errors import InklingError
 from desktop.core.store import Store
 from desktop.ui.language import said
@@ -22,7 +22,7 @@ USER_ERRORS = (InklingError, OSError)  # said in words; anything else is a bug, 
 class ImportReader(QObject):
     """Lives in the import thread: reads and checks exports. Never touches the store or widgets."""
 
-    part = Signal(int, object, int, int)  # request id, a part (export_stream), bytes read, of how many
+    part = Signal(int, object, int, int)  # request id, a part (export_stream; Messages encoded), bytes read, of how many
     done = Signal(int)
     failed = Signal(int, str)
 
@@ -37,7 +37,7 @@ class ImportReader(QObject):
                         return
                 if cancel.is_set():
                     return
-                self.part.emit(request_id, part, progress.done, progress.total)
+                self.part.emit(request_id, encoded(part), progress.done, progress.total)  # encoded here, not on the GUI thread
         except USER_ERRORS as error:
             self.failed.emit(request_id, said(error))
             return

@@ -25,15 +25,19 @@ def _ticking(window) -> list[int]:
 
 
 def test_the_event_loop_keeps_turning_while_a_large_export_imports(qtbot, make_window, tmp_path):
-    path = write_big_export(tmp_path / "long.json", 4_000)  # 20 batches of 200 messages
+    path = write_big_export(tmp_path / "long.json", 4_000)  # 40 parts of 100 messages
     window = make_window()
     before = _counts(window.store)
     turns, finished_at = _ticking(window), []
     refresh = window.refresh_conversations
     window.refresh_conversations = lambda select_first=False: (finished_at.append(turns[0]), refresh(select_first))
     window.files.ask_open_path = lambda title, filters: path
+    parts = []
+    window.files.importer.reader.part.connect(lambda _request, part, _done, _total: parts.append(type(part).__name__))
     window.files.import_conversations()
     qtbot.waitUntil(lambda: bool(finished_at), timeout=120_000)
+    # traces come encoded from the reader's thread: the GUI thread only writes rows
+    assert parts == ["Begin"] + ["Encoded"] * 40 + ["Finish"]
     # Before, the window parsed, checked and wrote the whole file inside this one call: no turn at all.
     assert finished_at[0] >= 20, finished_at
     after = _counts(window.store)

@@ -15,7 +15,7 @@ from desktop.core.conversation.export_format import (
 )
 from desktop.core.store.shapes import STRICT
 
-BATCH = 200  # messages per part: one short write on the GUI thread, a few hundred kB in memory
+BATCH = 100  # messages per part: one write of 20-40 ms on the GUI thread (2 cores, load 5), ~100 kB in memory
 # and at most about this many trace positions and prompt token ids: a part of long replies is as quick to write
 WEIGHT = 20_000
 

@@ -411,9 +411,13 @@ class Store:
     # Token traces
 
     def save_trace(self, message_id: int, tokens: list[TokenRecord]) -> None:
-        data = encode_trace(tokens)  # encoded before the transaction, to hold the write lock briefly
+        # encoded before the transaction, to hold the write lock briefly
+        self.save_encoded_trace(message_id, len(tokens), encode_trace(tokens))
+
+    def save_encoded_trace(self, message_id: int, n_tokens: int, data: bytes) -> None:
+        """A trace encode_trace() made, perhaps on another thread (an import's reader)."""
         with write_transaction(self.db):
-            self._upsert_trace(message_id, len(tokens), data)
+            self._upsert_trace(message_id, n_tokens, data)
 
     def save_partial_reply(self, message_id: int, content: str, tokens: list[TokenRecord] | TraceBuilder) -> None:
         """Save a streaming reply's text and trace together, so they never disagree after a crash."""

@@ -29,7 +29,7 @@ def test_streamed_parts_are_the_parts_of_the_whole_file(tmp_path):
     path = write_big_export(tmp_path / "long.json", 450)
     streamed = list(read_parts(_opener(path), "long.json"))
     assert streamed == list(whole_parts(read_export(path.read_bytes()), "long.json"))
-    assert [type(p) for p in streamed] == [Begin, Messages, Messages, Messages, Finish]  # 200 + 200 + 50
+    assert [type(p) for p in streamed] == [Begin] + [Messages] * 5 + [Finish]  # 4 × 100 + 50
 
 
 def test_long_replies_come_in_smaller_parts(tmp_path):
@@ -41,7 +41,7 @@ def test_long_replies_come_in_smaller_parts(tmp_path):
     path.write_text(json.dumps(data))
     for parts in (list(read_parts(_opener(path), "x")), list(whole_parts(read_export(path.read_bytes()), "x"))):
         sizes = [len(part.messages) for part in parts if isinstance(part, Messages)]
-        assert sizes == [14, 14, 12]  # 7 questions and 7 replies pass 20,000 positions (200 messages: one part)
+        assert sizes == [14, 14, 12]  # 7 questions and 7 replies pass 20,000 positions (100 messages: one part)
 
 
 def test_an_import_holds_a_few_batches_never_the_file(store, tmp_path):
@@ -82,8 +82,8 @@ def test_a_problem_after_parts_went_out_restarts_then_refuses_in_the_whole_check
     path = tmp_path / "late.json"
     path.write_text(json.dumps(data))
     parts = read_parts(_opener(path), "late.json")
-    seen = [next(parts), next(parts), next(parts)]
-    assert [type(p) for p in seen] == [Begin, Messages, Messages]
+    seen = [next(parts) for _ in range(5)]
+    assert [type(p) for p in seen] == [Begin, Messages, Messages, Messages, Messages]
     assert next(parts) == Restart()  # the writer takes back what it wrote, and the whole check says why
     with pytest.raises(ValueError, match=r"is damaged: messages\[449\]\.status"):
         next(parts)
@@ -101,7 +101,7 @@ def test_an_import_a_crash_cut_short_is_gone_at_the_next_start_and_a_finished_on
         for _ in range(3):  # Begin and two batches, each committed on its own as the window writes them
             writer.write(next(parts))
         parts.close()
-        assert store.db.execute("SELECT count(*) FROM messages").fetchone()[0] == 400
+        assert store.db.execute("SELECT count(*) FROM messages").fetchone()[0] == 200
         ImportWriter(store).write(next(import_parts(path)))  # another import, begun and cut short too
         assert len(store.list_conversations()) == 2
     # the process was killed here: nothing finished or took back either import
