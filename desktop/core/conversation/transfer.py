@@ -21,7 +21,7 @@ from desktop.core.errors import DamagedDataError, InklingError
 from desktop.core.prompt.record import PromptRecord
 from desktop.core.store import Store
 from desktop.core.store.experiments import ExperimentDamagedError, list_experiments, load_experiment, save_experiment
-from desktop.core.store.store import MESSAGE_FIELDS
+from desktop.core.store.store import MESSAGE_FIELDS, UNFINISHED_IMPORTS_KEY
 from desktop.core.probability.trace import TokenRecord, TopToken, encode_trace
 from desktop.core.transactions import write_transaction
 from desktop.core.words import translate
@@ -262,9 +262,9 @@ class ImportWriter:
         )
 
 
-# Conversations an import began and has not finished. The window writes an import in many transactions, so a
-# crash can leave one half-written: the next start deletes it (discard_unfinished_imports).
-UNFINISHED_KEY = "unfinished_imports"
+# Conversations an import began and has not finished are not listed. The window writes an import in many
+# transactions, so a crash can leave one half-written: the next start deletes it (discard_unfinished_imports).
+UNFINISHED_KEY = UNFINISHED_IMPORTS_KEY
 
 
 def _mark_unfinished(store: Store, add: int | None = None, remove: int | None = None) -> None:

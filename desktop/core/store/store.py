@@ -37,6 +37,11 @@ MESSAGE_FIELDS = (
     "finish_reason", "error", "created_at", "updated_at", "branch_of", "branch_position", "engine",
 )
 _MESSAGE_COLUMNS = ", ".join(MESSAGE_FIELDS)
+# Conversations an import has begun and not finished (desktop.core.conversation.transfer.ImportWriter): the window
+# writes an import in many transactions, and a half-written one is never listed, exported or opened from the list.
+UNFINISHED_IMPORTS_KEY = "unfinished_imports"
+_UNFINISHED_IMPORTS = ("SELECT value FROM json_each((SELECT value FROM settings "
+                       f"WHERE key = '{UNFINISHED_IMPORTS_KEY}' AND json_valid(value)))")
 MAX_PROMPT_TOKENS = 2**24  # more than any context window; a stored blob inflating past it is damaged
 
 
@@ -172,7 +177,8 @@ class Store:
     def list_conversations(self, order: str = "updated") -> list[Conversation]:
         """Every conversation, pinned ones first, then in `order` (a key of CONVERSATION_ORDERS)."""
         rows = self.db.query(
-            f"SELECT {_CONVERSATION_COLUMNS} FROM conversations ORDER BY pinned DESC, {CONVERSATION_ORDERS[order]}"
+            f"SELECT {_CONVERSATION_COLUMNS} FROM conversations WHERE id NOT IN ({_UNFINISHED_IMPORTS}) "
+            f"ORDER BY pinned DESC, {CONVERSATION_ORDERS[order]}"
         )
         return [Conversation(**{**row, "pinned": bool(row["pinned"])}) for row in rows]
 
