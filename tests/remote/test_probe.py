@@ -226,3 +226,10 @@ def test_the_context_a_servers_own_api_names_for_the_loaded_model_is_read(native
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_clients_own_client_for_streamed_replies_closes_with_it():
+    """Streamed replies go through a client of their own (no pooled connection for Stop to shut); it closes too."""
+    with open_client(ServerAddress("http://127.0.0.1:9")) as client:
+        assert not client.streams.is_closed
+    assert client.streams.is_closed

@@ -135,6 +135,10 @@ class ServerClient(httpx.Client):
         self.streams.close()
         super().close()
 
+    def __exit__(self, *exc) -> None:  # httpx's __exit__ closes its own transport only, not through close()
+        self.streams.close()
+        super().__exit__(*exc)
+
 
 class StreamSocket:
     """The socket one streamed request travels on, named by httpcore's trace as its connection opens."""
