@@ -58,6 +58,10 @@ class ModelLoader(QObject):
         self.name = ""
         self.engine_description: dict | None = None  # what a reply keeps of a remote engine; None: in-process
         self._request: int | None = None  # the load the loader waits for; older answers are dropped
+        # What each load asks for, ("path", resolved file, EngineConfig) or ("server", RemoteTarget): of the loads not
+        # answered yet, and of the model the engine thread holds (with its ModelInfo), as its answers tell.
+        self._asked: dict[int, tuple] = {}
+        self._held: tuple[tuple, ModelInfo] | None = None
         self._path: Path | None = None
         self._server: RemoteTarget | None = None  # a server model being opened (or open) instead of a file
         self._handed_over = False  # to the window built in another language: not shut down with this one
@@ -128,21 +132,57 @@ class ModelLoader(QObject):
 
     def load_model(self, path: Path, config: EngineConfig | None = None) -> None:
         """Load a model file with the given settings, else those remembered for it, else the window's."""
-        self._path, self._server = Path(path), None
-        config = config or model_engine_config(self.store, Path(path), self.engine_config)
-        self._request = self.engine.load_model(str(path), config)
-        self.loadRequested.emit({"path": str(path)})
-        self.label.setText(self.tr("Loading {name}…").format(name=display_name(Path(path))))
-        self.progress.setRange(0, 0)  # busy until llama.cpp reports how far it is
-        self.progress.setVisible(True)
+        path = Path(path)
+        config = config or model_engine_config(self.store, path, self.engine_config)
+        self._path, self._server = path, None
+        if self._ask(("path", path.resolve(), config), str(path), config, {"path": str(path)}):
+            self.label.setText(self.tr("Loading {name}…").format(name=display_name(path)))
 
     def load_server(self, target: RemoteTarget) -> None:
         """Chat through a server's model: the engine thread probes it and opens it like a model file."""
         self._path, self._server = None, target
-        self._request = self.engine.load_model(f"server:{target.label}", target)
-        self.loadRequested.emit({"server": target.label} | ({"model": target.model} if target.model else {}))
-        self.label.setText(self.tr("Connecting to {name}…").format(name=target.label))
+        choice = {"server": target.label} | ({"model": target.model} if target.model else {})
+        if self._ask(("server", target), f"server:{target.label}", target, choice):
+            self.label.setText(self.tr("Connecting to {name}…").format(name=target.label))
+
+    def _ask(self, key: tuple, source: str, config, choice: dict) -> bool:
+        """Ask the engine thread for a model, the newest request winning; True while it is on its way.
+
+        While another load waits its turn (behind a reply being written, say), a request for the model the engine
+        will hold anyway (the one in use, or the one it is loading) drops the loads not begun and loads nothing:
+        back in the conversation of the model in use, it is not read from disk again and keeps its cache.
+        """
+        if self._request is not None:
+            begun, kept = self._drop_queued()
+            if kept is not None and kept == key:
+                self.loadRequested.emit(choice)
+                if begun is not None:  # on its way already: its answer is the one waited for
+                    self._request = begun
+                    self.progress.setVisible(True)
+                    return True
+                self._request = None
+                held = self._held[1]
+                if held is not self.info:  # it had loaded while the loader waited for a newer request
+                    self._use(held)
+                else:
+                    self._show_model()
+                return False
+        self._request = self.engine.load_model(source, config)
+        self._asked[self._request] = key
+        self.loadRequested.emit(choice)
+        self.progress.setRange(0, 0)  # busy until llama.cpp reports how far it is
         self.progress.setVisible(True)
+        return True
+
+    def _drop_queued(self) -> tuple[int | None, tuple | None]:
+        """Drops the loads not begun; returns the load begun and not answered yet (or None) and what the engine
+        holds once it is done (a load that fails leaves the model before it: the answer says so then)."""
+        begun = self.engine.drop_queued_loads()
+        coming = self._asked.get(begun)
+        self._asked = {begun: coming} if coming is not None else {}
+        if coming is not None:
+            return begun, coming
+        return None, self._held[0] if self._held is not None else None
 
     def use_local_model(self) -> None:
         """Back from a server: the model file used last, else the bundled chat model."""
@@ -171,6 +211,10 @@ class ModelLoader(QObject):
     def adopt(self, kept: KeptEngine) -> None:
         """The model the window built before this one had loaded is the one chatted with (no conversation shown yet)."""
         self._server = kept.server
+        path = Path(kept.info.path)
+        key = ("server", kept.server) if kept.server is not None else \
+            ("path", path.resolve(), model_engine_config(self.store, path, self.engine_config))
+        self._held = (key, kept.info)
         self._use(kept.info, opening=True)
 
     def hand_over(self) -> KeptEngine | None:
@@ -194,6 +238,9 @@ class ModelLoader(QObject):
             self.progress.setValue(int(fraction * 100))
 
     def _loaded(self, request_id: int, info: ModelInfo) -> None:
+        key = self._asked.pop(request_id, None)
+        if key is not None:  # the engine thread holds it now, even if the loader no longer waits for it
+            self._held = (key, info)
         if request_id != self._request:
             return
         self._request = None
@@ -218,19 +265,17 @@ class ModelLoader(QObject):
         self.loaded.emit(info, server.label if server is not None else None, opening)
 
     def _failed(self, request_id: int, message: str) -> None:
+        self._asked.pop(request_id, None)
         if request_id != self._request:
             return
         self._request = None
         self.loadFailed.emit()
-        self.progress.setVisible(False)
+        self._show_model()
         if self.info is not None:
-            self.label.setText(f"{self.name} · {self._mode_name(self.info.mode)}")
             message += "\n\n" + self.tr("{name} is still loaded.").format(name=self.name)
         elif (fallback := self._next_fallback()) is not None:  # nothing loaded yet: shown loading in its place
             self.load_model(fallback)
             message += "\n\n" + self.tr("Opening {name} instead.").format(name=display_name(fallback))
-        else:
-            self.label.setText(self.tr("No model: open one with File → Open model…"))
         self.failed.emit(self.tr("Cannot open model"), message)
 
     def _next_fallback(self) -> Path | None:
@@ -241,6 +286,14 @@ class ModelLoader(QObject):
             if path.resolve() != failed:
                 return path
         return None
+
+    def _show_model(self) -> None:
+        """The status bar names the model in use (no load on its way)."""
+        self.progress.setVisible(False)
+        if self.info is not None:
+            self.label.setText(f"{self.name} · {self._mode_name(self.info.mode)}")
+        else:
+            self.label.setText(self.tr("No model: open one with File → Open model…"))
 
     def _mode_name(self, mode: str) -> str:
         return self.tr("chat") if mode == "chat" else self.tr("text completion (no chat template)")

@@ -39,12 +39,18 @@ class EngineWorker(QObject):
         self._load_error: str | None = None
         self.latest_measure = 0  # set by the GUI thread; older measure requests still queued are skipped
         self.latest_load = 0  # the same for loads: switching conversations quickly loads only the last one's engine
+        self.started_load = 0  # the newest load this thread has begun (the GUI reads it under load_lock)
+        # Taken to begin a load, and by the GUI to drop the loads not begun (EngineController.drop_queued_loads):
+        # a load is either begun or dropped, never both.
+        self.load_lock = threading.Lock()
         self.cancel_load = threading.Event()  # set by the GUI thread to stop a model load in progress
 
     @Slot(int, str, object)
     def load_model(self, request_id: int, path: str, config: EngineConfig) -> None:
-        if request_id < self.latest_load:
-            return  # superseded while it waited in the queue: the window no longer waits for it
+        with self.load_lock:
+            if request_id < self.latest_load:
+                return  # superseded while it waited in the queue: the window no longer waits for it
+            self.started_load = request_id
         self.cancel_load.clear()
         if isinstance(config, EngineConfig):  # a model file: llama.cpp reports its progress, and stops when asked
             config = dataclasses.replace(config, progress=lambda fraction: self._load_progress(request_id, fraction))
@@ -159,6 +165,13 @@ class EngineController(QObject):
         self.worker.latest_load = request_id
         self._loadRequested.emit(request_id, path, config)
         return request_id
+
+    def drop_queued_loads(self) -> int:
+        """Every load asked for and not begun yet is dropped (never answered); returns the id of the newest load
+        the engine thread has begun (0: none), whose answer may still be on its way."""
+        with self.worker.load_lock:
+            self.worker.latest_load = self.next_request_id()
+            return self.worker.started_load
 
     def cancel_load(self) -> None:
         """Stop the model load in progress (the previous model stays loaded)."""

@@ -234,3 +234,117 @@ def test_the_model_menu_loads_bundled_models_and_asks_for_the_library(qtbot, mak
     with qtbot.waitSignal(loader.loaded, timeout=60000):
         loader.threads_menu.choices[1].trigger()  # the open model loads again on one thread
     assert load_threads(store) == 1
+
+
+@pytest.fixture
+def recorded(make_loader):
+    """A loader whose engine thread can be held busy (a reply being written) and whose loads can be held midway."""
+    _, make = make_loader
+    loads, held_loads, begun, release = [], set(), threading.Event(), threading.Event()
+
+    def factory(path, config):
+        loads.append(Path(path).name)
+        if Path(path).name in held_loads:
+            begun.set()
+            release.wait(10)
+        return FakeEngine(path, config)
+
+    loader, asked, shown, failures, _ = make(factory)
+    return loader, loads, held_loads, begun, release, asked, shown
+
+
+def busy_worker(loader) -> tuple[threading.Event, threading.Event]:
+    """The engine thread in something long (a reply being written): loads asked for now wait their turn."""
+    started, free = threading.Event(), threading.Event()
+    loader.engine.run_job(lambda engine, cancel, report: (started.set(), free.wait(10)))
+    assert started.wait(10)
+    return started, free
+
+
+def drained(qtbot, loader) -> None:
+    """Everything queued on the engine thread before now has run, and its answers were heard."""
+    done = threading.Event()
+    loader.engine.run_job(lambda engine, cancel, report: done.set())
+    qtbot.waitUntil(done.is_set, timeout=10000)
+    qtbot.waitUntil(lambda: not loader.loading, timeout=10000)
+
+
+def reading(qtbot, recorded, in_use: str, read: str) -> None:
+    """`in_use` loaded, then `read` asked for and held midway through being read."""
+    loader, _, held_loads, begun, _, _, _ = recorded
+    with qtbot.waitSignal(loader.loaded, timeout=10000):
+        loader.load_model(Path(in_use))
+    held_loads.add(read)
+    loader.load_model(Path(read))
+    assert begun.wait(10)
+
+
+def test_the_model_in_use_asked_for_while_another_waits_is_not_loaded_again(qtbot, recorded):
+    loader, loads, _, _, _, asked, shown = recorded
+    with qtbot.waitSignal(loader.loaded, timeout=10000):
+        loader.load_model(Path("gemma.gguf"))
+    _, free = busy_worker(loader)  # gemma writing
+    loader.load_model(Path("chat.gguf"))  # a chat's model, queued behind it
+    assert loader.loading and loader.label.text() == "Loading chat…"
+    loader.load_model(Path("gemma.gguf"))  # back to the notebook: its model is the one in use
+    # (before: "Loading gemma…" while gemma wrote, then gemma read from disk again)
+    assert not loader.loading and loader.progress.isHidden() and loader.label.text() == "gemma · chat"
+    assert asked[-1] == {"path": "gemma.gguf"}  # the conversation shown keeps its engine
+    free.set()
+    drained(qtbot, loader)
+    assert loads == ["gemma.gguf"] and len(shown) == 1 and loader.info.path == Path("gemma.gguf")
+
+
+def test_the_model_being_loaded_asked_for_again_is_waited_for_once(qtbot, recorded):
+    loader, loads, _, _, release, _, shown = recorded
+    reading(qtbot, recorded, "chat.gguf", "gemma.gguf")  # being read
+    loader.load_model(Path("other.gguf"))  # queued behind it
+    loader.load_model(Path("gemma.gguf"))  # the one being read: its answer is waited for again
+    assert loader.loading and loader.label.text() == "Loading gemma…" and not loader.progress.isHidden()
+    with qtbot.waitSignal(loader.loaded, timeout=10000):
+        release.set()
+    drained(qtbot, loader)
+    assert loads == ["chat.gguf", "gemma.gguf"] and [info.path.name for info, _, _ in shown] == ["chat.gguf", "gemma.gguf"]
+    assert loader.label.text() == "gemma · chat"
+
+
+def test_the_model_in_use_asked_for_after_another_began_loading_is_loaded_again(qtbot, recorded):
+    loader, loads, _, _, release, _, shown = recorded
+    reading(qtbot, recorded, "gemma.gguf", "chat.gguf")  # chat replaces gemma in the engine once read:
+    # the newest request, gemma, must be loaded again
+    loader.load_model(Path("gemma.gguf"))
+    assert loader.loading and loader.label.text() == "Loading gemma…"
+    release.set()
+    drained(qtbot, loader)
+    assert loads == ["gemma.gguf", "chat.gguf", "gemma.gguf"] and loader.info.path == Path("gemma.gguf")
+    assert [info.path.name for info, _, _ in shown] == ["gemma.gguf", "gemma.gguf"]  # chat's answer came too late
+
+
+def test_a_model_read_while_the_loader_waited_for_a_newer_one_is_used_when_asked_again(qtbot, qapp, recorded):
+    loader, loads, _, _, release, _, shown = recorded
+    reading(qtbot, recorded, "gemma.gguf", "chat.gguf")
+    started, free = threading.Event(), threading.Event()
+    loader.engine.run_job(lambda engine, cancel, report: (started.set(), free.wait(10)))  # a reply, say
+    loader.load_model(Path("gemma.gguf"))  # queued behind the reply: chat is read first
+    release.set()
+    assert started.wait(10)  # chat is in the engine; its answer is on its way to the GUI
+    qapp.processEvents()
+    assert loader.info.path == Path("gemma.gguf") and loader.loading  # the loader waits for gemma's load
+    loader.load_model(Path("chat.gguf"))  # chat again: it is in the engine already
+    assert not loader.loading and loader.info.path == Path("chat.gguf") and loader.label.text() == "chat · chat"
+    free.set()
+    drained(qtbot, loader)
+    assert loads == ["gemma.gguf", "chat.gguf"] and [info.path.name for info, _, _ in shown] == ["gemma.gguf", "chat.gguf"]
+
+
+def test_the_same_model_with_other_settings_is_loaded_again(qtbot, recorded):
+    loader, loads, _, _, _, _, shown = recorded
+    with qtbot.waitSignal(loader.loaded, timeout=10000):
+        loader.load_model(Path("gemma.gguf"))
+    _, free = busy_worker(loader)
+    loader.load_model(Path("chat.gguf"))
+    loader.load_model(Path("gemma.gguf"), EngineConfig(n_ctx=512))  # the library's settings for it changed
+    assert loader.loading and loader.label.text() == "Loading gemma…"
+    free.set()
+    drained(qtbot, loader)
+    assert loads == ["gemma.gguf", "gemma.gguf"] and loader.info.n_ctx == 512

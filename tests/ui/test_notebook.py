@@ -187,3 +187,48 @@ def test_a_notebook_continued_by_a_chat_model_says_what_happens(qtbot, make_wind
     continue_with_tab(qtbot, window, 20000)
     assert "a base model continues it" in window.statusBar().currentMessage()
     assert window.notebook.text().startswith("Once upon a time")
+
+
+def test_back_to_the_notebook_being_written_its_model_is_not_loaded_again(qtbot, make_window, tmp_path):
+    import threading
+
+    base, chat_model = tmp_path / "base.gguf", tmp_path / "chat.gguf"
+    for path in (base, chat_model):
+        path.write_bytes(b"GGUF")  # the scripted engines read nothing; the conversation's file must exist
+    writing, release, loads = threading.Event(), threading.Event(), []
+
+    class HeldBase(BaseFake):
+        """Gemma in the notebook: writes once the test has switched conversations."""
+
+        def stream(self, *args, **kwargs):
+            writing.set()
+            release.wait(30)
+            yield from super().stream(*args, **kwargs)
+
+    def factory(path, config=None):
+        loads.append(Path(path).name)
+        return HeldBase(path, config) if Path(path) == base else FakeEngine(path, config)
+
+    window = make_window(factory, base)
+    notebook = window.conversation_id
+    engine = FakeEngine.instances[-1]
+    chat = window.store.create_conversation("A chat")
+    window.store.set_conversation_engine(chat.id, {"path": str(chat_model)})
+    type_document(qtbot, window, DOCUMENT)
+    with qtbot.waitSignal(window.replyFinished, timeout=20000):
+        qtbot.keyClick(window.notebook.editor, Qt.Key.Key_Tab)
+        qtbot.waitUntil(writing.is_set, timeout=10000)
+        window.open_conversation(chat.id)  # its model is asked for: queued behind the text being written
+        assert window.models.label.text() == "Loading chat…"
+        window.open_conversation(notebook)  # back while the notebook's model still writes
+        # (before: "Loading base…" while base wrote, then base read from disk again, its cache lost)
+        assert not window.models.loading and window.models.progress.isHidden()
+        assert window.models.label.text() == "base · text completion (no chat template)"
+        release.set()
+    held = []
+    window.engine.run_job(lambda engine, cancel, report: held.append(engine))  # behind any load still queued
+    qtbot.waitUntil(lambda: bool(held), timeout=10000)
+    assert held == [engine] and not engine.closed and loads == ["base.gguf"]
+    assert window.models.info.path == base and not window.models.loading
+    assert window.store.conversation_engine(notebook) == {"path": str(base)}
+    assert window.store.conversation_engine(chat.id) == {"path": str(chat_model)}
