@@ -164,7 +164,7 @@ class MainWindow(QMainWindow):
         status.addWidget(self.models.progress)
         status.addPermanentWidget(self.status_line.stats)
         status.addWidget(self.files.importer.status)
-        self.notes = NotesController(self.store, self.confirm, parent=self)
+        self.notes = NotesController(self.store, lambda title, text: self.confirm(title, text), parent=self)
         keys = KeyStore(data_dir())
         self.engine_menu = EngineMenu(self.store, keys, self)
         self.engine_choice = EngineChoice(self.store, keys, self)

@@ -203,3 +203,18 @@ def test_the_notes_list_and_results_fit_a_narrow_dock(qtbot):
                                "Gion inn near the river, a long snippet that goes on and on.", "")])
     qtbot.wait(10)
     assert panel.tree.horizontalScrollBar().maximum() == 0
+
+
+def test_deleting_a_note_asks_through_the_window_s_confirm(qtbot, make_window, monkeypatch):
+    import desktop.ui.main_window
+
+    dialogs = []  # the real question, had the notes been handed the window's confirm as it was when built
+    monkeypatch.setattr(desktop.ui.main_window, "message_box", lambda *args, **kwargs: dialogs.append(args))
+    window = make_window()
+    asked = []
+    window.confirm = lambda title, text: asked.append(title) or True
+    ready(qtbot, window)
+    add_note(qtbot, window, "Lighthouse", CAT)
+    window.notes.delete("note", window.notes.panel.editing)
+    assert asked == ["Delete note"] and dialogs == []  # (before: the real dialog; the test's answer was never asked)
+    qtbot.waitUntil(lambda: "Lighthouse" not in rows(window), timeout=60000)
