@@ -232,3 +232,6 @@ def test_back_to_the_notebook_being_written_its_model_is_not_loaded_again(qtbot,
     assert window.models.info.path == base and not window.models.loading
     assert window.store.conversation_engine(notebook) == {"path": str(base)}
     assert window.store.conversation_engine(chat.id) == {"path": str(chat_model)}
+    window.open_conversation(chat.id)  # the chat's model, asked for again, loads as usual
+    qtbot.waitUntil(lambda: window.models.info.path == chat_model, timeout=10000)
+    assert loads == ["base.gguf", "chat.gguf"] and window.models.label.text() == "chat · chat"
