@@ -1,10 +1,12 @@
 """An export read a batch of messages at a time (ijson's C parser), so an import never holds the whole file."""
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
 import ijson
+import numpy as np
 from ijson.common import ObjectBuilder
 from pydantic import TypeAdapter, with_config
 from typing_extensions import NotRequired, TypedDict
@@ -14,6 +16,7 @@ from desktop.core.conversation.export_format import (
     check_version, read_export,
 )
 from desktop.core.store.shapes import STRICT
+from desktop.core.words import translate
 
 BATCH = 100  # messages per part: one write of 20-40 ms on the GUI thread (2 cores, load 5), ~100 kB in memory
 # and at most about this many trace positions and prompt token ids: a part of long replies is as quick to write
@@ -191,3 +194,49 @@ def _skip(events) -> None:
         if depth == 0:
             return None
     raise _Unusual
+
+
+# Deeper than this, an export is refused. ijson's prefixes ("messages.item.item…") take memory growing with the
+# square of the depth: a 200 kB file of nested brackets asked for gigabytes. pydantic's parser stops near here too.
+MAX_DEPTH = 200
+_ESCAPE = re.compile(rb"\\.", re.S)  # backslashes occur only inside strings, each escaping the byte after it
+_NOT_MARKS = bytes(set(range(256)) - set(b'"[]{}'))  # all else is deleted: UTF-8 never hides these bytes
+_STRING = re.compile(rb'"[^"]*"')  # once escapes are gone
+_STEP = np.zeros(256, np.int64)
+_STEP[list(b"[{")], _STEP[list(b"]}")] = 1, -1
+_SLICE = 2**20  # bytes looked at at once: a whole-file read is checked in slices
+
+
+class NestingGuard:
+    """Fed a JSON document's bytes in order, raises ValueError once brackets outside strings nest past MAX_DEPTH."""
+
+    def __init__(self):
+        self.depth = 0
+        self._in_string = False
+        self._escaped = False  # the last byte fed was a backslash escaping the next one
+
+    def feed(self, data: bytes) -> None:
+        for start in range(0, len(data), _SLICE):
+            self._feed(data[start:start + _SLICE])
+
+    def _feed(self, chunk: bytes) -> None:
+        if self._escaped and chunk:
+            chunk, self._escaped = chunk[1:], False
+        if (len(chunk) - len(chunk.rstrip(b"\\"))) % 2:  # an escape cut in two: its byte comes next
+            chunk, self._escaped = chunk[:-1], True
+        marks = _ESCAPE.sub(b"", chunk).translate(None, _NOT_MARKS)
+        if self._in_string:
+            end = marks.find(b'"')
+            if end < 0:
+                return
+            marks, self._in_string = marks[end + 1:], False
+        outside = _STRING.sub(b"", marks)
+        quote = outside.find(b'"')
+        if quote >= 0:  # a string goes on into the next chunk
+            outside, self._in_string = outside[:quote], True
+        if outside:
+            running = np.cumsum(_STEP[np.frombuffer(outside, np.uint8)]) + self.depth
+            if running.max() > MAX_DEPTH:
+                raise ValueError(translate("core", "is not valid JSON ({detail})").format(
+                    detail=f"nested more than {MAX_DEPTH} levels deep"))
+            self.depth = int(running[-1])

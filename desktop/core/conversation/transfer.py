@@ -16,7 +16,9 @@ from desktop.core.blobs import damage_reason
 from desktop.core.conversation.notebook import NOTEBOOK, page
 from desktop.core.conversation.experiment_report import experiment_markdown
 from desktop.core.conversation.export_format import FORMAT, VERSION, ExportJson, MessageJson, read_export
-from desktop.core.conversation.export_stream import Begin, Finish, Messages, Part, Restart, read_parts, whole_parts
+from desktop.core.conversation.export_stream import (
+    Begin, Finish, Messages, NestingGuard, Part, Restart, read_parts, whole_parts,
+)
 from desktop.core.errors import DamagedDataError, InklingError
 from desktop.core.prompt.record import PromptRecord
 from desktop.core.store import Store
@@ -502,13 +504,16 @@ class _Reader:
         self._left, self._read = limit, 0
         self._progress, self._start = progress, start
         self._pending = b""
+        self._nesting = NestingGuard()  # ValueError, before ijson builds a deep value's prefixes
         self._pending = self.read(len(codecs.BOM_UTF8)).removeprefix(codecs.BOM_UTF8)
 
     def read(self, size: int = -1) -> bytes:
         if size == 0:  # what ijson asks first, to tell bytes from text
             return b""
+        if size is None or size < 0:  # the rest, a slice at a time: read(limit) would set aside the whole limit at once
+            return b"".join(iter(lambda: self.read(2**20), b""))
         pending, self._pending = self._pending, b""
-        want = self._left if size is None or size < 0 else min(max(size - len(pending), 0), self._left)
+        want = min(max(size - len(pending), 0), self._left)
         try:
             chunk = self._raw.read(want) if want else b""
             self._left -= len(chunk)
@@ -519,6 +524,7 @@ class _Reader:
                 raise
             raise TransferError(translate("core", "Cannot read {name} in the archive: {error}; nothing was imported.").format(
                 name=self._name, error=error)) from None
+        self._nesting.feed(chunk)
         self._read += len(chunk)
         self._progress.done = max(self._progress.done, self._start + self._read)
         return pending + chunk

@@ -1,12 +1,16 @@
 """An export is read a batch of messages at a time: the same parts as a whole read, memory far below the file's size."""
 
 import json
+import re
 import tracemalloc
+from unittest.mock import patch
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from desktop.core.conversation.export_format import read_export
-from desktop.core.conversation.export_stream import Begin, Finish, Messages, Restart, read_parts, whole_parts
+from desktop.core.conversation import export_stream
+from desktop.core.conversation.export_stream import Begin, Finish, Messages, NestingGuard, Restart, read_parts, whole_parts
 from desktop.core.conversation.transfer import ImportWriter, TransferError, export_json, import_file, import_parts
 from desktop.core.paths import database_path
 from desktop.core.store import open_store
@@ -114,3 +118,45 @@ def test_an_import_a_crash_cut_short_is_gone_at_the_next_start_and_a_finished_on
         assert [c.id for c in workspace.store.list_conversations()] == [kept]
         workspace.store.db.execute("UPDATE settings SET value = 'damaged' WHERE key = 'unfinished_imports'")
         assert [c.id for c in workspace.store.list_conversations()] == [kept]  # a damaged note hides nothing
+
+
+def test_deep_nesting_is_refused_before_the_parser_builds_it(store, tmp_path):
+    # ijson keeps a prefix per level ("messages.item.item…"), so memory grows with the depth's square: 100,000
+    # nested brackets (200 kB) asked for gigabytes. The reader counts brackets outside strings first.
+    text = json.dumps(big_export(2))
+    head = text[:text.index('"messages"')]
+    path = tmp_path / "deep.json"
+    path.write_text(head + '"messages": [' + "[" * 5_000 + "]" * 5_000 + "]}")
+    tracemalloc.start()
+    try:
+        with pytest.raises(TransferError, match=r"deep.json is not valid JSON \(nested more than 200 levels deep\)"):
+            import_file(store, path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 4 * 2**20, peak  # 5,000 levels of prefixes: 60 MB
+    assert store.list_conversations() == []
+
+
+@given(st.recursive(st.none() | st.integers() | st.text(alphabet='[]{}"\\\\ax', max_size=6),
+                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(alphabet='[{"\\\\', max_size=3), inner,
+                                                                                max_size=3), max_leaves=30),
+       st.lists(st.integers(0, 400), max_size=6))
+@settings(max_examples=200, deadline=None)
+def test_the_nesting_guard_counts_brackets_outside_strings_exactly_whatever_the_chunks(value, cuts):
+    document = json.dumps(value).encode()
+    depth = deepest = 0
+    for token in re.sub(r'"(?:[^"\\]|\\.)*"', "", document.decode()):  # strings out, then count
+        depth += (token in "[{") - (token in "]}")
+        deepest = max(deepest, depth)
+    for limit, refused in ((deepest, False), (deepest - 1, True))[:1 + (deepest > 0)]:
+        guard, start = NestingGuard(), 0
+        with patch.object(export_stream, "MAX_DEPTH", limit):
+            try:
+                for cut in sorted({min(c, len(document)) for c in cuts}) + [len(document)]:
+                    guard.feed(document[start:cut])
+                    start = cut
+            except ValueError:
+                assert refused
+            else:
+                assert not refused and guard.depth == 0
