@@ -99,6 +99,12 @@ def _as_text(shown: dict) -> str:
     if engine and engine.get("kind") != "in-process":
         lines.append(f"written by {engine.get('kind')} {engine.get('server')!r} ({engine.get('model')}); "
                      f"entropy: {engine.get('entropy', 'estimated')}")
+    stats = shown["stats"] or {}
+    if stats.get("textless_tokens"):
+        lines.append(f"characters missing: {stats['textless_tokens']} tokens came without their text from the server")
+    if stats.get("held_back_at") is not None:
+        lines.append(f"branching after token {stats['held_back_at'] + 1} unavailable: the server held back the first "
+                     "tokens of a character and sent it with its last token only")
     if shown["branch"]["of"] is not None:
         lines.append(f"continued from message {shown['branch']['of']} at token {shown['branch']['position']}")
     for branch in shown["branches"]:

@@ -207,12 +207,16 @@ def test_stop_while_the_server_serves_someone_else_ends_the_reply_at_once(server
     assert tokens and end.finish_reason in ("stop", "length")
 
 
-def test_a_character_the_server_holds_back_reads_whole_and_nothing_branches_after_it(remote, store):
+def test_a_character_the_server_holds_back_reads_whole_and_nothing_branches_after_it(remote, inkling_home):
     # llama-server holds back the first tokens of a character split over several and streams the character with its
     # last token only: the others' ids and numbers are never sent. (before: a branch or a Continue after it sent the
     # model a prefix with tokens missing, and nothing said so)
+    from desktop.core.paths import database_path
+    from desktop.core.store import open_store
+    from tests.e2e.runner import inkling
     from tests.remote.test_chat_engine import reply  # (that module imports this one)
 
+    store = open_store(database_path())
     message = reply(remote, store, "Repeat exactly: 京都之行", settings=dataclasses.replace(GREEDY, max_tokens=12))
     trace = store.load_trace(message.id)
     held = message.stats["held_back_at"]
@@ -223,3 +227,6 @@ def test_a_character_the_server_holds_back_reads_whole_and_nothing_branches_afte
     request, records = start_branch(store, message.id, held, other, message.model)  # at it: the prefix is whole
     assert [r.id for r in records] == [r.id for r in trace[:held]] + [other]
     assert f"branching after token {held + 1} unavailable" in made_with(message)[0]
+    store.close()
+    shown = inkling("show", str(message.id))
+    assert shown.returncode == 0 and f"branching after token {held + 1} unavailable" in shown.stdout
