@@ -230,3 +230,20 @@ def test_a_character_the_server_holds_back_reads_whole_and_nothing_branches_afte
     store.close()
     shown = inkling("show", str(message.id))
     assert shown.returncode == 0 and f"branching after token {held + 1} unavailable" in shown.stdout
+
+
+def test_a_held_back_character_is_noticed_without_probabilities_asking_once_per_text(remote, monkeypatch):
+    # no alternatives to read a token's own bytes from: the server's tokenizer is asked, once for each text
+    asked = []
+    tokenize = remote._tokenize_raw
+    monkeypatch.setattr(remote, "_tokenize_raw", lambda text, add_special: asked.append(text) or tokenize(text, add_special))
+    settings = dataclasses.replace(GREEDY, max_tokens=16)
+    # 行 is one token of its own: never held back, however often it comes (before: the tokenizer asked each time)
+    prompt = remote.tokenize(remote.render([{"role": "user", "content": "Repeat exactly: 行行行行行行"}]))
+    tokens, finished = collect(remote, prompt, settings, top=0)
+    assert "".join(t.delta for t in tokens).count("行") > 1 and finished.stats.held_back_at is None
+    assert asked.count("行") == 1
+    # 京 is two: noticed from the tokenizer alone
+    prompt = remote.tokenize(remote.render([{"role": "user", "content": "Repeat exactly: 京都"}]))
+    tokens, finished = collect(remote, prompt, settings, top=0)
+    assert finished.stats.held_back_at is not None and "京" in "".join(t.delta for t in tokens)

@@ -53,6 +53,7 @@ class RemoteEngine:
         self._pieces: dict[int, bytes] = {}  # id -> bytes a token adds to a reply (from the stream's entries)
         self._texts: dict[int, str] = {}  # id -> how it reads as an alternative (its own bytes): read once
         self.held_back_at: int | None = None  # the last reply's first token sent for a held-back character
+        self._split_texts: dict[str, bool] = {}  # a chunk's text -> whether the server's tokenizer splits it
         self.last_timings: dict = {}  # the server's own timings of the last reply (benchmarks compare with them)
         self.template = ChatTemplate(profile.chat_template, profile.bos_token, profile.eos_token) \
             if profile.chat_template else None
@@ -201,8 +202,10 @@ class RemoteEngine:
         if text.isascii():
             return False
         piece = self._pieces.get(token) if token in self._texts else None  # its own bytes, known from an alternative
-        if piece is None:
-            return len(self._tokenize_raw(text, add_special=False)) > 1
+        if piece is None:  # asked once per text: a reply without probabilities would ask for every such token
+            if text not in self._split_texts:
+                self._split_texts[text] = len(self._tokenize_raw(text, add_special=False)) > 1
+            return self._split_texts[text]
         return len(piece) < len(text.encode("utf-8"))
 
     def _record(self, entry: dict, settings: SamplerSettings) -> TokenRecord:
