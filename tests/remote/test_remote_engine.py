@@ -232,8 +232,12 @@ def test_a_character_the_server_holds_back_reads_whole_and_nothing_branches_afte
     assert shown.returncode == 0 and f"branching after token {held + 1} unavailable" in shown.stdout
 
 
-def test_a_held_back_character_is_noticed_without_probabilities_asking_once_per_text(remote, monkeypatch):
+def test_a_held_back_character_is_noticed_without_probabilities_asking_once_per_text(server_url, monkeypatch):
     # no alternatives to read a token's own bytes from: the server's tokenizer is asked, once for each text
+    # (an engine of its own: the shared one knows 行's bytes from the alternatives of earlier replies)
+    from tests.remote.conftest import connect
+
+    remote = connect(server_url)
     asked = []
     tokenize = remote._tokenize_raw
     monkeypatch.setattr(remote, "_tokenize_raw", lambda text, add_special: asked.append(text) or tokenize(text, add_special))
@@ -247,3 +251,4 @@ def test_a_held_back_character_is_noticed_without_probabilities_asking_once_per_
     prompt = remote.tokenize(remote.render([{"role": "user", "content": "Repeat exactly: 京都"}]))
     tokens, finished = collect(remote, prompt, settings, top=0)
     assert finished.stats.held_back_at is not None and "京" in "".join(t.delta for t in tokens)
+    remote.close()
