@@ -56,7 +56,9 @@ def test_a_pending_note_on_a_named_pipe_neither_blocks_the_start_up_sync_nor_qui
         note = library.db.add_note("notes.md", str(fifo))  # a crash before it was read: still pending
     try:
         window = make_window()
-        qtbot.waitUntil(lambda: window.notes.threads.jobs == {}, timeout=60000)  # the start-up sync ended
+        # the start-up sync ended: it is submitted once the notes have opened (on their thread; before they have,
+        # no job is running yet either, and a slow open let the test go on before the sync began)
+        qtbot.waitUntil(lambda: window.notes.library is not None and window.notes.threads.jobs == {}, timeout=60000)
         started = time.monotonic()
         window.close()
         assert time.monotonic() - started < QUIT_BOUND_S
